@@ -1,0 +1,1 @@
+"""Commissioning: the Django project (web, API, CLI) around the framework-free analytics core."""

@@ -1,0 +1,72 @@
+"""Who may do what: every permission rule of the web pages, the API and the admin in one place.
+
+The public (anonymous) may read everything published; writes need a role and a relationship to
+the record. Views and API endpoints call these functions, never re-implement them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from commissioning.directory.models import Organisation
+    from commissioning.exercises.models import CommissioningExercise
+
+
+def _is_site_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_site_admin)
+
+
+def _approved_member(user: Any, organisation_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.memberships.filter(organisation_id=organisation_id, status="approved").exists()
+
+
+def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+    """Only approved members of an organisation edit its profile (and site administrators)."""
+    return _is_site_admin(user) or _approved_member(user, organisation.pk)
+
+
+def can_manage_members(user: Any, organisation: Organisation) -> bool:
+    """Organisation administrators approve members; site administrators can always step in."""
+    if _is_site_admin(user):
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.memberships.filter(
+        organisation_id=organisation.pk, status="approved", is_org_admin=True
+    ).exists()
+
+
+def commissioning_bodies_for(user: Any) -> list[Organisation]:
+    """The bodies a commissioner may create exercises for: those they are an approved member of."""
+    from commissioning.directory.models import Organisation
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    queryset = Organisation.objects.filter(is_commissioning_body=True)
+    if _is_site_admin(user):
+        return list(queryset)
+    if user.role != "commissioner":
+        return []
+    return list(queryset.filter(memberships__user=user, memberships__status="approved"))
+
+
+def can_create_exercise(user: Any) -> bool:
+    return bool(commissioning_bodies_for(user))
+
+
+def can_edit_exercise(user: Any, exercise: CommissioningExercise) -> bool:
+    """A commissioner of the exercise's commissioning body (or a site administrator)."""
+    if _is_site_admin(user):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.role == "commissioner"
+        and _approved_member(user, exercise.commissioning_body_id)
+    )
+
+
+def can_view_audit(user: Any) -> bool:
+    return _is_site_admin(user)

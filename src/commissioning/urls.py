@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from commissioning.api.urls import api
+
+urlpatterns = [
+    path("", include("commissioning.web.urls")),
+    path("account/", include("commissioning.accounts.urls")),
+    path("directory/", include("commissioning.directory.urls")),
+    path("exercises/", include("commissioning.exercises.urls")),
+    path("audit/", include("commissioning.audit.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Market measures and the synthetic market generator (MKT-1)."""

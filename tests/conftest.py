@@ -1,0 +1,15 @@
+"""Shared test set-up: background tasks run immediately, email goes to the outbox."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API drives the browser from the same thread as the live server's client code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
