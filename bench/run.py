@@ -1,0 +1,134 @@
+"""`make bench`: directory page and directory search API under load, on PostgreSQL, 10x market.
+
+Prints p50/p95/p99 latency and requests/s at 50 concurrent clients for each target. Everything is
+bounded: each target runs for BENCH_SECONDS (default 15 s) or 20,000 requests, on loopback only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings")
+
+SEED = int(os.environ.get("BENCH_SEED", "2026"))
+SCALE = float(os.environ.get("BENCH_SCALE", "10"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "50"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def prepare_database() -> dict[str, int]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print(f"warning: benchmarking on {connection.vendor}, not PostgreSQL", file=sys.stderr)
+    call_command("migrate", verbosity=0)
+    from commissioning.demo.services import load_market
+    from commissioning_analytics.market.synthetic import generate_market
+
+    started = time.perf_counter()
+    market = generate_market(seed=SEED, scale=SCALE)
+    generated = time.perf_counter()
+    load_market(market, replace=True)
+    loaded = time.perf_counter()
+    from commissioning.directory.models import Organisation
+
+    providers = Organisation.objects.filter(is_commissioning_body=False).count()
+    print(
+        f"market: seed {SEED}, scale {SCALE:g}: {providers:,} providers; "
+        f"generated in {generated - started:.2f} s, loaded in {loaded - generated:.2f} s"
+    )
+    connection.close()
+    return {"providers": providers}
+
+
+def wait_until_up(port: int, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/directory/", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not come up")
+
+
+def search_terms() -> list[str]:
+    from commissioning.directory.models import Organisation
+
+    names = Organisation.objects.filter(is_commissioning_body=False).values_list("name", flat=True)
+    words = sorted({w.lower() for name in names[:400] for w in name.split() if len(w) > 4})
+    return words[:40] or ["trust"]
+
+
+def main() -> int:
+    prepare_database()
+    from loadgen import run_load
+
+    terms = search_terms()
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), LOG_LEVEL="ERROR")
+    server = subprocess.Popen(
+        [
+            str(REPO / ".venv" / "bin" / "gunicorn"),
+            "commissioning.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={WORKERS}",
+            "--worker-class=sync",
+            "--backlog=2048",
+            "--log-level=warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(port)
+        targets = {
+            "directory page /directory/": ["/directory/"],
+            "directory page, filtered + paged": [
+                f"/directory/?area=london&page={p}" for p in range(1, 6)
+            ]
+            + [f"/directory/?specialism=accommodation&size=small&page={p}" for p in range(1, 4)],
+            "directory search API /api/organisations?q=": [
+                f"/api/organisations?q={t}" for t in terms
+            ],
+        }
+        print(
+            f"\nload: {CONCURRENCY} concurrent clients, {SECONDS:g} s per target, "
+            f"gunicorn {WORKERS} sync workers, PostgreSQL"
+        )
+        for label, paths in targets.items():
+            run_load(label, port, paths[:3], concurrency=10, duration_s=2)  # warm-up
+            result = run_load(label, port, paths, concurrency=CONCURRENCY, duration_s=SECONDS)
+            print(result.summary())
+            if result.errors:
+                print(f"  statuses: {result.statuses}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
