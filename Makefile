@@ -12,7 +12,8 @@ export DJANGO_SETTINGS_MODULE := commissioning.settings
 export PYTHONPATH := $(CURDIR)/src
 
 PG_PORT ?= 54329
-PG_DIR := $(CURDIR)/var/pg
+# Outside the checkout: the `postgres` user must be able to reach it wherever CI clones the repo.
+PG_DIR ?= /tmp/commissioning-pg-$(PG_PORT)
 PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/commissioning
 
 STAMP_PY := $(VENV)/.installed
