@@ -33,6 +33,7 @@ $(STAMP_PY): pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements/lock.txt -e ".[dev]"
+	mkdir -p var/staticfiles
 	touch $@
 
 $(STAMP_NPM): package.json package-lock.json

@@ -84,7 +84,8 @@ def page(browser: Browser, axe_tracker: AxeTracker) -> Iterator[Page]:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate("async () => await axe.run(document)")
+    # Every rule runs; only violations are collected, which makes a run several times faster.
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return list(result["violations"])
 
 

@@ -1,39 +1,83 @@
-"""Navigation by role: what each kind of user sees in the service menu."""
+"""Navigation by role: what each kind of user sees in the service menu.
+
+Everyone sees the provider directory and the commissioning exercises (MKT-1, CYC-1: published to
+all). Signed-in users see their account and "Sign out" (a confirmation page; signing out is a
+POST). Beyond that the menu follows what the user may do, asking :mod:`commissioning.permissions`:
+
+* a commissioner who may create exercises: "Create an exercise";
+* an organisation administrator: "Members" (approving people who ask to join the organisation);
+* a site administrator: "Audit trail" and "Administration" (the Django admin).
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from commissioning import permissions
 
+ADMIN_URL = "/admin/"
+
 
 @dataclass(frozen=True)
 class NavItem:
+    """One service-menu link. ``active``: the page is in this section (the longest matching link
+    wins); ``current``: the page is exactly this link (``aria-current="page"``)."""
+
     label: str
     url: str
     active: bool
+    current: bool = False
 
 
-def navigation_for(request: HttpRequest) -> list[NavItem]:
-    user = request.user
+def menu_items(user: Any) -> list[tuple[str, str]]:
+    """The (label, url) pairs of the service menu for ``user`` (anonymous or signed in)."""
     items: list[tuple[str, str]] = [
         ("Provider directory", reverse("directory:list")),
         ("Commissioning exercises", reverse("exercises:list")),
     ]
-    if user.is_authenticated:
-        items.append(("Your account", reverse("accounts:profile")))
-        if permissions.can_view_audit(user):
-            items.append(("Audit trail", reverse("audit:list")))
-        items.append(("Sign out", reverse("accounts:sign-out")))
-    else:
+    if not user.is_authenticated:
         items.append(("Sign in", reverse("accounts:sign-in")))
         items.append(("Register", reverse("accounts:register")))
+        return items
+    if user.role == user.Role.COMMISSIONER and permissions.can_create_exercise(user):
+        items.append(("Create an exercise", reverse("exercises:create")))
+    members_slug = _org_admin_slug(user)
+    if members_slug:
+        items.append(("Members", reverse("accounts:members", args=[members_slug])))
+    items.append(("Your account", reverse("accounts:profile")))
+    if permissions.can_view_audit(user):
+        items.append(("Audit trail", reverse("audit:list")))
+    if user.is_site_admin:
+        items.append(("Administration", ADMIN_URL))
+    items.append(("Sign out", reverse("accounts:sign-out")))
+    return items
+
+
+def _org_admin_slug(user: Any) -> str | None:
+    """The organisation whose members ``user`` manages (the first by name, if several)."""
+    from commissioning.accounts.models import Membership
+
+    slugs = (
+        Membership.objects.filter(user=user, status=Membership.Status.APPROVED, is_org_admin=True)
+        .order_by("organisation__name")
+        .values_list("organisation__slug", flat=True)
+    )
+    return slugs.first()
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    items = menu_items(request.user)
     path = request.path
-    return [NavItem(label, url, path.startswith(url) and url != "/") for label, url in items]
+    matching = [url for _label, url in items if url != "/" and path.startswith(url)]
+    active_url = max(matching, key=len) if matching else None
+    return [
+        NavItem(label, url, active=url == active_url, current=url == path) for label, url in items
+    ]
 
 
 _SYNTHETIC_CACHE: dict[str, tuple[float, bool]] = {}
