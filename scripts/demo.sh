@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `make demo`: migrate, load the synthetic demo market and the demo users, then serve
+# http://127.0.0.1:8000 with the background task worker running beside the web server.
+# Safe to run again: the load replaces the synthetic data loaded before and resets the demo users.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+export PYTHONPATH="$repo/src${PYTHONPATH:+:$PYTHONPATH}"
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-commissioning.settings}
+PY="$repo/.venv/bin/python"
+HOST=127.0.0.1
+PORT=${PORT:-8000}
+URL="http://$HOST:$PORT"
+
+if [ ! -x "$PY" ]; then
+  echo "No virtual environment at .venv: run 'make install' (or 'make demo') first." >&2
+  exit 1
+fi
+# STATIC_ROOT need not hold anything (WhiteNoise serves from the finders) but must exist.
+mkdir -p "$repo/var/staticfiles"
+
+if ! "$PY" -c "import socket, sys; s = socket.socket(); s.bind(('$HOST', $PORT)); s.close()" 2>/dev/null; then
+  echo "Port $PORT on $HOST is already in use: stop whatever is using it, or run PORT=8001 $0." >&2
+  exit 1
+fi
+
+echo "==> Preparing the database"
+"$PY" -m commissioning.manage migrate --no-input -v 0
+
+echo "==> Loading the synthetic demo market (seed 2026, scale 1) and the demo users"
+"$PY" -m commissioning.manage load_demo_market --seed 2026 --scale 1 --replace --with-users
+
+worker_pid=""
+stop_worker() {
+  if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then
+    kill "$worker_pid" 2>/dev/null || true
+    wait "$worker_pid" 2>/dev/null || true
+  fi
+}
+trap stop_worker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+echo "==> Starting the background task worker"
+"$PY" -m commissioning.manage db_worker &
+worker_pid=$!
+
+cat <<EOF
+
+  The demo is running at  $URL
+  Sign in with one of the usernames above and the demo password (demo only).
+  Press Ctrl-C to stop the server and the worker.
+
+EOF
+
+"$repo/.venv/bin/waitress-serve" --listen="$HOST:$PORT" commissioning.wsgi:application

@@ -1,0 +1,54 @@
+"""``manage.py load_demo_market``: load the deterministic synthetic market (and demo users)."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from commissioning.cli import DEFAULT_SEED, scale_value, seed_value
+from commissioning.demo.output import format_report, format_users
+from commissioning.demo.services import LoadError, create_demo_users, load_market
+from commissioning.demo.users import DemoUsersError
+from commissioning_analytics.market.synthetic import generate_market
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo market (providers, commissioners, exercises) and demo users."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--seed", type=seed_value, default=DEFAULT_SEED)
+        parser.add_argument(
+            "--scale", type=scale_value, default=1.0, help="1 = about 1,700 VCS organisations"
+        )
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "--replace",
+            dest="replace",
+            action="store_true",
+            default=True,
+            help="Remove the synthetic data loaded before, then load (the default).",
+        )
+        group.add_argument(
+            "--keep",
+            dest="replace",
+            action="store_false",
+            help="Leave synthetic data already loaded as it is; load only if there is none.",
+        )
+        parser.add_argument(
+            "--with-users", action="store_true", help="Also create the demo users (one per role)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        market = generate_market(options["seed"], options["scale"])
+        try:
+            report = load_market(market, replace=options["replace"])
+            self.stdout.write(format_report(report))
+            if options["with_users"]:
+                users = create_demo_users()
+                self.stdout.write("")
+                self.stdout.write("Demo users (demo only: every one has the same known password):")
+                self.stdout.write(format_users(users))
+        except (LoadError, DemoUsersError) as error:
+            raise CommandError(str(error)) from error

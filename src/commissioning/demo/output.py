@@ -1,0 +1,46 @@
+"""Plain-text tables of a load and of the demo users, shared by the command and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from commissioning.demo.services import LoadReport
+from commissioning.demo.users import DemoUser
+
+DEMO_URL = "http://127.0.0.1:8000"
+
+
+def format_report(report: LoadReport) -> str:
+    if not report.loaded:
+        head = (
+            f"Synthetic data is already loaded; nothing changed (use --replace to reload the "
+            f"market for seed {report.seed}, scale {report.scale:g})."
+        )
+    else:
+        head = (
+            f"Loaded the synthetic market (seed {report.seed}, scale {report.scale:g}) "
+            f"in {report.seconds:.1f} s."
+        )
+    lines = [head, "Synthetic records now in the database:"]
+    lines += [f"  {name.replace('_', ' ')}: {count:,}" for name, count in report.counts.items()]
+    if report.deleted:
+        removed = sum(report.deleted.values())
+        lines.append(f"Removed {removed:,} rows of the previous synthetic data.")
+    if report.kept_in_use:
+        lines.append(
+            f"Kept {report.kept_in_use} synthetic organisations that people's records refer to."
+        )
+    return "\n".join(lines)
+
+
+def format_users(users: Sequence[DemoUser]) -> str:
+    """The demo users as an aligned table; every one signs in with the same demo password."""
+    header = ("Username", "Role", "Organisation", "Password")
+    rows = [(u.username, u.role, u.organisation or "-", u.password) for u in users]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -1,0 +1,75 @@
+"""Removing the synthetic data loaded before (``load_market(..., replace=True)``).
+
+Synthetic exercises go, then the synthetic organisations that nothing else needs, with their
+dependants (memberships, many-to-many links). Records people made (``is_synthetic=False``) are
+never deleted: a synthetic organisation such a record still refers to is kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from commissioning.directory.models import Organisation
+from commissioning.exercises.models import CommissioningExercise
+
+
+def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
+    """Delete synthetic exercises, then the synthetic organisations no one else refers to.
+
+    Returns what was deleted (by model) and the synthetic organisations kept because a
+    non-synthetic record still refers to them (by slug).
+    """
+    deleted: dict[str, int] = {}
+    _, by_model = CommissioningExercise.objects.filter(is_synthetic=True).delete()
+    _merge(deleted, by_model)
+    in_use = synthetic_organisations_in_use()
+    for through in (
+        Organisation.areas.through,
+        Organisation.specialisms.through,
+        Organisation.cohorts.through,
+    ):
+        # One statement each, rather than the collector's batches of primary keys.
+        _, by_model = (
+            through.objects.filter(organisation__is_synthetic=True)
+            .exclude(organisation_id__in=in_use)
+            .delete()
+        )
+        _merge(deleted, by_model)
+    _, by_model = (
+        Organisation.objects.filter(is_synthetic=True).exclude(pk__in=in_use).only("pk").delete()
+    )
+    _merge(deleted, by_model)
+    kept = {org.slug: org for org in Organisation.objects.filter(pk__in=in_use)}
+    return deleted, kept
+
+
+def _merge(total: dict[str, int], by_model: dict[str, int]) -> None:
+    for label, count in by_model.items():
+        if count:
+            total[label] = total.get(label, 0) + count
+
+
+def synthetic_organisations_in_use() -> set[int]:
+    """Synthetic organisations that remaining records protect (``PROTECT``/``RESTRICT`` foreign
+    keys, e.g. an exercise a person created for a synthetic PCC) or name in a many-to-many
+    relation (e.g. as a joint-commissioning partner)."""
+    ids: set[int] = set()
+    for relation in Organisation._meta.related_objects:
+        related: Any = relation.related_model
+        if relation.many_to_many:
+            name = relation.field.name
+            ids.update(
+                related._base_manager.filter(**{f"{name}__is_synthetic": True}).values_list(
+                    f"{name}__pk", flat=True
+                )
+            )
+        elif getattr(relation, "on_delete", None) in (models.PROTECT, models.RESTRICT):
+            name = relation.field.name
+            ids.update(
+                related._base_manager.filter(**{f"{name}__is_synthetic": True}).values_list(
+                    relation.field.attname, flat=True
+                )
+            )
+    return ids

@@ -1,0 +1,164 @@
+"""Demo users, one for each role, with one known password (demo only, never for a real site).
+
+The organisations they belong to are picked from the loaded synthetic market in a fixed way, so
+the same market always gives the same people the same organisations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from commissioning.accounts.models import Membership, User
+from commissioning.directory.models import Organisation
+
+DEMO_PASSWORD = "demo-password-2026"
+"""The password of every demo user. Demo only: anyone who reads the docs knows it."""
+
+DEMO_EMAIL_DOMAIN = "demo.example"
+HOME_AREA = "northumbria"
+"""The demo's local commissioner and first charities work here, so their records meet."""
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    organisation: str
+    password: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class _Person:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    note: str
+    is_superuser: bool = False
+
+
+_PEOPLE = (
+    _Person("admin", "Ada", "Admin", User.Role.ADMIN, "site administrator", is_superuser=True),
+    _Person("commissioner", "Casey", "Morgan", User.Role.COMMISSIONER, "local (PCC) commissioner"),
+    _Person(
+        "commissioner-national", "Nadia", "Shah", User.Role.COMMISSIONER, "national commissioner"
+    ),
+    _Person("evaluator", "Evan", "Hughes", User.Role.EVALUATOR, "evaluator at the PCC"),
+    _Person("provider", "Priya", "Patel", User.Role.PROVIDER, "charity member and org admin"),
+    _Person("provider2", "Rhys", "Evans", User.Role.PROVIDER, "member of another charity"),
+    _Person("prime", "Grace", "Okafor", User.Role.PROVIDER, "member of a prime contractor"),
+    _Person("reviewer", "Robin", "Clarke", User.Role.REVIEWER, "independent reviewer"),
+    _Person("pending", "Sam", "Taylor", User.Role.PROVIDER, "waiting for approval"),
+)
+
+
+class DemoUsersError(Exception):
+    """The synthetic market the demo users belong to is not loaded."""
+
+
+def _first(queryset: QuerySet[Organisation], what: str) -> Organisation:
+    org = queryset.order_by("slug").first()
+    if org is None:
+        raise DemoUsersError(
+            f"No synthetic {what} found: load the demo market first (load_demo_market)."
+        )
+    return org
+
+
+def _small_charities() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        is_synthetic=True,
+        is_prime=False,
+        org_type=Organisation.OrgType.VCS_CHARITY,
+        annual_income__gte=20_000,
+        annual_income__lt=500_000,
+    )
+
+
+def _demo_organisations() -> dict[str, Organisation]:
+    synthetic = Organisation.objects.filter(is_synthetic=True)
+    pcc = _first(
+        synthetic.filter(public_body_kind="pcc", areas__slug=HOME_AREA),
+        "Police and Crime Commissioner for Northumbria",
+    )
+    hmpps = _first(
+        synthetic.filter(public_body_kind="prison_probation", commissioning_tier="national"),
+        "HM Prison and Probation Service",
+    )
+    local = list(_small_charities().filter(areas__slug=HOME_AREA).order_by("slug")[:2])
+    if len(local) < 2:  # a small market may have no two small charities in the home area
+        local += list(_small_charities().exclude(pk__in=[o.pk for o in local])[: 2 - len(local)])
+    if len(local) < 2:
+        raise DemoUsersError("The synthetic market has fewer than two small charities.")
+    prime = _first(synthetic.filter(is_prime=True), "prime contractor")
+    return {"pcc": pcc, "hmpps": hmpps, "charity": local[0], "charity2": local[1], "prime": prime}
+
+
+# username → (organisation key, membership status, organisation administrator?)
+_MEMBERSHIPS: dict[str, tuple[str, str, bool]] = {
+    "commissioner": ("pcc", Membership.Status.APPROVED, False),
+    "commissioner-national": ("hmpps", Membership.Status.APPROVED, False),
+    "evaluator": ("pcc", Membership.Status.APPROVED, False),
+    "provider": ("charity", Membership.Status.APPROVED, True),
+    "provider2": ("charity2", Membership.Status.APPROVED, False),
+    "prime": ("prime", Membership.Status.APPROVED, False),
+    "pending": ("charity", Membership.Status.PENDING, False),
+}
+
+
+def create_demo_users() -> list[DemoUser]:
+    """Create (or reset) the demo users and their memberships; idempotent."""
+    with transaction.atomic():
+        organisations = _demo_organisations()
+        password = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
+        now = timezone.now()
+        result: list[DemoUser] = []
+        for person in _PEOPLE:
+            user, _ = User.objects.update_or_create(
+                username=person.username,
+                defaults={
+                    "email": f"{person.username}@{DEMO_EMAIL_DOMAIN}",
+                    "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "role": person.role,
+                    "is_staff": person.is_superuser,
+                    "is_superuser": person.is_superuser,
+                    "is_active": True,
+                    "password": password,
+                },
+            )
+            organisation_name = ""
+            if person.username in _MEMBERSHIPS:
+                key, status, is_admin = _MEMBERSHIPS[person.username]
+                organisation = organisations[key]
+                organisation_name = organisation.name
+                approved = status == Membership.Status.APPROVED
+                Membership.objects.filter(user=user).exclude(organisation=organisation).delete()
+                Membership.objects.update_or_create(
+                    user=user,
+                    organisation=organisation,
+                    defaults={
+                        "status": status,
+                        "is_org_admin": is_admin,
+                        "decided_at": now if approved else None,
+                        "job_title": person.note[:1].upper() + person.note[1:],
+                    },
+                )
+            else:
+                Membership.objects.filter(user=user).delete()
+            result.append(
+                DemoUser(
+                    username=person.username,
+                    role=User.Role(person.role).label,
+                    organisation=organisation_name,
+                    password=DEMO_PASSWORD,
+                    note=person.note,
+                )
+            )
+        return result
