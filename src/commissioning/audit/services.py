@@ -8,8 +8,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet, TextChoices
 
 from commissioning.audit.models import AuditEvent
+
+
+class Action(TextChoices):
+    """Actions written by the accounts app and by every audited admin (AuditedModelAdmin).
+
+    Other apps may record their own action strings; these are the shared ones."""
+
+    ADMIN_CREATE = "admin.create", "Created in the admin"
+    ADMIN_UPDATE = "admin.update", "Changed in the admin"
+    ADMIN_DELETE = "admin.delete", "Deleted in the admin"
+    ADMIN_PASSWORD = "admin.password", "Password set in the admin"
+    REGISTER = "account.register", "Registered and asked to join an organisation"
+    MEMBERSHIP_APPROVE = "membership.approve", "Membership approved"
+    MEMBERSHIP_REJECT = "membership.reject", "Membership rejected"
+    MEMBERSHIP_ADMIN = "membership.admin", "Organisation administrator rights changed"
 
 
 def _plain(value: Any) -> Any:
@@ -46,6 +62,37 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     }
 
 
+def created(after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The changes of a new record: every field that has a value, from nothing."""
+    return {key: {"from": None, "to": value} for key, value in after.items() if _has_value(value)}
+
+
+def deleted(before: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The changes of a deleted record: every field that had a value, to nothing."""
+    return {key: {"from": value, "to": None} for key, value in before.items() if _has_value(value)}
+
+
+def _has_value(value: Any) -> bool:
+    return value is not None and value is not False and value != "" and value != [] and value != {}
+
+
+def editable_field_names(model: type[models.Model], exclude: Iterable[str] = ()) -> list[str]:
+    """The fields a person can edit (many-to-many included): what an audit diff compares.
+
+    Primary keys, derived fields (``editable=False``, ``auto_now``) and ``exclude`` are left out.
+    """
+    excluded = set(exclude)
+    names: list[str] = []
+    for field in model._meta.get_fields():
+        if field.auto_created or not getattr(field, "editable", False):
+            continue
+        if getattr(field, "primary_key", False) or field.name in excluded:
+            continue
+        if field.concrete or field.many_to_many:
+            names.append(field.name)
+    return names
+
+
 def record(
     actor: Any,
     action: str,
@@ -62,3 +109,69 @@ def record(
         target_label=str(target)[:250],
         changes=dict(changes or {}),
     )
+
+
+_EMPTY = "(blank)"
+
+
+def describe_value(value: Any) -> str:
+    """A stored (JSON) value as a person reads it: blanks named, lists joined, booleans Yes/No."""
+    if value is None or value == "" or value == []:
+        return _EMPTY
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(describe_value(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {describe_value(item)}" for key, item in value.items())
+    return str(value)
+
+
+def describe_changes(changes: Mapping[str, Any] | None) -> list[str]:
+    """Each change as one line: ``"field: old → new"`` for ``{"from", "to"}`` pairs (the shape
+    :func:`diff` writes), ``"field: value"`` for anything else another app recorded."""
+    lines: list[str] = []
+    for field, change in (changes or {}).items():
+        label = str(field).replace("_", " ")
+        if isinstance(change, Mapping) and set(change) == {"from", "to"}:
+            old, new = describe_value(change["from"]), describe_value(change["to"])
+            lines.append(f"{label}: {old} → {new}")
+        else:
+            lines.append(f"{label}: {describe_value(change)}")
+    return lines
+
+
+def filter_events(
+    events: QuerySet[AuditEvent], *, target_type: str = "", action: str = "", actor: str = ""
+) -> QuerySet[AuditEvent]:
+    """Narrow the audit trail: exact record type and action; ``actor`` matches part of the
+    username (``system`` finds automatic changes)."""
+    if target_type:
+        events = events.filter(target_type=target_type)
+    if action:
+        events = events.filter(action=action)
+    if actor.strip():
+        events = events.filter(actor_label__icontains=actor.strip())
+    return events
+
+
+def target_type_label(target_type: str) -> str:
+    """``"directory.Organisation"`` → ``"Organisation"`` (the model's verbose name), or the label
+    as stored when the model no longer exists."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return target_type
+    return str(model._meta.verbose_name).capitalize()
+
+
+def action_label(action: str) -> str:
+    """The shared actions' descriptions; any other app's action string as recorded."""
+    try:
+        return str(Action(action).label)
+    except ValueError:
+        return action

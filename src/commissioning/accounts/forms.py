@@ -1,0 +1,258 @@
+"""GOV.UK forms for signing in, registering and deciding on members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import BoundField
+
+from commissioning.accounts import services
+from commissioning.accounts.models import Membership, User
+from commissioning.directory.models import Organisation
+from commissioning.web.forms import GovUKForm, GovUKFormMixin
+
+INVALID_LOGIN = "Enter a correct username/email and password"
+CHOOSE_ORGANISATION = "Choose the organisation you work for"
+
+
+class FirstRadioBoundField(BoundField):
+    """crispy-forms-gds numbers radios ``id_<name>_1``, ``_2``…, while the error summary links to
+    the field's ``auto_id``; pointing ``auto_id`` at the first radio makes the link land on it
+    (GOV.UK pattern), and keeps the hint and error ids consistent."""
+
+    @property
+    def auto_id(self) -> str:
+        return f"id_{self.html_name}_1" if super().auto_id else ""
+
+
+def _use_get(form: GovUKForm) -> None:
+    """A GET form (search, filter) must not carry the CSRF token into the URL."""
+    form.helper.disable_csrf = True
+
+
+class SignInForm(GovUKFormMixin, AuthenticationForm):
+    """Django's authentication form, taking a username or an email address."""
+
+    error_messages = {
+        "invalid_login": INVALID_LOGIN,
+        "inactive": "This account has been closed. Contact a site administrator.",
+    }
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        assert isinstance(username, forms.CharField)
+        username.label = "Username or email address"
+        username.max_length = 254
+        username.widget.attrs.pop("autofocus", None)
+        username.widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false", "maxlength": "254"}
+        )
+        username.error_messages["required"] = "Enter your username or email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def clean(self) -> dict[str, Any]:
+        given = (self.cleaned_data.get("username") or "").strip()
+        if "@" in given:
+            # An email address signs in the account it belongs to.
+            match = User.objects.filter(email__iexact=given).first()
+            if match is not None:
+                self.cleaned_data["username"] = match.get_username()
+        try:
+            return super().clean()
+        except ValidationError as error:
+            # Shown in the error summary and next to the field, not only above the form.
+            self.add_error("username", error)
+            return self.cleaned_data
+
+
+class OrganisationSearchForm(GovUKForm):
+    """Step 1 of registering: find the organisation you work for."""
+
+    q = forms.CharField(
+        label="Name of your organisation",
+        help_text="For example, part of its name or its charity number.",
+        max_length=100,
+        error_messages={"required": "Enter the name of your organisation"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _use_get(self)
+
+    def clean_q(self) -> str:
+        value: str = self.cleaned_data["q"].strip()
+        if len(value) < 2:
+            raise ValidationError("Enter at least 2 characters of your organisation's name")
+        return value
+
+
+class OrganisationChoiceForm(GovUKForm):
+    """Step 1 of registering, second half: choose one of the organisations found."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        widget=forms.RadioSelect,
+        bound_field_class=FirstRadioBoundField,
+        label="Which of these organisations do you work for?",
+        empty_label=None,
+        error_messages={"required": CHOOSE_ORGANISATION, "invalid_choice": CHOOSE_ORGANISATION},
+    )
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _use_get(self)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+
+
+class RegistrationForm(GovUKForm):
+    """Step 2 of registering: who you are, your password, and the organisation chosen in step 1."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        to_field_name="slug",
+        widget=forms.RadioSelect,
+        bound_field_class=FirstRadioBoundField,
+        label="Your organisation",
+        empty_label=None,
+        error_messages={"required": CHOOSE_ORGANISATION, "invalid_choice": CHOOSE_ORGANISATION},
+    )
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        error_messages={"required": "Enter your first name"},
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        error_messages={"required": "Enter your last name"},
+    )
+    job_title = forms.CharField(
+        label="Job title",
+        max_length=120,
+        required=False,
+        help_text="Optional. Helps your organisation's administrator recognise you.",
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We'll email you when your organisation decides on your request.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="Letters, digits and . + - _ only. You can sign in with this or your email.",
+        error_messages={"required": "Enter a username"},
+    )
+    password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters; not a common password and not only numbers.",
+        error_messages={"required": "Create a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter your password again"},
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            services.provider_organisations().filter(pk=organisation.pk)
+            if organisation is not None
+            else Organisation.objects.none()
+        )
+        if organisation is not None:
+            self.initial.setdefault("organisation", organisation.slug)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false"}
+        )
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip()
+        if services.email_in_use(email):
+            raise ValidationError(
+                "An account with this email address already exists. Sign in instead"
+            )
+        return email
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if "@" in username:
+            raise ValidationError("A username cannot contain @. Sign in with your email instead")
+        try:
+            UnicodeUsernameValidator()(username)
+        except ValidationError as error:
+            raise ValidationError(
+                "A username can only contain letters, digits and . + - _"
+            ) from error
+        if services.username_in_use(username):
+            raise ValidationError("This username is taken. Choose another")
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The passwords do not match. Enter the same password twice")
+        if password1:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error("password1", message)
+        return cleaned
+
+
+class MemberActionForm(GovUKForm):
+    """One button on the members page: approve, reject, or change administrator rights."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    MAKE_ADMIN = "make_admin"
+    REMOVE_ADMIN = "remove_admin"
+
+    membership = forms.ModelChoiceField(queryset=Membership.objects.none())
+    action = forms.ChoiceField(
+        choices=[
+            (APPROVE, "Approve"),
+            (REJECT, "Reject"),
+            (MAKE_ADMIN, "Make organisation administrator"),
+            (REMOVE_ADMIN, "Remove administrator rights"),
+        ]
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Membership.objects.filter(organisation=organisation)

@@ -1,0 +1,239 @@
+"""Sign in and out, register as a provider member, your account, and managing members."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from commissioning import permissions
+from commissioning.accounts import services
+from commissioning.accounts.forms import (
+    MemberActionForm,
+    OrganisationChoiceForm,
+    OrganisationSearchForm,
+    RegistrationForm,
+    SignInForm,
+)
+from commissioning.accounts.models import Membership, User
+from commissioning.directory.models import Organisation
+
+SEARCH_RESULTS_SHOWN = 20
+
+
+class SignInView(LoginView):
+    """Django's login view (it only follows a ``next`` on this site) with the GOV.UK form."""
+
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    extra_context = {"crumbs": [("Sign in", None)]}
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation (a link must not sign anyone out); POST signs out."""
+    if request.method == "POST":
+        logout(request)
+        messages.success(request, "You have signed out.")
+        return redirect("web:home")
+    if not request.user.is_authenticated:
+        return redirect("web:home")
+    return render(request, "accounts/sign_out.html", {"crumbs": [("Sign out", None)]})
+
+
+# ---------------------------------------------------------------------- registration
+def _chosen_organisation(slug: str | None) -> Organisation | None:
+    if not slug:
+        return None
+    return services.provider_organisations().filter(slug=slug).first()
+
+
+def _find_organisation_page(request: HttpRequest, *, choice_required: bool) -> HttpResponse:
+    """Step 1: search for the organisation (GET ``q``), then choose one of those found (GET
+    ``organisation``). ``choice_required`` shows an error: the person went on without choosing."""
+    query = request.GET.get("q", "")
+    search_form = OrganisationSearchForm(request.GET if "q" in request.GET else None)
+    found: list[Organisation] = []
+    total = 0
+    if search_form.is_bound and search_form.is_valid():
+        matches = services.search_provider_organisations(search_form.cleaned_data["q"])
+        total = matches.count()
+        found = list(matches.order_by("name")[:SEARCH_RESULTS_SHOWN])
+    choice_required = choice_required or "choosing" in request.GET
+    choice_form = OrganisationChoiceForm(
+        request.GET if choice_required and found else None,
+        organisations=Organisation.objects.filter(pk__in=[org.pk for org in found]),
+    )
+    if choice_required and found:
+        choice_form.is_valid()
+    elif choice_required:
+        # Nothing found to choose from: the error goes on the search box.
+        search_form = OrganisationSearchForm({"q": query})
+        search_form.is_valid()
+        search_form.errors.pop("q", None)
+        search_form.add_error("q", "Search for the organisation you work for, then choose it")
+    context = {
+        "search_form": search_form,
+        "choice_form": choice_form,
+        "query": query,
+        "found": found,
+        "total": total,
+        "has_errors": bool(search_form.errors or choice_form.errors),
+        "crumbs": [("Register", None)],
+    }
+    return render(request, "accounts/register_find.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    """Self-registration of provider members in two steps (find the organisation; then the
+    account). Works without JavaScript; step 1 is a GET search, step 2 a POST form."""
+    organisation = _chosen_organisation(request.GET.get("organisation"))
+    if organisation is None:
+        chose_badly = request.method == "POST" or "organisation" in request.GET
+        return _find_organisation_page(request, choice_required=chose_badly)
+
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.register_provider_member(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                organisation=data["organisation"],
+                job_title=data["job_title"],
+            )
+        except IntegrityError:
+            form.add_error("email", "An account with this email address or username already exists")
+        else:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("accounts:registered")
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "change_url": f"{reverse('accounts:register')}?{urlencode({'q': organisation.name})}",
+        "crumbs": [("Register", reverse("accounts:register")), ("Your details", None)],
+    }
+    return render(request, "accounts/register.html", context)
+
+
+@login_required
+def registered(request: HttpRequest) -> HttpResponse:
+    """After registering: the requests still waiting for approval."""
+    pending = request.user.memberships.filter(  # type: ignore[union-attr]
+        status=Membership.Status.PENDING
+    ).select_related("organisation")
+    context = {"pending": list(pending), "crumbs": [("Your account", reverse("accounts:profile"))]}
+    return render(request, "accounts/registered.html", context)
+
+
+# ---------------------------------------------------------------------- your account
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    memberships = []
+    for membership in user.memberships.select_related("organisation").order_by(
+        "organisation__name"
+    ):
+        organisation = membership.organisation
+        approved = membership.status == Membership.Status.APPROVED
+        memberships.append(
+            {
+                "membership": membership,
+                "organisation": organisation,
+                "can_edit": approved and permissions.can_edit_organisation(user, organisation),
+                "can_manage": approved and permissions.can_manage_members(user, organisation),
+            }
+        )
+    context: dict[str, Any] = {
+        "account": user,
+        "memberships": memberships,
+        "bodies": (
+            permissions.commissioning_bodies_for(user)
+            if user.role == User.Role.COMMISSIONER
+            else []
+        ),
+        "is_commissioner": user.role == User.Role.COMMISSIONER,
+        "is_site_admin": user.is_site_admin,
+        "pending_organisations": (
+            list(services.organisations_with_pending_members()) if user.is_site_admin else []
+        ),
+        "can_view_audit": permissions.can_view_audit(user),
+        "crumbs": [("Your account", None)],
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+# ---------------------------------------------------------------------- managing members
+def _apply_member_action(request: HttpRequest, form: MemberActionForm) -> None:
+    membership: Membership = form.cleaned_data["membership"]
+    action = form.cleaned_data["action"]
+    name = membership.user.get_full_name() or membership.user.username
+    try:
+        if action in (MemberActionForm.APPROVE, MemberActionForm.REJECT):
+            approve = action == MemberActionForm.APPROVE
+            services.decide_membership(request.user, membership, approve=approve)
+            verdict = "approved" if approve else "rejected"
+            messages.success(request, f"{name}'s request was {verdict}. We've emailed them.")
+        else:
+            make_admin = action == MemberActionForm.MAKE_ADMIN
+            services.set_organisation_admin(request.user, membership, is_org_admin=make_admin)
+            change = "is now an" if make_admin else "is no longer an"
+            messages.success(request, f"{name} {change} organisation administrator.")
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's members: approve or reject requests; manage administrator rights."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_manage_members(request.user, organisation):
+        raise PermissionDenied("Only this organisation's administrators can manage its members.")
+    if request.method == "POST":
+        form = MemberActionForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            _apply_member_action(request, form)
+        else:
+            messages.error(request, "That request could not be found. Try again.")
+        return redirect("accounts:members", slug=organisation.slug)
+
+    all_members = list(
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "decided_by")
+        .order_by("-requested_at")
+    )
+    context = {
+        "organisation": organisation,
+        "pending": [m for m in all_members if m.status == Membership.Status.PENDING],
+        "approved": [m for m in all_members if m.status == Membership.Status.APPROVED],
+        "rejected": [m for m in all_members if m.status == Membership.Status.REJECTED],
+        "actions": {
+            "APPROVE": MemberActionForm.APPROVE,
+            "REJECT": MemberActionForm.REJECT,
+            "MAKE_ADMIN": MemberActionForm.MAKE_ADMIN,
+            "REMOVE_ADMIN": MemberActionForm.REMOVE_ADMIN,
+        },
+        "crumbs": [
+            ("Your account", reverse("accounts:profile")),
+            (f"{organisation.name}: members", None),
+        ],
+    }
+    return render(request, "accounts/members.html", context)
