@@ -57,6 +57,20 @@ def can_create_exercise(user: Any) -> bool:
     return bool(commissioning_bodies_for(user))
 
 
+def can_create_exercise_for(user: Any, body: Organisation) -> bool:
+    """A commissioner who is an approved member of ``body`` (a commissioning body), or a site
+    administrator, may create an exercise for that body (CYC-1)."""
+    if not body.is_commissioning_body:
+        return False
+    if _is_site_admin(user):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.role == "commissioner"
+        and _approved_member(user, body.pk)
+    )
+
+
 def can_edit_exercise(user: Any, exercise: CommissioningExercise) -> bool:
     """A commissioner of the exercise's commissioning body (or a site administrator)."""
     if _is_site_admin(user):

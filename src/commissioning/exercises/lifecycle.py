@@ -20,6 +20,10 @@ class Stage(StrEnum):
     def label(self) -> str:
         return STAGE_LABELS[self]
 
+    @property
+    def description(self) -> str:
+        return STAGE_DESCRIPTIONS[self]
+
 
 STAGE_LABELS: dict[Stage, str] = {
     Stage.ASSESS_NEED: "Assess need",
@@ -27,6 +31,14 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.PROCURE: "Procure",
     Stage.DELIVER: "Deliver",
     Stage.REVIEW: "Review",
+}
+
+STAGE_DESCRIPTIONS: dict[Stage, str] = {
+    Stage.ASSESS_NEED: "Understand the needs of the people the service is for, with providers.",
+    Stage.PLAN: "Plan the service, its budget and how it will be bought.",
+    Stage.PROCURE: "Run the tender or grant round and award.",
+    Stage.DELIVER: "The service is delivered and its contract managed.",
+    Stage.REVIEW: "Review outcomes and feedback to inform the next cycle.",
 }
 
 STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
@@ -43,7 +55,16 @@ cycle. Stepping back always needs a reason (see :func:`check_transition`)."""
 
 
 class TransitionError(ValueError):
-    """A stage change the cycle does not allow."""
+    """A stage change the cycle does not allow.
+
+    ``field`` names the input the message belongs to (``"stage"`` or ``"reason"``), so forms and
+    the API can show the error next to it.
+    """
+
+    def __init__(self, message: str, field: str = "stage") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 def is_backward(current: Stage, target: Stage) -> bool:
@@ -61,8 +82,45 @@ def check_transition(current: Stage, target: Stage, reason: str) -> None:
             f"An exercise at “{current.label}” can move only to {allowed}, not “{target.label}”."
         )
     if is_backward(current, target) and not reason.strip():
-        raise TransitionError("Give a reason for moving the exercise back a stage.")
+        raise TransitionError("Give a reason for moving the exercise back a stage.", field="reason")
 
 
 def allowed_next(current: Stage) -> list[Stage]:
     return sorted(TRANSITIONS[current], key=STAGE_ORDER.index)
+
+
+def is_restart(current: Stage, target: Stage) -> bool:
+    """Review → assess need: the next commissioning cycle begins (re-commissioning, CYC-4)."""
+    return current is Stage.REVIEW and target is Stage.ASSESS_NEED
+
+
+class StepStatus(StrEnum):
+    DONE = "done"
+    CURRENT = "current"
+    UPCOMING = "upcoming"
+
+
+def cycle_progress(current: Stage) -> list[tuple[Stage, StepStatus]]:
+    """Every stage of the cycle in order, marked done, current or upcoming relative to
+    ``current`` (within the present cycle: a restart begins again at assess need)."""
+    position = STAGE_ORDER.index(current)
+    steps: list[tuple[Stage, StepStatus]] = []
+    for index, stage in enumerate(STAGE_ORDER):
+        if index < position:
+            status = StepStatus.DONE
+        elif index == position:
+            status = StepStatus.CURRENT
+        else:
+            status = StepStatus.UPCOMING
+        steps.append((stage, status))
+    return steps
+
+
+def cycle_number(history: list[tuple[str, str]]) -> int:
+    """Which commissioning cycle an exercise is in, from its ``(from, to)`` stage history: 1, plus
+    one for every restart from review to assess need."""
+    return 1 + sum(
+        1
+        for from_stage, to_stage in history
+        if from_stage == Stage.REVIEW.value and to_stage == Stage.ASSESS_NEED.value
+    )

@@ -20,6 +20,8 @@ class GovUKFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper(self)
         self.helper.form_tag = False
+        # includes/form.html renders the one CSRF token; crispy would add a second.
+        self.helper.disable_csrf = True
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
 

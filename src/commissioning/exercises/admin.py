@@ -1,0 +1,48 @@
+"""Django admin for exercises: a support tool, audited like every other change
+(:class:`~commissioning.audit.admin.AuditedModelAdmin`).
+
+Exercises are created and moved between stages only through the service layer (reference
+generation, history, notifications), so the admin cannot add exercises or change their reference,
+body or stage, and shows the stage history read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from commissioning.audit.admin import AuditedModelAdmin
+from commissioning.exercises.models import CommissioningExercise, StageChange
+from commissioning.exercises.services import AUDITED_FIELDS
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    fields = ("changed_at", "from_stage", "to_stage", "changed_by", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("changed_at", "id")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CommissioningExercise)
+class CommissioningExerciseAdmin(AuditedModelAdmin):
+    audit_fields = (*AUDITED_FIELDS, "is_synthetic")
+    list_display = ("reference", "title", "tier", "commissioning_body", "stage", "is_synthetic")
+    list_filter = ("tier", "stage", "is_synthetic")
+    search_fields = ("reference", "title", "summary")
+    list_select_related = ("commissioning_body",)
+    readonly_fields = ("reference", "commissioning_body", "stage", "created_by", "created_at")
+    filter_horizontal = ("partners", "areas")
+    inlines = (StageChangeInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
