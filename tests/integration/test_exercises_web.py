@@ -36,7 +36,8 @@ def _text(response: Any) -> str:
 def _field_error(response: Any, field_id: str) -> str:
     """The GOV.UK error message shown next to a field (empty when there is none)."""
     match = re.search(
-        rf'id="{re.escape(field_id)}_\d+_error" class="govuk-error-message">\s*'
+        # Radios and checkboxes answer to their first option's id (web.forms.FirstOptionBoundField).
+        rf'id="{re.escape(field_id)}(?:_1)?_\d+_error" class="govuk-error-message">\s*'
         r'<span class="govuk-visually-hidden">Error:</span>(.*?)</(?:p|span)>',
         response.content.decode(),
         re.S,

@@ -10,7 +10,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import BoundField
 
 from commissioning.accounts import services
 from commissioning.accounts.models import Membership, User
@@ -19,16 +18,6 @@ from commissioning.web.forms import GovUKForm, GovUKFormMixin
 
 INVALID_LOGIN = "Enter a correct username/email and password"
 CHOOSE_ORGANISATION = "Choose the organisation you work for"
-
-
-class FirstRadioBoundField(BoundField):
-    """crispy-forms-gds numbers radios ``id_<name>_1``, ``_2``…, while the error summary links to
-    the field's ``auto_id``; pointing ``auto_id`` at the first radio makes the link land on it
-    (GOV.UK pattern), and keeps the hint and error ids consistent."""
-
-    @property
-    def auto_id(self) -> str:
-        return f"id_{self.html_name}_1" if super().auto_id else ""
 
 
 def _use_get(form: GovUKForm) -> None:
@@ -100,7 +89,6 @@ class OrganisationChoiceForm(GovUKForm):
         queryset=Organisation.objects.none(),
         to_field_name="slug",
         widget=forms.RadioSelect,
-        bound_field_class=FirstRadioBoundField,
         label="Which of these organisations do you work for?",
         empty_label=None,
         error_messages={"required": CHOOSE_ORGANISATION, "invalid_choice": CHOOSE_ORGANISATION},
@@ -121,7 +109,6 @@ class RegistrationForm(GovUKForm):
         queryset=Organisation.objects.none(),
         to_field_name="slug",
         widget=forms.RadioSelect,
-        bound_field_class=FirstRadioBoundField,
         label="Your organisation",
         empty_label=None,
         error_messages={"required": CHOOSE_ORGANISATION, "invalid_choice": CHOOSE_ORGANISATION},

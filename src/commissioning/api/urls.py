@@ -4,7 +4,9 @@ Each feature contributes a router from its own ``api.py``; reads are public, wri
 signed-in user who passes the rules in :mod:`commissioning.permissions`.
 """
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from commissioning.directory.api import router as directory_router
 from commissioning.exercises.api import router as exercises_router
@@ -20,3 +22,18 @@ api = NinjaAPI(
 )
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
+
+
+@api.exception_handler(ValidationError)
+def schema_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Schema errors (wrong types, missing fields) take the same shape as our own validation
+    errors: ``{"detail": ..., "errors": {field: [message, ...]}}``, naming each field."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in _LOCATION_ROOTS]
+        errors.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg")))
+    detail = "Check these fields: " + ", ".join(errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+_LOCATION_ROOTS = {"body", "query", "path", "payload", "form", "header", "cookie"}

@@ -11,6 +11,19 @@ from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.forms.boundfield import BoundField
+
+CHOICE_LIST_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+class FirstOptionBoundField(BoundField):
+    """crispy-forms-gds numbers radios and checkboxes ``id_<name>_1``, ``_2``…, while the error
+    summary links to the field's ``auto_id``; pointing ``auto_id`` at the first option makes the
+    link land on it (GOV.UK pattern) and keeps the hint and error ids consistent."""
+
+    @property
+    def auto_id(self) -> str:
+        return f"id_{self.html_name}_1" if super().auto_id else ""
 
 
 class GovUKFormMixin:
@@ -22,6 +35,9 @@ class GovUKFormMixin:
         self.helper.form_tag = False
         # includes/form.html renders the one CSRF token; crispy would add a second.
         self.helper.disable_csrf = True
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field.widget, CHOICE_LIST_WIDGETS):
+                field.bound_field_class = FirstOptionBoundField
         self.helper.label_size = "s"
         self.helper.legend_size = "s"
 
