@@ -1,0 +1,80 @@
+"""Self-registration of a provider member and approval by the organisation's administrator, in the
+browser, with axe-core on every page (foundation issue: roles and membership)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from commissioning.accounts.models import Membership, User
+from tests.e2e.helpers import sign_in, sign_out
+from tests.factories import (
+    PASSWORD,
+    AreaFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_member_registers_and_organisation_admin_approves(
+    page: Page, live_server: Any, axe: Any
+) -> None:
+    charity = OrganisationFactory(name="Tyneside Family Links", areas=[AreaFactory()])
+    admin = UserFactory(username="tyneside-admin")
+    MembershipFactory(user=admin, organisation=charity, is_org_admin=True)
+
+    page.goto(f"{live_server.url}/account/register/")
+    axe(page)
+    page.get_by_label("Name of your organisation").fill("Tyneside")
+    page.get_by_role("button", name="Search").click()
+    axe(page)
+    page.get_by_label("Tyneside Family Links").check()
+    page.get_by_role("button", name="Continue").click()
+    axe(page)
+
+    page.get_by_label("First name").fill("Amara")
+    page.get_by_label("Last name").fill("Okafor")
+    page.get_by_label("Job title").fill("Family support worker")
+    page.get_by_label("Email address").fill("amara@tyneside.example")
+    page.get_by_label("Username").fill("amara")
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Confirm your password").fill("something-else-entirely-9")
+    page.get_by_role("button", name="Register").click()
+    axe(page)
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert not User.objects.filter(username="amara").exists()
+
+    page.get_by_label("Create a password").fill(PASSWORD)
+    page.get_by_label("Confirm your password").fill(PASSWORD)
+    page.get_by_role("button", name="Register").click()
+    axe(page)
+    expect(page.get_by_role("heading", name="Your request is waiting for approval")).to_be_visible()
+    membership = Membership.objects.get(user__username="amara")
+    assert membership.status == Membership.Status.PENDING
+    assert any("tyneside-admin@example.org" in message.to for message in mail.outbox)
+
+    sign_out(page, live_server.url, axe)
+    axe(page)
+    sign_in(page, live_server.url, admin.username, axe)
+    axe(page)
+    page.goto(f"{live_server.url}/account/organisations/{charity.slug}/members/")
+    axe(page)
+    page.get_by_role("button", name="Approve Amara Okafor").click()
+    axe(page)
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.APPROVED
+    assert membership.decided_by == admin
+
+    sign_out(page, live_server.url, axe)
+    axe(page)
+    sign_in(page, live_server.url, "amara", axe)
+    axe(page)
+    page.goto(f"{live_server.url}/directory/{charity.slug}/")
+    axe(page)
+    expect(page.get_by_role("link", name="Edit profile")).to_be_visible()
