@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tasks",
     "django_tasks_db",
+    # Serves the API docs (Swagger UI) from local static files rather than a CDN.
+    "ninja",
     "commissioning.accounts",
     "commissioning.directory",
     "commissioning.exercises",

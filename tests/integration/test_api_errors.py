@@ -24,3 +24,11 @@ def test_openapi_schema_documents_directory_and_exercises(client: Client) -> Non
     assert {"/api/organisations", "/api/organisations/{slug}", "/api/exercises"} <= paths
     assert "patch" in schema["paths"]["/api/organisations/{slug}"]
     assert "post" in schema["paths"]["/api/exercises"]
+
+
+def test_api_docs_are_served_without_a_cdn(client: Client) -> None:
+    html = client.get("/api/docs").content.decode()
+
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
