@@ -137,7 +137,11 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
-            models.Index(fields=["is_commissioning_body", "name"]),
+            # The directory lists in (name, id) order within providers or bodies; deep pages walk
+            # this index instead of sorting every row.
+            models.Index(
+                fields=["is_commissioning_body", "name", "id"], name="directory_list_order"
+            ),
             models.Index(fields=["size_band"]),
             models.Index(fields=["org_type"]),
         ]
