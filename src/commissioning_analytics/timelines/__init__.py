@@ -1,0 +1,1 @@
+"""Procurement timelines: England & Wales working days and the PRO-3/PRO-4 timeline policy."""
