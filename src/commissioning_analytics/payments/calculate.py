@@ -1,0 +1,217 @@
+"""Compute every payment each party is owed, per period, from a mechanism and observations.
+
+Order within a period: service fee instalment; at-risk evaluation (clawback, or release of the
+withheld share); outcome payments; volume fees; social impact bond; then the prime passes money
+and repayments down its supply chain and tops up any sub-contractor below its guaranteed
+minimum (PBR-1 .. PBR-4, PBR-6). Each line is quantised once (see :mod:`.money`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from commissioning_analytics.payments.chain import pass_down
+from commissioning_analytics.payments.measures import describe, improvement, units_improved
+from commissioning_analytics.payments.model import (
+    INSTALMENTS_PER_YEAR,
+    PERIODS_PER_YEAR,
+    Mechanism,
+    Role,
+)
+from commissioning_analytics.payments.money import ZERO, percent, pounds, to_penny
+from commissioning_analytics.payments.observed import Observed, PeriodObservation
+from commissioning_analytics.payments.run_state import Run
+from commissioning_analytics.payments.sib import social_impact_bond
+from commissioning_analytics.payments.statement import PaymentLine, Statement
+
+ONE = Decimal(1)
+
+
+def calculate(mechanism: Mechanism, observed: Observed) -> Statement:
+    """The payment statement for ``observed`` (already validated against ``mechanism``)."""
+    if observed.mechanism != mechanism.id:
+        raise ValueError(f"observed data is for {observed.mechanism!r}, not {mechanism.id!r}")
+    run = Run(mechanism)
+    for obs in observed.periods:
+        upstream: list[tuple[PaymentLine, Decimal]] = []
+        _service_fee(run, obs, upstream)
+        _at_risk(run, obs, upstream)
+        _outcome_payments(run, obs, upstream)
+        _volume_fees(run, obs, upstream)
+        social_impact_bond(run, obs, upstream)
+        pass_down(run, obs, upstream)
+    funders = frozenset(
+        p.id for p in mechanism.parties if p.role in (Role.COMMISSIONER, Role.OUTCOME_PAYER)
+    )
+    return Statement(
+        mechanism=mechanism.id,
+        funders=funders,
+        parties=tuple(p.id for p in mechanism.parties),
+        prime=mechanism.prime,
+        lines=tuple(run.lines),
+        notes=tuple(run.notes),
+    )
+
+
+def _service_fee(
+    run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine, Decimal]]
+) -> None:
+    m = run.mechanism
+    fee = m.service_fee
+    if fee is None:
+        return
+    per_year = INSTALMENTS_PER_YEAR[fee.frequency]
+    step = PERIODS_PER_YEAR[m.period] // per_year
+    advance = fee.timing == "advance"
+    if (obs.period - 1) % step if advance else obs.period % step:
+        return
+    due = obs.start if advance else obs.end + run.terms_delay
+    instalment = fee.annual_value / per_year
+    basis = f"{fee.frequency} service fee in {fee.timing} ({pounds(fee.annual_value)} a year"
+    basis += f" / {per_year})" if per_year > 1 else ")"
+    risk = fee.at_risk
+    withheld = ZERO
+    if risk is not None and risk.mode == "withheld":
+        withheld = to_penny(instalment * risk.share)
+        amount = to_penny(instalment * (ONE - risk.share))
+        run.withheld_pool += withheld
+        basis += f", less {percent(risk.share)} withheld ({pounds(withheld)}) until the "
+        basis += f"{risk.measure} target of {risk.target} is met"
+    else:
+        amount = to_penny(instalment)
+    line = run.pay(obs.period, fee.payer, m.prime, amount, "service_fee", "service_fee", basis, due)
+    upstream.append((line, withheld))
+
+
+def _at_risk(run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine, Decimal]]) -> None:
+    m = run.mechanism
+    fee = m.service_fee
+    if fee is None or fee.at_risk is None:
+        return
+    risk = fee.at_risk
+    measure = m.measures[risk.measure]
+    due = obs.end + run.terms_delay
+    for result in obs.outcomes:
+        if result.measure != risk.measure:
+            continue
+        value = improvement(measure, result)
+        text = f"{describe(measure, result, value)}; target {risk.target}"
+        met = value >= risk.target
+        if risk.mode == "clawback":
+            if met:
+                run.note(obs.period, m.prime, "service_fee.at_risk", f"{text} met: nothing repaid")
+                continue
+            amount = to_penny(fee.annual_value * risk.share)
+            why = f"{text} missed: repays {percent(risk.share)} of a year's service fee"
+            why += f" of {pounds(fee.annual_value)}"
+            line = run.pay(
+                obs.period, m.prime, fee.payer, amount, "clawback", "service_fee.at_risk", why, due
+            )
+            upstream.append((line, ZERO))
+            continue
+        pool, run.withheld_pool = run.withheld_pool, ZERO
+        if met and pool > 0:
+            why = f"{text} met: releases the {pounds(pool)} withheld since the last evaluation"
+            line = run.pay(
+                obs.period, fee.payer, m.prime, pool, "fee_release", "service_fee.at_risk", why, due
+            )
+            upstream.append((line, ZERO))
+        elif not met:
+            why = f"{text} missed: the {pounds(pool)} withheld is forfeited (stays with the payer)"
+            run.note(obs.period, m.prime, "service_fee.at_risk", why)
+
+
+def _outcome_payments(
+    run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine, Decimal]]
+) -> None:
+    m = run.mechanism
+    due = obs.end + run.terms_delay
+    for rule in m.outcome_payments:
+        measure = m.measures[rule.measure]
+        rule_name = f"outcome_payments.{rule.id}"
+        for result in obs.outcomes:
+            if result.measure != rule.measure or (
+                rule.cohorts and result.cohort not in rule.cohorts
+            ):
+                continue
+            value = improvement(measure, result)
+            text = describe(measure, result, value)
+            if rule.threshold is not None and value < rule.threshold:
+                run.note(
+                    obs.period,
+                    m.prime,
+                    rule_name,
+                    f"{text}; below threshold {rule.threshold}: no payment",
+                )
+                continue
+            if rule.basis == "per_person_achieving":
+                groups = sorted(result.achieved.items())
+                raw = sum((rule.tariff_for(g) * n for g, n in groups), ZERO)
+                how = " + ".join(f"{n} × {pounds(rule.tariff_for(g))} ({g})" for g, n in groups)
+            elif rule.basis == "per_unit_improvement":
+                units = max(units_improved(measure, result), ZERO)
+                raw = units * rule.tariff
+                how = f"{units.normalize():f} × {pounds(rule.tariff)} per unit of improvement"
+            else:
+                raw = rule.tariff
+                how = f"fixed {pounds(rule.tariff)}"
+            if rule.floor is not None and raw < rule.floor:
+                raw, how = rule.floor, f"{how}, raised to the floor of {pounds(rule.floor)}"
+            if rule.cap is not None and raw > rule.cap:
+                raw, how = rule.cap, f"{how}, capped at {pounds(rule.cap)}"
+            if rule.total_cap is not None:
+                remaining = rule.total_cap - run.outcome_paid[rule.id]
+                if raw > remaining:
+                    raw, how = (
+                        remaining,
+                        f"{how}, limited by the total cap of {pounds(rule.total_cap)}",
+                    )
+            amount = to_penny(raw)
+            if amount <= 0:
+                run.note(obs.period, m.prime, rule_name, f"{text}: {how}: nothing to pay")
+                continue
+            run.outcome_paid[rule.id] += amount
+            why = f"{text}: {how}"
+            line = run.pay(
+                obs.period, rule.payer, m.prime, amount, "outcome_payment", rule_name, why, due
+            )
+            upstream.append((line, ZERO))
+
+
+def _volume_fees(
+    run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine, Decimal]]
+) -> None:
+    m = run.mechanism
+    if not m.volume_fees:
+        return
+    for volume in obs.volumes:
+        run.event_totals[volume.event] += volume.count
+    due = obs.end + run.terms_delay
+    for fee in m.volume_fees:
+        rule_name = f"volume_fees.{fee.id}"
+        for volume in obs.volumes:
+            if volume.event != fee.event or volume.count == 0:
+                continue
+            units = volume.count
+            limit = ""
+            if fee.max_units_per_person is not None and fee.per_person_event is not None:
+                people = run.event_totals[fee.per_person_event]
+                allowed = max(fee.max_units_per_person * people - run.units_paid[fee.id], 0)
+                if units > allowed:
+                    limit = (
+                        f" ({units - allowed} of {units} not paid: at most "
+                        f"{fee.max_units_per_person} per {fee.per_person_event} to date)"
+                    )
+                    units = allowed
+            run.units_paid[fee.id] += units
+            tariff = fee.tariff_for(volume.need_group)
+            group = f" ({volume.need_group})" if volume.need_group else ""
+            why = f"{units} {fee.event}{group} × {pounds(tariff)}{limit}"
+            if units == 0:
+                run.note(obs.period, m.prime, rule_name, why)
+                continue
+            amount = to_penny(tariff * units)
+            line = run.pay(
+                obs.period, fee.payer, m.prime, amount, "volume_fee", rule_name, why, due
+            )
+            upstream.append((line, ZERO))

@@ -1,0 +1,317 @@
+"""Load a payment mechanism (format version 1): schema, cross-references, then dataclasses.
+
+Nothing is computed from a half-valid mechanism (PBR-1): :func:`parse_mechanism` either returns a
+whole :class:`~.model.Mechanism` or raises :class:`~.errors.PaymentsFormatError` listing every
+problem with its field path, e.g. ``outcome_payments[0].tariff: must be a decimal amount in
+pounds like "1200.00"``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from commissioning_analytics.payments.errors import FieldError, PaymentsFormatError
+from commissioning_analytics.payments.model import (
+    INSTALMENTS_PER_YEAR,
+    PERIODS_PER_YEAR,
+    AtRisk,
+    Measure,
+    Mechanism,
+    OutcomePayment,
+    Party,
+    Role,
+    ServiceFee,
+    SocialImpactBond,
+    SubcontractTerms,
+    VolumeFee,
+)
+from commissioning_analytics.payments.schema_check import load_schema, schema_errors
+
+PAYERS = {Role.COMMISSIONER, Role.OUTCOME_PAYER}
+
+
+def mechanism_schema() -> dict[str, Any]:
+    """The JSON Schema (Draft 2020-12) of the mechanism format."""
+    return load_schema("mechanism")
+
+
+def read_json(path: str | Path, what: str) -> object:
+    try:
+        return json.loads(Path(path).read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise PaymentsFormatError(
+            what, [FieldError("(document)", f"is not JSON: {where}")]
+        ) from exc
+
+
+def load_mechanism(path: str | Path) -> Mechanism:
+    """Read, validate and parse a mechanism file."""
+    return parse_mechanism(read_json(path, f"Mechanism {path}"))
+
+
+def example_names() -> list[str]:
+    """Names of the mechanism examples shipped with the package (``examples/<name>.json``)."""
+    folder = resources.files(__package__).joinpath("examples")
+    return sorted(
+        item.name.removesuffix(".json")
+        for item in folder.iterdir()
+        if item.name.endswith(".json") and not item.name.endswith(".observed.json")
+    )
+
+
+def example_document(name: str) -> object:
+    """The raw JSON of a shipped example, e.g. ``"hmp-doncaster.observed"``."""
+    text = resources.files(__package__).joinpath("examples", f"{name}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def load_example(name: str) -> Mechanism:
+    return parse_mechanism(example_document(name))
+
+
+def parse_mechanism(document: object) -> Mechanism:
+    """Validate ``document`` (parsed JSON) and build the mechanism, or raise with every problem."""
+    errors = schema_errors("mechanism", document)
+    if not errors:
+        assert isinstance(document, dict)
+        errors = _reference_errors(document)
+    if errors:
+        raise PaymentsFormatError("Payment mechanism", errors)
+    assert isinstance(document, dict)
+    return _build(document)
+
+
+def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
+    errors: list[FieldError] = []
+
+    def bad(path: str, message: str) -> None:
+        errors.append(FieldError(path, message))
+
+    roles: dict[str, str] = {}
+    for i, party in enumerate(doc["parties"]):
+        if party["id"] in roles:
+            bad(f"parties[{i}].id", f"repeats the party id {party['id']!r}")
+        roles[party["id"]] = party["role"]
+    for role in (Role.COMMISSIONER, Role.PRIME):
+        if list(roles.values()).count(role) != 1:
+            bad("parties", f"must have exactly one party with role {role.value!r}")
+
+    def payer(path: str, party_id: str | None) -> None:
+        if party_id is not None and roles.get(party_id) not in PAYERS:
+            bad(
+                path,
+                f"must name a party with role 'commissioner' or 'outcome_payer', not {party_id!r}",
+            )
+
+    measures: dict[str, dict[str, Any]] = {}
+    for i, m in enumerate(doc.get("measures", [])):
+        here = f"measures[{i}]"
+        if m["id"] in measures:
+            bad(f"{here}.id", f"repeats the measure id {m['id']!r}")
+        measures[m["id"]] = m
+        if m["kind"] == "intermediate":
+            for key in ("comparison", "improvement", "baseline"):
+                if key in m:
+                    bad(f"{here}.{key}", "does not apply to an intermediate measure")
+            continue
+        for key in ("comparison", "improvement"):
+            if key not in m:
+                bad(f"{here}.{key}", f"is required for a {m['kind']} measure")
+        allowed = {"binary": "percentage_points", "frequency": "events_per_100"}[m["kind"]]
+        if m.get("improvement") not in (None, allowed, "relative_percent"):
+            bad(f"{here}.improvement", f"must be {allowed!r} or 'relative_percent' here")
+        if "baseline" in m and m.get("comparison") != "baseline":
+            bad(f"{here}.baseline", "is only for comparison 'baseline'")
+
+    def measure(path: str, measure_id: str, kinds: set[str]) -> None:
+        kind = measures.get(measure_id, {}).get("kind")
+        if kind is None:
+            bad(path, f"names no measure in 'measures': {measure_id!r}")
+        elif kind not in kinds:
+            bad(path, f"must name a {' or '.join(sorted(kinds))} measure; {measure_id!r} is {kind}")
+
+    period = doc["period"]
+    fee = doc.get("service_fee")
+    if fee is not None:
+        payer("service_fee.payer", fee.get("payer"))
+        if PERIODS_PER_YEAR[period] % INSTALMENTS_PER_YEAR[fee["frequency"]]:
+            bad("service_fee.frequency", f"cannot be paid {fee['frequency']} with {period} periods")
+        if "at_risk" in fee:
+            kinds = {"binary", "frequency", "intermediate"}
+            measure("service_fee.at_risk.measure", fee["at_risk"]["measure"], kinds)
+
+    ids: set[str] = set()
+    basis_kinds = {
+        "per_person_achieving": {"intermediate"},
+        "per_unit_improvement": {"binary", "frequency"},
+        "fixed": {"binary", "frequency", "intermediate"},
+    }
+    for i, op in enumerate(doc.get("outcome_payments", [])):
+        here = f"outcome_payments[{i}]"
+        if op["id"] in ids:
+            bad(f"{here}.id", f"repeats the payment id {op['id']!r}")
+        ids.add(op["id"])
+        payer(f"{here}.payer", op.get("payer"))
+        measure(f"{here}.measure", op["measure"], basis_kinds[op["basis"]])
+        if "floor" in op and "cap" in op and Decimal(op["floor"]) > Decimal(op["cap"]):
+            bad(f"{here}.floor", "must not be more than the cap")
+    for i, vf in enumerate(doc.get("volume_fees", [])):
+        here = f"volume_fees[{i}]"
+        if vf["id"] in ids:
+            bad(f"{here}.id", f"repeats the payment id {vf['id']!r}")
+        ids.add(vf["id"])
+        payer(f"{here}.payer", vf.get("payer"))
+        if ("max_units_per_person" in vf) != ("per_person_event" in vf):
+            bad(here, "needs both max_units_per_person and per_person_event, or neither")
+
+    sib = doc.get("social_impact_bond")
+    if sib is not None:
+        if roles.get(sib["investor"]) != Role.INVESTOR:
+            bad("social_impact_bond.investor", "must name a party with role 'investor'")
+        payer("social_impact_bond.outcome_payer", sib.get("outcome_payer"))
+        measure("social_impact_bond.measure", sib["measure"], {"binary", "frequency"})
+        if "single_cohort_threshold" not in sib and "all_cohorts_threshold" not in sib:
+            bad("social_impact_bond", "needs a single_cohort_threshold or all_cohorts_threshold")
+        for j, item in enumerate(sib["capital"]):
+            if item["period"] > doc["term_periods"]:
+                bad(
+                    f"social_impact_bond.capital[{j}].period",
+                    "is after the last period of the term",
+                )
+        if sib["final_period"] > doc["term_periods"]:
+            bad("social_impact_bond.final_period", "is after the last period of the term")
+
+    subs: set[str] = set()
+    totals = {"service_fee_share": Decimal(0), "outcome_payment_share": Decimal(0)}
+    totals["volume_fee_share"] = Decimal(0)
+    for i, terms in enumerate(doc.get("supply_chain", [])):
+        here = f"supply_chain[{i}].subcontractor"
+        if roles.get(terms["subcontractor"]) != Role.SUBCONTRACTOR:
+            bad(here, "must name a party with role 'subcontractor'")
+        if terms["subcontractor"] in subs:
+            bad(here, f"repeats the sub-contractor {terms['subcontractor']!r}")
+        subs.add(terms["subcontractor"])
+        for key in totals:
+            totals[key] += Decimal(terms.get(key, "0"))
+    for key, total in totals.items():
+        if total > 1:
+            bad(f"supply_chain.{key}", f"shares add up to {total}, more than 1")
+    return errors
+
+
+def _money(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _build(doc: dict[str, Any]) -> Mechanism:
+    parties = tuple(Party(p["id"], p["name"], Role(p["role"])) for p in doc["parties"])
+    commissioner = next(p.id for p in parties if p.role == Role.COMMISSIONER)
+    prime = next(p.id for p in parties if p.role == Role.PRIME)
+    measures = {
+        m["id"]: Measure(
+            id=m["id"],
+            kind=m["kind"],
+            comparison=m.get("comparison"),
+            improvement=m.get("improvement"),
+            baseline=_money(m.get("baseline")),
+            indicator=m.get("indicator"),
+            description=m.get("description", ""),
+        )
+        for m in doc.get("measures", [])
+    }
+    fee = doc.get("service_fee")
+    service_fee = None
+    if fee is not None:
+        risk = fee.get("at_risk")
+        service_fee = ServiceFee(
+            payer=fee.get("payer", commissioner),
+            annual_value=Decimal(fee["annual_value"]),
+            frequency=fee["frequency"],
+            timing=fee["timing"],
+            at_risk=None
+            if risk is None
+            else AtRisk(
+                Decimal(risk["share"]), risk["mode"], risk["measure"], Decimal(risk["target"])
+            ),
+        )
+    outcome_payments = tuple(
+        OutcomePayment(
+            id=op["id"],
+            measure=op["measure"],
+            payer=op.get("payer", commissioner),
+            basis=op["basis"],
+            tariff=Decimal(op["tariff"]),
+            need_group_tariffs={k: Decimal(v) for k, v in op.get("need_group_tariffs", {}).items()},
+            cohorts=tuple(op["cohorts"]) if "cohorts" in op else None,
+            threshold=_money(op.get("threshold")),
+            floor=_money(op.get("floor")),
+            cap=_money(op.get("cap")),
+            total_cap=_money(op.get("total_cap")),
+        )
+        for op in doc.get("outcome_payments", [])
+    )
+    volume_fees = tuple(
+        VolumeFee(
+            id=vf["id"],
+            event=vf["event"],
+            payer=vf.get("payer", commissioner),
+            tariff=Decimal(vf["tariff"]),
+            need_group_tariffs={k: Decimal(v) for k, v in vf.get("need_group_tariffs", {}).items()},
+            max_units_per_person=vf.get("max_units_per_person"),
+            per_person_event=vf.get("per_person_event"),
+        )
+        for vf in doc.get("volume_fees", [])
+    )
+    sib_doc = doc.get("social_impact_bond")
+    sib = None
+    if sib_doc is not None:
+        sib = SocialImpactBond(
+            investor=sib_doc["investor"],
+            outcome_payer=sib_doc.get("outcome_payer", commissioner),
+            capital=tuple((c["period"], Decimal(c["amount"])) for c in sib_doc["capital"]),
+            measure=sib_doc["measure"],
+            tariff=Decimal(sib_doc["tariff"]),
+            final_period=sib_doc["final_period"],
+            single_cohort_threshold=_money(sib_doc.get("single_cohort_threshold")),
+            all_cohorts_threshold=_money(sib_doc.get("all_cohorts_threshold")),
+            max_return=_money(sib_doc.get("max_return")),
+            cap=_money(sib_doc.get("cap")),
+        )
+    terms_days = doc.get("payment_terms_days", 30)
+    supply_chain = tuple(
+        SubcontractTerms(
+            subcontractor=t["subcontractor"],
+            service_fee_share=Decimal(t.get("service_fee_share", "0")),
+            outcome_payment_share=Decimal(t.get("outcome_payment_share", "0")),
+            volume_fee_share=Decimal(t.get("volume_fee_share", "0")),
+            management_fee=Decimal(t.get("management_fee", "0")),
+            at_risk_share=Decimal(t.get("at_risk_share", "1")),
+            minimum_contract_value=_money(t.get("minimum_contract_value")),
+            payment_terms_days=t.get("payment_terms_days", 30),
+        )
+        for t in doc.get("supply_chain", [])
+    )
+    return Mechanism(
+        format_version=doc["format_version"],
+        id=doc["id"],
+        name=doc["name"],
+        period=doc["period"],
+        term_periods=doc["term_periods"],
+        parties=parties,
+        commissioner=commissioner,
+        prime=prime,
+        payment_terms_days=terms_days,
+        measures=measures,
+        service_fee=service_fee,
+        outcome_payments=outcome_payments,
+        volume_fees=volume_fees,
+        social_impact_bond=sib,
+        supply_chain=supply_chain,
+        description=doc.get("description", ""),
+        source=doc.get("source", ""),
+    )

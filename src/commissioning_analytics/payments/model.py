@@ -1,0 +1,170 @@
+"""The payment mechanism as frozen dataclasses (PBR-1 .. PBR-4, PBR-6).
+
+Built only by :func:`commissioning_analytics.payments.loader.parse_mechanism`, after the document
+has passed both the JSON Schema and the cross-reference checks, so every instance is whole.
+Money and shares are ``Decimal``; field meanings are documented in ``docs/payments.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+PERIODS_PER_YEAR = {"month": 12, "four_weeks": 13, "quarter": 4, "year": 1}
+INSTALMENTS_PER_YEAR = {"monthly": 12, "quarterly": 4, "annual": 1}
+
+
+class Role(StrEnum):
+    COMMISSIONER = "commissioner"
+    OUTCOME_PAYER = "outcome_payer"
+    PRIME = "prime"
+    SUBCONTRACTOR = "subcontractor"
+    INVESTOR = "investor"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: str
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """An outcome measure (PBR-2). ``improvement`` says how a result is compared with its
+    reference: lower reoffending is better for binary and frequency measures; intermediate
+    measures count people achieving an outcome."""
+
+    id: str
+    kind: str  # binary | frequency | intermediate
+    comparison: str | None = None  # baseline | matched_comparison
+    improvement: str | None = None  # percentage_points | relative_percent | events_per_100
+    baseline: Decimal | None = None
+    indicator: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AtRisk:
+    """A share of the service fee at risk on a target (PBR-1): clawed back, or withheld."""
+
+    share: Decimal
+    mode: str  # clawback | withheld
+    measure: str
+    target: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFee:
+    payer: str
+    annual_value: Decimal
+    frequency: str  # monthly | quarterly | annual
+    timing: str  # advance | arrears
+    at_risk: AtRisk | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomePayment:
+    """Outcome payments on one measure (PBR-1, PBR-2), tariffs by need group (PBR-3)."""
+
+    id: str
+    measure: str
+    payer: str
+    basis: str  # per_person_achieving | per_unit_improvement | fixed
+    tariff: Decimal
+    need_group_tariffs: dict[str, Decimal] = field(default_factory=dict)
+    cohorts: tuple[str, ...] | None = None
+    threshold: Decimal | None = None
+    floor: Decimal | None = None
+    cap: Decimal | None = None
+    total_cap: Decimal | None = None
+
+    def tariff_for(self, need_group: str | None) -> Decimal:
+        if need_group is None:
+            return self.tariff
+        return self.need_group_tariffs.get(need_group, self.tariff)
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeFee:
+    """A fee per event (attachment, job outcome, sustainment …), optionally limited to
+    ``max_units_per_person`` units for each person counted by ``per_person_event``."""
+
+    id: str
+    event: str
+    payer: str
+    tariff: Decimal
+    need_group_tariffs: dict[str, Decimal] = field(default_factory=dict)
+    max_units_per_person: int | None = None
+    per_person_event: str | None = None
+
+    def tariff_for(self, need_group: str | None) -> Decimal:
+        if need_group is None:
+            return self.tariff
+        return self.need_group_tariffs.get(need_group, self.tariff)
+
+
+@dataclass(frozen=True, slots=True)
+class SocialImpactBond:
+    """Investors fund the prime; the outcome payer repays investors on triggers (PBR-1)."""
+
+    investor: str
+    outcome_payer: str
+    capital: tuple[tuple[int, Decimal], ...]
+    measure: str
+    tariff: Decimal
+    final_period: int
+    single_cohort_threshold: Decimal | None = None
+    all_cohorts_threshold: Decimal | None = None
+    max_return: Decimal | None = None
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubcontractTerms:
+    """What the prime passes to one sub-contractor (PBR-4) and what it guarantees (PBR-6)."""
+
+    subcontractor: str
+    service_fee_share: Decimal = Decimal(0)
+    outcome_payment_share: Decimal = Decimal(0)
+    volume_fee_share: Decimal = Decimal(0)
+    management_fee: Decimal = Decimal(0)
+    at_risk_share: Decimal = Decimal(1)
+    minimum_contract_value: Decimal | None = None
+    payment_terms_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Mechanism:
+    format_version: int
+    id: str
+    name: str
+    period: str
+    term_periods: int
+    parties: tuple[Party, ...]
+    commissioner: str
+    prime: str
+    payment_terms_days: int = 30
+    measures: dict[str, Measure] = field(default_factory=dict)
+    service_fee: ServiceFee | None = None
+    outcome_payments: tuple[OutcomePayment, ...] = ()
+    volume_fees: tuple[VolumeFee, ...] = ()
+    social_impact_bond: SocialImpactBond | None = None
+    supply_chain: tuple[SubcontractTerms, ...] = ()
+    description: str = ""
+    source: str = ""
+
+    def party(self, party_id: str) -> Party:
+        return next(p for p in self.parties if p.id == party_id)
+
+    def max_volume_payment_per_person(self, need_group: str | None = None) -> Decimal:
+        """The most the volume fees can pay for one person: each fee once, or
+        ``max_units_per_person`` times (DWP Work Programme: £400 + £1,200 + 13 × £170)."""
+        return sum(
+            (
+                fee.tariff_for(need_group) * (fee.max_units_per_person or 1)
+                for fee in self.volume_fees
+            ),
+            Decimal(0),
+        )

@@ -1,0 +1,146 @@
+"""Observed volumes and outcomes per contract period (format version 1, ``observed.schema.json``).
+
+Checked against its mechanism too: every measure, cohort and fee event it names must exist, and
+periods must lie within the term, in order, without repeats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from commissioning_analytics.payments.errors import FieldError, PaymentsFormatError
+from commissioning_analytics.payments.loader import read_json
+from commissioning_analytics.payments.model import Mechanism
+from commissioning_analytics.payments.schema_check import schema_errors
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeResult:
+    """One cohort's result on one measure: ``observed`` against ``reference`` (the baseline or
+    the matched comparison; rates in %, frequencies in events per 100), or for an intermediate
+    measure the number of people ``achieved`` per need group."""
+
+    measure: str
+    cohort: str
+    cohort_size: int
+    observed: Decimal | None = None
+    reference: Decimal | None = None
+    achieved: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    event: str
+    count: int
+    need_group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodObservation:
+    period: int
+    label: str
+    start: date
+    end: date
+    outcomes: tuple[OutcomeResult, ...] = ()
+    volumes: tuple[Volume, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    mechanism: str
+    periods: tuple[PeriodObservation, ...]
+
+
+def load_observed(path: str | Path, mechanism: Mechanism) -> Observed:
+    return parse_observed(read_json(path, f"Observed data {path}"), mechanism)
+
+
+def parse_observed(document: object, mechanism: Mechanism) -> Observed:
+    """Validate ``document`` against the schema and ``mechanism``; raise with every problem."""
+    errors = schema_errors("observed", document)
+    if not errors:
+        assert isinstance(document, dict)
+        errors = _reference_errors(document, mechanism)
+    if errors:
+        raise PaymentsFormatError("Observed data", errors)
+    assert isinstance(document, dict)
+    return Observed(document["mechanism"], tuple(_period(p) for p in document["periods"]))
+
+
+def _period(doc: dict[str, Any]) -> PeriodObservation:
+    return PeriodObservation(
+        period=doc["period"],
+        label=doc.get("label", f"Period {doc['period']}"),
+        start=date.fromisoformat(doc["start"]),
+        end=date.fromisoformat(doc["end"]),
+        outcomes=tuple(
+            OutcomeResult(
+                measure=o["measure"],
+                cohort=o["cohort"],
+                cohort_size=o["cohort_size"],
+                observed=Decimal(o["observed"]) if "observed" in o else None,
+                reference=Decimal(o["reference"]) if "reference" in o else None,
+                achieved=dict(o.get("achieved", {})),
+            )
+            for o in doc.get("outcomes", [])
+        ),
+        volumes=tuple(
+            Volume(v["event"], v["count"], v.get("need_group")) for v in doc.get("volumes", [])
+        ),
+    )
+
+
+def _reference_errors(doc: dict[str, Any], mechanism: Mechanism) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if doc["mechanism"] != mechanism.id:
+        errors.append(FieldError("mechanism", f"is {doc['mechanism']!r}, not {mechanism.id!r}"))
+    events = {fee.event for fee in mechanism.volume_fees}
+    previous = 0
+    for i, period in enumerate(doc["periods"]):
+        here = f"periods[{i}]"
+        number = period["period"]
+        if number <= previous:
+            errors.append(FieldError(f"{here}.period", "must be after the previous period"))
+        if number > mechanism.term_periods:
+            errors.append(FieldError(f"{here}.period", "is after the last period of the term"))
+        previous = number
+        try:
+            if date.fromisoformat(period["end"]) < date.fromisoformat(period["start"]):
+                errors.append(FieldError(f"{here}.end", "must not be before start"))
+        except ValueError:
+            errors.append(FieldError(f"{here}.start", "must be a real calendar date"))
+        for j, outcome in enumerate(period.get("outcomes", [])):
+            errors.extend(_outcome_errors(f"{here}.outcomes[{j}]", outcome, mechanism))
+        for j, volume in enumerate(period.get("volumes", [])):
+            if volume["event"] not in events:
+                msg = f"is {volume['event']!r}, which no volume fee pays for"
+                errors.append(FieldError(f"{here}.volumes[{j}].event", msg))
+    return errors
+
+
+def _outcome_errors(here: str, outcome: dict[str, Any], mechanism: Mechanism) -> list[FieldError]:
+    measure = mechanism.measures.get(outcome["measure"])
+    if measure is None:
+        return [FieldError(f"{here}.measure", f"names no measure of {mechanism.id!r}")]
+    errors = []
+    if measure.kind == "intermediate":
+        if "achieved" not in outcome:
+            errors.append(FieldError(f"{here}.achieved", "is required for an intermediate measure"))
+        elif sum(outcome["achieved"].values()) > outcome["cohort_size"]:
+            errors.append(FieldError(f"{here}.achieved", "counts more people than the cohort"))
+        return errors
+    if "observed" not in outcome:
+        errors.append(FieldError(f"{here}.observed", f"is required for a {measure.kind} measure"))
+    if "reference" not in outcome and measure.baseline is None:
+        msg = "is required: the measure has no baseline in the mechanism"
+        errors.append(FieldError(f"{here}.reference", msg))
+    if measure.improvement == "relative_percent":
+        reference = outcome.get("reference", measure.baseline)
+        if reference is not None and Decimal(reference) <= 0:
+            msg = "must be more than 0 to measure a relative change"
+            errors.append(FieldError(f"{here}.reference", msg))
+    return errors
