@@ -1,4 +1,5 @@
-"""`make bench`: directory page and directory search API under load, on PostgreSQL, 10x market.
+"""`make bench`: the analytics core's benchmarks (bench/core.py), then the directory page and
+directory search API under load, on PostgreSQL, with the 10x market.
 
 Prints p50/p95/p99 latency and requests/s at 50 concurrent clients for each target. Everything is
 bounded: each target runs for BENCH_SECONDS (default 15 s) or 20,000 requests, on loopback only.
@@ -83,6 +84,10 @@ def search_terms() -> list[str]:
 
 
 def main() -> int:
+    import core
+
+    core.main()
+    print()
     prepare_database()
     from loadgen import run_load
 
