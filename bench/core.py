@@ -7,10 +7,15 @@ same work, on the same synthetic data, so a one-off hiccup of the 2-core machine
 from __future__ import annotations
 
 import copy
+import resource
 import time
 from collections.abc import Callable
 from decimal import Decimal
 
+import numpy as np
+
+from commissioning_analytics.cashflow.stress import run_stress_test
+from commissioning_analytics.cashflow.stress_inputs import Member, Scenario
 from commissioning_analytics.lots.accessibility import accessibility_report
 from commissioning_analytics.lots.conditions import LotSpec
 from commissioning_analytics.lots.market import market_columns_from_synthetic
@@ -88,9 +93,50 @@ def lot_accessibility(lots_count: int = 50) -> str:
     )
 
 
+def stress_test(paths: int = 10_000, months: int = 60, members: int = 50) -> str:
+    """Issue 5: the working-capital stress test, target <= 2 s and <= 1 GB."""
+    rng = np.random.default_rng(0)
+
+    def uniform(low: float, high: float) -> float:
+        return float(rng.uniform(low, high))
+
+    chain = tuple(
+        Member(
+            name=f"member {i}",
+            reserves=2e6 if i == 0 else uniform(5e3, 3e5),
+            fixed_costs_monthly=uniform(1e3, 2e4),
+            cost_per_referral=uniform(100, 900),
+            referrals_mean=120.0 if i == 0 else uniform(0.5, 25),
+            referrals_dispersion=uniform(0.8, 6),
+            outcome_rate_mean=uniform(0.2, 0.6),
+            outcome_rate_concentration=20.0,
+            price_per_referral=uniform(800, 2500),
+            upfront_share=0.3,
+            at_risk_share=0.4,
+            outcome_lag_months=18,
+            payment_terms_days=30.0,
+            management_fee_share=0.0 if i == 0 else 0.2,
+            delivery_months=3,
+            service_fee_monthly=uniform(0, 5e3),
+        )
+        for i in range(members)
+    )
+    scenario = Scenario(chain, months)
+    run_stress_test(scenario, seed=1, paths=200)  # warm-up
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    seconds = best_of(3, lambda: run_stress_test(scenario, seed=1, paths=paths))
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    return (
+        f"stress test: {paths:,} paths x {months} months x {members} members in "
+        f"{seconds:.2f} s, process peak RSS {peak_mib:,.0f} MiB (+{grown_mib:,.0f} MiB) "
+        f"(target <= 2 s, <= 1 GB)"
+    )
+
+
 def main() -> None:
     print("analytics core")
-    for benchmark in (payments_calculation, lot_accessibility):
+    for benchmark in (payments_calculation, lot_accessibility, stress_test):
         print("  " + benchmark())
 
 
