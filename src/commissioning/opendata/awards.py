@@ -1,0 +1,141 @@
+"""OCDS releases for the award (UK6) and contract details (UK7) notices (LAW-2, LAW-4, PRO-9)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from commissioning.opendata.common import (
+    DEFAULT_OCID_PREFIX,
+    JsonDict,
+    base_release,
+    iso,
+    money,
+    notice_document,
+    ocid_for,
+    org_ref,
+    parties,
+    period,
+    with_roles,
+)
+from commissioning.opendata.models import Award, BidStatistics, Contract
+
+#: LAW-4: contracts above this value must carry at least KPI_MINIMUM KPIs.
+KPI_THRESHOLD = Decimal("5000000")
+KPI_MINIMUM = 3
+
+
+def _statistics(stats: tuple[BidStatistics, ...]) -> list[JsonDict]:
+    out = []
+    for block in stats:
+        suffix = f"-{block.related_lot}" if block.related_lot else ""
+        measures = {
+            "bids": block.bids,
+            "finalStageBids": block.final_stage_bids,
+            "smeFinalStageBids": block.sme_final_stage_bids,
+            "vcseFinalStageBids": block.vcse_final_stage_bids,
+        }
+        for measure, value in measures.items():
+            entry: JsonDict = {"id": f"{measure}{suffix}", "measure": measure, "value": value}
+            if block.related_lot:
+                entry["relatedLot"] = block.related_lot
+            out.append(entry)
+    return out
+
+
+def award_section(award: Award, status: str) -> JsonDict:
+    suppliers = [org_ref(item) for item in award.suppliers]
+    out: JsonDict = {
+        "id": award.id,
+        "title": award.title,
+        "status": status,
+        "date": iso(award.decision_date),
+        "value": money(award.value),
+        "suppliers": suppliers,
+        "standstillPeriod": period(award.standstill),
+        "hasSubcontracting": bool(award.subcontracts),
+    }
+    if award.related_lots:
+        out["relatedLots"] = list(award.related_lots)
+    if award.contract_period is not None:
+        out["contractPeriod"] = period(award.contract_period)
+    if award.subcontracts:
+        out["subcontracting"] = {
+            "subcontracts": [
+                {
+                    "id": sub.id,
+                    "subcontractor": org_ref(sub.subcontractor),
+                    "mainContractors": suppliers,
+                    "description": sub.description,
+                }
+                for sub in award.subcontracts
+            ]
+        }
+        values = [sub.value for sub in award.subcontracts if sub.value is not None]
+        if values:
+            out["subcontracting"]["value"] = money(sum(values, Decimal(0)))
+    return out
+
+
+def _award_parties(award: Award) -> list[JsonDict]:
+    return parties(
+        with_roles(award.buyer, "buyer"),
+        *(with_roles(item, "supplier") for item in award.suppliers),
+        *(with_roles(sub.subcontractor, "subcontractor") for sub in award.subcontracts),
+    )
+
+
+def build_award(award: Award, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK6 contract award notice: suppliers, standstill, bid statistics, supply chain (PRO-9)."""
+    ocid = ocid_for(award.reference, prefix)
+    release = base_release(ocid, "UK6", award.notice, ["award"], award.buyer)
+    release["parties"] = _award_parties(award)
+    section = award_section(award, "pending")
+    section["documents"] = [
+        notice_document(ocid, "UK6", "awardNotice", "Contract award notice", award.notice)
+    ]
+    release["awards"] = [section]
+    if award.statistics:
+        release["bids"] = {"statistics": _statistics(award.statistics)}
+    return release
+
+
+def check_kpis(contract: Contract) -> None:
+    """LAW-4: over £5m a contract needs at least 3 KPIs (no rationale can replace them)."""
+    if contract.value > KPI_THRESHOLD and len(contract.kpis) < KPI_MINIMUM:
+        raise ValueError(
+            f"contract {contract.id} is worth more than £5m and has {len(contract.kpis)} KPIs; "
+            f"at least {KPI_MINIMUM} are required (LAW-4)"
+        )
+
+
+def build_contract(contract: Contract, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK7 contract details notice: suppliers' SME/VCSE status, KPIs (LAW-2, LAW-4)."""
+    check_kpis(contract)
+    award = contract.award
+    ocid = ocid_for(contract.reference, prefix)
+    release = base_release(ocid, "UK7", contract.notice, ["awardUpdate", "contract"], award.buyer)
+    release["parties"] = _award_parties(award)
+    release["awards"] = [award_section(award, "active")]
+    section: JsonDict = {
+        "id": contract.id,
+        "awardID": award.id,
+        "title": contract.title,
+        "status": "active",
+        "value": money(contract.value),
+        "period": period(contract.period),
+        "dateSigned": iso(contract.date_signed),
+        "documents": [
+            notice_document(
+                ocid, "UK7", "contractNotice", "Contract details notice", contract.notice
+            )
+        ],
+    }
+    if contract.kpis:
+        section["agreedMetrics"] = [
+            {"id": kpi.id, "title": kpi.title, "description": kpi.description}
+            for kpi in contract.kpis
+        ]
+    elif contract.no_kpis_rationale:
+        section["noAgreedMetricsRationale"] = contract.no_kpis_rationale
+    release["contracts"] = [section]
+    return release

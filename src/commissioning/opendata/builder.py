@@ -1,0 +1,249 @@
+"""Build OCDS 1.1 releases for each published stage, lined up with Find a Tender (LAW-1, LAW-2).
+
+Every stage release carries a notice document whose ``noticeType`` is its Procurement Act code
+(UK extension ``Document.noticeType``) beside the matching OCDS ``documentType``, in the section
+the notice belongs to — as Find a Tender publishes them:
+
+==========  ========================  ===========  =====================
+notice      documentType              section      tag
+==========  ========================  ===========  =====================
+UK2         marketEngagementNotice    planning     planning
+UK4         tenderNotice              tender       tender
+UK12        tenderCancellationNotice  tender       tenderCancellation
+UK6         awardNotice               awards       award
+UK7         contractNotice            contracts    awardUpdate, contract
+==========  ========================  ===========  =====================
+
+The award and contract builders live in :mod:`commissioning.opendata.awards` and are re-exported
+here.
+
+Releases are plain dicts (JSON-serialisable; amounts as numbers). Ids are deterministic: the
+``ocid`` is ``<prefix><reference>``, a release id is ``<ocid>-<notice code>-<UTC timestamp>``.
+"""
+
+from __future__ import annotations
+
+from commissioning.opendata.awards import (
+    KPI_MINIMUM,
+    KPI_THRESHOLD,
+    build_award,
+    build_contract,
+    check_kpis,
+)
+from commissioning.opendata.common import (
+    DEFAULT_OCID_PREFIX,
+    JsonDict,
+    base_release,
+    iso,
+    money,
+    notice_document,
+    number,
+    ocid_for,
+    org_ref,
+    parties,
+    period,
+    with_roles,
+)
+from commissioning.opendata.models import (
+    Cancellation,
+    Criterion,
+    Lot,
+    PlanningStage,
+    Tender,
+)
+
+__all__ = [
+    "CANCELLATION_REASONS",
+    "DEFAULT_OCID_PREFIX",
+    "KPI_MINIMUM",
+    "KPI_THRESHOLD",
+    "build_award",
+    "build_cancellation",
+    "build_contract",
+    "build_planning",
+    "build_tender",
+    "check_kpis",
+    "ocid_for",
+]
+
+#: Coded reasons for a procurement termination (UK12), published with the notice.
+CANCELLATION_REASONS: dict[str, str] = {
+    "noCompliantBids": "No bids, or no bids that met the conditions, were received",
+    "needChanged": "The requirement has changed or is no longer needed",
+    "fundingWithdrawn": "The funding for the contract is no longer available",
+    "marketResponse": "Market engagement or bids showed the lots should be redesigned",
+    "legalChallenge": "The procurement was stopped following a challenge",
+    "other": "Another reason, given in the notice",
+}
+
+
+def build_planning(stage: PlanningStage, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK2 preliminary market engagement notice (CYC-3, LAW-1)."""
+    ocid = ocid_for(stage.reference, prefix)
+    release = base_release(ocid, "UK2", stage.notice, ["planning"], stage.buyer)
+    release["parties"] = parties(with_roles(stage.buyer, "buyer"))
+    milestone: JsonDict = {
+        "id": f"{ocid}-engagement",
+        "title": "Preliminary market engagement closes",
+        "type": "engagement",
+        "status": "scheduled",
+    }
+    if stage.engagement_period.end is not None:
+        milestone["dueDate"] = iso(stage.engagement_period.end)
+    planning: JsonDict = {
+        "milestones": [milestone],
+        "documents": [
+            notice_document(
+                ocid,
+                "UK2",
+                "marketEngagementNotice",
+                "Preliminary market engagement notice",
+                stage.notice,
+            )
+        ],
+    }
+    if stage.rationale:
+        planning["rationale"] = stage.rationale
+    if stage.estimated_value is not None:
+        planning["budget"] = {"amount": money(stage.estimated_value)}
+    release["planning"] = planning
+    release["tender"] = {
+        "id": stage.reference,
+        "title": stage.title,
+        "description": stage.description,
+        "status": "planning",
+    }
+    return release
+
+
+def _criteria(criteria: tuple[Criterion, ...]) -> JsonDict:
+    return {
+        "criteria": [
+            {
+                "type": item.type,
+                "name": item.name,
+                **({"description": item.description} if item.description else {}),
+                "numbers": [{"number": number(item.weight_percent), "weight": "percentageExact"}],
+            }
+            for item in criteria
+        ]
+    }
+
+
+def _lot(lot: Lot, criteria: tuple[Criterion, ...], status: str) -> JsonDict:
+    out: JsonDict = {
+        "id": lot.id,
+        "title": lot.title,
+        "description": lot.description,
+        "status": status,
+        "value": money(lot.value),
+        "suitability": {"sme": lot.suitable_for_sme, "vcse": lot.suitable_for_vcse},
+    }
+    if lot.contract_period is not None:
+        out["contractPeriod"] = period(lot.contract_period)
+    if criteria:
+        out["awardCriteria"] = _criteria(criteria)
+    if lot.subcontracting_terms:
+        out["subcontractingTerms"] = {"description": lot.subcontracting_terms}
+    return out
+
+
+def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
+    """The ``tender`` object shared by the UK4 and UK12 releases."""
+    if not tender.lots and not tender.no_lots_rationale:
+        raise ValueError("a tender without lots must say why it is not divided (no_lots_rationale)")
+    out: JsonDict = {
+        "id": tender.reference,
+        "title": tender.title,
+        "description": tender.description,
+        "status": status,
+        "value": money(tender.value),
+        "procurementMethod": tender.procurement_method,
+        "mainProcurementCategory": "services",
+        "awardCriteria": "ratedCriteria" if tender.criteria else "bestValueToGovernment",
+        "submissionMethod": ["electronicSubmission"],
+        "tenderPeriod": period(tender.tender_period),
+        "enquiryPeriod": period(tender.enquiry_period),
+        "hasEnquiries": True,
+        "suitability": {"sme": tender.suitable_for_sme, "vcse": tender.suitable_for_vcse},
+    }
+    optional = {
+        "procurementMethodDetails": tender.procurement_method_details,
+        "submissionMethodDetails": tender.submission_method_details,
+        "awardCriteriaDetails": tender.award_criteria_details,
+    }
+    out.update({key: value for key, value in optional.items() if value})
+    if tender.items:
+        out["items"] = [
+            {
+                "id": item.id,
+                "description": item.description,
+                "classification": {
+                    "scheme": "CPV",
+                    "id": item.classification_id,
+                    **(
+                        {"description": item.classification_description}
+                        if item.classification_description
+                        else {}
+                    ),
+                },
+                **({"relatedLot": item.related_lot} if item.related_lot else {}),
+            }
+            for item in tender.items
+        ]
+    lot_status = "cancelled" if status == "cancelled" else "active"
+    if tender.lots:
+        out["lots"] = [_lot(lot, tender.criteria, lot_status) for lot in tender.lots]
+    else:
+        out["lotDetails"] = {"noLotsDivisionRationale": tender.no_lots_rationale}
+    if tender.subcontracting_terms:
+        out["subcontractingTerms"] = {"description": tender.subcontracting_terms}
+    out["documents"] = [
+        notice_document(ocid, "UK4", "tenderNotice", "Tender notice", tender.notice),
+        *(
+            {
+                "id": doc.id,
+                "documentType": doc.document_type,
+                "title": doc.title,
+                "url": doc.url,
+                **({"relatedLots": list(doc.related_lots)} if doc.related_lots else {}),
+            }
+            for doc in tender.documents
+        ),
+    ]
+    return out
+
+
+def build_tender(tender: Tender, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK4 tender notice: lots with SME/VCSE suitability, items, periods, documents (LAW-2)."""
+    ocid = ocid_for(tender.reference, prefix)
+    release = base_release(ocid, "UK4", tender.notice, ["tender"], tender.buyer)
+    release["parties"] = parties(with_roles(tender.buyer, "buyer", "procuringEntity"))
+    release["tender"] = tender_section(tender, ocid, "active")
+    release["tender"]["procuringEntity"] = org_ref(tender.buyer)
+    return release
+
+
+def build_cancellation(cancel: Cancellation, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK12 procurement termination notice, with a coded, published reason."""
+    if cancel.reason_code not in CANCELLATION_REASONS:
+        raise ValueError(f"unknown cancellation reason code {cancel.reason_code!r}")
+    tender = cancel.tender
+    ocid = ocid_for(tender.reference, prefix)
+    release = base_release(ocid, "UK12", cancel.notice, ["tenderCancellation"], tender.buyer)
+    release["parties"] = parties(with_roles(tender.buyer, "buyer", "procuringEntity"))
+    section = tender_section(tender, ocid, "cancelled")
+    section["finalStatusDate"] = iso(cancel.cancelled_at)
+    label = CANCELLATION_REASONS[cancel.reason_code]
+    section["documents"].append(
+        notice_document(
+            ocid,
+            "UK12",
+            "tenderCancellationNotice",
+            "Procurement termination notice",
+            cancel.notice,
+            f"Reason {cancel.reason_code} ({label}): {cancel.reason}",
+        )
+    )
+    release["tender"] = section
+    return release

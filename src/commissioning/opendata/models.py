@@ -1,0 +1,202 @@
+"""Plain, framework-free inputs for the OCDS builders (LAW-1, LAW-2, LAW-4, PRO-9).
+
+Callers (web services, the demo market, tests) map their Django models onto these frozen
+dataclasses; this package never imports Django. Money is ``Decimal`` (pounds sterling unless a
+currency is given); every datetime must be timezone-aware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+Scale = Literal["sme", "large"]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation in the process. ``scale``/``vcse`` are the LAW-2 supplier statuses."""
+
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    identifier_scheme: str | None = None  # e.g. "GB-CHC", "GB-COH", "GB-PPON"
+    identifier_id: str | None = None
+    region: str | None = None  # e.g. a NUTS/ITL code "UKD72" or a region name
+    scale: Scale | None = None
+    vcse: bool | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """A published document other than the notice itself (specification, Q&A log...)."""
+
+    id: str
+    title: str
+    url: str
+    document_type: str  # OCDS documentType codelist, e.g. "tenderNotice", "technicalSpecifications"
+    related_lots: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """When and where a Procurement Act notice was published on our platform."""
+
+    published: datetime
+    url: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    description: str
+    classification_id: str  # CPV code, e.g. "85312000"
+    classification_description: str | None = None
+    related_lot: str | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """An award criterion and its weight in percent (EVA-1); type is price, cost or quality."""
+
+    name: str
+    type: Literal["price", "cost", "quality"]
+    weight_percent: Decimal
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Lot:
+    id: str
+    title: str
+    description: str
+    value: Decimal
+    suitable_for_sme: bool
+    suitable_for_vcse: bool
+    contract_period: Period | None = None
+    subcontracting_terms: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanningStage:
+    """Preliminary market engagement (UK2)."""
+
+    reference: str
+    title: str
+    description: str
+    buyer: Party
+    engagement_period: Period
+    notice: Notice
+    estimated_value: Decimal | None = None
+    rationale: str | None = None
+
+
+@dataclass(frozen=True)
+class Tender:
+    """An opportunity as tendered (UK4). Give ``no_lots_rationale`` when ``lots`` is empty."""
+
+    reference: str
+    title: str
+    description: str
+    buyer: Party
+    value: Decimal
+    tender_period: Period
+    enquiry_period: Period
+    notice: Notice
+    suitable_for_sme: bool
+    suitable_for_vcse: bool
+    lots: tuple[Lot, ...] = ()
+    items: tuple[Item, ...] = ()
+    documents: tuple[DocumentRef, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+    award_criteria_details: str | None = None
+    no_lots_rationale: str | None = None
+    subcontracting_terms: str | None = None
+    procurement_method: Literal["open", "selective", "limited", "direct"] = "open"
+    procurement_method_details: str | None = None
+    submission_method_details: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """Procurement termination (UK12). ``reason_code`` is a key of CANCELLATION_REASONS."""
+
+    tender: Tender
+    reason_code: str
+    reason: str
+    cancelled_at: datetime
+    notice: Notice
+
+
+@dataclass(frozen=True)
+class BidStatistics:
+    """Counts of bids; ``final_stage_*`` feed the UK bidStatistics codes (LAW-2)."""
+
+    bids: int
+    final_stage_bids: int
+    sme_final_stage_bids: int
+    vcse_final_stage_bids: int
+    related_lot: str | None = None
+
+
+@dataclass(frozen=True)
+class Subcontract:
+    """A sub-contractor named in the winning bid's supply chain (PRO-7)."""
+
+    id: str
+    subcontractor: Party
+    description: str
+    value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Award:
+    """Contract award (UK6); starts a standstill of at least 8 working days."""
+
+    reference: str
+    id: str
+    title: str
+    buyer: Party
+    suppliers: tuple[Party, ...]
+    value: Decimal
+    decision_date: datetime
+    standstill: Period
+    notice: Notice
+    related_lots: tuple[str, ...] = ()
+    statistics: tuple[BidStatistics, ...] = ()
+    subcontracts: tuple[Subcontract, ...] = ()
+    contract_period: Period | None = None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A key performance indicator agreed on the contract (LAW-4)."""
+
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    """Contract details (UK7); over £5m it must carry at least 3 KPIs (LAW-4)."""
+
+    reference: str
+    id: str
+    award: Award
+    title: str
+    value: Decimal
+    period: Period
+    date_signed: datetime
+    notice: Notice
+    kpis: tuple[Kpi, ...] = field(default=())
+    no_kpis_rationale: str | None = None
