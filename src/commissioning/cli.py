@@ -4,6 +4,15 @@
   database, loads the synthetic demo market and prints the counts and the demo users;
 * ``commissioning market-summary --seed N --scale K`` prints the statistics of a generated market
   without touching Django or a database (the analytics core alone, as in a notebook);
+* ``commissioning outcomes evaluate COHORT.csv POOL.csv --outcome COL --covariates A,B,C
+  [--caliper FLOAT|none] [--replace|--no-replace] [--ratio K] [--exact COLS] [--seed N]
+  [--format text|json]`` matches a cohort to a comparison pool and prints the effect (OUT-1;
+  no Django, docs/outcomes.md);
+* ``commissioning outcomes measures PEOPLE.csv OFFENCES.csv [--output FILE]`` adds the
+  proven-reoffending measures (reoffended, reoffences, days_to_first, first_event, custodial)
+  to each person's row, ready for ``evaluate``;
+* ``commissioning payments validate|calculate|simulate …`` checks payment mechanisms, computes
+  every payment down the chain and stress-tests cash flow (no Django, docs/payments-cli.md);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -14,6 +23,9 @@ import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
+
+from commissioning.cli_payments import register as register_payments
+from commissioning.cli_payments import run as run_payments
 
 DEFAULT_SETTINGS = "commissioning.settings"
 DEFAULT_SEED = 2026
@@ -68,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _market_options(summary)
 
+    _outcomes_parser(commands)
+    register_payments(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
     return parser
@@ -83,10 +98,117 @@ def _market_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def caliper_value(text: str) -> float | None:
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"caliper must be a number or 'none', not {text!r}"
+        ) from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("caliper must be more than 0 (or 'none')")
+    return value
+
+
+def ratio_value(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ratio must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("ratio must be 1 or more")
+    return value
+
+
+def columns_value(text: str) -> list[str]:
+    columns = [c.strip() for c in text.split(",")]
+    if not all(columns):
+        raise argparse.ArgumentTypeError(f"empty column name in {text!r}")
+    return columns
+
+
+def _outcomes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    outcomes = commands.add_parser(
+        "outcomes", help="impact measurement with a matched comparison group (no database)"
+    )
+    actions = outcomes.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    evaluate = actions.add_parser(
+        "evaluate", help="match a cohort to a comparison pool and estimate the effect"
+    )
+    evaluate.add_argument("cohort", metavar="COHORT.csv", help="one row per person supported")
+    evaluate.add_argument("pool", metavar="POOL.csv", help="one row per comparison person")
+    evaluate.add_argument(
+        "--outcome", required=True, metavar="COL", help="outcome column (0/1 or a number)"
+    )
+    evaluate.add_argument(
+        "--covariates",
+        required=True,
+        type=columns_value,
+        metavar="A,B,C",
+        help="comma-separated covariate columns to match on",
+    )
+    evaluate.add_argument(
+        "--caliper",
+        type=caliper_value,
+        default=0.2,
+        metavar="FLOAT|none",
+        help="in SDs of the logit of the score (default %(default)s)",
+    )
+    evaluate.add_argument(
+        "--replace",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="match with replacement (default: without)",
+    )
+    evaluate.add_argument(
+        "--ratio",
+        type=ratio_value,
+        default=1,
+        metavar="K",
+        help="comparison people per cohort member (default %(default)s)",
+    )
+    evaluate.add_argument(
+        "--exact",
+        type=columns_value,
+        default=[],
+        metavar="COLS",
+        help="comma-separated columns to match exactly on (e.g. sex,area)",
+    )
+    evaluate.add_argument(
+        "--seed",
+        type=seed_value,
+        default=None,
+        metavar="N",
+        help="process the cohort in a random order from this seed (default: by score)",
+    )
+    evaluate.add_argument(
+        "--format", choices=["text", "json"], default="text", help="default %(default)s"
+    )
+    measures = actions.add_parser(
+        "measures", help="compute proven-reoffending measures from offence records"
+    )
+    measures.add_argument("people", metavar="PEOPLE.csv", help="person_id, index_date, …")
+    measures.add_argument(
+        "offences",
+        metavar="OFFENCES.csv",
+        help="person_id, offence_date, disposal_date, disposal_type",
+    )
+    measures.add_argument("--output", metavar="FILE", default=None, help="default: standard output")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "payments":
+        return run_payments(args)
     if args.command == "market-summary":
         return _market_summary(args.seed, args.scale)
+    if args.command == "outcomes" and args.action == "measures":
+        return _outcomes_measures(args.people, args.offences, args.output)
+    if args.command == "outcomes":
+        return _outcomes_evaluate(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     if args.command == "manage":
         return _manage(args.args)
@@ -98,6 +220,56 @@ def _market_summary(seed: int, scale: float) -> int:
     from commissioning_analytics.market.synthetic_stats import format_summary, market_summary
 
     print(format_summary(market_summary(generate_market(seed, scale))))
+    return 0
+
+
+def _outcomes_evaluate(args: argparse.Namespace) -> int:
+    from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
+    from commissioning_analytics.outcomes.io import InputError, read_people
+    from commissioning_analytics.outcomes.matching import MatchingError
+    from commissioning_analytics.outcomes.propensity import PropensityError
+    from commissioning_analytics.outcomes.report import to_json, to_text
+    from commissioning_analytics.outcomes.safeguards import SafeguardError
+
+    numeric = list(dict.fromkeys([args.outcome, *args.covariates]))
+    try:
+        if args.outcome in args.covariates:
+            raise InputError(f"the outcome {args.outcome!r} cannot also be a covariate")
+        cohort = read_people(args.cohort, numeric, args.exact)
+        pool = read_people(args.pool, numeric, args.exact)
+        result = evaluate(
+            cohort,
+            pool,
+            outcome=args.outcome,
+            covariates=args.covariates,
+            exact=args.exact,
+            caliper=args.caliper,
+            replace=args.replace,
+            ratio=args.ratio,
+            seed=args.seed,
+        )
+    except (InputError, SafeguardError, EvaluationError, MatchingError, PropensityError) as error:
+        message = " ".join(str(error).split())
+        print(f"commissioning: error: {message}", file=sys.stderr)
+        return 1
+    print(to_json(result) if args.format == "json" else to_text(result))
+    return 0
+
+
+def _outcomes_measures(people: str, offences: str, output: str | None) -> int:
+    from commissioning_analytics.outcomes.io import InputError
+    from commissioning_analytics.outcomes.measures import add_measures
+
+    try:
+        measured = add_measures(people, offences)
+        if output is None:
+            measured.to_csv(sys.stdout)
+        else:
+            measured.to_csv(output)
+    except (InputError, OSError) as error:
+        message = " ".join(str(error).split())
+        print(f"commissioning: error: {message}", file=sys.stderr)
+        return 1
     return 0
 
 

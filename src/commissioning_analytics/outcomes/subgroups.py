@@ -1,0 +1,95 @@
+"""Results by area or by protected characteristic (OUT-2, EQU-2), with the same safeguards.
+
+A subgroup's result uses the matched sets of the cohort members in it: the same comparison
+people, with the same weights, as in the whole-cohort analysis, so each subgroup is compared
+with people similar to its own members. A subgroup with fewer than 60 matched cohort members
+gets no estimate (its counts would also fall under the suppression rule soon after).
+
+**Disparity flag**: a subgroup is flagged when its effect differs from the effect for the rest
+of the matched cohort, ``z = (τ_g − τ_rest) / √(SE_g² + SE_rest²)``, two-sided p < 0.05. Without
+replacement the two estimates use disjoint people and are independent; with replacement they
+may share comparison people, and the test is then approximate. A flag is a prompt to look,
+not a finding: with many subgroups some differences arise by chance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from commissioning_analytics.outcomes.effects import Effect, estimate_effect
+from commissioning_analytics.outcomes.matching import MatchResult
+from commissioning_analytics.outcomes.safeguards import MIN_COHORT
+
+SIGNIFICANCE = 0.05
+
+
+@dataclass(frozen=True)
+class SubgroupResult:
+    group: str
+    n_cohort: int
+    n_matched: int
+    effect: Effect | None
+    disparity_p_value: float | None
+    note: str = ""
+
+    @property
+    def disparity(self) -> bool:
+        return self.disparity_p_value is not None and self.disparity_p_value < SIGNIFICANCE
+
+
+def restrict(result: MatchResult, members: NDArray[np.bool_]) -> MatchResult:
+    """The pairs whose cohort member is flagged in ``members`` (weights unchanged)."""
+    keep = members[result.treated]
+    return MatchResult(
+        result.treated[keep],
+        result.comparison[keep],
+        result.weight[keep],
+        result.caliper_width,
+        result.n_treated,
+        result.n_pool,
+    )
+
+
+def _difference_p(a: Effect, b: Effect) -> float:
+    se = math.hypot(a.standard_error, b.standard_error)
+    if se == 0:
+        return 1.0 if a.effect == b.effect else 0.0
+    return float(math.erfc(abs(a.effect - b.effect) / se / math.sqrt(2)))
+
+
+def subgroup_results(
+    labels: NDArray[np.str_],
+    treated_outcome: NDArray[np.float64],
+    pool_outcome: NDArray[np.float64],
+    result: MatchResult,
+) -> list[SubgroupResult]:
+    """One result per distinct label of the cohort members, in label order."""
+    labels = np.asarray(labels)
+    if labels.shape != (result.n_treated,):
+        raise ValueError("one subgroup label is needed for each cohort member")
+    matched = result.treated_matched()
+    rows = []
+    for group in np.unique(labels):
+        members = labels == group
+        n_matched = int(np.count_nonzero(members & matched))
+        rest_matched = int(np.count_nonzero(~members & matched))
+        if n_matched < MIN_COHORT:
+            note = f"fewer than {MIN_COHORT} matched cohort members: no estimate"
+            rows.append(SubgroupResult(str(group), int(members.sum()), n_matched, None, None, note))
+            continue
+        effect = estimate_effect(treated_outcome, pool_outcome, restrict(result, members))
+        p_value = None
+        note = ""
+        if rest_matched >= 2:
+            rest = estimate_effect(treated_outcome, pool_outcome, restrict(result, ~members))
+            p_value = _difference_p(effect, rest)
+        else:
+            note = "no one else to compare with"
+        rows.append(
+            SubgroupResult(str(group), int(members.sum()), n_matched, effect, p_value, note)
+        )
+    return rows

@@ -1,0 +1,76 @@
+"""The whole evaluation (OUT-1, OUT-4): safeguards and warnings fire where they should, and
+the JSON-ready dictionary carries the contract's fields."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
+from commissioning_analytics.outcomes.io import PeopleTable
+from commissioning_analytics.outcomes.safeguards import SafeguardError
+
+
+def _people(
+    name: str, n: int, shift: float, rate: float, seed: int, area: str | None = None
+) -> PeopleTable:
+    rng = np.random.default_rng(seed)
+    age = rng.normal(30 + 6 * shift, 8, n)
+    prior = rng.poisson(2 + shift, n).astype(float)
+    out = (rng.random(n) < rate).astype(float)
+    areas = np.array([area] * n) if area else rng.choice(["N", "S"], n)
+    return PeopleTable(name, n, {"age": age, "prior": prior, "out": out}, {"area": areas})
+
+
+def test_a_typical_evaluation_has_no_warnings_and_publishes_rounded_counts() -> None:
+    cohort = _people("c", 400, 0.5, 0.25, 1)
+    pool = _people("p", 8_000, 0.0, 0.3, 2)
+    result = evaluate(cohort, pool, outcome="out", covariates=["age", "prior"], exact=["area"])
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert data["warnings"] == []
+    assert data["n_matched_treated"] == 400
+    assert data["published_counts"]["treated_with_outcome"] == int(cohort.numbers["out"].sum())
+    assert isinstance(data["published_counts"]["comparison_with_outcome_weighted"], int)
+    assert data["propensity_model"]["terms"] == ["(intercept)", "age", "prior"]
+    assert data["outcome_type"] == "binary"
+
+
+def test_few_events_many_unmatched_and_poor_balance_are_warned_about() -> None:
+    cohort = _people("c", 200, 2.5, 0.05, 3)  # few reoffenders, far from most of the pool
+    pool = _people("p", 2_000, 0.0, 0.3, 4)
+    result = evaluate(cohort, pool, outcome="out", covariates=["age", "prior"], caliper=0.05)
+    text = " | ".join(result.warnings)
+    assert "fewer than 30 people in the matched cohort have the outcome 'out'" in text
+    assert "found no match" in text
+    assert result.balance.share_matched < 0.8
+
+
+def test_small_cohorts_and_small_matched_cohorts_are_refused() -> None:
+    pool = _people("p", 2_000, 0.0, 0.3, 4)
+    with pytest.raises(SafeguardError, match=r"the cohort \(c\) has 59 people"):
+        evaluate(_people("c", 59, 0.0, 0.3, 5), pool, outcome="out", covariates=["age"])
+    cohort = _people("c", 100, 0.0, 0.3, 6, area="N")
+    tiny_pool = _people("p", 2_000, 0.0, 0.3, 7, area="S")
+    tiny_pool.text["area"][:30] = "N"  # only 30 comparison people share the cohort's area
+    with pytest.raises(SafeguardError, match="the matched cohort has 30 people"):
+        evaluate(cohort, tiny_pool, outcome="out", covariates=["age"], exact=["area"])
+
+
+def test_no_overlap_is_an_error() -> None:
+    cohort = _people("c", 100, 0.0, 0.3, 6, area="N")
+    pool = _people("p", 1_000, 0.0, 0.3, 7, area="S")
+    with pytest.raises(EvaluationError, match="no overlap"):
+        evaluate(cohort, pool, outcome="out", covariates=["age"], exact=["area"])
+
+
+def test_a_continuous_outcome_gets_the_average_statement() -> None:
+    cohort = _people("c", 300, 0.5, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["out"][:] = cohort.numbers["prior"] * 0.5 + 1.5
+    pool.numbers["out"][:] = pool.numbers["prior"] * 0.5 + 0.2
+    result = evaluate(cohort, pool, outcome="out", covariates=["age", "prior"])
+    assert not result.effect.binary
+    assert result.statement.startswith("For typical people who receive support")
+    assert result.effect.effect == pytest.approx(1.3, abs=0.1)
