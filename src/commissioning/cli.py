@@ -24,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from commissioning.cli_args import seed_value, whole_number
 from commissioning.cli_payments import register as register_payments
 from commissioning.cli_payments import run as run_payments
 
@@ -37,16 +38,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def seed_value(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"seed must be a whole number, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("seed must be zero or more")
-    return value
 
 
 def scale_value(text: str) -> float:
@@ -112,14 +103,7 @@ def caliper_value(text: str) -> float | None:
     return value
 
 
-def ratio_value(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"ratio must be a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("ratio must be 1 or more")
-    return value
+ratio_value = whole_number("ratio", 1)
 
 
 def columns_value(text: str) -> list[str]:

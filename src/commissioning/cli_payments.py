@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from commissioning.cli_args import seed_value, whole_number
+
 if TYPE_CHECKING:
     from commissioning_analytics.cashflow.from_mechanism import ScenarioMapping
     from commissioning_analytics.cashflow.stress import StressResult
@@ -103,24 +105,7 @@ def existing_file(text: str) -> Path:
     return path
 
 
-def paths_value(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"paths must be a whole number, not {text!r}") from None
-    if not 1 <= value <= MAX_PATHS:
-        raise argparse.ArgumentTypeError(f"paths must be from 1 to {MAX_PATHS:,}")
-    return value
-
-
-def seed_value(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"seed must be a whole number, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("seed must be zero or more")
-    return value
+paths_value = whole_number("paths", 1, MAX_PATHS)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,30 @@
+"""Argument types shared by the ``commissioning`` sub-commands: each bad value gets one line that
+names the option and says what it must be (argparse prints it and exits with status 2)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def whole_number(name: str, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type`` accepting whole numbers from ``minimum`` (to ``maximum``)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, not {text!r}"
+            ) from None
+        if maximum is not None and not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"{name} must be from {minimum:,} to {maximum:,}")
+        if value < minimum:
+            lowest = "zero" if minimum == 0 else f"{minimum:,}"
+            raise argparse.ArgumentTypeError(f"{name} must be {lowest} or more")
+        return value
+
+    return parse
+
+
+seed_value = whole_number("seed", 0)
