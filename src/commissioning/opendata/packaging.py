@@ -82,6 +82,27 @@ def _publisher(name: str, uri: str | None, scheme: str | None, uid: str | None) 
     return out
 
 
+def _package(
+    contents: str,
+    items: Iterable[JsonDict],
+    *,
+    uri: str,
+    published_date: datetime,
+    publisher_name: str,
+    publisher_uri: str | None,
+    publisher_scheme: str | None,
+    publisher_uid: str | None,
+) -> JsonDict:
+    return {
+        "uri": uri,
+        "version": "1.1",
+        "publishedDate": iso(published_date),
+        "publisher": _publisher(publisher_name, publisher_uri, publisher_scheme, publisher_uid),
+        "extensions": ext.declared_extensions(),
+        contents: list(items),
+    }
+
+
 def release_package(
     releases: Iterable[JsonDict],
     *,
@@ -93,14 +114,16 @@ def release_package(
     publisher_uid: str | None = None,
 ) -> JsonDict:
     """Wrap releases in a release package declaring our extensions and version 1.1."""
-    return {
-        "uri": uri,
-        "version": "1.1",
-        "publishedDate": iso(published_date),
-        "publisher": _publisher(publisher_name, publisher_uri, publisher_scheme, publisher_uid),
-        "extensions": ext.declared_extensions(),
-        "releases": list(releases),
-    }
+    return _package(
+        "releases",
+        releases,
+        uri=uri,
+        published_date=published_date,
+        publisher_name=publisher_name,
+        publisher_uri=publisher_uri,
+        publisher_scheme=publisher_scheme,
+        publisher_uid=publisher_uid,
+    )
 
 
 def record_package(
@@ -114,11 +137,13 @@ def record_package(
     publisher_uid: str | None = None,
 ) -> JsonDict:
     """Wrap records in a record package declaring our extensions and version 1.1."""
-    return {
-        "uri": uri,
-        "version": "1.1",
-        "publishedDate": iso(published_date),
-        "publisher": _publisher(publisher_name, publisher_uri, publisher_scheme, publisher_uid),
-        "extensions": ext.declared_extensions(),
-        "records": list(records),
-    }
+    return _package(
+        "records",
+        records,
+        uri=uri,
+        published_date=published_date,
+        publisher_name=publisher_name,
+        publisher_uri=publisher_uri,
+        publisher_scheme=publisher_scheme,
+        publisher_uid=publisher_uid,
+    )
