@@ -13,6 +13,8 @@
   to each person's row, ready for ``evaluate``;
 * ``commissioning payments validate|calculate|simulate …`` checks payment mechanisms, computes
   every payment down the chain and stress-tests cash flow (no Django, docs/payments-cli.md);
+* ``commissioning outcomes synthetic-data DIR [--seed N] [--pool-size N]`` writes a synthetic
+  comparison pool and demo cohorts (docs/outcomes-synthetic-data.md);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -181,6 +183,21 @@ def _outcomes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="person_id, offence_date, disposal_date, disposal_type",
     )
     measures.add_argument("--output", metavar="FILE", default=None, help="default: standard output")
+    synthetic = actions.add_parser(
+        "synthetic-data",
+        help="write a synthetic comparison pool and demo cohorts as CSV (labelled synthetic)",
+    )
+    synthetic.add_argument("directory", metavar="DIR", help="folder to write the CSV files into")
+    synthetic.add_argument(
+        "--seed", type=seed_value, default=DEFAULT_SEED, help="default %(default)s"
+    )
+    synthetic.add_argument(
+        "--pool-size",
+        type=whole_number("pool size", 1_000, 5_000_000),
+        default=200_000,
+        metavar="N",
+        help="people in the comparison pool (default %(default)s)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -189,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_payments(args)
     if args.command == "market-summary":
         return _market_summary(args.seed, args.scale)
+    if args.command == "outcomes" and args.action == "synthetic-data":
+        return _outcomes_synthetic_data(args.directory, args.seed, args.pool_size)
     if args.command == "outcomes" and args.action == "measures":
         return _outcomes_measures(args.people, args.offences, args.output)
     if args.command == "outcomes":
@@ -204,6 +223,21 @@ def _market_summary(seed: int, scale: float) -> int:
     from commissioning_analytics.market.synthetic_stats import format_summary, market_summary
 
     print(format_summary(market_summary(generate_market(seed, scale))))
+    return 0
+
+
+def _outcomes_synthetic_data(directory: str, seed: int, pool_size: int) -> int:
+    """OUT-1 demo data: a synthetic pool and provider cohorts, ready for ``outcomes measures``."""
+    from commissioning_analytics.outcomes_synthetic.writers import write_demo_files
+
+    try:
+        written = write_demo_files(directory, seed, pool_size)
+    except OSError as error:
+        print(f"commissioning outcomes synthetic-data: {error}", file=sys.stderr)
+        return 1
+    print(f"Synthetic data (seed {seed}; generated, not real people) written to {directory}:")
+    for path in written.values():
+        print(f"  {path}")
     return 0
 
 
