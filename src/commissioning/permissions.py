@@ -84,3 +84,9 @@ def can_edit_exercise(user: Any, exercise: CommissioningExercise) -> bool:
 
 def can_view_audit(user: Any) -> bool:
     return _is_site_admin(user)
+
+
+def can_view_outcome_study(user: Any, study: Any) -> bool:
+    """An outcome study's unpublished result is seen only by approved members of the uploading
+    organisation and site administrators (OUT-1, OUT-4)."""
+    return _is_site_admin(user) or _approved_member(user, study.organisation_id)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "commissioning.accounts",
     "commissioning.directory",
     "commissioning.exercises",
+    "commissioning.outcomes_web",
     "commissioning.audit",
     "commissioning.web",
     "commissioning.demo",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("account/", include("commissioning.accounts.urls")),
     path("directory/", include("commissioning.directory.urls")),
     path("exercises/", include("commissioning.exercises.urls")),
+    path("outcomes/", include("commissioning.outcomes_web.urls")),
     path("audit/", include("commissioning.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,153 @@
+"""The cohort upload form (OUT-1, OUT-4): parses the options and validates the file with the
+analytics core, so every problem (missing column, the row and column of a bad value, a cohort
+under 60) is shown next to the file field and in the error summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from commissioning.outcomes_web import pool, services
+from commissioning.web.forms import GovUKForm
+from commissioning_analytics.outcomes.io import InputError
+from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER
+from commissioning_analytics.outcomes.safeguards import SafeguardError
+from commissioning_analytics.outcomes_synthetic.people import COVARIATES
+
+REPLACE_CHOICES = [("no", "Without replacement"), ("yes", "With replacement")]
+
+
+def _known(name: str) -> bool:
+    return name in pool.NUMERIC_COLUMNS
+
+
+class OutcomeUploadForm(GovUKForm):
+    title = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter a title for the study",
+            "max_length": "Title must be 200 characters or fewer",
+        },
+    )
+    cohort_file = forms.FileField(
+        label="Cohort file (CSV)",
+        help_text=(
+            "One row per person with a header row. The outcome and covariate columns must hold "
+            "a number in every row. At least 60 people; at most 5 MB."
+        ),
+        error_messages={
+            "required": "Select a CSV file of your cohort",
+            "empty": "The selected file is empty",
+        },
+    )
+    outcome = forms.CharField(
+        label="Outcome column",
+        initial="reoffended",
+        max_length=100,
+        help_text="For example reoffended (0 or 1), reoffences or custodial.",
+        error_messages={"required": "Enter the name of the outcome column"},
+    )
+    covariates = forms.CharField(
+        label="Covariates to match on",
+        initial=",".join(COVARIATES),
+        max_length=1000,
+        help_text="Column names separated by commas.",
+        error_messages={"required": "Enter at least one covariate"},
+    )
+    replace = forms.ChoiceField(
+        label="Matching",
+        choices=REPLACE_CHOICES,
+        initial="no",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select with or without replacement"},
+    )
+    ratio = forms.IntegerField(
+        label="Comparison people for each cohort member",
+        initial=1,
+        min_value=1,
+        max_value=10,
+        error_messages={
+            "required": "Enter how many comparison people to match to each cohort member",
+            "invalid": "Ratio must be a whole number, like 1 or 3",
+            "min_value": "Ratio must be 1 or more",
+            "max_value": "Ratio must be 10 or fewer",
+        },
+    )
+    caliper = forms.FloatField(
+        label="Caliper (optional)",
+        required=False,
+        initial=DEFAULT_CALIPER,
+        min_value=0.01,
+        max_value=10,
+        help_text=(
+            "In standard deviations of the logit of the propensity score. Leave empty for no "
+            "caliper."
+        ),
+        error_messages={
+            "invalid": "Caliper must be a number, like 0.2",
+            "min_value": "Caliper must be at least 0.01",
+            "max_value": "Caliper must be 10 or less",
+        },
+    )
+
+    def clean_outcome(self) -> str:
+        outcome = str(self.cleaned_data["outcome"]).strip()
+        if not _known(outcome):
+            raise forms.ValidationError(
+                f"The synthetic comparison pool has no outcome {outcome!r}; use one of: "
+                f"{', '.join(pool.NUMERIC_COLUMNS)}"
+            )
+        return outcome
+
+    def clean_covariates(self) -> list[str]:
+        names = [c.strip() for c in str(self.cleaned_data["covariates"]).split(",") if c.strip()]
+        if not names:
+            raise forms.ValidationError("Enter at least one covariate")
+        unknown = [name for name in names if not _known(name)]
+        if unknown:
+            raise forms.ValidationError(
+                f"The synthetic comparison pool has no column {unknown[0]!r}; use some of: "
+                f"{', '.join(COVARIATES)}"
+            )
+        return list(dict.fromkeys(names))
+
+    def clean_cohort_file(self) -> Any:
+        upload = self.cleaned_data["cohort_file"]
+        if upload.size > services.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 5 MB")
+        try:
+            self.cleaned_data["cohort_csv"] = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The selected file must be a CSV file in UTF-8") from None
+        self.cleaned_data["cohort_filename"] = services.safe_filename(upload.name)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome, covariates = data.get("outcome"), data.get("covariates")
+        if outcome and covariates and outcome in covariates:
+            self.add_error("covariates", "The outcome column cannot also be a covariate")
+            return data
+        if "cohort_csv" not in data or not outcome or not covariates:
+            return data
+        try:
+            services.validate_cohort(
+                data["cohort_csv"], data["cohort_filename"], outcome, covariates
+            )
+        except (InputError, SafeguardError) as error:
+            self.add_error("cohort_file", str(error))
+        return data
+
+    def study_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "outcome": data["outcome"],
+            "covariates": data["covariates"],
+            "caliper": data["caliper"],
+            "replace": data["replace"] == "yes",
+            "ratio": data["ratio"],
+            "cohort_csv": data["cohort_csv"],
+            "cohort_filename": data["cohort_filename"],
+        }

@@ -1,0 +1,41 @@
+"""An outcome study: one uploaded cohort, its matching options and the result (OUT-1, OUT-4)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class OutcomeStudy(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="outcome_studies"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="outcome_studies",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    title = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=100)
+    covariates = models.JSONField(default=list)
+    options = models.JSONField(default=dict, help_text="caliper (number or null), replace, ratio")
+    cohort_csv = models.TextField(help_text="The uploaded cohort file (at most 5 MB)")
+    cohort_filename = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "outcome studies"
+
+    def __str__(self) -> str:
+        return self.title

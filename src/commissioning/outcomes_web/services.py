@@ -1,0 +1,162 @@
+"""Outcome studies (OUT-1, OUT-4): who may upload, validating a cohort with the analytics
+core, creating a study (one transaction, audited, evaluated in the background) and running it.
+
+Validation and evaluation are the core's (:mod:`commissioning_analytics.outcomes`): the web
+shows the same one-line, row-level messages as the CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from commissioning.audit.services import created, record
+from commissioning.directory.models import Organisation
+from commissioning.outcomes_web import pool
+from commissioning.outcomes_web.models import OutcomeStudy
+from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
+from commissioning_analytics.outcomes.io import InputError, PeopleTable, read_people
+from commissioning_analytics.outcomes.safeguards import SafeguardError, check_cohort_size
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+DEFAULT_FILENAME = "cohort.csv"
+OUTCOME_LABELS = {
+    "reoffended": "commit a proven reoffence within one year",
+    "custodial": "get a custodial sentence for a proven reoffence within one year",
+    "reoffences": "number of proven reoffences in the year",
+}
+"""Plain-English wording of the proven-reoffending measures in the statement."""
+
+
+def upload_organisation(user: Any) -> Organisation | None:
+    """The organisation a user uploads cohorts for: providers with an approved membership
+    (the first by name when there are several); ``None`` means they may not upload."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role != user.Role.PROVIDER:
+        return None
+    return (
+        Organisation.objects.filter(memberships__user=user, memberships__status="approved")
+        .order_by("name")
+        .first()
+    )
+
+
+def studies_for(user: Any) -> QuerySet[OutcomeStudy]:
+    """The studies a user may see: their organisations' (all of them for site admins)."""
+    studies = OutcomeStudy.objects.select_related("organisation", "created_by")
+    if getattr(user, "is_site_admin", False):
+        return studies
+    return studies.filter(organisation_id__in=user.approved_organisation_ids())
+
+
+def safe_filename(name: str) -> str:
+    """The uploaded file's base name, reduced to safe characters (used in messages)."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name or "").name)[:100].strip("._")
+    return base or DEFAULT_FILENAME
+
+
+def _read(csv_text: str, filename: str, columns: list[str]) -> PeopleTable:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / safe_filename(filename)
+        path.write_text(csv_text, encoding="utf-8")
+        return read_people(path, columns)
+
+
+def validate_cohort(csv_text: str, filename: str, outcome: str, covariates: list[str]) -> None:
+    """Raise :class:`InputError` or :class:`SafeguardError` with the core's one-line message
+    (missing column, the row and column of a non-numeric value, a cohort under 60)."""
+    table = _read(csv_text, filename, [outcome, *covariates])
+    check_cohort_size(table.rows, what=f"the cohort ({table.name})")
+
+
+def create_study(actor: Any, organisation: Organisation, data: dict[str, Any]) -> OutcomeStudy:
+    """Store a validated study and queue its evaluation once the transaction commits."""
+    from commissioning.outcomes_web.tasks import evaluate_study
+
+    with transaction.atomic():
+        study = OutcomeStudy.objects.create(
+            organisation=organisation,
+            created_by=actor,
+            title=data["title"],
+            outcome=data["outcome"],
+            covariates=list(data["covariates"]),
+            options={
+                "caliper": data["caliper"],
+                "replace": bool(data["replace"]),
+                "ratio": int(data["ratio"]),
+            },
+            cohort_csv=data["cohort_csv"],
+            cohort_filename=data["cohort_filename"],
+        )
+        record(
+            actor,
+            "create",
+            study,
+            created(
+                {
+                    "title": study.title,
+                    "organisation": organisation.name,
+                    "outcome": study.outcome,
+                    "covariates": study.covariates,
+                    "options": study.options,
+                    "cohort_filename": study.cohort_filename,
+                }
+            ),
+        )
+        transaction.on_commit(partial(evaluate_study.enqueue, study.pk))
+    return study
+
+
+def run_study(study_id: int) -> str:
+    """Evaluate a study against the synthetic comparison pool; store the result or the error.
+    Returns the final status."""
+    study = OutcomeStudy.objects.get(pk=study_id)
+    OutcomeStudy.objects.filter(pk=study.pk).update(status=OutcomeStudy.Status.RUNNING)
+    columns = [study.outcome, *study.covariates]
+    options = study.options
+    try:
+        cohort = _read(study.cohort_csv, study.cohort_filename, columns)
+        comparison = read_people(pool.pool_path(), columns)
+        evaluation = evaluate(
+            cohort,
+            comparison,
+            outcome=study.outcome,
+            covariates=list(study.covariates),
+            caliper=options.get("caliper"),
+            replace=bool(options.get("replace")),
+            ratio=int(options.get("ratio", 1)),
+            outcome_label=OUTCOME_LABELS.get(study.outcome),
+        )
+    except (InputError, SafeguardError, EvaluationError) as error:
+        return _finish(study, OutcomeStudy.Status.FAILED, None, str(error))
+    except Exception:
+        logger.exception("outcome study %s failed", study.pk)
+        return _finish(
+            study,
+            OutcomeStudy.Status.FAILED,
+            None,
+            "The analysis could not be completed because of an unexpected problem.",
+        )
+    result = evaluation.to_dict()
+    result["comparison_pool"] = {
+        "label": pool.POOL_LABEL,
+        "seed": pool.POOL_SEED,
+        "size": comparison.rows,
+        "synthetic": True,
+    }
+    return _finish(study, OutcomeStudy.Status.DONE, result, "")
+
+
+def _finish(study: OutcomeStudy, status: str, result: dict[str, Any] | None, error: str) -> str:
+    OutcomeStudy.objects.filter(pk=study.pk).update(status=status, result=result, error=error)
+    return status
