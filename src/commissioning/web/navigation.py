@@ -6,6 +6,7 @@ POST). Beyond that the menu follows what the user may do, asking :mod:`commissio
 
 * a commissioner who may create exercises: "Create an exercise";
 * an organisation administrator: "Members" (approving people who ask to join the organisation);
+* a provider member (and a site administrator): "Outcome studies" (OUT-1);
 * a site administrator: "Audit trail" and "Administration" (the Django admin).
 """
 
@@ -49,6 +50,8 @@ def menu_items(user: Any) -> list[tuple[str, str]]:
     members_slug = _org_admin_slug(user)
     if members_slug:
         items.append(("Members", reverse("accounts:members", args=[members_slug])))
+    if user.role == user.Role.PROVIDER or user.is_site_admin:
+        items.append(("Outcome studies", reverse("outcomes:list")))
     items.append(("Your account", reverse("accounts:profile")))
     if permissions.can_view_audit(user):
         items.append(("Audit trail", reverse("audit:list")))
