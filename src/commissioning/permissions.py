@@ -87,6 +87,20 @@ def can_view_audit(user: Any) -> bool:
 
 
 def can_view_outcome_study(user: Any, study: Any) -> bool:
-    """An outcome study's unpublished result is seen only by approved members of the uploading
-    organisation and site administrators (OUT-1, OUT-4)."""
-    return _is_site_admin(user) or _approved_member(user, study.organisation_id)
+    """An outcome study's unpublished (full) result is seen only by approved members of the
+    uploading organisation, approved commissioners of the related exercise's commissioning body
+    and site administrators (OUT-1, OUT-4). Everyone else sees a study only once it is
+    published, and then only its suppressed, published view."""
+    if _is_site_admin(user) or _approved_member(user, study.organisation_id):
+        return True
+    exercise = study.exercise
+    if exercise is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.role == user.Role.COMMISSIONER and _approved_member(
+        user, exercise.commissioning_body_id
+    )
+
+
+def can_publish_outcome_study(user: Any, study: Any) -> bool:
+    """Only approved members of the uploading organisation publish its study (OUT-1, OUT-4)."""
+    return _approved_member(user, study.organisation_id)

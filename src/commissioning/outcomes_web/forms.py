@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from commissioning.exercises.models import CommissioningExercise
 from commissioning.outcomes_web import pool, services
 from commissioning.web.forms import GovUKForm
 from commissioning_analytics.outcomes.io import InputError
@@ -22,6 +23,11 @@ def _known(name: str) -> bool:
     return name in pool.NUMERIC_COLUMNS
 
 
+class ExerciseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference}: {obj.title} ({obj.commissioning_body.name})"
+
+
 class OutcomeUploadForm(GovUKForm):
     title = forms.CharField(
         max_length=200,
@@ -29,6 +35,19 @@ class OutcomeUploadForm(GovUKForm):
             "required": "Enter a title for the study",
             "max_length": "Title must be 200 characters or fewer",
         },
+    )
+    exercise = ExerciseChoiceField(
+        label="Related commissioning exercise (optional)",
+        queryset=CommissioningExercise.objects.select_related("commissioning_body").order_by(
+            "reference"
+        ),
+        required=False,
+        empty_label="None",
+        help_text=(
+            "Commissioners of the exercise's commissioning body can see the result before it "
+            "is published."
+        ),
+        error_messages={"invalid_choice": "Select a commissioning exercise from the list"},
     )
     cohort_file = forms.FileField(
         label="Cohort file (CSV)",
@@ -150,4 +169,5 @@ class OutcomeUploadForm(GovUKForm):
             "ratio": data["ratio"],
             "cohort_csv": data["cohort_csv"],
             "cohort_filename": data["cohort_filename"],
+            "exercise": data.get("exercise"),
         }

@@ -32,6 +32,23 @@ class OutcomeStudy(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    exercise = models.ForeignKey(
+        "exercises.CommissioningExercise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcome_studies",
+        verbose_name="Related commissioning exercise",
+        help_text="Its commissioning body's commissioners may see the unpublished result",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -39,3 +56,8 @@ class OutcomeStudy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        """Published studies are public, with every count suppressed (OUT-4)."""
+        return self.published_at is not None

@@ -49,6 +49,48 @@ def _p_value(value: Any) -> str:
     return "less than 0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def _published(count: Any) -> Any:
+    """A count under the core's suppression rule (already-suppressed text stays as it is)."""
+    return count if count is None or isinstance(count, str) else publish_count(count)
+
+
+PUBLISHED_KEYS: tuple[str, ...] = (
+    "outcome",
+    "outcome_type",
+    "share_matched",
+    "treated_mean",
+    "comparison_mean",
+    "effect",
+    "standard_error",
+    "ci_low",
+    "ci_high",
+    "confidence",
+    "p_value",
+    "statement",
+    "warnings",
+)
+COUNT_KEYS = ("n_treated", "n_pool", "n_matched_treated", "n_matched_comparison")
+
+
+def published_result(result: dict[str, Any]) -> dict[str, Any]:
+    """What a published study shows to everyone (OUT-4): every count under the core's
+    suppression rule, the balance summary, and nothing person-level or model-internal."""
+    published = {key: result.get(key) for key in PUBLISHED_KEYS}
+    published |= {key: _published(result.get(key)) for key in COUNT_KEYS}
+    published["published_counts"] = {
+        key: _published(value) for key, value in result.get("published_counts", {}).items()
+    }
+    published["balance"] = [
+        {"covariate": b["covariate"], "smd_before": b["smd_before"], "smd_after": b["smd_after"]}
+        for b in result.get("balance", [])
+    ]
+    pool_info = dict(result.get("comparison_pool", {}))
+    if "size" in pool_info:
+        pool_info["size"] = _published(pool_info["size"])
+    published["comparison_pool"] = pool_info
+    return published
+
+
 def result_rows(result: dict[str, Any]) -> list[Row]:
     binary = result["outcome_type"] == "binary"
     counts = result.get("published_counts", {})
@@ -61,7 +103,7 @@ def result_rows(result: dict[str, Any]) -> list[Row]:
             f"{_difference(result['ci_low'], binary)} to {_difference(result['ci_high'], binary)}",
         ),
         Row("p-value", _p_value(result["p_value"])),
-        Row("People in the cohort", str(publish_count(result["n_treated"]))),
+        Row("People in the cohort", str(_published(result["n_treated"]))),
         Row("Cohort members matched", str(counts.get("matched_treated", "not available"))),
         Row("Comparison people matched", str(counts.get("matched_comparison", "not available"))),
     ]

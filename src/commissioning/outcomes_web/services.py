@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from commissioning.audit.services import created, record
 from commissioning.directory.models import Organisation
@@ -59,6 +60,43 @@ def studies_for(user: Any) -> QuerySet[OutcomeStudy]:
     return studies.filter(organisation_id__in=user.approved_organisation_ids())
 
 
+def published_studies() -> QuerySet[OutcomeStudy]:
+    """Published studies, newest first: public, each shown with its counts suppressed."""
+    return (
+        OutcomeStudy.objects.filter(published_at__isnull=False)
+        .select_related("organisation")
+        .order_by("-published_at", "-pk")
+    )
+
+
+class PublishError(ValueError):
+    """The study cannot be published (not finished, or already published)."""
+
+
+def publish_study(actor: Any, study_id: int) -> OutcomeStudy:
+    """Publish a finished study in one audited transaction (OUT-1, OUT-4); raise
+    :class:`PublishError` with the reason when it is not finished or already published."""
+    with transaction.atomic():
+        study = OutcomeStudy.objects.select_for_update().get(pk=study_id)
+        if study.status != OutcomeStudy.Status.DONE or not study.result:
+            raise PublishError(
+                f"Only a finished study can be published: this study is "
+                f"{study.get_status_display().lower()}"
+            )
+        if study.is_published:
+            raise PublishError("This study is already published")
+        study.published_at = timezone.now()
+        study.published_by = actor
+        study.save(update_fields=["published_at", "published_by"])
+        record(
+            actor,
+            "publish",
+            study,
+            {"published_at": {"from": None, "to": study.published_at.isoformat()}},
+        )
+    return study
+
+
 def safe_filename(name: str) -> str:
     """The uploaded file's base name, reduced to safe characters (used in messages)."""
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name or "").name)[:100].strip("._")
@@ -97,6 +135,7 @@ def create_study(actor: Any, organisation: Organisation, data: dict[str, Any]) -
             },
             cohort_csv=data["cohort_csv"],
             cohort_filename=data["cohort_filename"],
+            exercise=data.get("exercise"),
         )
         record(
             actor,
@@ -110,6 +149,7 @@ def create_study(actor: Any, organisation: Organisation, data: dict[str, Any]) -
                     "covariates": study.covariates,
                     "options": study.options,
                     "cohort_filename": study.cohort_filename,
+                    "exercise": study.exercise.reference if study.exercise else None,
                 }
             ),
         )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,14 +24,36 @@ def _list_crumb() -> tuple[str, str]:
     return ("Your outcome studies", reverse("outcomes:list"))
 
 
-def _study_or_403(request: HttpRequest, pk: int) -> OutcomeStudy:
+def _study(pk: int) -> OutcomeStudy:
     try:
-        study = OutcomeStudy.objects.select_related("organisation").get(pk=pk)
+        return OutcomeStudy.objects.select_related("organisation", "exercise").get(pk=pk)
     except OutcomeStudy.DoesNotExist:
         raise Http404("No outcome study with that number") from None
-    if not permissions.can_view_outcome_study(request.user, study):
-        raise PermissionDenied("Only the uploading organisation can see this study")
-    return study
+
+
+def _visible_study(request: HttpRequest, pk: int) -> tuple[OutcomeStudy, bool]:
+    """The study and whether the viewer sees its full (unpublished) result; others see a
+    published study's suppressed view. Anonymous visitors of an unpublished study sign in."""
+    study = _study(pk)
+    full = permissions.can_view_outcome_study(request.user, study)
+    if not full and not study.is_published:
+        if not request.user.is_authenticated:
+            raise _SignIn
+        raise PermissionDenied(
+            "Only the uploading organisation and the commissioners of the related exercise can "
+            "see this study before it is published"
+        )
+    return study, full
+
+
+class _SignIn(Exception):
+    """An anonymous visitor asked for an unpublished study."""
+
+
+def _shown_result(study: OutcomeStudy, full: bool) -> dict[str, Any] | None:
+    if study.status != OutcomeStudy.Status.DONE or not study.result:
+        return None
+    return study.result if full else presentation.published_result(study.result)
 
 
 @login_required
@@ -64,16 +90,27 @@ def study_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "outcomes_web/upload.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    study = _study_or_403(request, pk)
-    result = study.result if study.status == OutcomeStudy.Status.DONE else None
-    context = {
+def _detail(
+    request: HttpRequest,
+    study: OutcomeStudy,
+    full: bool,
+    publish_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    result = _shown_result(study, full)
+    crumb = _list_crumb() if full else ("Published outcome studies", reverse("outcomes:published"))
+    context: dict[str, Any] = {
         "study": study,
         "result": result,
+        "full": full,
+        "can_publish": (
+            not study.is_published
+            and study.status == OutcomeStudy.Status.DONE
+            and permissions.can_publish_outcome_study(request.user, study)
+        ),
+        "publish_error": publish_error,
         "pool_label": pool.POOL_LABEL,
-        "crumbs": [_list_crumb(), (study.title, None)],
+        "crumbs": [crumb, (study.title, None)],
     }
     if result:
         context |= {
@@ -81,29 +118,64 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "balance": presentation.balance_rows(result),
             "chart": presentation.interval_chart(result),
         }
-    return render(request, "outcomes_web/detail.html", context)
+    return render(request, "outcomes_web/detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        study, full = _visible_study(request, pk)
+    except _SignIn:
+        return redirect_to_login(request.get_full_path())
+    return _detail(request, study, full)
+
+
+@login_required
+@require_http_methods(["POST"])
+def study_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    study = _study(pk)
+    if not permissions.can_publish_outcome_study(request.user, study):
+        raise PermissionDenied("Only members of the uploading organisation can publish its study")
+    try:
+        services.publish_study(request.user, study.pk)
+    except services.PublishError as error:
+        return _detail(request, study, True, publish_error=str(error), status=400)
+    messages.success(request, "The study is published: everyone can now see its summary")
+    return redirect("outcomes:detail", pk=study.pk)
+
+
+@require_http_methods(["GET", "HEAD"])
+def published_list(request: HttpRequest) -> HttpResponse:
+    """Published outcome studies (OUT-1): public, newest first, paginated."""
+    context = {
+        "crumbs": [("Published outcome studies", None)],
+        **paginate(request, services.published_studies()),
+    }
+    return render(request, "outcomes_web/published.html", context)
 
 
 def _download(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
-    study = _study_or_403(request, pk)
-    if study.status != OutcomeStudy.Status.DONE or not study.result:
+    try:
+        study, full = _visible_study(request, pk)
+    except _SignIn:
+        return redirect_to_login(request.get_full_path())
+    result = _shown_result(study, full)
+    if result is None:
         raise Http404("This study has no result yet")
     if extension == "json":
-        body, content_type = presentation.result_json(study.result), "application/json"
+        body, content_type = presentation.result_json(result), "application/json"
     else:
-        body, content_type = presentation.result_csv(study.result), "text/csv; charset=utf-8"
+        body, content_type = presentation.result_csv(result), "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="outcome-study-{study.pk}.{extension}"'
     return response
 
 
-@login_required
 @require_http_methods(["GET", "HEAD"])
 def study_json(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, pk, "json")
 
 
-@login_required
 @require_http_methods(["GET", "HEAD"])
 def study_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, pk, "csv")
