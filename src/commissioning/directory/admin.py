@@ -12,7 +12,7 @@ from django.db import models
 
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.directory import services
-from commissioning.directory.models import Area, Cohort, Organisation, Specialism
+from commissioning.directory.models import LED_BY_FIELDS, Area, Cohort, Organisation, Specialism
 
 
 @admin.register(Area)
@@ -58,10 +58,7 @@ class OrganisationAdmin(AuditedModelAdmin):
         "size_band",
         "commissioning_tier",
         "is_prime",
-        "bame_led",
-        "women_led",
-        "lived_experience_led",
-        "user_led",
+        *LED_BY_FIELDS,
         "is_synthetic",
     )
     search_fields = ("name", "slug", "charity_number", "company_number")

@@ -185,10 +185,7 @@ LIST_COLUMNS = (
     "is_commissioning_body",
     "commissioning_tier",
     "is_prime",
-    "bame_led",
-    "women_led",
-    "lived_experience_led",
-    "user_led",
+    *LED_BY_FIELDS,
     "is_synthetic",
 )
 """What a results row shows; the long description and search text stay in the database."""
