@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "commissioning.directory",
     "commissioning.exercises",
     "commissioning.outcomes_web",
+    "commissioning.procurement",
+    "commissioning.contracts",
     "commissioning.audit",
     "commissioning.web",
     "commissioning.demo",

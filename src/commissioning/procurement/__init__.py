@@ -1,0 +1,1 @@
+"""Opportunities (tenders) and their lots (PRO-1, PRO-2). Contracts are let per lot."""
