@@ -193,3 +193,33 @@ def test_command_loads_and_prints_the_users_table() -> None:
     out = StringIO()
     call_command("load_demo_market", "--seed", "5", "--scale", "0.05", "--keep", stdout=out)
     assert "already loaded" in out.getvalue()
+
+
+def test_replace_removes_synthetic_opportunities_but_keeps_an_exercise_a_person_tendered(
+    market: SyntheticMarket,
+) -> None:
+    from commissioning.procurement.models import Lot, Opportunity
+
+    load_market(market, replace=True)
+    exercises = list(CommissioningExercise.objects.filter(is_synthetic=True)[:2])
+    synthetic = Opportunity.objects.create(
+        exercise=exercises[0], reference="OP-SYN-1", title="Synthetic", is_synthetic=True
+    )
+    Lot.objects.create(
+        opportunity=synthetic,
+        number=1,
+        title="Lot",
+        estimated_annual_value=Decimal("100000.00"),
+        duration_months=24,
+    )
+    theirs = Opportunity.objects.create(
+        exercise=exercises[1], reference="OP-REAL-1", title="A person's tender"
+    )
+
+    load_market(market, replace=True)
+
+    assert not Opportunity.objects.filter(pk=synthetic.pk).exists()
+    assert not Lot.objects.filter(opportunity_id=synthetic.pk).exists()
+    theirs.refresh_from_db()
+    # The person's tender keeps its (synthetic) exercise rather than failing the reload.
+    assert CommissioningExercise.objects.filter(pk=exercises[1].pk).exists()

@@ -1,7 +1,8 @@
 """Removing the synthetic data loaded before (``load_market(..., replace=True)``).
 
-Synthetic exercises go, then the synthetic organisations that nothing else needs, with their
-dependants (memberships, many-to-many links). Records people made (``is_synthetic=False``) are
+Synthetic contracts go first, then synthetic opportunities (with their lots) and synthetic
+exercises that nothing people made still needs, then the synthetic organisations that nothing
+else needs, with their dependants (memberships, many-to-many links). Records people made (``is_synthetic=False``) are
 never deleted: a synthetic organisation such a record still refers to is kept.
 """
 
@@ -11,8 +12,10 @@ from typing import Any
 
 from django.db import models
 
+from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.procurement.models import Opportunity
 
 
 def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
@@ -22,7 +25,19 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     non-synthetic record still refers to them (by slug).
     """
     deleted: dict[str, int] = {}
-    _, by_model = CommissioningExercise.objects.filter(is_synthetic=True).delete()
+    _, by_model = Contract.objects.filter(is_synthetic=True).delete()
+    _merge(deleted, by_model)
+    _, by_model = (
+        Opportunity.objects.filter(is_synthetic=True)
+        .exclude(pk__in=Contract.objects.values("lot__opportunity_id"))
+        .delete()
+    )
+    _merge(deleted, by_model)
+    _, by_model = (
+        CommissioningExercise.objects.filter(is_synthetic=True)
+        .exclude(pk__in=Opportunity.objects.values("exercise_id"))
+        .delete()
+    )
     _merge(deleted, by_model)
     in_use = synthetic_organisations_in_use()
     for through in (
