@@ -10,7 +10,11 @@ import copy
 import resource
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -23,24 +27,31 @@ from commissioning_analytics.market.geography import AREAS, SPECIALISMS
 from commissioning_analytics.market.synthetic import generate_market
 from commissioning_analytics.outcomes.evaluation import evaluate
 from commissioning_analytics.outcomes.io import PeopleTable
-from commissioning_analytics.outcomes.matching import match
+from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER, match, pooled_sd
 from commissioning_analytics.outcomes.propensity import fit_logistic
 from commissioning_analytics.payments import calculate, parse_mechanism, parse_observed
 from commissioning_analytics.payments.loader import example_document
 
+T = TypeVar("T")
 
-def best_of(runs: int, work: Callable[[], object]) -> float:
+
+def best_and_last(runs: int, work: Callable[[], T]) -> tuple[float, T]:
+    """The best time of ``runs`` runs of ``work``, and what its last run returned."""
     best = float("inf")
     for _ in range(runs):
         started = time.perf_counter()
-        work()
+        result = work()
         best = min(best, time.perf_counter() - started)
-    return best
+    return best, result
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    return best_and_last(runs, work)[0]
 
 
 def payments_calculation(contracts: int = 1000, periods: int = 20) -> str:
     """Issue 5: payment calculation for 1,000 contracts x 20 periods, target <= 2 s."""
-    document = copy.deepcopy(example_document("illustrative-supply-chain"))
+    document = cast(dict[str, Any], copy.deepcopy(example_document("illustrative-supply-chain")))
     document["volume_fees"] = [{"id": "attach", "event": "attachment", "tariff": "400.00"}]
     document["supply_chain"][0]["volume_fee_share"] = "0.5"
     mechanism = parse_mechanism(document)
@@ -147,9 +158,23 @@ def _people(name: str, rng: np.random.Generator, rows: int, shift: float) -> Peo
     return PeopleTable(name=name, rows=rows, numbers=numbers, text={})
 
 
-def outcomes_matching(treated: int = 10_000, pool: int = 1_000_000) -> list[str]:
-    """Issue 6: fit + match + effect for 10,000 treated x 1,000,000 pool with 10 covariates;
-    targets: matching alone <= 0.3 s in both modes, whole evaluation <= 5 s, <= 2 GB."""
+@dataclass(frozen=True)
+class MatchingFigures:
+    """What ``outcomes_matching`` printed, and what the peer comparison (bench/peers.py) needs:
+    for each mode (``replace`` False/True) our matching-alone seconds and matched cohort count."""
+
+    lines: list[str]
+    ours: dict[bool, tuple[float, int]]
+
+
+def outcomes_matching(
+    treated: int = 10_000, pool: int = 1_000_000, peer_data: Path | None = None
+) -> MatchingFigures:
+    """Issue 6: fit + match + effect + CI for 10,000 treated x 1,000,000 pool with 10 covariates;
+    targets: matching alone <= 0.3 s in both modes, whole evaluation <= 5 s, <= 2 GB.
+
+    With ``peer_data``, the fitted logits (and the caliper's width) are saved there as ``.npz`` so
+    that causalml matches exactly the same scores (bench/peers.py)."""
     rng = np.random.default_rng(6)
     cohort = _people("cohort", rng, treated, 0.15)
     comparison = _people("pool", rng, pool, 0.0)
@@ -160,31 +185,55 @@ def outcomes_matching(treated: int = 10_000, pool: int = 1_000_000) -> list[str]
     fit_seconds = best_of(2, lambda: fit_logistic(np.vstack([x_t, x_c]), labels, tuple(covariates)))
     fit = fit_logistic(np.vstack([x_t, x_c]), labels, tuple(covariates))
     logit_t, logit_c = fit.linear_predictor(x_t), fit.linear_predictor(x_c)
+    if peer_data is not None:
+        np.savez(
+            peer_data,
+            treated_logit=logit_t,
+            pool_logit=logit_c,
+            caliper=DEFAULT_CALIPER,
+            pooled_sd=pooled_sd(logit_t, logit_c),
+        )
     lines = [f"outcomes: propensity fit {treated + pool:,} x 10 in {fit_seconds:.2f} s"]
+    ours: dict[bool, tuple[float, int]] = {}
     for replace in (False, True):
-        seconds = best_of(3, lambda r=replace: match(logit_t, logit_c, replace=r))
-        whole = best_of(
+        seconds, matches = best_and_last(3, partial(match, logit_t, logit_c, replace=replace))
+        ours[replace] = (seconds, matches.n_matched_treated)
+        whole, evaluation = best_and_last(
             2,
-            lambda r=replace: evaluate(
-                cohort, comparison, outcome="reoffended", covariates=covariates, replace=r
+            partial(
+                evaluate,
+                cohort,
+                comparison,
+                outcome="reoffended",
+                covariates=covariates,
+                replace=replace,
             ),
         )
+        effect = evaluation.effect
         mode = "with replacement" if replace else "without replacement"
         lines.append(
             f"outcomes: matching alone {mode}: {seconds:.3f} s (target <= 0.3 s); "
-            f"whole evaluation {whole:.2f} s (target <= 5 s)"
+            f"whole evaluation (fit + match + balance + effect + CI) {whole:.2f} s "
+            f"(target <= 5 s)"
+        )
+        lines.append(
+            f"  {matches.n_matched_treated:,} of {treated:,} matched; effect {effect.effect:+.4f} "
+            f"({effect.confidence:.0%} CI {effect.ci_low:+.4f} to {effect.ci_high:+.4f})"
         )
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines.append(f"outcomes: process peak RSS so far {peak_mib:,.0f} MiB (target <= 2 GB)")
-    return lines
+    return MatchingFigures(lines, ours)
 
 
-def main() -> None:
+def main(peer_data: Path | None = None) -> MatchingFigures:
+    """Print every figure; ``peer_data``: where to save the matching data for bench/peers.py."""
     print("analytics core")
     for benchmark in (payments_calculation, lot_accessibility, stress_test):
         print("  " + benchmark())
-    for line in outcomes_matching():
+    figures = outcomes_matching(peer_data=peer_data)
+    for line in figures.lines:
         print("  " + line)
+    return figures
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""`make bench`: the analytics core's benchmarks (bench/core.py), then the directory page and
-directory search API under load, on PostgreSQL, with the 10x market.
+"""`make bench`: the analytics core's benchmarks (bench/core.py), the outcome matching beside
+causalml's run in its own environment (bench/peers.py), then the directory page and directory
+search API under load, on PostgreSQL, with the 10x market.
 
 Prints p50/p95/p99 latency and requests/s at 50 concurrent clients for each target. Everything is
 bounded: each target runs for BENCH_SECONDS (default 15 s) or 20,000 requests, on loopback only.
@@ -84,9 +85,17 @@ def search_terms() -> list[str]:
 
 
 def main() -> int:
-    import core
+    import tempfile
 
-    core.main()
+    import core
+    import peers
+
+    with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:
+        data = Path(tmp) / "matching.npz"  # the same logits for our matching and causalml's
+        figures = core.main(peer_data=data)
+        print()
+        for line in peers.compare(data, figures.ours):
+            print(line)
     print()
     prepare_database()
     from loadgen import run_load
