@@ -6,8 +6,9 @@
   without touching Django or a database (the analytics core alone, as in a notebook);
 * ``commissioning outcomes evaluate COHORT.csv POOL.csv --outcome COL --covariates A,B,C
   [--caliper FLOAT|none] [--replace|--no-replace] [--ratio K] [--exact COLS] [--seed N]
-  [--format text|json]`` matches a cohort to a comparison pool and prints the effect (OUT-1;
-  no Django, docs/outcomes.md);
+  [--time-to-event DURATION,EVENT] [--subgroups COLS] [--format text|json]`` matches a cohort
+  to a comparison pool and prints the effect, optionally with time to first event (Kaplan–Meier,
+  log-rank, Cox) and subgroup results (OUT-1, OUT-2, EQU-2; no Django, docs/outcomes.md);
 * ``commissioning outcomes measures PEOPLE.csv OFFENCES.csv [--output FILE]`` adds the
   proven-reoffending measures (reoffended, reoffences, days_to_first, first_event, custodial)
   to each person's row, ready for ``evaluate``;
@@ -26,7 +27,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from commissioning.cli_args import seed_value, whole_number
+from commissioning.cli_args import column_pair, seed_value, whole_number
 from commissioning.cli_payments import register as register_payments
 from commissioning.cli_payments import run as run_payments
 
@@ -171,6 +172,21 @@ def _outcomes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="process the cohort in a random order from this seed (default: by score)",
     )
     evaluate.add_argument(
+        "--time-to-event",
+        type=column_pair("time-to-event"),
+        default=None,
+        metavar="DURATION,EVENT",
+        help="duration and 0/1 event columns (e.g. days_to_first,first_event): adds "
+        "Kaplan–Meier, log-rank and Cox results on the matched sample",
+    )
+    evaluate.add_argument(
+        "--subgroups",
+        type=columns_value,
+        default=[],
+        metavar="COLS",
+        help="comma-separated text columns to break the effect down by (e.g. sex,ethnicity,area)",
+    )
+    evaluate.add_argument(
         "--format", choices=["text", "json"], default="text", help="default %(default)s"
     )
     measures = actions.add_parser(
@@ -249,12 +265,13 @@ def _outcomes_evaluate(args: argparse.Namespace) -> int:
     from commissioning_analytics.outcomes.report import to_json, to_text
     from commissioning_analytics.outcomes.safeguards import SafeguardError
 
-    numeric = list(dict.fromkeys([args.outcome, *args.covariates]))
+    numeric = list(dict.fromkeys([args.outcome, *args.covariates, *(args.time_to_event or ())]))
+    text = list(dict.fromkeys([*args.exact, *args.subgroups]))
     try:
         if args.outcome in args.covariates:
             raise InputError(f"the outcome {args.outcome!r} cannot also be a covariate")
-        cohort = read_people(args.cohort, numeric, args.exact)
-        pool = read_people(args.pool, numeric, args.exact)
+        cohort = read_people(args.cohort, numeric, text)
+        pool = read_people(args.pool, numeric, text)
         result = evaluate(
             cohort,
             pool,
@@ -265,6 +282,8 @@ def _outcomes_evaluate(args: argparse.Namespace) -> int:
             replace=args.replace,
             ratio=args.ratio,
             seed=args.seed,
+            time_to_event=args.time_to_event,
+            subgroups=args.subgroups,
         )
     except (InputError, SafeguardError, EvaluationError, MatchingError, PropensityError) as error:
         message = " ".join(str(error).split())

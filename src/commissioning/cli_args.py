@@ -28,3 +28,20 @@ def whole_number(name: str, minimum: int, maximum: int | None = None) -> Callabl
 
 
 seed_value = whole_number("seed", 0)
+
+
+def column_pair(name: str) -> Callable[[str], tuple[str, str]]:
+    """An argparse ``type`` for two comma-separated column names, e.g. ``DURATION,EVENT``."""
+
+    def parse(text: str) -> tuple[str, str]:
+        columns = [c.strip() for c in text.split(",")]
+        if len(columns) != 2 or not all(columns):
+            raise argparse.ArgumentTypeError(
+                f"{name} must be two column names separated by a comma "
+                f"(DURATION,EVENT), not {text!r}"
+            )
+        if columns[0] == columns[1]:
+            raise argparse.ArgumentTypeError(f"{name} needs two different columns, not {text!r}")
+        return columns[0], columns[1]
+
+    return parse

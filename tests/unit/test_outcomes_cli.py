@@ -267,3 +267,123 @@ def test_measures_bad_record_is_one_line(
         "commissioning: error: people.csv: row 2: column 'index_date' has '2024-13-01', "
         "which is not a YYYY-MM-DD date\n"
     )
+
+
+def _with_times(rows: list[dict[str, object]], seed: int) -> list[dict[str, object]]:
+    """Add days_to_first/first_event (as ``outcomes measures`` writes them) and an area."""
+    rng = np.random.default_rng(seed)
+    for row in rows:
+        row["first_event"] = row["reoffended"]
+        row["days_to_first"] = int(rng.integers(1, 366)) if row["reoffended"] else 365
+        row["area"] = str(rng.choice(["North", "South"]))
+    return rows
+
+
+@pytest.fixture
+def timed_files(tmp_path: Path) -> tuple[Path, Path]:
+    return (
+        _write(tmp_path / "cohort.csv", _with_times(_people(300, 1.0, 1), 5)),
+        _write(tmp_path / "pool.csv", _with_times(_people(4_000, 0.0, 2), 6)),
+    )
+
+
+def test_time_to_event_and_subgroups_in_json_and_text(
+    timed_files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OUT-1 time to first reoffence and OUT-2/EQU-2 breakdowns by area and sex."""
+    cohort, pool = timed_files
+    common = [
+        str(cohort), str(pool), "--outcome", "reoffended", "--covariates", "age,prior",
+        "--time-to-event", "days_to_first,first_event", "--subgroups", "sex, area",
+    ]  # fmt: skip
+    code, out, err = _run(capsys, *common, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data.keys() >= CONTRACT_KEYS
+    tte = data["time_to_event"]
+    assert (tte["duration"], tte["event"]) == ("days_to_first", "first_event")
+    assert tte["events"]["treated"] == data["published_counts"]["treated_with_outcome"]
+    assert tte["cox"]["hazard_ratio"] > 0 and 0 <= tte["log_rank"]["p_value"] <= 1
+    assert [(r["variable"], r["group"]) for r in data["subgroups"]] == [
+        ("sex", "F"), ("sex", "M"), ("area", "North"), ("area", "South"),
+    ]  # fmt: skip
+    assert sum(data["overlap"]["treated"]) == 300
+    code, text, _ = _run(capsys, *common)
+    assert code == 0
+    assert "Time to first event (days_to_first, first_event), matched sample:" in text
+    assert "Cox hazard ratio (cohort vs comparison):" in text and "Log-rank test:" in text
+    assert "Subgroups (matched cohort members" in text and "North" in text
+
+
+def test_without_the_new_options_the_new_keys_are_empty(
+    files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cohort, pool = files
+    code, out, _ = _run(capsys, str(cohort), str(pool), "--outcome", "reoffended",
+                        "--covariates", "age,prior", "--format", "json")  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    assert data["time_to_event"] is None and data["subgroups"] == []
+    assert len(data["overlap"]["edges"]) == 21
+    code, text, _ = _run(capsys, str(cohort), str(pool), "--outcome", "reoffended",
+                         "--covariates", "age,prior")  # fmt: skip
+    assert "Time to first event" not in text and "Subgroups" not in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--time-to-event", "weeks,first_event"], "cohort.csv: no column 'weeks'"),
+        (["--time-to-event", "days_to_first,arrest"], "cohort.csv: no column 'arrest'"),
+        (["--subgroups", "ethnicity"], "cohort.csv: no column 'ethnicity'"),
+    ],
+)
+def test_unknown_time_to_event_or_subgroup_column_is_named(
+    timed_files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    code, err = _error(
+        capsys, timed_files, "--outcome", "reoffended", "--covariates", "age", *extra
+    )
+    assert code == 1
+    assert message in err
+
+
+def test_an_event_column_that_is_not_0_or_1_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = _with_times(_people(100, 0.0, 3), 7)
+    rows[4]["first_event"] = 3
+    cohort = _write(tmp_path / "cohort.csv", rows)
+    pool = _write(tmp_path / "pool.csv", _with_times(_people(500, 0.0, 4), 8))
+    code, err = _error(capsys, (cohort, pool), "--outcome", "reoffended", "--covariates", "age",
+                       "--time-to-event", "days_to_first,first_event")  # fmt: skip
+    assert code == 1
+    assert "cohort.csv: row 6: column 'first_event' has 3; events must be 0" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--time-to-event", "days_to_first", "time-to-event must be two column names"),
+        ("--time-to-event", "a,b,c", "time-to-event must be two column names"),
+        ("--time-to-event", "a,a", "time-to-event needs two different columns"),
+        ("--subgroups", "sex,,area", "empty column name"),
+    ],
+)
+def test_bad_new_options_exit_2_with_one_line(
+    files: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+    message: str,
+) -> None:
+    cohort, pool = files
+    with pytest.raises(SystemExit) as exit_info:
+        main(["outcomes", "evaluate", str(cohort), str(pool), "--outcome", "reoffended",
+              "--covariates", "age", option, value])  # fmt: skip
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

@@ -1,9 +1,10 @@
-"""The whole evaluation: propensity score, matching, balance, effect, statement, safeguards
-(OUT-1, OUT-2, OUT-4, PBR-2). The CLI and the web app both call :func:`evaluate`."""
+"""The whole evaluation: propensity score, matching, balance, effect, statement, safeguards,
+score overlap, and optionally time to first event and subgroup results (OUT-1, OUT-2, OUT-4,
+PBR-2, EQU-2). The CLI and the web app both call :func:`evaluate`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,17 @@ from commissioning_analytics.outcomes.balance import Balance, balance_table
 from commissioning_analytics.outcomes.effects import Effect, estimate_effect
 from commissioning_analytics.outcomes.io import PeopleTable
 from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER, MatchResult, match
+from commissioning_analytics.outcomes.numbers import finite
+from commissioning_analytics.outcomes.overlap import Overlap, score_overlap
 from commissioning_analytics.outcomes.propensity import LogisticFit, fit_logistic
 from commissioning_analytics.outcomes.statement import statement
+from commissioning_analytics.outcomes.subgroups import SubgroupResult, subgroup_results
+from commissioning_analytics.outcomes.time_to_event import (
+    TimeToEvent,
+    TimeToEventError,
+    check_columns,
+    matched_time_to_event,
+)
 
 
 class EvaluationError(ValueError):
@@ -35,6 +45,9 @@ class Evaluation:
     statement: str
     warnings: tuple[str, ...]
     published_counts: dict[str, int | str]
+    overlap: Overlap
+    time_to_event: TimeToEvent | None = None
+    subgroups: tuple[tuple[str, SubgroupResult], ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         e = self.effect
@@ -74,12 +87,24 @@ class Evaluation:
             "published_counts": self.published_counts,
             "statement": self.statement,
             "warnings": list(self.warnings),
+            "time_to_event": None if self.time_to_event is None else self.time_to_event.to_dict(),
+            "overlap": self.overlap.to_dict(),
+            "subgroups": [result.to_dict(variable) for variable, result in self.subgroups],
         }
 
 
 def _finite(value: float) -> float | None:
     """JSON has no inf or NaN: they become null."""
-    return value if np.isfinite(value) else None
+    return finite(value)
+
+
+def _check_columns(table: PeopleTable, numbers: list[str], text: list[str], purpose: str) -> None:
+    for column in numbers:
+        if column not in table.numbers:
+            raise EvaluationError(f"{table.name}: no numeric column {column!r} ({purpose})")
+    for column in text:
+        if column not in table.text:
+            raise EvaluationError(f"{table.name}: no text column {column!r} ({purpose})")
 
 
 def strata_codes(
@@ -110,19 +135,39 @@ def evaluate(
     ratio: int = 1,
     seed: int | None = None,
     outcome_label: str | None = None,
+    time_to_event: tuple[str, str] | None = None,
+    subgroups: list[str] | None = None,
 ) -> Evaluation:
-    """Match ``cohort`` to ``pool`` on ``covariates`` and estimate the effect on ``outcome``."""
+    """Match ``cohort`` to ``pool`` on ``covariates`` and estimate the effect on ``outcome``.
+
+    ``time_to_event``: ``(duration column, event column)``, e.g. ``("days_to_first",
+    "first_event")`` from :mod:`.measures`, adds Kaplan–Meier, log-rank and Cox results on the
+    matched sample (:mod:`.time_to_event`). ``subgroups``: text columns (e.g. sex, ethnicity,
+    area) to break the effect down by (:mod:`.subgroups`).
+    """
     safeguards.check_cohort_size(cohort.rows, what=f"the cohort ({cohort.name})")
     if pool.rows == 0:
         raise EvaluationError(f"{pool.name}: the comparison pool has no rows")
+    for table in (cohort, pool):
+        if time_to_event is not None:
+            _check_columns(table, list(time_to_event), [], "time to event")
+            duration, event = time_to_event
+            try:
+                check_columns(
+                    table.name, table.numbers[duration], table.numbers[event], duration, event
+                )
+            except TimeToEventError as error:
+                raise EvaluationError(str(error)) from None
+        _check_columns(table, [], list(subgroups or []), "subgroups")
     x_t = np.column_stack([cohort.numbers[c] for c in covariates])
     x_c = np.column_stack([pool.numbers[c] for c in covariates])
     treated = np.concatenate([np.ones(cohort.rows, dtype=bool), np.zeros(pool.rows, dtype=bool)])
     fit = fit_logistic(np.vstack([x_t, x_c]), treated, tuple(covariates))
     t_strata, c_strata = strata_codes(cohort, pool, exact or [])
+    logit_t, logit_c = fit.linear_predictor(x_t), fit.linear_predictor(x_c)
     matches = match(
-        fit.linear_predictor(x_t),
-        fit.linear_predictor(x_c),
+        logit_t,
+        logit_c,
         ratio=ratio,
         caliper=caliper,
         replace=replace,
@@ -152,6 +197,25 @@ def evaluate(
         warnings.append(safeguards.events_warning(events_t, outcome) or "")
     warnings.append(safeguards.unmatched_warning(cohort.rows, matches.n_matched_treated) or "")
     warnings.append(safeguards.balance_warning(balance.poorly_balanced(safeguards.MAX_SMD)) or "")
+    survival = None
+    if time_to_event is not None:
+        duration, event = time_to_event
+        survival = matched_time_to_event(
+            cohort.numbers[duration],
+            cohort.numbers[event],
+            pool.numbers[duration],
+            pool.numbers[event],
+            matches,
+            duration=duration,
+            event=event,
+        )
+        warnings.append(safeguards.time_to_event_warning(survival.events_treated, event) or "")
+        warnings.extend(survival.warnings)
+    groups = tuple(
+        (variable, result)
+        for variable in dict.fromkeys(subgroups or [])
+        for result in subgroup_results(cohort.text[variable], y_t, y_c, matches)
+    )
     label = outcome_label or (f"have the outcome {outcome!r}" if effect.binary else f"{outcome!r}")
     return Evaluation(
         outcome=outcome,
@@ -163,6 +227,9 @@ def evaluate(
         balance=balance,
         effect=effect,
         statement=statement(effect, label),
-        warnings=tuple(w for w in warnings if w),
+        warnings=tuple(dict.fromkeys(w for w in warnings if w)),
         published_counts=published,
+        overlap=score_overlap(logit_t, logit_c, matches),
+        time_to_event=survival,
+        subgroups=groups,
     )

@@ -9,7 +9,9 @@
   recovered by differencing.
 * **Warnings** (the analysis still runs): fewer than 30 cohort members with a binary outcome
   (for reoffending: fewer than 30 reoffenders, too few for time-to-first-reoffence or stable
-  rates); more than 20% of the cohort left unmatched (the result then describes only the
+  rates); fewer than 30 events (reoffenders) among the matched cohort in a time-to-event
+  analysis (Kaplan–Meier, log-rank and Cox results are then unreliable); more than 20% of the
+  cohort left unmatched (the result then describes only the
   matched part of the cohort); any covariate with |SMD| above 0.1 after matching; and the
   propensity model's own warnings (non-convergence, separation).
 """
@@ -47,6 +49,16 @@ def events_warning(events: int, outcome: str) -> str | None:
         return (
             f"fewer than {MIN_EVENTS} people in the matched cohort have the outcome {outcome!r}; "
             "rates and time-to-first-event results are unreliable"
+        )
+    return None
+
+
+def time_to_event_warning(events: int, event: str) -> str | None:
+    if events < MIN_EVENTS:
+        return (
+            f"fewer than {MIN_EVENTS} people in the matched cohort have the event {event!r} "
+            f"({events}); time-to-first-event results (Kaplan–Meier, log-rank, Cox) are "
+            "unreliable"
         )
     return None
 

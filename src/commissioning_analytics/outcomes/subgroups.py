@@ -8,20 +8,24 @@ gets no estimate (its counts would also fall under the suppression rule soon aft
 **Disparity flag**: a subgroup is flagged when its effect differs from the effect for the rest
 of the matched cohort, ``z = (τ_g − τ_rest) / √(SE_g² + SE_rest²)``, two-sided p < 0.05. Without
 replacement the two estimates use disjoint people and are independent; with replacement they
-may share comparison people, and the test is then approximate. A flag is a prompt to look,
-not a finding: with many subgroups some differences arise by chance.
+may share comparison people, and the test is then approximate. The rest must also have at
+least 60 matched members: otherwise there is no test (with a note), so that the result of a
+group too small to be shown cannot be read off the test against its complement (OUT-4). A flag
+is a prompt to look, not a finding: with many subgroups some differences arise by chance.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from commissioning_analytics.outcomes.effects import Effect, estimate_effect
 from commissioning_analytics.outcomes.matching import MatchResult
+from commissioning_analytics.outcomes.numbers import finite
 from commissioning_analytics.outcomes.safeguards import MIN_COHORT
 
 SIGNIFICANCE = 0.05
@@ -39,6 +43,28 @@ class SubgroupResult:
     @property
     def disparity(self) -> bool:
         return self.disparity_p_value is not None and self.disparity_p_value < SIGNIFICANCE
+
+    def to_dict(self, variable: str) -> dict[str, Any]:
+        """The JSON row: estimates are ``None`` when the subgroup is too small. Counts are
+        the analyst's own; suppression (OUT-4) is applied where results are published."""
+        e = self.effect
+        return {
+            "variable": variable,
+            "group": self.group,
+            "n_cohort": self.n_cohort,
+            "n_matched": self.n_matched,
+            "treated_mean": None if e is None else finite(e.treated_mean),
+            "comparison_mean": None if e is None else finite(e.comparison_mean),
+            "effect": None if e is None else finite(e.effect),
+            "ci_low": None if e is None else finite(e.ci_low),
+            "ci_high": None if e is None else finite(e.ci_high),
+            "p_value": None if e is None else finite(e.p_value),
+            "disparity": self.disparity,
+            "disparity_p_value": (
+                None if self.disparity_p_value is None else finite(self.disparity_p_value)
+            ),
+            "note": self.note,
+        }
 
 
 def restrict(result: MatchResult, members: NDArray[np.bool_]) -> MatchResult:
@@ -84,11 +110,11 @@ def subgroup_results(
         effect = estimate_effect(treated_outcome, pool_outcome, restrict(result, members))
         p_value = None
         note = ""
-        if rest_matched >= 2:
+        if rest_matched >= MIN_COHORT:
             rest = estimate_effect(treated_outcome, pool_outcome, restrict(result, ~members))
             p_value = _difference_p(effect, rest)
         else:
-            note = "no one else to compare with"
+            note = f"fewer than {MIN_COHORT} other matched cohort members: no disparity test"
         rows.append(
             SubgroupResult(str(group), int(members.sum()), n_matched, effect, p_value, note)
         )
