@@ -1,10 +1,11 @@
 """A provider uploads the demo resettlement cohort and sees the matched comparison, then an
 invalid file and its row-level errors, in the browser, with axe-core on every page (OUT-1,
-OUT-4; issue 6)."""
+OUT-4; issue 6); the study page's charts and their data tables (OUT-2, EQU-2)."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,34 @@ def _fill_upload(page: Page, title: str, path: Path) -> None:
     page.get_by_label("Comparison people for each cohort member").fill("3")
     page.get_by_role("button", name="Upload and compare").click()
     page.wait_for_load_state("load")
+
+
+def _check_charts(page: Page) -> None:
+    """The Love plot, overlap, Kaplan–Meier and forest charts, each with its data table
+    (OUT-1, OUT-2, EQU-2)."""
+    for name in ("Love plot", "Propensity score overlap", "Kaplan–Meier curves"):
+        expect(page.get_by_role("img", name=re.compile(f"^{name}"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^Love plot"))).to_have_attribute(
+        "aria-label", re.compile("covariates are at or below the 0.1 line")
+    )
+    expect(page.get_by_role("img", name=re.compile("^Kaplan–Meier curves"))).to_have_attribute(
+        "aria-label", re.compile("Cox hazard ratio")
+    )
+    overlap = page.get_by_role("table", name="Propensity score overlap: people in each band")
+    expect(overlap).to_be_hidden()
+    page.get_by_text("Show the propensity score chart's data").click()
+    expect(overlap).to_be_visible()
+    expect(overlap.get_by_role("rowheader", name="0.00 to 0.05")).to_be_visible()
+    survival = page.get_by_role("table", name=re.compile("^Kaplan–Meier curves: percentage"))
+    page.get_by_text("Show the Kaplan–Meier chart's data").click()
+    expect(survival).to_be_visible()
+    expect(survival.get_by_role("rowheader", name="180", exact=True)).to_be_visible()
+    summary = page.get_by_role("table", name="Time to first proven reoffence: summary")
+    expect(summary).to_contain_text("Log-rank test p-value")
+    subgroups = page.get_by_role("table", name="Results by subgroup")
+    expect(subgroups).to_be_visible()
+    expect(subgroups.get_by_role("rowheader", name="Area: west-midlands")).to_be_visible()
+    expect(subgroups.get_by_role("rowheader", name="Sex: female")).to_be_visible()
 
 
 def test_provider_uploads_cohort_and_sees_matched_comparison(
@@ -60,8 +89,13 @@ def test_provider_uploads_cohort_and_sees_matched_comparison(
     balance = page.get_by_role("table", name="Balance of the covariates")
     expect(balance).to_be_visible()
     expect(balance.get_by_role("rowheader", name="prior_offences")).to_be_visible()
-    expect(page.get_by_role("img", name="95% confidence interval")).to_be_visible()
-    expect(page.get_by_role("table", name="Results")).to_contain_text("95% confidence interval")
+    expect(
+        page.get_by_role("img", name=re.compile("^Effect .*95% confidence interval"))
+    ).to_be_visible()
+    expect(page.get_by_role("table", name="Results", exact=True)).to_contain_text(
+        "95% confidence interval"
+    )
+    _check_charts(page)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the result as JSON").click()

@@ -2,8 +2,9 @@
 
 Synthetic contracts go first, then synthetic opportunities (with their lots) and synthetic
 exercises that nothing people made still needs, then the synthetic organisations that nothing
-else needs, with their dependants (memberships, many-to-many links). Records people made (``is_synthetic=False``) are
-never deleted: a synthetic organisation such a record still refers to is kept.
+else needs, with their dependants (memberships, many-to-many links). Records people made
+(``is_synthetic=False``) are never deleted: a synthetic organisation such a record still refers
+to is kept.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from commissioning.exercises.lifecycle import (
     cycle_progress,
 )
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.outcomes_web.services import exercise_studies
 from commissioning.web.pagination import paginate
 
 
@@ -72,6 +73,7 @@ def exercise_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "history": history,
         "can_edit": can_edit,
         "stage_form": StageChangeForm(exercise=exercise) if can_edit else None,
+        "outcome_studies": exercise_studies(request.user, exercise),
     }
     return render(request, "exercises/detail.html", context)
 

@@ -41,6 +41,9 @@ class OutcomeStudy(models.Model):
         verbose_name="Related commissioning exercise",
         help_text="Its commissioning body's commissioners may see the unpublished result",
     )
+    is_synthetic = models.BooleanField(
+        default=False, help_text="A demo study of a synthetic cohort (replaced on each demo load)"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

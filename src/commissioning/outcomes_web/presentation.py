@@ -1,8 +1,14 @@
-"""What the study page and the downloads show of a stored result (OUT-1, OUT-4).
+"""What the study page and the downloads show of a stored result (OUT-1, OUT-2, OUT-4, EQU-2).
 
 Counts are published with the core's suppression rule (1–4 people shown as "<5"); binary
-outcomes are shown as percentages and their effect in percentage points. The chart is a
-forest-style interval: its numbers are also in the results table.
+outcomes are shown as percentages and their effect in percentage points. The interval chart's
+numbers are also in the results table.
+
+A published result (:func:`published_result`) also carries the survival analysis, the
+propensity score histogram and the subgroup results, each through its own function: counts in
+these breakdowns are suppressed *and rounded to the nearest 5* (so that a suppressed cell
+cannot be recovered from a total), and the Kaplan–Meier curves are given only every 30 days
+and to a whole percent.
 """
 
 from __future__ import annotations
@@ -13,7 +19,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from commissioning_analytics.outcomes.safeguards import publish_count
+from commissioning.outcomes_web.chart_tables import km_grid
+from commissioning.outcomes_web.formatting import difference as _difference
+from commissioning.outcomes_web.formatting import number as _number
+from commissioning.outcomes_web.formatting import p_value as _p_value
+from commissioning.outcomes_web.formatting import published as _published
+from commissioning.outcomes_web.formatting import published_breakdown
+from commissioning.outcomes_web.formatting import share as _share
 
 CHART_WIDTH = 640
 CHART_LEFT = 40
@@ -24,34 +36,6 @@ CHART_RIGHT = 600
 class Row:
     label: str
     value: str
-
-
-def _number(value: Any, digits: int = 3) -> str:
-    return "not available" if value is None else f"{value:,.{digits}f}".replace("-", "−")
-
-
-def _share(value: Any, binary: bool) -> str:
-    if value is None:
-        return "not available"
-    return f"{value * 100:.1f}%" if binary else _number(value, 2)
-
-
-def _difference(value: Any, binary: bool) -> str:
-    if value is None:
-        return "not available"
-    text = f"{value * 100:+.1f} percentage points" if binary else f"{value:+.2f}"
-    return text.replace("-", "−")
-
-
-def _p_value(value: Any) -> str:
-    if value is None:
-        return "not available"
-    return "less than 0.001" if value < 0.001 else f"{value:.3f}"
-
-
-def _published(count: Any) -> Any:
-    """A count under the core's suppression rule (already-suppressed text stays as it is)."""
-    return count if count is None or isinstance(count, str) else publish_count(count)
 
 
 PUBLISHED_KEYS: tuple[str, ...] = (
@@ -88,6 +72,77 @@ def published_result(result: dict[str, Any]) -> dict[str, Any]:
     if "size" in pool_info:
         pool_info["size"] = _published(pool_info["size"])
     published["comparison_pool"] = pool_info
+    published["time_to_event"] = _published_time_to_event(result.get("time_to_event"))
+    published["overlap"] = _published_overlap(result.get("overlap"))
+    published["subgroups"] = [_published_subgroup(row) for row in result.get("subgroups") or []]
+    return published
+
+
+PUBLISHED_TIME_TO_EVENT_KEYS = ("duration", "event", "median_days", "log_rank", "cox")
+PUBLISHED_SUBGROUP_KEYS = (
+    "variable",
+    "group",
+    "treated_mean",
+    "comparison_mean",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "disparity",
+    "disparity_p_value",
+    "note",
+)
+
+
+def _published_time_to_event(tte: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The survival analysis as published: each curve only every 30 days (each step of a full
+    curve is one person's reoffence), numbers at risk rounded (:func:`published_breakdown`)
+    and events suppressed (OUT-4)."""
+    if not tte:
+        return None
+    published = {key: tte.get(key) for key in PUBLISHED_TIME_TO_EVENT_KEYS}
+    curves = tte.get("kaplan_meier") or {}
+    published["kaplan_meier"] = {
+        group: [
+            {
+                "time": point["time"],
+                **{key: _whole_percent(point[key]) for key in ("survival", "ci_low", "ci_high")},
+                "at_risk": published_breakdown(point["at_risk"]),
+            }
+            for point in km_grid(curves.get(group) or [])
+        ]
+        for group in ("treated", "comparison")
+    }
+    published["events"] = {
+        key: _published(value) for key, value in (tte.get("events") or {}).items()
+    }
+    return published
+
+
+def _whole_percent(value: float | None) -> float | None:
+    """A published survival share, to a whole percent: finer steps would let a reader count
+    the people who reoffended in a 30-day interval."""
+    return None if value is None else round(value, 2)
+
+
+def _published_overlap(overlap: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The propensity score histogram, every bin's count suppressed and rounded (OUT-4)."""
+    if not overlap:
+        return None
+    return {
+        "edges": list(overlap.get("edges") or []),
+        **{
+            key: [published_breakdown(c) for c in overlap.get(key) or []]
+            for key in ("treated", "pool", "matched_comparison")
+        },
+    }
+
+
+def _published_subgroup(row: dict[str, Any]) -> dict[str, Any]:
+    """A subgroup's result with its numbers of people suppressed and rounded (OUT-4, EQU-2)."""
+    published = {key: row.get(key) for key in PUBLISHED_SUBGROUP_KEYS}
+    published["n_cohort"] = published_breakdown(row.get("n_cohort"))
+    published["n_matched"] = published_breakdown(row.get("n_matched"))
     return published
 
 
@@ -206,6 +261,57 @@ def result_csv(result: dict[str, Any]) -> str:
         for key in ("smd_before", "smd_after", "variance_ratio_before", "variance_ratio_after"):
             value = b.get(key)
             writer.writerow(["balance", f"{b['covariate']}:{key}", "" if value is None else value])
+    _time_to_event_csv(writer, result.get("time_to_event"))
+    _overlap_csv(writer, result.get("overlap"))
+    for row in result.get("subgroups") or []:
+        name = f"{row['variable']}={row['group']}"
+        for key in SUBGROUP_CSV_KEYS:
+            writer.writerow(["subgroup", f"{name}:{key}", _cell(row.get(key))])
     for warning in result.get("warnings", []):
         writer.writerow(["warning", "", warning])
     return out.getvalue()
+
+
+SUBGROUP_CSV_KEYS = (
+    "n_cohort",
+    "n_matched",
+    "treated_mean",
+    "comparison_mean",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "disparity",
+    "disparity_p_value",
+    "note",
+)
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _time_to_event_csv(writer: Any, tte: dict[str, Any] | None) -> None:
+    if not tte:
+        return
+    medians = tte.get("median_days") or {}
+    for group in ("treated", "comparison"):
+        writer.writerow(["time_to_event", f"median_days:{group}", _cell(medians.get(group))])
+    for section in ("log_rank", "cox", "events"):
+        for key, value in (tte.get(section) or {}).items():
+            writer.writerow(["time_to_event", f"{section}:{key}", _cell(value)])
+    for group, points in (tte.get("kaplan_meier") or {}).items():
+        for point in points:
+            for key in ("survival", "ci_low", "ci_high", "at_risk"):
+                name = f"{group}:day {point['time']:g}:{key}"
+                writer.writerow(["kaplan_meier", name, _cell(point.get(key))])
+
+
+def _overlap_csv(writer: Any, overlap: dict[str, Any] | None) -> None:
+    if not overlap:
+        return
+    edges = overlap.get("edges") or []
+    for key in ("treated", "pool", "matched_comparison"):
+        for i, value in enumerate(overlap.get(key) or []):
+            band = f"{edges[i]:g}-{edges[i + 1]:g}" if i + 1 < len(edges) else str(i)
+            writer.writerow(["overlap", f"{key}:{band}", _cell(value)])

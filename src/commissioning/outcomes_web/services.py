@@ -7,6 +7,7 @@ shows the same one-line, row-level messages as the CLI.
 
 from __future__ import annotations
 
+import csv
 import logging
 import re
 import tempfile
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from commissioning import permissions
 from commissioning.audit.services import created, record
 from commissioning.directory.models import Organisation
 from commissioning.outcomes_web import pool
@@ -36,6 +38,10 @@ OUTCOME_LABELS = {
     "reoffences": "number of proven reoffences in the year",
 }
 """Plain-English wording of the proven-reoffending measures in the statement."""
+TIME_TO_EVENT = ("days_to_first", "first_event")
+"""Time to first proven reoffence (days, and 1 or 0 for censored), when the cohort has them."""
+SUBGROUP_COLUMNS = ("sex", "ethnicity", "area")
+"""Results by protected characteristic (EQU-2) and by area (OUT-2), for the columns present."""
 
 
 def upload_organisation(user: Any) -> Organisation | None:
@@ -58,6 +64,34 @@ def studies_for(user: Any) -> QuerySet[OutcomeStudy]:
     if getattr(user, "is_site_admin", False):
         return studies
     return studies.filter(organisation_id__in=user.approved_organisation_ids())
+
+
+def linked_studies_for(user: Any) -> QuerySet[OutcomeStudy]:
+    """Studies linked to the exercises of the commissioning bodies a commissioner is an approved
+    member of, unpublished ones included (the rule of
+    :func:`commissioning.permissions.can_view_outcome_study`); none for anyone else."""
+    if not getattr(user, "is_authenticated", False) or user.role != user.Role.COMMISSIONER:
+        return OutcomeStudy.objects.none()
+    return (
+        OutcomeStudy.objects.filter(
+            exercise__commissioning_body_id__in=user.approved_organisation_ids()
+        )
+        .select_related("organisation", "exercise")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def exercise_studies(user: Any, exercise: Any) -> list[OutcomeStudy]:
+    """The studies linked to ``exercise`` that ``user`` may see: all of them for whoever may
+    see their full result, otherwise the published ones (OUT-1)."""
+    studies = OutcomeStudy.objects.filter(exercise=exercise).select_related(
+        "organisation", "exercise"
+    )
+    return [
+        study
+        for study in studies.order_by("-created_at", "-pk")
+        if study.is_published or permissions.can_view_outcome_study(user, study)
+    ]
 
 
 def published_studies() -> QuerySet[OutcomeStudy]:
@@ -103,11 +137,19 @@ def safe_filename(name: str) -> str:
     return base or DEFAULT_FILENAME
 
 
-def _read(csv_text: str, filename: str, columns: list[str]) -> PeopleTable:
+def _read(
+    csv_text: str, filename: str, columns: list[str], text: list[str] | None = None
+) -> PeopleTable:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / safe_filename(filename)
         path.write_text(csv_text, encoding="utf-8")
-        return read_people(path, columns)
+        return read_people(path, columns, text)
+
+
+def _header(csv_text: str) -> list[str]:
+    """The column names of a cohort file's header row."""
+    first = csv_text.lstrip("\ufeff").partition("\n")[0]
+    return [name.strip().strip('"') for name in next(csv.reader([first]), [])]
 
 
 def validate_cohort(csv_text: str, filename: str, outcome: str, covariates: list[str]) -> None:
@@ -162,11 +204,14 @@ def run_study(study_id: int) -> str:
     Returns the final status."""
     study = OutcomeStudy.objects.get(pk=study_id)
     OutcomeStudy.objects.filter(pk=study.pk).update(status=OutcomeStudy.Status.RUNNING)
-    columns = [study.outcome, *study.covariates]
+    header = set(_header(study.cohort_csv))
+    time_to_event = TIME_TO_EVENT if set(TIME_TO_EVENT) <= header else None
+    subgroups = [column for column in SUBGROUP_COLUMNS if column in header]
+    columns = [study.outcome, *study.covariates, *(time_to_event or ())]
     options = study.options
     try:
-        cohort = _read(study.cohort_csv, study.cohort_filename, columns)
-        comparison = read_people(pool.pool_path(), columns)
+        cohort = _read(study.cohort_csv, study.cohort_filename, columns, subgroups)
+        comparison = read_people(pool.pool_path(), columns, subgroups)
         evaluation = evaluate(
             cohort,
             comparison,
@@ -176,6 +221,8 @@ def run_study(study_id: int) -> str:
             replace=bool(options.get("replace")),
             ratio=int(options.get("ratio", 1)),
             outcome_label=OUTCOME_LABELS.get(study.outcome),
+            time_to_event=time_to_event,
+            subgroups=subgroups,
         )
     except (InputError, SafeguardError, EvaluationError) as error:
         return _finish(study, OutcomeStudy.Status.FAILED, None, str(error))

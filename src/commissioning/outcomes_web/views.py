@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.outcomes_web import pool, presentation, services
+from commissioning.accounts.models import User
+from commissioning.outcomes_web import chart_tables, charts, pool, presentation, services
 from commissioning.outcomes_web.forms import OutcomeUploadForm
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.web.pagination import paginate
@@ -59,10 +60,17 @@ def _shown_result(study: OutcomeStudy, full: bool) -> dict[str, Any] | None:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def study_list(request: HttpRequest) -> HttpResponse:
+    """The viewer's organisations' studies; for commissioners, first the studies linked to
+    their bodies' exercises (OUT-1)."""
+    linked = services.linked_studies_for(request.user)
+    own = services.studies_for(request.user)
+    is_commissioner = getattr(request.user, "role", None) == User.Role.COMMISSIONER
     context = {
         "crumbs": [("Your outcome studies", None)],
         "can_upload": services.upload_organisation(request.user) is not None,
-        **paginate(request, services.studies_for(request.user)),
+        "is_commissioner": is_commissioner,
+        "own_studies": list(own[:50]) if is_commissioner else None,
+        **paginate(request, linked if is_commissioner else own),
     }
     return render(request, "outcomes_web/list.html", context)
 
@@ -117,6 +125,15 @@ def _detail(
             "rows": presentation.result_rows(result),
             "balance": presentation.balance_rows(result),
             "chart": presentation.interval_chart(result),
+            "love": charts.love_plot(result),
+            "overlap": charts.overlap_chart(result),
+            "overlap_rows": chart_tables.overlap_rows(result),
+            "km": charts.km_chart(result),
+            "km_rows": chart_tables.km_rows(result),
+            "km_facts": chart_tables.km_facts(result),
+            "survival_summary": charts.survival_summary(result.get("time_to_event") or {}),
+            "forest": charts.forest_chart(result),
+            "subgroup_rows": chart_tables.subgroup_rows(result),
         }
     return render(request, "outcomes_web/detail.html", context, status=status)
 
