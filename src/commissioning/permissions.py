@@ -104,3 +104,15 @@ def can_view_outcome_study(user: Any, study: Any) -> bool:
 def can_publish_outcome_study(user: Any, study: Any) -> bool:
     """Only approved members of the uploading organisation publish its study (OUT-1, OUT-4)."""
     return _approved_member(user, study.organisation_id)
+
+
+def can_edit_contract(user: Any, contract: Any) -> bool:
+    """A commissioner of the contract's commissioning body (or a site administrator) edits its
+    payment mechanism, observations and assumptions (PBR-1); everyone reads contracts (SUP-1)."""
+    if _is_site_admin(user):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.role == "commissioner"
+        and _approved_member(user, contract.commissioning_body_id)
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("directory/", include("commissioning.directory.urls")),
     path("exercises/", include("commissioning.exercises.urls")),
     path("outcomes/", include("commissioning.outcomes_web.urls")),
+    path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("audit/", include("commissioning.audit.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from io import StringIO
 from itertools import pairwise
-from typing import cast
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
@@ -183,13 +184,26 @@ def test_demo_users_survive_a_reload_and_are_not_duplicated(market: SyntheticMar
     assert Membership.objects.count() == 7
 
 
-def test_command_loads_and_prints_the_users_table() -> None:
+def test_command_loads_contracts_studies_and_prints_the_users_table(
+    settings: Any, tmp_path: Path
+) -> None:
+    from commissioning.contracts.models import Contract
+    from commissioning.outcomes_web.models import OutcomeStudy
+
+    settings.OUTCOMES_POOL_SIZE = 5_000
+    settings.OUTCOMES_POOL_DIR = tmp_path / "pool"
     out = StringIO()
     call_command("load_demo_market", "--seed", "5", "--scale", "0.05", "--with-users", stdout=out)
     text = out.getvalue()
     assert "Loaded the synthetic market (seed 5, scale 0.05)" in text
     assert "commissioner-national" in text and DEMO_PASSWORD in text
     assert Organisation.objects.filter(is_synthetic=True).exists()
+    contracts = Contract.objects.filter(is_synthetic=True).count()
+    assert contracts >= 4
+    assert f"Synthetic contracts with payment mechanisms: {contracts} " in text
+    studies = OutcomeStudy.objects.filter(is_synthetic=True)
+    assert f"Synthetic outcome studies: {studies.count()}." in text
+    assert studies.filter(status=OutcomeStudy.Status.DONE).count() == studies.count() >= 2
     out = StringIO()
     call_command("load_demo_market", "--seed", "5", "--scale", "0.05", "--keep", stdout=out)
     assert "already loaded" in out.getvalue()

@@ -78,7 +78,13 @@ def _fresh_synthetic_cache() -> None:
 def test_anonymous_visitor_sees_purpose_and_sign_in(client: Client) -> None:
     html = home_as(client)
     nav = navigation(html)
-    assert list(nav) == ["Provider directory", "Commissioning exercises", "Sign in", "Register"]
+    assert list(nav) == [
+        "Provider directory",
+        "Commissioning exercises",
+        "Contracts",
+        "Sign in",
+        "Register",
+    ]
     assert nav["Sign in"] == reverse("accounts:sign-in")
     assert nav["Register"] == reverse("accounts:register")
     assert "Fair, transparent commissioning of rehabilitation services" in html

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from commissioning.contracts.api import router as contracts_router
 from commissioning.directory.api import router as directory_router
 from commissioning.exercises.api import router as exercises_router
 
@@ -16,12 +17,14 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data and write access for the Commissioning platform: the provider directory "
-        "(MKT-1) and commissioning exercises (CYC-1)."
+        "(MKT-1), commissioning exercises (CYC-1) and contracts paid by results (PBR-1 .. PBR-6, "
+        "SUP-1)."
     ),
     urls_namespace="api",
 )
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
+api.add_router("/contracts", contracts_router)
 
 
 @api.exception_handler(ValidationError)

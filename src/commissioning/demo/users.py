@@ -81,7 +81,7 @@ def _small_charities() -> QuerySet[Organisation]:
     )
 
 
-def _demo_organisations() -> dict[str, Organisation]:
+def demo_organisations() -> dict[str, Organisation]:
     synthetic = Organisation.objects.filter(is_synthetic=True)
     pcc = _first(
         synthetic.filter(public_body_kind="pcc", areas__slug=HOME_AREA),
@@ -115,7 +115,7 @@ _MEMBERSHIPS: dict[str, tuple[str, str, bool]] = {
 def create_demo_users() -> list[DemoUser]:
     """Create (or reset) the demo users and their memberships; idempotent."""
     with transaction.atomic():
-        organisations = _demo_organisations()
+        organisations = demo_organisations()
         password = make_password(DEMO_PASSWORD)  # hashed once: the hasher is slow on purpose
         now = timezone.now()
         result: list[DemoUser] = []

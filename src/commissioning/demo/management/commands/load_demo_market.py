@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from commissioning.cli import DEFAULT_SEED, scale_value, seed_value
+from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
+from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_report, format_users
 from commissioning.demo.services import LoadError, create_demo_users, load_market
 from commissioning.demo.users import DemoUsersError
@@ -45,10 +47,19 @@ class Command(BaseCommand):
         try:
             report = load_market(market, replace=options["replace"])
             self.stdout.write(format_report(report))
+            if report.loaded:
+                contracts = load_demo_contracts(seed=options["seed"])
+                self.stdout.write(
+                    f"Synthetic contracts with payment mechanisms: {len(contracts)} "
+                    f"({', '.join(c.reference for c in contracts)})."
+                )
             if options["with_users"]:
                 users = create_demo_users()
+                if report.loaded:
+                    studies = load_demo_studies(seed=options["seed"])
+                    self.stdout.write(f"Synthetic outcome studies: {len(studies)}.")
                 self.stdout.write("")
                 self.stdout.write("Demo users (demo only: every one has the same known password):")
                 self.stdout.write(format_users(users))
-        except (LoadError, DemoUsersError) as error:
+        except (LoadError, DemoUsersError, DemoContractsError) as error:
             raise CommandError(str(error)) from error

@@ -1,0 +1,246 @@
+"""A payment mechanism in plain English (PBR-1 .. PBR-4, PBR-6): pure functions from the core's
+:class:`~commissioning_analytics.payments.Mechanism` to sentences for the mechanism page.
+
+Each section is ``{"title": ..., "items": [sentence, ...]}``; the wording follows
+``docs/payments.md`` so a commissioner can check the page against the JSON document.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from commissioning_analytics.payments.model import (
+    Mechanism,
+    OutcomePayment,
+    SocialImpactBond,
+    SubcontractTerms,
+    VolumeFee,
+)
+from commissioning_analytics.payments.money import percent, pounds
+
+PERIOD_WORDS = {"month": "month", "four_weeks": "four-week period", "quarter": "quarter"}
+PERIOD_WORDS["year"] = "year"
+FREQUENCY_WORDS = {"monthly": "monthly", "quarterly": "quarterly", "annual": "once a year"}
+MEASURE_KIND = {
+    "binary": "the percentage of the cohort reconvicted (lower is better)",
+    "frequency": "reconviction events per 100 people (lower is better)",
+    "intermediate": "the number of people achieving an outcome",
+}
+IMPROVEMENT_UNIT = {
+    "percentage_points": " percentage points",
+    "relative_percent": "%",
+    "events_per_100": " events per 100",
+}
+BASIS = {
+    "per_person_achieving": "for each person achieving the outcome",
+    "per_unit_improvement": "for each unit of improvement (a person not reconvicted or an "
+    "event prevented)",
+    "fixed": "once, when the threshold is met",
+}
+EVENT_WORDS = {
+    "attachment": "attachment",
+    "referral": "referral",
+    "start": "start",
+    "job_outcome": "job outcome",
+    "sustainment": "sustainment payment",
+    "completion": "completion",
+}
+
+Section = dict[str, Any]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def party_name(mechanism: Mechanism, party_id: str) -> str:
+    return next((p.name for p in mechanism.parties if p.id == party_id), party_id)
+
+
+def period_word(mechanism: Mechanism) -> str:
+    return PERIOD_WORDS.get(mechanism.period, mechanism.period)
+
+
+def describe_mechanism(mechanism: Mechanism) -> list[Section]:
+    """The mechanism's sections in the order money flows: term, service fee, outcome payments,
+    volume fees, social impact bond, measures, the supply chain."""
+    sections = [_term(mechanism)]
+    if mechanism.service_fee is not None:
+        sections.append(_service_fee(mechanism))
+    if mechanism.outcome_payments:
+        sections.append(
+            {
+                "title": "Outcome payments",
+                "items": [_outcome(mechanism, p) for p in mechanism.outcome_payments],
+            }
+        )
+    if mechanism.volume_fees:
+        sections.append(
+            {
+                "title": "Volume fees",
+                "items": [_volume(mechanism, f) for f in mechanism.volume_fees],
+            }
+        )
+    if mechanism.social_impact_bond is not None:
+        sections.append(_sib(mechanism, mechanism.social_impact_bond))
+    if mechanism.measures:
+        sections.append(
+            {
+                "title": "Outcome measures",
+                "items": [_measure(m) for m in mechanism.measures.values()],
+            }
+        )
+    if mechanism.supply_chain:
+        sections.append(
+            {
+                "title": "Supply chain terms",
+                "items": [subcontract_sentence(mechanism, t) for t in mechanism.supply_chain],
+            }
+        )
+    return sections
+
+
+def _term(mechanism: Mechanism) -> Section:
+    word = period_word(mechanism)
+    return {
+        "title": "Term and parties",
+        "items": [
+            f"The contract runs for {_plural(mechanism.term_periods, word)}.",
+            f"{party_name(mechanism, mechanism.commissioner)} commissions the service from "
+            f"{party_name(mechanism, mechanism.prime)} (the prime contractor).",
+            f"Funders pay the prime {mechanism.payment_terms_days} days after each amount "
+            "falls due.",
+        ],
+    }
+
+
+def _service_fee(mechanism: Mechanism) -> Section:
+    fee = mechanism.service_fee
+    assert fee is not None
+    payer = party_name(mechanism, fee.payer)
+    timing = "in advance" if fee.timing == "advance" else "in arrears"
+    items = [
+        f"{payer} pays a service fee of {pounds(fee.annual_value)} a year, "
+        f"{FREQUENCY_WORDS.get(fee.frequency, fee.frequency)}, {timing}."
+    ]
+    risk = fee.at_risk
+    if risk is None:
+        items.append("None of the service fee is at risk.")
+    elif risk.mode == "clawback":
+        items.append(
+            f"{percent(risk.share)} of the fee is at risk by clawback: each result on "
+            f"“{risk.measure}” whose improvement is below {risk.target} makes the prime repay "
+            f"{pounds(risk.share * fee.annual_value)} (a year's at-risk amount)."
+        )
+    else:
+        items.append(
+            f"{percent(risk.share)} of each instalment is withheld: it is released when the "
+            f"next result on “{risk.measure}” reaches {risk.target}, and forfeited if it does "
+            "not."
+        )
+    return {"title": "Service fee", "items": items}
+
+
+def _tariffs(default: Decimal, by_group: dict[str, Decimal]) -> str:
+    text = pounds(default)
+    if by_group:
+        groups = ", ".join(f"{pounds(v)} for the {k} group" for k, v in sorted(by_group.items()))
+        text += f" ({groups})"
+    return text
+
+
+def _outcome(mechanism: Mechanism, rule: OutcomePayment) -> str:
+    parts = [
+        f"“{rule.id}”: {party_name(mechanism, rule.payer)} pays "
+        f"{_tariffs(rule.tariff, rule.need_group_tariffs)} {BASIS.get(rule.basis, rule.basis)} "
+        f"on the measure “{rule.measure}”"
+    ]
+    if rule.cohorts:
+        parts.append(f", for cohorts {', '.join(rule.cohorts)} only")
+    text = "".join(parts) + "."
+    measure = mechanism.measures.get(rule.measure)
+    unit = IMPROVEMENT_UNIT.get(measure.improvement or "", "") if measure else ""
+    if rule.threshold is not None:
+        text += f" Nothing is paid unless the improvement is at least {rule.threshold}{unit}."
+    if rule.floor is not None:
+        text += f" Once the threshold is met an evaluation pays at least {pounds(rule.floor)}."
+    if rule.cap is not None:
+        text += f" One evaluation pays at most {pounds(rule.cap)}."
+    if rule.total_cap is not None:
+        text += f" The rule pays at most {pounds(rule.total_cap)} over the contract."
+    return text
+
+
+def _volume(mechanism: Mechanism, fee: VolumeFee) -> str:
+    event = EVENT_WORDS.get(fee.event, fee.event)
+    text = (
+        f"“{fee.id}”: {party_name(mechanism, fee.payer)} pays "
+        f"{_tariffs(fee.tariff, fee.need_group_tariffs)} for each {event}."
+    )
+    if fee.max_units_per_person and fee.per_person_event:
+        per = EVENT_WORDS.get(fee.per_person_event, fee.per_person_event)
+        text += f" At most {fee.max_units_per_person} are paid for each {per}."
+    return text
+
+
+def _sib(mechanism: Mechanism, sib: SocialImpactBond) -> Section:
+    word = period_word(mechanism)
+    capital = "; ".join(f"{pounds(amount)} in {word} {period}" for period, amount in sib.capital)
+    items = [
+        f"{party_name(mechanism, sib.investor)} (the social investor) funds the prime up front: "
+        f"{capital}.",
+        f"{party_name(mechanism, sib.outcome_payer)} repays the investor "
+        f"{pounds(sib.tariff)} for each unit of improvement on “{sib.measure}”.",
+    ]
+    if sib.single_cohort_threshold is not None:
+        items.append(
+            f"Trigger: a cohort whose improvement reaches {sib.single_cohort_threshold} is paid "
+            "for when its result arrives."
+        )
+    if sib.all_cohorts_threshold is not None:
+        items.append(
+            f"Trigger: at {word} {sib.final_period}, every cohort's latest result is pooled; if "
+            f"the pooled improvement reaches {sib.all_cohorts_threshold}, every cohort not yet "
+            "paid for is paid for."
+        )
+    if sib.max_return is not None:
+        items.append(
+            f"Repayments never exceed the capital plus a {percent(sib.max_return)} return."
+        )
+    if sib.cap is not None:
+        items.append(f"Repayments never exceed {pounds(sib.cap)}.")
+    return {"title": "Social impact bond", "items": items}
+
+
+def _measure(measure: Any) -> str:
+    text = f"“{measure.id}”: {MEASURE_KIND.get(measure.kind, measure.kind)}"
+    if measure.comparison == "baseline" and measure.baseline is not None:
+        text += f", compared with a baseline of {measure.baseline}"
+    elif measure.comparison == "matched_comparison":
+        text += ", compared with a matched comparison group"
+    if measure.description:
+        text += f". {measure.description}"
+    return text + "."
+
+
+def subcontract_sentence(mechanism: Mechanism, terms: SubcontractTerms) -> str:
+    """One sub-contractor's terms (PBR-4, PBR-6) as a sentence."""
+    shares = [
+        f"{percent(value)} of the {label}"
+        for label, value in (
+            ("service fee", terms.service_fee_share),
+            ("outcome payments", terms.outcome_payment_share),
+            ("volume fees", terms.volume_fee_share),
+        )
+        if value
+    ]
+    name = party_name(mechanism, terms.subcontractor)
+    text = f"{name} gets {', '.join(shares) or 'no share of the payments'}"
+    text += f", less a management fee of {percent(terms.management_fee)} kept by the prime"
+    text += f"; it carries {percent(terms.at_risk_share)} of its share of the money at risk"
+    if terms.minimum_contract_value is None:
+        text += "; no minimum contract value is guaranteed"
+    else:
+        text += f"; {pounds(terms.minimum_contract_value)} is guaranteed over the term"
+    return text + f"; it is paid {terms.payment_terms_days} days after the prime."

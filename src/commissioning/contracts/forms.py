@@ -1,0 +1,251 @@
+"""Forms of the contract pages: list filters, the what-if levers of the stress test (PBR-5) and
+the documents editor (PBR-1). They parse and check input; the documents are validated by
+:func:`commissioning.contracts.services.validate_documents` (the analytics core), whose errors
+are shown next to the document they are about, each naming its field path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from commissioning.contracts import services
+from commissioning.directory.models import Organisation
+from commissioning.web.forms import GovUKForm
+from commissioning_analytics.cashflow.stress_inputs import Levers
+from commissioning_analytics.payments import example_names
+
+HUNDRED = Decimal(100)
+
+
+class _GetForm(GovUKForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.disable_csrf = True  # a GET form: no token in the address bar
+
+
+class ContractFilterForm(_GetForm):
+    """The filters of the public list (GET): every field optional."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Title or reference",
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
+    )
+    body = forms.ModelChoiceField(
+        label="Commissioning body",
+        required=False,
+        queryset=Organisation.objects.filter(is_commissioning_body=True),
+        to_field_name="slug",
+        empty_label="Any commissioning body",
+        error_messages={"invalid_choice": "Select a commissioning body from the list"},
+    )
+    prime = forms.ModelChoiceField(
+        label="Prime contractor",
+        required=False,
+        queryset=Organisation.objects.filter(contracts_as_prime__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label="Any prime contractor",
+        error_messages={"invalid_choice": "Select a prime contractor from the list"},
+    )
+
+
+def _share_field(name: str, help_text: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=f"{name} (%)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=HUNDRED,
+        decimal_places=1,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "step": "any"}),
+        error_messages={
+            "invalid": f"{name} must be a number from 0 to 100",
+            "min_value": f"{name} must be 0 or more",
+            "max_value": f"{name} must be 100 or less",
+            "max_decimal_places": f"{name} must have no more than 1 decimal place",
+            "max_digits": f"{name} must be a number from 0 to 100",
+        },
+    )
+
+
+class LeverForm(_GetForm):
+    """Which member's fan chart to show and the what-if levers (PBR-5). ``members`` maps each
+    chain member's party id to ``(name, upfront_share, at_risk_share)`` as agreed (0–1)."""
+
+    member = forms.ChoiceField(
+        label="Organisation to show",
+        error_messages={"invalid_choice": "Select an organisation from the list"},
+    )
+    upfront_share = _share_field(
+        "Up-front share", "The share of each referral's price paid when the work starts."
+    )
+    at_risk_share = _share_field(
+        "At-risk share", "The share paid only if the person achieves the outcome."
+    )
+    payment_terms_days = forms.IntegerField(
+        label="Payment terms (days)",
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text="Days from invoice to payment.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={
+            "invalid": "Payment terms must be a whole number of days",
+            "min_value": "Payment terms must be 0 days or more",
+            "max_value": "Payment terms must be 365 days or fewer",
+        },
+    )
+    only = forms.BooleanField(
+        label="Only change the terms of the organisation shown", required=False
+    )
+
+    def __init__(
+        self, *args: Any, members: Mapping[str, tuple[str, float, float]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self.fields["member"].choices = [(key, value[0]) for key, value in members.items()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upfront, at_risk = data.get("upfront_share"), data.get("at_risk_share")
+        if upfront is None and at_risk is None:
+            return data
+        member = data.get("member")
+        affected = [member] if data.get("only") and member else list(self.members)
+        for party in affected:
+            if party not in self.members:
+                continue
+            name, own_upfront, own_risk = self.members[party]
+            up = upfront / HUNDRED if upfront is not None else Decimal(str(own_upfront))
+            risk = at_risk / HUNDRED if at_risk is not None else Decimal(str(own_risk))
+            if up + risk > 1:
+                field = "at_risk_share" if at_risk is not None else "upfront_share"
+                self.add_error(
+                    field,
+                    f"Up-front share plus at-risk share must be 100% or less; for {name} they "
+                    f"would be {up * 100:.1f}% and {risk * 100:.1f}%",
+                )
+                break
+        return data
+
+    def levers(self) -> Levers | None:
+        """The levers chosen, or ``None`` when none is (the mechanism as agreed)."""
+        data = self.cleaned_data
+        values = {
+            "upfront_share": data.get("upfront_share"),
+            "at_risk_share": data.get("at_risk_share"),
+            "payment_terms_days": data.get("payment_terms_days"),
+        }
+        if all(value is None for value in values.values()):
+            return None
+        return Levers(
+            upfront_share=None
+            if values["upfront_share"] is None
+            else float(values["upfront_share"] / HUNDRED),
+            at_risk_share=None
+            if values["at_risk_share"] is None
+            else float(values["at_risk_share"] / HUNDRED),
+            payment_terms_days=None
+            if values["payment_terms_days"] is None
+            else float(values["payment_terms_days"]),
+            only=frozenset({data["member"]}) if data.get("only") and data.get("member") else None,
+        )
+
+
+class ExampleForm(_GetForm):
+    """Start the documents from one of the analytics core's shipped examples."""
+
+    example = forms.ChoiceField(
+        label="Start from an example",
+        help_text="Fills in the mechanism and observed data below; nothing is saved until you "
+        "save the documents.",
+        error_messages={
+            "required": "Select an example",
+            "invalid_choice": "Select an example from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["example"].choices = [("", "Select an example")] + [  # type: ignore[attr-defined]
+            (name, name) for name in example_names()
+        ]
+
+
+def _json_field(label: str, required: bool, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        strip=True,
+        widget=forms.Textarea(
+            attrs={"rows": 16, "spellcheck": "false", "class": "govuk-!-font-size-16"}
+        ),
+        error_messages={"required": f"Enter the {label.lower()} as JSON"},
+    )
+
+
+class DocumentsForm(GovUKForm):
+    """The three JSON documents of a contract. Every problem the core finds is shown next to
+    the document it is about, naming the field path; nothing is saved unless all are valid."""
+
+    mechanism = _json_field(
+        "Payment mechanism", True, "Format version 1, as described in docs/payments.md."
+    )
+    observed = _json_field(
+        "Observed volumes and outcomes",
+        False,
+        "Optional. Leave blank when nothing has been observed yet.",
+    )
+    assumptions = _json_field(
+        "Stress-test assumptions",
+        False,
+        "Optional. Referral volumes, outcome rates and costs for the working-capital stress "
+        "test; leave blank for the labelled defaults.",
+    )
+
+    def _parse(self, name: str) -> object | None:
+        text = self.cleaned_data.get(name) or ""
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                f"This is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+            ) from error
+
+    def clean_mechanism(self) -> object | None:
+        return self._parse("mechanism")
+
+    def clean_observed(self) -> object | None:
+        return self._parse("observed")
+
+    def clean_assumptions(self) -> object | None:
+        return self._parse("assumptions")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            services.validate_documents(
+                data.get("mechanism"), data.get("observed"), data.get("assumptions")
+            )
+        except services.ContractDataError as error:
+            for name, messages in error.errors.items():
+                for message in messages:
+                    self.add_error(name, message)
+        return data
+
+
+def document_text(document: object | None) -> str:
+    """A stored document as the text a person edits (indented JSON), or "" when absent."""
+    return "" if document is None else json.dumps(document, indent=2, ensure_ascii=False)

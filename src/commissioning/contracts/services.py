@@ -1,0 +1,242 @@
+"""The service layer for contracts (PBR-1 .. PBR-6, SUP-1, SUP-3).
+
+A contract stores its payment mechanism, what has been observed and the stress-test
+assumptions as the JSON documents the analytics core validates; every figure shown (payment
+statements, the chain-risk table, the working-capital stress test) is computed here by the core
+from those documents, so the web pages, the API and the CLI agree. Documents are validated as a
+whole before anything is saved or computed: nothing is computed from a half-valid mechanism.
+
+Permission rules come from :mod:`commissioning.permissions`; each change is one transaction with
+its audit record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from commissioning.audit.services import record
+from commissioning.contracts.models import Contract
+from commissioning_analytics.cashflow.from_mechanism import (
+    Assumptions,
+    ScenarioMapping,
+    parse_assumptions,
+    scenario_from_mechanism,
+)
+from commissioning_analytics.cashflow.stress import WhatIf, what_if
+from commissioning_analytics.cashflow.stress_inputs import Levers
+from commissioning_analytics.chain import ChainRisk, OrgFinances, chain_risk
+from commissioning_analytics.payments import (
+    Mechanism,
+    Observed,
+    PaymentsFormatError,
+    Statement,
+    calculate,
+    parse_mechanism,
+    parse_observed,
+)
+from commissioning_analytics.payments.schema_check import schema_errors
+
+ACTION_UPDATE_DOCUMENTS = "contract.documents"
+DOCUMENTS = ("mechanism", "observed", "assumptions")
+DEFAULT_PATHS = 2000
+DEFAULT_SEED = 2026
+
+
+class ContractDataError(ValueError):
+    """A contract's documents are not valid. ``errors`` maps "mechanism", "observed" or
+    "assumptions" to every problem found in it, each naming its field path, e.g.
+    ``"outcome_payments[0].tariff: must be a decimal amount in pounds like \"1200.00\""``."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        self.errors: dict[str, list[str]] = {key: list(value) for key, value in errors.items()}
+        lines = [
+            f"{key}: {message}" for key, messages in self.errors.items() for message in messages
+        ]
+        super().__init__("; ".join(lines) or "invalid contract documents")
+
+
+@dataclass(frozen=True)
+class ParsedContract:
+    mechanism: Mechanism
+    observed: Observed | None
+    assumptions: Assumptions | None
+
+
+def _messages(error: PaymentsFormatError) -> list[str]:
+    return [str(problem) for problem in error.errors]
+
+
+def validate_documents(
+    mechanism: object, observed: object | None, assumptions: object | None
+) -> ParsedContract:
+    """Parse the three documents (parsed JSON) with the core, or raise
+    :class:`ContractDataError` listing every problem per document (PBR-1).
+
+    The observed data and the assumptions are checked against the mechanism, so when the
+    mechanism itself is invalid only the observed data's schema can be checked."""
+    errors: dict[str, list[str]] = {}
+    try:
+        parsed_mechanism = parse_mechanism(mechanism)
+    except PaymentsFormatError as error:
+        errors["mechanism"] = _messages(error)
+        if observed is not None:
+            problems = schema_errors("observed", observed)
+            if problems:
+                errors["observed"] = [str(problem) for problem in problems]
+        raise ContractDataError(errors) from error
+    parsed_observed = None
+    if observed is not None:
+        try:
+            parsed_observed = parse_observed(observed, parsed_mechanism)
+        except PaymentsFormatError as error:
+            errors["observed"] = _messages(error)
+    parsed_assumptions = None
+    if assumptions is not None:
+        try:
+            parsed_assumptions = parse_assumptions(
+                assumptions, parsed_mechanism, source="the contract's assumptions"
+            )
+        except PaymentsFormatError as error:
+            errors["assumptions"] = _messages(error)
+    if errors:
+        raise ContractDataError(errors)
+    return ParsedContract(parsed_mechanism, parsed_observed, parsed_assumptions)
+
+
+def parsed(contract: Contract) -> ParsedContract:
+    """The contract's stored documents, parsed (they were validated when saved)."""
+    return validate_documents(contract.mechanism, contract.observed, contract.assumptions)
+
+
+def statement_for(contract: Contract) -> Statement | None:
+    """The payment statement for the periods observed so far; ``None`` when nothing is."""
+    documents = parsed(contract)
+    if documents.observed is None or not documents.observed.periods:
+        return None
+    return calculate(documents.mechanism, documents.observed)
+
+
+def finances_for(contract: Contract) -> dict[str, OrgFinances]:
+    """Each party's finances from its directory organisation (annual income and months of
+    reserves); parties without an organisation or an income are left out."""
+    finances: dict[str, OrgFinances] = {}
+    for party in contract.parties.select_related("organisation"):
+        organisation = party.organisation
+        if organisation is None or not organisation.annual_income:
+            continue
+        if organisation.annual_income <= 0:
+            continue
+        finances[party.party_id] = OrgFinances(
+            annual_income=organisation.annual_income,
+            reserves_months=organisation.reserves_months or Decimal(0),
+        )
+    return finances
+
+
+def risk_for(contract: Contract) -> ChainRisk:
+    """Money and risk down the chain (PBR-4, PBR-6, SUP-3): from the payment statement
+    (annualised) when anything is observed, otherwise from the mechanism's terms."""
+    documents = parsed(contract)
+    finances = finances_for(contract)
+    observed = documents.observed
+    if observed is not None and observed.periods:
+        statement = calculate(documents.mechanism, observed)
+        if statement.lines or statement.notes:
+            periods = max(p.period for p in observed.periods)
+            return chain_risk(documents.mechanism, finances, statement=statement, periods=periods)
+    return chain_risk(documents.mechanism, finances)
+
+
+def stress_assumptions(contract: Contract, documents: ParsedContract | None = None) -> Assumptions:
+    """The contract's assumptions with each chain member's reserves taken from its directory
+    finances where known (a reserves figure given in the assumptions document wins)."""
+    documents = documents or parsed(contract)
+    base = documents.assumptions or Assumptions()
+    chain = {
+        p.id for p in documents.mechanism.parties if p.role.value in ("prime", "subcontractor")
+    }
+    members: dict[str, dict[str, float]] = {
+        party: dict(overrides) for party, overrides in base.members.items()
+    }
+    for party, finances in finances_for(contract).items():
+        if party not in chain:
+            continue
+        overrides = members.setdefault(party, {})
+        overrides.setdefault("reserves", float(finances.reserves))
+    return Assumptions(values=base.values, members=members, source=base.source, given=base.given)
+
+
+def stress_mapping(contract: Contract) -> ScenarioMapping:
+    """The stress-test scenario of the contract's chain (the prime first, then each
+    sub-contractor), with each member's inputs and where they came from."""
+    documents = parsed(contract)
+    return scenario_from_mechanism(documents.mechanism, stress_assumptions(contract, documents))
+
+
+def stress_for(
+    contract: Contract,
+    levers: Levers | None = None,
+    *,
+    paths: int = DEFAULT_PATHS,
+    seed: int = DEFAULT_SEED,
+) -> WhatIf:
+    """The working-capital stress test (PBR-5) of every chain member, as agreed and with
+    ``levers`` applied (on the same random draws). Member names are mechanism party ids."""
+    mapping = stress_mapping(contract)
+    return what_if(mapping.scenario, levers or Levers(), seed=seed, paths=paths, workers=1)
+
+
+@transaction.atomic
+def update_documents(
+    actor: Any,
+    contract: Contract,
+    *,
+    mechanism: object,
+    observed: object | None,
+    assumptions: object | None,
+) -> Contract:
+    """Replace the contract's documents after validating them together; audited. Raises
+    :class:`ContractDataError` (and saves nothing) when any is invalid. Callers check
+    :func:`commissioning.permissions.can_edit_contract` first."""
+    validate_documents(mechanism, observed, assumptions)
+    new = {"mechanism": mechanism, "observed": observed, "assumptions": assumptions}
+    changes = {
+        name: {"from": getattr(contract, name), "to": new[name]}
+        for name in DOCUMENTS
+        if getattr(contract, name) != new[name]
+    }
+    for name in DOCUMENTS:
+        setattr(contract, name, new[name])
+    contract.save(update_fields=[*DOCUMENTS, "updated_at"])
+    record(actor, ACTION_UPDATE_DOCUMENTS, contract, changes)
+    return contract
+
+
+def visible_contracts() -> QuerySet[Contract]:
+    """Every contract: supply chains and payments are published to everyone (SUP-1)."""
+    return Contract.objects.select_related("commissioning_body", "prime", "lot", "lot__opportunity")
+
+
+def filter_contracts(filters: Mapping[str, Any]) -> QuerySet[Contract]:
+    """Contracts matching the (validated) list filters: body and prime (Organisations) and
+    q (text in the reference or title)."""
+    queryset = visible_contracts()
+    if filters.get("body"):
+        queryset = queryset.filter(commissioning_body=filters["body"])
+    if filters.get("prime"):
+        queryset = queryset.filter(prime=filters["prime"])
+    text = (filters.get("q") or "").strip()
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(reference__icontains=text))
+    return queryset
+
+
+def get_contract(reference: str) -> Contract:
+    """One contract with what its pages show; raises ``Contract.DoesNotExist``."""
+    return visible_contracts().get(reference=reference)

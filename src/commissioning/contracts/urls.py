@@ -1,0 +1,17 @@
+"""URLs of the contract pages (PBR-1 .. PBR-6, SUP-1, SUP-3)."""
+
+from django.urls import path
+
+from commissioning.contracts import views
+
+app_name = "contracts"
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("<str:reference>/", views.contract_detail, name="detail"),
+    path("<str:reference>/mechanism/", views.contract_mechanism, name="mechanism"),
+    path("<str:reference>/mechanism.json", views.contract_mechanism_json, name="mechanism-json"),
+    path("<str:reference>/statements/", views.contract_statements, name="statements"),
+    path("<str:reference>/risk/", views.contract_risk, name="risk"),
+    path("<str:reference>/stress/", views.contract_stress, name="stress"),
+    path("<str:reference>/edit/", views.contract_edit, name="edit"),
+]

@@ -1,0 +1,237 @@
+"""Web pages for contracts (PBR-1 .. PBR-6, SUP-1, SUP-3): thin views over :mod:`.services`.
+
+Contracts are public (SUP-1 publishes supply chains and payments); a contract has a page per
+section, linked from each other: summary, mechanism, statements, money and risk down the chain,
+and the working-capital stress test. Commissioners of the contract's body edit its documents.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from commissioning import permissions
+from commissioning.contracts import charts, presentation, services
+from commissioning.contracts.describe import describe_mechanism
+from commissioning.contracts.forms import (
+    ContractFilterForm,
+    DocumentsForm,
+    ExampleForm,
+    LeverForm,
+    document_text,
+)
+from commissioning.contracts.models import Contract
+from commissioning.web.pagination import paginate
+from commissioning_analytics.cashflow.stress_inputs import StressInputError
+from commissioning_analytics.payments.loader import example_document
+
+SECTIONS = (
+    ("detail", "Summary and supply chain"),
+    ("mechanism", "Payment mechanism"),
+    ("statements", "Payment statements"),
+    ("risk", "Money and risk down the chain"),
+    ("stress", "Cash-flow stress test"),
+)
+
+
+def _contract_or_404(reference: str) -> Contract:
+    try:
+        return services.get_contract(reference)
+    except Contract.DoesNotExist:
+        raise Http404("No contract with that reference") from None
+
+
+def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) -> dict[str, Any]:
+    label = dict(SECTIONS)[section]
+    return {
+        "contract": contract,
+        "section_label": label,
+        "sections": [
+            {
+                "label": text,
+                "url": reverse(f"contracts:{name}", args=[contract.reference]),
+                "current": name == section,
+            }
+            for name, text in SECTIONS
+        ],
+        "can_edit": permissions.can_edit_contract(request.user, contract),
+        "crumbs": [
+            ("Contracts", reverse("contracts:list")),
+            (contract.reference, contract.get_absolute_url() if section != "detail" else None),
+            *([(label, None)] if section != "detail" else []),
+        ],
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_list(request: HttpRequest) -> HttpResponse:
+    form = ContractFilterForm(request.GET)
+    form.is_valid()  # invalid filters are reported and left out; the valid ones still apply
+    page = paginate(request, services.filter_contracts(form.cleaned_data))
+    for contract in page["page_obj"].object_list:
+        contract.kind = presentation.mechanism_kind(contract.mechanism)
+    context = {
+        "form": form,
+        "crumbs": [("Contracts", None)],
+        "filtered": any(form.cleaned_data.values()),
+        **page,
+    }
+    return render(request, "contracts/list.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = _contract_or_404(reference)
+    documents = services.parsed(contract)
+    rows = presentation.party_rows(
+        documents.mechanism, contract.parties.select_related("organisation")
+    )
+    context = _page(request, contract, "detail", parties=rows, documents=documents)
+    return render(request, "contracts/detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_mechanism(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = _contract_or_404(reference)
+    mechanism = services.parsed(contract).mechanism
+    context = _page(
+        request, contract, "mechanism", mechanism=mechanism, described=describe_mechanism(mechanism)
+    )
+    return render(request, "contracts/mechanism.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_mechanism_json(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = _contract_or_404(reference)
+    response = HttpResponse(
+        json.dumps(contract.mechanism, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{contract.reference}-mechanism.json"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_statements(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = _contract_or_404(reference)
+    documents = services.parsed(contract)
+    statement = services.statement_for(contract)
+    extra: dict[str, Any] = {"statement": statement}
+    if statement is not None and documents.observed is not None:
+        extra["periods"] = presentation.statement_periods(
+            documents.mechanism, documents.observed, statement
+        )
+        extra["totals"] = presentation.statement_totals(documents.mechanism, statement)
+    return render(
+        request, "contracts/statements.html", _page(request, contract, "statements", **extra)
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_risk(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = _contract_or_404(reference)
+    risk = services.risk_for(contract)
+    context = _page(
+        request,
+        contract,
+        "risk",
+        rows=presentation.risk_rows(risk),
+        summary=presentation.risk_summary(risk),
+        flags=risk.flags,
+    )
+    return render(request, "contracts/risk.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_stress(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = _contract_or_404(reference)
+    mapping = services.stress_mapping(contract)
+    members = {
+        m.party: (m.name, m.member.upfront_share, m.member.at_risk_share) for m in mapping.members
+    }
+    names = {party: value[0] for party, value in members.items()}
+    first = next(iter(members))
+    form = LeverForm(request.GET or None, members=members, initial={"member": first})
+    levers = None
+    member = first
+    if form.is_bound:
+        if form.is_valid():
+            levers = form.levers()
+            member = form.cleaned_data["member"]
+        elif request.GET.get("member") in members:
+            member = request.GET["member"]
+    try:
+        result = services.stress_for(contract, levers)
+    except StressInputError as error:  # the form checks the levers; a safety net
+        form.add_error(None, str(error))
+        levers, result = None, services.stress_for(contract)
+    changed = levers is not None
+    chosen = result.baseline.member(member)
+    context = _page(
+        request,
+        contract,
+        "stress",
+        form=form,
+        mapping=mapping,
+        member_name=names[member],
+        rows=presentation.stress_rows(result, names, changed),
+        chart=charts.fan_chart(chosen, names[member]),
+        table=charts.fan_table(chosen),
+        variant_chart=charts.fan_chart(result.variant.member(member), names[member])
+        if changed
+        else None,
+        levers=levers,
+        result=result,
+        paths=result.baseline.paths,
+        seed=result.baseline.seed,
+    )
+    return render(request, "contracts/stress.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    contract = _contract_or_404(reference)
+    if not permissions.can_edit_contract(request.user, contract):
+        raise PermissionDenied("Only commissioners of the commissioning body can edit this.")
+    example_form = ExampleForm(request.GET or None)
+    initial = {name: document_text(getattr(contract, name)) for name in services.DOCUMENTS}
+    if example_form.is_bound and example_form.is_valid():
+        name = example_form.cleaned_data["example"]
+        initial = {
+            "mechanism": document_text(example_document(name)),
+            "observed": document_text(example_document(f"{name}.observed")),
+            "assumptions": "",
+        }
+    form = DocumentsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.update_documents(
+            request.user,
+            contract,
+            mechanism=data["mechanism"],
+            observed=data.get("observed"),
+            assumptions=data.get("assumptions"),
+        )
+        messages.success(request, f"The documents of {contract.reference} were saved")
+        return redirect(contract)
+    context = {
+        "contract": contract,
+        "form": form,
+        "example_form": example_form,
+        "crumbs": [
+            ("Contracts", reverse("contracts:list")),
+            (contract.reference, contract.get_absolute_url()),
+            ("Edit documents", None),
+        ],
+    }
+    return render(request, "contracts/edit.html", context)

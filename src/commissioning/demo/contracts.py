@@ -1,0 +1,344 @@
+"""Synthetic demo contracts (PBR-1 .. PBR-6, SUP-1): one awarded opportunity, lot and contract for
+each kind of payment mechanism the analytics core ships as an example.
+
+Run after the synthetic market is loaded. :func:`load_demo_contracts` picks demo exercises
+(preferring those being delivered), a synthetic prime working in each lot's area and, for the
+supply chain, small local providers; the parties in each document are those organisations.
+One contract belongs to the demo commissioner's body (the Northumbria PCC: an exercise is made
+for it when the market has none) and has the demo provider's charity as a sub-contractor.
+Every document is validated by the core before it is saved, and every statement must conserve
+money: a demo document that fails raises :class:`DemoContractsError`.
+
+Only synthetic records are made or replaced. The market loader must call
+:func:`delete_demo_contracts` before it deletes synthetic exercises and organisations, which
+the contracts protect.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from commissioning.audit.models import AuditEvent
+from commissioning.contracts.models import Contract, ContractParty
+from commissioning.contracts.services import ContractDataError, validate_documents
+from commissioning.demo import contract_documents as documents
+from commissioning.demo.users import demo_organisations
+from commissioning.directory.models import Area, Organisation, Specialism
+from commissioning.exercises.models import CommissioningExercise, StageChange
+from commissioning.procurement.models import Lot, Opportunity
+from commissioning_analytics.payments import calculate
+
+CONTRACT_PREFIX = "PBR-DEMO-"
+OPPORTUNITY_PREFIX = "OPP-DEMO-"
+EXERCISE_MARKER = "Synthetic demo exercise made for the payment-by-results demo contracts."
+LONDON = ZoneInfo("Europe/London")
+DELIVERING = ("deliver", "review")
+DEFAULT_VALUE = {
+    "hmp-doncaster": Decimal(1_200_000),
+    "peterborough-sib": Decimal(2_500_000),
+    "work-programme-jsa-18-24": Decimal(3_000_000),
+    "illustrative-supply-chain": Decimal(600_000),
+}
+# Exercise preferences: (commissioning body kinds, service areas), best first.
+PREFERENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "hmp-doncaster": (("prison", "prison_probation"), ("resettlement-through-the-gate",)),
+    "peterborough-sib": (
+        ("ministry", "prison_probation"),
+        ("mentoring", "families-and-relationships"),
+    ),
+    "work-programme-jsa-18-24": (
+        ("prison_probation", "ministry"),
+        ("education-training-and-employment",),
+    ),
+}
+ROLES = {role.value: role for role in ContractParty.Role}
+
+
+class DemoContractsError(Exception):
+    """The demo contracts could not be made: the message says why."""
+
+
+def delete_demo_contracts() -> dict[str, int]:
+    """Remove synthetic contracts and opportunities (with their lots and parties) and the
+    exercises made for them; returns how many of each were deleted."""
+    deleted: dict[str, int] = {}
+    for queryset in (
+        Contract.objects.filter(is_synthetic=True),
+        Opportunity.objects.filter(is_synthetic=True),
+        CommissioningExercise.objects.filter(is_synthetic=True, summary__endswith=EXERCISE_MARKER),
+    ):
+        _, by_model = queryset.delete()
+        for label, count in by_model.items():
+            deleted[label] = deleted.get(label, 0) + count
+    return deleted
+
+
+def load_demo_contracts(*, seed: int = 2026, replace: bool = True) -> list[Contract]:
+    """Make the demo contracts (idempotent: with ``replace``, earlier ones are removed first;
+    without, existing demo contracts are returned as they are)."""
+    with transaction.atomic():
+        existing = list(Contract.objects.filter(is_synthetic=True).order_by("reference"))
+        if existing and not replace:
+            return existing
+        delete_demo_contracts()
+        demo = demo_organisations()
+        used_exercises: set[int] = set()
+        used_orgs: set[int] = set()
+        contracts = []
+        for number, kind in enumerate(documents.KINDS, start=1):
+            rng = random.Random(f"{seed}:{kind}")
+            if kind == "illustrative-supply-chain":
+                exercise = _home_exercise(demo["pcc"])
+            else:
+                exercise = _pick_exercise(kind, used_exercises)
+            used_exercises.add(exercise.pk)
+            contracts.append(_make(number, kind, exercise, demo, used_orgs, rng))
+        AuditEvent.objects.create(
+            actor=None,
+            actor_label="system",
+            action="demo_contracts_loaded",
+            target_type="demo.DemoContracts",
+            target_id=str(seed),
+            target_label=f"Synthetic demo contracts (seed {seed})",
+            changes={"contracts": [c.reference for c in contracts]},
+        )
+        return contracts
+
+
+# ---------------------------------------------------------------- choosing records
+
+
+def _pick_exercise(kind: str, used: set[int]) -> CommissioningExercise:
+    bodies, services = PREFERENCES[kind]
+    candidates = list(
+        CommissioningExercise.objects.filter(is_synthetic=True)
+        .exclude(pk__in=used)
+        .select_related("commissioning_body", "service_area")
+        .order_by("reference")
+    )
+    if not candidates:
+        raise DemoContractsError("No synthetic exercises: load the demo market first.")
+
+    def rank(exercise: CommissioningExercise) -> tuple[bool, bool, bool]:
+        return (
+            exercise.stage not in DELIVERING,
+            exercise.service_area.slug not in services,
+            exercise.commissioning_body.public_body_kind not in bodies,
+        )
+
+    return min(candidates, key=rank)
+
+
+def _home_exercise(body: Organisation) -> CommissioningExercise:
+    """An exercise of the demo commissioner's body being delivered, made if there is none."""
+    found = (
+        CommissioningExercise.objects.filter(
+            is_synthetic=True, commissioning_body=body, stage__in=DELIVERING
+        )
+        .order_by("reference")
+        .first()
+    )
+    if found is not None:
+        return found
+    taken = set(CommissioningExercise.objects.values_list("reference", flat=True))
+    reference = next(f"CX-2025-{n}" for n in range(9001, 10000) if f"CX-2025-{n}" not in taken)
+    area = body.areas.order_by("slug").first()
+    place = area.name if area else "the area"
+    exercise = CommissioningExercise.objects.create(
+        reference=reference,
+        title=f"Resettlement and accommodation support with a local supply chain – {place}",
+        tier=CommissioningExercise.Tier.LOCAL,
+        commissioning_body=body,
+        service_area=Specialism.objects.get(slug="accommodation"),
+        summary=(
+            f"{body.name} is commissioning resettlement and accommodation support in {place}, "
+            "paid partly by results, from a prime with local charities as sub-contractors. "
+            f"{EXERCISE_MARKER}"
+        ),
+        estimated_annual_value=DEFAULT_VALUE["illustrative-supply-chain"],
+        stage="deliver",
+        is_synthetic=True,
+    )
+    if area is not None:
+        exercise.areas.add(area)
+    history = [("", "assess_need", 1), ("assess_need", "plan", 3), ("plan", "procure", 5)]
+    history.append(("procure", "deliver", 9))
+    StageChange.objects.bulk_create(
+        StageChange(
+            exercise=exercise,
+            from_stage=before,
+            to_stage=after,
+            changed_at=datetime(2025, month, 10, 10, tzinfo=LONDON),
+        )
+        for before, after, month in history
+    )
+    return exercise
+
+
+def _places(areas: Iterable[Area]) -> set[str]:
+    """The lot's areas with their regions and police force areas, and England and Wales."""
+    slugs = {"england-and-wales"}
+    for area in areas:
+        slugs.add(area.slug)
+        if area.parent_id:
+            slugs.add(area.parent.slug)  # type: ignore[union-attr]
+        slugs.update(area.children.values_list("slug", flat=True))
+    return slugs
+
+
+def _prime(places: set[str], used: set[int], rng: random.Random) -> Organisation:
+    """A synthetic prime working in the lot's area, one not used yet where there is one."""
+    primes = Organisation.objects.filter(is_synthetic=True, is_prime=True).order_by("slug")
+    unused = primes.exclude(pk__in=used)
+    for queryset in (unused.filter(areas__slug__in=places).distinct(), unused, primes):
+        found = list(queryset)
+        if found:
+            return rng.choice(found)
+    raise DemoContractsError("The synthetic market has no prime contractors.")
+
+
+def _local_provider(
+    places: set[str], specialism: str, used: set[int], rng: random.Random
+) -> Organisation:
+    small = (
+        Organisation.objects.filter(
+            is_synthetic=True,
+            is_prime=False,
+            is_commissioning_body=False,
+            org_type__in=["vcs_charity", "social_enterprise"],
+            annual_income__lt=1_000_000,
+        )
+        .exclude(pk__in=used)
+        .order_by("slug")
+    )
+    local = small.filter(areas__slug__in=places - {"england-and-wales"}).distinct()
+    for queryset in (local.filter(specialisms__slug=specialism), local, small):
+        found = list(queryset)
+        if found:
+            return rng.choice(found)
+    raise DemoContractsError("The synthetic market has no small providers.")
+
+
+def _investor(used: set[int], rng: random.Random) -> Organisation:
+    """Charitable trusts and foundations invested in the Peterborough bond."""
+    larger = Organisation.objects.filter(
+        is_synthetic=True, is_commissioning_body=False, org_type="vcs_charity"
+    ).exclude(pk__in=used)
+    named = list(larger.filter(name__iregex=r"(trust|foundation)").order_by("-annual_income")[:5])
+    found = named or list(larger.order_by("-annual_income")[:5])
+    if not found:
+        raise DemoContractsError("The synthetic market has no charities.")
+    return rng.choice(found)
+
+
+def _party(organisation: Organisation) -> documents.Party:
+    return documents.Party(organisation.slug[:60].rstrip("-"), organisation.name)
+
+
+# ---------------------------------------------------------------- making records
+
+
+def _make(
+    number: int,
+    kind: str,
+    exercise: CommissioningExercise,
+    demo: dict[str, Organisation],
+    used: set[int],
+    rng: random.Random,
+) -> Contract:
+    areas = list(exercise.areas.select_related("parent"))
+    places = _places(areas)
+    prime = _prime(places, used, rng)
+    organisations = {"commissioner": exercise.commissioning_body, "prime": prime}
+    used.add(prime.pk)
+    subcontractors: list[Organisation] = []
+    if kind == "illustrative-supply-chain":
+        subcontractors = [demo["charity"]]
+        used.add(demo["charity"].pk)
+        subcontractors.append(_local_provider(places, "womens-services", used, rng))
+        used.add(subcontractors[-1].pk)
+    investor = None
+    if kind == "peterborough-sib":
+        investor = _investor(used, rng)
+        used.add(investor.pk)
+    chain = documents.Chain(
+        commissioner=_party(organisations["commissioner"]),
+        prime=_party(prime),
+        subcontractors=tuple(_party(o) for o in subcontractors),
+        investor=_party(investor) if investor else None,
+    )
+    value = exercise.estimated_annual_value or DEFAULT_VALUE[kind]
+    reference = f"{CONTRACT_PREFIX}{number:02d}"
+    docs = documents.BUILDERS[kind](reference.lower(), chain, Decimal(value), rng)
+    _check(reference, docs)
+    place = ", ".join(a.name for a in areas) or "England and Wales"
+    opportunity = Opportunity.objects.create(
+        exercise=exercise,
+        reference=f"{OPPORTUNITY_PREFIX}{number:02d}",
+        title=f"Synthetic demo: {exercise.title}"[:200],
+        description=f"{documents.SYNTHETIC} Awarded to {prime.name}.",
+        status=Opportunity.Status.AWARDED,
+        is_synthetic=True,
+    )
+    lot = Lot.objects.create(
+        opportunity=opportunity,
+        number=1,
+        title=f"{exercise.service_area.name} – {place}"[:200],
+        estimated_annual_value=docs.annual_value,
+        duration_months=docs.duration_months,
+        payment_model_summary=docs.mechanism["description"],
+        turnover_multiple=Decimal(2),
+        minimum_reserves_months=Decimal(3),
+    )
+    lot.areas.set(areas)
+    lot.specialisms.set([exercise.service_area])
+    contract = Contract.objects.create(
+        reference=reference,
+        title=f"Synthetic demo: {docs.label} – {place}"[:200],
+        lot=lot,
+        commissioning_body=exercise.commissioning_body,
+        prime=prime,
+        start_date=docs.start,
+        end_date=docs.end,
+        annual_value=docs.annual_value,
+        mechanism=docs.mechanism,
+        observed=docs.observed,
+        assumptions=docs.assumptions,
+        is_synthetic=True,
+    )
+    by_id = {_party(o).id: o for o in [*organisations.values(), *subcontractors]}
+    if investor is not None:
+        by_id[_party(investor).id] = investor
+    parties = []
+    for party in docs.mechanism["parties"]:
+        promise = docs.promises.get(party["id"])
+        parties.append(
+            ContractParty(
+                contract=contract,
+                party_id=party["id"],
+                organisation=by_id[party["id"]],
+                role=ROLES[party["role"]],
+                services=promise.services if promise else "",
+                promised_referrals_per_year=promise.referrals_per_year if promise else None,
+                promised_value_per_year=promise.value_per_year if promise else None,
+            )
+        )
+    ContractParty.objects.bulk_create(parties)
+    return contract
+
+
+def _check(reference: str, docs: documents.DemoDocuments) -> None:
+    """Fail loudly when the core refuses a demo document or its statement loses money."""
+    try:
+        parsed = validate_documents(docs.mechanism, docs.observed, docs.assumptions)
+    except ContractDataError as error:
+        raise DemoContractsError(f"Demo contract {reference} is not valid: {error}") from error
+    assert parsed.observed is not None
+    if not calculate(parsed.mechanism, parsed.observed).is_conserved():
+        raise DemoContractsError(f"Demo contract {reference}: money is not conserved")
