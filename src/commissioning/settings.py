@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "commissioning.audit",
     "commissioning.web",
     "commissioning.demo",
+    "commissioning.engagement",
 ]
 
 MIDDLEWARE = [

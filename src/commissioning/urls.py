@@ -11,6 +11,7 @@ urlpatterns = [
     path("outcomes/", include("commissioning.outcomes_web.urls")),
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("audit/", include("commissioning.audit.urls")),
+    path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -201,6 +201,7 @@ def test_command_loads_contracts_studies_and_prints_the_users_table(
     contracts = Contract.objects.filter(is_synthetic=True).count()
     assert contracts >= 4
     assert f"Synthetic contracts with payment mechanisms: {contracts} " in text
+    assert "Synthetic consultations: " in text
     studies = OutcomeStudy.objects.filter(is_synthetic=True)
     assert f"Synthetic outcome studies: {studies.count()}." in text
     assert studies.filter(status=OutcomeStudy.Status.DONE).count() == studies.count() >= 2

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
+from commissioning.engagement.queries import engagement_for_exercise
 from commissioning.exercises import services
 from commissioning.exercises.forms import (
     ExerciseEditForm,
@@ -74,6 +75,7 @@ def exercise_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_edit": can_edit,
         "stage_form": StageChangeForm(exercise=exercise) if can_edit else None,
         "outcome_studies": exercise_studies(request.user, exercise),
+        **engagement_for_exercise(request.user, exercise),
     }
     return render(request, "exercises/detail.html", context)
 

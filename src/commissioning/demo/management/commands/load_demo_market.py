@@ -13,6 +13,7 @@ from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_report, format_users
 from commissioning.demo.services import LoadError, create_demo_users, load_market
 from commissioning.demo.users import DemoUsersError
+from commissioning.engagement.demo import load_demo_engagement
 from commissioning_analytics.market.synthetic import generate_market
 
 
@@ -52,6 +53,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Synthetic contracts with payment mechanisms: {len(contracts)} "
                     f"({', '.join(c.reference for c in contracts)})."
+                )
+                made = load_demo_engagement(seed=options["seed"])
+                self.stdout.write(
+                    f"Synthetic consultations: {made['consultations']} with "
+                    f"{made['responses']} responses; engagement events: {made['events']}."
                 )
             if options["with_users"]:
                 users = create_demo_users()

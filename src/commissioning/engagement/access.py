@@ -1,0 +1,59 @@
+"""Who may do what with consultations and market engagement events (CYC-2, CYC-3, USR-1).
+
+Built on :mod:`commissioning.permissions` (the lead folds these rules in there later):
+commissioners of an exercise's commissioning body (and site administrators) manage its
+engagement and read its responses; everyone reads what is published; anyone, signed in or not,
+may respond to an open consultation; only approved members respond on behalf of an organisation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from commissioning import permissions
+
+if TYPE_CHECKING:
+    from commissioning.directory.models import Organisation
+    from commissioning.engagement.models import Consultation, MarketEvent
+    from commissioning.exercises.models import CommissioningExercise
+
+
+def can_manage_engagement(user: Any, exercise: CommissioningExercise) -> bool:
+    """Create, edit and publish consultations, events, notes and summaries of ``exercise``."""
+    return bool(permissions.can_edit_exercise(user, exercise))
+
+
+def can_view_consultation(user: Any, consultation: Consultation) -> bool:
+    """Published consultations are public; drafts only for those who manage them."""
+    if consultation.published_at is not None:
+        return True
+    return can_manage_engagement(user, consultation.exercise)
+
+
+def can_read_responses(user: Any, consultation: Consultation) -> bool:
+    """Responses are read by the body's commissioners only (never the public, USR-1)."""
+    return can_manage_engagement(user, consultation.exercise)
+
+
+def can_view_event(user: Any, event: MarketEvent) -> bool:
+    if event.published_at is not None:
+        return True
+    return can_manage_engagement(user, event.exercise)
+
+
+def response_organisations(user: Any) -> list[Organisation]:
+    """The organisations ``user`` may respond on behalf of: those they are an approved member of
+    (site administrators get no extra right to speak for an organisation)."""
+    from commissioning.directory.models import Organisation
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__status="approved"
+        ).order_by("name")
+    )
+
+
+def can_respond_for(user: Any, organisation: Organisation) -> bool:
+    return organisation.pk in {org.pk for org in response_organisations(user)}

@@ -1,0 +1,181 @@
+"""Consultations, their questions and their "you said, we did" summary (CYC-2, USR-1).
+
+Each function is one user action: one transaction with its audit record. Callers check
+:mod:`.access` first; these functions enforce the lifecycle rules (drafts are edited, published
+consultations are not; a summary is published once the consultation has closed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from commissioning.audit.services import created, diff, record, snapshot
+from commissioning.engagement import rules
+from commissioning.engagement.models import Consultation, Question, SummaryTheme
+from commissioning.exercises.models import CommissioningExercise
+
+CONSULTATION_FIELDS = ("title", "purpose", "opens_at", "closes_at")
+
+
+class EngagementError(Exception):
+    """An action the lifecycle does not allow; ``problems`` says why, for the page."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = list(problems)
+
+
+def _dates(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": data["title"],
+        "purpose": data["purpose"],
+        "opens_at": rules.opening_moment(data["opens_on"]),
+        "closes_at": rules.closing_moment(data["closes_on"]),
+    }
+
+
+def create_consultation(
+    actor: Any, exercise: CommissioningExercise, data: dict[str, Any]
+) -> Consultation:
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            exercise=exercise, created_by=actor, **_dates(data)
+        )
+        record(
+            actor,
+            "consultation.create",
+            consultation,
+            created(snapshot(consultation, CONSULTATION_FIELDS)),
+        )
+    return consultation
+
+
+def _require_draft(consultation: Consultation) -> None:
+    if not consultation.is_draft:
+        raise EngagementError("A published consultation cannot be changed")
+
+
+def update_consultation(actor: Any, consultation: Consultation, data: dict[str, Any]) -> None:
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_draft(consultation)
+        before = snapshot(consultation, CONSULTATION_FIELDS)
+        for field, value in _dates(data).items():
+            setattr(consultation, field, value)
+        consultation.save()
+        record(
+            actor,
+            "consultation.update",
+            consultation,
+            diff(before, snapshot(consultation, CONSULTATION_FIELDS)),
+        )
+
+
+def add_question(actor: Any, consultation: Consultation, data: dict[str, Any]) -> Question:
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_draft(consultation)
+        last = consultation.questions.aggregate(last=Max("position"))["last"] or 0
+        question = consultation.questions.create(
+            position=last + 1, text=data["text"], hint=data["hint"], choices=data["choices"]
+        )
+        record(
+            actor,
+            "consultation.question.add",
+            consultation,
+            {"question": question.text, "choices": question.choices},
+        )
+    return question
+
+
+def remove_question(actor: Any, consultation: Consultation, question_id: int) -> None:
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_draft(consultation)
+        question = consultation.questions.get(pk=question_id)
+        text = question.text
+        question.delete()
+        record(actor, "consultation.question.remove", consultation, {"question": text})
+
+
+def publish_consultation(actor: Any, consultation: Consultation) -> None:
+    """Publish a draft: it then opens and closes by its dates (CYC-2)."""
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_draft(consultation)
+        now = timezone.now()
+        problems = rules.publish_problems(
+            consultation.questions.count(), consultation.closes_at, now
+        )
+        if problems:
+            raise EngagementError(*problems)
+        consultation.published_at = now
+        consultation.save(update_fields=["published_at"])
+        record(actor, "consultation.publish", consultation, {"published_at": now.isoformat()})
+
+
+def _require_summary_editable(consultation: Consultation) -> None:
+    if consultation.is_draft:
+        raise EngagementError("Publish the consultation before writing its summary")
+    if consultation.summary_published_at is not None:
+        raise EngagementError("The summary has been published and cannot be changed")
+
+
+def add_theme(actor: Any, consultation: Consultation, data: dict[str, Any]) -> SummaryTheme:
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_summary_editable(consultation)
+        last = consultation.themes.aggregate(last=Max("position"))["last"] or 0
+        theme = consultation.themes.create(
+            position=last + 1, you_said=data["you_said"], we_did=data["we_did"]
+        )
+        record(
+            actor,
+            "consultation.summary.theme.add",
+            consultation,
+            {"you_said": theme.you_said, "we_did": theme.we_did},
+        )
+    return theme
+
+
+def remove_theme(actor: Any, consultation: Consultation, theme_id: int) -> None:
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_summary_editable(consultation)
+        theme = consultation.themes.get(pk=theme_id)
+        said = theme.you_said
+        theme.delete()
+        record(actor, "consultation.summary.theme.remove", consultation, {"you_said": said})
+
+
+def summary_problems(consultation: Consultation) -> list[str]:
+    problems = []
+    if consultation.state() is not rules.State.CLOSED:
+        problems.append("The consultation must close before its summary is published")
+    if not consultation.themes.exists():
+        problems.append("Add at least one “you said, we did” theme")
+    return problems
+
+
+def publish_summary(actor: Any, consultation: Consultation, intro: str) -> None:
+    """Publish the "you said, we did" summary to everyone at once (CYC-2)."""
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_summary_editable(consultation)
+        problems = summary_problems(consultation)
+        if problems:
+            raise EngagementError(*problems)
+        now = timezone.now()
+        consultation.summary_intro = intro
+        consultation.summary_published_at = now
+        consultation.save(update_fields=["summary_intro", "summary_published_at"])
+        record(
+            actor,
+            "consultation.summary.publish",
+            consultation,
+            {"themes": consultation.themes.count(), "published_at": now.isoformat()},
+        )

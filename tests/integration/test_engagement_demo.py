@@ -1,0 +1,47 @@
+"""Synthetic demo engagement (CYC-2, CYC-3): labelled synthetic, idempotent, with a closed
+consultation and its summary, an open consultation and an event with notes per exercise."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from commissioning.engagement import rules
+from commissioning.engagement.demo import load_demo_engagement
+from commissioning.engagement.models import Consultation, MarketEvent, Response
+from tests.factories import ExerciseFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_engagement_is_synthetic_and_idempotent(client: Client) -> None:
+    ExerciseFactory.create_batch(2, is_synthetic=True)
+    ExerciseFactory(is_synthetic=False)
+    OrganisationFactory.create_batch(4, is_synthetic=True)
+
+    first = load_demo_engagement(seed=7)
+    again = load_demo_engagement(seed=7)
+
+    assert first == again
+    assert first["consultations"] == 4 and first["events"] == 2
+    assert Consultation.objects.count() == 4 and MarketEvent.objects.count() == 2
+    assert not Consultation.objects.filter(is_synthetic=False).exists()
+    assert not Consultation.objects.filter(exercise__is_synthetic=False).exists()
+    states = sorted(c.current_state.value for c in Consultation.objects.all())
+    assert states == ["closed", "closed", "open", "open"]
+    closed = Consultation.objects.filter(summary_published_at__isnull=False)
+    assert closed.count() == 2 and all(c.themes.exists() for c in closed)
+    assert Response.objects.filter(is_anonymous=True, user__isnull=True).exists()
+    assert not Response.objects.filter(is_synthetic=False).exists()
+    assert all(e.notes_published_at for e in MarketEvent.objects.all())
+
+    consultation = closed.first()
+    assert consultation is not None and consultation.state() is rules.State.CLOSED
+    page = client.get(reverse("engagement:consultation", args=[consultation.pk])).content.decode()
+    assert "Synthetic" in page and "You said, we did" in page
+    assert "Synthetic" in client.get(reverse("engagement:list")).content.decode()
+
+
+def test_demo_engagement_without_synthetic_exercises_makes_nothing() -> None:
+    assert load_demo_engagement() == {"consultations": 0, "responses": 0, "events": 0}
