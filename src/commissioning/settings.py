@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "commissioning.exercises",
     "commissioning.outcomes_web",
     "commissioning.procurement",
+    "commissioning.notifications",
     "commissioning.contracts",
     "commissioning.audit",
     "commissioning.web",
@@ -77,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commissioning.web.context_processors.site",
+                "commissioning.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -147,6 +149,11 @@ CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
 # The synthetic demo market is labelled as such on every page that shows it.
 SERVICE_NAME = "Commissioning"
 PAGE_SIZE = 25
+
+# Procurement timeline policy (PRO-3, PRO-4): the analytics core's TimelinePolicy settings.
+PROCUREMENT_MIN_BID_WINDOW_WEEKS = 8
+PROCUREMENT_CONSORTIUM_EXTRA_WEEKS = 4
+PROCUREMENT_WORKING_DAYS_AFTER_ANSWERS = 10
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("audit/", include("commissioning.audit.urls")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
+    path("opportunities/", include("commissioning.procurement.urls")),
+    path("notifications/", include("commissioning.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

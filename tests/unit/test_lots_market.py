@@ -202,3 +202,12 @@ def test_report_at_national_scale_is_consistent() -> None:
         assert 0 <= lot.total.eligible <= lot.total.in_scope <= len(columns)
         assert sum(c.in_scope for c in lot.by_size_band.values()) == lot.total.in_scope
         assert sum(c.eligible for c in lot.by_size_band.values()) == lot.total.eligible
+
+
+def test_an_empty_market_gives_a_report_with_no_one_eligible() -> None:
+    """A directory with no providers yet: boolean led-by columns, zero counts, no crash."""
+    empty = market_columns_from_records([])
+    assert all(column.dtype == bool for column in empty.led_by.values())
+    lot = LotSpec("Lot", (FORCE_AREAS[0],), Decimal("250000"), 36, (), Decimal("2"), None)
+    report = accessibility_report(empty, [lot])
+    assert (report.lots[0].total.in_scope, report.lots[0].total.eligible) == (0, 0)

@@ -1,22 +1,43 @@
-"""An opportunity (a tender within a commissioning exercise) and its lots (PRO-1, PRO-2).
+"""An opportunity (a tender within a commissioning exercise), its lots, specification, criteria,
+timeline change log and expressions of interest (PRO-1 … PRO-6, EVA-1, LAW-1, LAW-2).
 
 A lot is the unit a contract is let for: by geography and/or service, with an estimated annual
 value, a duration, a payment model summary and the financial-standing conditions bidders must
 meet (a turnover multiple of the lot's annual value, months of reserves).
+
+The status lifecycle lives in :mod:`commissioning.procurement.lifecycle`; nothing writes
+``Opportunity.status`` except :func:`commissioning.procurement.services.transition`.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 
 class Opportunity(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Open for bids"
+        OPEN = "open", "Open for bids"
         CLOSED = "closed", "Closed for bids"
+        EVALUATION = "evaluation", "Evaluation"
         AWARDED = "awarded", "Awarded"
         CANCELLED = "cancelled", "Cancelled"
+        UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+
+    class CancellationCode(models.TextChoices):
+        """Coded reasons for a procurement termination (published with the UK12 notice)."""
+
+        NO_LONGER_NEEDED = "no_longer_needed", "The service is no longer needed"
+        BUDGET_WITHDRAWN = "budget_withdrawn", "The budget was withdrawn"
+        INSUFFICIENT_BIDS = "insufficient_bids", "Too few suitable bids were received"
+        MATERIAL_CHANGE = "material_change", "The requirement changed materially"
+        LEGAL_CHALLENGE = "legal_challenge", "The procurement was stopped following a challenge"
+        OTHER = "other", "Another reason (explained below)"
 
     exercise = models.ForeignKey(
         "exercises.CommissioningExercise", on_delete=models.PROTECT, related_name="opportunities"
@@ -27,6 +48,66 @@ class Opportunity(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     is_synthetic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Timeline (PRO-3, PRO-4): null until set; policy checks in the timelines core.
+    published_at = models.DateTimeField(null=True, blank=True)
+    question_deadline = models.DateTimeField("Deadline for questions", null=True, blank=True)
+    answers_by = models.DateTimeField("Answers published by", null=True, blank=True)
+    bid_deadline = models.DateTimeField("Bid deadline", null=True, blank=True)
+    consortium_encouraged = models.BooleanField(
+        "Consortium or partnership bids are encouraged", default=False
+    )
+    response_working_days = models.PositiveSmallIntegerField(
+        "Guaranteed response time for questions (working days)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    contact_name = models.CharField("Named point of contact", max_length=120, blank=True)
+    contact_email = models.EmailField("Contact email address", blank=True)
+
+    # Cancellation (PRO-9, LAW-1 UK12).
+    cancellation_code = models.CharField(
+        max_length=30, choices=CancellationCode.choices, blank=True
+    )
+    cancellation_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    # Barriers to small organisations (Procurement Act 2023 s.12(4); LAW-2).
+    barriers_considered = models.TextField(
+        "How barriers facing small organisations were considered", blank=True
+    )
+    not_divided_rationale = models.TextField(
+        "Why the contract is not divided into lots", blank=True
+    )
+    sme_suitable = models.BooleanField("Suitable for small and medium enterprises", default=False)
+    vcse_suitable = models.BooleanField(
+        "Suitable for voluntary, community and social enterprises", default=False
+    )
+
+    # Tiered specification essentials (PRO-5).
+    budget_total = models.DecimalField(
+        "Total budget (£)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    expected_service_users = models.PositiveIntegerField(
+        "Expected number of people served", null=True, blank=True
+    )
+    good_practice_cost_per_user = models.DecimalField(
+        "Cost of good practice per person served (£)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    tupe_information = models.TextField("TUPE information", blank=True)
+    incumbent_details = models.TextField("Incumbent provider details", blank=True)
+    outcomes_sought = models.TextField("Outcomes sought", blank=True)
 
     class Meta:
         ordering = ["-created_at", "reference"]
@@ -34,6 +115,15 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:detail", args=[self.reference])
+
+    @property
+    def budget_per_user(self) -> Decimal | None:
+        if self.budget_total is None or not self.expected_service_users:
+            return None
+        return (self.budget_total / self.expected_service_users).quantize(Decimal("0.01"))
 
 
 class Lot(models.Model):
@@ -61,6 +151,10 @@ class Lot(models.Model):
         null=True,
         blank=True,
     )
+    sme_suitable = models.BooleanField("Suitable for small and medium enterprises", default=False)
+    vcse_suitable = models.BooleanField(
+        "Suitable for voluntary, community and social enterprises", default=False
+    )
 
     class Meta:
         ordering = ["opportunity", "number"]
@@ -70,3 +164,128 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return f"Lot {self.number}: {self.title}"
+
+
+class SpecSection(models.Model):
+    """A section of the tiered specification (PRO-5): what a bid must offer, and the ideal."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="spec_sections"
+    )
+    key = models.SlugField(max_length=50)
+    title = models.CharField(max_length=200)
+    required = models.BooleanField(default=True)
+    must_have = models.TextField("Must-haves", blank=True)
+    ideal = models.TextField("Ideal level", blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["opportunity", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "key"], name="spec_section_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.must_have.strip()
+
+
+class Criterion(models.Model):
+    """An evaluation criterion published with the opportunity (EVA-1); weights are percentages
+    of the total and must add up to 100, with social value at least 10%."""
+
+    class Kind(models.TextChoices):
+        PRICE = "price", "Price"
+        QUALITY = "quality", "Quality"
+        SOCIAL_VALUE = "social_value", "Social value"
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUALITY)
+    weight = models.DecimalField(
+        "Weight (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
+    )
+    guidance = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["opportunity", "order", "pk"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}%)"
+
+
+class DateChange(models.Model):
+    """One change to a published date, with its reason (PRO-3): the public change log.
+    ``automatic`` marks the deadline moves the timeline policy made by itself."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="date_changes"
+    )
+    field = models.CharField(max_length=30)
+    old_value = models.DateTimeField(null=True, blank=True)
+    new_value = models.DateTimeField()
+    reason = models.TextField()
+    automatic = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["opportunity", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity.reference} {self.field} → {self.new_value:%Y-%m-%d}"
+
+    @property
+    def field_label(self) -> str:
+        field = Opportunity._meta.get_field(self.field)
+        return str(getattr(field, "verbose_name", self.field)).capitalize()
+
+
+class Interest(models.Model):
+    """An organisation's expression of interest in a lot (PRO-6)."""
+
+    class Role(models.TextChoices):
+        PRIME = "prime", "Prime provider"
+        SUBCONTRACTOR = "subcontractor", "Sub-contractor"
+        CONSORTIUM_MEMBER = "consortium_member", "Consortium member"
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="interests")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="lot_interests"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_private = models.BooleanField("Keep our interest private", default=False)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lot", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "organisation"], name="one_interest_per_lot_and_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.lot} as {self.get_role_display()}"

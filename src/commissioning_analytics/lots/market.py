@@ -222,7 +222,9 @@ def market_columns_from_records(
         annual_income=np.array([float(r.annual_income) for r in records], dtype=np.float64),
         reserves_months=np.array([float(r.reserves_months) for r in records], dtype=np.float64),
         org_type=np.array([r.org_type for r in records], dtype=str),
-        led_by={g: np.array([bool(getattr(r, g)) for r in records]) for g in LED_BY_GROUPS},
+        led_by={
+            g: np.array([bool(getattr(r, g)) for r in records], dtype=bool) for g in LED_BY_GROUPS
+        },
         areas=areas,
         specialisms=specialisms,
         specialism_slugs=specs,

@@ -1,0 +1,236 @@
+"""GOV.UK forms for opportunities: they parse and check input; the services write and hold the
+rules (publication guards, EVA-1 weights, the timeline policy), so errors come from one place."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+
+from commissioning.directory.models import Area, Specialism
+from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
+from commissioning.procurement.services_editing import DETAIL_FIELDS
+from commissioning.procurement.services_timeline import FIELD_LABELS, TIMELINE_FIELDS
+from commissioning.web.forms import GovUKForm, GovUKModelForm
+from commissioning_analytics.timelines.working_days import LONDON
+
+TEXTAREA = {"rows": 4}
+
+
+class OpportunityForm(GovUKModelForm):
+    class Meta:
+        model = Opportunity
+        fields = list(DETAIL_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs=TEXTAREA)
+            for name in (
+                "description",
+                "barriers_considered",
+                "not_divided_rationale",
+                "tupe_information",
+                "incumbent_details",
+                "outcomes_sought",
+            )
+        }
+        help_texts = {
+            "consortium_encouraged": "The bid window is then at least 4 weeks longer (PRO-3).",
+            "response_working_days": "Published: the working days within which every "
+            "question is answered (PRO-4).",
+            "barriers_considered": "Procurement Act 2023 s.12(4): what you did to reduce "
+            "barriers facing small organisations. The lot accessibility report is your evidence.",
+            "not_divided_rationale": "Required when there is only one lot.",
+            "good_practice_cost_per_user": "Used for the budget-realism check (PRO-5).",
+            "tupe_information": "Numbers of staff, salaries, terms and pensions (PRO-10).",
+        }
+        error_messages = {
+            "title": {"required": "Enter a title"},
+            "contact_email": {"invalid": "Enter an email address like name@example.org"},
+        }
+
+
+class LotForm(GovUKModelForm):
+    areas = forms.ModelMultipleChoiceField(
+        label="Areas",
+        queryset=Area.objects.order_by("kind", "name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select every area the lot covers.",
+        error_messages={"required": "Select at least one area the lot covers"},
+    )
+    specialisms = forms.ModelMultipleChoiceField(
+        label="Services (optional)",
+        queryset=Specialism.objects.order_by("name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave blank for a lot open to every service.",
+    )
+
+    class Meta:
+        model = Lot
+        fields = [
+            "number",
+            "title",
+            "areas",
+            "specialisms",
+            "estimated_annual_value",
+            "duration_months",
+            "payment_model_summary",
+            "turnover_multiple",
+            "minimum_reserves_months",
+            "sme_suitable",
+            "vcse_suitable",
+        ]
+        labels = {"duration_months": "Duration (months)"}
+        widgets = {"payment_model_summary": forms.Textarea(attrs=TEXTAREA)}
+        help_texts = {
+            "turnover_multiple": "For example 1.5. More than 2 needs a justification "
+            "(Public Contracts Regulations 2015 reg. 58(9)). Leave blank for none.",
+            "minimum_reserves_months": "Leave blank for none.",
+        }
+        error_messages = {
+            "number": {"required": "Enter the lot number"},
+            "title": {"required": "Enter the lot title"},
+            "estimated_annual_value": {"required": "Enter the estimated annual value"},
+            "duration_months": {"required": "Enter the duration in months"},
+        }
+
+    def clean_estimated_annual_value(self) -> Any:
+        value = self.cleaned_data["estimated_annual_value"]
+        if value is not None and value <= 0:
+            raise forms.ValidationError("The estimated annual value must be more than £0")
+        return value
+
+    def clean_duration_months(self) -> Any:
+        value = self.cleaned_data["duration_months"]
+        if value is not None and value < 1:
+            raise forms.ValidationError("The duration must be at least 1 month")
+        return value
+
+
+class SpecSectionForm(GovUKModelForm):
+    class Meta:
+        model = SpecSection
+        fields = ["title", "required", "must_have", "ideal"]
+        labels = {"required": "Required before publication"}
+        widgets = {
+            "must_have": forms.Textarea(attrs=TEXTAREA),
+            "ideal": forms.Textarea(attrs=TEXTAREA),
+        }
+        help_texts = {
+            "must_have": "What every bid must offer. A required section cannot be blank (PRO-5).",
+            "ideal": "The level you would ideally like (optional).",
+        }
+        error_messages = {"title": {"required": "Enter the section title"}}
+
+
+class CriterionForm(GovUKModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "kind", "weight", "guidance"]
+        widgets = {"kind": forms.RadioSelect, "guidance": forms.Textarea(attrs=TEXTAREA)}
+        labels = {"kind": "Type of criterion"}
+        help_texts = {
+            "weight": "Percent of the total. Weights add up to 100%; social value carries at "
+            "least 10% (EVA-1).",
+        }
+        error_messages = {
+            "name": {"required": "Enter the criterion name"},
+            "weight": {"required": "Enter the weight as a percentage"},
+        }
+
+
+def _date_field(label: str) -> DateInputField:
+    field = DateInputField(
+        label=label, help_text="For example, 27 3 2027", require_all_fields=False
+    )
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    return field
+
+
+def _time_field(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        initial=time(12, 0),
+        help_text="24-hour clock, UK time, for example 12:00",
+        error_messages={
+            "required": "Enter the time",
+            "invalid": "Enter the time like 12:00 (24-hour clock)",
+        },
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
+
+
+def aware(day: Any, clock: time) -> datetime | None:
+    if not isinstance(day, date):
+        return None
+    return datetime.combine(day, clock, tzinfo=LONDON)
+
+
+class TimelineForm(GovUKForm):
+    """A draft's deadlines (PRO-3, PRO-4); each falls at the same time of day."""
+
+    question_deadline = _date_field(FIELD_LABELS["question_deadline"])
+    answers_by = _date_field(FIELD_LABELS["answers_by"])
+    bid_deadline = _date_field(FIELD_LABELS["bid_deadline"])
+    deadline_time = _time_field("Time of day for each deadline")
+
+    def deadlines(self) -> dict[str, datetime | None]:
+        clock = self.cleaned_data.get("deadline_time") or time(12, 0)
+        return {name: aware(self.cleaned_data.get(name), clock) for name in TIMELINE_FIELDS}
+
+
+class DateChangeForm(GovUKForm):
+    """Change one published date, with the reason that is published (PRO-3)."""
+
+    field = forms.ChoiceField(
+        label="Which date is changing",
+        choices=[(name, FIELD_LABELS[name]) for name in TIMELINE_FIELDS],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the date that is changing"},
+    )
+    new_date = _date_field("New date")
+    new_time = _time_field("New time")
+    reason = forms.CharField(
+        label="Reason for the change",
+        help_text="Published in the change log and sent to everyone who registered interest.",
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "Give the reason for the change; it is published"},
+    )
+
+    def new_value(self) -> datetime | None:
+        return aware(self.cleaned_data.get("new_date"), self.cleaned_data["new_time"])
+
+
+class CancelForm(GovUKForm):
+    cancellation_code = forms.ChoiceField(
+        label="Reason for cancelling",
+        choices=Opportunity.CancellationCode.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the reason for cancelling"},
+    )
+    cancellation_reason = forms.CharField(
+        label="Explanation",
+        help_text="Published on the opportunity page and in the procurement termination notice.",
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "Explain the reason for cancelling; it is published"},
+    )
+
+
+class OpportunityFilterForm(GovUKForm):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Opportunity.Status.choices],
+    )
+    area = forms.ModelChoiceField(
+        label="Area",
+        required=False,
+        queryset=Area.objects.order_by("kind", "name"),
+        to_field_name="slug",
+        empty_label="Any area",
+    )

@@ -1,0 +1,309 @@
+"""Writing an opportunity while it is a draft: details, lots, the tiered specification, the
+criteria and weights and the timeline (PRO-1, PRO-2, PRO-3, PRO-5, EVA-1).
+
+One transaction and one audit record per action; permission from :mod:`.access`; only drafts
+are edited (:func:`.lifecycle.is_editable`) — after publication dates change only with a reason
+(:func:`.services_timeline.apply_timeline_change`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import IntegerField, Max
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
+from django.utils.text import slugify
+
+from commissioning.audit.services import created, deleted, diff, record, snapshot
+from commissioning.exercises.models import CommissioningExercise
+from commissioning.procurement import access
+from commissioning.procurement.lifecycle import MIN_SOCIAL_VALUE_PERCENT, Status, is_editable
+from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
+from commissioning.procurement.services_timeline import TIMELINE_FIELDS, timeline_errors
+
+DETAIL_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "consortium_encouraged",
+    "response_working_days",
+    "contact_name",
+    "contact_email",
+    "barriers_considered",
+    "not_divided_rationale",
+    "sme_suitable",
+    "vcse_suitable",
+    "budget_total",
+    "expected_service_users",
+    "good_practice_cost_per_user",
+    "tupe_information",
+    "incumbent_details",
+    "outcomes_sought",
+)
+LOT_FIELDS: tuple[str, ...] = (
+    "number",
+    "title",
+    "areas",
+    "specialisms",
+    "estimated_annual_value",
+    "duration_months",
+    "payment_model_summary",
+    "turnover_multiple",
+    "minimum_reserves_months",
+    "sme_suitable",
+    "vcse_suitable",
+)
+SECTION_FIELDS: tuple[str, ...] = ("title", "required", "must_have", "ideal", "order")
+CRITERION_FIELDS: tuple[str, ...] = ("name", "kind", "weight", "guidance", "order")
+DEFAULT_SECTIONS: tuple[tuple[str, str, bool], ...] = (
+    ("service", "Service description and scope", True),
+    ("people", "People using the service and their needs", True),
+    ("delivery", "Delivery model, staffing and premises", True),
+    ("quality", "Quality, safeguarding and performance", True),
+    ("partnership", "Partnership and supply-chain working", False),
+)
+"""The tiered specification's starting sections (PRO-5); required ones block publication
+while blank."""
+
+
+def _check_manage(actor: Any, opportunity: Opportunity) -> None:
+    if not access.can_manage_opportunity(actor, opportunity):
+        raise PermissionDenied("You cannot change this opportunity.")
+
+
+def _check_draft(opportunity: Opportunity) -> None:
+    if not is_editable(Status(opportunity.status)):
+        raise ValidationError(
+            "Only a draft can be changed; after publication change dates with a reason or "
+            "cancel the opportunity."
+        )
+
+
+def next_reference(year: int) -> str:
+    """The next free reference of ``year``: ``OPP-<year>-<NNNN>``."""
+    prefix = f"OPP-{year}-"
+    highest = (
+        Opportunity.objects.filter(reference__regex=rf"^OPP-{year}-[0-9]+$")
+        .annotate(number=Cast(Substr("reference", len(prefix) + 1), IntegerField()))
+        .aggregate(highest=Max("number"))["highest"]
+    )
+    return f"{prefix}{(highest or 0) + 1:04d}"
+
+
+def create_opportunity(
+    actor: Any, exercise: CommissioningExercise, data: Mapping[str, Any]
+) -> Opportunity:
+    """A draft opportunity in ``exercise`` with the default specification sections."""
+    if not access.can_create_opportunity(actor, exercise):
+        raise PermissionDenied("You cannot create opportunities in this exercise.")
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x4F50505F524546])
+        opportunity = Opportunity(
+            exercise=exercise,
+            reference=next_reference(timezone.localdate().year),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            is_synthetic=exercise.is_synthetic,
+        )
+        for name in DETAIL_FIELDS:
+            if name in data:
+                setattr(opportunity, name, data[name])
+        opportunity.save()
+        SpecSection.objects.bulk_create(
+            SpecSection(opportunity=opportunity, key=key, title=title, required=req, order=i)
+            for i, (key, title, req) in enumerate(DEFAULT_SECTIONS, start=1)
+        )
+        record(
+            actor, "opportunity.create", opportunity, created(snapshot(opportunity, DETAIL_FIELDS))
+        )
+    return opportunity
+
+
+def update_details(actor: Any, opportunity: Opportunity, data: Mapping[str, Any]) -> Opportunity:
+    _check_manage(actor, opportunity)
+    _check_draft(opportunity)
+    with transaction.atomic():
+        before = snapshot(opportunity, DETAIL_FIELDS)
+        for name in DETAIL_FIELDS:
+            if name in data:
+                setattr(opportunity, name, data[name])
+        opportunity.save()
+        changes = diff(before, snapshot(opportunity, DETAIL_FIELDS))
+        if changes:
+            record(actor, "opportunity.update", opportunity, changes)
+    return opportunity
+
+
+def save_lot(
+    actor: Any, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None = None
+) -> Lot:
+    """Add (``lot`` None) or change a lot; lot numbers are unique within the opportunity."""
+    _check_manage(actor, opportunity)
+    _check_draft(opportunity)
+    clash = opportunity.lots.filter(number=data["number"])
+    if lot is not None:
+        clash = clash.exclude(pk=lot.pk)
+    if clash.exists():
+        raise ValidationError({"number": [f"Lot {data['number']} already exists"]})
+    with transaction.atomic():
+        target = lot or Lot(opportunity=opportunity)
+        before = snapshot(target, LOT_FIELDS) if lot else {}
+        for name in LOT_FIELDS:
+            if name not in ("areas", "specialisms") and name in data:
+                setattr(target, name, data[name])
+        target.save()
+        target.areas.set(data.get("areas") or [])
+        target.specialisms.set(data.get("specialisms") or [])
+        after = snapshot(target, LOT_FIELDS)
+        changes = diff(before, after) if lot else created(after)
+        if changes:
+            record(actor, "lot.update" if lot else "lot.create", target, changes)
+    return target
+
+
+def delete_lot(actor: Any, lot: Lot) -> None:
+    _check_manage(actor, lot.opportunity)
+    _check_draft(lot.opportunity)
+    with transaction.atomic():
+        record(actor, "lot.delete", lot, deleted(snapshot(lot, LOT_FIELDS)))
+        lot.delete()
+
+
+def save_section(
+    actor: Any,
+    opportunity: Opportunity,
+    data: Mapping[str, Any],
+    section: SpecSection | None = None,
+) -> SpecSection:
+    _check_manage(actor, opportunity)
+    _check_draft(opportunity)
+    with transaction.atomic():
+        target = section or SpecSection(opportunity=opportunity)
+        if section is None:
+            target.key = _free_key(opportunity, data["title"])
+            target.order = (opportunity.spec_sections.aggregate(m=Max("order"))["m"] or 0) + 1
+        before = snapshot(target, SECTION_FIELDS) if section else {}
+        for name in SECTION_FIELDS:
+            if name in data and data[name] is not None:
+                setattr(target, name, data[name])
+        target.save()
+        after = snapshot(target, SECTION_FIELDS)
+        changes = diff(before, after) if section else created(after)
+        if changes:
+            record(
+                actor, "spec_section.update" if section else "spec_section.create", target, changes
+            )
+    return target
+
+
+def _free_key(opportunity: Opportunity, title: str) -> str:
+    base = slugify(title)[:40] or "section"
+    key, n = base, 1
+    while opportunity.spec_sections.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def delete_section(actor: Any, section: SpecSection) -> None:
+    _check_manage(actor, section.opportunity)
+    _check_draft(section.opportunity)
+    with transaction.atomic():
+        record(actor, "spec_section.delete", section, deleted(snapshot(section, SECTION_FIELDS)))
+        section.delete()
+
+
+def criterion_errors(
+    opportunity: Opportunity, data: Mapping[str, Any], criterion: Criterion | None = None
+) -> dict[str, list[str]]:
+    """EVA-1 as the commissioner types: weights may not exceed 100% in total, and a set that
+    reaches 100% must give social value at least 10%."""
+    others = opportunity.criteria.all()
+    if criterion is not None:
+        others = others.exclude(pk=criterion.pk)
+    weights = [(c.kind, c.weight) for c in others] + [(data["kind"], Decimal(data["weight"]))]
+    total = sum((w for _, w in weights), Decimal(0))
+    social = sum((w for kind, w in weights if kind == Criterion.Kind.SOCIAL_VALUE), Decimal(0))
+    if total > 100:
+        return {
+            "weight": [f"The weights would add up to {float(total):g}%; they cannot exceed 100%"]
+        }
+    if total == 100 and social < MIN_SOCIAL_VALUE_PERCENT:
+        return {
+            "weight": [
+                f"Social value would carry {float(social):g}% of the total; it must carry at least "
+                f"{MIN_SOCIAL_VALUE_PERCENT}% (EVA-1)"
+            ]
+        }
+    return {}
+
+
+def save_criterion(
+    actor: Any,
+    opportunity: Opportunity,
+    data: Mapping[str, Any],
+    criterion: Criterion | None = None,
+) -> Criterion:
+    _check_manage(actor, opportunity)
+    _check_draft(opportunity)
+    errors = criterion_errors(opportunity, data, criterion)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        target = criterion or Criterion(opportunity=opportunity)
+        if criterion is None and not data.get("order"):
+            target.order = (opportunity.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
+        before = snapshot(target, CRITERION_FIELDS) if criterion else {}
+        for name in CRITERION_FIELDS:
+            if name in data and data[name] is not None:
+                setattr(target, name, data[name])
+        target.save()
+        after = snapshot(target, CRITERION_FIELDS)
+        changes = diff(before, after) if criterion else created(after)
+        if changes:
+            record(actor, "criterion.update" if criterion else "criterion.create", target, changes)
+    return target
+
+
+def delete_criterion(actor: Any, criterion: Criterion) -> None:
+    _check_manage(actor, criterion.opportunity)
+    _check_draft(criterion.opportunity)
+    with transaction.atomic():
+        record(actor, "criterion.delete", criterion, deleted(snapshot(criterion, CRITERION_FIELDS)))
+        criterion.delete()
+
+
+def set_draft_timeline(
+    actor: Any,
+    opportunity: Opportunity,
+    values: Mapping[str, datetime | None],
+    consortium_encouraged: bool | None = None,
+    now: datetime | None = None,
+) -> Opportunity:
+    """Set a draft's dates, checked against the policy as if it opened ``now`` (PRO-3, PRO-4);
+    raises ``ValidationError`` keyed by field."""
+    _check_manage(actor, opportunity)
+    _check_draft(opportunity)
+    errors = timeline_errors(opportunity, values, now=now, consortium=consortium_encouraged)
+    if errors:
+        raise ValidationError(errors)
+    fields = [*TIMELINE_FIELDS]
+    if consortium_encouraged is not None:
+        fields.append("consortium_encouraged")
+    with transaction.atomic():
+        before = snapshot(opportunity, fields)
+        for name in TIMELINE_FIELDS:
+            setattr(opportunity, name, values[name])
+        if consortium_encouraged is not None:
+            opportunity.consortium_encouraged = consortium_encouraged
+        opportunity.save(update_fields=fields)
+        changes = diff(before, snapshot(opportunity, fields))
+        if changes:
+            record(actor, "opportunity.timeline", opportunity, changes)
+    return opportunity

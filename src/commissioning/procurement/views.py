@@ -1,0 +1,63 @@
+"""Public opportunity pages: the list (filters: status, area, q) and the opportunity page with
+lots, timeline and change log, criteria and weights, specification, contact and status.
+Drafts are seen only by the exercise's commissioners (404 for everyone else)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from commissioning.procurement import access, services
+from commissioning.procurement.forms import OpportunityFilterForm
+from commissioning.procurement.lifecycle import Status, can_cancel, dates_changeable, is_editable
+from commissioning.procurement.models import Opportunity
+from commissioning.web.pagination import paginate
+
+
+def get_visible(request: HttpRequest, reference: str) -> Opportunity:
+    opportunity = (
+        Opportunity.objects.select_related("exercise__commissioning_body")
+        .filter(reference=reference)
+        .first()
+    )
+    if opportunity is None or not access.can_view_opportunity(request.user, opportunity):
+        raise Http404("No such opportunity")
+    return opportunity
+
+
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    form = OpportunityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    context = paginate(request, services.filter_opportunities(request.user, filters))
+    context.update(
+        {
+            "form": form,
+            "filtered": bool(filters and any(filters.values())),
+            "crumbs": [("Opportunities", None)],
+        }
+    )
+    return render(request, "procurement/list.html", context)
+
+
+def opportunity_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    opportunity = get_visible(request, reference)
+    status = Status(opportunity.status)
+    can_manage = access.can_manage_opportunity(request.user, opportunity)
+    context = {
+        "opportunity": opportunity,
+        "lots": opportunity.lots.prefetch_related("areas", "specialisms"),
+        "sections": opportunity.spec_sections.all(),
+        "criteria": opportunity.criteria.all(),
+        "date_changes": opportunity.date_changes.all(),
+        "open_for_bids": services.is_open_for_bids(opportunity),
+        "can_manage": can_manage,
+        "editable": can_manage and is_editable(status),
+        "dates_changeable": can_manage and dates_changeable(status),
+        "can_cancel": can_manage and can_cancel(status),
+        "crumbs": [
+            ("Opportunities", reverse("procurement:list")),
+            (opportunity.reference, None),
+        ],
+    }
+    return render(request, "procurement/detail.html", context)
