@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "commissioning.exercises",
     "commissioning.outcomes_web",
     "commissioning.procurement",
+    "commissioning.clarifications",
+    "commissioning.partnering",
     "commissioning.notifications",
     "commissioning.contracts",
     "commissioning.audit",

@@ -12,7 +12,12 @@ urlpatterns = [
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("audit/", include("commissioning.audit.urls")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
+    path(
+        "opportunities/<str:reference>/questions/",
+        include("commissioning.clarifications.urls", namespace="clarifications"),
+    ),
     path("opportunities/", include("commissioning.procurement.urls")),
+    path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
     path("notifications/", include("commissioning.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

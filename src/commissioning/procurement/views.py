@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from commissioning.clarifications.queries import clarifications_for
 from commissioning.procurement import access, services
 from commissioning.procurement.forms import OpportunityFilterForm
 from commissioning.procurement.lifecycle import Status, can_cancel, dates_changeable, is_editable
@@ -59,5 +60,6 @@ def opportunity_detail(request: HttpRequest, reference: str) -> HttpResponse:
             ("Opportunities", reverse("procurement:list")),
             (opportunity.reference, None),
         ],
+        **clarifications_for(request.user, opportunity),
     }
     return render(request, "procurement/detail.html", context)

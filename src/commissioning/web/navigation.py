@@ -8,6 +8,7 @@ asking :mod:`commissioning.permissions`:
 * a commissioner who may create exercises: "Create an exercise";
 * an organisation administrator: "Members" (approving people who ask to join the organisation);
 * a provider member (and a site administrator): "Outcome studies" (OUT-1);
+* an approved member of a provider organisation: "Messages" (PRO-6);
 * a site administrator: "Audit trail" and "Administration" (the Django admin).
 """
 
@@ -21,6 +22,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from commissioning import permissions
+from commissioning.partnering import access as partnering_access
 
 ADMIN_URL = "/admin/"
 
@@ -54,6 +56,8 @@ def menu_items(user: Any) -> list[tuple[str, str]]:
         items.append(("Members", reverse("accounts:members", args=[members_slug])))
     if user.role == user.Role.PROVIDER or user.is_site_admin:
         items.append(("Outcome studies", reverse("outcomes:list")))
+    if partnering_access.can_message(user):  # PRO-6: approved members of provider organisations
+        items.append(("Messages", reverse("partnering:inbox")))
     items.append(("Your account", reverse("accounts:profile")))
     if permissions.can_view_audit(user):
         items.append(("Audit trail", reverse("audit:list")))

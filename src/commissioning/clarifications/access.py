@@ -1,0 +1,62 @@
+"""Who may do what with clarification questions (PRO-4). Built on the procurement rules in
+:mod:`commissioning.procurement.access` (the lead folds both into :mod:`commissioning.permissions`):
+
+* approved members of a provider organisation (any organisation that is not a commissioning
+  body) ask questions, on behalf of one of those organisations;
+* the opportunity's managers (commissioners of the body, and site administrators) answer,
+  edit the published wording and close questions;
+* only the commissioners of the body see who asked — not the public, not other providers and
+  not other commissioners (site administrators read it in the database, not on pages).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from commissioning.procurement import access as procurement_access
+
+if TYPE_CHECKING:
+    from commissioning.directory.models import Organisation
+    from commissioning.procurement.models import Opportunity
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def asking_organisations(user: Any) -> list[Organisation]:
+    """The provider organisations ``user`` is an approved member of (may ask on their behalf)."""
+    from commissioning.directory.models import Organisation
+
+    if not _active(user):
+        return []
+    return list(
+        Organisation.objects.filter(
+            is_commissioning_body=False,
+            memberships__user=user,
+            memberships__status="approved",
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def can_ask(user: Any, opportunity: Opportunity) -> bool:
+    """Someone who may speak for a provider organisation and may see the opportunity."""
+    if not procurement_access.can_view_opportunity(user, opportunity):
+        return False
+    return bool(asking_organisations(user))
+
+
+def can_answer(user: Any, opportunity: Opportunity) -> bool:
+    """Answer, publish, edit the published wording and close: the opportunity's managers."""
+    return procurement_access.can_manage_opportunity(user, opportunity)
+
+
+def can_see_asker(user: Any, opportunity: Opportunity) -> bool:
+    """Only approved commissioners of the opportunity's commissioning body (PRO-4: questions
+    are published anonymised)."""
+    if not _active(user) or user.role != "commissioner":
+        return False
+    body_id = opportunity.exercise.commissioning_body_id
+    return bool(user.memberships.filter(organisation_id=body_id, status="approved").exists())

@@ -1,0 +1,219 @@
+"""Clarification question pages (PRO-4): the public list per opportunity, asking (providers),
+and answering, editing the published wording and closing (the body's commissioners).
+Thin: parse the form, call a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from commissioning.clarifications import access, queries, services
+from commissioning.clarifications.forms import AnswerForm, AskForm, CloseForm, EditTextForm
+from commissioning.clarifications.models import Question
+from commissioning.clarifications.timing import long_date
+from commissioning.procurement.models import Opportunity
+from commissioning.procurement.views import get_visible
+from commissioning.web.pagination import paginate
+
+
+def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[str, str | None]]:
+    crumbs: list[tuple[str, str | None]] = [
+        ("Opportunities", reverse("procurement:list")),
+        (opportunity.reference, opportunity.get_absolute_url()),
+    ]
+    if label is None:
+        return [*crumbs, ("Questions and answers", None)]
+    return [*crumbs, ("Questions and answers", _list_url(opportunity)), (label, None)]
+
+
+def _list_url(opportunity: Opportunity) -> str:
+    return reverse("clarifications:list", args=[opportunity.reference])
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _save(form: BaseForm, action: Callable[[], Any]) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        action()
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return False
+    return True
+
+
+def question_list(request: HttpRequest, reference: str) -> HttpResponse:
+    opportunity = get_visible(request, reference)
+    context = paginate(request, queries.questions_of(opportunity, request.user))
+    context.update(
+        {
+            "opportunity": opportunity,
+            "rows": queries.rows(context["page_obj"].object_list, request.user, opportunity),
+            "summary": queries.summary(opportunity),
+            "can_answer": access.can_answer(request.user, opportunity),
+            "crumbs": _crumbs(opportunity),
+            **queries.ask_state(request.user, opportunity),
+        }
+    )
+    return render(request, "clarifications/list.html", context)
+
+
+@login_required
+def ask(request: HttpRequest, reference: str) -> HttpResponse:
+    opportunity = get_visible(request, reference)
+    if not access.can_ask(request.user, opportunity):
+        raise PermissionDenied("Only approved members of a provider organisation can ask.")
+    form = AskForm(
+        request.POST or None,
+        opportunity=opportunity,
+        organisations=access.asking_organisations(request.user),
+    )
+    if request.method == "POST":
+        created: list[Question] = []
+
+        def action() -> None:
+            created.append(
+                services.ask_question(
+                    request.user,
+                    opportunity,
+                    text=form.cleaned_data["text"],
+                    organisation=form.chosen_organisation(),
+                    lot=form.cleaned_data.get("lot"),
+                )
+            )
+
+        if _save(form, action):
+            messages.success(
+                request,
+                f"Question {created[0].number} sent. The answer is due by "
+                f"{long_date(created[0].due_on)} and will be published here without your name.",
+            )
+            return HttpResponseRedirect(_list_url(opportunity))
+    context = {
+        "opportunity": opportunity,
+        "form": form,
+        "closed": services.asking_problem(opportunity),
+        "cancel_url": _list_url(opportunity),
+        "crumbs": _crumbs(opportunity, "Ask a question"),
+    }
+    return render(request, "clarifications/ask.html", context)
+
+
+def _managed_question(request: HttpRequest, reference: str, number: int) -> Question:
+    opportunity = get_visible(request, reference)
+    if not access.can_answer(request.user, opportunity):
+        raise PermissionDenied("Only the commissioners of this opportunity can do that.")
+    question = (
+        Question.objects.select_related("opportunity", "lot")
+        .filter(opportunity=opportunity, number=number)
+        .first()
+    )
+    if question is None:
+        raise Http404("No such question")
+    question.opportunity = opportunity
+    return question
+
+
+def _question_page(
+    request: HttpRequest, question: Question, form: BaseForm, *, title: str, submit: str
+) -> HttpResponse:
+    opportunity = question.opportunity
+    context = {
+        "opportunity": opportunity,
+        "question": question,
+        "row": queries.rows([question], request.user, opportunity)[0],
+        "form": form,
+        "title": title,
+        "submit_label": submit,
+        "cancel_url": _list_url(opportunity),
+        "crumbs": _crumbs(opportunity, title),
+    }
+    return render(request, "clarifications/question_form.html", context)
+
+
+def _not_awaiting(request: HttpRequest, question: Question) -> HttpResponse:
+    status = question.get_status_display().lower()
+    messages.error(request, f"Question {question.number} is already {status}.")
+    return HttpResponseRedirect(services.question_url(question))
+
+
+@login_required
+def answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    question = _managed_question(request, reference, number)
+    if question.status != Question.Status.AWAITING:
+        return _not_awaiting(request, question)
+    form = AnswerForm(request.POST or None, initial={"text": question.text})
+    if request.method == "POST":
+        published: list[services.Published] = []
+
+        def action() -> None:
+            published.append(
+                services.publish_answer(
+                    request.user,
+                    question,
+                    answer=form.cleaned_data["answer"],
+                    text=form.cleaned_data["text"],
+                )
+            )
+
+        if _save(form, action):
+            message = f"Question {question.number} and its answer are published."
+            if published[0].date_changes:
+                message += " The answer was late, so the bid deadline moved automatically."
+            messages.success(request, message)
+            return HttpResponseRedirect(services.question_url(question))
+    title = f"Answer question {question.number}"
+    return _question_page(request, question, form, title=title, submit="Publish answer")
+
+
+@login_required
+def edit_text(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    question = _managed_question(request, reference, number)
+    form = EditTextForm(request.POST or None, initial={"text": question.text})
+    if request.method == "POST" and _save(
+        form,
+        lambda: services.edit_published_text(
+            request.user, question, text=form.cleaned_data["text"]
+        ),
+    ):
+        messages.success(request, f"The published wording of question {question.number} changed.")
+        return HttpResponseRedirect(services.question_url(question))
+    title = f"Edit the wording of question {question.number}"
+    return _question_page(request, question, form, title=title, submit="Save wording")
+
+
+@login_required
+def close(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    question = _managed_question(request, reference, number)
+    if question.status != Question.Status.AWAITING:
+        return _not_awaiting(request, question)
+    form = CloseForm(request.POST or None, question=question)
+    if request.method == "POST" and _save(
+        form,
+        lambda: services.close_question(
+            request.user,
+            question,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            duplicate_of=form.cleaned_data.get("duplicate_of"),
+        ),
+    ):
+        messages.success(request, f"Question {question.number} closed.")
+        return HttpResponseRedirect(services.question_url(question))
+    title = f"Close question {question.number}"
+    return _question_page(request, question, form, title=title, submit="Close question")

@@ -1,0 +1,225 @@
+"""Messaging between organisations on the platform (PRO-6): start a conversation (optionally about
+a lot), reply, read; unread counts; the inbox.
+
+Starting and replying are each one transaction: the message, its audit record (which notes the
+message's length, never its text: the audit trail is not a way to read other people's mail) and a
+notification to every approved member of the other organisation (in-app now, by email after
+commit).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from commissioning.accounts.models import User
+from commissioning.audit.services import record
+from commissioning.directory.models import Organisation
+from commissioning.notifications.services import notify
+from commissioning.partnering import access
+from commissioning.partnering.models import Conversation, Message, ReadMarker
+from commissioning.partnering.rules import TextProblem, clean_message_text, clean_subject
+from commissioning.procurement.models import Lot
+
+NOTIFICATION_KIND = "partnering.message"
+
+
+class Action:
+    START = "conversation.start"
+    REPLY = "conversation.reply"
+
+
+def _clean(fields: dict[str, tuple[Any, str]]) -> dict[str, str]:
+    """Run each cleaner; collect every problem keyed by field before raising."""
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name, (cleaner, value) in fields.items():
+        try:
+            cleaned[name] = cleaner(value)
+        except TextProblem as problem:
+            errors[name] = [str(problem)]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def start_conversation(
+    actor: Any,
+    *,
+    sender: Organisation,
+    recipient: Organisation,
+    subject: str,
+    body: str,
+    lot: Lot | None = None,
+    now: datetime | None = None,
+) -> Conversation:
+    """Open a conversation from ``sender`` (which ``actor`` is an approved member of) with
+    ``recipient``, with its first message. Raises PermissionDenied or ValidationError keyed by
+    ``subject`` / ``body``."""
+    if sender.pk == recipient.pk or not access.can_start_conversation(actor, recipient):
+        raise PermissionDenied("You cannot message this organisation.")
+    if sender.pk not in {org.pk for org in access.provider_organisations(actor)}:
+        raise PermissionDenied("You are not an approved member of that organisation.")
+    if lot is not None and not access.can_view_lot(actor, lot):
+        raise PermissionDenied("No such lot.")
+    cleaned = _clean({"subject": (clean_subject, subject), "body": (clean_message_text, body)})
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            lot=lot,
+            started_by_organisation=sender,
+            with_organisation=recipient,
+            subject=cleaned["subject"],
+            created_by=actor,
+            last_message_at=now,
+        )
+        message = _add_message(actor, conversation, sender.pk, cleaned["body"], now)
+        record(
+            actor,
+            Action.START,
+            conversation,
+            {
+                "from": sender.name,
+                "to": recipient.name,
+                "lot": str(lot) if lot else None,
+                "characters": len(message.body),
+            },
+        )
+        _notify(actor, conversation, sender, recipient)
+    return conversation
+
+
+def reply(
+    actor: Any, conversation: Conversation, body: str, now: datetime | None = None
+) -> Message:
+    """Add ``actor``'s message to ``conversation`` for their organisation. Raises
+    PermissionDenied (not a member of either organisation) or ValidationError keyed by ``body``."""
+    sender_id = access.sender_organisation_id(actor, conversation)
+    if sender_id is None:
+        raise PermissionDenied("Only the two organisations' members can reply.")
+    cleaned = _clean({"body": (clean_message_text, body)})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        message = _add_message(actor, locked, sender_id, cleaned["body"], now)
+        record(actor, Action.REPLY, locked, {"characters": len(message.body)})
+        sender, recipient = _sides(locked, sender_id)
+        _notify(actor, locked, sender, recipient)
+    conversation.last_message_at = locked.last_message_at
+    return message
+
+
+def _sides(conversation: Conversation, sender_id: int) -> tuple[Organisation, Organisation]:
+    starter, other = conversation.started_by_organisation, conversation.with_organisation
+    return (starter, other) if starter.pk == sender_id else (other, starter)
+
+
+def _add_message(
+    actor: Any, conversation: Conversation, sender_id: int, body: str, now: datetime
+) -> Message:
+    message = Message.objects.create(
+        conversation=conversation,
+        sender_organisation_id=sender_id,
+        author=actor,
+        body=body,
+        created_at=now,
+    )
+    if conversation.last_message_at != now:
+        conversation.last_message_at = now
+        conversation.save(update_fields=["last_message_at"])
+    ReadMarker.objects.update_or_create(
+        conversation=conversation, user=actor, defaults={"read_at": now}
+    )
+    return message
+
+
+def _notify(
+    actor: Any, conversation: Conversation, sender: Organisation, recipient: Organisation
+) -> int:
+    """Tell the other organisation's approved members (not the author) about the message."""
+    people = User.objects.filter(
+        memberships__organisation=recipient, memberships__status="approved", is_active=True
+    ).exclude(pk=actor.pk)
+    about = f" about {conversation.lot}" if conversation.lot_id else ""
+    return notify(
+        people.distinct(),
+        subject=f"New message from {sender.name}: {conversation.subject}",
+        body=(
+            f"{sender.name} sent {recipient.name} a message{about} on the platform. "
+            "Sign in to read it and reply."
+        ),
+        url=conversation.get_absolute_url(),
+        kind=NOTIFICATION_KIND,
+    )
+
+
+def mark_read(user: Any, conversation: Conversation, now: datetime | None = None) -> None:
+    """Record that ``user`` has read ``conversation`` up to now."""
+    ReadMarker.objects.update_or_create(
+        conversation=conversation, user=user, defaults={"read_at": now or timezone.now()}
+    )
+
+
+def conversations_for(user: Any) -> QuerySet[Conversation]:
+    """The conversations of ``user``'s organisations, latest activity first, each with its latest
+    message's text and sender."""
+    ids = access.approved_organisation_ids(user)
+    latest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        Conversation.objects.filter(
+            Q(started_by_organisation_id__in=ids) | Q(with_organisation_id__in=ids)
+        )
+        .select_related("started_by_organisation", "with_organisation", "lot__opportunity")
+        .annotate(
+            latest_body=Subquery(latest.values("body")[:1]),
+            latest_sender=Subquery(latest.values("sender_organisation__name")[:1]),
+        )
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def _unread_messages(user: Any) -> QuerySet[Message]:
+    ids = access.approved_organisation_ids(user)
+    if not ids:
+        return Message.objects.none()
+    marker = ReadMarker.objects.filter(conversation=OuterRef("conversation"), user=user)
+    return (
+        Message.objects.filter(
+            Q(conversation__started_by_organisation_id__in=ids)
+            | Q(conversation__with_organisation_id__in=ids)
+        )
+        .exclude(sender_organisation_id__in=ids)
+        .annotate(seen_at=Subquery(marker.values("read_at")[:1]))
+        .filter(Q(seen_at__isnull=True) | Q(created_at__gt=F("seen_at")))
+    )
+
+
+def unread_count(user: Any) -> int:
+    """Messages from other organisations that ``user`` has not read yet."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return _unread_messages(user).count()
+
+
+def unread_by_conversation(user: Any, conversation_ids: list[int]) -> dict[int, int]:
+    rows = (
+        _unread_messages(user)
+        .filter(conversation_id__in=conversation_ids)
+        .values("conversation_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["conversation_id"]: row["n"] for row in rows}
+
+
+def conversations_between(user: Any, organisation: Organisation) -> QuerySet[Conversation]:
+    """``user``'s organisations' conversations with ``organisation``."""
+    ids = access.approved_organisation_ids(user) - {organisation.pk}
+    return conversations_for(user).filter(
+        Q(started_by_organisation_id__in=ids, with_organisation=organisation)
+        | Q(with_organisation_id__in=ids, started_by_organisation=organisation)
+    )
