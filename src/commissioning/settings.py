@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "commissioning.procurement",
     "commissioning.clarifications",
     "commissioning.partnering",
+    "commissioning.bids",
     "commissioning.notifications",
     "commissioning.contracts",
     "commissioning.audit",
@@ -156,6 +157,15 @@ PAGE_SIZE = 25
 PROCUREMENT_MIN_BID_WINDOW_WEEKS = 8
 PROCUREMENT_CONSORTIUM_EXTRA_WEEKS = 4
 PROCUREMENT_WORKING_DAYS_AFTER_ANSWERS = 10
+
+# Sealed bids (PRO-8, ADR 0006): the key-encryption key, 32 random bytes as URL-safe base64
+# (python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())").
+# Without it a fixed development key is used only with DEBUG, under pytest, or where
+# BID_SEALING_ALLOW_DEV_KEY=1 (the local demo); anywhere else bids cannot be sealed or opened.
+BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
+BID_SEALING_ALLOW_DEV_KEY = (
+    DEBUG or "pytest" in __import__("sys").modules or _env_bool("BID_SEALING_ALLOW_DEV_KEY", False)
+)
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
         include("commissioning.clarifications.urls", namespace="clarifications"),
     ),
     path("opportunities/", include("commissioning.procurement.urls")),
+    path("bids/", include("commissioning.bids.urls", namespace="bids")),
     path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
     path("notifications/", include("commissioning.notifications.urls")),
     path("api/", api.urls),

@@ -1,0 +1,87 @@
+"""A named sub-contractor's answer (PRO-7): no one is named in a bid without agreeing. Its
+approved members see exactly what it is promised and confirm, or decline with a reason; the
+prime's members are told either way."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from commissioning.audit.services import record
+from commissioning.bids import access, keys, reading
+from commissioning.bids.content import Terms
+from commissioning.bids.models import Bid, Subcontractor
+from commissioning.bids.services import bid_url, members_of
+from commissioning.notifications.services import notify
+from commissioning.procurement.services import is_open_for_bids
+
+
+def requests_for(user: Any) -> QuerySet[Subcontractor]:
+    """Requests to the organisations ``user`` is an approved member of, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Subcontractor.objects.none()
+    return (
+        Subcontractor.objects.filter(
+            organisation__memberships__user=user, organisation__memberships__status="approved"
+        )
+        .select_related("bid__organisation", "bid__lot__opportunity", "organisation")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def promised_terms(user: Any, sub: Subcontractor) -> Terms:
+    """What the bid promises this sub-contractor, unsealed for its own members only."""
+    return reading.terms_of(sub, keys.subcontractor_key(user, sub))
+
+
+def answer(
+    actor: Any,
+    sub: Subcontractor,
+    *,
+    confirm: bool,
+    reason: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Confirm or decline (with a reason) being named, while the bid can still change."""
+    if not access.can_answer_subcontract(actor, sub):
+        raise PermissionDenied("Only members of the named organisation can answer.")
+    if not confirm and not reason.strip():
+        raise ValidationError({"reason": "Enter why you are declining"})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Subcontractor.objects.select_for_update().get(pk=sub.pk)
+        bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=locked.bid_id)
+        if not is_open_for_bids(bid.lot.opportunity, now):
+            raise ValidationError("The bid deadline has passed: this request is closed.")
+        if bid.status == Bid.Status.SUBMITTED:
+            raise ValidationError("The bid has been submitted: ask the prime to withdraw it first.")
+        before = locked.consent
+        locked.consent = (
+            Subcontractor.Consent.CONFIRMED if confirm else Subcontractor.Consent.DECLINED
+        )
+        locked.decline_reason = "" if confirm else reason.strip()
+        locked.answered_at = now
+        locked.answered_by = actor
+        locked.save(update_fields=["consent", "decline_reason", "answered_at", "answered_by"])
+        record(
+            actor,
+            "bid.subcontractor.confirm" if confirm else "bid.subcontractor.decline",
+            locked,
+            {"consent": {"from": before, "to": locked.consent}},
+        )
+        verb = "confirmed" if confirm else "declined"
+        body = f"{locked.organisation} {verb} being named in your bid for {bid.lot}."
+        if not confirm:
+            body += f"\nTheir reason: {locked.decline_reason}"
+        notify(
+            members_of(bid.organisation_id),
+            subject=f"{locked.organisation} {verb} your sub-contract request",
+            body=body,
+            url=bid_url(bid),
+            kind=f"bid.subcontract.{verb}",
+        )

@@ -1,0 +1,90 @@
+"""Key handling for sealed bids (PRO-8, ADR 0006): the key-encryption key (KEK) from the
+environment, one data key per opportunity wrapped by it, and the only three ways to get a data
+key back — each behind its permission rule:
+
+* :func:`bidder_key` — the bidder's own approved members, for their own bid;
+* :func:`subcontractor_key` — a named sub-contractor's approved members, for their own terms;
+* :func:`released_key` — the commissioners of the body, only once the deadline has passed and
+  they have opened the bids.
+
+Nothing else in the web process unwraps a data key, so the stored ciphertext cannot be read by
+the commissioner, site administrators or the admin before the deadline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from commissioning.bids import access, sealing
+from commissioning.bids.models import Bid, BidKey, Subcontractor
+from commissioning.procurement.models import Opportunity
+from commissioning.procurement.services import bid_deadline_passed
+
+#: Used only where settings.BID_SEALING_ALLOW_DEV_KEY is on (DEBUG, tests, the local demo).
+DEV_KEY = sealing.encode_key(b"development-only-bid-sealing-key")
+
+
+class BidsSealed(PermissionDenied):
+    """Refused: the bids are still sealed (before the deadline, or not yet opened)."""
+
+
+def kek() -> bytes:
+    text = getattr(settings, "BID_SEALING_KEY", "")
+    if not text:
+        if not getattr(settings, "BID_SEALING_ALLOW_DEV_KEY", False):
+            raise ImproperlyConfigured(
+                "Set BID_SEALING_KEY (32 random bytes, URL-safe base64) to seal and open bids."
+            )
+        text = DEV_KEY
+    try:
+        return sealing.decode_key(text)
+    except sealing.SealingError as error:
+        raise ImproperlyConfigured(f"BID_SEALING_KEY: {error}") from error
+
+
+def _context(opportunity: Opportunity) -> str:
+    return f"opportunity:{opportunity.pk}"
+
+
+def ensure_key(opportunity: Opportunity) -> BidKey:
+    """The opportunity's wrapped data key, created (with a fresh random key) on first use."""
+    existing = BidKey.objects.filter(opportunity=opportunity).first()
+    if existing is not None:
+        return existing
+    wrapped = sealing.wrap_key(kek(), sealing.generate_key(), _context(opportunity))
+    return BidKey.objects.create(opportunity=opportunity, wrapped_key=wrapped)
+
+
+def _unwrap(opportunity: Opportunity) -> bytes:
+    return sealing.unwrap_key(
+        kek(), bytes(ensure_key(opportunity).wrapped_key), _context(opportunity)
+    )
+
+
+def bidder_key(user: Any, bid: Bid) -> bytes:
+    if not access.can_prepare_bid(user, bid):
+        raise PermissionDenied("Only the bidding organisation can read its bid before opening.")
+    return _unwrap(bid.lot.opportunity)
+
+
+def subcontractor_key(user: Any, subcontractor: Subcontractor) -> bytes:
+    if not access.can_answer_subcontract(user, subcontractor):
+        raise PermissionDenied("Only the named organisation can see what it is promised.")
+    return _unwrap(subcontractor.bid.lot.opportunity)
+
+
+def released_key(user: Any, opportunity: Opportunity, now: datetime | None = None) -> bytes:
+    """The data key for reading opened bids: refused before the deadline whoever asks, to anyone
+    but the body's commissioners, and until they have opened the bids."""
+    if not bid_deadline_passed(opportunity, now):
+        raise BidsSealed("Bids are sealed until the bid deadline.")
+    if not access.can_open_bids(user, opportunity):
+        raise PermissionDenied("Only the commissioning body's commissioners read the bids.")
+    key = BidKey.objects.filter(opportunity=opportunity).first()
+    if key is None or key.opened_at is None:
+        raise BidsSealed("The bids have not been opened yet.")
+    return _unwrap(opportunity)

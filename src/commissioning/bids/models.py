@@ -1,0 +1,160 @@
+"""Bids per lot (PRO-7, PRO-8, EVA-1, EVA-4), stored sealed.
+
+Only metadata is stored in the clear: which organisation bids for which lot, the bid's status and
+times, which organisations it names as sub-contractors and whether each agreed, document sizes
+and the receipts. Everything a bid *says* — price, full-cost disclosure, subsidy declaration,
+answers to the criteria, documents and their names, and the terms promised to each
+sub-contractor — is held only as AES-GCM ciphertext under the opportunity's data key
+(:class:`BidKey`), itself wrapped by the server's key-encryption key (ADR 0006).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class BidKey(models.Model):
+    """The opportunity's data key, wrapped by the key-encryption key, and when the bids were
+    opened (after the deadline, by a commissioner of the commissioning body)."""
+
+    opportunity = models.OneToOneField(
+        "procurement.Opportunity", on_delete=models.CASCADE, related_name="bid_key"
+    )
+    wrapped_key = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    def __str__(self) -> str:
+        return f"Bid key for {self.opportunity_id}"
+
+
+class Bid(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    lot = models.ForeignKey("procurement.Lot", on_delete=models.PROTECT, related_name="bids")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="bids"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sealed_content = models.BinaryField(editable=False, default=b"")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["lot", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lot", "organisation"], name="one_bid_per_lot_and_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Bid {self.pk} by {self.organisation} for {self.lot}"
+
+    @property
+    def content_context(self) -> str:
+        return f"bid:{self.pk}:content"
+
+
+class Subcontractor(models.Model):
+    """An organisation named in a bid's supply chain (PRO-7). The terms promised to it (role,
+    services, referrals and value a year) are sealed; it must confirm before the bid goes in."""
+
+    class Consent(models.TextChoices):
+        REQUESTED = "requested", "Waiting for an answer"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="supply_chain")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="subcontract_requests"
+    )
+    sealed_terms = models.BinaryField(editable=False)
+    consent = models.CharField(max_length=10, choices=Consent.choices, default=Consent.REQUESTED)
+    decline_reason = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["bid", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid", "organisation"], name="one_subcontract_per_bid_and_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in bid {self.bid_id}"
+
+    @property
+    def terms_context(self) -> str:
+        return f"bid:{self.bid_id}:subcontractor:{self.organisation_id}"
+
+
+class BidDocument(models.Model):
+    """A document attached to a bid: its name and bytes sealed; only its size is in the clear."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="documents")
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sealed_name = models.BinaryField(editable=False)
+    sealed_data = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["bid", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Document {self.key} of bid {self.bid_id}"
+
+    @property
+    def name_context(self) -> str:
+        return f"bid:{self.bid_id}:document:{self.key}:name"
+
+    @property
+    def data_context(self) -> str:
+        return f"bid:{self.bid_id}:document:{self.key}:data"
+
+
+class Receipt(models.Model):
+    """Proof of one submission: a reference, the server's time and a SHA-256 digest of the sealed
+    content as submitted. The latest receipt of a submitted bid is the one that counts."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="receipts")
+    reference = models.CharField(max_length=40, unique=True)
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    digest = models.CharField("SHA-256 digest of the sealed bid", max_length=64)
+
+    class Meta:
+        ordering = ["bid", "-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,141 @@
+"""Submitting and withdrawing a bid (PRO-7, PRO-8): the bid's small state machine.
+
+    draft ──submit──▶ submitted ──withdraw──▶ withdrawn ──submit──▶ submitted …
+
+Every transition happens only before the bid deadline by the server's clock. Submission is
+refused, with every reason listed, until the price and full-cost disclosure are complete, every
+non-price criterion is answered and every named sub-contractor has confirmed. Each submission
+gets a receipt; the latest counts.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from commissioning.audit.services import record
+from commissioning.bids import access, keys, reading
+from commissioning.bids.models import Bid, Receipt, Subcontractor
+from commissioning.bids.services import answerable_criteria, bid_url, fresh, members_of
+from commissioning.notifications.services import notify
+from commissioning.procurement.services import is_open_for_bids
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class SubmissionRefused(ValidationError):
+    """Submission refused; ``messages`` lists every reason."""
+
+
+def new_reference() -> str:
+    """A receipt reference such as ``BID-7KQ2-M9XA-3PLD`` (unguessable, easy to read out)."""
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    return f"BID-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def submission_problems(user: Any, bid: Bid, now: datetime | None = None) -> list[str]:
+    """Every reason ``bid`` cannot be submitted now (empty when it can)."""
+    bid = fresh(bid)
+    if not is_open_for_bids(bid.lot.opportunity, now):
+        return ["The bid deadline has passed: late bids are refused."]
+    problems: list[str] = []
+    if bid.status == Bid.Status.SUBMITTED:
+        problems.append("This bid has already been submitted.")
+    content = reading.content_of(bid, keys.bidder_key(user, bid))
+    if content.price is None:
+        problems.append("Enter your price.")
+    if content.total_cost is None:
+        problems.append("Complete the full-cost disclosure (EVA-4).")
+    if content.has_subsidy is None:
+        problems.append("Declare whether any public subsidy or costs you do not bear apply.")
+    for criterion in answerable_criteria(bid):
+        if not content.answers.get(str(criterion.pk)):
+            problems.append(f"Answer the criterion “{criterion.name}”.")
+    for sub in bid.supply_chain.select_related("organisation").order_by("pk"):
+        if sub.consent == Subcontractor.Consent.REQUESTED:
+            problems.append(f"{sub.organisation} has not yet confirmed it agrees to be named.")
+        elif sub.consent == Subcontractor.Consent.DECLINED:
+            problems.append(
+                f"{sub.organisation} declined to be named: remove it from the supply chain."
+            )
+    return problems
+
+
+def submit(actor: Any, bid: Bid, now: datetime | None = None) -> Receipt:
+    """Submit the bid (PRO-7, PRO-8): refused after the deadline by the server's clock, or while
+    anything in :func:`submission_problems` is outstanding. Emails and shows a receipt."""
+    if not access.can_prepare_bid(actor, bid):
+        raise PermissionDenied("Only members of the bidding organisation can submit this bid.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Bid.objects.select_for_update().select_related("lot__opportunity").get(pk=bid.pk)
+        problems = submission_problems(actor, locked, now)
+        if problems:
+            raise SubmissionRefused(problems)
+        locked.status = Bid.Status.SUBMITTED
+        locked.submitted_at = now
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        bid.status, bid.submitted_at = locked.status, now
+        receipt = Receipt.objects.create(
+            bid=locked,
+            reference=new_reference(),
+            submitted_at=now,
+            submitted_by=actor,
+            digest=reading.sealed_digest(locked),
+        )
+        record(
+            actor,
+            "bid.submit",
+            locked,
+            {"receipt": receipt.reference, "digest": receipt.digest},
+        )
+        opportunity = locked.lot.opportunity
+        notify(
+            members_of(locked.organisation_id),
+            subject=f"Bid receipt {receipt.reference}",
+            body=(
+                f"{locked.organisation}'s bid for {locked.lot} of {opportunity.reference} "
+                f"“{opportunity.title}” was received at "
+                f"{timezone.localtime(now):%H:%M:%S on %d %B %Y} (UK time).\n"
+                f"Receipt: {receipt.reference}\n"
+                f"SHA-256 digest of the sealed bid: {receipt.digest}\n"
+                "The bid stays sealed until the bid deadline."
+            ),
+            url=reverse("bids:receipt", args=[receipt.reference]),
+            kind="bid.receipt",
+        )
+    return receipt
+
+
+def withdraw(actor: Any, bid: Bid, now: datetime | None = None) -> None:
+    """Withdraw a submitted bid before the deadline; it can be changed and submitted again."""
+    if not access.can_prepare_bid(actor, bid):
+        raise PermissionDenied("Only members of the bidding organisation can withdraw this bid.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Bid.objects.select_for_update().select_related("lot__opportunity").get(pk=bid.pk)
+        if not is_open_for_bids(locked.lot.opportunity, now):
+            raise ValidationError("The bid deadline has passed: the bid can no longer be changed.")
+        if locked.status != Bid.Status.SUBMITTED:
+            raise ValidationError("Only a submitted bid can be withdrawn.")
+        locked.status = Bid.Status.WITHDRAWN
+        locked.withdrawn_at = now
+        locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        bid.status, bid.withdrawn_at = locked.status, now
+        record(actor, "bid.withdraw", locked, {"status": {"from": "submitted", "to": "withdrawn"}})
+        notify(
+            members_of(locked.organisation_id),
+            subject=f"Bid withdrawn: {locked.lot}",
+            body=(
+                f"{locked.organisation}'s bid for {locked.lot} was withdrawn. It no longer counts "
+                "unless it is submitted again before the deadline."
+            ),
+            url=bid_url(locked),
+            kind="bid.withdrawn",
+        )

@@ -1,0 +1,87 @@
+"""Helpers shared by the bid pages: loading with permission checks, crumbs, form pages and
+mapping service errors onto forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from commissioning.bids import access
+from commissioning.bids.models import Bid
+
+
+def own_bid(request: HttpRequest, pk: int) -> Bid:
+    """The bid, for members of the bidding organisation only (403 for everyone else, the
+    commissioner and site administrators included: PRO-8)."""
+    bid = get_object_or_404(
+        Bid.objects.select_related("lot__opportunity__exercise", "organisation"), pk=pk
+    )
+    if not access.can_prepare_bid(request.user, bid):
+        raise PermissionDenied("Only members of the bidding organisation can see this bid.")
+    return bid
+
+
+def bid_crumbs(bid: Bid, label: str | None = None) -> list[tuple[str, str | None]]:
+    opportunity = bid.lot.opportunity
+    crumbs: list[tuple[str, str | None]] = [
+        ("Opportunities", reverse("procurement:list")),
+        (opportunity.reference, opportunity.get_absolute_url()),
+        (f"Bid for lot {bid.lot.number}", reverse("bids:bid", args=[bid.pk]) if label else None),
+    ]
+    if label:
+        crumbs.append((label, None))
+    return crumbs
+
+
+def apply_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def save_form(
+    request: HttpRequest, form: BaseForm, action: Callable[[], Any], success: str, redirect: str
+) -> HttpResponse | None:
+    """Run ``action`` when the form is valid; show the service's errors on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        action()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    messages.success(request, success)
+    return HttpResponseRedirect(redirect)
+
+
+def form_page(request: HttpRequest, form: BaseForm, **context: Any) -> HttpResponse:
+    return render(request, "bids/form.html", {"form": form, **context})
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    action: Callable[[], Any],
+    success: str,
+    done_url: str,
+    **context: Any,
+) -> HttpResponse:
+    """GET: ask to confirm; POST: run ``action`` (its refusal shown as an error message)."""
+    if request.method == "POST":
+        try:
+            action()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(context.get("cancel_url") or done_url)
+        messages.success(request, success)
+        return HttpResponseRedirect(done_url)
+    return render(request, "bids/confirm.html", context)

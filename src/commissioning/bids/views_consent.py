@@ -1,0 +1,70 @@
+"""A named sub-contractor's pages (PRO-7): its requests, and one request with exactly what it is
+promised and a confirm-or-decline form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from commissioning.bids import access, consent
+from commissioning.bids.forms import ConsentForm
+from commissioning.bids.models import Bid, Subcontractor
+from commissioning.bids.views_common import apply_errors
+from commissioning.procurement.services import is_open_for_bids
+
+
+@login_required
+def my_bids(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's organisations' bids and the sub-contract requests sent to them."""
+    organisations = access.bidding_organisations(request.user)
+    bids = (
+        Bid.objects.filter(organisation__in=organisations)
+        .select_related("lot__opportunity", "organisation")
+        .order_by("-created_at")
+    )
+    context = {
+        "bids": bids,
+        "requests": consent.requests_for(request.user),
+        "crumbs": [("Your bids", None)],
+    }
+    return render(request, "bids/my_bids.html", context)
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = get_object_or_404(
+        Subcontractor.objects.select_related(
+            "organisation", "bid__organisation", "bid__lot__opportunity"
+        ),
+        pk=pk,
+    )
+    if not access.can_answer_subcontract(request.user, sub):
+        raise PermissionDenied("Only members of the named organisation can see this request.")
+    terms = consent.promised_terms(request.user, sub)
+    opportunity = sub.bid.lot.opportunity
+    answerable = is_open_for_bids(opportunity) and sub.bid.status != Bid.Status.SUBMITTED
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and answerable and form.is_valid():
+        confirm = form.cleaned_data["decision"] == "confirm"
+        try:
+            consent.answer(request.user, sub, confirm=confirm, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, "You confirmed. The bidder has been told." if confirm else "You declined."
+            )
+            return HttpResponseRedirect(reverse("bids:request", args=[sub.pk]))
+    context = {
+        "sub": sub,
+        "terms": terms,
+        "opportunity": opportunity,
+        "form": form,
+        "answerable": answerable,
+        "crumbs": [("Your bids", reverse("bids:home")), ("Sub-contract request", None)],
+    }
+    return render(request, "bids/request.html", context)
