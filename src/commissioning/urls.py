@@ -20,6 +20,7 @@ urlpatterns = [
     path("bids/", include("commissioning.bids.urls", namespace="bids")),
     path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
     path("notifications/", include("commissioning.notifications.urls")),
+    path("opendata/", include("commissioning.opendata.urls", namespace="opendata")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

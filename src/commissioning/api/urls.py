@@ -11,6 +11,7 @@ from ninja.errors import ValidationError
 from commissioning.contracts.api import router as contracts_router
 from commissioning.directory.api import router as directory_router
 from commissioning.exercises.api import router as exercises_router
+from commissioning.procurement import api as procurement_api
 
 api = NinjaAPI(
     title="Commissioning API",
@@ -25,6 +26,8 @@ api = NinjaAPI(
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/opportunities", procurement_api.router)
+api.add_router("/contracts", procurement_api.contracts_router)
 
 
 @api.exception_handler(ValidationError)

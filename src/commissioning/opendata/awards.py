@@ -48,12 +48,14 @@ def award_section(award: Award, status: str) -> JsonDict:
         "id": award.id,
         "title": award.title,
         "status": status,
-        "date": iso(award.decision_date),
         "value": money(award.value),
         "suppliers": suppliers,
-        "standstillPeriod": period(award.standstill),
         "hasSubcontracting": bool(award.subcontracts),
     }
+    if award.decision_date is not None:
+        out["date"] = iso(award.decision_date)
+    if award.standstill is not None:
+        out["standstillPeriod"] = period(award.standstill)
     if award.related_lots:
         out["relatedLots"] = list(award.related_lots)
     if award.contract_period is not None:
@@ -86,6 +88,8 @@ def _award_parties(award: Award) -> list[JsonDict]:
 
 def build_award(award: Award, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
     """UK6 contract award notice: suppliers, standstill, bid statistics, supply chain (PRO-9)."""
+    if award.decision_date is None or award.standstill is None:
+        raise ValueError(f"award {award.id} needs its decision date and standstill period (UK6)")
     ocid = ocid_for(award.reference, prefix)
     release = base_release(ocid, "UK6", award.notice, ["award"], award.buyer)
     release["parties"] = _award_parties(award)
@@ -123,13 +127,14 @@ def build_contract(contract: Contract, *, prefix: str = DEFAULT_OCID_PREFIX) -> 
         "status": "active",
         "value": money(contract.value),
         "period": period(contract.period),
-        "dateSigned": iso(contract.date_signed),
         "documents": [
             notice_document(
                 ocid, "UK7", "contractNotice", "Contract details notice", contract.notice
             )
         ],
     }
+    if contract.date_signed is not None:
+        section["dateSigned"] = iso(contract.date_signed)
     if contract.kpis:
         section["agreedMetrics"] = [
             {"id": kpi.id, "title": kpi.title, "description": kpi.description}

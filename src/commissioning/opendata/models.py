@@ -160,7 +160,10 @@ class Subcontract:
 
 @dataclass(frozen=True)
 class Award:
-    """Contract award (UK6); starts a standstill of at least 8 working days."""
+    """Contract award (UK6); starts a standstill of at least 8 working days.
+
+    ``decision_date`` and ``standstill`` are required for the UK6 notice; a UK7 release may
+    repeat an award whose decision was not recorded on the platform (``None``: left out)."""
 
     reference: str
     id: str
@@ -168,8 +171,8 @@ class Award:
     buyer: Party
     suppliers: tuple[Party, ...]
     value: Decimal
-    decision_date: datetime
-    standstill: Period
+    decision_date: datetime | None
+    standstill: Period | None
     notice: Notice
     related_lots: tuple[str, ...] = ()
     statistics: tuple[BidStatistics, ...] = ()
@@ -188,7 +191,8 @@ class Kpi:
 
 @dataclass(frozen=True)
 class Contract:
-    """Contract details (UK7); over £5m it must carry at least 3 KPIs (LAW-4)."""
+    """Contract details (UK7); over £5m it must carry at least 3 KPIs (LAW-4).
+    ``date_signed`` is left out of the release when it is not known (``None``)."""
 
     reference: str
     id: str
@@ -196,7 +200,7 @@ class Contract:
     title: str
     value: Decimal
     period: Period
-    date_signed: datetime
+    date_signed: datetime | None
     notice: Notice
     kpis: tuple[Kpi, ...] = field(default=())
     no_kpis_rationale: str | None = None

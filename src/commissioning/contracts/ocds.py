@@ -1,0 +1,133 @@
+"""A contract as the UK7 contract details release (LAW-1, LAW-2, LAW-4, PRO-9).
+
+Its ocid is its opportunity's, so the opportunity's record gathers tender and contracts. What
+the platform does not record (the award decision date, the standstill, the signature date) is
+left out. KPIs are the outcome measures of the payment mechanism (LAW-4: 3 over £5m);
+a contract over £5m with fewer cannot be published (:class:`ContractOcdsError`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet
+
+from commissioning.contracts.models import Contract, ContractParty
+from commissioning.opendata.awards import build_contract
+from commissioning.opendata.common import JsonDict, ocid_for, release_id
+from commissioning.opendata.models import Award, Kpi, Notice, Period, Subcontract
+from commissioning.opendata.models import Contract as OcdsContract
+from commissioning.procurement.ocds import lot_id, ocid_prefix, organisation_party
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class ContractOcdsError(ValueError):
+    """The contract cannot be published as it is (e.g. LAW-4 KPIs missing)."""
+
+
+def with_ocds_relations(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    parties = ContractParty.objects.select_related("organisation")
+    return queryset.select_related(
+        "commissioning_body", "prime", "lot__opportunity"
+    ).prefetch_related(Prefetch("parties", queryset=parties), "lot__opportunity__lots")
+
+
+def published_contracts() -> QuerySet[Contract]:
+    """Every contract whose opportunity is not a draft."""
+    return with_ocds_relations(Contract.objects.exclude(lot__opportunity__status="draft"))
+
+
+def years(contract: Contract) -> Decimal:
+    end = contract.end_date + timedelta(days=1)
+    start = contract.start_date
+    if end.day == start.day:
+        months = (end.year - start.year) * 12 + end.month - start.month
+        return Decimal(months) / Decimal(12)
+    return Decimal((end - start).days) / Decimal("365.25")
+
+
+def kpis(contract: Contract) -> tuple[Kpi, ...]:
+    out = []
+    for measure in contract.mechanism.get("measures", []):
+        ident = str(measure.get("id", ""))
+        description = str(measure.get("description") or "")
+        if not description:
+            description = f"{measure.get('kind', 'outcome')} measure".capitalize()
+        out.append(Kpi(ident, ident.replace("-", " ").capitalize(), description))
+    return tuple(out)
+
+
+def contract_release(contract: Contract, site: str) -> JsonDict:
+    """The UK7 release; raises :class:`ContractOcdsError` when it cannot be published."""
+    opportunity = contract.lot.opportunity
+    span = years(contract)
+    value = (contract.annual_value * span).quantize(Decimal("0.01"))
+    period = Period(
+        datetime.combine(contract.start_date, time(0, 0), LONDON),
+        datetime.combine(contract.end_date, time(23, 59, 59), LONDON),
+    )
+    parties = list(contract.parties.all())
+    subcontracts = tuple(
+        Subcontract(
+            id=party.party_id,
+            subcontractor=organisation_party(party.organisation, "subcontractor", supplier=True),
+            description=party.services or "Sub-contractor named in the bid",
+            value=(party.promised_value_per_year * span).quantize(Decimal("0.01"))
+            if party.promised_value_per_year is not None
+            else None,
+        )
+        for party in parties
+        if party.role == "subcontractor" and party.organisation is not None
+    )
+    published = contract.created_at
+    page = site.rstrip("/") + contract.get_absolute_url()
+    lots = list(opportunity.lots.all())
+    divided = not (len(lots) == 1 and opportunity.not_divided_rationale.strip())
+    award = Award(
+        reference=opportunity.reference,
+        id=f"{contract.reference}-award",
+        title=f"Lot {contract.lot.number}: {contract.lot.title}",
+        buyer=organisation_party(contract.commissioning_body, "buyer"),
+        suppliers=(organisation_party(contract.prime, "supplier", supplier=True),),
+        value=value,
+        decision_date=None,
+        standstill=None,
+        notice=Notice(published=published, url=page),
+        related_lots=(lot_id(contract.lot),) if divided else (),
+        subcontracts=subcontracts,
+        contract_period=period,
+    )
+    data = OcdsContract(
+        reference=opportunity.reference,
+        id=contract.reference,
+        award=award,
+        title=contract.title,
+        value=value,
+        period=period,
+        date_signed=None,
+        notice=Notice(published=published, url=page),
+        kpis=kpis(contract),
+    )
+    try:
+        release = build_contract(data, prefix=ocid_prefix())
+    except ValueError as error:
+        raise ContractOcdsError(str(error)) from error
+    # Two contracts of one opportunity may be created in the same second: name the contract.
+    ocid = ocid_for(opportunity.reference, ocid_prefix())
+    release["id"] = release_id(ocid, f"UK7-{contract.reference}", published.astimezone(UTC))
+    return release
+
+
+def releases_of(contracts: Any, site: str) -> list[JsonDict]:
+    """UK7 releases of the contracts that can be published (others are left out)."""
+    out = []
+    for contract in contracts:
+        try:
+            out.append(contract_release(contract, site))
+        except ContractOcdsError:
+            continue
+    return out

@@ -1,0 +1,75 @@
+"""Bulk OCDS downloads (PRO-9, LAW-1, LAW-2): a page explaining them, a release package of
+every published opportunity's and contract's releases, and a record package (one record per
+ocid). Public, generated on request with a fixed number of queries (prefetched)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone
+
+from commissioning.contracts import ocds as contract_ocds
+from commissioning.opendata.packaging import build_record, record_package, release_package
+from commissioning.procurement import ocds as opportunity_ocds
+from commissioning.procurement.models import Opportunity
+
+PUBLISHER = "Commissioning platform"
+TEMPLATE = Path(__file__).parent / "templates" / "opendata" / "index.html"
+
+
+def all_releases(site: str) -> list[dict[str, Any]]:
+    """Every published opportunity's releases and every publishable contract's UK7 release."""
+    opportunities = opportunity_ocds.with_ocds_relations(
+        Opportunity.objects.exclude(status="draft").filter(published_at__isnull=False)
+    ).order_by("reference")
+    releases = [r for o in opportunities for r in opportunity_ocds.releases_for(o, site)]
+    contracts = contract_ocds.published_contracts().order_by("reference")
+    releases += contract_ocds.releases_of(contracts, site)
+    return sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"]))
+
+
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def releases_json(request: HttpRequest) -> JsonResponse:
+    package = release_package(
+        all_releases(_site(request)),
+        uri=request.build_absolute_uri(),
+        published_date=timezone.now(),
+        publisher_name=PUBLISHER,
+    )
+    return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
+
+
+def records_json(request: HttpRequest) -> JsonResponse:
+    by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for release in all_releases(_site(request)):
+        by_ocid[release["ocid"]].append(release)
+    package = record_package(
+        [build_record(releases) for releases in by_ocid.values()],
+        uri=request.build_absolute_uri(),
+        published_date=timezone.now(),
+        publisher_name=PUBLISHER,
+    )
+    return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
+
+
+@cache
+def _template() -> Any:
+    return engines["django"].from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "crumbs": [("Open data", None)],
+        "releases_url": reverse("opendata:releases"),
+        "records_url": reverse("opendata:records"),
+    }
+    return HttpResponse(_template().render(context, request))

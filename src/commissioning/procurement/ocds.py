@@ -1,0 +1,262 @@
+"""Opportunities as OCDS 1.1 releases lined up with Find a Tender (LAW-1, LAW-2, PRO-9).
+
+Maps an :class:`~commissioning.procurement.models.Opportunity` (with its lots, criteria and
+date change log) onto the framework-free dataclasses of :mod:`commissioning.opendata.models`
+and builds its releases: the UK4 tender notice at publication, a revised UK4 (``tenderAmendment``)
+for each published date change, and the UK12 procurement termination when it is cancelled.
+A draft, or an opportunity cancelled before it was ever published, has no releases.
+
+Callers should prefetch ``lots__areas``, ``lots__specialisms``, ``criteria`` and
+``date_changes`` (see :func:`with_ocds_relations`): nothing here queries per row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from commissioning.opendata.builder import build_cancellation, build_tender
+from commissioning.opendata.common import DEFAULT_OCID_PREFIX, iso
+from commissioning.opendata.models import (
+    Cancellation,
+    Criterion,
+    DocumentRef,
+    Item,
+    Lot,
+    Notice,
+    Party,
+    Period,
+    Tender,
+)
+from commissioning.procurement.models import Opportunity
+
+JsonDict = dict[str, Any]
+
+#: Procurement Act 2023 s.123: an SME has a turnover of no more than £44m (staff not recorded).
+SME_TURNOVER_LIMIT = Decimal("44000000")
+VCSE_TYPES = frozenset({"vcs_charity", "social_enterprise"})
+DEFAULT_CPV = ("75231240", "Probation services")
+TIMELINE_FIELDS = ("question_deadline", "answers_by", "bid_deadline")
+
+#: Our coded cancellation reasons → the UK12 codes of ``opendata.builder.CANCELLATION_REASONS``.
+CANCELLATION_CODES = {
+    "no_longer_needed": "needChanged",
+    "budget_withdrawn": "fundingWithdrawn",
+    "insufficient_bids": "noCompliantBids",
+    "material_change": "needChanged",
+    "legal_challenge": "legalChallenge",
+    "other": "other",
+}
+
+
+def ocid_prefix() -> str:
+    return str(getattr(settings, "OCDS_OCID_PREFIX", DEFAULT_OCID_PREFIX))
+
+
+def with_ocds_relations(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    return queryset.select_related("exercise__commissioning_body").prefetch_related(
+        "lots__areas", "lots__specialisms", "criteria", "date_changes"
+    )
+
+
+def organisation_party(organisation: Any, *roles: str, supplier: bool = False) -> Party:
+    """A directory organisation as a party; suppliers carry scale and VCSE status (LAW-2)."""
+    scheme, ident = None, None
+    if organisation.charity_number:
+        scheme, ident = "GB-CHC", organisation.charity_number
+    elif organisation.company_number:
+        scheme, ident = "GB-COH", organisation.company_number
+    party_id = f"{scheme}-{ident}" if scheme else f"commissioning-org-{organisation.slug}"
+    scale: Any = None
+    vcse = None
+    if supplier and organisation.org_type != "public_sector":
+        scale = "sme" if organisation.annual_income <= SME_TURNOVER_LIMIT else "large"
+        vcse = organisation.org_type in VCSE_TYPES
+    return Party(
+        id=party_id,
+        name=organisation.name,
+        roles=roles,
+        identifier_scheme=scheme,
+        identifier_id=ident,
+        scale=scale,
+        vcse=vcse,
+    )
+
+
+def lot_id(lot: Any) -> str:
+    return str(lot.number)
+
+
+def lot_value(lot: Any) -> Decimal:
+    """The lot's whole-life value: annual value x duration."""
+    value = lot.estimated_annual_value * Decimal(lot.duration_months) / Decimal(12)
+    return value.quantize(Decimal("0.01"))
+
+
+def _lot_description(lot: Any) -> str:
+    parts = [f"Lot {lot.number}: {lot.title}."]
+    areas = ", ".join(area.name for area in lot.areas.all())
+    if areas:
+        parts.append(f"Areas: {areas}.")
+    services = ", ".join(item.name for item in lot.specialisms.all())
+    if services:
+        parts.append(f"Services: {services}.")
+    parts.append(f"Duration {lot.duration_months} months.")
+    if lot.payment_model_summary:
+        parts.append(f"Payment: {lot.payment_model_summary}")
+    return " ".join(parts)
+
+
+def _divided(opportunity: Opportunity, lots: list[Any]) -> bool:
+    """A single lot with a recorded rationale is published as not divided into lots."""
+    return not (len(lots) == 1 and opportunity.not_divided_rationale.strip())
+
+
+def _criteria(opportunity: Opportunity) -> tuple[Criterion, ...]:
+    return tuple(
+        Criterion(
+            name=item.name,
+            type="price" if item.kind == "price" else "quality",
+            weight_percent=item.weight,
+            description=item.guidance or None,
+        )
+        for item in opportunity.criteria.all()
+    )
+
+
+def _absolute(site: str, path: str) -> str:
+    return site.rstrip("/") + path
+
+
+def tender_for(
+    opportunity: Opportunity, site: str, dates: dict[str, datetime | None], published: datetime
+) -> Tender:
+    """The opportunity as tendered, with the given deadlines, noticed at ``published``."""
+    lots = list(opportunity.lots.all())
+    divided = _divided(opportunity, lots)
+    page = _absolute(site, opportunity.get_absolute_url())
+    criteria = _criteria(opportunity)
+    value = opportunity.budget_total or sum((lot_value(lot) for lot in lots), Decimal(0))
+    terms = "Bids name their sub-contractors, and each confirms its role before the bid is sent."
+    if opportunity.consortium_encouraged:
+        terms += " Consortium and partnership bids are encouraged."
+    assert opportunity.published_at is not None
+    return Tender(
+        reference=opportunity.reference,
+        title=opportunity.title,
+        description=opportunity.description or opportunity.title,
+        buyer=organisation_party(opportunity.exercise.commissioning_body, "buyer"),
+        value=value,
+        tender_period=Period(opportunity.published_at, dates["bid_deadline"]),
+        enquiry_period=Period(opportunity.published_at, dates["question_deadline"]),
+        notice=Notice(published=published, url=page),
+        suitable_for_sme=opportunity.sme_suitable,
+        suitable_for_vcse=opportunity.vcse_suitable,
+        lots=tuple(
+            Lot(
+                id=lot_id(lot),
+                title=lot.title,
+                description=_lot_description(lot),
+                value=lot_value(lot),
+                suitable_for_sme=lot.sme_suitable,
+                suitable_for_vcse=lot.vcse_suitable,
+            )
+            for lot in lots
+        )
+        if divided
+        else (),
+        items=tuple(
+            Item(
+                id=lot_id(lot),
+                description=lot.title,
+                classification_id=DEFAULT_CPV[0],
+                classification_description=DEFAULT_CPV[1],
+                related_lot=lot_id(lot) if divided else None,
+            )
+            for lot in lots
+        ),
+        documents=(
+            DocumentRef(
+                id=f"{opportunity.reference}-specification",
+                title="Specification, lots, criteria and timeline",
+                url=f"{page}#specification",
+                document_type="technicalSpecifications",
+            ),
+        ),
+        criteria=criteria,
+        award_criteria_details=", ".join(f"{c.name} {c.weight_percent:g}%" for c in criteria)
+        or None,
+        no_lots_rationale=None if divided else opportunity.not_divided_rationale,
+        subcontracting_terms=terms,
+        submission_method_details="Sealed electronic bids on the Commissioning platform.",
+    )
+
+
+def _label(field: str) -> str:
+    return str(Opportunity._meta.get_field(field).verbose_name).capitalize()  # type: ignore[union-attr]
+
+
+def releases_for(opportunity: Opportunity, site: str) -> list[JsonDict]:
+    """Every release of a published opportunity, oldest first (none for drafts)."""
+    published = opportunity.published_at
+    if opportunity.status == "draft" or published is None:
+        return []
+    prefix = ocid_prefix()
+    changes = sorted(
+        (c for c in opportunity.date_changes.all() if c.changed_at >= published),
+        key=lambda c: (c.changed_at, c.pk),
+    )
+    dates: dict[str, datetime | None] = {f: getattr(opportunity, f) for f in TIMELINE_FIELDS}
+    for change in reversed(changes):
+        if change.field in dates:
+            dates[change.field] = change.old_value
+    releases = [build_tender(tender_for(opportunity, site, dict(dates), published), prefix=prefix)]
+    groups: dict[str, list[Any]] = {}
+    for change in changes:
+        key = change.changed_at.strftime("%Y%m%d%H%M%S")
+        if key != published.strftime("%Y%m%d%H%M%S"):
+            groups.setdefault(key, []).append(change)
+    latest = published
+    for group in groups.values():
+        moment = group[0].changed_at
+        for change in group:
+            if change.field in dates:
+                dates[change.field] = change.new_value
+        release = build_tender(tender_for(opportunity, site, dict(dates), moment), prefix=prefix)
+        release["tag"] = ["tenderAmendment"]
+        release["tender"]["amendments"] = [
+            {
+                "id": f"amendment-{change.pk}",
+                "date": iso(change.changed_at),
+                "rationale": change.reason,
+                "description": f"{_label(change.field)} changed"
+                + (f" from {iso(change.old_value)}" if change.old_value else "")
+                + f" to {iso(change.new_value)}"
+                + (" automatically" if change.automatic else ""),
+                "amendsReleaseID": releases[-1]["id"],
+                "releaseID": release["id"],
+            }
+            for change in group
+        ]
+        releases.append(release)
+        latest = moment
+    if opportunity.status == "cancelled" and opportunity.cancelled_at is not None:
+        page = _absolute(site, opportunity.get_absolute_url())
+        cancellation = Cancellation(
+            tender=tender_for(opportunity, site, dict(dates), latest),
+            reason_code=CANCELLATION_CODES.get(opportunity.cancellation_code, "other"),
+            reason=opportunity.cancellation_reason or opportunity.get_cancellation_code_display(),
+            cancelled_at=opportunity.cancelled_at,
+            notice=Notice(published=opportunity.cancelled_at, url=page),
+        )
+        releases.append(build_cancellation(cancellation, prefix=prefix))
+    return releases
+
+
+def reverse_ocds(reference: str) -> str:
+    return reverse("api:opportunity_ocds", args=[reference])

@@ -1,0 +1,57 @@
+"""The opportunities API: public list and detail, drafts hidden, 4xx JSON (PRO-1 … PRO-5)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from commissioning.procurement.models import Opportunity
+from tests.procurement_factories import open_opportunity, ready_opportunity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_filters_and_paginates_without_drafts(client: Client) -> None:
+    first = open_opportunity(title="Women's centre services")
+    open_opportunity(title="Accommodation")
+    draft = ready_opportunity(title="Women's draft")
+
+    body = client.get("/api/opportunities", {"q": "women"}).json()
+    assert [r["reference"] for r in body["results"]] == [first.reference]
+    assert draft.reference not in str(client.get("/api/opportunities").json())
+    page = client.get("/api/opportunities", {"page_size": 1, "page": 2}).json()
+    assert page["count"] == 2 and len(page["results"]) == 1
+    bad = client.get("/api/opportunities", {"status": "nonsense"})
+    assert bad.status_code == 400
+    assert list(bad.json()["errors"]) == ["status"]
+
+
+def test_detail_has_lots_criteria_contact_and_cancellation(client: Client) -> None:
+    opportunity = open_opportunity()
+    body = client.get(f"/api/opportunities/{opportunity.reference}").json()
+    assert len(body["lots"]) == 2
+    assert {c["name"]: c["weight"] for c in body["criteria"]}["Social value"] == "20.00"
+    assert body["contact"]["email"] == "procurement@pcc.example"
+    assert body["cancellation"] is None and body["open_for_bids"] is True
+
+
+def test_cancelled_before_publication_has_no_open_data(client: Client) -> None:
+    opportunity = ready_opportunity()
+    opportunity.status = Opportunity.Status.CANCELLED
+    opportunity.cancellation_code = "other"
+    opportunity.cancellation_reason = "Not needed."
+    opportunity.cancelled_at = timezone.now()
+    opportunity.save()
+    body = client.get(f"/api/opportunities/{opportunity.reference}").json()
+    assert body["cancellation"]["reason"] == "Not needed."
+    response = client.get(f"/api/opportunities/{opportunity.reference}/ocds")
+    assert response.status_code == 404
+    assert "never published" in response.json()["detail"]
+
+
+def test_unknown_reference_is_404_json(client: Client) -> None:
+    for suffix in ("", "/ocds", "/ocds/record"):
+        response = client.get(f"/api/opportunities/NOPE{suffix}")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No opportunity NOPE", "errors": {}}
