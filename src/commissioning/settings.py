@@ -46,14 +46,15 @@ INSTALLED_APPS = [
     "commissioning.outcomes_web",
     "commissioning.procurement",
     "commissioning.clarifications",
-    "commissioning.partnering",
-    "commissioning.bids",
     "commissioning.notifications",
     "commissioning.contracts",
     "commissioning.audit",
     "commissioning.web",
     "commissioning.demo",
     "commissioning.engagement",
+    "commissioning.partnering",
+    "commissioning.bids",
+    "commissioning.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -17,10 +17,11 @@ urlpatterns = [
         include("commissioning.clarifications.urls", namespace="clarifications"),
     ),
     path("opportunities/", include("commissioning.procurement.urls")),
-    path("bids/", include("commissioning.bids.urls", namespace="bids")),
-    path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
     path("notifications/", include("commissioning.notifications.urls")),
+    path("bids/", include("commissioning.bids.urls", namespace="bids")),
+    path("evaluation/", include("commissioning.evaluation.urls", namespace="evaluation")),
     path("opendata/", include("commissioning.opendata.urls", namespace="opendata")),
+    path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

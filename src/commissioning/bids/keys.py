@@ -59,7 +59,9 @@ def ensure_key(opportunity: Opportunity) -> BidKey:
     return BidKey.objects.create(opportunity=opportunity, wrapped_key=wrapped)
 
 
-def _unwrap(opportunity: Opportunity) -> bytes:
+def unwrap_data_key(opportunity: Opportunity) -> bytes:
+    """The opportunity's data key, unwrapped: only for callers that have checked the reader may
+    see opened content (bids.opening for commissioners, evaluation.panel for evaluators)."""
     return sealing.unwrap_key(
         kek(), bytes(ensure_key(opportunity).wrapped_key), _context(opportunity)
     )
@@ -68,13 +70,13 @@ def _unwrap(opportunity: Opportunity) -> bytes:
 def bidder_key(user: Any, bid: Bid) -> bytes:
     if not access.can_prepare_bid(user, bid):
         raise PermissionDenied("Only the bidding organisation can read its bid before opening.")
-    return _unwrap(bid.lot.opportunity)
+    return unwrap_data_key(bid.lot.opportunity)
 
 
 def subcontractor_key(user: Any, subcontractor: Subcontractor) -> bytes:
     if not access.can_answer_subcontract(user, subcontractor):
         raise PermissionDenied("Only the named organisation can see what it is promised.")
-    return _unwrap(subcontractor.bid.lot.opportunity)
+    return unwrap_data_key(subcontractor.bid.lot.opportunity)
 
 
 def released_key(user: Any, opportunity: Opportunity, now: datetime | None = None) -> bytes:
@@ -87,4 +89,4 @@ def released_key(user: Any, opportunity: Opportunity, now: datetime | None = Non
     key = BidKey.objects.filter(opportunity=opportunity).first()
     if key is None or key.opened_at is None:
         raise BidsSealed("The bids have not been opened yet.")
-    return _unwrap(opportunity)
+    return unwrap_data_key(opportunity)

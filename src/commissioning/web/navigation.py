@@ -58,6 +58,8 @@ def menu_items(user: Any) -> list[tuple[str, str]]:
         items.append(("Outcome studies", reverse("outcomes:list")))
     if partnering_access.can_message(user):  # PRO-6: approved members of provider organisations
         items.append(("Messages", reverse("partnering:inbox")))
+    if user.role == user.Role.EVALUATOR:
+        items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
     items.append(("Your account", reverse("accounts:profile")))
     if permissions.can_view_audit(user):
         items.append(("Audit trail", reverse("audit:list")))

@@ -1,0 +1,65 @@
+"""Who may do what in evaluation (EVA-5, EVA-6). To be folded into :mod:`commissioning.permissions`
+by the lead, like :mod:`commissioning.procurement.access` and :mod:`commissioning.bids.access`.
+
+* The commissioners of the opportunity's commissioning body (the same people who open the bids)
+  assign evaluators, see every score and divergence, and moderate. Site administrators get no
+  exception: bids and scores stay with the panel.
+* Any active user with the evaluator or commissioner role may be assigned (approved members of the
+  body or invited neutral panel members).
+* An assigned evaluator sees bid content only once the bids are opened **and** they have declared,
+  for every bidding organisation, a conflict or none; they never see a bid whose organisation they
+  declared a conflict with. They see other evaluators' scores on a criterion only once they have
+  submitted their own on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commissioning.bids import access as bids_access
+
+EVALUATOR_ROLES = ("evaluator", "commissioner")
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_manage_evaluation(user: Any, opportunity: Any) -> bool:
+    """Assign evaluators, see all scores and divergence, moderate: the body's commissioners."""
+    return bids_access.can_open_bids(user, opportunity)
+
+
+def can_be_evaluator(user: Any) -> bool:
+    return _active(user) and user.role in EVALUATOR_ROLES
+
+
+def is_assigned_evaluator(user: Any, opportunity: Any) -> bool:
+    from commissioning.evaluation.models import EvaluatorAssignment
+
+    return can_be_evaluator(user) and (
+        EvaluatorAssignment.objects.filter(
+            evaluator=user, criterion__opportunity=opportunity
+        ).exists()
+    )
+
+
+def can_view_evaluation(user: Any, opportunity: Any) -> bool:
+    """The opportunity's evaluation page: its managers and its assigned evaluators."""
+    return can_manage_evaluation(user, opportunity) or is_assigned_evaluator(user, opportunity)
+
+
+def can_score(user: Any, assignment: Any) -> bool:
+    """Score on an assignment: the evaluator it names (while still allowed to evaluate)."""
+    return can_be_evaluator(user) and assignment.evaluator_id == user.pk
+
+
+def can_read_bid_as_evaluator(user: Any, bid: Any, declared_org_ids: dict[int, bool]) -> bool:
+    """``declared_org_ids`` maps each organisation the user declared on to whether it is a
+    conflict. Readable when the user is assigned, declared on the bid's organisation (the caller
+    checks that every bidder was declared on) and has no conflict with it."""
+    if not is_assigned_evaluator(user, bid.lot.opportunity):
+        return False
+    if bid.organisation_id not in declared_org_ids:
+        return False
+    return not declared_org_ids[bid.organisation_id]

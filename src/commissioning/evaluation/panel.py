@@ -1,0 +1,236 @@
+"""The evaluation panel (EVA-5): assigning evaluators per criterion, conflict declarations before
+any bid content is seen, and reading opened bids as an assigned evaluator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from commissioning.accounts.models import User
+from commissioning.audit.services import record
+from commissioning.bids import keys, opening, reading
+from commissioning.bids.models import Bid, BidKey
+from commissioning.directory.models import Organisation
+from commissioning.evaluation import access
+from commissioning.evaluation.models import ConflictDeclaration, EvaluatorAssignment
+from commissioning.procurement.models import Criterion, Opportunity
+from commissioning.procurement.services import bid_deadline_passed
+
+JUDGED_KINDS = (Criterion.Kind.QUALITY, Criterion.Kind.SOCIAL_VALUE)
+MIN_CONFLICT_DETAILS = 10
+
+
+def judged_criteria(opportunity: Opportunity) -> QuerySet[Criterion]:
+    """The criteria evaluators score (quality and social value), in published order."""
+    return opportunity.criteria.filter(kind__in=JUDGED_KINDS).order_by("order", "pk")
+
+
+def evaluated_bids(opportunity: Opportunity) -> QuerySet[Bid]:
+    """The bids under evaluation: every submitted bid, all lots."""
+    return opening.submitted_bids(opportunity)
+
+
+def bidders(opportunity: Opportunity) -> list[Organisation]:
+    """The organisations with a submitted bid, each once, by name."""
+    ids = evaluated_bids(opportunity).values_list("organisation_id", flat=True)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def eligible_evaluators() -> QuerySet[User]:
+    """Anyone active with the evaluator or commissioner role (body members or neutral panel)."""
+    return User.objects.filter(is_active=True, role__in=access.EVALUATOR_ROLES).order_by("email")
+
+
+def assignments(opportunity: Opportunity) -> QuerySet[EvaluatorAssignment]:
+    return EvaluatorAssignment.objects.filter(criterion__opportunity=opportunity).select_related(
+        "criterion", "evaluator"
+    )
+
+
+def _require_manager(actor: Any, opportunity: Opportunity) -> None:
+    if not access.can_manage_evaluation(actor, opportunity):
+        raise PermissionDenied("Only the commissioning body's commissioners manage evaluation.")
+
+
+def assign_evaluator(actor: Any, criterion: Criterion, evaluator: User) -> EvaluatorAssignment:
+    """Assign ``evaluator`` to score ``criterion`` (quality or social value) on every bid."""
+    opportunity = criterion.opportunity
+    _require_manager(actor, opportunity)
+    if criterion.kind not in JUDGED_KINDS:
+        raise ValidationError(
+            {"criterion": "Price is scored by formula, not by evaluators; choose another."}
+        )
+    if not access.can_be_evaluator(evaluator):
+        raise ValidationError(
+            {"evaluator": "Choose an active user with the evaluator or commissioner role."}
+        )
+    with transaction.atomic():
+        if EvaluatorAssignment.objects.filter(criterion=criterion, evaluator=evaluator).exists():
+            raise ValidationError(
+                {"evaluator": f"{evaluator.email} is already assigned to {criterion.name}."}
+            )
+        assignment = EvaluatorAssignment.objects.create(
+            criterion=criterion, evaluator=evaluator, assigned_by=actor
+        )
+        record(
+            actor,
+            "evaluation.assign",
+            opportunity,
+            {"criterion": criterion.name, "evaluator": evaluator.email},
+        )
+    return assignment
+
+
+def unassign_evaluator(actor: Any, assignment: EvaluatorAssignment) -> None:
+    """Remove an assignment (e.g. after a conflict) unless its scores are already submitted;
+    its draft scores go with it, and the audit trail keeps them."""
+    opportunity = assignment.criterion.opportunity
+    _require_manager(actor, opportunity)
+    with transaction.atomic():
+        locked = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.submitted_at is not None:
+            raise ValidationError("Submitted scores stay on the record; this cannot be removed.")
+        drafts = [
+            {"bid": s.bid_id, "score": s.score, "justification": s.justification}
+            for s in locked.scores.all()
+        ]
+        record(
+            actor,
+            "evaluation.unassign",
+            opportunity,
+            {
+                "criterion": locked.criterion.name,
+                "evaluator": locked.evaluator.email,
+                "draft_scores": drafts,
+            },
+        )
+        locked.delete()
+
+
+def declarations(user: Any, opportunity: Opportunity) -> dict[int, ConflictDeclaration]:
+    return {
+        d.organisation_id: d
+        for d in ConflictDeclaration.objects.filter(evaluator_id=user.pk, opportunity=opportunity)
+    }
+
+
+def declarations_complete(user: Any, opportunity: Opportunity) -> bool:
+    """Whether ``user`` has declared, for every bidding organisation, a conflict or none."""
+    declared = set(declarations(user, opportunity))
+    return all(org.pk in declared for org in bidders(opportunity))
+
+
+def conflicted_organisation_ids(user: Any, opportunity: Opportunity) -> set[int]:
+    return {org_id for org_id, d in declarations(user, opportunity).items() if d.has_conflict}
+
+
+def declare_conflicts(
+    actor: Any,
+    opportunity: Opportunity,
+    answers: Mapping[int, tuple[bool, str]],
+    now: datetime | None = None,
+) -> list[ConflictDeclaration]:
+    """Record ``actor``'s declaration for every bidder: organisation id → (conflict?, details).
+
+    All bidders must be answered, and a conflict needs details; otherwise nothing is saved and
+    a :class:`ValidationError` keyed ``org-<id>`` says which. A declaration, once made, stands
+    (a later change of heart is a new audited declaration that overwrites it).
+    """
+    if not access.is_assigned_evaluator(actor, opportunity):
+        raise PermissionDenied("Only the opportunity's assigned evaluators declare interests.")
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    organisations = bidders(opportunity)
+    for org in organisations:
+        if org.pk not in answers:
+            errors[f"org-{org.pk}"] = f"Say whether you have a conflict of interest with {org}."
+            continue
+        has_conflict, details = answers[org.pk]
+        if has_conflict and len(details.strip()) < MIN_CONFLICT_DETAILS:
+            errors[f"org-{org.pk}-details"] = (
+                f"Describe your conflict with {org} in at least {MIN_CONFLICT_DETAILS} characters."
+            )
+    if errors:
+        raise ValidationError(errors)
+    saved: list[ConflictDeclaration] = []
+    with transaction.atomic():
+        changes: dict[str, Any] = {}
+        for org in organisations:
+            has_conflict, details = answers[org.pk]
+            declaration, _ = ConflictDeclaration.objects.update_or_create(
+                opportunity=opportunity,
+                evaluator=actor,
+                organisation=org,
+                defaults={
+                    "has_conflict": has_conflict,
+                    "details": details.strip() if has_conflict else "",
+                    "declared_at": now,
+                },
+            )
+            saved.append(declaration)
+            changes[org.name] = (
+                {"conflict": True, "details": declaration.details}
+                if has_conflict
+                else {"conflict": False}
+            )
+        record(actor, "evaluation.declare", opportunity, changes)
+    return saved
+
+
+def bids_opened(opportunity: Opportunity) -> bool:
+    return opening.opened_at(opportunity) is not None
+
+
+def evaluator_bids(user: Any, opportunity: Opportunity) -> list[Bid]:
+    """The bids ``user`` may score: none until the bids are opened and every bidder declared on;
+    then every submitted bid except those of organisations they declared a conflict with."""
+    if not access.is_assigned_evaluator(user, opportunity) or not bids_opened(opportunity):
+        return []
+    if not declarations_complete(user, opportunity):
+        return []
+    conflicted = conflicted_organisation_ids(user, opportunity)
+    return [bid for bid in evaluated_bids(opportunity) if bid.organisation_id not in conflicted]
+
+
+def _evaluator_key(user: Any, opportunity: Opportunity, now: datetime | None) -> bytes:
+    """The opportunity's data key for an assigned evaluator: refused before the deadline, before
+    the commissioner opened the bids, and before the evaluator declared on every bidder."""
+    if not bid_deadline_passed(opportunity, now):
+        raise keys.BidsSealed("Bids are sealed until the bid deadline.")
+    if not access.is_assigned_evaluator(user, opportunity):
+        raise PermissionDenied("Only the opportunity's assigned evaluators read its bids.")
+    key = BidKey.objects.filter(opportunity=opportunity).first()
+    if key is None or key.opened_at is None:
+        raise keys.BidsSealed("The bids have not been opened yet.")
+    if not declarations_complete(user, opportunity):
+        raise PermissionDenied("Declare your interests in every bidder before reading bids.")
+    # The bids app exposes released_key only to commissioners; the evaluator rule is ours.
+    return keys.unwrap_data_key(opportunity)
+
+
+def read_bid_as_evaluator(user: Any, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
+    """A submitted, opened bid unsealed for an assigned evaluator without a conflict with it."""
+    bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=bid.pk)
+    opportunity = bid.lot.opportunity
+    key = _evaluator_key(user, opportunity, now)
+    declared = {org_id: d.has_conflict for org_id, d in declarations(user, opportunity).items()}
+    if not access.can_read_bid_as_evaluator(user, bid, declared):
+        raise PermissionDenied("You declared a conflict of interest with this bidder.")
+    if bid.status != Bid.Status.SUBMITTED:
+        raise PermissionDenied("Only submitted bids are read.")
+    return reading.open_bid(bid, key)
+
+
+def opportunities_to_evaluate(user: Any) -> QuerySet[Opportunity]:
+    """The opportunities ``user`` is assigned to evaluate (EVA-5), newest first."""
+    return (
+        Opportunity.objects.filter(criteria__evaluator_assignments__evaluator=user)
+        .distinct()
+        .order_by("-created_at", "reference")
+    )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from commissioning.evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.my_evaluations, name="mine"),
+    path("<str:reference>/", views.opportunity_page, name="opportunity"),
+    path("<str:reference>/assign/", views.assign, name="assign"),
+    path("<str:reference>/assignments/<int:pk>/remove/", views.unassign, name="unassign"),
+    path("<str:reference>/interests/", views.declare, name="declare"),
+    path("<str:reference>/assignments/<int:pk>/", views.assignment_page, name="assignment"),
+    path(
+        "<str:reference>/assignments/<int:pk>/bids/<int:bid_pk>/",
+        views.score_bid,
+        name="score",
+    ),
+    path("<str:reference>/assignments/<int:pk>/submit/", views.submit, name="submit"),
+    path("<str:reference>/moderation/", views.moderation, name="moderation"),
+    path(
+        "<str:reference>/moderation/<int:bid_pk>/<int:criterion_pk>/",
+        views.moderate,
+        name="moderate",
+    ),
+]

@@ -1,0 +1,306 @@
+"""Evaluation pages (EVA-5, EVA-6): thin views over :mod:`.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from commissioning.bids.models import Bid
+from commissioning.evaluation import access, services
+from commissioning.evaluation.forms import (
+    AssignForm,
+    DeclarationForm,
+    ModerateForm,
+    ScoreForm,
+    apply_errors,
+)
+from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore
+from commissioning.evaluation.scales import evaluator_guidance
+from commissioning.procurement.models import Opportunity
+
+
+def _opportunity(request: HttpRequest, reference: str, manage: bool = False) -> Opportunity:
+    opportunity = Opportunity.objects.select_related("exercise").filter(reference=reference).first()
+    if opportunity is None or opportunity.status == Opportunity.Status.DRAFT:
+        raise Http404("No such opportunity")
+    allowed = (
+        access.can_manage_evaluation(request.user, opportunity)
+        if manage
+        else access.can_view_evaluation(request.user, opportunity)
+    )
+    if not allowed:
+        raise PermissionDenied("Only the commissioners and assigned evaluators see evaluation.")
+    return opportunity
+
+
+def _url(name: str, opportunity: Opportunity, *args: Any) -> str:
+    return reverse(f"evaluation:{name}", args=[opportunity.reference, *args])
+
+
+def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[str, str | None]]:
+    crumbs: list[tuple[str, str | None]] = [
+        ("Opportunities", reverse("procurement:list")),
+        (opportunity.reference, opportunity.get_absolute_url()),
+        ("Evaluation", _url("opportunity", opportunity) if label else None),
+    ]
+    if label:
+        crumbs.append((label, None))
+    return crumbs
+
+
+def _assign_form(opportunity: Opportunity, data: Any = None) -> AssignForm:
+    return AssignForm(
+        data,
+        criteria=services.judged_criteria(opportunity),
+        evaluators=services.eligible_evaluators(),
+    )
+
+
+def _overview(
+    request: HttpRequest, opportunity: Opportunity, form: AssignForm | None = None
+) -> HttpResponse:
+    user = request.user
+    manager = access.can_manage_evaluation(user, opportunity)
+    declarations = services.declarations(user, opportunity)
+    context = {
+        "opportunity": opportunity,
+        "manager": manager,
+        "assignments": services.assignments(opportunity) if manager else [],
+        "my_assignments": services.assignments(opportunity).filter(evaluator_id=user.pk),
+        "bids_opened": services.bids_opened(opportunity),
+        "bidders": services.bidders(opportunity),
+        "declared": services.declarations_complete(user, opportunity),
+        "my_declarations": list(declarations.values()),
+        "all_conflicts": (
+            opportunity.conflict_declarations.filter(has_conflict=True).select_related(
+                "evaluator", "organisation"
+            )
+            if manager
+            else []
+        ),
+        "all_submitted": services.all_scores_submitted(opportunity),
+        "moderation_complete": services.moderation_complete(opportunity),
+        "selection": services.selection_for_opportunity(opportunity),
+        "form": form or (_assign_form(opportunity) if manager else None),
+        "assign_url": _url("assign", opportunity),
+        "crumbs": _crumbs(opportunity),
+    }
+    return render(request, "evaluation/opportunity.html", context)
+
+
+@login_required
+def my_evaluations(request: HttpRequest) -> HttpResponse:
+    """The opportunities the signed-in user is assigned to evaluate (EVA-5)."""
+    context = {
+        "opportunities": services.opportunities_to_evaluate(request.user),
+        "crumbs": [("Your evaluations", None)],
+    }
+    return render(request, "evaluation/mine.html", context)
+
+
+@login_required
+def opportunity_page(request: HttpRequest, reference: str) -> HttpResponse:
+    return _overview(request, _opportunity(request, reference))
+
+
+@login_required
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    opportunity = _opportunity(request, reference, manage=True)
+    if request.method != "POST":
+        return HttpResponseRedirect(_url("opportunity", opportunity))
+    form = _assign_form(opportunity, request.POST)
+    if form.is_valid():
+        criterion = services.judged_criteria(opportunity).get(pk=form.cleaned_data["criterion"])
+        evaluator = services.eligible_evaluators().get(pk=form.cleaned_data["evaluator"])
+        try:
+            services.assign_evaluator(request.user, criterion, evaluator)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{evaluator.email} assigned to {criterion.name}.")
+            return HttpResponseRedirect(_url("opportunity", opportunity))
+    return _overview(request, opportunity, form)
+
+
+@login_required
+def unassign(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    opportunity = _opportunity(request, reference, manage=True)
+    assignment = get_object_or_404(EvaluatorAssignment, pk=pk, criterion__opportunity=opportunity)
+    if request.method == "POST":
+        try:
+            services.unassign_evaluator(request.user, assignment)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Assignment removed.")
+    return HttpResponseRedirect(_url("opportunity", opportunity))
+
+
+@login_required
+def declare(request: HttpRequest, reference: str) -> HttpResponse:
+    opportunity = _opportunity(request, reference)
+    if not access.is_assigned_evaluator(request.user, opportunity):
+        raise PermissionDenied("Only assigned evaluators declare interests.")
+    organisations = services.bidders(opportunity)
+    form = DeclarationForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflicts(request.user, opportunity, form.answers())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Declarations of interest recorded.")
+            return HttpResponseRedirect(_url("opportunity", opportunity))
+    context = {
+        "opportunity": opportunity,
+        "form": form,
+        "cancel_url": _url("opportunity", opportunity),
+        "crumbs": _crumbs(opportunity, "Interests"),
+    }
+    return render(request, "evaluation/declare.html", context)
+
+
+def _assignment(request: HttpRequest, opportunity: Opportunity, pk: int) -> EvaluatorAssignment:
+    assignment = get_object_or_404(
+        EvaluatorAssignment.objects.select_related("criterion", "evaluator"),
+        pk=pk,
+        criterion__opportunity=opportunity,
+    )
+    if not access.can_score(request.user, assignment):
+        raise PermissionDenied("This is another evaluator's assignment.")
+    return assignment
+
+
+@login_required
+def assignment_page(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    opportunity = _opportunity(request, reference)
+    assignment = _assignment(request, opportunity, pk)
+    own = {s.bid_id: s for s in assignment.scores.all()}
+    bids = services.evaluator_bids(request.user, opportunity)
+    others = (
+        services.visible_scores(request.user, assignment.criterion).exclude(assignment=assignment)
+        if assignment.is_submitted
+        else EvaluatorScore.objects.none()
+    )
+    context = {
+        "opportunity": opportunity,
+        "assignment": assignment,
+        "rows": [(bid, own.get(bid.pk)) for bid in bids],
+        "declared": services.declarations_complete(request.user, opportunity),
+        "bids_opened": services.bids_opened(opportunity),
+        "others": others,
+        "crumbs": _crumbs(opportunity, assignment.criterion.name),
+    }
+    return render(request, "evaluation/assignment.html", context)
+
+
+@login_required
+def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> HttpResponse:
+    opportunity = _opportunity(request, reference)
+    assignment = _assignment(request, opportunity, pk)
+    bid = get_object_or_404(Bid, pk=bid_pk, lot__opportunity=opportunity)
+    view = services.read_bid_as_evaluator(request.user, bid)
+    scale = services.scale_for(assignment.criterion)
+    existing = assignment.scores.filter(bid=bid).first()
+    initial = (
+        {"score": str(existing.score), "justification": existing.justification}
+        if existing
+        else None
+    )
+    form = ScoreForm(request.POST or None, initial=initial, scale=scale)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_score(
+                request.user,
+                assignment,
+                bid,
+                form.cleaned_data["score"],
+                form.cleaned_data["justification"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Draft score saved for {bid.organisation}.")
+            return HttpResponseRedirect(_url("assignment", opportunity, assignment.pk))
+    context = {
+        "opportunity": opportunity,
+        "assignment": assignment,
+        "bid": bid,
+        "answer": view.content.answers.get(str(assignment.criterion.pk), ""),
+        "scale": scale,
+        "guidance": evaluator_guidance(assignment.criterion),
+        "form": form,
+        "cancel_url": _url("assignment", opportunity, assignment.pk),
+        "crumbs": _crumbs(opportunity, f"Score {bid.organisation}"),
+    }
+    return render(request, "evaluation/score.html", context)
+
+
+@login_required
+def submit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    opportunity = _opportunity(request, reference)
+    assignment = _assignment(request, opportunity, pk)
+    if request.method == "POST":
+        try:
+            services.submit_scores(request.user, assignment)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Scores on {assignment.criterion.name} submitted.")
+    return HttpResponseRedirect(_url("assignment", opportunity, assignment.pk))
+
+
+@login_required
+def moderation(request: HttpRequest, reference: str) -> HttpResponse:
+    opportunity = _opportunity(request, reference, manage=True)
+    context = {
+        "opportunity": opportunity,
+        "report": services.divergence_report(opportunity),
+        "rows": services.moderation_rows(opportunity),
+        "crumbs": _crumbs(opportunity, "Divergence and moderation"),
+    }
+    return render(request, "evaluation/moderation.html", context)
+
+
+@login_required
+def moderate(request: HttpRequest, reference: str, bid_pk: int, criterion_pk: int) -> HttpResponse:
+    opportunity = _opportunity(request, reference, manage=True)
+    bid = get_object_or_404(Bid, pk=bid_pk, lot__opportunity=opportunity)
+    criterion = get_object_or_404(services.judged_criteria(opportunity), pk=criterion_pk)
+    row = next(
+        r for r in services.moderation_rows(opportunity) if r.key == f"{bid.pk}-{criterion.pk}"
+    )
+    scale = services.scale_for(criterion)
+    initial = (
+        {"score": str(row.moderated.score), "rationale": row.moderated.rationale}
+        if row.moderated
+        else None
+    )
+    form = ModerateForm(request.POST or None, initial=initial, scale=scale)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.moderate(
+                request.user,
+                bid,
+                criterion,
+                form.cleaned_data["score"],
+                form.cleaned_data["rationale"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Agreed score recorded for {bid.organisation}.")
+            return HttpResponseRedirect(_url("moderation", opportunity))
+    context = {
+        "opportunity": opportunity,
+        "row": row,
+        "form": form,
+        "crumbs": _crumbs(opportunity, "Moderate"),
+    }
+    return render(request, "evaluation/moderate.html", context)
