@@ -81,6 +81,7 @@ def test_anonymous_visitor_sees_purpose_and_sign_in(client: Client) -> None:
     assert list(nav) == [
         "Provider directory",
         "Commissioning exercises",
+        "Opportunities",
         "Contracts",
         "Sign in",
         "Register",

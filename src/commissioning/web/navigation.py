@@ -1,9 +1,9 @@
 """Navigation by role: what each kind of user sees in the service menu.
 
-Everyone sees the provider directory, the commissioning exercises and the contracts (MKT-1,
-CYC-1, SUP-1: published to all). Signed-in users see their account and "Sign out" (a
-confirmation page; signing out is a POST). Beyond that the menu follows what the user may do,
-asking :mod:`commissioning.permissions`:
+Everyone sees the provider directory, the commissioning exercises, the opportunities and the
+contracts (MKT-1, CYC-1, PRO-4, SUP-1: published to all). Signed-in users see their account and
+"Sign out" (a confirmation page; signing out is a POST). Beyond that the menu follows what the
+user may do, asking :mod:`commissioning.permissions`:
 
 * a commissioner who may create exercises: "Create an exercise";
 * an organisation administrator: "Members" (approving people who ask to join the organisation);
@@ -43,6 +43,7 @@ def menu_items(user: Any) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = [
         ("Provider directory", reverse("directory:list")),
         ("Commissioning exercises", reverse("exercises:list")),
+        ("Opportunities", reverse("procurement:list")),
         ("Contracts", reverse("contracts:list")),
     ]
     if not user.is_authenticated:
