@@ -202,9 +202,13 @@ def test_command_loads_contracts_studies_and_prints_the_users_table(
     assert contracts >= 4
     assert f"Synthetic contracts with payment mechanisms: {contracts} " in text
     assert "Synthetic consultations: " in text
+    assert "Synthetic opportunities: 5 (draft, open, closed, in evaluation, cancelled)" in text
     studies = OutcomeStudy.objects.filter(is_synthetic=True)
     assert f"Synthetic outcome studies: {studies.count()}." in text
     assert studies.filter(status=OutcomeStudy.Status.DONE).count() == studies.count() >= 2
+    # Loading again replaces everything, bids and their sealed lots included.
+    call_command("load_demo_market", "--seed", "5", "--scale", "0.05", "--with-users", stdout=out)
+    assert studies.filter(status=OutcomeStudy.Status.DONE).count() >= 2
     out = StringIO()
     call_command("load_demo_market", "--seed", "5", "--scale", "0.05", "--keep", stdout=out)
     assert "already loaded" in out.getvalue()

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from commissioning.audit.models import AuditEvent
+from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.contracts.services import ContractDataError, validate_documents
 from commissioning.demo import contract_documents as documents
@@ -69,6 +70,7 @@ def delete_demo_contracts() -> dict[str, int]:
     exercises made for them; returns how many of each were deleted."""
     deleted: dict[str, int] = {}
     for queryset in (
+        Bid.objects.filter(lot__opportunity__is_synthetic=True),  # bids protect their lots
         Contract.objects.filter(is_synthetic=True),
         Opportunity.objects.filter(is_synthetic=True),
         CommissioningExercise.objects.filter(is_synthetic=True, summary__endswith=EXERCISE_MARKER),
@@ -94,7 +96,7 @@ def load_demo_contracts(*, seed: int = 2026, replace: bool = True) -> list[Contr
         for number, kind in enumerate(documents.KINDS, start=1):
             rng = random.Random(f"{seed}:{kind}")
             if kind == "illustrative-supply-chain":
-                exercise = _home_exercise(demo["pcc"])
+                exercise = home_exercise(demo["pcc"])
             else:
                 exercise = _pick_exercise(kind, used_exercises)
             used_exercises.add(exercise.pk)
@@ -135,7 +137,7 @@ def _pick_exercise(kind: str, used: set[int]) -> CommissioningExercise:
     return min(candidates, key=rank)
 
 
-def _home_exercise(body: Organisation) -> CommissioningExercise:
+def home_exercise(body: Organisation) -> CommissioningExercise:
     """An exercise of the demo commissioner's body being delivered, made if there is none."""
     found = (
         CommissioningExercise.objects.filter(

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models
 
+from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
@@ -26,6 +27,9 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     non-synthetic record still refers to them (by slug).
     """
     deleted: dict[str, int] = {}
+    # Bids protect their lots: the bids on synthetic opportunities go with them.
+    _, by_model = Bid.objects.filter(lot__opportunity__is_synthetic=True).delete()
+    _merge(deleted, by_model)
     _, by_model = Contract.objects.filter(is_synthetic=True).delete()
     _merge(deleted, by_model)
     _, by_model = (

@@ -11,6 +11,7 @@ from commissioning.cli import DEFAULT_SEED, scale_value, seed_value
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_report, format_users
+from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
 from commissioning.demo.services import LoadError, create_demo_users, load_market
 from commissioning.demo.users import DemoUsersError
 from commissioning.engagement.demo import load_demo_engagement
@@ -64,8 +65,15 @@ class Command(BaseCommand):
                 if report.loaded:
                     studies = load_demo_studies(seed=options["seed"])
                     self.stdout.write(f"Synthetic outcome studies: {len(studies)}.")
+                    made = load_demo_procurement(seed=options["seed"])
+                    self.stdout.write(
+                        f"Synthetic opportunities: {made['opportunities']} (draft, open, closed, "
+                        f"in evaluation, cancelled) with {made['questions']} questions, "
+                        f"{made['interests']} interests and {made['bids']} bids "
+                        f"({made['submitted_bids']} submitted)."
+                    )
                 self.stdout.write("")
                 self.stdout.write("Demo users (demo only: every one has the same known password):")
                 self.stdout.write(format_users(users))
-        except (LoadError, DemoUsersError, DemoContractsError) as error:
+        except (LoadError, DemoUsersError, DemoContractsError, DemoProcurementError) as error:
             raise CommandError(str(error)) from error
