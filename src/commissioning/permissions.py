@@ -13,24 +13,32 @@ if TYPE_CHECKING:
     from commissioning.exercises.models import CommissioningExercise
 
 
-def _is_site_admin(user: Any) -> bool:
+# Building blocks shared by these rules and by each later app's ``access.py`` (ADR 0007).
+
+
+def is_active_user(user: Any) -> bool:
+    """Signed in with an account that has not been deactivated."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_site_admin(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_site_admin)
 
 
-def _approved_member(user: Any, organisation_id: int) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def is_approved_member(user: Any, organisation_id: int) -> bool:
+    if not is_active_user(user):
         return False
     return user.memberships.filter(organisation_id=organisation_id, status="approved").exists()
 
 
 def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
     """Only approved members of an organisation edit its profile (and site administrators)."""
-    return _is_site_admin(user) or _approved_member(user, organisation.pk)
+    return is_site_admin(user) or is_approved_member(user, organisation.pk)
 
 
 def can_manage_members(user: Any, organisation: Organisation) -> bool:
     """Organisation administrators approve members; site administrators can always step in."""
-    if _is_site_admin(user):
+    if is_site_admin(user):
         return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -46,7 +54,7 @@ def commissioning_bodies_for(user: Any) -> list[Organisation]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     queryset = Organisation.objects.filter(is_commissioning_body=True)
-    if _is_site_admin(user):
+    if is_site_admin(user):
         return list(queryset)
     if user.role != "commissioner":
         return []
@@ -62,28 +70,28 @@ def can_create_exercise_for(user: Any, body: Organisation) -> bool:
     administrator, may create an exercise for that body (CYC-1)."""
     if not body.is_commissioning_body:
         return False
-    if _is_site_admin(user):
+    if is_site_admin(user):
         return True
     return bool(
         getattr(user, "is_authenticated", False)
         and user.role == "commissioner"
-        and _approved_member(user, body.pk)
+        and is_approved_member(user, body.pk)
     )
 
 
 def can_edit_exercise(user: Any, exercise: CommissioningExercise) -> bool:
     """A commissioner of the exercise's commissioning body (or a site administrator)."""
-    if _is_site_admin(user):
+    if is_site_admin(user):
         return True
     return (
         getattr(user, "is_authenticated", False)
         and user.role == "commissioner"
-        and _approved_member(user, exercise.commissioning_body_id)
+        and is_approved_member(user, exercise.commissioning_body_id)
     )
 
 
 def can_view_audit(user: Any) -> bool:
-    return _is_site_admin(user)
+    return is_site_admin(user)
 
 
 def can_view_outcome_study(user: Any, study: Any) -> bool:
@@ -91,28 +99,28 @@ def can_view_outcome_study(user: Any, study: Any) -> bool:
     uploading organisation, approved commissioners of the related exercise's commissioning body
     and site administrators (OUT-1, OUT-4). Everyone else sees a study only once it is
     published, and then only its suppressed, published view."""
-    if _is_site_admin(user) or _approved_member(user, study.organisation_id):
+    if is_site_admin(user) or is_approved_member(user, study.organisation_id):
         return True
     exercise = study.exercise
     if exercise is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.role == user.Role.COMMISSIONER and _approved_member(
+    return user.role == user.Role.COMMISSIONER and is_approved_member(
         user, exercise.commissioning_body_id
     )
 
 
 def can_publish_outcome_study(user: Any, study: Any) -> bool:
     """Only approved members of the uploading organisation publish its study (OUT-1, OUT-4)."""
-    return _approved_member(user, study.organisation_id)
+    return is_approved_member(user, study.organisation_id)
 
 
 def can_edit_contract(user: Any, contract: Any) -> bool:
     """A commissioner of the contract's commissioning body (or a site administrator) edits its
     payment mechanism, observations and assumptions (PBR-1); everyone reads contracts (SUP-1)."""
-    if _is_site_admin(user):
+    if is_site_admin(user):
         return True
     return bool(
         getattr(user, "is_authenticated", False)
         and user.role == "commissioner"
-        and _approved_member(user, contract.commissioning_body_id)
+        and is_approved_member(user, contract.commissioning_body_id)
     )

@@ -14,15 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def _approved_member(user: Any, organisation_id: int) -> bool:
-    if not _active(user):
-        return False
-    return user.memberships.filter(organisation_id=organisation_id, status="approved").exists()
+from commissioning.permissions import is_active_user, is_approved_member
 
 
 def bidding_organisations(user: Any) -> list[Any]:
@@ -30,7 +22,7 @@ def bidding_organisations(user: Any) -> list[Any]:
     that are not commissioning bodies."""
     from commissioning.directory.models import Organisation
 
-    if not _active(user) or user.role != "provider":
+    if not is_active_user(user) or user.role != "provider":
         return []
     return list(
         Organisation.objects.filter(
@@ -43,10 +35,10 @@ def bidding_organisations(user: Any) -> list[Any]:
 
 def can_bid_for(user: Any, organisation: Any) -> bool:
     return (
-        _active(user)
+        is_active_user(user)
         and user.role == "provider"
         and not organisation.is_commissioning_body
-        and _approved_member(user, organisation.pk)
+        and is_approved_member(user, organisation.pk)
     )
 
 
@@ -57,13 +49,13 @@ def can_prepare_bid(user: Any, bid: Any) -> bool:
 
 def can_answer_subcontract(user: Any, subcontractor: Any) -> bool:
     """See the promise and confirm or decline: approved members of the named organisation."""
-    return _approved_member(user, subcontractor.organisation_id)
+    return is_approved_member(user, subcontractor.organisation_id)
 
 
 def can_open_bids(user: Any, opportunity: Any) -> bool:
     """Open (after the deadline) and read the bids: approved commissioners of the body."""
     return (
-        _active(user)
+        is_active_user(user)
         and user.role == "commissioner"
-        and _approved_member(user, opportunity.exercise.commissioning_body_id)
+        and is_approved_member(user, opportunity.exercise.commissioning_body_id)
     )

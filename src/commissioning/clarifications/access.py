@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from commissioning.permissions import is_active_user, is_approved_member
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -20,15 +21,11 @@ if TYPE_CHECKING:
     from commissioning.procurement.models import Opportunity
 
 
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def asking_organisations(user: Any) -> list[Organisation]:
     """The provider organisations ``user`` is an approved member of (may ask on their behalf)."""
     from commissioning.directory.models import Organisation
 
-    if not _active(user):
+    if not is_active_user(user):
         return []
     return list(
         Organisation.objects.filter(
@@ -56,7 +53,6 @@ def can_answer(user: Any, opportunity: Opportunity) -> bool:
 def can_see_asker(user: Any, opportunity: Opportunity) -> bool:
     """Only approved commissioners of the opportunity's commissioning body (PRO-4: questions
     are published anonymised)."""
-    if not _active(user) or user.role != "commissioner":
+    if not is_active_user(user) or user.role != "commissioner":
         return False
-    body_id = opportunity.exercise.commissioning_body_id
-    return bool(user.memberships.filter(organisation_id=body_id, status="approved").exists())
+    return is_approved_member(user, opportunity.exercise.commissioning_body_id)

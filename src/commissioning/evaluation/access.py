@@ -17,12 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from commissioning.bids import access as bids_access
+from commissioning.permissions import is_active_user
 
 EVALUATOR_ROLES = ("evaluator", "commissioner")
-
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def can_manage_evaluation(user: Any, opportunity: Any) -> bool:
@@ -31,7 +28,7 @@ def can_manage_evaluation(user: Any, opportunity: Any) -> bool:
 
 
 def can_be_evaluator(user: Any) -> bool:
-    return _active(user) and user.role in EVALUATOR_ROLES
+    return is_active_user(user) and user.role in EVALUATOR_ROLES
 
 
 def is_assigned_evaluator(user: Any, opportunity: Any) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from commissioning.permissions import is_active_user
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -25,16 +26,12 @@ if TYPE_CHECKING:
     from commissioning.procurement.models import Lot
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def provider_organisations(user: Any) -> list[Organisation]:
     """The provider organisations (not commissioning bodies) ``user`` is an approved member of,
     by name."""
     from commissioning.directory.models import Organisation
 
-    if not _signed_in(user):
+    if not is_active_user(user):
         return []
     return list(
         Organisation.objects.filter(
@@ -48,14 +45,14 @@ def provider_organisations(user: Any) -> list[Organisation]:
 
 
 def approved_organisation_ids(user: Any) -> set[int]:
-    if not _signed_in(user):
+    if not is_active_user(user):
         return set()
     return set(user.approved_organisation_ids())
 
 
 def can_message(user: Any) -> bool:
     """Whether ``user`` takes part in messaging at all (the "Messages" menu item)."""
-    if not _signed_in(user):
+    if not is_active_user(user):
         return False
     return bool(
         user.memberships.filter(

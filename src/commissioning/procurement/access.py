@@ -32,17 +32,11 @@ def can_view_opportunity(user: Any, opportunity: Any) -> bool:
 
 def manageable_body_ids(user: Any) -> set[int]:
     """Commissioning bodies whose drafts ``user`` may see in lists (all for a site admin is
-    signalled by the caller checking :func:`is_site_admin`)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
-    if user.role != "commissioner":
+    signalled by the caller checking :func:`commissioning.permissions.is_site_admin`)."""
+    if not permissions.is_active_user(user) or user.role != "commissioner":
         return set()
     return set(
         user.memberships.filter(
             status="approved", organisation__is_commissioning_body=True
         ).values_list("organisation_id", flat=True)
     )
-
-
-def is_site_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_site_admin)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from commissioning import permissions
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.notifications.services import notify
@@ -95,7 +96,7 @@ def visible_opportunities(user: Any) -> QuerySet[Opportunity]:
     """Everything but drafts, plus the drafts of bodies ``user`` commissions for (all for a
     site administrator)."""
     queryset = Opportunity.objects.select_related("exercise__commissioning_body")
-    if access.is_site_admin(user):
+    if permissions.is_site_admin(user):
         return queryset
     bodies = access.manageable_body_ids(user)
     return queryset.filter(~Q(status=Status.DRAFT) | Q(exercise__commissioning_body_id__in=bodies))
