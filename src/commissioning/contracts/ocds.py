@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 
@@ -21,8 +20,7 @@ from commissioning.opendata.common import JsonDict, ocid_for, release_id
 from commissioning.opendata.models import Award, Kpi, Notice, Period, Subcontract
 from commissioning.opendata.models import Contract as OcdsContract
 from commissioning.procurement.ocds import lot_id, ocid_prefix, organisation_party
-
-LONDON = ZoneInfo("Europe/London")
+from commissioning_analytics.timelines.working_days import LONDON
 
 
 class ContractOcdsError(ValueError):

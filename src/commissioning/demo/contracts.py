@@ -20,7 +20,6 @@ import random
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -34,11 +33,11 @@ from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning_analytics.payments import calculate
+from commissioning_analytics.timelines.working_days import LONDON
 
 CONTRACT_PREFIX = "PBR-DEMO-"
 OPPORTUNITY_PREFIX = "OPP-DEMO-"
 EXERCISE_MARKER = "Synthetic demo exercise made for the payment-by-results demo contracts."
-LONDON = ZoneInfo("Europe/London")
 DELIVERING = ("deliver", "review")
 DEFAULT_VALUE = {
     "hmp-doncaster": Decimal(1_200_000),

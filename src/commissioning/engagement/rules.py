@@ -10,11 +10,10 @@ import enum
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from commissioning_analytics.outcomes.safeguards import SUPPRESS_BELOW, publish_count
+from commissioning_analytics.timelines.working_days import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 CLOSING_TIME = time(23, 59)
 MIN_CHOICES = 2
 MAX_CHOICES = 10

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from commissioning.opendata.models import (
     Award,
@@ -28,8 +27,8 @@ from commissioning.opendata.models import (
     Subcontract,
     Tender,
 )
+from commissioning_analytics.timelines.working_days import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 REF = "CE-2026-0001"
 BASE = "https://commissioning.example.org/exercises/CE-2026-0001"
 
