@@ -24,48 +24,35 @@ synthetic opportunities or organisations are deleted: bids protect their lots an
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
 
-from commissioning.accounts.models import Membership, User
 from commissioning.audit.models import AuditEvent
-from commissioning.bids import consent, keys, opening, submission
+from commissioning.bids import keys, opening
 from commissioning.bids import services as bids
-from commissioning.bids.content import COST_LINES, Terms
 from commissioning.bids.models import Bid
 from commissioning.clarifications import services as clarifications
-from commissioning.demo.contracts import home_exercise
-from commissioning.demo.users import DemoUsersError, demo_organisations
-from commissioning.directory.models import Organisation, Specialism
+from commissioning.demo.procurement_bids import costs, price, submitted_bids
+from commissioning.demo.procurement_cast import DemoCast, at
+from commissioning.demo.users import demo_organisations
+from commissioning.directory.models import Specialism
 from commissioning.evaluation import services as evaluation
-from commissioning.exercises.models import CommissioningExercise
 from commissioning.partnering import services as partnering
 from commissioning.procurement import services as procurement
 from commissioning.procurement.lifecycle import Status, TransitionError
 from commissioning.procurement.models import Criterion, Interest, Lot, Opportunity, SpecSection
 from commissioning.procurement.services_editing import DEFAULT_SECTIONS
 from commissioning_analytics.timelines.working_days import (
-    LONDON,
     add_working_days,
-    london_date,
     next_working_day_on_or_after,
 )
 
 PREFIX = "OPP-DEMO-1"
 """References OPP-DEMO-11 …; the demo contracts' awarded opportunities are OPP-DEMO-0x."""
 SYNTHETIC = "Synthetic demo data: every organisation, person and figure here is made up."
-NOON = time(12, 0)
-COST_SHARES = {
-    "staff": Decimal("0.62"),
-    "overheads": Decimal("0.12"),
-    "premises": Decimal("0.09"),
-    "subcontracting": Decimal("0.12"),
-    "other": Decimal("0.05"),
-}
 CRITERIA = (
     ("Price", Criterion.Kind.PRICE, 30, "Scored by formula against the lowest price."),
     ("Quality of the service model", Criterion.Kind.QUALITY, 50, "Must-haves and the ideal."),
@@ -78,10 +65,6 @@ SECTION_TEXT = {  # must-haves, ideal level (PRO-5)
     "quality": ("Safeguarding leads and monthly outcome reports.", "Independent review yearly."),
     "partnership": ("Fair terms and payment for sub-contractors.", "Local charities in it."),
 }
-ANSWER = (
-    "Caseworkers with lived experience meet every person at the gate and stay with them until "
-    "they are settled; we report monthly against the outcomes sought."
-)
 
 
 class DemoProcurementError(Exception):
@@ -109,7 +92,7 @@ def load_demo_procurement(*, seed: int = 2026) -> dict[str, int]:
     rng = random.Random(f"{seed}:procurement")
     with transaction.atomic():
         delete_demo_procurement()
-        demo = _Demo(demo_organisations())
+        demo = DemoCast(demo_organisations())
         made = [
             _draft(demo, 11),
             _open(demo, 12, rng),
@@ -146,51 +129,11 @@ def _counts(made: list[Opportunity]) -> dict[str, int]:
     }
 
 
-# ---------------------------------------------------------------- people and places
-
-
-class _Demo:
-    """The demo body, its exercise and the demo users who act in the story."""
-
-    def __init__(self, organisations: dict[str, Organisation]) -> None:
-        self.pcc = organisations["pcc"]
-        self.exercise: CommissioningExercise = home_exercise(self.pcc)
-        self.area = self.pcc.areas.order_by("slug").first() or self.exercise.areas.first()
-        self.commissioner = _user("commissioner", self.pcc)
-        self.evaluator = _user("evaluator", self.pcc)
-        self.provider = _user("provider", organisations["charity"])
-        self.provider2 = _user("provider2", organisations["charity2"])
-        self.prime = _user("prime", organisations["prime"])
-        self.charity = organisations["charity"]
-        self.charity2 = organisations["charity2"]
-        self.prime_org = organisations["prime"]
-        self.today = london_date(timezone.now())
-
-
-def _user(username: str, organisation: Organisation) -> User:
-    user = User.objects.filter(
-        username=username,
-        is_active=True,
-        memberships__organisation=organisation,
-        memberships__status=Membership.Status.APPROVED,
-    ).first()
-    if user is None:
-        raise DemoUsersError(
-            f"The demo user {username!r} is not an approved member of {organisation}: create "
-            "the demo users first (load_demo_market --with-users)."
-        )
-    return user
-
-
-def _at(day: date, clock: time = NOON) -> datetime:
-    return datetime.combine(day, clock, tzinfo=LONDON)
-
-
 # ---------------------------------------------------------------- building an opportunity
 
 
 def _build(
-    demo: _Demo,
+    demo: DemoCast,
     number: int,
     title: str,
     *,
@@ -214,9 +157,9 @@ def _build(
         description=(f"{demo.pcc.name} is buying {title.lower()} in {place}. {SYNTHETIC}"),
         is_synthetic=True,
         created_by=demo.commissioner,
-        question_deadline=_at(question_on),
-        answers_by=_at(answers_on),
-        bid_deadline=_at(next_working_day_on_or_after(bid_on)),
+        question_deadline=at(question_on),
+        answers_by=at(answers_on),
+        bid_deadline=at(next_working_day_on_or_after(bid_on)),
         consortium_encouraged=consortium,
         contact_name="Casey Morgan",
         contact_email="commissioning@pcc.demo.example",
@@ -283,9 +226,9 @@ def _build(
     return opportunity
 
 
-def _publish(demo: _Demo, opportunity: Opportunity, published_on: date) -> Opportunity:
+def _publish(demo: DemoCast, opportunity: Opportunity, published_on: date) -> Opportunity:
     try:
-        return procurement.publish(demo.commissioner, opportunity, now=_at(published_on, time(9)))
+        return procurement.publish(demo.commissioner, opportunity, now=at(published_on, time(9)))
     except TransitionError as error:
         raise DemoProcurementError(f"{opportunity.reference}: {error.message}") from error
 
@@ -293,7 +236,7 @@ def _publish(demo: _Demo, opportunity: Opportunity, published_on: date) -> Oppor
 # ---------------------------------------------------------------- one per status
 
 
-def _draft(demo: _Demo, number: int) -> Opportunity:
+def _draft(demo: DemoCast, number: int) -> Opportunity:
     """Ready to publish today."""
     return _build(
         demo,
@@ -306,7 +249,7 @@ def _draft(demo: _Demo, number: int) -> Opportunity:
     )
 
 
-def _open(demo: _Demo, number: int, rng: random.Random) -> Opportunity:
+def _open(demo: DemoCast, number: int, rng: random.Random) -> Opportunity:
     published = demo.today - timedelta(weeks=7)
     opportunity = _build(
         demo,
@@ -338,8 +281,8 @@ def _open(demo: _Demo, number: int, rng: random.Random) -> Opportunity:
     bids.save_pricing(
         demo.provider,
         draft,
-        price=_price(rng, 420_000),
-        costs=_costs(_price(rng, 400_000)),
+        price=price(rng, 420_000),
+        costs=costs(price(rng, 400_000)),
         has_subsidy=False,
     )
     return opportunity
@@ -354,11 +297,11 @@ QUESTIONS = (  # who asks, days after publication, question, published wording, 
 )  # fmt: skip
 
 
-def _questions(demo: _Demo, opportunity: Opportunity, lot: Lot, published: date) -> None:
+def _questions(demo: DemoCast, opportunity: Opportunity, lot: Lot, published: date) -> None:
     """Two questions answered on time and published (one in anonymised wording); one asked two
     weeks ago, still unanswered and past its guaranteed response time (PRO-4)."""
     for username, days, text, wording, answer in QUESTIONS:
-        asked = _at(published + timedelta(days=days), time(10, 30))
+        asked = at(published + timedelta(days=days), time(10, 30))
         question = clarifications.ask_question(
             getattr(demo, username), opportunity, text=text, lot=lot, now=asked
         )
@@ -369,11 +312,11 @@ def _questions(demo: _Demo, opportunity: Opportunity, lot: Lot, published: date)
         demo.provider,
         opportunity,
         text="Will the payment on outcomes be made quarterly or yearly?",
-        now=_at(demo.today - timedelta(days=14), time(11)),
+        now=at(demo.today - timedelta(days=14), time(11)),
     )
 
 
-def _closed(demo: _Demo, number: int, rng: random.Random) -> Opportunity:
+def _closed(demo: DemoCast, number: int, rng: random.Random) -> Opportunity:
     bid_on = next_working_day_on_or_after(demo.today - timedelta(days=10))
     published = bid_on - timedelta(weeks=11)
     opportunity = _build(
@@ -386,12 +329,12 @@ def _closed(demo: _Demo, number: int, rng: random.Random) -> Opportunity:
         lots=(("Young adults mentoring", "mentoring"),),
     )
     _publish(demo, opportunity, published)
-    _submitted_bids(demo, opportunity, bid_on, rng, with_subcontractor=True)
+    submitted_bids(demo, opportunity, bid_on, rng, with_subcontractor=True)
     procurement.transition(demo.commissioner, opportunity, Status.CLOSED)
     return opportunity
 
 
-def _in_evaluation(demo: _Demo, number: int, rng: random.Random) -> Opportunity:
+def _in_evaluation(demo: DemoCast, number: int, rng: random.Random) -> Opportunity:
     bid_on = next_working_day_on_or_after(demo.today - timedelta(days=35))
     published = bid_on - timedelta(weeks=11)
     opportunity = _build(
@@ -404,8 +347,8 @@ def _in_evaluation(demo: _Demo, number: int, rng: random.Random) -> Opportunity:
         lots=(("Employment support", "education-training-and-employment"),),
     )
     _publish(demo, opportunity, published)
-    _submitted_bids(demo, opportunity, bid_on, rng, with_subcontractor=False)
-    after = _at(bid_on, time(14))
+    submitted_bids(demo, opportunity, bid_on, rng, with_subcontractor=False)
+    after = at(bid_on, time(14))
     procurement.transition(demo.commissioner, opportunity, Status.CLOSED, now=after)
     opening.open_bids(demo.commissioner, opportunity, now=after + timedelta(days=1))
     procurement.transition(
@@ -419,7 +362,7 @@ def _in_evaluation(demo: _Demo, number: int, rng: random.Random) -> Opportunity:
     return opportunity
 
 
-def _cancelled(demo: _Demo, number: int) -> Opportunity:
+def _cancelled(demo: DemoCast, number: int) -> Opportunity:
     published = demo.today - timedelta(weeks=3)
     opportunity = _build(
         demo,
@@ -436,70 +379,6 @@ def _cancelled(demo: _Demo, number: int) -> Opportunity:
         opportunity,
         code=Opportunity.CancellationCode.BUDGET_WITHDRAWN,
         reason="The joint funding with the local authority was withdrawn (synthetic).",
-        now=_at(demo.today - timedelta(days=7), time(16)),
+        now=at(demo.today - timedelta(days=7), time(16)),
     )
     return opportunity
-
-
-# ---------------------------------------------------------------- bids
-
-
-def _submitted_bids(
-    demo: _Demo,
-    opportunity: Opportunity,
-    bid_on: date,
-    rng: random.Random,
-    *,
-    with_subcontractor: bool,
-) -> list[Bid]:
-    """Two bids on the first lot, priced, answered and submitted before the deadline; the
-    prime's names the demo provider's charity, which confirmed (PRO-7)."""
-    lot = opportunity.lots.order_by("number").first()
-    assert lot is not None
-    made = []
-    for user, organisation, base in (
-        (demo.prime, demo.prime_org, 430_000),
-        (demo.provider2, demo.charity2, 395_000),
-    ):
-        at = _at(bid_on - timedelta(days=3), time(10))
-        bid = bids.start_bid(user, lot, organisation, now=at)
-        price = _price(rng, base)
-        bids.save_pricing(
-            user,
-            bid,
-            price=price,
-            costs=_costs(price * Decimal("0.96")),
-            has_subsidy=False,
-            now=at,
-        )
-        bids.save_answers(
-            user, bid, {str(c.pk): ANSWER for c in bids.answerable_criteria(bid)}, now=at
-        )
-        if with_subcontractor and organisation == demo.prime_org:
-            sub = bids.add_subcontractor(
-                user,
-                bid,
-                demo.charity,
-                Terms(
-                    role="Sub-contractor",
-                    services="Peer mentoring for women (synthetic).",
-                    referrals_per_year=60,
-                    value_per_year=Decimal(72_000),
-                ),
-                now=at,
-            )
-            consent.answer(demo.provider, sub, confirm=True, now=at + timedelta(hours=2))
-        submission.submit(user, bid, now=at + timedelta(days=1))
-        made.append(bid)
-    return made
-
-
-def _price(rng: random.Random, base: int) -> Decimal:
-    return Decimal(round(base * rng.uniform(0.95, 1.05), -3))
-
-
-def _costs(total: Decimal) -> dict[str, Decimal]:
-    """Every line of the full-cost disclosure (EVA-4), adding up to ``total``."""
-    costs = {key: (total * COST_SHARES[key]).quantize(Decimal(1)) for key in COST_LINES}
-    costs["other"] += total.quantize(Decimal(1)) - sum(costs.values(), Decimal(0))
-    return costs
