@@ -23,7 +23,6 @@ from commissioning.bids.forms import (
 )
 from commissioning.bids.models import Bid, BidDocument, Receipt, Subcontractor
 from commissioning.bids.views_common import (
-    apply_errors,
     bid_crumbs,
     confirm_page,
     form_page,
@@ -32,6 +31,7 @@ from commissioning.bids.views_common import (
 )
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
+from commissioning.web.forms import apply_validation_error
 
 
 @login_required
@@ -50,7 +50,7 @@ def start(request: HttpRequest, lot_id: int) -> HttpResponse:
         try:
             bid = services.start_bid(request.user, lot, form.cleaned_data["organisation"])
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Bid started. It is sealed as you save it.")
             return HttpResponseRedirect(reverse("bids:bid", args=[bid.pk]))

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from commissioning.bids import access
 from commissioning.bids.models import Bid
+from commissioning.web.forms import apply_validation_error
 
 
 def own_bid(request: HttpRequest, pk: int) -> Bid:
@@ -40,14 +41,6 @@ def bid_crumbs(bid: Bid, label: str | None = None) -> list[tuple[str, str | None
     return crumbs
 
 
-def apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def save_form(
     request: HttpRequest, form: BaseForm, action: Callable[[], Any], success: str, redirect: str
 ) -> HttpResponse | None:
@@ -57,7 +50,7 @@ def save_form(
     try:
         action()
     except ValidationError as error:
-        apply_errors(form, error)
+        apply_validation_error(form, error)
         return None
     messages.success(request, success)
     return HttpResponseRedirect(redirect)

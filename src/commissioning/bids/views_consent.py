@@ -13,8 +13,8 @@ from django.urls import reverse
 from commissioning.bids import access, consent
 from commissioning.bids.forms import ConsentForm
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.bids.views_common import apply_errors
 from commissioning.procurement.services import is_open_for_bids
+from commissioning.web.forms import apply_validation_error
 
 
 @login_required
@@ -53,7 +53,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             consent.answer(request.user, sub, confirm=confirm, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request, "You confirmed. The bidder has been told." if confirm else "You declined."

@@ -21,6 +21,7 @@ from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import long_date
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.views import get_visible
+from commissioning.web.forms import apply_validation_error
 from commissioning.web.pagination import paginate
 
 
@@ -38,21 +39,13 @@ def _list_url(opportunity: Opportunity) -> str:
     return reverse("clarifications:list", args=[opportunity.reference])
 
 
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _save(form: BaseForm, action: Callable[[], Any]) -> bool:
     if not form.is_valid():
         return False
     try:
         action()
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_validation_error(form, error)
         return False
     return True
 

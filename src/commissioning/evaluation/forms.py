@@ -91,12 +91,3 @@ class ModerateForm(GovUKForm):
     def __init__(self, *args: Any, scale: Scale, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self, "score", _scale_choices(scale))
-
-
-def apply_errors(form: forms.Form, error: Any) -> None:
-    """Put a service's ValidationError on the form (by field where it names one)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

@@ -18,11 +18,11 @@ from commissioning.evaluation.forms import (
     DeclarationForm,
     ModerateForm,
     ScoreForm,
-    apply_errors,
 )
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore
 from commissioning.evaluation.scales import evaluator_guidance
 from commissioning.procurement.models import Opportunity
+from commissioning.web.forms import apply_validation_error
 
 
 def _opportunity(request: HttpRequest, reference: str, manage: bool = False) -> Opportunity:
@@ -121,7 +121,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.assign_evaluator(request.user, criterion, evaluator)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"{evaluator.email} assigned to {criterion.name}.")
             return HttpResponseRedirect(_url("opportunity", opportunity))
@@ -153,7 +153,7 @@ def declare(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.declare_conflicts(request.user, opportunity, form.answers())
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Declarations of interest recorded.")
             return HttpResponseRedirect(_url("opportunity", opportunity))
@@ -224,7 +224,7 @@ def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> Htt
                 form.cleaned_data["justification"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Draft score saved for {bid.organisation}.")
             return HttpResponseRedirect(_url("assignment", opportunity, assignment.pk))
@@ -293,7 +293,7 @@ def moderate(request: HttpRequest, reference: str, bid_pk: int, criterion_pk: in
                 form.cleaned_data["rationale"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Agreed score recorded for {bid.organisation}.")
             return HttpResponseRedirect(_url("moderation", opportunity))

@@ -21,6 +21,7 @@ from commissioning.partnering.context import lot_url, partnering_for_lot
 from commissioning.partnering.forms import InterestForm, PartnerFilterForm
 from commissioning.partnering.rules import directory_search_links
 from commissioning.procurement.models import Interest, Lot
+from commissioning.web.forms import apply_validation_error
 from commissioning.web.pagination import paginate
 
 
@@ -103,8 +104,7 @@ def interest_edit(request: HttpRequest, reference: str, number: int) -> HttpResp
                 is_private=form.cleaned_data["is_private"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            apply_validation_error(form, error)
         else:
             messages.success(
                 request,

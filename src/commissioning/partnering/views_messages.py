@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,14 +17,10 @@ from commissioning.partnering.models import Conversation
 from commissioning.partnering.rules import excerpt
 from commissioning.partnering.views import get_lot, organisation_or_404
 from commissioning.procurement.models import Lot
+from commissioning.web.forms import apply_validation_error
 from commissioning.web.pagination import paginate
 
 INBOX_CRUMB = ("Messages", None)
-
-
-def _apply(form: BaseForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 @login_required
@@ -80,7 +75,7 @@ def start(
                 lot=lot,
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, f"Message sent to {recipient.name}.")
             return HttpResponseRedirect(conversation.get_absolute_url())
@@ -110,7 +105,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             messaging.reply(request.user, conversation, form.cleaned_data["body"])
         except ValidationError as error:
-            _apply(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, "Reply sent.")
             return HttpResponseRedirect(conversation.get_absolute_url())

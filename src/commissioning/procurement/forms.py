@@ -11,7 +11,7 @@ from django import forms
 
 from commissioning.directory.models import Area, Specialism
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
-from commissioning.procurement.services_editing import DETAIL_FIELDS
+from commissioning.procurement.services_editing import DETAIL_FIELDS, LOT_FIELDS
 from commissioning.procurement.services_timeline import FIELD_LABELS, TIMELINE_FIELDS
 from commissioning.web.forms import GovUKForm, GovUKModelForm
 from commissioning_analytics.timelines.working_days import LONDON
@@ -70,19 +70,7 @@ class LotForm(GovUKModelForm):
 
     class Meta:
         model = Lot
-        fields = [
-            "number",
-            "title",
-            "areas",
-            "specialisms",
-            "estimated_annual_value",
-            "duration_months",
-            "payment_model_summary",
-            "turnover_multiple",
-            "minimum_reserves_months",
-            "sme_suitable",
-            "vcse_suitable",
-        ]
+        fields = list(LOT_FIELDS)
         labels = {"duration_months": "Duration (months)"}
         widgets = {"payment_model_summary": forms.Textarea(attrs=TEXTAREA)}
         help_texts = {

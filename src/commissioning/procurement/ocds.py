@@ -34,6 +34,7 @@ from commissioning.opendata.models import (
     Tender,
 )
 from commissioning.procurement.models import Opportunity
+from commissioning.procurement.services_timeline import TIMELINE_FIELDS
 
 JsonDict = dict[str, Any]
 
@@ -41,7 +42,6 @@ JsonDict = dict[str, Any]
 SME_TURNOVER_LIMIT = Decimal("44000000")
 VCSE_TYPES = frozenset({"vcs_charity", "social_enterprise"})
 DEFAULT_CPV = ("75231240", "Probation services")
-TIMELINE_FIELDS = ("question_deadline", "answers_by", "bid_deadline")
 
 #: Our coded cancellation reasons → the UK12 codes of ``opendata.builder.CANCELLATION_REASONS``.
 CANCELLATION_CODES = {

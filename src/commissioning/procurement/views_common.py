@@ -16,6 +16,7 @@ from django.urls import reverse
 from commissioning.procurement import access
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.views import get_visible
+from commissioning.web.forms import apply_validation_error
 
 
 def managed(request: HttpRequest, reference: str) -> Opportunity:
@@ -31,14 +32,6 @@ def crumbs_for(opportunity: Opportunity, label: str) -> list[tuple[str, str | No
         (opportunity.reference, opportunity.get_absolute_url()),
         (label, None),
     ]
-
-
-def apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def form_page(
@@ -73,7 +66,7 @@ def save_form(
     try:
         action()
     except ValidationError as error:
-        apply_errors(form, error)
+        apply_validation_error(form, error)
         return None
     messages.success(request, success)
     return HttpResponseRedirect(redirect)

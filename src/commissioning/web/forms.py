@@ -11,6 +11,7 @@ from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 
 CHOICE_LIST_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -48,3 +49,13 @@ class GovUKForm(GovUKFormMixin, forms.Form):
 
 class GovUKModelForm(GovUKFormMixin, forms.ModelForm):
     pass
+
+
+def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on ``form``: next to each field it names, and in the
+    error summary for the rest, so views never re-check the business rules themselves."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
