@@ -165,3 +165,18 @@ def test_bad_input_is_refused(change: dict[str, np.ndarray], message: str) -> No
     } | change
     with pytest.raises(CoxError, match=message):
         fit_cox(**arguments)
+
+
+def test_complete_separation_below_the_growth_threshold_is_flagged() -> None:
+    """A case hypothesis found: the covariates order every event before everyone still at risk,
+    so the partial likelihood only approaches its ceiling of 0, while the coefficients (about
+    −8 and 12) stay under the growth threshold; the fit must say it is not estimable."""
+    counts = [1] * 60
+    counts[6] = 2
+    (x, t, e, w), _ = _duplicated(29732773, 28, counts, censored_only=False)
+    fit = fit_cox(x, t, e, w, ties="breslow")
+    assert fit.log_likelihood > -1e-6
+    assert np.all(np.abs(fit.coefficients) < 20)
+    assert any("separate the events completely" in warning for warning in fit.warnings)
+    ordinary = fit_cox(*_random(7, 40, 2, 10), ties="breslow")
+    assert not any("separate" in warning for warning in ordinary.warnings)

@@ -36,6 +36,8 @@ FloatArray = NDArray[np.float64]
 MAX_ITERATIONS = 50
 TOLERANCE = 1e-9
 MAX_HALVINGS = 30
+SEPARATED_LOGLIK = 1e-6
+"""A log partial likelihood closer to 0 than this means complete separation."""
 EXPLODING_COEFFICIENT = 20.0
 
 
@@ -288,6 +290,13 @@ def fit_cox(
     if not converged:
         warnings.append(f"the Cox model did not converge in {MAX_ITERATIONS} iterations")
     big = [name for name, b in zip(labels, beta, strict=True) if abs(b) > EXPLODING_COEFFICIENT]
+    if loglik > -SEPARATED_LOGLIK and not big:
+        # The log partial likelihood is at most 0 and reaches it only in the limit where the
+        # covariates order every event before everyone still at risk: no finite maximum.
+        warnings.append(
+            "the partial likelihood is at its ceiling (the covariates separate the events "
+            "completely); the coefficients and hazard ratios are not estimable"
+        )
     if big:
         warnings.append(
             "coefficients keep growing (monotone likelihood, e.g. a group with no events) for: "
