@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "commissioning.partnering",
     "commissioning.bids",
     "commissioning.evaluation",
+    "commissioning.awards",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,9 @@ PAGE_SIZE = 25
 PROCUREMENT_MIN_BID_WINDOW_WEEKS = 8
 PROCUREMENT_CONSORTIUM_EXTRA_WEEKS = 4
 PROCUREMENT_WORKING_DAYS_AFTER_ANSWERS = 10
+# Award (PRO-9): the standstill between the award notice (UK6) and the contract, in working days
+# (England and Wales bank holidays); the Procurement Act 2023 minimum is 8.
+AWARD_STANDSTILL_WORKING_DAYS = 8
 
 # Sealed bids (PRO-8, ADR 0006): the key-encryption key, 32 random bytes as URL-safe base64
 # (python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())").

@@ -19,6 +19,16 @@ from django.db import models
 from django.urls import reverse
 
 
+class PriceMethodChoice(models.TextChoices):
+    """The analytics core's price methods (commissioning_analytics.scoring.price.PriceMethod)."""
+
+    RELATIVE_TO_LOWEST = (
+        "relative_to_lowest",
+        "Relative to the lowest price (lowest ÷ bid × weight)",
+    )
+    PRICE_PER_QUALITY_POINT = "price_per_quality_point", "Price per quality point"
+
+
 class Opportunity(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -78,6 +88,13 @@ class Opportunity(models.Model):
     )
     cancellation_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    price_method = models.CharField(
+        "How price is scored",
+        max_length=30,
+        choices=PriceMethodChoice.choices,
+        default=PriceMethodChoice.RELATIVE_TO_LOWEST,
+        help_text="Published with the criteria (EVA-4).",
+    )
 
     # Barriers to small organisations (Procurement Act 2023 s.12(4); LAW-2).
     barriers_considered = models.TextField(
@@ -212,6 +229,19 @@ class Criterion(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
     )
     guidance = models.TextField(blank=True)
+    minimum = models.PositiveSmallIntegerField(
+        "Minimum score",
+        null=True,
+        blank=True,
+        help_text="A bid scoring below this on the 0–100 scale is disqualified, declared in "
+        "advance (Procurement Act 2023 s.23(3)). Not for price.",
+    )
+    library_id = models.CharField(
+        "Criteria library entry",
+        max_length=60,
+        blank=True,
+        help_text="The ready-made criterion this was picked from (EVA-2, EVA-3), if any.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
