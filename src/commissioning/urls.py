@@ -20,6 +20,8 @@ urlpatterns = [
     path("notifications/", include("commissioning.notifications.urls")),
     path("bids/", include("commissioning.bids.urls", namespace="bids")),
     path("evaluation/", include("commissioning.evaluation.urls", namespace="evaluation")),
+    path("awards/", include("commissioning.awards.urls", namespace="awards")),
+    path("feedback/", include("commissioning.awards.urls_feedback", namespace="feedback")),
     path("opendata/", include("commissioning.opendata.urls", namespace="opendata")),
     path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
     path("api/", api.urls),
