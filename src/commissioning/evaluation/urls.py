@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commissioning.evaluation import views
+from commissioning.evaluation import views, views_selection
 
 app_name = "evaluation"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("<str:reference>/assignments/<int:pk>/submit/", views.submit, name="submit"),
     path("<str:reference>/moderation/", views.moderation, name="moderation"),
+    path("<str:reference>/selection/", views_selection.selection, name="selection"),
     path(
         "<str:reference>/moderation/<int:bid_pk>/<int:criterion_pk>/",
         views.moderate,

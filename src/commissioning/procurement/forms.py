@@ -3,20 +3,25 @@ rules (publication guards, EVA-1 weights, the timeline policy), so errors come f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from commissioning.directory.models import Area, Specialism
+from commissioning.procurement import services_criteria
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from commissioning.procurement.services_editing import DETAIL_FIELDS, LOT_FIELDS
 from commissioning.procurement.services_timeline import FIELD_LABELS, TIMELINE_FIELDS
 from commissioning.web.forms import GovUKForm, GovUKModelForm
+from commissioning_analytics.scoring.library import LibraryCriterion
 from commissioning_analytics.timelines.working_days import LONDON
 
 TEXTAREA = {"rows": 4}
+KIND_LABELS = dict(Criterion.Kind.choices)
 
 
 class OpportunityForm(GovUKModelForm):
@@ -114,12 +119,39 @@ class SpecSectionForm(GovUKModelForm):
         error_messages = {"title": {"required": "Enter the section title"}}
 
 
+def minimum_choices() -> list[tuple[str, str]]:
+    """No minimum, then each band above 0 of the criteria scale: ``50 (Acceptable)``…"""
+    bands = [b for b in services_criteria.criterion_scale().bands if b.score > 0]
+    return [("", "No minimum"), *((str(b.score), f"{b.score} ({b.descriptor})") for b in bands)]
+
+
+def minimum_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Minimum score (optional)",
+        choices=minimum_choices(),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Declared in advance (Procurement Act 2023 s.23(3)): a bid scoring below this "
+        "on the 0 to 100 scale is disqualified, whatever its total. Not for price.",
+        error_messages={
+            "invalid_choice": "The minimum score must be one of the scale's scores: "
+            + ", ".join(label for value, label in minimum_choices() if value)
+        },
+    )
+
+
 class CriterionForm(GovUKModelForm):
+    """A free-form criterion (EVA-1) with its weight and optional minimum score."""
+
+    minimum = minimum_field()
+
     class Meta:
         model = Criterion
-        fields = ["name", "kind", "weight", "guidance"]
+        fields = ["name", "kind", "weight", "minimum", "guidance"]
         widgets = {"kind": forms.RadioSelect, "guidance": forms.Textarea(attrs=TEXTAREA)}
-        labels = {"kind": "Type of criterion"}
+        labels = {"kind": "Type of criterion", "guidance": "Guidance for bidders (optional)"}
         help_texts = {
             "weight": "Percent of the total. Weights add up to 100%; social value carries at "
             "least 10% (EVA-1).",
@@ -127,7 +159,64 @@ class CriterionForm(GovUKModelForm):
         error_messages = {
             "name": {"required": "Enter the criterion name"},
             "weight": {"required": "Enter the weight as a percentage"},
+            "kind": {"required": "Select the type of criterion"},
         }
+
+
+def _weight_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        label="Weight (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        help_text="Percent of the total. Weights add up to 100%; social value carries at least "
+        "10% (EVA-1, EVA-2).",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "any"}),
+        error_messages={
+            "required": "Enter the weight as a percentage",
+            "invalid": "Enter the weight as a number, like 20",
+            "min_value": "The weight must be more than 0%%",
+            "max_value": "The weight cannot be more than 100%%",
+            "max_digits": "Enter the weight with at most 2 decimal places, like 12.5",
+            "max_decimal_places": "Enter the weight with at most 2 decimal places, like 12.5",
+        },
+    )
+
+
+class LibraryCriterionForm(GovUKForm):
+    """Pick a ready-made criterion (EVA-2, EVA-3) and give it a weight and optional minimum."""
+
+    entry = forms.ChoiceField(
+        label="Criterion",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a criterion from the library",
+            "invalid_choice": "Choose a criterion from the library that is not already added",
+        },
+    )
+    weight = _weight_field()
+    minimum = minimum_field()
+
+    def __init__(self, *args: Any, entries: Sequence[LibraryCriterion] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["entry"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(e.id, f"{e.name} ({KIND_LABELS[e.kind.value]})") for e in entries]
+
+
+class PriceMethodForm(GovUKModelForm):
+    """How price is scored (EVA-4), published with the criteria."""
+
+    class Meta:
+        model = Opportunity
+        fields = ["price_method"]
+        widgets = {"price_method": forms.RadioSelect}
+        help_texts = {
+            "price_method": "Published with the criteria (EVA-4). Prices are compared after the "
+            "level-playing-field adjustment: public-sector bids add the costs they do not bear.",
+        }
+        error_messages = {"price_method": {"required": "Select how price is scored"}}
 
 
 def _date_field(label: str) -> DateInputField:

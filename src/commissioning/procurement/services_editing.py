@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +22,8 @@ from django.utils.text import slugify
 from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.procurement import access
-from commissioning.procurement.lifecycle import MIN_SOCIAL_VALUE_PERCENT, Status, is_editable
-from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
+from commissioning.procurement.lifecycle import Status, is_editable
+from commissioning.procurement.models import Lot, Opportunity, SpecSection
 from commissioning.procurement.services_timeline import TIMELINE_FIELDS, timeline_errors
 
 DETAIL_FIELDS: tuple[str, ...] = (
@@ -59,7 +58,6 @@ LOT_FIELDS: tuple[str, ...] = (
     "vcse_suitable",
 )
 SECTION_FIELDS: tuple[str, ...] = ("title", "required", "must_have", "ideal", "order")
-CRITERION_FIELDS: tuple[str, ...] = ("name", "kind", "weight", "guidance", "order")
 DEFAULT_SECTIONS: tuple[tuple[str, str, bool], ...] = (
     ("service", "Service description and scope", True),
     ("people", "People using the service and their needs", True),
@@ -217,66 +215,6 @@ def delete_section(actor: Any, section: SpecSection) -> None:
     with transaction.atomic():
         record(actor, "spec_section.delete", section, deleted(snapshot(section, SECTION_FIELDS)))
         section.delete()
-
-
-def criterion_errors(
-    opportunity: Opportunity, data: Mapping[str, Any], criterion: Criterion | None = None
-) -> dict[str, list[str]]:
-    """EVA-1 as the commissioner types: weights may not exceed 100% in total, and a set that
-    reaches 100% must give social value at least 10%."""
-    others = opportunity.criteria.all()
-    if criterion is not None:
-        others = others.exclude(pk=criterion.pk)
-    weights = [(c.kind, c.weight) for c in others] + [(data["kind"], Decimal(data["weight"]))]
-    total = sum((w for _, w in weights), Decimal(0))
-    social = sum((w for kind, w in weights if kind == Criterion.Kind.SOCIAL_VALUE), Decimal(0))
-    if total > 100:
-        return {
-            "weight": [f"The weights would add up to {float(total):g}%; they cannot exceed 100%"]
-        }
-    if total == 100 and social < MIN_SOCIAL_VALUE_PERCENT:
-        return {
-            "weight": [
-                f"Social value would carry {float(social):g}% of the total; it must carry at least "
-                f"{MIN_SOCIAL_VALUE_PERCENT}% (EVA-1)"
-            ]
-        }
-    return {}
-
-
-def save_criterion(
-    actor: Any,
-    opportunity: Opportunity,
-    data: Mapping[str, Any],
-    criterion: Criterion | None = None,
-) -> Criterion:
-    _check_manage(actor, opportunity)
-    _check_draft(opportunity)
-    errors = criterion_errors(opportunity, data, criterion)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        target = criterion or Criterion(opportunity=opportunity)
-        if criterion is None and not data.get("order"):
-            target.order = (opportunity.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
-        before = snapshot(target, CRITERION_FIELDS) if criterion else {}
-        for name in CRITERION_FIELDS:
-            if name in data and data[name] is not None:
-                setattr(target, name, data[name])
-        target.save()
-        after = snapshot(target, CRITERION_FIELDS)
-        changes = diff(before, after) if criterion else created(after)
-        if changes:
-            record(actor, "criterion.update" if criterion else "criterion.create", target, changes)
-    return target
-
-
-def delete_criterion(actor: Any, criterion: Criterion) -> None:
-    _check_manage(actor, criterion.opportunity)
-    _check_draft(criterion.opportunity)
-    with transaction.atomic():
-        record(actor, "criterion.delete", criterion, deleted(snapshot(criterion, CRITERION_FIELDS)))
-        criterion.delete()
 
 
 def set_draft_timeline(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commissioning.procurement import views, views_items, views_manage
+from commissioning.procurement import views, views_criteria_library, views_items, views_manage
 
 app_name = "procurement"
 urlpatterns = [
@@ -23,6 +23,16 @@ urlpatterns = [
         name="section-delete",
     ),
     path("<str:reference>/criteria/new/", views_items.criterion_edit, name="criterion-create"),
+    path(
+        "<str:reference>/criteria/library/",
+        views_criteria_library.criterion_library,
+        name="criterion-library",
+    ),
+    path(
+        "<str:reference>/criteria/price-method/",
+        views_criteria_library.price_method,
+        name="price-method",
+    ),
     path(
         "<str:reference>/criteria/<int:pk>/edit/",
         views_items.criterion_edit,

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from commissioning.procurement import services_editing
+from commissioning.procurement import services_criteria, services_editing
 from commissioning.procurement.forms import (
     CriterionForm,
     LotForm,
@@ -130,7 +130,7 @@ def criterion_edit(request: HttpRequest, reference: str, pk: int | None = None) 
     done = save_form(
         request,
         form,
-        lambda: services_editing.save_criterion(
+        lambda: services_criteria.save_criterion(
             request.user, opportunity, form.cleaned_data, criterion
         ),
         "Criterion saved.",
@@ -145,8 +145,8 @@ def criterion_edit(request: HttpRequest, reference: str, pk: int | None = None) 
         crumbs=crumbs_for(opportunity, "Criteria"),
         submit_label="Save criterion",
         cancel_url=url,
-        intro="Criteria and weights are published with the opportunity (EVA-1). Weights add up "
-        "to 100%, and social value must carry at least 10%.",
+        intro="Criteria, weights and minimum scores are published with the opportunity (EVA-1). "
+        "Weights add up to 100%, and social value must carry at least 10%.",
     )
 
 
@@ -158,6 +158,6 @@ def criterion_delete(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         request,
         opportunity,
         f"the criterion “{criterion.name}”",
-        lambda: services_editing.delete_criterion(request.user, criterion),
+        lambda: services_criteria.delete_criterion(request.user, criterion),
         opportunity.get_absolute_url() + "#criteria",
     )

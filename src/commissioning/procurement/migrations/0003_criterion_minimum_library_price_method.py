@@ -4,25 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procurement', '0002_opportunity_lifecycle_and_specification'),
+        ("procurement", "0002_opportunity_lifecycle_and_specification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='criterion',
-            name='library_id',
-            field=models.CharField(blank=True, help_text='The ready-made criterion this was picked from (EVA-2, EVA-3), if any.', max_length=60, verbose_name='Criteria library entry'),
+            model_name="criterion",
+            name="library_id",
+            field=models.CharField(
+                blank=True,
+                help_text="The ready-made criterion this was picked from (EVA-2, EVA-3), if any.",
+                max_length=60,
+                verbose_name="Criteria library entry",
+            ),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='minimum',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='A bid scoring below this on the 0–100 scale is disqualified, declared in advance (Procurement Act 2023 s.23(3)). Not for price.', null=True, verbose_name='Minimum score'),
+            model_name="criterion",
+            name="minimum",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="A bid scoring below this on the 0–100 scale is disqualified, declared in advance (Procurement Act 2023 s.23(3)). Not for price.",
+                null=True,
+                verbose_name="Minimum score",
+            ),
         ),
         migrations.AddField(
-            model_name='opportunity',
-            name='price_method',
-            field=models.CharField(choices=[('relative_to_lowest', 'Relative to the lowest price (lowest ÷ bid × weight)'), ('price_per_quality_point', 'Price per quality point')], default='relative_to_lowest', help_text='Published with the criteria (EVA-4).', max_length=30, verbose_name='How price is scored'),
+            model_name="opportunity",
+            name="price_method",
+            field=models.CharField(
+                choices=[
+                    ("relative_to_lowest", "Relative to the lowest price (lowest ÷ bid × weight)"),
+                    ("price_per_quality_point", "Price per quality point"),
+                ],
+                default="relative_to_lowest",
+                help_text="Published with the criteria (EVA-4).",
+                max_length=30,
+                verbose_name="How price is scored",
+            ),
         ),
     ]
