@@ -184,10 +184,19 @@ def test_the_admin_shows_only_metadata_to_a_superuser(s: Setting) -> None:
     assert "/admin/bids/bidkey/" not in index
 
 
-def test_the_api_has_no_route_to_bids(s: Setting) -> None:
+def test_every_api_route_to_bids_needs_a_session(s: Setting) -> None:
+    """ADR 0006: the bids API serves a bidder's own bids; no route to a bid is open data
+    (what each route shows before the deadline: tests/integration/test_bids_api.py)."""
     complete_bid(s)
     schema = Client().get("/api/openapi.json").json()
-    assert not [path for path in schema["paths"] if "bid" in path.lower()]
+    routes = [(path, op) for path, ops in schema["paths"].items() for op in ops.values()]
+    bid_routes = [(path, op) for path, op in routes if "/bids" in path]
+    assert {path for path, _ in bid_routes} == {
+        "/api/bids",
+        "/api/bids/{bid_id}",
+        "/api/bids/{bid_id}/content",
+    }
+    assert all(op.get("security") for _, op in bid_routes)
 
 
 def test_after_the_deadline_the_commissioner_opens_and_reads_the_bids(

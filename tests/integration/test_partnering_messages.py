@@ -264,3 +264,18 @@ def test_messages_menu_item_for_approved_provider_members(who: str | None, shown
     html = signed_in(user).get("/").content.decode()
 
     assert (f'href="{reverse("partnering:inbox")}"' in html) is shown
+
+
+def test_messages_menu_item_counts_unread_messages_until_read() -> None:
+    m = market()
+    conversation = _start(m)
+    messaging.reply(m.prime_member, conversation, "And we could share the referral pathway.")
+    reader = signed_in(m.sub_member)
+
+    assert "Messages (2 unread)" in reader.get("/").content.decode()
+    assert "unread)" not in signed_in(m.prime_member).get("/").content.decode()  # its own
+
+    reader.get(reverse("partnering:conversation", args=[conversation.pk]))
+
+    after = reader.get("/").content.decode()
+    assert "unread)" not in after and f'href="{reverse("partnering:inbox")}"' in after

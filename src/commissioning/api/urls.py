@@ -1,16 +1,26 @@
 """The JSON API (django-ninja) with its OpenAPI schema at /api/openapi.json and docs at /api/docs.
 
 Each feature contributes a router from its own ``api.py``; reads are public, writes need a
-signed-in user who passes the rules in :mod:`commissioning.permissions`.
+signed-in user who passes the rules in :mod:`commissioning.permissions` and the apps' ``access``
+modules. Every 4xx error has one shape: ``{"detail": ..., "errors": {field: [message, ...]}}``.
 """
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from commissioning.api.errors import validation_errors
+from commissioning.bids.api import router as bids_router
+from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
 from commissioning.directory.api import router as directory_router
 from commissioning.exercises.api import router as exercises_router
+from commissioning.partnering.api import interest_router
+from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
 
 api = NinjaAPI(
@@ -18,8 +28,10 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data and write access for the Commissioning platform: the provider directory "
-        "(MKT-1), commissioning exercises (CYC-1) and contracts paid by results (PBR-1 .. PBR-6, "
-        "SUP-1)."
+        "(MKT-1), commissioning exercises (CYC-1), opportunities with their clarification "
+        "questions (PRO-4) and expressions of interest (PRO-6), messages between organisations "
+        "(PRO-6), bidders' own bids (PRO-7, PRO-8: sealed until the deadline) and contracts paid "
+        "by results (PBR-1 .. PBR-6, SUP-1)."
     ),
     urls_namespace="api",
 )
@@ -27,7 +39,11 @@ api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/opportunities", procurement_api.router)
+api.add_router("/opportunities", clarifications_router)
+api.add_router("/opportunities", interest_router)
 api.add_router("/contracts", procurement_api.contracts_router)
+api.add_router("/messages", messages_router)
+api.add_router("/bids", bids_router)
 
 
 @api.exception_handler(ValidationError)
@@ -36,10 +52,51 @@ def schema_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: ``{"detail": ..., "errors": {field: [message, ...]}}``, naming each field."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in _LOCATION_ROOTS]
+        location = _field_path(error.get("loc", ()))
         errors.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg")))
     detail = "Check these fields: " + ", ".join(errors)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
-_LOCATION_ROOTS = {"body", "query", "path", "payload", "form", "header", "cookie"}
+_LOCATION_ROOTS = {"body", "query", "path", "form", "header", "cookie"}
+
+
+def _field_path(loc: Any) -> list[str]:
+    """The field's path without where it came from: ``("query", "page")`` is ``page``;
+    ``("body", "payload", "body")`` (the ``body`` field of the JSON payload) is ``body``."""
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in _LOCATION_ROOTS:
+        root, parts = parts[0], parts[1:]
+        if root in {"body", "form"} and len(parts) > 1:
+            parts = parts[1:]  # the endpoint's parameter name (``payload``)
+    return parts
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    detail = "Sign in first: this needs a signed-in session."
+    return api.create_response(request, {"detail": detail, "errors": {}}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "errors": {}}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    detail = str(exc) or "Not found"
+    return api.create_response(request, {"detail": detail, "errors": {}}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """A service's or an access rule's refusal, raised inside an endpoint: 403 with its reason."""
+    detail = str(exc) or "You do not have permission to do that."
+    return api.create_response(request, {"detail": detail, "errors": {}}, status=403)
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A service's ValidationError (the same rules as the web pages): 400 naming the fields."""
+    return api.create_response(request, validation_errors(exc), status=400)

@@ -57,3 +57,24 @@ def response_organisations(user: Any) -> list[Organisation]:
 
 def can_respond_for(user: Any, organisation: Organisation) -> bool:
     return organisation.pk in {org.pk for org in response_organisations(user)}
+
+
+def signup_organisations(user: Any, event: MarketEvent) -> list[Organisation]:
+    """The organisations ``user`` may take a place at ``event`` for: those they are an approved
+    member of, except the commissioning body running it (its people run the event)."""
+    return [
+        org
+        for org in response_organisations(user)
+        if org.pk != event.exercise.commissioning_body_id
+    ]
+
+
+def can_sign_up(user: Any, event: MarketEvent) -> bool:
+    """Signed-in approved members of an organisation, for a published event (CYC-3); whether
+    it is still upcoming and has places is the service's rule."""
+    return event.published_at is not None and bool(signup_organisations(user, event))
+
+
+def can_see_attendees(user: Any, event: MarketEvent) -> bool:
+    """Who signed up is for the body's commissioners (and site administrators) only."""
+    return can_manage_engagement(user, event.exercise)

@@ -1,21 +1,26 @@
-"""Market engagement events and their published notes (CYC-3): one transaction and one audit
-record an action. Notes go to everyone at once, so no would-be bidder gains an advantage."""
+"""Market engagement events, their published notes and sign-up (CYC-3): one transaction and one
+audit record an action. Notes go to everyone at once, so no would-be bidder gains an advantage.
+Signed-in members of an organisation take a place at a published event until it starts (and
+while it has places, when it has a limit) and may give it up; only the body's commissioners see
+who signed up."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit.services import created, diff, record, snapshot
-from commissioning.engagement import rules
-from commissioning.engagement.models import MarketEvent
+from commissioning.directory.models import Organisation
+from commissioning.engagement import access, rules
+from commissioning.engagement.models import EventRegistration, MarketEvent
 from commissioning.engagement.services import EngagementError
 from commissioning.exercises.models import CommissioningExercise
 
-EVENT_FIELDS = ("title", "starts_at", "is_online", "location", "audience", "agenda")
+EVENT_FIELDS = ("title", "starts_at", "is_online", "location", "audience", "agenda", "capacity")
 
 
 def _values(data: dict[str, Any]) -> dict[str, Any]:
@@ -27,6 +32,7 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
         "location": data["location"],
         "audience": data["audience"],
         "agenda": data["agenda"],
+        "capacity": data.get("capacity"),
     }
 
 
@@ -40,6 +46,7 @@ def event_initial(event: MarketEvent) -> dict[str, Any]:
         "location": event.location,
         "audience": event.audience,
         "agenda": event.agenda,
+        "capacity": event.capacity,
     }
 
 
@@ -88,3 +95,99 @@ def publish_notes(actor: Any, event: MarketEvent, notes: str) -> None:
         event.notes_published_at = event.notes_published_at or now
         event.save(update_fields=["notes", "notes_published_at"])
         record(actor, "market_event.notes", event, {"notes": {"from": before, "to": notes}})
+
+
+# ---------------------------------------------------------------- sign-up (CYC-3)
+
+
+def places_taken(event: MarketEvent) -> int:
+    return EventRegistration.objects.filter(event=event).count()
+
+
+def places_left(event: MarketEvent) -> int | None:
+    """Places still free, or None when the event has no limit."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - places_taken(event), 0)
+
+
+def registration_for(user: Any, event: MarketEvent) -> EventRegistration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        EventRegistration.objects.select_related("organisation")
+        .filter(event=event, user=user)
+        .first()
+    )
+
+
+def attendees(event: MarketEvent) -> Any:
+    """Who signed up, first come first: for the body's commissioners only (callers check)."""
+    return (
+        EventRegistration.objects.filter(event=event)
+        .select_related("user", "organisation")
+        .order_by("registered_at", "pk")
+    )
+
+
+def signup_problem(event: MarketEvent, now: datetime | None = None) -> str | None:
+    """Why nobody can sign up now (by the server's clock), or None when they can."""
+    now = now or timezone.now()
+    if event.is_draft:
+        return "This event has not been published"
+    if not rules.can_sign_up(event.starts_at, now):
+        return "This event has already started, so sign-up has closed"
+    if places_left(event) == 0:
+        return "This event is full"
+    return None
+
+
+def sign_up(
+    actor: Any, event: MarketEvent, organisation: Organisation, now: datetime | None = None
+) -> EventRegistration:
+    """Take a place at ``event`` for ``organisation`` (one each; refused once it has started or
+    when it is full). Raises PermissionDenied or EngagementError."""
+    if organisation.pk not in {o.pk for o in access.signup_organisations(actor, event)}:
+        raise PermissionDenied("You can only sign up for an organisation you are a member of.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock the event so two last sign-ups cannot both take the final place.
+        locked = MarketEvent.objects.select_for_update().get(pk=event.pk)
+        if EventRegistration.objects.filter(event=locked, user=actor).exists():
+            raise EngagementError("You have already signed up to this event")
+        problem = signup_problem(locked, now)
+        if problem:
+            raise EngagementError(problem)
+        registration = EventRegistration.objects.create(
+            event=locked, user=actor, organisation=organisation, registered_at=now
+        )
+        record(
+            actor,
+            "market_event.sign_up",
+            locked,
+            {"organisation": {"from": None, "to": organisation.name}},
+        )
+    return registration
+
+
+def cancel_registration(actor: Any, event: MarketEvent, now: datetime | None = None) -> None:
+    """Give up one's place before the event starts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = (
+            EventRegistration.objects.select_for_update()
+            .select_related("organisation", "event")
+            .filter(event=event, user=actor)
+            .first()
+        )
+        if registration is None:
+            raise EngagementError("You have not signed up to this event")
+        if not rules.can_sign_up(registration.event.starts_at, now):
+            raise EngagementError("This event has already started")
+        record(
+            actor,
+            "market_event.cancel_sign_up",
+            registration.event,
+            {"organisation": {"from": registration.organisation.name, "to": None}},
+        )
+        registration.delete()

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Layout
 from django import forms
 from django.utils import timezone
 
+from commissioning.directory.models import Organisation
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, Response
-from commissioning.web.forms import GovUKForm
+from commissioning.web.forms import FirstOptionBoundField, GovUKForm
 
 TEXT_ANSWER_MAX = 5000
 
@@ -223,6 +225,45 @@ class EventForm(GovUKForm):
         help_text="For example, local voluntary organisations working with women",
     )
     agenda = forms.CharField(label="Agenda", widget=forms.Textarea(attrs={"rows": 6}))
+    capacity = forms.IntegerField(
+        label="Places (optional)",
+        help_text="How many people can sign up. Leave empty for no limit.",
+        required=False,
+        min_value=1,
+        max_value=100000,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the number of places as a whole number, like 40",
+            "min_value": "The number of places must be 1 or more",
+            "max_value": "The number of places must be 100,000 or fewer",
+        },
+    )
+
+
+class EventSignUpForm(GovUKForm):
+    """Which organisation a person takes a place for; no field when they have only one."""
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = organisations
+        if len(organisations) > 1:
+            self.fields["organisation"] = forms.ChoiceField(
+                label="Which organisation are you attending for?",
+                choices=[(str(org.pk), org.name) for org in organisations],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Select the organisation you are attending for",
+                    "invalid_choice": "Select one of your organisations",
+                },
+            )
+            self.fields["organisation"].bound_field_class = FirstOptionBoundField
+            self.helper.layout = Layout(*self.fields)
+
+    def chosen_organisation(self) -> Organisation:
+        if len(self.organisations) == 1:
+            return self.organisations[0]
+        chosen = self.cleaned_data["organisation"]
+        return next(org for org in self.organisations if str(org.pk) == chosen)
 
 
 class NotesForm(GovUKForm):

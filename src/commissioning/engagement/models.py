@@ -1,5 +1,5 @@
 """Consultations, their questions, responses and "you said, we did" themes; market engagement
-events with their notes (CYC-2, CYC-3, USR-1).
+events with their notes and sign-ups (CYC-2, CYC-3, USR-1).
 
 An anonymous response stores no name, email or account: ``user`` stays empty (USR-1).
 Whether a consultation is open is worked out from its dates and the server's clock
@@ -175,6 +175,9 @@ class MarketEvent(models.Model):
     location = models.CharField(max_length=300, help_text="The address, or how to join when online")
     audience = models.CharField("Who it is for", max_length=300)
     agenda = models.TextField()
+    capacity = models.PositiveIntegerField(
+        "Places", null=True, blank=True, help_text="How many can sign up; empty for no limit."
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
     notes_published_at = models.DateTimeField(null=True, blank=True)
@@ -200,3 +203,28 @@ class MarketEvent(models.Model):
     @property
     def has_happened(self) -> bool:
         return self.starts_at <= timezone.now()
+
+
+class EventRegistration(models.Model):
+    """A signed-in person's place at a market engagement event, for one of their organisations
+    (CYC-3: open sign-up). Cancelling deletes it; the audit trail keeps the history. Only the
+    body's commissioners see who signed up."""
+
+    event = models.ForeignKey(MarketEvent, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    registered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_place_each_at_an_event")
+        ]
+
+    def __str__(self) -> str:
+        # Never the person's name: audit entries name a registration by this.
+        return f"Place at {self.event} for {self.organisation}"

@@ -136,3 +136,8 @@ def published_counts(
 def can_publish_notes(starts_at: datetime, now: datetime) -> bool:
     """Meeting notes are published after the event has started (CYC-3)."""
     return now >= starts_at
+
+
+def can_sign_up(starts_at: datetime, now: datetime) -> bool:
+    """Sign-up to an event (and giving a place up) is open until it starts (CYC-3)."""
+    return now < starts_at

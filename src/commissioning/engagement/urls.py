@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commissioning.engagement import views, views_events, views_responses
+from commissioning.engagement import views, views_events, views_responses, views_signup
 
 app_name = "engagement"
 urlpatterns = [
@@ -48,4 +48,10 @@ urlpatterns = [
     path("events/<int:pk>/edit/", views_events.event_edit, name="event-edit"),
     path("events/<int:pk>/publish/", views_events.event_publish, name="event-publish"),
     path("events/<int:pk>/notes/", views_events.event_notes, name="event-notes"),
+    path("events/<int:pk>/sign-up/", views_signup.event_sign_up, name="event-sign-up"),
+    path(
+        "events/<int:pk>/sign-up/cancel/",
+        views_signup.event_cancel_sign_up,
+        name="event-cancel-sign-up",
+    ),
 ]

@@ -1,5 +1,6 @@
-"""Market engagement event pages (CYC-3): the public event page with its agenda and notes;
-commissioners record, edit and publish events and their notes."""
+"""Market engagement event pages (CYC-3): the public event page with its agenda, notes and
+places (sign-up lives in :mod:`.views_signup`); commissioners record, edit and publish events
+and their notes, and see who signed up."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from commissioning.engagement.forms import EventForm, NotesForm
 from commissioning.engagement.models import MarketEvent
 from commissioning.engagement.services import EngagementError
 from commissioning.engagement.views import list_crumb, managed_exercise, posted
+from commissioning.engagement.views_signup import signup_context
 
 
 def _managed_event(request: HttpRequest, pk: int) -> MarketEvent:
@@ -45,6 +47,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and not event.is_draft
         and rules.can_publish_notes(event.starts_at, timezone.now()),
         "crumbs": [list_crumb(), (event.title, None)],
+        **signup_context(request.user, event),
     }
     return render(request, "engagement/event.html", context)
 

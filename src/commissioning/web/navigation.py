@@ -8,7 +8,7 @@ user may do, asking :mod:`commissioning.permissions`:
 * a commissioner who may create exercises: "Create an exercise";
 * an organisation administrator: "Members" (approving people who ask to join the organisation);
 * a provider member (and a site administrator): "Outcome studies" (OUT-1);
-* an approved member of a provider organisation: "Messages" (PRO-6);
+* an approved member of a provider organisation: "Messages", with the unread count (PRO-6);
 * a site administrator: "Audit trail" and "Administration" (the Django admin).
 """
 
@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from commissioning import permissions
 from commissioning.partnering import access as partnering_access
+from commissioning.partnering import messaging
 
 ADMIN_URL = "/admin/"
 
@@ -58,7 +59,9 @@ def menu_items(user: Any) -> list[tuple[str, str]]:
     if user.role == user.Role.PROVIDER or user.is_site_admin:
         items.append(("Outcome studies", reverse("outcomes:list")))
     if partnering_access.can_message(user):  # PRO-6: approved members of provider organisations
-        items.append(("Messages", reverse("partnering:inbox")))
+        unread = messaging.unread_count(user)
+        label = f"Messages ({unread} unread)" if unread else "Messages"
+        items.append((label, reverse("partnering:inbox")))
     if user.role == user.Role.EVALUATOR:
         items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
     items.append(("Your account", reverse("accounts:profile")))

@@ -1,0 +1,66 @@
+"""The OpenAPI schema at /api/openapi.json documents every endpoint of issue 3's API: clarification
+questions (PRO-4), interest and messages (PRO-6) and bidders' own bids (PRO-7, PRO-8) — each
+with its method, session auth on everything that is not open data, and the one error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+NEW_ENDPOINTS = {
+    ("get", "/api/opportunities/{reference}/questions"): "public",
+    ("post", "/api/opportunities/{reference}/questions"): "session",
+    ("post", "/api/opportunities/{reference}/questions/{number}/answer"): "session",
+    ("get", "/api/opportunities/{reference}/lots/{number}/interests"): "public",
+    ("put", "/api/opportunities/{reference}/lots/{number}/interest"): "session",
+    ("delete", "/api/opportunities/{reference}/lots/{number}/interest"): "session",
+    ("get", "/api/messages/conversations"): "session",
+    ("post", "/api/messages/conversations"): "session",
+    ("get", "/api/messages/conversations/{conversation_id}"): "session",
+    ("post", "/api/messages/conversations/{conversation_id}/messages"): "session",
+    ("get", "/api/bids"): "session",
+    ("get", "/api/bids/{bid_id}"): "session",
+    ("get", "/api/bids/{bid_id}/content"): "session",
+}
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker: Any) -> dict[str, Any]:
+    with django_db_blocker.unblock():
+        return dict(Client().get("/api/openapi.json").json())
+
+
+def test_the_schema_lists_every_new_endpoint(schema: dict[str, Any]) -> None:
+    documented = {(method, path) for path, item in schema["paths"].items() for method in item}
+    missing = set(NEW_ENDPOINTS) - documented
+    assert not missing
+
+
+def test_every_endpoint_has_a_summary_and_a_tag(schema: dict[str, Any]) -> None:
+    for method, path in NEW_ENDPOINTS:
+        operation = schema["paths"][path][method]
+        assert operation.get("summary") and operation.get("tags"), (method, path)
+
+
+def test_only_open_data_is_without_a_session(schema: dict[str, Any]) -> None:
+    for (method, path), access in NEW_ENDPOINTS.items():
+        operation = schema["paths"][path][method]
+        secured = bool(operation.get("security"))
+        assert secured == (access == "session"), (method, path)
+        if secured:
+            assert "401" in operation["responses"] and "403" in operation["responses"]
+
+
+def test_errors_are_documented_in_the_one_shape(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    for method, path in NEW_ENDPOINTS:
+        for status, response in schema["paths"][path][method]["responses"].items():
+            if not status.startswith("4"):
+                continue
+            ref = response["content"]["application/json"]["schema"]["$ref"]
+            properties = components[ref.rsplit("/", 1)[-1]]["properties"]
+            assert set(properties) == {"detail", "errors"}, (method, path, status)
