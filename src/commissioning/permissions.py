@@ -124,3 +124,14 @@ def can_edit_contract(user: Any, contract: Any) -> bool:
         and user.role == "commissioner"
         and is_approved_member(user, contract.commissioning_body_id)
     )
+
+
+def can_view_bid_feedback(user: Any, bid: Any) -> bool:
+    """A bid's award feedback (PRO-9): the approved members of the bidding organisation, and
+    the commissioners of the opportunity's commissioning body (who decided the award). Nobody
+    else, site administrators included: it carries the bid's adjusted price (ADR 0006)."""
+    if is_approved_member(user, bid.organisation_id):
+        return True
+    from commissioning.awards.access import can_manage_award
+
+    return can_manage_award(user, bid.lot.opportunity)

@@ -1,5 +1,6 @@
 """The OpenAPI schema at /api/openapi.json documents every endpoint of issue 3's API: clarification
-questions (PRO-4), interest and messages (PRO-6) and bidders' own bids (PRO-7, PRO-8) — each
+questions (PRO-4), interest and messages (PRO-6) and bidders' own bids (PRO-7, PRO-8) — and
+issue 4's award releases (PRO-9), each
 with its method, session auth on everything that is not open data, and the one error shape."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ NEW_ENDPOINTS = {
     ("get", "/api/bids"): "session",
     ("get", "/api/bids/{bid_id}"): "session",
     ("get", "/api/bids/{bid_id}/content"): "session",
+    ("get", "/api/opportunities/{reference}/awards"): "public",  # PRO-9: UK6 and UK7
 }
 
 

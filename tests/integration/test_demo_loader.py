@@ -198,11 +198,14 @@ def test_command_loads_contracts_studies_and_prints_the_users_table(
     assert "Loaded the synthetic market (seed 5, scale 0.05)" in text
     assert "commissioner-national" in text and DEMO_PASSWORD in text
     assert Organisation.objects.filter(is_synthetic=True).exists()
-    contracts = Contract.objects.filter(is_synthetic=True).count()
+    contracts = Contract.objects.filter(
+        is_synthetic=True, reference__startswith="PBR-DEMO-"
+    ).count()
     assert contracts >= 4
     assert f"Synthetic contracts with payment mechanisms: {contracts} " in text
     assert "Synthetic consultations: " in text
-    assert "Synthetic opportunities: 5 (draft, open, closed, in evaluation, cancelled)" in text
+    assert "Synthetic opportunities: 8 (draft, open, closed, in evaluation, cancelled, " in text
+    assert "awaiting award: 1, awarded: 2, contracts created from awards: 1." in text
     studies = OutcomeStudy.objects.filter(is_synthetic=True)
     assert f"Synthetic outcome studies: {studies.count()}." in text
     assert studies.filter(status=OutcomeStudy.Status.DONE).count() == studies.count() >= 2

@@ -3,16 +3,19 @@ errors (LAW-1, LAW-2, LAW-4, PRO-9); drafts never appear; OpenAPI lists every ne
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from commissioning.clarifications.models import Question
 from commissioning.opendata.validate import validate_package
 from commissioning.procurement.models import Opportunity
 from tests.contract_factories import contract_with_parties
+from tests.factories import OrganisationFactory
 from tests.procurement_factories import DateChangeFactory, open_opportunity, ready_opportunity
 
 pytestmark = pytest.mark.django_db
@@ -80,5 +83,87 @@ def test_openapi_lists_every_new_path(client: Client) -> None:
         "/api/opportunities/{reference}",
         "/api/opportunities/{reference}/ocds",
         "/api/opportunities/{reference}/ocds/record",
+        "/api/opportunities/{reference}/awards",
         "/api/contracts/{reference}/ocds",
     } <= paths
+
+
+def _question(opportunity: Opportunity, number: int, asked: datetime, **kwargs: Any) -> Question:
+    fields: dict[str, Any] = {
+        "opportunity": opportunity,
+        "number": number,
+        "asker_organisation": OrganisationFactory(name=f"Secret Asker {number}"),
+        "original_text": f"Secret Asker {number} asks: is TUPE likely for lot {number}?",
+        "text": f"Is TUPE likely for lot {number}?",
+        "asked_at": asked,
+        "response_working_days": 5,
+        "due_on": (asked + timedelta(days=7)).date(),
+        **kwargs,
+    }
+    return Question.objects.create(**fields)
+
+
+def test_tender_releases_carry_the_published_enquiries(client: Client) -> None:
+    """PRO-4: each tender release has the questions answered by its date, as published and
+    without who asked; answers after the last notice come in a tenderUpdate release."""
+    published = timezone.now() - timedelta(days=20)
+    opportunity = open_opportunity(published_at=published)
+    lot = opportunity.lots.order_by("number").first()
+    assert lot is not None
+    answered = published + timedelta(days=2)
+    _question(
+        opportunity,
+        1,
+        published + timedelta(days=1),
+        lot=lot,
+        status=Question.Status.ANSWERED,
+        answer="Yes: six staff may transfer.",
+        answered_at=answered,
+    )
+    _question(opportunity, 2, published + timedelta(days=3))  # awaiting: not published
+    _question(
+        opportunity,
+        3,
+        published + timedelta(days=3),
+        status=Question.Status.WITHDRAWN,
+        closed_reason="Withdrawn by the asker.",
+    )
+    DateChangeFactory(
+        opportunity=opportunity,
+        old_value=opportunity.bid_deadline,
+        new_value=opportunity.bid_deadline + timedelta(days=7),
+        changed_at=published + timedelta(days=4),
+    )
+    last = published + timedelta(days=6)
+    _question(
+        opportunity,
+        4,
+        published + timedelta(days=5),
+        status=Question.Status.ANSWERED,
+        answer="The budget is fixed for three years.",
+        answered_at=last,
+    )
+
+    package = client.get(f"/api/opportunities/{opportunity.reference}/ocds").json()
+    tags = [r["tag"] for r in package["releases"]]
+    assert tags == [["tender"], ["tenderAmendment"], ["tenderUpdate"]]
+    first, amendment, update = (r["tender"] for r in package["releases"])
+    assert first["hasEnquiries"] is False and "enquiries" not in first
+    assert amendment["hasEnquiries"] is True
+    assert amendment["enquiries"] == [
+        {
+            "id": "question-1",
+            "date": (published + timedelta(days=1)).isoformat(),
+            "description": "Is TUPE likely for lot 1?",
+            "answer": "Yes: six staff may transfer.",
+            "dateAnswered": answered.isoformat(),
+            "relatedLot": str(lot.number),
+        }
+    ]
+    assert [e["id"] for e in update["enquiries"]] == ["question-1", "question-4"]
+    assert datetime.fromisoformat(package["releases"][2]["date"]) == last
+    assert "Secret Asker" not in json.dumps(package)
+    _valid(package)
+    record = client.get(f"/api/opportunities/{opportunity.reference}/ocds/record").json()
+    assert len(record["records"][0]["compiledRelease"]["tender"]["enquiries"]) == 2
+    _valid(record)

@@ -188,3 +188,47 @@ def test_naive_datetimes_are_refused() -> None:
     naive = Notice(published=datetime(2026, 1, 5, 9, 0))
     with pytest.raises(ValueError, match="timezone-aware"):
         build_planning(dataclasses.replace(ex.planning(), notice=naive))
+
+
+def test_tender_publishes_its_answered_enquiries_without_who_asked() -> None:
+    tender = build_tender(ex.tender())["tender"]
+    assert tender["hasEnquiries"] is True
+    assert tender["enquiries"] == [
+        {
+            "id": "question-1",
+            "date": "2026-03-09T10:00:00+00:00",
+            "description": "Will staff transfer under TUPE for lot 1?",
+            "answer": "Yes: six staff may transfer; anonymised data is in the annex.",
+            "dateAnswered": "2026-03-12T16:00:00+00:00",
+            "relatedLot": "1",
+        }
+    ]
+    none = build_tender(dataclasses.replace(ex.tender(), enquiries=(), has_enquiries=False))
+    assert none["tender"]["hasEnquiries"] is False and "enquiries" not in none["tender"]
+
+
+def test_planning_lists_each_engagement_activity_as_a_milestone() -> None:
+    release = build_planning(ex.planning())
+    milestones = release["planning"]["milestones"]
+    assert [(m["id"].rsplit("-", 2)[-2:], m["status"]) for m in milestones[1:]] == [
+        (["consultation", "1"], "met"),
+        (["event", "1"], "scheduled"),
+    ]
+    assert {m["type"] for m in milestones} == {"engagement"}
+    assert release["planning"]["budget"]["description"] == "Estimated value over three years"
+
+
+def test_award_publishes_the_criteria_it_applied_on_its_lots() -> None:
+    release = build_award(ex.award())
+    assert release["tender"]["id"] == ex.REF
+    lots = release["tender"]["lots"]
+    assert [lot["id"] for lot in lots] == ["1"]
+    weights = [c["numbers"][0]["number"] for c in lots[0]["awardCriteria"]["criteria"]]
+    assert weights == [30, 55, 15]
+    undivided = build_award(dataclasses.replace(ex.award(), related_lots=()))
+    assert undivided["tender"] == {
+        "id": ex.REF,
+        "awardCriteriaDetails": "Price 30%, Service model 55%, Social value 15%",
+    }
+    bare = build_award(dataclasses.replace(ex.award(), criteria=()))
+    assert "tender" not in bare

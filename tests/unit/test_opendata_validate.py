@@ -174,3 +174,15 @@ def test_additional_checks_are_warnings_with_their_location_not_errors() -> None
     assert result.error_count == 0
     assert "empty_field: releases/0/tender/title" in result.warnings
     assert "warning: empty_field: releases/0/tender/title" in result.summary()
+
+
+def test_enquiries_are_checked_against_the_declared_enquiries_extension() -> None:
+    """``tender.enquiries`` is declared (PRO-4): its fields are known, its types enforced."""
+    release = build_tender(ex.tender())
+    assert ext.ENQUIRY in _package(release)["extensions"]
+    result = validate_package(_package(release))
+    assert result.is_valid and not result.additional_fields, result.summary()
+    release["tender"]["enquiries"][0]["dateAnswered"] = 12
+    result = validate_package(_package(release))
+    assert result.error_count == 1, result.summary()
+    assert any("enquiries/0/dateAnswered" in error for error in result.errors)

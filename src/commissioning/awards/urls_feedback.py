@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from commissioning.awards import views_feedback
 
 app_name = "feedback"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("bids/<int:bid_pk>/", views_feedback.bid_feedback, name="bid"),
+    path("bids/<int:bid_pk>/pdf/", views_feedback.bid_feedback_pdf, name="bid-pdf"),
+]

@@ -80,6 +80,12 @@ class ContractParty(models.Model):
         related_name="contract_parties",
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+    role_as_bid = models.CharField(
+        "Role as bid",
+        max_length=200,
+        blank=True,
+        help_text="The sub-contractor's role in the bid's own words (PRO-7).",
+    )
     services = models.TextField(blank=True)
     promised_referrals_per_year = models.PositiveIntegerField(null=True, blank=True)
     promised_value_per_year = models.DecimalField(

@@ -100,6 +100,7 @@ def party_rows(mechanism: Mechanism, parties: Iterable[Any]) -> list[dict[str, A
                 .capitalize()
                 .replace("Subcontractor", "Sub-contractor"),
                 "organisation": getattr(link, "organisation", None),
+                "role_as_bid": getattr(link, "role_as_bid", ""),
                 "services": getattr(link, "services", ""),
                 "promised_referrals": getattr(link, "promised_referrals_per_year", None),
                 "promised_value": None if promised_value is None else pounds(promised_value),

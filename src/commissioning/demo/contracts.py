@@ -28,6 +28,7 @@ from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.contracts.services import ContractDataError, validate_documents
 from commissioning.demo import contract_documents as documents
+from commissioning.demo.replace import awards_first
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises.models import CommissioningExercise, StageChange
@@ -68,7 +69,9 @@ def delete_demo_contracts() -> dict[str, int]:
     """Remove synthetic contracts and opportunities (with their lots and parties) and the
     exercises made for them; returns how many of each were deleted."""
     deleted: dict[str, int] = {}
+    synthetic = Opportunity.objects.filter(is_synthetic=True)
     for queryset in (
+        *awards_first(synthetic),  # an award protects its winning bid
         Bid.objects.filter(lot__opportunity__is_synthetic=True),  # bids protect their lots
         Contract.objects.filter(is_synthetic=True),
         Opportunity.objects.filter(is_synthetic=True),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from commissioning.demo.services import LoadReport
 from commissioning.demo.users import DemoUser
@@ -44,3 +44,15 @@ def format_users(users: Sequence[DemoUser]) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def format_procurement(made: Mapping[str, int]) -> str:
+    """One line on the demo opportunities (``load_demo_procurement``'s counts)."""
+    return (
+        f"Synthetic opportunities: {made['opportunities']} (draft, open, closed, in evaluation, "
+        f"cancelled, evaluated, awarded) with {made['questions']} questions, "
+        f"{made['interests']} interests and {made['bids']} bids ({made['submitted_bids']} "
+        f"submitted); moderated and awaiting award: {made['evaluated_opportunities']}, "
+        f"awarded: {made['awarded_opportunities']}, contracts created from awards: "
+        f"{made['award_contracts']}."
+    )

@@ -9,7 +9,8 @@ newcomer can follow the whole flow on the demo commissioner's body (the Northumb
 * ``OPP-DEMO-13`` closed: the deadline has passed, two submitted bids still sealed (one names
   the demo provider's charity as a confirmed sub-contractor);
 * ``OPP-DEMO-14`` in evaluation: two submitted bids, opened, with the demo evaluator assigned;
-* ``OPP-DEMO-15`` cancelled with a coded, published reason.
+* ``OPP-DEMO-15`` cancelled with a coded, published reason;
+* ``OPP-DEMO-16`` … ``18`` evaluated, awarded, with a contract (:mod:`.procurement_awards`).
 
 Everything goes through the services (publication guards, clarifications, interest, sealed
 bids, opening, evaluation) as the demo users, with the services' ``now`` set to past moments
@@ -37,6 +38,7 @@ from commissioning.bids.models import Bid
 from commissioning.clarifications import services as clarifications
 from commissioning.demo.procurement_bids import costs, price, submitted_bids
 from commissioning.demo.procurement_cast import DemoCast, at
+from commissioning.demo.replace import awards_first
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Specialism
 from commissioning.evaluation import services as evaluation
@@ -75,7 +77,11 @@ def delete_demo_procurement() -> dict[str, int]:
     """Remove the demo opportunities made here (bids first: they protect lots and bidders)."""
     opportunities = Opportunity.objects.filter(is_synthetic=True, reference__startswith=PREFIX)
     deleted: dict[str, int] = {}
-    for queryset in (Bid.objects.filter(lot__opportunity__in=opportunities), opportunities):
+    for queryset in (
+        *awards_first(opportunities),  # awards protect winning bids, contracts their lots
+        Bid.objects.filter(lot__opportunity__in=opportunities),
+        opportunities,
+    ):
         _, by_model = queryset.delete()
         for label, count in by_model.items():
             deleted[label] = deleted.get(label, 0) + count
@@ -89,6 +95,8 @@ def load_demo_procurement(*, seed: int = 2026) -> dict[str, int]:
         keys.kek()
     except ImproperlyConfigured as error:
         raise DemoProcurementError(f"Bids cannot be sealed: {error}") from error
+    from commissioning.demo import procurement_awards  # it builds on this module
+
     rng = random.Random(f"{seed}:procurement")
     with transaction.atomic():
         delete_demo_procurement()
@@ -100,7 +108,8 @@ def load_demo_procurement(*, seed: int = 2026) -> dict[str, int]:
             _in_evaluation(demo, 14, rng),
             _cancelled(demo, 15),
         ]
-        counts = _counts(made)
+        made += procurement_awards.evaluated_and_awarded(demo, rng)  # 16 … 18 (issue 4)
+        counts = _counts(made) | procurement_awards.counts(made)
         AuditEvent.objects.create(
             actor=None,
             actor_label="system",

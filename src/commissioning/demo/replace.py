@@ -1,10 +1,11 @@
 """Removing the synthetic data loaded before (``load_market(..., replace=True)``).
 
-Synthetic contracts go first, then synthetic opportunities (with their lots) and synthetic
-exercises that nothing people made still needs, then the synthetic organisations that nothing
-else needs, with their dependants (memberships, many-to-many links). Records people made
-(``is_synthetic=False``) are never deleted: a synthetic organisation such a record still refers
-to is kept.
+Synthetic contracts let for synthetic lots and the award decisions on them go first (they
+protect lots and winning bids), then the bids on synthetic opportunities and the other synthetic
+contracts, then synthetic opportunities (with their lots) and synthetic exercises that nothing
+people made still needs, then the synthetic organisations that nothing else needs, with their
+dependants (memberships, many-to-many links). Records people made (``is_synthetic=False``) are
+never deleted: a synthetic organisation such a record still refers to is kept.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 
+from commissioning.awards.models import LotAward
 from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
@@ -27,6 +30,9 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     non-synthetic record still refers to them (by slug).
     """
     deleted: dict[str, int] = {}
+    for queryset in awards_first(Opportunity.objects.filter(is_synthetic=True)):
+        _, by_model = queryset.delete()
+        _merge(deleted, by_model)
     # Bids protect their lots: the bids on synthetic opportunities go with them.
     _, by_model = Bid.objects.filter(lot__opportunity__is_synthetic=True).delete()
     _merge(deleted, by_model)
@@ -63,6 +69,16 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     _merge(deleted, by_model)
     kept = {org.slug: org for org in Organisation.objects.filter(pk__in=in_use)}
     return deleted, kept
+
+
+def awards_first(opportunities: QuerySet[Opportunity]) -> list[QuerySet[Any]]:
+    """What must go before the bids and lots of ``opportunities``: the synthetic contracts let
+    for their lots (a contract protects its lot), then the award decisions (an award protects
+    its winning bid). Price adjustments, scores and moderation go with the bids."""
+    return [
+        Contract.objects.filter(is_synthetic=True, lot__opportunity__in=opportunities),
+        LotAward.objects.filter(lot__opportunity__in=opportunities),
+    ]
 
 
 def _merge(total: dict[str, int], by_model: dict[str, int]) -> None:

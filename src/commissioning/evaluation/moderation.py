@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit.services import record
+from commissioning.awards.models import LotAward
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore, ModeratedScore
@@ -164,6 +165,12 @@ def moderate(
     text = rationale.strip()
     with transaction.atomic():
         existing = ModeratedScore.objects.select_for_update().filter(bid=bid, criterion=criterion)
+        if LotAward.objects.filter(lot_id=bid.lot_id).exists():
+            # ADR 0008: a decided award is not silently rewritten.
+            raise ValidationError(
+                "The award for this lot has been decided: its moderated scores can no longer "
+                "change."
+            )
         before = existing.first()
         saved, _ = ModeratedScore.objects.update_or_create(
             bid=bid,

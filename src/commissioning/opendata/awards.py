@@ -8,9 +8,11 @@ from commissioning.opendata.common import (
     DEFAULT_OCID_PREFIX,
     JsonDict,
     base_release,
+    criteria_section,
     iso,
     money,
     notice_document,
+    number,
     ocid_for,
     org_ref,
     parties,
@@ -86,8 +88,25 @@ def _award_parties(award: Award) -> list[JsonDict]:
     )
 
 
+def _applied_criteria(award: Award) -> JsonDict:
+    """The award criteria and weights the decision applied, on each related lot (awardCriteria
+    extension), or in ``awardCriteriaDetails`` for a tender not divided into lots."""
+    tender: JsonDict = {"id": award.reference}
+    if award.related_lots:
+        tender["lots"] = [
+            {"id": lot, "awardCriteria": criteria_section(award.criteria)}
+            for lot in award.related_lots
+        ]
+    else:
+        tender["awardCriteriaDetails"] = ", ".join(
+            f"{item.name} {number(item.weight_percent)}%" for item in award.criteria
+        )
+    return tender
+
+
 def build_award(award: Award, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
-    """UK6 contract award notice: suppliers, standstill, bid statistics, supply chain (PRO-9)."""
+    """UK6 contract award notice: suppliers, standstill, bid statistics (final-stage SME and
+    VCSE bids, LAW-2), the award criteria applied, and the supply chain (PRO-9)."""
     if award.decision_date is None or award.standstill is None:
         raise ValueError(f"award {award.id} needs its decision date and standstill period (UK6)")
     ocid = ocid_for(award.reference, prefix)
@@ -98,6 +117,8 @@ def build_award(award: Award, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
         notice_document(ocid, "UK6", "awardNotice", "Contract award notice", award.notice)
     ]
     release["awards"] = [section]
+    if award.criteria:
+        release["tender"] = _applied_criteria(award)
     if award.statistics:
         release["bids"] = {"statistics": _statistics(award.statistics)}
     return release

@@ -34,10 +34,10 @@ from commissioning.opendata.common import (
     DEFAULT_OCID_PREFIX,
     JsonDict,
     base_release,
+    criteria_section,
     iso,
     money,
     notice_document,
-    number,
     ocid_for,
     org_ref,
     parties,
@@ -47,6 +47,7 @@ from commissioning.opendata.common import (
 from commissioning.opendata.models import (
     Cancellation,
     Criterion,
+    Enquiry,
     Lot,
     PlanningStage,
     Tender,
@@ -90,8 +91,19 @@ def build_planning(stage: PlanningStage, *, prefix: str = DEFAULT_OCID_PREFIX) -
     }
     if stage.engagement_period.end is not None:
         milestone["dueDate"] = iso(stage.engagement_period.end)
+    milestones = [milestone] + [
+        {
+            "id": f"{ocid}-{activity.id}",
+            "title": activity.title,
+            "description": activity.description,
+            "type": "engagement",
+            "dueDate": iso(activity.due),
+            "status": "met" if activity.met else "scheduled",
+        }
+        for activity in stage.activities
+    ]
     planning: JsonDict = {
-        "milestones": [milestone],
+        "milestones": milestones,
         "documents": [
             notice_document(
                 ocid,
@@ -106,6 +118,8 @@ def build_planning(stage: PlanningStage, *, prefix: str = DEFAULT_OCID_PREFIX) -
         planning["rationale"] = stage.rationale
     if stage.estimated_value is not None:
         planning["budget"] = {"amount": money(stage.estimated_value)}
+        if stage.budget_description:
+            planning["budget"]["description"] = stage.budget_description
     release["planning"] = planning
     release["tender"] = {
         "id": stage.reference,
@@ -114,20 +128,6 @@ def build_planning(stage: PlanningStage, *, prefix: str = DEFAULT_OCID_PREFIX) -
         "status": "planning",
     }
     return release
-
-
-def _criteria(criteria: tuple[Criterion, ...]) -> JsonDict:
-    return {
-        "criteria": [
-            {
-                "type": item.type,
-                "name": item.name,
-                **({"description": item.description} if item.description else {}),
-                "numbers": [{"number": number(item.weight_percent), "weight": "percentageExact"}],
-            }
-            for item in criteria
-        ]
-    }
 
 
 def _lot(lot: Lot, criteria: tuple[Criterion, ...], status: str) -> JsonDict:
@@ -142,9 +142,23 @@ def _lot(lot: Lot, criteria: tuple[Criterion, ...], status: str) -> JsonDict:
     if lot.contract_period is not None:
         out["contractPeriod"] = period(lot.contract_period)
     if criteria:
-        out["awardCriteria"] = _criteria(criteria)
+        out["awardCriteria"] = criteria_section(criteria)
     if lot.subcontracting_terms:
         out["subcontractingTerms"] = {"description": lot.subcontracting_terms}
+    return out
+
+
+def _enquiry(item: Enquiry) -> JsonDict:
+    """A published question and answer (enquiries extension); never its author (PRO-4)."""
+    out: JsonDict = {
+        "id": item.id,
+        "date": iso(item.asked),
+        "description": item.question,
+        "answer": item.answer,
+        "dateAnswered": iso(item.answered),
+    }
+    if item.related_lot:
+        out["relatedLot"] = item.related_lot
     return out
 
 
@@ -164,7 +178,7 @@ def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
         "submissionMethod": ["electronicSubmission"],
         "tenderPeriod": period(tender.tender_period),
         "enquiryPeriod": period(tender.enquiry_period),
-        "hasEnquiries": True,
+        "hasEnquiries": tender.has_enquiries or bool(tender.enquiries),
         "suitability": {"sme": tender.suitable_for_sme, "vcse": tender.suitable_for_vcse},
     }
     optional = {
@@ -198,6 +212,8 @@ def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
         out["lotDetails"] = {"noLotsDivisionRationale": tender.no_lots_rationale}
     if tender.subcontracting_terms:
         out["subcontractingTerms"] = {"description": tender.subcontracting_terms}
+    if tender.enquiries:
+        out["enquiries"] = [_enquiry(item) for item in tender.enquiries]
     out["documents"] = [
         notice_document(ocid, "UK4", "tenderNotice", "Tender notice", tender.notice),
         *(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from commissioning.opendata.models import Notice, Party, Period
+from commissioning.opendata.models import Criterion, Notice, Party, Period
 
 DEFAULT_OCID_PREFIX = "ocds-commissioning-"
 CURRENCY = "GBP"
@@ -113,4 +113,18 @@ def base_release(ocid: str, code: str, notice: Notice, tag: list[str], buyer: Pa
         "initiationType": "tender",
         "language": "en",
         "buyer": org_ref(buyer),
+    }
+
+
+def criteria_section(criteria: tuple[Criterion, ...]) -> JsonDict:
+    return {
+        "criteria": [
+            {
+                "type": item.type,
+                "name": item.name,
+                **({"description": item.description} if item.description else {}),
+                "numbers": [{"number": number(item.weight_percent), "weight": "percentageExact"}],
+            }
+            for item in criteria
+        ]
     }

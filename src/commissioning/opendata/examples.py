@@ -17,6 +17,8 @@ from commissioning.opendata.models import (
     Contract,
     Criterion,
     DocumentRef,
+    EngagementActivity,
+    Enquiry,
     Item,
     Kpi,
     Lot,
@@ -77,6 +79,19 @@ def planning() -> PlanningStage:
         notice=Notice(published=at(1, 5, 9), url=f"{BASE}/engagement/"),
         estimated_value=Decimal("7000000"),
         rationale="Needs assessment showed gaps in women's resettlement support.",
+        budget_description="Estimated value over three years",
+        activities=(
+            EngagementActivity(
+                "consultation-1",
+                "Consultation: what women leaving prison need",
+                "Open to providers, partners and people with lived experience.",
+                at(2, 27, 17),
+                met=True,
+            ),
+            EngagementActivity(
+                "event-1", "Market engagement event: provider day", "Proposed lots.", at(2, 10)
+            ),
+        ),
     )
 
 
@@ -103,6 +118,13 @@ def lots() -> tuple[Lot, ...]:
     )
 
 
+CRITERIA = (
+    Criterion("Price", "price", Decimal("30")),
+    Criterion("Service model", "quality", Decimal("55")),
+    Criterion("Social value", "quality", Decimal("15")),
+)
+
+
 def tender() -> Tender:
     return Tender(
         reference=REF,
@@ -123,12 +145,18 @@ def tender() -> Tender:
         documents=(
             DocumentRef("spec-1", "Specification", f"{BASE}/spec.pdf", "technicalSpecifications"),
         ),
-        criteria=(
-            Criterion("Price", "price", Decimal("30")),
-            Criterion("Service model", "quality", Decimal("55")),
-            Criterion("Social value", "quality", Decimal("15")),
-        ),
+        criteria=CRITERIA,
         award_criteria_details="Price 30%, quality 55%, social value 15%.",
+        enquiries=(
+            Enquiry(
+                "question-1",
+                "Will staff transfer under TUPE for lot 1?",
+                "Yes: six staff may transfer; anonymised data is in the annex.",
+                at(3, 9, 10),
+                at(3, 12, 16),
+                related_lot="1",
+            ),
+        ),
         subcontracting_terms="Named sub-contractors must confirm their role before bids are sent.",
         procurement_method_details="Competitive flexible procedure",
     )
@@ -163,6 +191,7 @@ def award() -> Award:
             ),
         ),
         contract_period=Period(at(9, 1, 0), datetime(2029, 8, 31, 23, 59, tzinfo=LONDON)),
+        criteria=CRITERIA,
     )
 
 

@@ -87,6 +87,18 @@ class Lot:
 
 
 @dataclass(frozen=True)
+class EngagementActivity:
+    """A published consultation or market engagement event (CYC-2, CYC-3), as a UK2 milestone:
+    ``due`` is when it closes (consultation) or takes place (event); ``met`` once that is past."""
+
+    id: str
+    title: str
+    description: str
+    due: datetime
+    met: bool = False
+
+
+@dataclass(frozen=True)
 class PlanningStage:
     """Preliminary market engagement (UK2)."""
 
@@ -98,6 +110,21 @@ class PlanningStage:
     notice: Notice
     estimated_value: Decimal | None = None
     rationale: str | None = None
+    budget_description: str | None = None
+    activities: tuple[EngagementActivity, ...] = ()
+
+
+@dataclass(frozen=True)
+class Enquiry:
+    """A published clarification question and its answer (PRO-4), anonymised: the question as
+    the commissioners published it, never who asked."""
+
+    id: str
+    question: str
+    answer: str
+    asked: datetime
+    answered: datetime
+    related_lot: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +151,8 @@ class Tender:
     procurement_method: Literal["open", "selective", "limited", "direct"] = "open"
     procurement_method_details: str | None = None
     submission_method_details: str | None = None
+    enquiries: tuple[Enquiry, ...] = ()
+    has_enquiries: bool = True
 
 
 @dataclass(frozen=True)
@@ -178,6 +207,7 @@ class Award:
     statistics: tuple[BidStatistics, ...] = ()
     subcontracts: tuple[Subcontract, ...] = ()
     contract_period: Period | None = None
+    criteria: tuple[Criterion, ...] = ()  # as applied; published on the related lots
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Bulk OCDS downloads (PRO-9, LAW-1, LAW-2): a page explaining them, a release package of
-every published opportunity's and contract's releases, and a record package (one record per
-ocid). Public, generated on request with a fixed number of queries (prefetched)."""
+every published release (UK2 engagement, UK4 tenders with enquiries, UK12, UK6 awards, UK7
+contracts), and a record package (one record per ocid). Public, generated on request with a
+fixed number of queries (prefetched)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.awards import ocds as award_ocds
 from commissioning.contracts import ocds as contract_ocds
+from commissioning.opendata import planning
 from commissioning.opendata.packaging import build_record, record_package, release_package
 from commissioning.procurement import ocds as opportunity_ocds
 from commissioning.procurement.models import Opportunity
@@ -24,13 +27,17 @@ TEMPLATE = Path(__file__).parent / "templates" / "opendata" / "index.html"
 
 
 def all_releases(site: str) -> list[dict[str, Any]]:
-    """Every published opportunity's releases and every publishable contract's UK7 release."""
+    """Every published release: UK2 engagement, each published opportunity's tender releases
+    (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
+    that can be published (from its award where it has one)."""
+    releases = planning.all_planning_releases(site)
     opportunities = opportunity_ocds.with_ocds_relations(
         Opportunity.objects.exclude(status="draft").filter(published_at__isnull=False)
     ).order_by("reference")
-    releases = [r for o in opportunities for r in opportunity_ocds.releases_for(o, site)]
-    contracts = contract_ocds.published_contracts().order_by("reference")
-    releases += contract_ocds.releases_of(contracts, site)
+    releases += [r for o in opportunities for r in opportunity_ocds.releases_for(o, site)]
+    releases += award_ocds.releases_of(award_ocds.published_awards(), site)
+    contracts = contract_ocds.published_contracts().filter(award__isnull=True)
+    releases += contract_ocds.releases_of(contracts.order_by("reference"), site)
     return sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"]))
 
 

@@ -1,5 +1,6 @@
 """JSON API for opportunities (PRO-1 … PRO-5, PRO-9) and their open data (LAW-1, LAW-2), at
-/api/opportunities; plus the UK7 release of a contract at /api/contracts/{reference}/ocds.
+/api/opportunities (with the awards' UK6 and UK7 releases at /api/opportunities/{reference}/awards);
+plus the UK7 release of a contract at /api/contracts/{reference}/ocds.
 
 Reads are public. A draft is seen only by its commissioners (404 for everyone else) and never
 has OCDS releases. Errors are ``{"detail", "errors"}``; money is a decimal string.
@@ -15,8 +16,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from commissioning.awards import ocds as award_ocds
 from commissioning.contracts import ocds as contract_ocds
 from commissioning.exercises.forms import form_errors
+from commissioning.opendata import planning as engagement_ocds
 from commissioning.opendata.packaging import build_record, record_package, release_package
 from commissioning.procurement import access, services
 from commissioning.procurement import ocds as opportunity_ocds
@@ -136,13 +139,28 @@ def _site(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def award_releases(opportunity: Opportunity, site: str) -> list[dict[str, Any]]:
+    """UK6 releases of the opportunity's awarded lots and UK7 releases of their contracts;
+    plus UK7 releases of any contract of its lots not made through an award decision."""
+    awards = award_ocds.published_awards().filter(lot__opportunity=opportunity)
+    others = contract_ocds.published_contracts().filter(
+        lot__opportunity=opportunity, award__isnull=True
+    )
+    return award_ocds.releases_of(awards, site) + contract_ocds.releases_of(others, site)
+
+
 def process_releases(opportunity: Opportunity, site: str) -> list[dict[str, Any]]:
-    """The opportunity's releases and its contracts' UK7 releases (one ocid)."""
+    """Every release of the opportunity's contracting process (one ocid), oldest first: UK2
+    engagement, UK4 tender (with its enquiries), amendments, UK12, UK6 awards, UK7 contracts."""
     releases = opportunity_ocds.releases_for(opportunity, site)
     if not releases:
         return []
-    contracts = contract_ocds.published_contracts().filter(lot__opportunity=opportunity)
-    return releases + contract_ocds.releases_of(contracts, site)
+    releases = (
+        engagement_ocds.releases_for_opportunity(opportunity, site)
+        + releases
+        + award_releases(opportunity, site)
+    )
+    return sorted(releases, key=lambda r: (r["date"], r["id"]))
 
 
 @router.get("", response={200: PageOut, 400: ErrorOut}, summary="List opportunities")
@@ -198,7 +216,8 @@ def _releases_or_404(request: HttpRequest, reference: str) -> Any:
 @router.get(
     "/{reference}/ocds",
     response={200: dict[str, Any], 404: ErrorOut},
-    summary="OCDS release package: UK4 tender, amendments, UK12 termination, UK7 contracts",
+    summary="OCDS release package: UK2 engagement, UK4 tender with enquiries, amendments, UK12 "
+    "termination, UK6 awards, UK7 contracts",
     url_name="opportunity_ocds",
 )
 def get_opportunity_ocds(request: HttpRequest, reference: str) -> Any:
@@ -207,6 +226,30 @@ def get_opportunity_ocds(request: HttpRequest, reference: str) -> Any:
         return error
     package = release_package(
         releases,
+        uri=request.build_absolute_uri(),
+        published_date=timezone.now(),
+        publisher_name=PUBLISHER,
+    )
+    return Status(200, package)
+
+
+@router.get(
+    "/{reference}/awards",
+    response={200: dict[str, Any], 404: ErrorOut},
+    summary="OCDS release package of the awards: UK6 contract award, UK7 contract details",
+    url_name="opportunity_awards",
+)
+def get_opportunity_awards(request: HttpRequest, reference: str) -> Any:
+    """The UK6 release of each lot awarded (winner, standstill, bid statistics with final-stage
+    SME and VCSE bids, award criteria, supply chain) and the UK7 release of each contract
+    created (suppliers' SME/VCSE status, KPIs over £5m). Empty until an award is decided; a lot
+    with no qualifying bid has no award release."""
+    opportunity = _visible(request, reference)
+    if opportunity is None or opportunity.status == "draft":
+        return _not_found(reference)
+    releases = award_releases(opportunity, _site(request))
+    package = release_package(
+        sorted(releases, key=lambda r: (r["date"], r["id"])),
         uri=request.build_absolute_uri(),
         published_date=timezone.now(),
         publisher_name=PUBLISHER,
@@ -243,8 +286,12 @@ def get_contract_ocds(request: HttpRequest, reference: str) -> Any:
     contract = contract_ocds.published_contracts().filter(reference=reference).first()
     if contract is None:
         return Status(404, {"detail": f"No contract {reference}", "errors": {}})
+    award = award_ocds.published_awards().filter(contract=contract).first()
     try:
-        release = contract_ocds.contract_release(contract, _site(request))
+        if award is not None:
+            release = award_ocds.contract_release(award, _site(request))
+        else:
+            release = contract_ocds.contract_release(contract, _site(request))
     except contract_ocds.ContractOcdsError as error:
         return Status(409, {"detail": str(error), "errors": {"kpis": [str(error)]}})
     package = release_package(

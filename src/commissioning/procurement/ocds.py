@@ -4,10 +4,13 @@ Maps an :class:`~commissioning.procurement.models.Opportunity` (with its lots, c
 date change log) onto the framework-free dataclasses of :mod:`commissioning.opendata.models`
 and builds its releases: the UK4 tender notice at publication, a revised UK4 (``tenderAmendment``)
 for each published date change, and the UK12 procurement termination when it is cancelled.
+Each tender release carries the clarification questions answered by its date in
+``tender.enquiries`` (PRO-4: the published wording and answer, never who asked); answers
+published after the last of them come in a ``tenderUpdate`` release dated at the last answer.
 A draft, or an opportunity cancelled before it was ever published, has no releases.
 
-Callers should prefetch ``lots__areas``, ``lots__specialisms``, ``criteria`` and
-``date_changes`` (see :func:`with_ocds_relations`): nothing here queries per row.
+Callers should prefetch ``lots__areas``, ``lots__specialisms``, ``criteria``, ``date_changes``
+and ``questions__lot`` (see :func:`with_ocds_relations`): nothing here queries per row.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from commissioning.opendata.builder import build_cancellation, build_tender
-from commissioning.opendata.common import DEFAULT_OCID_PREFIX, iso
+from commissioning.opendata.common import DEFAULT_OCID_PREFIX, iso, release_id
 from commissioning.opendata.models import (
     Cancellation,
     Criterion,
     DocumentRef,
+    Enquiry,
     Item,
     Lot,
     Notice,
@@ -60,7 +64,7 @@ def ocid_prefix() -> str:
 
 def with_ocds_relations(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     return queryset.select_related("exercise__commissioning_body").prefetch_related(
-        "lots__areas", "lots__specialisms", "criteria", "date_changes"
+        "lots__areas", "lots__specialisms", "criteria", "date_changes", "questions__lot"
     )
 
 
@@ -133,10 +137,51 @@ def _absolute(site: str, path: str) -> str:
     return site.rstrip("/") + path
 
 
+def enquiries_as_of(
+    opportunity: Opportunity, moment: datetime, divided: bool
+) -> tuple[bool, tuple[Enquiry, ...]]:
+    """Whether any question had been received by ``moment``, and the questions answered by then
+    as published (PRO-4): the published wording and answer, never who asked."""
+    questions = [q for q in opportunity.questions.all() if q.asked_at <= moment]
+    answered = sorted(
+        (
+            q
+            for q in questions
+            if q.is_published and q.answered_at is not None and q.answered_at <= moment
+        ),
+        key=lambda q: q.number,
+    )
+    return bool(questions), tuple(
+        Enquiry(
+            id=f"question-{q.number}",
+            question=q.text,
+            answer=q.answer,
+            asked=q.asked_at,
+            answered=q.answered_at or q.asked_at,
+            related_lot=lot_id(q.lot) if divided and q.lot is not None else None,
+        )
+        for q in answered
+    )
+
+
+def last_answer(opportunity: Opportunity) -> datetime | None:
+    times = [
+        q.answered_at
+        for q in opportunity.questions.all()
+        if q.is_published and q.answered_at is not None
+    ]
+    return max(times, default=None)
+
+
 def tender_for(
-    opportunity: Opportunity, site: str, dates: dict[str, datetime | None], published: datetime
+    opportunity: Opportunity,
+    site: str,
+    dates: dict[str, datetime | None],
+    published: datetime,
+    as_of: datetime | None = None,
 ) -> Tender:
-    """The opportunity as tendered, with the given deadlines, noticed at ``published``."""
+    """The opportunity as tendered, with the given deadlines, noticed at ``published``, with
+    the questions answered by ``as_of`` (default: ``published``)."""
     lots = list(opportunity.lots.all())
     divided = _divided(opportunity, lots)
     page = _absolute(site, opportunity.get_absolute_url())
@@ -146,6 +191,7 @@ def tender_for(
     if opportunity.consortium_encouraged:
         terms += " Consortium and partnership bids are encouraged."
     assert opportunity.published_at is not None
+    received, enquiries = enquiries_as_of(opportunity, as_of or published, divided)
     return Tender(
         reference=opportunity.reference,
         title=opportunity.title,
@@ -194,6 +240,8 @@ def tender_for(
         no_lots_rationale=None if divided else opportunity.not_divided_rationale,
         subcontracting_terms=terms,
         submission_method_details="Sealed electronic bids on the Commissioning platform.",
+        enquiries=enquiries,
+        has_enquiries=received,
     )
 
 
@@ -245,10 +293,21 @@ def releases_for(opportunity: Opportunity, site: str) -> list[JsonDict]:
         ]
         releases.append(release)
         latest = moment
-    if opportunity.status == "cancelled" and opportunity.cancelled_at is not None:
+    cancelled = opportunity.status == "cancelled" and opportunity.cancelled_at is not None
+    answered = last_answer(opportunity)
+    if not cancelled and answered is not None and answered > latest:
+        update = build_tender(
+            tender_for(opportunity, site, dict(dates), latest, answered), prefix=prefix
+        )
+        # Not a new notice: the tender as last noticed, with the answers published since.
+        update["tag"] = ["tenderUpdate"]
+        update["date"] = iso(answered)
+        update["id"] = release_id(update["ocid"], "enquiries", answered)
+        releases.append(update)
+    if cancelled and opportunity.cancelled_at is not None:
         page = _absolute(site, opportunity.get_absolute_url())
         cancellation = Cancellation(
-            tender=tender_for(opportunity, site, dict(dates), latest),
+            tender=tender_for(opportunity, site, dict(dates), latest, opportunity.cancelled_at),
             reason_code=CANCELLATION_CODES.get(opportunity.cancellation_code, "other"),
             reason=opportunity.cancellation_reason or opportunity.get_cancellation_code_display(),
             cancelled_at=opportunity.cancelled_at,

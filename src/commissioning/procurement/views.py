@@ -47,7 +47,9 @@ def opportunity_detail(request: HttpRequest, reference: str) -> HttpResponse:
     can_manage = access.can_manage_opportunity(request.user, opportunity)
     context = {
         "opportunity": opportunity,
-        "lots": opportunity.lots.prefetch_related("areas", "specialisms"),
+        "lots": opportunity.lots.prefetch_related("areas", "specialisms").select_related(
+            "award__winning_bid__organisation", "award__contract"
+        ),
         "sections": opportunity.spec_sections.all(),
         "criteria": opportunity.criteria.all(),
         "date_changes": opportunity.date_changes.all(),

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from commissioning.cli import DEFAULT_SEED, scale_value, seed_value
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.outcome_studies import load_demo_studies
-from commissioning.demo.output import format_report, format_users
+from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
 from commissioning.demo.services import LoadError, create_demo_users, load_market
 from commissioning.demo.users import DemoUsersError
@@ -66,12 +66,7 @@ class Command(BaseCommand):
                     studies = load_demo_studies(seed=options["seed"])
                     self.stdout.write(f"Synthetic outcome studies: {len(studies)}.")
                     made = load_demo_procurement(seed=options["seed"])
-                    self.stdout.write(
-                        f"Synthetic opportunities: {made['opportunities']} (draft, open, closed, "
-                        f"in evaluation, cancelled) with {made['questions']} questions, "
-                        f"{made['interests']} interests and {made['bids']} bids "
-                        f"({made['submitted_bids']} submitted)."
-                    )
+                    self.stdout.write(format_procurement(made))
                 self.stdout.write("")
                 self.stdout.write("Demo users (demo only: every one has the same known password):")
                 self.stdout.write(format_users(users))

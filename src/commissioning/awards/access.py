@@ -1,0 +1,19 @@
+"""Who may do what with awards (PRO-9, EVA-4). To be folded into
+:mod:`commissioning.permissions` by the lead, like the other apps' ``access`` modules (ADR 0007).
+
+The results, the price adjustments, the award decision and the contract are the business of the
+commissioners of the opportunity's commissioning body: the same people who open the bids and
+moderate (they hold the released bid key). Site administrators get no exception: the sealed
+prices stay with the panel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commissioning.evaluation import access as evaluation_access
+
+
+def can_manage_award(user: Any, opportunity: Any) -> bool:
+    """See the results, adjust public-sector prices, decide the award, create the contract."""
+    return evaluation_access.can_manage_evaluation(user, opportunity)

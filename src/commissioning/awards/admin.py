@@ -1,0 +1,54 @@
+"""Django admin for awards: read-only metadata (PRO-9). The results snapshot holds the bids'
+prices in the clear once decided (ADR 0008), so it is never shown here, and a decision is never
+edited: a mistaken award is dealt with by cancellation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from commissioning.awards.models import LotAward, PriceAdjustment
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(getattr(request.user, "is_site_admin", False))
+
+
+@admin.register(LotAward)
+class LotAwardAdmin(ReadOnlyAdmin):
+    list_display = ("lot", "outcome", "winning_bid", "decided_at", "standstill_ends_at", "contract")
+    list_filter = ("outcome",)
+    search_fields = ("lot__opportunity__reference", "winning_bid__organisation__name")
+    list_select_related = ("lot__opportunity", "winning_bid__organisation", "contract")
+    fields = (
+        "lot",
+        "outcome",
+        "winning_bid",
+        "reasons",
+        "decided_by",
+        "decided_at",
+        "standstill_ends_at",
+        "contract",
+    )
+    readonly_fields = fields
+
+
+@admin.register(PriceAdjustment)
+class PriceAdjustmentAdmin(ReadOnlyAdmin):
+    list_display = ("bid", "recorded_by", "recorded_at")
+    search_fields = ("bid__organisation__name", "bid__lot__opportunity__reference")
+    list_select_related = ("bid__organisation", "recorded_by")
+    fields = ("bid", "reason", "recorded_by", "recorded_at")
+    readonly_fields = fields

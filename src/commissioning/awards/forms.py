@@ -1,0 +1,61 @@
+"""GOV.UK forms for awards (PRO-9, EVA-4): the hidden-subsidy adjustment, the decision's reasons
+and the contract's start date. The rules are the services'; these only parse input."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+
+from commissioning.awards.adjustments import MIN_ADJUSTMENT_REASON
+from commissioning.awards.decision import MIN_REASONS
+from commissioning.web.forms import GovUKForm
+
+
+class PriceAdjustmentForm(GovUKForm):
+    hidden_subsidy = forms.DecimalField(
+        label="Hidden subsidy a year (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text="Costs this public-sector bidder does not bear (premises, pensions, overheads "
+        "carried by its parent body), added to its price before scoring (EVA-4). Enter 0 for none.",
+        error_messages={
+            "required": "Enter the hidden subsidy in pounds",
+            "invalid": "Enter the hidden subsidy as an amount in pounds, like 25000.00",
+            "min_value": "The hidden subsidy cannot be negative",
+            "max_decimal_places": "Enter the hidden subsidy in pounds and pence",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text=f"Which costs it does not bear and how you valued them (at least "
+        f"{MIN_ADJUSTMENT_REASON} characters). Kept in the audit trail.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Explain which costs the bidder does not bear"},
+    )
+
+
+class DecisionForm(GovUKForm):
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        help_text=f"Why this bid is the most advantageous, in at least {MIN_REASONS} characters. "
+        "Every bidder reads them with its feedback.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give the reasons for the decision"},
+    )
+
+
+def _start_date_field() -> DateInputField:
+    field = DateInputField(
+        label="Contract start date",
+        help_text="For example, 1 2 2027. Not before the standstill period ends.",
+        require_all_fields=False,
+    )
+    field.error_messages["required"] = "Enter the contract start date"
+    field.error_messages["incomplete"] = "Enter the contract start date as a day, month and year"
+    return field
+
+
+class ContractForm(GovUKForm):
+    start_date = _start_date_field()

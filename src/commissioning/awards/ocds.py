@@ -1,0 +1,283 @@
+"""Decided awards as the UK6 contract award release, and the contracts created from them as the
+UK7 contract details release (LAW-1, LAW-2, LAW-4, PRO-9).
+
+Everything published comes from the decision as it was made (ADR 0008): the award criteria and
+weights and the number of bids assessed are read from the frozen results snapshot
+(:class:`~commissioning.awards.results.EvaluationInputs`), the award value is the winning bid's
+annual price there over the lot's term (without a price in the snapshot: the contract's value
+once created, else the lot's estimated value). Bid statistics (LAW-2): ``bids`` counts the lot's
+submitted bids, ``finalStageBids`` those the decision ranked or disqualified (all submitted bids
+when no snapshot was kept), and the SME and VCSE counts those final-stage bids whose bidder is
+an SME (turnover up to £44m, not public sector) or a VCSE (charity or social enterprise), as
+the parties' ``details`` say.
+
+Only lots *awarded* are published (a lot with no qualifying bid has no contract award notice);
+nothing undecided, and nothing of a draft, ever appears. The UK6 release is dated at the
+decision, which starts the standstill; the UK7 release at the contract's creation. Both share
+the opportunity's ocid, so its record compiles tender, award and contract.
+
+KPIs on the UK7 release are the outcome measures of the contract's payment mechanism, as for
+any contract (:func:`commissioning.contracts.ocds.kpis`); a contract over £5m with fewer than 3
+cannot be published (LAW-4) and raises :class:`~commissioning.contracts.ocds.ContractOcdsError`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from commissioning.awards.models import LotAward
+from commissioning.awards.results import EvaluationInputs
+from commissioning.bids.models import Bid, Subcontractor
+from commissioning.contracts import ocds as contract_ocds
+from commissioning.contracts.models import ContractParty
+from commissioning.opendata.awards import KPI_THRESHOLD, build_award, build_contract
+from commissioning.opendata.common import JsonDict, ocid_for, release_id
+from commissioning.opendata.models import (
+    Award,
+    BidStatistics,
+    Criterion,
+    Notice,
+    Period,
+    Subcontract,
+)
+from commissioning.opendata.models import Contract as OcdsContract
+from commissioning.procurement.ocds import lot_id, lot_value, ocid_prefix, organisation_party
+from commissioning_analytics.scoring.criteria import CriterionKind
+from commissioning_analytics.scoring.errors import ScoringError
+from commissioning_analytics.timelines.working_days import LONDON
+
+NO_KPIS_RATIONALE = (
+    "The contract is worth £5 million or less, so key performance indicators need not be "
+    "published (Procurement Act 2023 s.52)."
+)
+
+
+def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
+    """Everything the releases read, in a fixed number of queries."""
+    parties = ContractParty.objects.select_related("organisation")
+    chain = Subcontractor.objects.filter(consent=Subcontractor.Consent.CONFIRMED).select_related(
+        "organisation"
+    )
+    return queryset.select_related(
+        "lot__opportunity__exercise__commissioning_body",
+        "winning_bid__organisation",
+        "contract__commissioning_body",
+        "contract__prime",
+        "contract__lot__opportunity",
+    ).prefetch_related(
+        "lot__opportunity__lots",
+        Prefetch("lot__bids", queryset=Bid.objects.select_related("organisation")),
+        Prefetch("winning_bid__supply_chain", queryset=chain),
+        Prefetch("contract__parties", queryset=parties),
+    )
+
+
+def published_awards() -> QuerySet[LotAward]:
+    """Awarded lots of published opportunities (a decision is public when it is made)."""
+    return with_ocds_relations(
+        LotAward.objects.filter(
+            outcome=LotAward.Outcome.AWARDED,
+            winning_bid__isnull=False,
+            lot__opportunity__published_at__isnull=False,
+        ).exclude(lot__opportunity__status="draft")
+    ).order_by("lot__opportunity__reference", "lot__number")
+
+
+def award_id(award: LotAward) -> str:
+    return f"{award.lot.opportunity.reference}-L{award.lot.number}-award"
+
+
+def _inputs(award: LotAward) -> EvaluationInputs | None:
+    """The frozen results, or ``None`` when none were kept (or in an unknown version)."""
+    if not award.results:
+        return None
+    try:
+        return EvaluationInputs.from_json(award.results)
+    except (ScoringError, KeyError):
+        return None
+
+
+def _criteria(inputs: EvaluationInputs | None) -> tuple[Criterion, ...]:
+    """The weighted criteria applied (pass/fail conditions carry no weight and are left out)."""
+    if inputs is None:
+        return ()
+    return tuple(
+        Criterion(
+            name=c.name,
+            type="price" if c.kind is CriterionKind.PRICE else "quality",
+            weight_percent=c.weight,
+        )
+        for c in inputs.criteria.criteria
+        if c.kind is not CriterionKind.PASS_FAIL
+    )
+
+
+def _statistics(award: LotAward, inputs: EvaluationInputs | None, lot: str) -> BidStatistics:
+    bids = [b for b in award.lot.bids.all() if b.status == Bid.Status.SUBMITTED]
+    final_ids = set(inputs.bidders) if inputs is not None else {str(b.pk) for b in bids}
+    final = [b.organisation for b in bids if str(b.pk) in final_ids]
+    parties = [organisation_party(org, "tenderer", supplier=True) for org in final]
+    return BidStatistics(
+        bids=len(bids),
+        final_stage_bids=len(final),
+        sme_final_stage_bids=sum(1 for p in parties if p.scale == "sme"),
+        vcse_final_stage_bids=sum(1 for p in parties if p.vcse),
+        related_lot=lot or None,
+    )
+
+
+def _annual_price(award: LotAward, inputs: EvaluationInputs | None) -> Decimal | None:
+    if inputs is None:
+        return None
+    winner = str(award.winning_bid_id)
+    return next((p.price for p in inputs.prices if p.bid_id == winner), None)
+
+
+def _contract_period(contract: Any) -> Period:
+    return Period(
+        datetime.combine(contract.start_date, time(0, 0), LONDON),
+        datetime.combine(contract.end_date, time(23, 59, 59), LONDON),
+    )
+
+
+def _contract_value(contract: Any) -> Decimal:
+    return (contract.annual_value * contract_ocds.years(contract)).quantize(Decimal("0.01"))
+
+
+def _subcontracts(award: LotAward) -> tuple[Subcontract, ...]:
+    """The supply chain: the contract's sub-contractors with their promised value once the
+    contract exists, else the winning bid's confirmed sub-contractors (terms stay sealed)."""
+    contract = award.contract
+    if contract is not None:
+        span = contract_ocds.years(contract)
+        return tuple(
+            Subcontract(
+                id=party.party_id,
+                subcontractor=organisation_party(
+                    party.organisation, "subcontractor", supplier=True
+                ),
+                description=party.services or "Sub-contractor named in the winning bid",
+                value=(party.promised_value_per_year * span).quantize(Decimal("0.01"))
+                if party.promised_value_per_year is not None
+                else None,
+            )
+            for party in contract.parties.all()
+            if party.role == ContractParty.Role.SUBCONTRACTOR and party.organisation is not None
+        )
+    bid = award.winning_bid
+    assert bid is not None
+    return tuple(
+        Subcontract(
+            id=f"subcontractor-{sub.organisation_id}",
+            subcontractor=organisation_party(sub.organisation, "subcontractor", supplier=True),
+            description="Sub-contractor named in the winning bid",
+        )
+        for sub in bid.supply_chain.all()
+    )
+
+
+def award_data(award: LotAward, site: str) -> Award:
+    """The decided award as the builders' :class:`~commissioning.opendata.models.Award`."""
+    lot = award.lot
+    opportunity = lot.opportunity
+    bid = award.winning_bid
+    if award.outcome != LotAward.Outcome.AWARDED or bid is None:
+        raise ValueError(f"{lot} was not awarded, so it has no award notice")
+    lots = list(opportunity.lots.all())
+    divided = not (len(lots) == 1 and opportunity.not_divided_rationale.strip())
+    related = lot_id(lot) if divided else ""
+    inputs = _inputs(award)
+    price = _annual_price(award, inputs)
+    if price is not None:
+        value = (price * Decimal(lot.duration_months) / Decimal(12)).quantize(Decimal("0.01"))
+    elif award.contract is not None:
+        value = _contract_value(award.contract)
+    else:
+        value = lot_value(lot)
+    page = site.rstrip("/") + opportunity.get_absolute_url()
+    return Award(
+        reference=opportunity.reference,
+        id=award_id(award),
+        title=f"Lot {lot.number}: {lot.title}",
+        buyer=organisation_party(opportunity.exercise.commissioning_body, "buyer"),
+        suppliers=(organisation_party(bid.organisation, "supplier", supplier=True),),
+        value=value,
+        decision_date=award.decided_at,
+        standstill=Period(award.decided_at, award.standstill_ends_at)
+        if award.standstill_ends_at
+        else None,
+        notice=Notice(
+            published=award.decided_at,
+            url=f"{page}#award-lot-{lot.number}",
+            description=award.reasons,
+        ),
+        related_lots=(related,) if related else (),
+        statistics=(_statistics(award, inputs, related),),
+        subcontracts=_subcontracts(award),
+        contract_period=_contract_period(award.contract) if award.contract else None,
+        criteria=_criteria(inputs),
+    )
+
+
+def award_release(award: LotAward, site: str) -> JsonDict:
+    """The UK6 contract award release of a decided, awarded lot."""
+    release = build_award(award_data(award, site), prefix=ocid_prefix())
+    # Two lots may be decided in the same second: name the lot in the release id.
+    ocid = ocid_for(award.lot.opportunity.reference, ocid_prefix())
+    release["id"] = release_id(ocid, f"UK6-L{award.lot.number}", award.decided_at.astimezone(UTC))
+    return release
+
+
+def contract_release(award: LotAward, site: str) -> JsonDict:
+    """The UK7 release of the contract created from ``award``; raises
+    :class:`~commissioning.contracts.ocds.ContractOcdsError` when it cannot be published."""
+    contract = award.contract
+    if contract is None:
+        raise contract_ocds.ContractOcdsError(f"{award.lot} has no contract yet")
+    value = _contract_value(contract)
+    kpis = contract_ocds.kpis(contract)
+    page = site.rstrip("/") + contract.get_absolute_url()
+    published = contract.created_at
+    data = OcdsContract(
+        reference=award.lot.opportunity.reference,
+        id=contract.reference,
+        award=award_data(award, site),
+        title=contract.title,
+        value=value,
+        period=_contract_period(contract),
+        date_signed=None,
+        notice=Notice(published=published, url=page),
+        kpis=kpis,
+        no_kpis_rationale=NO_KPIS_RATIONALE if not kpis and value <= KPI_THRESHOLD else None,
+    )
+    try:
+        release = build_contract(data, prefix=ocid_prefix())
+    except ValueError as error:
+        raise contract_ocds.ContractOcdsError(
+            f"{error}. The contract's payment mechanism has no outcome measures to publish as "
+            "KPIs; record them before the contract details notice can be published."
+        ) from error
+    ocid = ocid_for(award.lot.opportunity.reference, ocid_prefix())
+    release["id"] = release_id(ocid, f"UK7-{contract.reference}", published.astimezone(UTC))
+    return release
+
+
+def releases_of(awards: Any, site: str) -> list[JsonDict]:
+    """UK6 releases of ``awards`` and UK7 releases of their contracts that can be published
+    (an award without its standstill cannot be noticed as UK6 and is left out)."""
+    out = []
+    for award in awards:
+        try:
+            out.append(award_release(award, site))
+        except ValueError:
+            continue
+        if award.contract is not None:
+            try:
+                out.append(contract_release(award, site))
+            except contract_ocds.ContractOcdsError:
+                continue
+    return out

@@ -1,0 +1,156 @@
+"""An exercise's published market engagement as the UK2 preliminary market engagement release
+(LAW-1, CYC-2, CYC-3).
+
+The engagement is what the exercise published *before* tendering: its consultations and its
+market engagement events, each a planning milestone of type ``engagement`` (``met`` once it has
+closed or taken place). The notice is dated when the first of them was published. Drafts are
+never included, and neither is anything published after the opportunity itself (that is no
+longer preliminary).
+
+Which contracting process it belongs to: UK2 starts the process that the tender continues, so it
+is published under each published opportunity's ocid (one record: UK2, UK4, UK6, UK7). While the
+exercise has no published opportunity, it is published under the exercise's own reference.
+
+Callers should prefetch ``consultations``, ``market_events`` and ``opportunities`` with the
+commissioning body (:func:`with_engagement`): nothing here queries per row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from commissioning.exercises.models import CommissioningExercise
+from commissioning.opendata.builder import build_planning
+from commissioning.opendata.common import JsonDict
+from commissioning.opendata.models import EngagementActivity, Notice, Period, PlanningStage
+from commissioning.procurement.ocds import ocid_prefix, organisation_party
+
+
+def with_engagement(
+    queryset: QuerySet[CommissioningExercise],
+) -> QuerySet[CommissioningExercise]:
+    return queryset.select_related("commissioning_body").prefetch_related(
+        "consultations", "market_events", "opportunities"
+    )
+
+
+def _published(moment: datetime | None, before: datetime | None, now: datetime) -> bool:
+    if moment is None or moment > now:
+        return False
+    return before is None or moment < before
+
+
+def _when(moment: datetime | None) -> datetime:
+    assert moment is not None
+    return moment
+
+
+def activities(
+    exercise: CommissioningExercise, before: datetime | None, now: datetime
+) -> list[tuple[datetime, datetime, EngagementActivity]]:
+    """(published, starts, activity) for each published consultation and event, oldest first."""
+    out: list[tuple[datetime, datetime, EngagementActivity]] = []
+    for consultation in exercise.consultations.all():
+        if not _published(consultation.published_at, before, now):
+            continue
+        activity = EngagementActivity(
+            id=f"consultation-{consultation.pk}",
+            title=f"Consultation: {consultation.title}",
+            description=consultation.purpose,
+            due=consultation.closes_at,
+            met=consultation.closes_at <= now,
+        )
+        out.append((_when(consultation.published_at), consultation.opens_at, activity))
+    for event in exercise.market_events.all():
+        if not _published(event.published_at, before, now):
+            continue
+        activity = EngagementActivity(
+            id=f"event-{event.pk}",
+            title=f"Market engagement event: {event.title}",
+            description=f"For {event.audience}. {event.agenda}".strip(),
+            due=event.starts_at,
+            met=event.starts_at <= now,
+        )
+        out.append((_when(event.published_at), event.starts_at, activity))
+    return sorted(out, key=lambda row: (row[0], row[2].id))
+
+
+def planning_stage(
+    exercise: CommissioningExercise,
+    reference: str,
+    site: str,
+    before: datetime | None = None,
+    now: datetime | None = None,
+) -> PlanningStage | None:
+    """The UK2 stage under ``reference``, or ``None`` when nothing was published in time."""
+    rows = activities(exercise, before, now or timezone.now())
+    if not rows:
+        return None
+    first_published = rows[0][0]
+    starts = min(row[1] for row in rows)
+    ends = max(row[2].due for row in rows)
+    value = exercise.estimated_annual_value
+    return PlanningStage(
+        reference=reference,
+        title=exercise.title,
+        description=exercise.summary or exercise.title,
+        buyer=organisation_party(exercise.commissioning_body, "buyer"),
+        engagement_period=Period(starts, ends),
+        notice=Notice(
+            published=first_published,
+            url=site.rstrip("/") + exercise.get_absolute_url(),
+            description=f"Preliminary market engagement for {exercise.reference}",
+        ),
+        estimated_value=value,
+        budget_description="Estimated annual value" if value is not None else None,
+        activities=tuple(row[2] for row in rows),
+    )
+
+
+def _public_opportunities(exercise: CommissioningExercise) -> list[Any]:
+    return sorted(
+        (
+            o
+            for o in exercise.opportunities.all()
+            if o.status != "draft" and o.published_at is not None
+        ),
+        key=lambda o: o.reference,
+    )
+
+
+def releases_for_opportunity(opportunity: Any, site: str) -> list[JsonDict]:
+    """The UK2 release under the opportunity's ocid (engagement published before it)."""
+    if opportunity.status == "draft" or opportunity.published_at is None:
+        return []
+    stage = planning_stage(
+        opportunity.exercise, opportunity.reference, site, before=opportunity.published_at
+    )
+    return [] if stage is None else [build_planning(stage, prefix=ocid_prefix())]
+
+
+def releases_for_exercise(exercise: CommissioningExercise, site: str) -> list[JsonDict]:
+    """UK2 releases of one exercise: one per published opportunity, else one of its own."""
+    opportunities = _public_opportunities(exercise)
+    if not opportunities:
+        stage = planning_stage(exercise, exercise.reference, site)
+        return [] if stage is None else [build_planning(stage, prefix=ocid_prefix())]
+    out: list[JsonDict] = []
+    for opportunity in opportunities:
+        stage = planning_stage(exercise, opportunity.reference, site, opportunity.published_at)
+        if stage is not None:
+            out.append(build_planning(stage, prefix=ocid_prefix()))
+    return out
+
+
+def all_planning_releases(site: str) -> list[JsonDict]:
+    engaged = Q(consultations__published_at__isnull=False) | Q(
+        market_events__published_at__isnull=False
+    )
+    exercises = with_engagement(
+        CommissioningExercise.objects.filter(engaged).distinct().order_by("reference")
+    )
+    return [release for exercise in exercises for release in releases_for_exercise(exercise, site)]
