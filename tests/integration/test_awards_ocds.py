@@ -316,7 +316,8 @@ def test_opportunity_page_shows_each_decided_award(client: Client) -> None:
     assert f'id="award-lot-{m.lot.number}"' in page and f'id="award-lot-{m.lot2.number}"' in page
     assert "Awarded to" in page and m.charity.name in page
     assert REASONS in page
-    assert "00:00 on Saturday 13 June 2026" in page
+    ends = '<time datetime="2026-06-13T00:00:00+01:00">Friday 12 June 2026</time>'
+    assert f"Midnight at the end of {ends}" in page
     assert "Not awarded (no bid qualified)" in page
     assert "Not yet created" in page
     contract = m.contract(award)

@@ -48,9 +48,7 @@ def standstill_end(decided_at: datetime, working_days: int | None = None) -> dat
 
 def standstill_last_day(award: LotAward) -> date | None:
     """The last day of the award's standstill (it ends at midnight at the end of it)."""
-    if award.standstill_ends_at is None:
-        return None
-    return (award.standstill_ends_at - timedelta(seconds=1)).astimezone(LONDON).date()
+    return award.standstill_last_day
 
 
 def _check_reasons(reasons: str) -> str:

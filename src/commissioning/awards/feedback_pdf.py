@@ -61,9 +61,11 @@ def pdf_blocks(fb: BidFeedback) -> list[Block]:
         Block("text", f"Bidder: {fb.bidder_name}"),
         Block("text", f"Award decided: {fb.decided_at.astimezone(LONDON):%-d %B %Y}"),
     ]
-    if fb.award.standstill_ends_at:
-        ends = fb.award.standstill_ends_at.astimezone(LONDON)
-        blocks.append(Block("text", f"Standstill period ends: {ends:%-d %B %Y, %H:%M}"))
+    last_day = fb.award.standstill_last_day
+    if last_day is not None:
+        blocks.append(
+            Block("text", f"Standstill period ends: midnight at the end of {last_day:%-d %B %Y}")
+        )
     blocks += [
         Block("heading", fb.outcome_title),
         *(Block("text", line) for line in fb.outcome_lines),

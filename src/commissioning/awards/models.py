@@ -13,8 +13,12 @@ created from the winning bid once the standstill has ended.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
+
+from commissioning_analytics.timelines.working_days import LONDON
 
 
 class PriceAdjustment(models.Model):
@@ -68,3 +72,10 @@ class LotAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot}: {self.get_outcome_display()}"
+
+    @property
+    def standstill_last_day(self) -> date | None:
+        """The last day of the standstill (UK time); it ends at midnight at the end of it."""
+        if self.standstill_ends_at is None:
+            return None
+        return (self.standstill_ends_at - timedelta(seconds=1)).astimezone(LONDON).date()
