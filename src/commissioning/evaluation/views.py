@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
+from commissioning.evaluation.evidence import SUPPLY_CHAIN_CRITERION, evidence_for
 from commissioning.evaluation.forms import (
     AssignForm,
     DeclarationForm,
@@ -233,6 +234,8 @@ def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> Htt
         "assignment": assignment,
         "bid": bid,
         "answer": view.content.answers.get(str(assignment.criterion.pk), ""),
+        "evidence": evidence_for(view),
+        "evidence_open": assignment.criterion.library_id == SUPPLY_CHAIN_CRITERION,
         "scale": scale,
         "guidance": evaluator_guidance(assignment.criterion),
         "form": form,
