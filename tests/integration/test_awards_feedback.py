@@ -177,6 +177,7 @@ def test_losing_bidder_sees_its_numbers_against_the_winners(decided: Decided) ->
     )
     assert price.own_score == "Adjusted price £300,000.00"
     assert price.rank == "3rd of 3"
+    assert price.own_reason == ""  # no recorded reason: the price line says it
     assert (quality.own_score, quality.own_points, quality.rank) == (
         "50 (Acceptable)",
         "25.00",
@@ -324,3 +325,18 @@ def test_synthetic_opportunity_is_tagged() -> None:
     decided = decided_lot(synthetic=True)
     page = _page(decided.members[1], decided.bids[1])
     assert '<strong class="govuk-tag govuk-tag--orange">Synthetic</strong>' in page
+
+
+def test_my_feedback_lists_only_my_organisations_decided_bids(decided: Decided) -> None:
+    page = _page_at(decided.members[1], reverse("feedback:mine"))
+    assert reverse("feedback:bid", args=[decided.bids[1].pk]) in page
+    assert reverse("feedback:bid", args=[decided.bids[0].pk]) not in page
+    assert "Not successful" in page
+    assert "There is no feedback yet" in _page_at(UserFactory(), reverse("feedback:mine"))
+    assert Client().get(reverse("feedback:mine")).status_code == 302
+
+
+def _page_at(user: User, url: str) -> str:
+    response = _client(user).get(url)
+    assert response.status_code == 200
+    return response.content.decode()

@@ -257,3 +257,19 @@ def _own_price(feedback: BidderFeedback, evaluation: Evaluation) -> str:
             "added for a level playing field)"
         )
     return text
+
+
+def decided_bids_for(user: Any) -> Any:
+    """The submitted bids of ``user``'s organisations (approved memberships) whose lot's award
+    is decided, newest decision first: the bids they have feedback on."""
+    return (
+        Bid.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__status="approved",
+            status=Bid.Status.SUBMITTED,
+            lot__award__isnull=False,
+        )
+        .select_related("lot__opportunity", "lot__award", "organisation")
+        .order_by("-lot__award__decided_at", "pk")
+        .distinct()
+    )

@@ -8,9 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from commissioning.awards.feedback import FeedbackNotReady, feedback_for
+from commissioning.awards.feedback import FeedbackNotReady, decided_bids_for, feedback_for
 from commissioning.awards.feedback_pdf import render_pdf
 from commissioning.bids.models import Bid
+from commissioning.web.pagination import paginate
 
 
 def _bid(bid_pk: int) -> Bid:
@@ -53,3 +54,12 @@ def bid_feedback_pdf(request: HttpRequest, bid_pk: int) -> HttpResponse:
     response = HttpResponse(render_pdf(fb), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{fb.pdf_filename}"'
     return response
+
+
+@login_required
+def my_feedback(request: HttpRequest) -> HttpResponse:
+    context = {
+        "crumbs": [("Feedback on your bids", None)],
+        **paginate(request, decided_bids_for(request.user)),
+    }
+    return render(request, "awards/feedback_mine.html", context)
