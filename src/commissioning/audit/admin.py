@@ -27,6 +27,7 @@ from django.http import HttpRequest
 from commissioning import permissions
 from commissioning.audit import services
 from commissioning.audit.models import AuditEvent
+from commissioning.web.admin import ReadOnlyAdmin
 
 _BEFORE_ATTR = "_audit_before_snapshot"
 
@@ -112,7 +113,7 @@ def _inline_changes(formsets: Any) -> dict[str, dict[str, list[str]]]:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit trail is read-only, for everyone, superusers included."""
 
     list_display = ("occurred_at", "actor_label", "action", "target_type", "target_label")
@@ -130,15 +131,6 @@ class AuditEventAdmin(admin.ModelAdmin):
         "changes",
     )
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return permissions.can_view_audit(request.user)

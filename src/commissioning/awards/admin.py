@@ -10,24 +10,16 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from commissioning.awards.models import LotAward, PriceAdjustment
+from commissioning.web.admin import ReadOnlyAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
+class SiteAdminReadOnly(ReadOnlyAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(getattr(request.user, "is_site_admin", False))
 
 
 @admin.register(LotAward)
-class LotAwardAdmin(ReadOnlyAdmin):
+class LotAwardAdmin(SiteAdminReadOnly):
     list_display = ("lot", "outcome", "winning_bid", "decided_at", "standstill_ends_at", "contract")
     list_filter = ("outcome",)
     search_fields = ("lot__opportunity__reference", "winning_bid__organisation__name")
@@ -46,7 +38,7 @@ class LotAwardAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PriceAdjustment)
-class PriceAdjustmentAdmin(ReadOnlyAdmin):
+class PriceAdjustmentAdmin(SiteAdminReadOnly):
     list_display = ("bid", "recorded_by", "recorded_at")
     search_fields = ("bid__organisation__name", "bid__lot__opportunity__reference")
     list_select_related = ("bid__organisation", "recorded_by")

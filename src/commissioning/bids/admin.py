@@ -10,17 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from commissioning.bids.models import Bid, Receipt
-
-
-class ReadOnlyMetadataAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from commissioning.web.admin import ReadOnlyAdmin
 
 
 class ReceiptInline(admin.TabularInline):
@@ -35,7 +25,7 @@ class ReceiptInline(admin.TabularInline):
 
 
 @admin.register(Bid)
-class BidAdmin(ReadOnlyMetadataAdmin):
+class BidAdmin(ReadOnlyAdmin):
     list_display = ("pk", "organisation", "lot", "status", "submitted_at", "withdrawn_at")
     list_filter = ("status",)
     search_fields = ("organisation__name", "lot__opportunity__reference")
