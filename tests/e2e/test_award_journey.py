@@ -222,7 +222,8 @@ def test_award_journey_from_independent_scoring_to_the_contract(
     expect(page.get_by_text("Moderation complete")).to_be_visible()
     page.get_by_role("link", name="See the results and decide the award").click()
     axe(page)
-    page.get_by_role("link", name="Lot 1:").click()
+    lot = j.bids[0].lot  # factories number lots by sequence, not from 1
+    page.get_by_role("link", name=f"Lot {lot.number}: {lot.title}", exact=True).click()
     axe(page)
     assert _ranking_rows(page) == [
         ["1", NAMES[0], "47.50", "30.00", "77.50"],
@@ -245,7 +246,7 @@ def test_award_journey_from_independent_scoring_to_the_contract(
     with time_machine.travel(after, tick=True):
         sign_in(page, base, j.commissioner.username, axe)
         axe(page)
-        page.goto(f"{base}/awards/{ref}/lots/1/")
+        page.goto(f"{base}/awards/{ref}/lots/{lot.number}/")
         axe(page)
         start = (after + timedelta(days=14)).date()
         page.get_by_label("Day").fill(str(start.day))
