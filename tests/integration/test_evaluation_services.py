@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
 from commissioning.evaluation import services
-from commissioning.evaluation.models import EvaluatorScore, ModeratedScore
+from commissioning.evaluation.models import EvaluatorScore, ModeratedScore, SelectionResult
 from tests.evaluation_factories import Evaluation, evaluation_setup
 from tests.factories import UserFactory
 from tests.procurement_factories import commissioner_of, open_opportunity
@@ -205,3 +205,10 @@ def test_selection_questions_scale_with_lot_value(ev: Evaluation) -> None:
         services.record_selection(ev.commissioner, ev.bids[0], "carbon-reduction-plan", True)
     with pytest.raises(PermissionDenied):
         services.record_selection(ev.evaluators[0], ev.bids[0], "insurance", True)
+
+
+def test_selection_is_recorded_only_for_submitted_bids_once_opened() -> None:
+    sealed = evaluation_setup(open_bids=False)
+    with pytest.raises(ValidationError, match="once they are opened"):
+        services.record_selection(sealed.commissioner, sealed.bids[0], "insurance", True)
+    assert not SelectionResult.objects.exists()

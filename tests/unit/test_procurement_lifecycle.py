@@ -103,3 +103,13 @@ def test_no_criteria_or_price_only_is_refused() -> None:
     problems = criteria_problems([("P", "price", 100)])
     assert "Price cannot be the only criterion: add quality criteria (EVA-1)." in problems
     assert any("Social value carries 0%" in p for p in problems)
+
+
+def test_two_price_criteria_are_refused_at_publication() -> None:
+    problems = criteria_problems(
+        [("Annual price", "price", 20), ("Set-up price", "price", 10), ("S", "social_value", 70)]
+    )
+    assert problems == [
+        "There are 2 price criteria (Annual price, Set-up price); price is one criterion, "
+        "scored by the published price method (EVA-4)."
+    ]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit.services import record
+from commissioning.bids import opening
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access
 from commissioning.evaluation.models import SelectionResult
@@ -51,6 +52,8 @@ def record_selection(
     opportunity = bid.lot.opportunity
     if not access.can_manage_evaluation(actor, opportunity):
         raise PermissionDenied("Only the commissioning body's commissioners record selection.")
+    if opening.opened_at(opportunity) is None or bid.status != Bid.Status.SUBMITTED:
+        raise ValidationError("Selection is recorded for submitted bids once they are opened.")
     requirement = selection_for_lot(bid.lot)
     if requirement is None or question_id not in requirement.question_ids:
         raise ValidationError({"question": "That question does not apply to this lot."})

@@ -123,7 +123,8 @@ MIN_SOCIAL_VALUE_PERCENT = 10
 
 def criteria_problems(weights: list[tuple[str, str, float]]) -> list[str]:
     """Problems with the criteria as ``(name, kind, weight %)``: none at all, weights not adding
-    to 100, social value under 10%, price as the only criterion (EVA-1)."""
+    to 100, social value under 10%, price as the only criterion or more than one price
+    criterion (EVA-1, EVA-4: price is scored once, by the published method)."""
     if not weights:
         return ["Add the evaluation criteria and their weights (EVA-1)."]
     problems: list[str] = []
@@ -138,4 +139,10 @@ def criteria_problems(weights: list[tuple[str, str, float]]) -> list[str]:
         )
     if all(kind == "price" for _, kind, _ in weights):
         problems.append("Price cannot be the only criterion: add quality criteria (EVA-1).")
+    prices = [name for name, kind, _ in weights if kind == "price"]
+    if len(prices) > 1:
+        problems.append(
+            f"There are {len(prices)} price criteria ({', '.join(prices)}); price is one "
+            "criterion, scored by the published price method (EVA-4)."
+        )
     return problems
