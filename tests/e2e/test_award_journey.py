@@ -40,7 +40,7 @@ from commissioning.procurement.lifecycle import Status
 from commissioning.procurement.models import Criterion, Opportunity
 from tests.e2e.helpers import sign_in, sign_out
 from tests.factories import OrganisationFactory, UserFactory, member_of
-from tests.integration.awards_setup import SUBCONTRACT_TERMS, _submit_bid
+from tests.integration.awards_setup import SUBCONTRACT_TERMS, submit_bid
 from tests.procurement_factories import commissioner_of, open_opportunity
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -86,7 +86,7 @@ def _arrange() -> Journey:
     sub_user = member_of(sub_org)
     with time_machine.travel(opportunity.bid_deadline - timedelta(days=1), tick=False):
         bids = [
-            _submit_bid(lot, org, user, price, (sub_org, sub_user) if i == 0 else None)
+            submit_bid(lot, org, user, price, (sub_org, sub_user) if i == 0 else None)
             for i, (org, user, price) in enumerate(zip(bidders, users, PRICES, strict=True))
         ]
     procurement.transition(commissioner, opportunity, Status.CLOSED)

@@ -93,7 +93,7 @@ def _bidder(name: str, public: bool) -> Organisation:
     return OrganisationFactory(name=name)
 
 
-def _submit_bid(
+def submit_bid(
     lot: Lot,
     organisation: Organisation,
     user: User,
@@ -154,7 +154,7 @@ def award_setup(
     sub_user = member_of(sub_org)
     with time_machine.travel(opportunity.bid_deadline - timedelta(days=1), tick=False):
         bids = [
-            _submit_bid(lot, org, user, price, (sub_org, sub_user) if i == 0 else None)
+            submit_bid(lot, org, user, price, (sub_org, sub_user) if i == 0 else None)
             for i, (org, user, price) in enumerate(zip(bidders, users, prices, strict=True))
         ]
     procurement.transition(commissioner, opportunity, Status.CLOSED)
