@@ -8,6 +8,11 @@
 # module needs only numpy, pandas and scikit-learn. Idempotent: nothing is done when the stamp
 # (the SHA-256 of requirements/peers.txt) matches. Exit status is non-zero when it cannot be built.
 set -euo pipefail
+# The Makefile exports PYTHONPATH=src for the project's own commands. .venv-peers must not see it:
+# `pip install -e .` leaves src/commissioning.egg-info there, so `pip check` would take the
+# project for installed without its dependencies and refuse the environment (bench/peers.py runs
+# its worker without PYTHONPATH too).
+unset PYTHONPATH
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$repo/.venv-peers"

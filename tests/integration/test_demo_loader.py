@@ -16,7 +16,7 @@ from commissioning import permissions
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.models import AuditEvent
 from commissioning.demo.services import create_demo_users, load_market
-from commissioning.demo.users import DEMO_PASSWORD
+from commissioning.demo.users import DEMO_PASSWORD, SYNTHETIC_COMMISSIONER_PREFIX
 from commissioning.directory.models import Area, Cohort, Organisation, Specialism
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning_analytics.market.size import size_band
@@ -180,8 +180,13 @@ def test_demo_users_survive_a_reload_and_are_not_duplicated(market: SyntheticMar
     create_demo_users()
     load_market(market, replace=True)  # cascades the memberships of synthetic organisations
     create_demo_users()
-    assert User.objects.count() == 9
-    assert Membership.objects.count() == 7
+    people = User.objects.exclude(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)
+    assert people.count() == 9
+    assert Membership.objects.filter(user__in=people).count() == 7
+    # and one synthetic commissioner per body with exercises, made once (issue 11 item 27)
+    bodies = {exercise.commissioning_body for exercise in market.exercises}
+    synthetic = User.objects.filter(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)
+    assert synthetic.count() == Membership.objects.filter(user__in=synthetic).count() == len(bodies)
 
 
 def test_command_loads_contracts_studies_and_prints_the_users_table(

@@ -1,5 +1,6 @@
-"""Synthetic demo engagement (CYC-2, CYC-3): labelled synthetic, idempotent, with a closed
-consultation and its summary, an open consultation and an event with notes per exercise."""
+"""Synthetic demo engagement (CYC-2, CYC-3): labelled synthetic, idempotent, with consultations
+open only while their exercise is at their stage, closed with a summary once it has moved on,
+and an event with notes for each exercise that has reached planning."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_engagement_is_synthetic_and_idempotent(client: Client) -> None:
-    ExerciseFactory.create_batch(2, is_synthetic=True)
+    ExerciseFactory(is_synthetic=True, stage="plan")
+    ExerciseFactory(is_synthetic=True, stage="deliver")
     ExerciseFactory(is_synthetic=False)
     OrganisationFactory.create_batch(4, is_synthetic=True)
 
@@ -28,10 +30,20 @@ def test_demo_engagement_is_synthetic_and_idempotent(client: Client) -> None:
     assert Consultation.objects.count() == 4 and MarketEvent.objects.count() == 2
     assert not Consultation.objects.filter(is_synthetic=False).exists()
     assert not Consultation.objects.filter(exercise__is_synthetic=False).exists()
-    states = sorted(c.current_state.value for c in Consultation.objects.all())
-    assert states == ["closed", "closed", "open", "open"]
+    # Open only at the exercise's consultation stage (issue 11 item 27): on the lots while it
+    # plans; the one being delivered had both, closed.
+    states = sorted(
+        (c.exercise.stage, c.title.split(":")[0], c.current_state.value)
+        for c in Consultation.objects.all()
+    )
+    assert states == [
+        ("deliver", "Needs assessment", "closed"),
+        ("deliver", "Shaping the lots", "closed"),
+        ("plan", "Needs assessment", "closed"),
+        ("plan", "Shaping the lots", "open"),
+    ]
     closed = Consultation.objects.filter(summary_published_at__isnull=False)
-    assert closed.count() == 2 and all(c.themes.exists() for c in closed)
+    assert closed.count() == 3 and all(c.themes.exists() for c in closed)
     assert Response.objects.filter(is_anonymous=True, user__isnull=True).exists()
     assert not Response.objects.filter(is_synthetic=False).exists()
     assert all(e.notes_published_at for e in MarketEvent.objects.all())
@@ -41,6 +53,13 @@ def test_demo_engagement_is_synthetic_and_idempotent(client: Client) -> None:
     page = client.get(reverse("engagement:consultation", args=[consultation.pk])).content.decode()
     assert "Synthetic" in page and "You said, we did" in page
     assert "Synthetic" in client.get(reverse("engagement:list")).content.decode()
+
+
+def test_an_exercise_still_assessing_need_has_only_its_open_needs_consultation() -> None:
+    ExerciseFactory(is_synthetic=True, stage="assess_need")
+    assert load_demo_engagement() == {"consultations": 1, "responses": 0, "events": 0}
+    consultation = Consultation.objects.get()
+    assert consultation.title.startswith("Needs assessment") and consultation.is_open
 
 
 def test_demo_engagement_without_synthetic_exercises_makes_nothing() -> None:

@@ -38,7 +38,7 @@ from commissioning.bids.models import Bid
 from commissioning.clarifications import services as clarifications
 from commissioning.demo.procurement_bids import costs, price, submitted_bids
 from commissioning.demo.procurement_cast import DemoCast, at
-from commissioning.demo.replace import awards_first
+from commissioning.demo.replace import awards_first, delete_demo_notifications
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Specialism
 from commissioning.evaluation import services as evaluation
@@ -74,9 +74,10 @@ class DemoProcurementError(Exception):
 
 
 def delete_demo_procurement() -> dict[str, int]:
-    """Remove the demo opportunities made here (bids first: they protect lots and bidders)."""
+    """Remove the demo opportunities made here (bids first: they protect lots and bidders) and
+    the notifications the story sent the demo's accounts."""
     opportunities = Opportunity.objects.filter(is_synthetic=True, reference__startswith=PREFIX)
-    deleted: dict[str, int] = {}
+    deleted: dict[str, int] = {"notifications.Notification": delete_demo_notifications()}
     for queryset in (
         *awards_first(opportunities),  # awards protect winning bids, contracts their lots
         Bid.objects.filter(lot__opportunity__in=opportunities),

@@ -5,7 +5,8 @@ protect lots and winning bids), then the bids on synthetic opportunities and the
 contracts, then synthetic opportunities (with their lots) and synthetic exercises that nothing
 people made still needs, then the synthetic organisations that nothing else needs, with their
 dependants (memberships, many-to-many links). Records people made (``is_synthetic=False``) are
-never deleted: a synthetic organisation such a record still refers to is kept.
+never deleted: a synthetic organisation such a record still refers to is kept. The
+notifications the demo's accounts were sent go too: the demo story sends them again.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from django.db.models import QuerySet
 from commissioning.awards.models import LotAward
 from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
+from commissioning.demo.users import demo_accounts
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.notifications.models import Notification
 from commissioning.procurement.models import Opportunity
 
 
@@ -30,6 +33,7 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     non-synthetic record still refers to them (by slug).
     """
     deleted: dict[str, int] = {}
+    _merge(deleted, {"notifications.Notification": delete_demo_notifications()})
     for queryset in awards_first(Opportunity.objects.filter(is_synthetic=True)):
         _, by_model = queryset.delete()
         _merge(deleted, by_model)
@@ -69,6 +73,14 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     _merge(deleted, by_model)
     kept = {org.slug: org for org in Organisation.objects.filter(pk__in=in_use)}
     return deleted, kept
+
+
+def delete_demo_notifications() -> int:
+    """The notifications the demo's accounts were sent (issue 11 item 27): the demo story sends
+    them again each time it is made, so reloading replaces them instead of adding to them, and
+    none is left pointing at a record that was replaced. Returns how many were deleted."""
+    deleted, _ = Notification.objects.filter(user__in=demo_accounts()).delete()
+    return deleted
 
 
 def awards_first(opportunities: QuerySet[Opportunity]) -> list[QuerySet[Any]]:

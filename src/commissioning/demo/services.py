@@ -19,7 +19,7 @@ from django.db.models import ProtectedError, RestrictedError
 
 from commissioning.audit.models import AuditEvent
 from commissioning.demo.replace import delete_synthetic
-from commissioning.demo.users import DemoUser, create_demo_users
+from commissioning.demo.users import DemoUser, create_demo_users, synthetic_commissioners
 from commissioning.directory.models import Area, Cohort, Organisation, Specialism
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning_analytics.market.geography import AreaSpec, Term
@@ -105,6 +105,7 @@ def load_market(market: SyntheticMarket, *, replace: bool) -> LoadReport:
             market.organisations, kept, area_ids, specialism_ids, cohort_ids
         )
         _insert_exercises(market.exercises, org_ids, area_ids, specialism_ids)
+        record_who_moved_the_exercises()
         report.counts = _counts()
         AuditEvent.objects.create(
             actor=None,
@@ -117,6 +118,22 @@ def load_market(market: SyntheticMarket, *, replace: bool) -> LoadReport:
         )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def record_who_moved_the_exercises() -> int:
+    """Name who moved each synthetic exercise from stage to stage (CYC-1): the synthetic
+    commissioner of its body, wherever the history does not say yet (the market's histories,
+    and those the demo contracts add). Returns how many stage changes were named."""
+    unnamed = StageChange.objects.filter(exercise__is_synthetic=True, changed_by__isnull=True)
+    bodies = Organisation.objects.filter(
+        pk__in=unnamed.values("exercise__commissioning_body_id")
+    ).order_by("slug")
+    named = 0
+    for body_id, commissioner in synthetic_commissioners(bodies).items():
+        named += unnamed.filter(exercise__commissioning_body_id=body_id).update(
+            changed_by=commissioner
+        )
+    return named
 
 
 def _counts() -> dict[str, int]:

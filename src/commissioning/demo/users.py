@@ -6,6 +6,7 @@ the same market always gives the same people the same organisations.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -162,3 +163,58 @@ def create_demo_users() -> list[DemoUser]:
                 )
             )
         return result
+
+
+SYNTHETIC_COMMISSIONER_PREFIX = "synthetic-commissioner-"
+"""Usernames of the synthetic commissioners: one per commissioning body of the demo market."""
+
+
+def demo_accounts() -> QuerySet[User]:
+    """Every account the demo made (the demo users, the synthetic commissioners and any other
+    account of the demo story): all have an address at :data:`DEMO_EMAIL_DOMAIN`."""
+    return User.objects.filter(email__iendswith=f"@{DEMO_EMAIL_DOMAIN}")
+
+
+def synthetic_commissioners(bodies: Iterable[Organisation]) -> dict[int, User]:
+    """A synthetic commissioner for each of ``bodies`` (by body id), made or reset here: the
+    person the demo's stage histories name as having moved the body's exercises (CYC-1).
+
+    They are demo records, not people: inactive and without a usable password, so nobody signs
+    in as them and no notification or email is made for them. Each is an approved member of its
+    body, so a history reads "Commissioner, <the body>".
+    """
+    by_username = {f"{SYNTHETIC_COMMISSIONER_PREFIX}{body.slug}"[:150]: body for body in bodies}
+    if not by_username:
+        return {}
+    unusable = make_password(None)
+    existing = set(User.objects.filter(username__in=by_username).values_list("username", flat=True))
+    User.objects.bulk_create(
+        User(
+            username=username,
+            email=f"{username}@{DEMO_EMAIL_DOMAIN}",
+            first_name="Synthetic",
+            last_name="commissioner",
+            role=User.Role.COMMISSIONER,
+            is_active=False,
+            password=unusable,
+        )
+        for username in by_username
+        if username not in existing
+    )
+    users = {user.username: user for user in User.objects.filter(username__in=by_username)}
+    User.objects.filter(pk__in=[user.pk for user in users.values()]).update(
+        role=User.Role.COMMISSIONER, is_active=False, is_staff=False, is_superuser=False
+    )
+    Membership.objects.filter(user__in=users.values()).delete()
+    now = timezone.now()
+    Membership.objects.bulk_create(
+        Membership(
+            user=users[username],
+            organisation=body,
+            status=Membership.Status.APPROVED,
+            decided_at=now,
+            job_title="Synthetic demo commissioner",
+        )
+        for username, body in by_username.items()
+    )
+    return {body.pk: users[username] for username, body in by_username.items()}

@@ -132,6 +132,32 @@ def areas_matching(area: Area, all_areas: Iterable[Area]) -> frozenset[int]:
     return frozenset(matching)
 
 
+def areas_within_reach(area: Area) -> frozenset[int]:
+    """:func:`areas_matching` over every area in the database (one small query)."""
+    return areas_matching(area, Area.objects.only("id", "kind", "parent_id"))
+
+
+def serves_any_area(through: type[Model], owner: str, area_ids: Iterable[int]) -> Exists:
+    """``EXISTS`` over an area link table (``through``, whose ``owner`` lookup leads back to the
+    listed row) for any of ``area_ids``: never duplicates a row, so no ``DISTINCT``."""
+    return Exists(
+        through._default_manager.filter(
+            **{owner: OuterRef("pk")}, area_id__in=sorted(set(area_ids))
+        )
+    )
+
+
+def serving_area(
+    queryset: QuerySet[Any], area: Area, *, through: type[Model], owner: str
+) -> QuerySet[Any]:
+    """The one area rule of every public list (issue 11 item 25b; MKT-1, CYC-1, PRO-1): the
+    rows of ``queryset`` whose areas (the link table ``through``, ``owner`` leading back to the
+    row) reach ``area`` as :func:`areas_matching` defines it — a region takes in its police
+    force areas, and national rows match everywhere. The directory, the exercise list and the
+    opportunity list (and their API filters) all filter through here."""
+    return queryset.filter(serves_any_area(through, owner, areas_within_reach(area)))
+
+
 def _related_exists(through: type[Model], **conditions: object) -> Exists:
     """``EXISTS`` over a many-to-many table: never duplicates an organisation row."""
     return Exists(through._default_manager.filter(organisation_id=OuterRef("pk"), **conditions))
@@ -153,7 +179,7 @@ def search_organisations(filters: DirectoryFilters) -> QuerySet[Organisation]:
         queryset = queryset.filter(search_text__contains=word)
     if filters.area_ids:
         queryset = queryset.filter(
-            _related_exists(Organisation.areas.through, area_id__in=sorted(filters.area_ids))
+            serves_any_area(Organisation.areas.through, "organisation_id", filters.area_ids)
         )
     if filters.specialism is not None:
         queryset = queryset.filter(

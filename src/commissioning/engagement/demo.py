@@ -1,16 +1,19 @@
 """Synthetic demo consultations and market engagement events (CYC-2, CYC-3, USR-1).
 
-For a few synthetic exercises: a closed consultation with synthetic responses (some anonymous)
-and a published "you said, we did" summary, an open consultation, and a market engagement
-event with published notes. Every record is ``is_synthetic=True`` and shown with a "Synthetic"
-tag. Running it again replaces the synthetic engagement records only (idempotent); dates are
-relative to today so that one consultation is always open.
+For a few synthetic exercises (one planning, one assessing need and one further on, where the
+market has them): a consultation for each stage the exercise has reached — on the needs, then
+on the lots — closed with synthetic responses (some anonymous) and a published "you said, we
+did" summary once the exercise has moved on, open while it is at that stage; and a market
+engagement event with published notes from the plan stage on. Every record is
+``is_synthetic=True`` and shown with a "Synthetic" tag. Running it again replaces the synthetic
+engagement records only (idempotent); dates are relative to today and to each exercise's stage
+history, so the consultations of the exercise at its consultation stage are always open.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +28,7 @@ from commissioning.engagement.models import (
     Response,
     SummaryTheme,
 )
+from commissioning.exercises.lifecycle import STAGE_ORDER, Stage
 from commissioning.exercises.models import CommissioningExercise
 
 EXERCISES = 3
@@ -64,16 +68,31 @@ def delete_demo_engagement() -> None:
     MarketEvent.objects.filter(is_synthetic=True).delete()
 
 
+CONSULTATIONS = (("Needs assessment", Stage.ASSESS_NEED), ("Shaping the lots", Stage.PLAN))
+"""Each demo consultation and the stage it is held at: needs are assessed, then lots shaped."""
+Period = tuple[datetime, datetime | None]
+
+
 def load_demo_engagement(*, seed: int = 2026) -> dict[str, int]:
-    """(Re)make the synthetic engagement records; returns how many of each were made."""
+    """(Re)make the synthetic engagement records; returns how many of each were made.
+
+    The story follows each exercise's stage (issue 11 item 27; CYC-1, CYC-2): a consultation is
+    open only while its exercise is at the consultation's stage, and closed (dated while the
+    exercise was at that stage, with its "you said, we did") once the exercise has moved on; an
+    exercise that has not reached a stage has no consultation for it yet. The market event on
+    the draft lots belongs to the plan stage in the same way.
+    """
     rng = random.Random(seed)
     made = {"consultations": 0, "responses": 0, "events": 0}
     with transaction.atomic():
         delete_demo_engagement()
-        exercises = list(
-            CommissioningExercise.objects.filter(is_synthetic=True)
-            .select_related("commissioning_body", "service_area")
-            .order_by("reference")[:EXERCISES]
+        exercises = _chosen(
+            list(
+                CommissioningExercise.objects.filter(is_synthetic=True)
+                .select_related("commissioning_body", "service_area")
+                .prefetch_related("stage_changes")
+                .order_by("reference")
+            )
         )
         providers = list(
             Organisation.objects.filter(is_synthetic=True, is_commissioning_body=False).order_by(
@@ -81,18 +100,80 @@ def load_demo_engagement(*, seed: int = 2026) -> dict[str, int]:
             )[:50]
         )
         for exercise in exercises:
-            made["responses"] += _closed_consultation(exercise, providers, rng)
-            _open_consultation(exercise)
-            _event(exercise)
-            made["consultations"] += 2
-            made["events"] += 1
+            periods = _periods(exercise)
+            for title, stage in CONSULTATIONS:
+                dates = _dates(exercise, stage, periods)
+                if dates is None:
+                    continue
+                consultation = _consultation(exercise, f"{title}: {exercise.title}", *dates)
+                made["consultations"] += 1
+                if dates[1] < timezone.localdate():
+                    made["responses"] += _close(consultation, providers, rng)
+            event_on = _event_day(exercise, periods)
+            if event_on is not None:
+                _event(exercise, event_on)
+                made["events"] += 1
     return made
 
 
-def _consultation(
-    exercise: CommissioningExercise, title: str, opens_days: int, closes_days: int
-) -> Consultation:
+def _chosen(exercises: list[CommissioningExercise]) -> list[CommissioningExercise]:
+    """Up to :data:`EXERCISES` exercises, one planning (an open consultation on the lots), one
+    assessing need and one further on where the market has them, then the first by reference."""
+    picked: list[CommissioningExercise] = []
+    for stages in ({Stage.PLAN}, {Stage.ASSESS_NEED}, set(STAGE_ORDER[2:])):
+        found = next((e for e in exercises if e.stage in stages and e not in picked), None)
+        if found is not None:
+            picked.append(found)
+    picked += [e for e in exercises if e not in picked]
+    return picked[:EXERCISES]
+
+
+def _periods(exercise: CommissioningExercise) -> dict[str, Period]:
+    """When the exercise was last at each stage: since, and until (None: it still is)."""
+    changes = sorted(exercise.stage_changes.all(), key=lambda c: (c.changed_at, c.pk))
+    periods: dict[str, Period] = {}
+    for change, following in zip(changes, [*changes[1:], None], strict=True):
+        periods[change.to_stage] = (
+            change.changed_at,
+            following.changed_at if following is not None else None,
+        )
+    return periods
+
+
+def _dates(
+    exercise: CommissioningExercise, stage: Stage, periods: dict[str, Period]
+) -> tuple[date, date] | None:
+    """The opening and closing days of the consultation held at ``stage``: open today while the
+    exercise is at that stage, within its time there once it has moved on, None before."""
     today = timezone.localdate()
+    if exercise.stage == stage:
+        return today - timedelta(days=10), today + timedelta(days=30)
+    if STAGE_ORDER.index(Stage(exercise.stage)) < STAGE_ORDER.index(stage):
+        return None
+    since, until = periods.get(stage, (None, None))
+    if since is None or until is None:  # no dated history: some weeks ago
+        offset = 40 if stage == Stage.PLAN else 75
+        return today - timedelta(days=offset + 35), today - timedelta(days=offset)
+    opens = timezone.localdate(since) + timedelta(days=1)
+    closes = max(opens, min(opens + timedelta(days=35), timezone.localdate(until) - timedelta(1)))
+    return opens, closes
+
+
+def _event_day(exercise: CommissioningExercise, periods: dict[str, Period]) -> date | None:
+    """The day of the market event on the draft lots: while the exercise plans (20 days ago
+    when it is planning now), none before that."""
+    dates = _dates(exercise, Stage.PLAN, periods)
+    if dates is None:
+        return None
+    opens, closes = dates
+    if exercise.stage == Stage.PLAN:
+        return timezone.localdate() - timedelta(days=20)
+    return opens + timedelta(days=(closes - opens).days // 2)
+
+
+def _consultation(
+    exercise: CommissioningExercise, title: str, opens_on: date, closes_on: date
+) -> Consultation:
     consultation = Consultation.objects.create(
         exercise=exercise,
         title=title,
@@ -101,9 +182,9 @@ def _consultation(
             " services we want to hear from organisations and from people with lived experience"
             " about what is needed and how the contracts should be shaped."
         ),
-        opens_at=rules.opening_moment(today + timedelta(days=opens_days)),
-        closes_at=rules.closing_moment(today + timedelta(days=closes_days)),
-        published_at=rules.opening_moment(today + timedelta(days=opens_days)),
+        opens_at=rules.opening_moment(opens_on),
+        closes_at=rules.closing_moment(closes_on),
+        published_at=rules.opening_moment(opens_on),
         is_synthetic=True,
     )
     for position, (text, choices) in enumerate(QUESTIONS, start=1):
@@ -113,10 +194,9 @@ def _consultation(
     return consultation
 
 
-def _closed_consultation(
-    exercise: CommissioningExercise, providers: list[Organisation], rng: random.Random
-) -> int:
-    consultation = _consultation(exercise, f"Needs assessment: {exercise.title}", -75, -40)
+def _close(consultation: Consultation, providers: list[Organisation], rng: random.Random) -> int:
+    """Synthetic responses within the consultation's dates, and its published summary."""
+    span = max(0, (consultation.closes_at - consultation.opens_at).days - 1)  # whole days open
     questions = list(consultation.questions.all())
     kinds = (
         [Response.RespondentType.ORGANISATION] * rng.randint(5, 9)
@@ -135,7 +215,7 @@ def _closed_consultation(
             respondent_type=kind,
             is_anonymous=organisation is None,
             organisation=organisation,
-            submitted_at=consultation.opens_at + timedelta(days=rng.randint(1, 30)),
+            submitted_at=consultation.opens_at + timedelta(days=rng.randint(0, span), hours=10),
             is_synthetic=True,
         )
         Answer.objects.bulk_create(
@@ -157,12 +237,8 @@ def _closed_consultation(
     return len(kinds)
 
 
-def _open_consultation(exercise: CommissioningExercise) -> None:
-    _consultation(exercise, f"Shaping the lots: {exercise.title}", -10, 30)
-
-
-def _event(exercise: CommissioningExercise) -> None:
-    starts = rules.opening_moment(timezone.localdate() - timedelta(days=20)) + timedelta(hours=10)
+def _event(exercise: CommissioningExercise, day: date) -> None:
+    starts = rules.opening_moment(day) + timedelta(hours=10)
     MarketEvent.objects.create(
         exercise=exercise,
         title=f"Market place event: {exercise.title}",

@@ -23,6 +23,7 @@ from django.utils import timezone
 from commissioning import permissions
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.directory.models import Organisation
+from commissioning.directory.queries import serving_area
 from commissioning.exercises.lifecycle import Stage, TransitionError, check_transition
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.exercises.tasks import notify_stage_change
@@ -57,7 +58,12 @@ def filter_exercises(filters: Mapping[str, Any]) -> QuerySet[CommissioningExerci
     if filters.get("stage"):
         queryset = queryset.filter(stage=filters["stage"])
     if filters.get("area"):
-        queryset = queryset.filter(areas=filters["area"])
+        queryset = serving_area(
+            queryset,
+            filters["area"],
+            through=CommissioningExercise.areas.through,
+            owner="commissioningexercise_id",
+        )
     if filters.get("body"):
         queryset = queryset.filter(commissioning_body=filters["body"])
     text = (filters.get("q") or "").strip()
@@ -65,7 +71,7 @@ def filter_exercises(filters: Mapping[str, Any]) -> QuerySet[CommissioningExerci
         queryset = queryset.filter(
             Q(title__icontains=text) | Q(reference__icontains=text) | Q(summary__icontains=text)
         )
-    return queryset.distinct() if filters.get("area") else queryset
+    return queryset
 
 
 def get_exercise(reference: str) -> CommissioningExercise:

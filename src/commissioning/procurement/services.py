@@ -22,6 +22,7 @@ from django.utils import timezone
 from commissioning import permissions
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
+from commissioning.directory.queries import serving_area
 from commissioning.notifications.services import notify
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import (
@@ -31,7 +32,7 @@ from commissioning.procurement.lifecycle import (
     check_transition,
     criteria_problems,
 )
-from commissioning.procurement.models import Opportunity
+from commissioning.procurement.models import Lot, Opportunity
 from commissioning.procurement.services_timeline import (
     answer_published,
     apply_timeline_change,
@@ -109,7 +110,9 @@ def filter_opportunities(user: Any, filters: Mapping[str, Any]) -> QuerySet[Oppo
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
     if filters.get("area"):
-        queryset = queryset.filter(lots__areas=filters["area"]).distinct()
+        queryset = serving_area(
+            queryset, filters["area"], through=Lot.areas.through, owner="lot__opportunity_id"
+        )
     text = (filters.get("q") or "").strip()
     if text:
         queryset = queryset.filter(

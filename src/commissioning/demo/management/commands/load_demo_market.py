@@ -12,7 +12,12 @@ from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
-from commissioning.demo.services import LoadError, create_demo_users, load_market
+from commissioning.demo.services import (
+    LoadError,
+    create_demo_users,
+    load_market,
+    record_who_moved_the_exercises,
+)
 from commissioning.demo.users import DemoUsersError
 from commissioning.engagement.demo import load_demo_engagement
 from commissioning_analytics.market.synthetic import generate_market
@@ -51,6 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(format_report(report))
             if report.loaded:
                 contracts = load_demo_contracts(seed=options["seed"])
+                record_who_moved_the_exercises()  # the exercises the contracts add
                 self.stdout.write(
                     f"Synthetic contracts with payment mechanisms: {len(contracts)} "
                     f"({', '.join(c.reference for c in contracts)})."
