@@ -13,7 +13,7 @@ to the periods of the term elapsed, is topped up by the prime.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from commissioning_analytics.payments.model import SubcontractTerms
@@ -70,6 +70,7 @@ def pass_down(
     if run.chain is None:
         run.chain = tuple(_prepare(terms) for terms in m.supply_chain)
     prime = m.prime
+    latest: dict[str, date] = {}  # the latest pass-down to each sub-contractor this period
     for line, withheld in upstream:
         kind = line.kind
         for terms in run.chain:
@@ -114,13 +115,17 @@ def pass_down(
                 obs.period, prime, sub, amount, "pass_down", line.rule, why, line.due + terms.delay
             )
             run.sub_earned[sub] += amount
-    _minimum_values(run, obs)
+            if amount > 0:
+                due = line.due + terms.delay
+                latest[sub] = max(latest.get(sub, due), due)
+    _minimum_values(run, obs, latest)
 
 
-def _minimum_values(run: Run, obs: PeriodObservation) -> None:
+def _minimum_values(run: Run, obs: PeriodObservation, latest: dict[str, date]) -> None:
     """PBR-6: top up to the guarantee pro rata; net earlier top-ups off once earnings catch up,
     so that over the contract a sub-contractor receives the greater of what it earned and its
-    guaranteed minimum."""
+    guaranteed minimum. An offset is netted against the period's pass-downs, so it is never due
+    before the latest of them (``latest``, by sub-contractor)."""
     m = run.mechanism
     elapsed = min(obs.period, m.term_periods)
     for terms in m.supply_chain:
@@ -142,6 +147,7 @@ def _minimum_values(run: Run, obs: PeriodObservation) -> None:
             run.sub_top_ups[sub] += shortfall
         elif topped > 0:
             offset = min(-shortfall, topped)
+            due = max(due, latest.get(sub, due))
             why = f"{status}: earnings now exceed the guarantee, so earlier top-ups are netted off"
             run.pay(obs.period, sub, m.prime, offset, "minimum_value_offset", RULE, why, due)
             run.sub_top_ups[sub] -= offset
