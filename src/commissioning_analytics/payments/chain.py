@@ -3,7 +3,8 @@
 For each payment the prime receives, each sub-contractor gets its share (service fee, outcome or
 volume) less the prime's management fee, as one line quantised once; the prime keeps the rest
 (its retained margin). When the prime repays a clawback, each sub-contractor repays its
-service-fee share of it times its ``at_risk_share`` (the management fee is not refunded). Under a
+service-fee share of it times its ``at_risk_share``, net of the management fee the prime kept
+(``SubcontractTerms.at_risk_borne``, the rule the stress test uses too). Under a
 withheld at-risk share, the prime pays each sub-contractor the part of the withheld amount it does
 not pass down the risk on at once, and the rest when the withheld money is released.
 After that, any sub-contractor whose receipts to date fall below its guaranteed minimum, pro rata
@@ -37,6 +38,7 @@ class PreparedTerms:
     shares: dict[str, Decimal]
     keep: Decimal  # 1 - management fee
     at_risk: Decimal
+    at_risk_borne: Decimal  # the share of a clawback it repays: SubcontractTerms.at_risk_borne
     carried: Decimal  # 1 - at-risk share: the part of a withheld amount the prime carries
     delay: timedelta
     text: dict[str, str]
@@ -55,6 +57,7 @@ def _prepare(terms: SubcontractTerms) -> PreparedTerms:
         shares=shares,
         keep=ONE - terms.management_fee,
         at_risk=terms.at_risk_share,
+        at_risk_borne=terms.at_risk_borne,
         carried=ONE - terms.at_risk_share,
         delay=timedelta(days=terms.payment_terms_days),
         text=text,
@@ -79,10 +82,11 @@ def pass_down(
                 continue
             sub = terms.sub
             if kind == "clawback":
-                amount = to_penny(line.amount * share * terms.at_risk)
+                amount = to_penny(line.amount * terms.at_risk_borne)
                 why = (
                     f"repays {terms.text[kind]} × {terms.text['at_risk']} at-risk share "
-                    f"of the {pounds(line.amount)} clawback"
+                    f"of the {pounds(line.amount)} clawback, less the "
+                    f"{terms.text['management_fee']} management fee the prime kept"
                 )
                 run.pay(
                     obs.period,

@@ -134,6 +134,18 @@ class SubcontractTerms:
     minimum_contract_value: Decimal | None = None
     payment_terms_days: int = 30
 
+    @property
+    def at_risk_borne(self) -> Decimal:
+        """The share of the service fee's at-risk money this sub-contractor bears (PBR-4):
+        its service-fee share × the share of the risk passed down to it × (1 − management fee).
+
+        The one rule for a clawback passed down (``docs/payments.md``): it is net of the
+        management fee, because the prime kept that part of the money and never passed it on;
+        a sub-contractor never repays more than it was paid. The payment statement
+        (:mod:`..payments.chain`) and the stress test (:mod:`..cashflow.from_mechanism`)
+        both use it."""
+        return self.service_fee_share * self.at_risk_share * (1 - self.management_fee)
+
 
 @dataclass(frozen=True, slots=True)
 class Mechanism:
