@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from commissioning_analytics.payments.model import SubcontractTerms
+from commissioning_analytics.payments.model import (
+    INSTALMENTS_PER_YEAR,
+    PERIODS_PER_YEAR,
+    Mechanism,
+    SubcontractTerms,
+)
 from commissioning_analytics.payments.money import percent, pounds, to_penny
 from commissioning_analytics.payments.observed import PeriodObservation
 from commissioning_analytics.payments.run_state import Run
@@ -27,6 +32,7 @@ ONE = Decimal(1)
 RULE = "supply_chain.minimum_contract_value"
 
 
+SHOWN = Decimal("0.000001")
 SERVICE_KINDS = ("service_fee", "fee_release", "sib_capital", "clawback")
 
 
@@ -42,13 +48,15 @@ class PreparedTerms:
     carried: Decimal  # 1 - at-risk share: the part of a withheld amount the prime carries
     delay: timedelta
     text: dict[str, str]
+    promised: Decimal | None  # the service fee passed to it a year, when promised as money
 
 
 def _prepare(terms: SubcontractTerms) -> PreparedTerms:
     shares = dict.fromkeys(SERVICE_KINDS, terms.service_fee_share)
     shares["outcome_payment"] = terms.outcome_payment_share
     shares["volume_fee"] = terms.volume_fee_share
-    text = {kind: percent(share) for kind, share in shares.items()}
+    # A share derived from money promised is exact; people read it to 4 decimal places.
+    text = {kind: percent(share.quantize(SHOWN)) for kind, share in shares.items()}
     text["management_fee"] = percent(terms.management_fee)
     text["at_risk"] = percent(terms.at_risk_share)
     text["carried"] = percent(ONE - terms.at_risk_share)
@@ -61,6 +69,7 @@ def _prepare(terms: SubcontractTerms) -> PreparedTerms:
         carried=ONE - terms.at_risk_share,
         delay=timedelta(days=terms.payment_terms_days),
         text=text,
+        promised=terms.service_fee_value,
     )
 
 
@@ -100,29 +109,65 @@ def pass_down(
                 )
                 run.sub_earned[sub] -= amount
                 continue
-            base, extra = line.amount, ""
-            if withheld:
-                base += withheld * terms.carried
-                extra = (
-                    f" plus the {terms.text['carried']} of {pounds(withheld)} withheld "
-                    "that the prime carries"
-                )
-            elif kind == "fee_release":
-                base = line.amount * terms.at_risk
-                extra = f" × {terms.text['at_risk']} at-risk share passed down"
-            amount = to_penny(base * share * terms.keep)
-            why = (
-                f"{terms.text[kind]} of the {pounds(line.amount)} {kind.replace('_', ' ')}{extra}, "
-                f"less {terms.text['management_fee']} management fee"
-            )
-            run.pay(
-                obs.period, prime, sub, amount, "pass_down", line.rule, why, line.due + terms.delay
-            )
+            if kind == "service_fee" and terms.promised is not None:
+                amount, why = _promised_instalment(m, obs.period, terms, withheld)
+            else:
+                amount, why = _shared(line, withheld, share, terms)
+            due = line.due + terms.delay
+            run.pay(obs.period, prime, sub, amount, "pass_down", line.rule, why, due)
             run.sub_earned[sub] += amount
             if amount > 0:
-                due = line.due + terms.delay
                 latest[sub] = max(latest.get(sub, due), due)
     _minimum_values(run, obs, latest)
+
+
+def _shared(
+    line: PaymentLine, withheld: Decimal, share: Decimal, terms: PreparedTerms
+) -> tuple[Decimal, str]:
+    """A sub-contractor's share of a payment the prime received, less the management fee."""
+    kind = line.kind
+    base, extra = line.amount, ""
+    if withheld:
+        base += withheld * terms.carried
+        extra = (
+            f" plus the {terms.text['carried']} of {pounds(withheld)} withheld "
+            "that the prime carries"
+        )
+    elif kind == "fee_release":
+        base = line.amount * terms.at_risk
+        extra = f" × {terms.text['at_risk']} at-risk share passed down"
+    amount = to_penny(base * share * terms.keep)
+    why = (
+        f"{terms.text[kind]} of the {pounds(line.amount)} {kind.replace('_', ' ')}{extra}, "
+        f"less {terms.text['management_fee']} management fee"
+    )
+    return amount, why
+
+
+def _promised_instalment(
+    m: Mechanism, period: int, terms: PreparedTerms, withheld: Decimal
+) -> tuple[Decimal, str]:
+    """The service fee instalment passed to a sub-contractor promised ``terms.promised`` a year
+    (PBR-4), and why. Instalment *i* of *n* a year pays the promise to date less what was paid
+    to date, each rounded half up to the penny (``to_penny(V × i / n) − to_penny(V × (i − 1) /
+    n)``), so every contract year adds up to the promise exactly. Under a withheld at-risk
+    share, the sub-contractor's own part of the risk (``share × at_risk_share``) waits for the
+    release like the prime's."""
+    fee = m.service_fee
+    assert fee is not None and terms.promised is not None  # checked by the loader
+    per_year = INSTALMENTS_PER_YEAR[fee.frequency]
+    step = PERIODS_PER_YEAR[m.period] // per_year
+    index = (period - 1) // step + 1 if fee.timing == "advance" else period // step
+    yearly = terms.promised
+    amount = to_penny(yearly * index / per_year) - to_penny(yearly * (index - 1) / per_year)
+    why = f"{pounds(yearly)} a year of the service fee as promised"
+    if per_year > 1:
+        why += f", instalment {index} at {per_year} a year"
+    if withheld and fee.at_risk is not None and terms.at_risk:
+        waiting = fee.at_risk.share * terms.at_risk
+        amount = to_penny(amount * (ONE - waiting))
+        why += f", less the {percent(waiting)} of it withheld until the target is met"
+    return amount, why
 
 
 def _minimum_values(run: Run, obs: PeriodObservation, latest: dict[str, date]) -> None:

@@ -123,10 +123,15 @@ class SocialImpactBond:
 
 @dataclass(frozen=True, slots=True)
 class SubcontractTerms:
-    """What the prime passes to one sub-contractor (PBR-4) and what it guarantees (PBR-6)."""
+    """What the prime passes to one sub-contractor (PBR-4) and what it guarantees (PBR-6).
+
+    ``service_fee_value`` is money promised: the service fee passed to it a year, after the
+    management fee. When it is given, ``service_fee_share`` is derived from it (exactly, not
+    rounded) for what follows the fee: releases, clawbacks, capital and the risk table."""
 
     subcontractor: str
     service_fee_share: Decimal = Decimal(0)
+    service_fee_value: Decimal | None = None
     outcome_payment_share: Decimal = Decimal(0)
     volume_fee_share: Decimal = Decimal(0)
     management_fee: Decimal = Decimal(0)
