@@ -123,8 +123,9 @@ def statement_for(contract: Contract) -> Statement | None:
 
 
 def finances_for(contract: Contract) -> dict[str, OrgFinances]:
-    """Each party's finances from its directory organisation (annual income and months of
-    reserves); parties without an organisation or an income are left out."""
+    """Each party's finances from its directory organisation (annual income and free reserves
+    in months of expenditure); parties without an organisation or an income are left out. The
+    risk table and the stress test both take reserves from here, so they show one figure."""
     finances: dict[str, OrgFinances] = {}
     for party in contract.parties.select_related("organisation"):
         organisation = party.organisation

@@ -385,7 +385,9 @@ def _member(
     lag_origin = FROM_MECHANISM if a["outcome_lag_months"] is None else None
     price = upfront + risk
     inputs: dict[str, tuple[Any, str]] = {
-        "reserves": (planned_income * float(a["reserves_months"] or 0.0), "reserves_months"),
+        # Free reserves in months of expenditure: the contract's planned spending stands in
+        # for the member's when its directory figure is not given (services.stress_assumptions).
+        "reserves": (planned_costs * float(a["reserves_months"] or 0.0), "reserves_months"),
         "fixed_costs_monthly": (planned_costs * fixed_share + extra_fixed_cost, costs),
         "cost_per_referral": (
             planned_costs * (1 - fixed_share) / referrals if referrals > 0 else 0.0,
