@@ -284,9 +284,10 @@ def test_contract_refused_in_standstill_then_created_with_the_supply_chain_as_bi
     )
     parsed = validate_documents(contract.mechanism, None, None).mechanism
     assert contract.mechanism["service_fee"]["annual_value"] == "250000.00"
-    # 60,000 of 250,000 a year: a 0.24 share of the fee, passed on without a management fee.
+    # 60,000 of 250,000 a year, stored as money (its 0.24 share is derived): PBR-4, issue 11
+    # item 11.
     assert contract.mechanism["supply_chain"] == [
-        {"subcontractor": sub.party_id, "service_fee_share": "0.240000"}
+        {"subcontractor": sub.party_id, "service_fee_value": "60000.00"}
     ]
     assert parsed is not None
     assert AuditEvent.objects.filter(action="award.contract").count() == 1

@@ -299,3 +299,32 @@ def test_openapi_documents_the_contract_endpoints(client: Client) -> None:
         "/api/contracts/{reference}/stress",
     } <= set(paths)
     assert "put" in paths["/api/contracts/{reference}/mechanism"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"upfront_share": "1"}, "upfront_share"),
+        ({"upfront_share": "0.01", "at_risk_share": "1"}, "at_risk_share"),
+        ({"upfront_share": "0.6", "at_risk_share": "0.6"}, "at_risk_share"),
+    ],
+)
+def test_levers_adding_up_to_more_than_everything_are_422_as_on_the_form(
+    client: Client, params: dict[str, str], field: str
+) -> None:
+    """PBR-5, issue 11 item 13: these answered 500 with an HTML page; the form refused them."""
+    contract = make_contract()
+
+    response = client.get(f"{URL}/{contract.reference}/stress", params)
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"detail", "errors"} and list(body["errors"]) == [field]
+    (message,) = body["errors"][field]
+    assert "must be 100% or less" in message
+    page = client.get(
+        f"/contracts/{contract.reference}/stress/",
+        {**{k: str(float(v) * 100) for k, v in params.items()}, "member": "prime"},
+    )
+    assert message in page.content.decode()

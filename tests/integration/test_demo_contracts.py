@@ -7,8 +7,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from commissioning.contracts import services
 from commissioning.contracts.models import Contract, ContractParty
@@ -148,3 +150,48 @@ def test_delete_then_the_market_can_be_replaced(contracts: list[Contract]) -> No
     assert not Contract.objects.exists() and not Opportunity.objects.filter(is_synthetic=True)
     report = load_market(generate_market(2026, 0.05), replace=True)
     assert report.loaded
+
+
+HARSH = {"upfront_share": "0", "at_risk_share": "1", "payment_terms_days": "180"}
+MILD = {"upfront_share": "1", "at_risk_share": "0", "payment_terms_days": "0"}
+
+
+def test_a_small_charity_runs_out_under_harsh_terms_not_mild_ones_and_both_pages_agree(
+    client: Client,
+) -> None:
+    """PBR-4, PBR-5 (issue 11 item 14): the stress test said 0.0% for every organisation of
+    every demo contract, even at 100% at risk and 180 days' terms, while the risk page flagged a
+    small charity. One reserves figure (free reserves, in months of expenditure) on both. The
+    demo's own market (seed 2026, scale 1), as `make demo` loads it."""
+    load_market(generate_market(2026, 1.0), replace=False)
+    contracts = load_demo_contracts(seed=2026)
+    runs_out_only_when_harsh = []
+    for contract in contracts:
+        url = f"/api/contracts/{contract.reference}"
+        risk = {row["party"]: row for row in client.get(f"{url}/risk").json()["rows"]}
+        harsh = client.get(f"{url}/stress", HARSH).json()
+        mild = client.get(f"{url}/stress", MILD).json()
+        mild_ruin = {m["party"]: m["variant_ruin_probability"] for m in mild["members"]}
+        for member in harsh["members"]:
+            row = risk[member["party"]]
+            if row["reserves"] is not None:
+                assert Decimal(row["reserves"]) == Decimal(str(member["reserves"])).quantize(
+                    Decimal("0.01")
+                ), (contract.reference, member["party"])
+            organisation = ContractParty.objects.get(
+                contract=contract, party_id=member["party"]
+            ).organisation
+            if (
+                organisation is not None
+                and organisation.annual_income < 500_000
+                and member["variant_ruin_probability"] >= 0.2
+                and mild_ruin[member["party"]] == 0
+            ):
+                runs_out_only_when_harsh.append((contract.reference, member["party"]))
+        page = client.get(f"/contracts/{contract.reference}/risk/").content.decode()
+        stress_page = client.get(f"/contracts/{contract.reference}/stress/").content.decode()
+        for member in harsh["members"]:
+            assert f"£{member['reserves']:,.2f}" in stress_page
+            if risk[member["party"]]["reserves"] is not None:
+                assert f"£{Decimal(risk[member['party']]['reserves']):,.2f}" in page
+    assert runs_out_only_when_harsh

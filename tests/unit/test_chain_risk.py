@@ -164,21 +164,22 @@ def test_payment_terms_flag() -> None:
     assert FLAG_PAYMENT_TERMS in codes(result, "housing-charity")  # 14 > 10
 
 
-def test_clawback_in_advance_passes_down_gross_repayment() -> None:
+def test_clawback_in_advance_passes_down_repayment_net_of_the_management_fee() -> None:
     """Clawback, fee in advance: housing is paid 600,000×.3×.88 = 158,400 up front and repays
-    60,000×.3×.5 = 9,000 if the target is missed (the management fee is not refunded), so
-    158,400 − 9,000 = 149,400 is safe and 9,000 + 19,712 = 28,712 at risk."""
+    60,000×.3×.5×.88 = 7,920 if the target is missed (net of the management fee, the one rule
+    of issue 11 item 13a), so 158,400 − 7,920 = 150,480 is safe and 7,920 + 19,712 = 27,632 at
+    risk."""
     doc = chain_doc()
     doc["service_fee"]["timing"] = "advance"
     doc["service_fee"]["at_risk"]["mode"] = "clawback"
     result = chain_risk(parse_mechanism(doc), FINANCES, ASSUMED)
     housing = result.row("housing-charity")
     assert (housing.up_front, housing.arrears, housing.at_risk) == (
-        D("149400.00"),
+        D("150480.00"),
         D("0.00"),
-        D("28712.00"),
+        D("27632.00"),
     )
-    assert result.row("prime").up_front == D("540000.00") - D("149400.00") - D("79200.00")
+    assert result.row("prime").up_front == D("540000.00") - D("150480.00") - D("79200.00")
 
 
 def test_doncaster_prime_alone() -> None:

@@ -265,3 +265,16 @@ def test_social_impact_bond_with_only_an_all_cohorts_trigger_waits_for_the_end()
     statement = run(mechanism, observed["periods"])
     assert [x for x in statement.lines if x.kind == "sib_outcome_payment"] == []
     assert statement.notes == ()
+
+
+def test_minimum_value_offset_is_due_no_earlier_than_the_pass_downs_it_is_netted_against() -> None:
+    """PBR-6, issue 11 item 12: the offset was due on 30 July, the pass-downs on 29 August."""
+    statement = illustrative()
+    (offset,) = [x for x in statement.lines if x.kind == "minimum_value_offset"]
+    pass_downs = [
+        x
+        for x in statement.lines
+        if x.kind == "pass_down" and x.payee == offset.payer and x.period == offset.period
+    ]
+    assert pass_downs
+    assert offset.due == max(x.due for x in pass_downs) == date(2026, 8, 29)

@@ -88,6 +88,25 @@ def test_most_vcs_organisations_are_small_with_about_14_months_reserves(seed: in
     assert 12.5 <= summary.mean_reserves_months <= 15.5
 
 
+def test_reserves_have_the_sectors_shape_small_charities_hold_far_less(
+    big_market: SyntheticMarket,
+) -> None:
+    """Seed 002 (issue 11 item 14): the average organisation holds about 14 months of free
+    reserves but many small ones far less; no small charity holds 58.8 months, and no prime
+    holds 38.6 months (£238m) of free cash."""
+    vcs = big_market.vcs_providers
+    income = np.array([float(o.annual_income) for o in vcs])
+    months = np.array([float(o.reserves_months) for o in vcs])
+    assert 12.5 <= months.mean() <= 15.5
+    micro, large = income < 100_000, income >= 500_000
+    assert np.median(months[micro]) < 8 < 14 < np.median(months[large])
+    assert (months[micro] < 3).mean() > 0.15
+    assert months[income < 500_000].max() <= 24
+    primes = big_market.primes
+    assert np.mean([float(p.reserves_months) for p in primes]) < 5
+    assert max(float(p.reserves_months) for p in primes) <= 12
+
+
 def test_incomes_have_a_long_tail_and_primes_are_large(market: SyntheticMarket) -> None:
     vcs = np.array([int(o.annual_income) for o in market.vcs_providers])
     assert vcs.min() >= 500

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +30,6 @@ from commissioning.procurement.models import Lot
 from commissioning_analytics.timelines.working_days import LONDON
 
 PENNY = Decimal("0.01")
-SHARE = Decimal("0.000001")
 
 
 def add_months(day: date, months: int) -> date:
@@ -69,12 +68,12 @@ def mechanism_document(
     chain: list[tuple[Organisation, Terms]],
 ) -> dict[str, Any]:
     """A fixed annual service fee of the bid price, paid monthly in arrears over the lot's term,
-    each sub-contractor receiving the share of the fee that makes up its promised value a year
-    (no management fee, so what it is promised is what it is passed)."""
+    each sub-contractor passed its promised value a year, stored as money (no management fee,
+    so what it is promised is what it is passed, to the penny; its share is derived)."""
     supply_chain = [
         {
             "subcontractor": party_id(org),
-            "service_fee_share": str((terms.value_per_year / price).quantize(SHARE, ROUND_DOWN)),
+            "service_fee_value": str(terms.value_per_year.quantize(PENNY)),
         }
         for org, terms in chain
     ]
@@ -91,8 +90,8 @@ def mechanism_document(
         "name": f"Service fee for {lot}"[:200],
         "description": (
             f"A fixed service fee of £{price:,.2f} a year as bid by {prime.name}, paid monthly in "
-            f"arrears for {lot.duration_months} months; each sub-contractor's share of the fee is "
-            "the value a year promised to it in the bid."
+            f"arrears for {lot.duration_months} months; each sub-contractor is passed the value a "
+            "year promised to it in the bid."
         ),
         "period": "month",
         "term_periods": lot.duration_months,

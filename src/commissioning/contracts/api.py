@@ -277,6 +277,9 @@ def get_stress(
     chosen = member or prime
     if chosen not in {p.id for p in chain}:
         errors["member"] = [f"must be one of {', '.join(p.id for p in chain)}"]
+    if not errors:  # the same check as the web form's, on shares already known to be 0–1
+        own = services.lever_members(services.stress_mapping(contract))
+        errors = services.lever_errors(own, upfront_share, at_risk_share)
     if errors:
         return _invalid(errors)
     levers = Levers(

@@ -229,12 +229,15 @@ def subcontract_sentence(mechanism: Mechanism, terms: SubcontractTerms) -> str:
     shares = [
         f"{percent(value)} of the {label}"
         for label, value in (
-            ("service fee", terms.service_fee_share),
+            ("service fee", None if terms.service_fee_value else terms.service_fee_share),
             ("outcome payments", terms.outcome_payment_share),
             ("volume fees", terms.volume_fee_share),
         )
         if value
     ]
+    if terms.service_fee_value:
+        after = " after the management fee" if terms.management_fee else ""
+        shares.insert(0, f"{pounds(terms.service_fee_value)} a year of the service fee{after}")
     name = party_name(mechanism, terms.subcontractor)
     text = f"{name} gets {', '.join(shares) or 'no share of the payments'}"
     text += f", less a management fee of {percent(terms.management_fee)} kept by the prime"

@@ -6,7 +6,6 @@ are shown next to the document they are about, each naming its field path."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -105,9 +104,7 @@ class LeverForm(_GetForm):
         label="Only change the terms of the organisation shown", required=False
     )
 
-    def __init__(
-        self, *args: Any, members: Mapping[str, tuple[str, float, float]], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, members: services.LeverMembers, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
         self.fields["member"].choices = [(key, value[0]) for key, value in members.items()]  # type: ignore[attr-defined]
@@ -115,24 +112,15 @@ class LeverForm(_GetForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upfront, at_risk = data.get("upfront_share"), data.get("at_risk_share")
-        if upfront is None and at_risk is None:
-            return data
-        member = data.get("member")
-        affected = [member] if data.get("only") and member else list(self.members)
-        for party in affected:
-            if party not in self.members:
-                continue
-            name, own_upfront, own_risk = self.members[party]
-            up = upfront / HUNDRED if upfront is not None else Decimal(str(own_upfront))
-            risk = at_risk / HUNDRED if at_risk is not None else Decimal(str(own_risk))
-            if up + risk > 1:
-                field = "at_risk_share" if at_risk is not None else "upfront_share"
-                self.add_error(
-                    field,
-                    f"Up-front share plus at-risk share must be 100% or less; for {name} they "
-                    f"would be {up * 100:.1f}% and {risk * 100:.1f}%",
-                )
-                break
+        problems = services.lever_errors(
+            self.members,
+            None if upfront is None else float(upfront / HUNDRED),
+            None if at_risk is None else float(at_risk / HUNDRED),
+            only=data.get("member") if data.get("only") else None,
+        )
+        for field, messages in problems.items():
+            for message in messages:
+                self.add_error(field, message)
         return data
 
     def levers(self) -> Levers | None:

@@ -112,7 +112,11 @@ def party_rows(mechanism: Mechanism, parties: Iterable[Any]) -> list[dict[str, A
 
 def _terms(sub: Any) -> list[tuple[str, str]]:
     return [
-        ("Share of the service fee", percent(sub.service_fee_share)),
+        (
+            ("Service fee passed to it a year", pounds(sub.service_fee_value))
+            if sub.service_fee_value is not None
+            else ("Share of the service fee", percent(sub.service_fee_share))
+        ),
         ("Share of outcome payments", percent(sub.outcome_payment_share)),
         ("Share of volume fees", percent(sub.volume_fee_share)),
         ("Management fee kept by the prime", percent(sub.management_fee)),

@@ -123,8 +123,9 @@ def statement_for(contract: Contract) -> Statement | None:
 
 
 def finances_for(contract: Contract) -> dict[str, OrgFinances]:
-    """Each party's finances from its directory organisation (annual income and months of
-    reserves); parties without an organisation or an income are left out."""
+    """Each party's finances from its directory organisation (annual income and free reserves
+    in months of expenditure); parties without an organisation or an income are left out. The
+    risk table and the stress test both take reserves from here, so they show one figure."""
     finances: dict[str, OrgFinances] = {}
     for party in contract.parties.select_related("organisation"):
         organisation = party.organisation
@@ -177,6 +178,49 @@ def stress_mapping(contract: Contract) -> ScenarioMapping:
     sub-contractor), with each member's inputs and where they came from."""
     documents = parsed(contract)
     return scenario_from_mechanism(documents.mechanism, stress_assumptions(contract, documents))
+
+
+LeverMembers = Mapping[str, tuple[str, float, float]]
+"""Each chain member's party id → (name, up-front share, at-risk share) as agreed (0–1)."""
+
+SHARE_TOLERANCE = 1e-9
+
+
+def lever_members(mapping: ScenarioMapping) -> dict[str, tuple[str, float, float]]:
+    """What the what-if levers change, per chain member (the prime first)."""
+    return {
+        m.party: (m.name, m.member.upfront_share, m.member.at_risk_share) for m in mapping.members
+    }
+
+
+def lever_errors(
+    members: LeverMembers,
+    upfront_share: float | None,
+    at_risk_share: float | None,
+    only: str | None = None,
+) -> dict[str, list[str]]:
+    """The one check of the levers' shares (0–1) against each member's own, used by the web
+    form and the API alike (PBR-5): a member's up-front and at-risk shares together cannot be
+    more than the whole price. ``only`` limits the levers to one member. Returns the problem
+    keyed by the lever that caused it, or nothing."""
+    if upfront_share is None and at_risk_share is None:
+        return {}
+    affected = [only] if only else list(members)
+    for party in affected:
+        if party not in members:
+            continue
+        name, own_upfront, own_risk = members[party]
+        up = own_upfront if upfront_share is None else upfront_share
+        risk = own_risk if at_risk_share is None else at_risk_share
+        if up + risk > 1 + SHARE_TOLERANCE:
+            field = "at_risk_share" if at_risk_share is not None else "upfront_share"
+            return {
+                field: [
+                    f"Up-front share plus at-risk share must be 100% or less; for {name} they "
+                    f"would be {up * 100:.1f}% and {risk * 100:.1f}%"
+                ]
+            }
+    return {}
 
 
 def stress_for(

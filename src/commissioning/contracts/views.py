@@ -155,9 +155,7 @@ def contract_risk(request: HttpRequest, reference: str) -> HttpResponse:
 def contract_stress(request: HttpRequest, reference: str) -> HttpResponse:
     contract = _contract_or_404(reference)
     mapping = services.stress_mapping(contract)
-    members = {
-        m.party: (m.name, m.member.upfront_share, m.member.at_risk_share) for m in mapping.members
-    }
+    members = services.lever_members(mapping)
     names = {party: value[0] for party, value in members.items()}
     first = next(iter(members))
     form = LeverForm(request.GET or None, members=members, initial={"member": first})

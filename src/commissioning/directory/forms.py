@@ -103,8 +103,9 @@ class OrganisationProfileForm(GovUKModelForm):
         },
     )
     reserves_months = forms.DecimalField(
-        label="Months of reserves",
-        help_text="How many months the organisation could run on its unrestricted reserves",
+        label="Months of free reserves",
+        help_text="How many months of its spending the organisation could pay from its free "
+        "reserves (unrestricted funds not tied up in buildings or set aside for a purpose)",
         min_value=Decimal(0),
         max_value=MAX_RESERVES_MONTHS,
         max_digits=5,

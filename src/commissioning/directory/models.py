@@ -110,9 +110,11 @@ class Organisation(models.Model):
     )
     size_band = models.CharField(max_length=10, choices=SIZE_BAND_CHOICES, editable=False)
     reserves_months = models.DecimalField(
-        "Months of reserves",
+        "Months of free reserves",
         max_digits=5,
         decimal_places=1,
+        help_text="Free reserves (unrestricted funds not tied up in fixed assets or designated), "
+        "in months of expenditure: the one definition of reserves on the platform.",
         validators=[MinValueValidator(Decimal(0))],
         default=Decimal(0),
     )

@@ -21,7 +21,8 @@ simulated. Money from the mechanism, per month, with ``R`` referrals a month and
 
 A sub-contractor receives its shares (``service_fee_share``, ``volume_fee_share``,
 ``outcome_payment_share``) less its management fee, carries ``at_risk_share`` of its part of
-the at-risk fee (the rest is guaranteed by the prime) and is paid ``payment_terms_days`` after
+the at-risk fee (the rest is guaranteed by the prime), net of its management fee as on the
+payment statement (``SubcontractTerms.at_risk_borne``), and is paid ``payment_terms_days`` after
 the prime. The prime keeps the rest and the management fees; the at-risk money it guarantees
 to sub-contractors is a fixed cost to it when its fixed income does not cover it.
 """
@@ -315,7 +316,10 @@ def scenario_from_mechanism(
         fixed = sigma * (flows.fixed + (1 - rho) * flows.at_risk_fee)
         upfront = nu * flows.upfront
         risk = nu * flows.volume_outcome + omega * flows.outcome
-        risk += sigma * rho * risk_fee_per_person
+        # The member's price is gross of the management fee (the stress test takes it off), so
+        # the at-risk money it bears, net, is the one rule's ``at_risk_borne`` grossed up.
+        borne = float(terms.at_risk_borne) / keep if keep > 0 else 0.0
+        risk += borne * risk_fee_per_person
         prime_fixed_net -= keep * sigma * flows.fixed
         guaranteed_cost += keep * sigma * (1 - rho) * flows.at_risk_fee
         prime_upfront -= keep * upfront
@@ -381,7 +385,9 @@ def _member(
     lag_origin = FROM_MECHANISM if a["outcome_lag_months"] is None else None
     price = upfront + risk
     inputs: dict[str, tuple[Any, str]] = {
-        "reserves": (planned_income * float(a["reserves_months"] or 0.0), "reserves_months"),
+        # Free reserves in months of expenditure: the contract's planned spending stands in
+        # for the member's when its directory figure is not given (services.stress_assumptions).
+        "reserves": (planned_costs * float(a["reserves_months"] or 0.0), "reserves_months"),
         "fixed_costs_monthly": (planned_costs * fixed_share + extra_fixed_cost, costs),
         "cost_per_referral": (
             planned_costs * (1 - fixed_share) / referrals if referrals > 0 else 0.0,

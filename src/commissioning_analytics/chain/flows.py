@@ -98,16 +98,13 @@ def flows_from_mechanism(mechanism: Mechanism, assumptions: Assumptions) -> Flow
     for terms in mechanism.supply_chain:
         sub = flows[terms.subcontractor]
         keep = ONE - terms.management_fee
-        ss, a = terms.service_fee_share, terms.at_risk_share
+        ss = terms.service_fee_share
         sub[timing] += (fee_value - risk_value) * ss * keep
-        if risk is not None and risk.mode == "clawback":
-            # paid its share of the whole fee, repays ss × a of a clawback (fee not refunded)
-            sub[timing] += risk_value * ss * keep - risk_value * ss * a
-            sub["at_risk"] += risk_value * ss * a
-        else:
-            # withheld: the prime pays the carried part at once, the rest on release
-            sub[timing] += risk_value * ss * keep * (ONE - a)
-            sub["at_risk"] += risk_value * ss * keep * a
+        # Clawback (paid its share of the whole fee, repays its net part of a clawback) and
+        # withheld (the carried part paid at once, the rest on release) alike: it bears
+        # ``at_risk_borne`` of the at-risk money, net of the management fee (docs/payments.md).
+        sub[timing] += risk_value * (ss * keep - terms.at_risk_borne)
+        sub["at_risk"] += risk_value * terms.at_risk_borne
         sub["at_risk"] += outcomes * terms.outcome_payment_share * keep
         sub["arrears"] += volumes["arrears"] * terms.volume_fee_share * keep
         sub["at_risk"] += volumes["at_risk"] * terms.volume_fee_share * keep

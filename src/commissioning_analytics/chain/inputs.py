@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from commissioning_analytics.payments.money import to_penny
+
 SMALL_CHARITY_INCOME = Decimal("500000")
 """A small charity has an annual income below £500,000."""
 
@@ -18,7 +20,10 @@ MONTHS_PER_YEAR = Decimal(12)
 
 @dataclass(frozen=True, slots=True)
 class OrgFinances:
-    """An organisation's size: annual income (£) and reserves in months of income."""
+    """An organisation's size: annual income (£) and its free reserves in months of
+    expenditure, the one definition of reserves on the platform (the directory, the synthetic
+    market, the risk table and the stress test). The directory records income, not
+    expenditure, so a month of expenditure is taken as a twelfth of the annual income."""
 
     annual_income: Decimal
     reserves_months: Decimal
@@ -35,8 +40,9 @@ class OrgFinances:
 
     @property
     def reserves(self) -> Decimal:
-        """Reserves in pounds: ``annual_income × reserves_months / 12``."""
-        return self.annual_income * self.reserves_months / MONTHS_PER_YEAR
+        """Free reserves in pounds, ``annual_income × reserves_months / 12``, to the penny: the
+        one figure both the risk table and the stress test show."""
+        return to_penny(self.annual_income * self.reserves_months / MONTHS_PER_YEAR)
 
 
 @dataclass(frozen=True, slots=True)

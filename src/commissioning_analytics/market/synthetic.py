@@ -214,7 +214,7 @@ def _vcs_providers(
 ) -> tuple[list[SyntheticOrganisation], ProviderColumns]:
     org_types = rng.choice(list(ORG_TYPE_MIX), size=n, p=list(ORG_TYPE_MIX.values())).tolist()
     income = _income_vcs(rng, n)
-    reserves = reserves_months(rng, n)
+    reserves = reserves_months(rng, n, income)
 
     cohort_logits = np.tile(np.log([COHORT_WEIGHTS[s] for s in _COHORT_SLUGS]), (n, 1))
     cohort_counts = rng.choice(np.arange(1, 4), size=n, p=COHORT_COUNT_P)

@@ -10,6 +10,8 @@ import numpy as np
 from commissioning_analytics.market import names as words
 from commissioning_analytics.market.geography import AREAS, COHORTS, KIND_REGION, SPECIALISMS
 from commissioning_analytics.market.synthetic_sampling import (
+    PRIME_RESERVES_CAP,
+    PRIME_RESERVES_MEAN,
     choose_sets,
     contacts,
     pick,
@@ -32,7 +34,7 @@ def generate_primes(
     org_types = rng.choice(list(PRIME_TYPE_MIX), size=n, p=list(PRIME_TYPE_MIX.values())).tolist()
     low, high = np.log(PRIME_INCOME_RANGE[0]), np.log(PRIME_INCOME_RANGE[1])
     income = np.rint(np.exp(rng.uniform(low, high, n))).astype(np.int64)
-    reserves = reserves_months(rng, n)
+    reserves = reserves_months(rng, n, mean=PRIME_RESERVES_MEAN, cap=PRIME_RESERVES_CAP)
     regions = [a.slug for a in AREAS if a.kind == KIND_REGION]
     national = rng.random(n) < 0.5
     region_counts = rng.integers(1, 4, n)

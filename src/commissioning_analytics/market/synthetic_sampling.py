@@ -8,9 +8,21 @@ import numpy.typing as npt
 from commissioning_analytics.market import names as words
 
 RESERVES_MEAN = 14.0
-"""Seed 002: "the average VCS organisation held only 14 months of reserves"."""
+"""Seed 002: "the average VCS organisation held only 14 months of reserves" (free reserves, in
+months of expenditure: the one definition the platform uses)."""
 RESERVES_SHAPE = 1.4
 RESERVES_CAP = 120.0
+RESERVES_SIZE_ELASTICITY = 0.3
+"""Months of reserves rise with income as ``income ** 0.3`` (renormalised so that the average
+organisation still holds 14 months): the many small charities hold far less than the average,
+larger ones more (micro charities' median about 6 months, £0.5m–£5m about 18)."""
+SMALL_CHARITY_INCOME = 500_000
+SMALL_CHARITY_RESERVES_CAP = 24.0
+"""A small charity (income under £500k) is not given more than two years' free reserves."""
+PRIME_RESERVES_MEAN = 3.0
+"""Primes are large contractors whose free cash averages about 3 months of spending; an
+assumption of the synthetic market (labelled in docs/synthetic-market.md), not a seed figure."""
+PRIME_RESERVES_CAP = 12.0
 
 
 def choose_sets(
@@ -45,10 +57,25 @@ def pick(rng: np.random.Generator, options: tuple[str, ...], size: int) -> list[
     return [options[i] for i in rng.integers(0, len(options), size)]
 
 
-def reserves_months(rng: np.random.Generator, n: int) -> npt.NDArray[np.float64]:
-    """Gamma-distributed months of reserves, mean 14, rounded to one decimal place."""
-    months = rng.gamma(RESERVES_SHAPE, RESERVES_MEAN / RESERVES_SHAPE, n)
-    return np.round(np.minimum(months, RESERVES_CAP), 1).astype(np.float64)
+def reserves_months(
+    rng: np.random.Generator,
+    n: int,
+    income: npt.NDArray[np.int64] | None = None,
+    mean: float = RESERVES_MEAN,
+    cap: float = RESERVES_CAP,
+) -> npt.NDArray[np.float64]:
+    """Months of free reserves (of expenditure), rounded to one decimal place: gamma-distributed
+    with ``mean``; with ``income``, scaled with the organisation's size (the sector's shape:
+    small charities far below the average, which stays ``mean``) and capped at two years for
+    small charities. The draws are the same whatever the arguments, so the rest of the synthetic
+    market does not change with them."""
+    months = rng.gamma(RESERVES_SHAPE, mean / RESERVES_SHAPE, n)
+    if income is not None and n:
+        weight = (income.astype(np.float64) / float(np.median(income))) ** RESERVES_SIZE_ELASTICITY
+        months = months * weight / weight.mean()
+        small = income < SMALL_CHARITY_INCOME
+        months = np.where(small, np.minimum(months, SMALL_CHARITY_RESERVES_CAP), months)
+    return np.round(np.minimum(months, cap), 1).astype(np.float64)
 
 
 def registration_numbers(

@@ -198,10 +198,38 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         subs.add(terms["subcontractor"])
         for key in totals:
             totals[key] += Decimal(terms.get(key, "0"))
+        if "service_fee_value" in terms:
+            promise = f"supply_chain[{i}].service_fee_value"
+            if "service_fee_share" in terms:
+                bad(promise, "give either the value a year or service_fee_share, not both")
+            elif fee is None:
+                bad(promise, "needs a service_fee to be paid from")
+            else:
+                share = _promised_share(terms, Decimal(fee["annual_value"]))
+                if share is None:
+                    bad(promise, "cannot be paid when the management fee is 1 (100%)")
+                else:
+                    totals["service_fee_share"] += share
     for key, total in totals.items():
-        if total > 1:
-            bad(f"supply_chain.{key}", f"shares add up to {total}, more than 1")
+        if total > 1 + SHARE_TOLERANCE:
+            bad(f"supply_chain.{key}", f"shares add up to {total:.6g}, more than 1")
     return errors
+
+
+SHARE_TOLERANCE = Decimal("1e-20")
+"""Shares derived from money promised are exact to 28 digits; sums may be off in the last."""
+
+
+def _promised_share(terms: dict[str, Any], annual_value: Decimal) -> Decimal | None:
+    """The share of the service fee that pays ``service_fee_value`` after the management fee:
+    ``value / (annual_value × (1 − management_fee))``; ``None`` when no share can."""
+    value = Decimal(terms["service_fee_value"])
+    keep = 1 - Decimal(terms.get("management_fee", "0"))
+    if value == 0:
+        return Decimal(0)
+    if keep <= 0 or annual_value <= 0:
+        return None
+    return value / (annual_value * keep)
 
 
 def _money(value: str | None) -> Decimal | None:
@@ -286,7 +314,10 @@ def _build(doc: dict[str, Any]) -> Mechanism:
     supply_chain = tuple(
         SubcontractTerms(
             subcontractor=t["subcontractor"],
-            service_fee_share=Decimal(t.get("service_fee_share", "0")),
+            service_fee_share=_promised_share(t, service_fee.annual_value) or Decimal(0)
+            if "service_fee_value" in t and service_fee is not None
+            else Decimal(t.get("service_fee_share", "0")),
+            service_fee_value=_money(t.get("service_fee_value")),
             outcome_payment_share=Decimal(t.get("outcome_payment_share", "0")),
             volume_fee_share=Decimal(t.get("volume_fee_share", "0")),
             management_fee=Decimal(t.get("management_fee", "0")),

@@ -123,16 +123,33 @@ class SocialImpactBond:
 
 @dataclass(frozen=True, slots=True)
 class SubcontractTerms:
-    """What the prime passes to one sub-contractor (PBR-4) and what it guarantees (PBR-6)."""
+    """What the prime passes to one sub-contractor (PBR-4) and what it guarantees (PBR-6).
+
+    ``service_fee_value`` is money promised: the service fee passed to it a year, after the
+    management fee. When it is given, ``service_fee_share`` is derived from it (exactly, not
+    rounded) for what follows the fee: releases, clawbacks, capital and the risk table."""
 
     subcontractor: str
     service_fee_share: Decimal = Decimal(0)
+    service_fee_value: Decimal | None = None
     outcome_payment_share: Decimal = Decimal(0)
     volume_fee_share: Decimal = Decimal(0)
     management_fee: Decimal = Decimal(0)
     at_risk_share: Decimal = Decimal(1)
     minimum_contract_value: Decimal | None = None
     payment_terms_days: int = 30
+
+    @property
+    def at_risk_borne(self) -> Decimal:
+        """The share of the service fee's at-risk money this sub-contractor bears (PBR-4):
+        its service-fee share × the share of the risk passed down to it × (1 − management fee).
+
+        The one rule for a clawback passed down (``docs/payments.md``): it is net of the
+        management fee, because the prime kept that part of the money and never passed it on;
+        a sub-contractor never repays more than it was paid. The payment statement
+        (:mod:`..payments.chain`) and the stress test (:mod:`..cashflow.from_mechanism`)
+        both use it."""
+        return self.service_fee_share * self.at_risk_share * (1 - self.management_fee)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,60 @@
+"""One rule for the clawback a sub-contractor repays (PBR-4, PBR-5; issue 11 item 13a): the
+payment statement and the working-capital stress test agree on the same contract."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from commissioning_analytics.cashflow.from_mechanism import scenario_from_mechanism
+from commissioning_analytics.payments import calculate, parse_mechanism, parse_observed
+from commissioning_analytics.payments.loader import example_document
+
+
+def _doncaster_with_a_sub(management_fee: str, at_risk_share: str) -> dict[str, Any]:
+    document = copy.deepcopy(example_document("hmp-doncaster"))
+    assert isinstance(document, dict)
+    document["parties"].append({"id": "catch22", "name": "Catch22", "role": "subcontractor"})
+    document["supply_chain"] = [
+        {
+            "subcontractor": "catch22",
+            "service_fee_share": "0.20",
+            "management_fee": management_fee,
+            "at_risk_share": at_risk_share,
+        }
+    ]
+    return document
+
+
+@pytest.mark.parametrize(
+    ("management_fee", "at_risk_share"), [("0.15", "0.5"), ("0.4", "1"), ("0", "0.25")]
+)
+def test_statement_and_stress_test_agree_on_what_a_sub_loses_to_a_clawback(
+    management_fee: str, at_risk_share: str
+) -> None:
+    mechanism = parse_mechanism(_doncaster_with_a_sub(management_fee, at_risk_share))
+    observed = copy.deepcopy(example_document("hmp-doncaster.observed"))
+    statement = calculate(mechanism, parse_observed(observed, mechanism))
+    (repaid,) = [x for x in statement.lines if x.kind == "clawback_pass_down"]
+    # The statement: 20% of the £100,000 clawback × the at-risk share it carries, net of the
+    # management fee (the prime never kept that part of the money for it).
+    expected = Decimal(100000) * Decimal("0.20") * Decimal(at_risk_share)
+    expected *= 1 - Decimal(management_fee)
+    assert repaid.amount == expected.quantize(Decimal("0.01"))
+
+    # The stress test: the sub's at-risk money in a year, at the assumed outcome rate, after
+    # the management fee: the same amount it stands to lose when a cohort misses the target.
+    (_, sub) = scenario_from_mechanism(mechanism).members
+    x = sub.member
+    at_risk_a_year = (
+        12
+        * x.referrals_mean
+        * x.outcome_rate_mean
+        * x.price_per_referral
+        * x.at_risk_share
+        * (1 - x.management_fee_share)
+    )
+    assert at_risk_a_year == pytest.approx(float(repaid.amount), abs=0.01)
