@@ -58,6 +58,11 @@ def test_the_contract_keeps_the_share_of_the_fee_tendered_on_outcomes() -> None:
     assert contract.mechanism["measures"][0]["description"] == (
         "Settled accommodation within 12 weeks of release"
     )
+    assert (
+        "as tendered (“A fixed fee with 10% paid on outcomes achieved.”): 10% of each instalment "
+        "is withheld until 60% of people achieve “Settled accommodation within 12 weeks of "
+        "release”"
+    ) in contract.mechanism["description"]
     client = Client()
     page = client.get(reverse("contracts:mechanism", args=[contract.reference])).content.decode()
     assert "None of the service fee is at risk" not in page

@@ -114,8 +114,7 @@ def mechanism_document(
             "target": f"{outcome_target.normalize():f}",
         }
         description += (
-            f", as tendered (“{tendered.summary}”): {tendered.risk_sentence()} of "
-            f"{outcome_target.normalize():f}% of people achieving “{tendered.outcome}”"
+            f", as tendered (“{tendered.summary}”): {tendered.risk_sentence(outcome_target)}"
         )
     else:
         description += ", a fixed fee as tendered"

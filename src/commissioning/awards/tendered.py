@@ -51,11 +51,15 @@ class TenderedPaymentModel:
     def has_risk(self) -> bool:
         return self.share_at_risk > 0
 
-    def risk_sentence(self) -> str:
+    def risk_sentence(self, target: Decimal | None = None) -> str:
+        """E.g. "10% of each instalment is withheld until 60% of people achieve “…”"."""
         share = f"{(self.share_at_risk * HUNDRED).normalize():f}%"
+        goal = "the outcome target is met"
+        if target is not None:
+            goal = f"{target.normalize():f}% of people achieve “{self.outcome}”"
         if self.mode == "clawback":
-            return f"{share} of the fee is repaid if the outcome target is missed"
-        return f"{share} of each instalment is withheld until the outcome target is met"
+            return f"{share} of the fee is repaid unless {goal}"
+        return f"{share} of each instalment is withheld until {goal}"
 
 
 def _outcome(lot: Lot) -> str:
