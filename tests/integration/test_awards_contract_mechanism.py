@@ -59,7 +59,7 @@ def test_the_contract_keeps_the_share_of_the_fee_tendered_on_outcomes() -> None:
         "Settled accommodation within 12 weeks of release"
     )
     assert (
-        "as tendered (“A fixed fee with 10% paid on outcomes achieved.”): 10% of each instalment "
+        "As tendered (“A fixed fee with 10% paid on outcomes achieved.”): 10% of each instalment "
         "is withheld until 60% of people achieve “Settled accommodation within 12 weeks of "
         "release”"
     ) in contract.mechanism["description"]

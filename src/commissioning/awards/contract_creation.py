@@ -73,12 +73,9 @@ def mechanism_document(
     tendered: TenderedPaymentModel | None = None,
     outcome_target: Decimal | None = None,
 ) -> dict[str, Any]:
-    """An annual service fee of the bid price, paid monthly in arrears over the lot's term, with
-    the share at risk on outcomes the lot was tendered on (``tendered``; released or repaid
-    against ``outcome_target``, the percentage of people achieving the outcome), each
-    sub-contractor receiving the share of the fee that makes up its promised value a year (no
-    management fee, so what it is promised is what it is passed)."""
-    tendered = tendered or TenderedPaymentModel("")
+    """A fixed annual service fee of the bid price, paid monthly in arrears over the lot's term,
+    each sub-contractor receiving the share of the fee that makes up its promised value a year
+    (no management fee, so what it is promised is what it is passed)."""
     supply_chain = [
         {
             "subcontractor": party_id(org),
@@ -93,57 +90,59 @@ def mechanism_document(
     parties += [
         {"id": party_id(org), "name": org.name, "role": "subcontractor"} for org, _ in chain
     ]
-    fee: dict[str, Any] = {
-        "annual_value": str(price.quantize(PENNY)),
-        "frequency": "monthly",
-        "timing": "arrears",
-    }
-    description = (
-        f"A service fee of £{price:,.2f} a year as bid by {prime.name}, paid monthly in arrears "
-        f"for {lot.duration_months} months"
-    )
-    if tendered.has_risk:
-        if outcome_target is None:
-            raise ValidationError(
-                {"outcome_target": "Enter the outcome target the fee at risk depends on"}
-            )
-        fee["at_risk"] = {
-            "share": f"{tendered.share_at_risk.normalize():f}",
-            "mode": tendered.mode,
-            "measure": tendered.measure_id,
-            "target": f"{outcome_target.normalize():f}",
-        }
-        description += (
-            f", as tendered (“{tendered.summary}”): {tendered.risk_sentence(outcome_target)}"
-        )
-    else:
-        description += ", a fixed fee as tendered"
-    description += (
-        "; each sub-contractor's share of the fee is the value a year promised to it in the bid."
-    )
     document: dict[str, Any] = {
         "format_version": 1,
         "id": slugify(reference)[:64] or "contract",
         "name": f"Service fee for {lot}"[:200],
-        "description": description,
+        "description": (
+            f"A fixed service fee of £{price:,.2f} a year as bid by {prime.name}, paid monthly in "
+            f"arrears for {lot.duration_months} months; each sub-contractor's share of the fee is "
+            "the value a year promised to it in the bid."
+        ),
         "period": "month",
         "term_periods": lot.duration_months,
         "payment_terms_days": 30,
         "parties": parties,
-        "service_fee": fee,
+        "service_fee": {
+            "annual_value": str(price.quantize(PENNY)),
+            "frequency": "monthly",
+            "timing": "arrears",
+        },
     }
-    if tendered.has_risk:
-        document["measures"] = [
-            {
-                "id": tendered.measure_id,
-                "kind": "intermediate",
-                "description": tendered.outcome[:200],
-                "indicator": "leading",
-            }
-        ]
     if supply_chain:
         document["supply_chain"] = supply_chain
+    if tendered is not None and tendered.has_risk:
+        put_fee_at_risk(document, tendered, outcome_target)
     return document
+
+
+def put_fee_at_risk(
+    document: dict[str, Any], tendered: TenderedPaymentModel, outcome_target: Decimal | None
+) -> None:
+    """Put the share of the fee the lot was tendered with at risk on outcomes (PBR-1): withheld
+    (or repaid) against ``outcome_target``, the percentage of people achieving the outcome the
+    opportunity sought, which becomes the mechanism's measure."""
+    if outcome_target is None:
+        raise ValidationError(
+            {"outcome_target": "Enter the outcome target the fee at risk depends on"}
+        )
+    document["service_fee"]["at_risk"] = {
+        "share": f"{tendered.share_at_risk.normalize():f}",
+        "mode": tendered.mode,
+        "measure": tendered.measure_id,
+        "target": f"{outcome_target.normalize():f}",
+    }
+    document["measures"] = [
+        {
+            "id": tendered.measure_id,
+            "kind": "intermediate",
+            "description": tendered.outcome[:200],
+            "indicator": "leading",
+        }
+    ]
+    document["description"] += (
+        f" As tendered (“{tendered.summary}”): {tendered.risk_sentence(outcome_target)}."
+    )
 
 
 def _check(actor: Any, award: LotAward, start_date: Any, now: datetime) -> None:
