@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from commissioning.awards import services
+from commissioning.awards import decision, services
 from commissioning.awards.feedback import feedback_for
 from commissioning.awards.feedback_pdf import pdf_blocks
 from commissioning.awards.models import LotAward
@@ -87,8 +87,6 @@ def test_the_award_goes_to_the_best_bid_that_passed_selection(s: AwardSetup) -> 
 
 def test_the_award_decision_refuses_a_bid_that_failed_selection(s: AwardSetup) -> None:
     """Belt and braces: if the failing bid still came first, the decision is refused."""
-    from commissioning.awards import decision
-
     with pytest.raises(ValidationError, match="failed selection"):
         decision.refuse_disqualified(s.bids[0])
     decision.refuse_disqualified(s.bids[1])
