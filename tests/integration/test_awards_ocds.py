@@ -339,12 +339,17 @@ def test_awards_made_by_the_services_publish_valid_notices(client: Client) -> No
     _valid(package)
     with time_machine.travel(award.standstill_ends_at, tick=False):
         start = award.standstill_ends_at.astimezone(LONDON).date() + timedelta(days=7)
-        contract = services.create_contract(s.commissioner, award, start)
+        contract = services.create_contract(
+            s.commissioner, award, start, outcome_target=Decimal(60)
+        )
     package = client.get(url).json()
     assert [r["tag"] for r in package["releases"]] == [["award"], ["awardUpdate", "contract"]]
     contract_section = package["releases"][1]["contracts"][0]
     assert contract_section["id"] == contract.reference
-    assert "noAgreedMetricsRationale" in contract_section  # £750,000: no KPIs required
+    # the outcome the lot's tendered 10% at risk depends on is the contract's KPI (item 5)
+    assert [m["title"] for m in contract_section["agreedMetrics"]] == [
+        "Settled accommodation within 12 weeks of release"
+    ]
     _valid(package)
 
 

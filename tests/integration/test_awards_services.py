@@ -39,6 +39,8 @@ from tests.integration.awards_setup import (
 from tests.procurement_factories import commissioner_of, open_opportunity
 
 pytestmark = pytest.mark.django_db
+TARGET = Decimal(60)
+"""The outcome target for the 10% of the fee the factory's lots put at risk on outcomes."""
 REASONS = "Highest total on the published criteria; the price is sustainable for the term."
 # Tuesday 22 December 2026, 10:00 London: 8 working days later skips Christmas (Fri 25),
 # Boxing Day's substitute (Mon 28) and New Year's Day (Fri 1 Jan): the 8th is Wed 6 Jan 2027.
@@ -226,7 +228,7 @@ def test_no_bid_qualifies_no_award_and_the_opportunity_is_unsuccessful() -> None
     )
     assert all(subject.startswith("No award") for subject in subjects)
     with pytest.raises(ValidationError, match="No bid was awarded"):
-        services.create_contract(s.commissioner, award, date(2027, 2, 1))
+        services.create_contract(s.commissioner, award, date(2027, 2, 1), outcome_target=TARGET)
 
 
 def test_the_opportunity_waits_for_every_lot() -> None:
@@ -251,20 +253,20 @@ def test_contract_refused_in_standstill_then_created_with_the_supply_chain_as_bi
         time_machine.travel(just_before, tick=False),
         pytest.raises(ValidationError, match="standstill"),
     ):
-        services.create_contract(s.commissioner, award, date(2027, 2, 1))
+        services.create_contract(s.commissioner, award, date(2027, 2, 1), outcome_target=TARGET)
     assert not Contract.objects.exists()
     with time_machine.travel(STANDSTILL_ENDS, tick=False):
         for outsider in _outsiders(s):
             with pytest.raises(PermissionDenied):
-                services.create_contract(outsider, award, date(2027, 2, 1))
+                services.create_contract(outsider, award, date(2027, 2, 1), outcome_target=TARGET)
         with pytest.raises(ValidationError) as refused:
-            services.create_contract(s.commissioner, award, date(2027, 1, 5))
+            services.create_contract(s.commissioner, award, date(2027, 1, 5), outcome_target=TARGET)
         assert "start_date" in refused.value.message_dict
         contract = services.create_contract(
-            award_commissioner(s.opportunity), award, date(2027, 2, 1)
+            award_commissioner(s.opportunity), award, date(2027, 2, 1), outcome_target=TARGET
         )
         with pytest.raises(ValidationError, match="already been created"):
-            services.create_contract(s.commissioner, award, date(2027, 2, 1))
+            services.create_contract(s.commissioner, award, date(2027, 2, 1), outcome_target=TARGET)
     award.refresh_from_db()
     assert award.contract == contract
     assert contract.reference == f"{s.opportunity.reference}-L{s.lot.number}"
@@ -305,7 +307,7 @@ def test_contract_creation_is_all_or_nothing(s: AwardSetup) -> None:
         ),
         pytest.raises(RuntimeError),
     ):
-        services.create_contract(s.commissioner, award, date(2027, 2, 1))
+        services.create_contract(s.commissioner, award, date(2027, 2, 1), outcome_target=TARGET)
     award.refresh_from_db()
     assert award.contract is None
     assert not Contract.objects.exists() and not ContractParty.objects.exists()

@@ -173,7 +173,12 @@ def test_decide_then_standstill_then_create_the_contract(s: AwardSetup) -> None:
         assert "Create the contract" in page
         created = client.post(
             _url("contract", s),
-            {"start_date_0": "1", "start_date_1": "2", "start_date_2": "2027"},
+            {
+                "start_date_0": "1",
+                "start_date_1": "2",
+                "start_date_2": "2027",
+                "outcome_target": "60",
+            },
         )
         contract = Contract.objects.get()
         assert created.status_code == 302

@@ -14,7 +14,9 @@ from commissioning.awards import services as awards
 from commissioning.awards.models import LotAward, PriceAdjustment
 from commissioning.bids import opening
 from commissioning.bids.models import Bid, Subcontractor
+from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.models import Contract
+from commissioning.contracts.services import parsed
 from commissioning.demo.contracts import load_demo_contracts
 from commissioning.demo.procurement import PREFIX, delete_demo_procurement, load_demo_procurement
 from commissioning.demo.procurement_awards import COUNCIL_USER
@@ -143,6 +145,19 @@ def test_contract_parties_are_the_winning_bids_supply_chain(counts: dict[str, in
     ((charity_id, *_),) = parties
     assert charity_id == demo_organisations()["charity"].pk
     assert contract.parties.get(role="commissioner").organisation == (contract.commissioning_body)
+    # the lot was tendered on "a fixed fee with 10% paid on outcomes achieved": so is the
+    # contract (issue 11 item 5, PBR-1)
+    assert award.lot.payment_model_summary == "A fixed fee with 10% paid on outcomes achieved."
+    assert contract.mechanism["service_fee"]["at_risk"] == {
+        "share": "0.1",
+        "mode": "withheld",
+        "measure": "settled-accommodation-within-12-weeks-of-release",
+        "target": "60",
+    }
+    sections = describe_mechanism(parsed(contract).mechanism)
+    fee = next(s for s in sections if s["title"] == "Service fee")
+    assert "None of the service fee is at risk." not in fee["items"]
+    assert fee["items"][1].startswith("10% of each instalment is withheld")
 
 
 def test_every_record_is_synthetic_and_the_statuses_cover_the_flow(

@@ -215,3 +215,16 @@ def test_totals_are_between_0_and_100_and_rank_follows_total(
     assert [o.rank for o in evaluation.ranked] == list(range(1, len(bids) + 1))
     for outcome in evaluation.ranked:
         assert outcome.total == outcome.quality_points + (outcome.price_points or D(0))
+
+
+def test_a_bid_excluded_at_selection_is_disqualified_and_not_priced() -> None:
+    """EVA-6: A (first on scores) failed selection, so B wins and B's price is the lowest
+    qualifying one: B = 50 quality + 40 price = 90.00."""
+    why = "failed the selection question “Insurance”: no cover"
+    evaluation = evaluate(CRITERIA, SCORES, PRICES, excluded={"A": (why,)})
+    a, b = evaluation.outcome("A"), evaluation.outcome("B")
+    assert a.disqualified_reasons == (why,) and a.rank is None and a.total is None
+    assert (b.total, b.rank) == (D("90.00"), 1)
+    assert evaluation.winner == b
+    with pytest.raises(ScoringError, match="Excluded bid"):
+        evaluate(CRITERIA, SCORES, PRICES, excluded={"Z": (why,)})

@@ -1,7 +1,9 @@
 """The contract created from the winning bid once the standstill has ended (PRO-9, PRO-7,
-SUP-1): its lot, value, dates, a payment mechanism in the core's format (PBR-1) and its supply
-chain exactly as bid — each confirmed sub-contractor with its role, services, promised referrals
-and value a year, read from the sealed terms with the commissioner's released key."""
+SUP-1): its lot, value, dates, a payment mechanism in the core's format (PBR-1) that starts from
+the payment model the lot was tendered on (its share of the fee at risk on outcomes, with the
+outcome target the commissioner sets), and its supply chain exactly as bid — each confirmed
+sub-contractor with its role, services, promised referrals and value a year, read from the
+sealed terms with the commissioner's released key."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from django.utils.text import slugify
 from commissioning.audit.services import record
 from commissioning.awards.access import can_manage_award
 from commissioning.awards.models import LotAward
+from commissioning.awards.tendered import TenderedPaymentModel, tendered_payment_model
 from commissioning.bids import opening
 from commissioning.bids.content import Terms
 from commissioning.bids.models import Subcontractor
@@ -66,6 +69,8 @@ def mechanism_document(
     prime: Organisation,
     price: Decimal,
     chain: list[tuple[Organisation, Terms]],
+    tendered: TenderedPaymentModel | None = None,
+    outcome_target: Decimal | None = None,
 ) -> dict[str, Any]:
     """A fixed annual service fee of the bid price, paid monthly in arrears over the lot's term,
     each sub-contractor passed its promised value a year, stored as money (no management fee,
@@ -105,7 +110,38 @@ def mechanism_document(
     }
     if supply_chain:
         document["supply_chain"] = supply_chain
+    if tendered is not None and tendered.has_risk:
+        put_fee_at_risk(document, tendered, outcome_target)
     return document
+
+
+def put_fee_at_risk(
+    document: dict[str, Any], tendered: TenderedPaymentModel, outcome_target: Decimal | None
+) -> None:
+    """Put the share of the fee the lot was tendered with at risk on outcomes (PBR-1): withheld
+    (or repaid) against ``outcome_target``, the percentage of people achieving the outcome the
+    opportunity sought, which becomes the mechanism's measure."""
+    if outcome_target is None:
+        raise ValidationError(
+            {"outcome_target": "Enter the outcome target the fee at risk depends on"}
+        )
+    document["service_fee"]["at_risk"] = {
+        "share": f"{tendered.share_at_risk.normalize():f}",
+        "mode": tendered.mode,
+        "measure": tendered.measure_id,
+        "target": f"{outcome_target.normalize():f}",
+    }
+    document["measures"] = [
+        {
+            "id": tendered.measure_id,
+            "kind": "intermediate",
+            "description": tendered.outcome[:200],
+            "indicator": "leading",
+        }
+    ]
+    document["description"] += (
+        f" As tendered (“{tendered.summary}”): {tendered.risk_sentence(outcome_target)}."
+    )
 
 
 def _check(actor: Any, award: LotAward, start_date: Any, now: datetime) -> None:
@@ -133,18 +169,29 @@ def _check(actor: Any, award: LotAward, start_date: Any, now: datetime) -> None:
 
 
 def create_contract(
-    actor: Any, award: LotAward, start_date: date, now: datetime | None = None
+    actor: Any,
+    award: LotAward,
+    start_date: date,
+    now: datetime | None = None,
+    outcome_target: Decimal | None = None,
 ) -> Contract:
     """Create the contract from the winning bid (PRO-9): refused to anyone but the body's
     commissioners, during the standstill (by the server's clock), for a lot not awarded, and a
-    second time. The supply chain is the bid's confirmed sub-contractors with their sealed
-    terms. Raises ``PermissionDenied`` or ``ValidationError`` (nothing written)."""
+    second time. The payment mechanism starts from the lot's tendered payment model: where part
+    of the fee is at risk on outcomes, ``outcome_target`` (percent of people achieving the
+    outcome) is required. The supply chain is the bid's confirmed sub-contractors with their
+    sealed terms. Raises ``PermissionDenied`` or ``ValidationError`` (nothing written)."""
     award = LotAward.objects.select_related(
         "lot__opportunity__exercise__commissioning_body", "winning_bid__organisation"
     ).get(pk=award.pk)
     now = now or timezone.now()
     _check(actor, award, start_date, now)
     lot = award.lot
+    tendered = tendered_payment_model(lot)
+    if outcome_target is not None and not 0 < outcome_target <= 100:
+        raise ValidationError(
+            {"outcome_target": "Enter the outcome target as a percentage from 0.1 to 100"}
+        )
     opportunity = lot.opportunity
     body = opportunity.exercise.commissioning_body
     bid = award.winning_bid
@@ -159,7 +206,9 @@ def create_contract(
         if sub.consent == Subcontractor.Consent.CONFIRMED
     ]
     reference = contract_reference(lot)
-    mechanism = mechanism_document(reference, lot, body, bid.organisation, price, chain)
+    mechanism = mechanism_document(
+        reference, lot, body, bid.organisation, price, chain, tendered, outcome_target
+    )
     try:
         validate_documents(mechanism, None, None)
     except ContractDataError as error:

@@ -21,6 +21,7 @@ from commissioning.awards.models import LotAward
 from commissioning.awards.reporting import lot_results
 from commissioning.bids.models import Bid
 from commissioning.bids.services import members_of
+from commissioning.evaluation.selection import selection_failures
 from commissioning.notifications.services import notify
 from commissioning.procurement import services as procurement
 from commissioning.procurement.lifecycle import Status, TransitionError
@@ -58,6 +59,18 @@ def _check_reasons(reasons: str) -> str:
             {"reasons": f"Give the reasons for the decision in at least {MIN_REASONS} characters"}
         )
     return text
+
+
+def refuse_disqualified(bid: Bid) -> None:
+    """Refuse to award ``bid`` if it has a recorded selection fail (EVA-6), whatever the ranking
+    it reached: the decision re-reads selection inside its transaction."""
+    reasons = selection_failures(bid.lot, [bid]).get(bid.pk)
+    if reasons:
+        raise ValidationError(
+            f"{bid.organisation.name}'s bid failed selection and cannot be awarded: "
+            + "; ".join(reasons)
+            + "."
+        )
 
 
 def feedback_url(bid: Bid) -> str:
@@ -136,6 +149,8 @@ def decide_award(actor: Any, lot: Lot, reasons: str, now: datetime | None = None
             raise ValidationError(["The results are not ready:", *results.not_ready])
         winner = results.winner
         winning_bid = Bid.objects.get(pk=int(winner.bid_id)) if winner else None
+        if winning_bid is not None:
+            refuse_disqualified(winning_bid)
         award = LotAward.objects.create(
             lot=lot,
             outcome=LotAward.Outcome.AWARDED if winning_bid else LotAward.Outcome.NO_AWARD,

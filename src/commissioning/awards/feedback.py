@@ -134,7 +134,7 @@ def feedback_for(user: Any, bid: Bid) -> BidFeedback:
             "feedback for it."
         )
     winner_name = inputs.bidder(feedback.winner_id) if feedback.winner_id else None
-    title, lines = _outcome(feedback, evaluation, winner_name)
+    title, lines = _outcome(feedback, evaluation, winner_name, inputs.excluded.get(bid_id, ()))
     return BidFeedback(
         bid=bid,
         award=award,
@@ -154,7 +154,10 @@ def ordinal(n: int) -> str:
 
 
 def _outcome(
-    feedback: BidderFeedback, evaluation: Evaluation, winner_name: str | None
+    feedback: BidderFeedback,
+    evaluation: Evaluation,
+    winner_name: str | None,
+    failed_selection: tuple[str, ...] = (),
 ) -> tuple[str, tuple[str, ...]]:
     qualifying = len(evaluation.ranked)
     received = (
@@ -164,11 +167,19 @@ def _outcome(
     lines: list[str] = []
     if feedback.disqualified_reasons:
         title = "Your bid was disqualified"
-        lines.append(
-            "Your bid did not meet a minimum score declared in advance: "
-            + "; ".join(feedback.disqualified_reasons)
-            + "."
-        )
+        if failed_selection:
+            lines.append(
+                "Your bid did not pass selection, so it was not ranked: "
+                + "; ".join(failed_selection)
+                + "."
+            )
+        below = [r for r in feedback.disqualified_reasons if r not in failed_selection]
+        if below:
+            lines.append(
+                "Your bid did not meet a minimum score declared in advance: "
+                + "; ".join(below)
+                + "."
+            )
         lines.append(counted)
         if winner_name is not None:
             lines.append(

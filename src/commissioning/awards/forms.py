@@ -3,11 +3,15 @@ and the contract's start date. The rules are the services'; these only parse inp
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from commissioning.awards.adjustments import MIN_ADJUSTMENT_REASON
 from commissioning.awards.decision import MIN_REASONS
+from commissioning.awards.tendered import TenderedPaymentModel
 from commissioning.web.forms import GovUKForm
 
 
@@ -58,4 +62,37 @@ def _start_date_field() -> DateInputField:
 
 
 class ContractForm(GovUKForm):
+    """The contract's start date and, where the lot was tendered with part of the fee at risk on
+    outcomes (PBR-1), the outcome target that share depends on."""
+
     start_date = _start_date_field()
+    outcome_target = forms.DecimalField(
+        label="Outcome target (%)",
+        min_value=Decimal("0.1"),
+        max_value=100,
+        max_digits=5,
+        decimal_places=1,
+        error_messages={
+            "required": "Enter the outcome target the fee at risk depends on",
+            "invalid": "Enter the outcome target as a percentage, like 60",
+            "min_value": "Enter an outcome target of at least 0.1%",
+            "max_value": "Enter an outcome target of at most 100%",
+            "max_decimal_places": "Enter the outcome target to at most one decimal place",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal"}),
+    )
+
+    def __init__(
+        self, *args: Any, tendered: TenderedPaymentModel | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        target = self.fields["outcome_target"]
+        if tendered is None or not tendered.has_risk:
+            del self.fields["outcome_target"]
+            self.helper.layout = self.helper.build_default_layout(self)
+            return
+        target.label = f"Outcome target: percentage of people achieving “{tendered.outcome}”"
+        target.help_text = (
+            f"The lot was tendered on “{tendered.summary}”: {tendered.risk_sentence()}. "
+            "For example, 60."
+        )

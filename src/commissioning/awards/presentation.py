@@ -164,8 +164,10 @@ def results_context(results: LotResults) -> dict[str, object]:
     inputs = results.inputs
     price = sensitivity_view(results.price_sensitivity, inputs, "price weight")
     social_value = sensitivity_view(results.social_value_sensitivity, inputs, "social value weight")
+    ranking = ranking_rows(results)
     return {
-        "ranking": ranking_rows(results),
+        "ranking": ranking,
+        "excluded_rows": [row for row in ranking if row.disqualified_reasons],
         "prices": price_rows(results),
         "price_sensitivity": price,
         "social_value_sensitivity": social_value,

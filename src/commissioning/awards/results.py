@@ -1,9 +1,11 @@
 """A lot's evaluation results (PRO-9): totals, ranking and weight sensitivity from the moderated
-scores (EVA-5) and the level-playing-field prices (EVA-4), computed by the analytics core.
+scores (EVA-5) and the level-playing-field prices (EVA-4), computed by the analytics core. Bids
+that failed selection (EVA-6) are excluded from the ranking with the recorded reasons.
 
 :class:`EvaluationInputs` is everything the core needs — the published criteria with their
-scales and minimums, the moderated scores, the prices after adjustment, the price method and the
-estimate — plus the moderated rationales and the bidders' names, as plain data. It is built live
+scales and minimums, the moderated scores, the prices after adjustment, the price method, the
+estimate and the bids excluded at selection — plus the moderated rationales and the bidders'
+names, as plain data. It is built live
 for the commissioners (who hold the released bid key) by :func:`lot_inputs`, and frozen as JSON
 into :attr:`~commissioning.awards.models.LotAward.results` when the award is decided, so the
 feedback every bidder reads and the published award come from exactly the numbers decided on.
@@ -12,7 +14,7 @@ feedback every bidder reads and the published award come from exactly the number
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,7 @@ from commissioning.directory.models import Organisation
 from commissioning.evaluation.models import ModeratedScore
 from commissioning.evaluation.panel import evaluated_bids
 from commissioning.evaluation.scales import scale_for
+from commissioning.evaluation.selection import selection_failures
 from commissioning.procurement.models import Criterion, Lot, Opportunity
 from commissioning_analytics.scoring.criteria import (
     Band,
@@ -84,10 +87,17 @@ class EvaluationInputs:
     estimate: Decimal | None
     rationales: Mapping[str, Mapping[str, str]]
     bidders: Mapping[str, str]
+    excluded: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Bid id → why it failed selection (EVA-6): disqualified whatever its scores."""
 
     def evaluate(self) -> Evaluation:
         return evaluate(
-            self.criteria, self.scores, self.prices, method=self.method, estimate=self.estimate
+            self.criteria,
+            self.scores,
+            self.prices,
+            method=self.method,
+            estimate=self.estimate,
+            excluded=self.excluded,
         )
 
     def price_sensitivity(self) -> SensitivityResult | None:
@@ -95,13 +105,17 @@ class EvaluationInputs:
         with fewer than two qualifying bids (nothing could change)."""
         if self.criteria.price is None or len(self.evaluate().ranked) < 2:
             return None
-        return price_weight_sensitivity(self.criteria, self.scores, self.prices, self.method)
+        return price_weight_sensitivity(
+            self.criteria, self.scores, self.prices, self.method, excluded=self.excluded
+        )
 
     def social_value_sensitivity(self) -> SensitivityResult | None:
         if len(self.evaluate().ranked) < 2:
             return None
         prices = self.prices if self.criteria.price is not None else ()
-        return social_value_sensitivity(self.criteria, self.scores, prices, self.method)
+        return social_value_sensitivity(
+            self.criteria, self.scores, prices, self.method, excluded=self.excluded
+        )
 
     def bidder(self, bid_id: str) -> str:
         return self.bidders.get(bid_id, f"Bid {bid_id}")
@@ -134,6 +148,7 @@ class EvaluationInputs:
             "estimate": None if self.estimate is None else str(self.estimate),
             "rationales": {bid: dict(texts) for bid, texts in self.rationales.items()},
             "bidders": dict(self.bidders),
+            "excluded": {bid: list(reasons) for bid, reasons in self.excluded.items()},
         }
 
     @classmethod
@@ -170,6 +185,8 @@ class EvaluationInputs:
             estimate=None if data["estimate"] is None else Decimal(data["estimate"]),
             rationales=data["rationales"],
             bidders=data["bidders"],
+            # Decisions frozen before selection reached the award have no "excluded".
+            excluded={bid: tuple(why) for bid, why in data.get("excluded", {}).items()},
         )
 
 
@@ -236,4 +253,5 @@ def lot_inputs(actor: Any, lot: Lot) -> EvaluationInputs:
         estimate=lot.estimated_annual_value or None,
         rationales=rationales,
         bidders={str(bid.pk): bid.organisation.name for bid in bids},
+        excluded={str(bid): why for bid, why in selection_failures(lot, bids).items()},
     )

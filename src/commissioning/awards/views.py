@@ -20,6 +20,7 @@ from commissioning.awards.access import can_manage_award
 from commissioning.awards.forms import ContractForm, DecisionForm, PriceAdjustmentForm
 from commissioning.awards.presentation import results_context
 from commissioning.awards.results import is_public_sector, lot_bids
+from commissioning.awards.tendered import TenderedPaymentModel, tendered_payment_model
 from commissioning.bids.models import Bid
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning.web.forms import apply_validation_error
@@ -74,6 +75,15 @@ def opportunity_page(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _tendered(lot: Lot) -> TenderedPaymentModel | None:
+    """The lot's tendered payment model, or ``None`` when it cannot be read (creating the
+    contract then says why)."""
+    try:
+        return tendered_payment_model(lot)
+    except ValidationError:
+        return None
+
+
 def _render_lot(
     request: HttpRequest,
     lot: Lot,
@@ -99,7 +109,8 @@ def _render_lot(
         "award": award,
         "public_bids": public_bids,
         "decision_form": decision_form or (DecisionForm() if award is None else None),
-        "contract_form": contract_form or (ContractForm() if can_contract else None),
+        "contract_form": contract_form
+        or (ContractForm(tendered=_tendered(lot)) if can_contract else None),
         "can_contract": can_contract,
         "standstill_last_day": services.standstill_last_day(award) if award else None,
         "standstill_days": settings.AWARD_STANDSTILL_WORKING_DAYS,
@@ -138,11 +149,14 @@ def create_contract(request: HttpRequest, reference: str, number: int) -> HttpRe
     award = services.existing_award(lot)
     if award is None:
         raise Http404("The award for this lot has not been decided")
-    form = ContractForm(request.POST)
+    form = ContractForm(request.POST, tendered=_tendered(lot))
     if form.is_valid():
         try:
             contract = services.create_contract(
-                request.user, award, form.cleaned_data["start_date"]
+                request.user,
+                award,
+                form.cleaned_data["start_date"],
+                outcome_target=form.cleaned_data.get("outcome_target"),
             )
         except ValidationError as error:
             apply_validation_error(form, error)

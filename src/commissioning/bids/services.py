@@ -61,6 +61,22 @@ def check_editable(actor: Any, bid: Bid, now: datetime | None = None) -> None:
         raise ValidationError("This bid has been submitted: withdraw it before changing it.")
 
 
+def commissions_exercise(organisation: Organisation, exercise: Any) -> bool:
+    """Whether ``organisation`` commissions ``exercise``: its commissioning body or one of its
+    joint-commissioning partners (PRO-11). Such an organisation neither bids nor sits in a
+    bid's supply chain: it would be paid under a contract it decides."""
+    return organisation.pk == exercise.commissioning_body_id or (
+        exercise.partners.filter(pk=organisation.pk).exists()
+    )
+
+
+def commissioner_in_chain_message(organisation: Organisation) -> str:
+    return (
+        f"{organisation} commissions this exercise jointly, so it cannot be a sub-contractor "
+        "in a bid for it"
+    )
+
+
 def start_bid(actor: Any, lot: Lot, organisation: Organisation, now: datetime | None = None) -> Bid:
     """Start (or return) ``organisation``'s bid for ``lot``. An organisation cannot bid in an
     exercise it commissions (PRO-11)."""
@@ -69,10 +85,7 @@ def start_bid(actor: Any, lot: Lot, organisation: Organisation, now: datetime | 
     opportunity = lot.opportunity
     if not is_open_for_bids(opportunity, now):
         raise ValidationError("This opportunity is not open for bids.")
-    exercise = opportunity.exercise
-    if organisation.pk == exercise.commissioning_body_id or (
-        exercise.partners.filter(pk=organisation.pk).exists()
-    ):
+    if commissions_exercise(organisation, opportunity.exercise):
         raise ValidationError("An organisation cannot bid in an exercise it commissions.")
     with transaction.atomic():
         existing = Bid.objects.filter(lot=lot, organisation=organisation).first()
@@ -202,6 +215,8 @@ def add_subcontractor(
     with transaction.atomic():
         locked = _locked(bid)
         check_editable(actor, locked, now)
+        if commissions_exercise(organisation, locked.lot.opportunity.exercise):
+            raise ValidationError({"organisation": commissioner_in_chain_message(organisation)})
         if locked.supply_chain.filter(organisation=organisation).exists():
             raise ValidationError(
                 {"organisation": f"{organisation} is already in this bid's supply chain"}

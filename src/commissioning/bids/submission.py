@@ -22,7 +22,14 @@ from django.utils import timezone
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, reading
 from commissioning.bids.models import Bid, Receipt, Subcontractor
-from commissioning.bids.services import answerable_criteria, bid_url, fresh, members_of
+from commissioning.bids.services import (
+    answerable_criteria,
+    bid_url,
+    commissioner_in_chain_message,
+    commissions_exercise,
+    fresh,
+    members_of,
+)
 from commissioning.notifications.services import notify
 from commissioning.procurement.services import is_open_for_bids
 
@@ -57,8 +64,12 @@ def submission_problems(user: Any, bid: Bid, now: datetime | None = None) -> lis
     for criterion in answerable_criteria(bid):
         if not content.answers.get(str(criterion.pk)):
             problems.append(f"Answer the criterion “{criterion.name}”.")
+    exercise = bid.lot.opportunity.exercise
     for sub in bid.supply_chain.select_related("organisation").order_by("pk"):
-        if sub.consent == Subcontractor.Consent.REQUESTED:
+        if commissions_exercise(sub.organisation, exercise):
+            # Named before it joined the exercise as a partner (PRO-11).
+            problems.append(commissioner_in_chain_message(sub.organisation) + ": remove it.")
+        elif sub.consent == Subcontractor.Consent.REQUESTED:
             problems.append(f"{sub.organisation} has not yet confirmed it agrees to be named.")
         elif sub.consent == Subcontractor.Consent.DECLINED:
             problems.append(

@@ -9,7 +9,8 @@ the demo commissioner's body beside those of :mod:`commissioning.demo.procuremen
   (bid, criterion) moderated with its rationale. The results page ranks them; no award yet.
 * ``OPP-DEMO-17`` the same, awarded two working days ago: in its standstill.
 * ``OPP-DEMO-18`` the same, awarded months ago, with the contract created from the winning bid
-  after the standstill: its parties are the winning bid's supply chain as promised.
+  after the standstill: its parties are the winning bid's supply chain as promised, and its fee
+  keeps the 10% paid on outcomes the lot was tendered on (PBR-1).
 
 Everything goes through the services with their ``now`` set to past moments. Services without
 a ``now`` (assigning an evaluator, saving a draft score) stamp the loading time instead.
@@ -52,6 +53,9 @@ COUNCIL_USER = "demo-council-bids"
 """The story-only account that prepares the local authority's bid (unusable password)."""
 SECOND_EVALUATOR = "commissioner-national"
 HIDDEN_SUBSIDY = Decimal(45_000)
+DEMO_OUTCOME_TARGET = Decimal(60)
+"""OPP-DEMO-18's contract: the percentage in settled accommodation that releases the fee at
+risk."""
 
 # bidder → criterion kind → (demo evaluator's score, second evaluator's score, agreed score)
 SCORES: dict[str, dict[str, tuple[int, int, int]]] = {
@@ -329,7 +333,11 @@ def _with_contract(
     assert award.standstill_ends_at is not None
     created = award.standstill_ends_at + timedelta(days=1, hours=10)
     starts = (award.standstill_ends_at + timedelta(days=32)).date().replace(day=1)
-    awards.create_contract(demo.commissioner, award, starts, now=created)
+    # The lot was tendered with 10% of the fee paid on outcomes: the contract keeps it, released
+    # when 60% of people leaving prison are in settled accommodation (synthetic target).
+    awards.create_contract(
+        demo.commissioner, award, starts, now=created, outcome_target=DEMO_OUTCOME_TARGET
+    )
     return opportunity
 
 

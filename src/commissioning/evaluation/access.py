@@ -10,6 +10,8 @@ by the lead, like :mod:`commissioning.procurement.access` and :mod:`commissionin
   for every bidding organisation, a conflict or none; they never see a bid whose organisation they
   declared a conflict with. They see other evaluators' scores on a criterion only once they have
   submitted their own on it.
+* A panel adviser (added by the commissioners, scoring nothing) is held to the same rule: no bid
+  until they have declared on every bidder, and never one they declared a conflict with (PRO-11).
 """
 
 from __future__ import annotations
@@ -41,9 +43,22 @@ def is_assigned_evaluator(user: Any, opportunity: Any) -> bool:
     )
 
 
+def is_adviser(user: Any, opportunity: Any) -> bool:
+    from commissioning.evaluation.models import PanelAdviser
+
+    return can_be_evaluator(user) and (
+        PanelAdviser.objects.filter(adviser=user, opportunity=opportunity).exists()
+    )
+
+
+def is_panel_member(user: Any, opportunity: Any) -> bool:
+    """An assigned evaluator or an adviser: someone who reads bids after declaring interests."""
+    return is_assigned_evaluator(user, opportunity) or is_adviser(user, opportunity)
+
+
 def can_view_evaluation(user: Any, opportunity: Any) -> bool:
-    """The opportunity's evaluation page: its managers and its assigned evaluators."""
-    return can_manage_evaluation(user, opportunity) or is_assigned_evaluator(user, opportunity)
+    """The opportunity's evaluation page: its managers, assigned evaluators and advisers."""
+    return can_manage_evaluation(user, opportunity) or is_panel_member(user, opportunity)
 
 
 def can_score(user: Any, assignment: Any) -> bool:
@@ -52,10 +67,11 @@ def can_score(user: Any, assignment: Any) -> bool:
 
 
 def can_read_bid_as_evaluator(user: Any, bid: Any, declared_org_ids: dict[int, bool]) -> bool:
-    """``declared_org_ids`` maps each organisation the user declared on to whether it is a
-    conflict. Readable when the user is assigned, declared on the bid's organisation (the caller
-    checks that every bidder was declared on) and has no conflict with it."""
-    if not is_assigned_evaluator(user, bid.lot.opportunity):
+    """For an evaluator or an adviser. ``declared_org_ids`` maps each organisation the user
+    declared on to whether it is a conflict. Readable when the user is on the panel, declared on
+    the bid's organisation (the caller checks that every bidder was declared on) and has no
+    conflict with it."""
+    if not is_panel_member(user, bid.lot.opportunity):
         return False
     if bid.organisation_id not in declared_org_ids:
         return False

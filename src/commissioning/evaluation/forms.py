@@ -20,6 +20,12 @@ def _scale_choices(scale: Scale) -> list[tuple[str, str]]:
     return [(str(band.score), f"{band.score} – {band.descriptor}") for band in scale.bands]
 
 
+def _people_choices(prompt: str, people: Any) -> list[tuple[str, str]]:
+    return [("", prompt)] + [
+        (str(u.pk), f"{u.get_full_name() or u.email} ({u.email})") for u in people
+    ]
+
+
 class AssignForm(GovUKForm):
     criterion = forms.ChoiceField(label="Criterion")
     evaluator = forms.ChoiceField(label="Evaluator")
@@ -32,12 +38,23 @@ class AssignForm(GovUKForm):
             [("", "Choose a criterion")]
             + [(str(c.pk), f"{c.name} ({c.get_kind_display()}, {c.weight}%)") for c in criteria],
         )
-        _set_choices(
-            self,
-            "evaluator",
-            [("", "Choose an evaluator")]
-            + [(str(u.pk), f"{u.get_full_name() or u.email} ({u.email})") for u in evaluators],
-        )
+        _set_choices(self, "evaluator", _people_choices("Choose an evaluator", evaluators))
+
+
+class AdviserForm(GovUKForm):
+    """An adviser to the panel (PRO-11): scores nothing, declares interests before any bid."""
+
+    adviser = forms.ChoiceField(label="Adviser", error_messages={"required": "Choose the adviser"})
+    expertise = forms.CharField(
+        label="What they advise on",
+        max_length=200,
+        help_text="For example: finance, legal, lived experience of the justice system.",
+        error_messages={"required": "Say what the adviser advises on"},
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _set_choices(self, "adviser", _people_choices("Choose an adviser", people))
 
 
 class DeclarationForm(GovUKForm):

@@ -3,9 +3,12 @@
 * :class:`EvaluatorAssignment` — the commissioner assigns an evaluator to a judged criterion
   (quality or social value; price is computed by formula). ``submitted_at`` locks the
   evaluator's scores for that criterion and lets them see the other evaluators' scores.
-* :class:`ConflictDeclaration` — before any bid content is shown, each evaluator declares, for
-  every bidding organisation, no conflict or a conflict with details. A conflict removes them
-  from scoring that organisation's bid.
+* :class:`PanelAdviser` — a non-scoring member of the panel (finance, legal, lived experience)
+  whom the commissioner adds to advise the evaluators; they read the opened bids but score none.
+* :class:`ConflictDeclaration` — before any bid content is shown, each evaluator and each adviser
+  declares, for every bidding organisation, no conflict or a conflict with details (PRO-11). A
+  conflict removes them from scoring or reading that organisation's bid. (``evaluator`` names
+  the panel member, whichever they are.)
 * :class:`EvaluatorScore` — one evaluator's score on the criterion's scale for one bid, with a
   written justification (drafts until the assignment is submitted).
 * :class:`ModeratedScore` — the agreed score per (bid, criterion) and its rationale.
@@ -45,6 +48,34 @@ class EvaluatorAssignment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class PanelAdviser(models.Model):
+    """An adviser to the evaluation panel of one opportunity: reads the opened bids once they
+    have declared their interests in every bidder, and scores nothing (PRO-11, EVA-5)."""
+
+    opportunity = models.ForeignKey(
+        "procurement.Opportunity", on_delete=models.CASCADE, related_name="panel_advisers"
+    )
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_advice"
+    )
+    expertise = models.CharField(max_length=200)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["opportunity", "adviser__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "adviser"], name="one_adviser_place_per_opportunity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.adviser} advising on {self.opportunity} ({self.expertise})"
 
 
 class ConflictDeclaration(models.Model):

@@ -1,5 +1,6 @@
-"""The evaluation panel (EVA-5): assigning evaluators per criterion, conflict declarations before
-any bid content is seen, and reading opened bids as an assigned evaluator."""
+"""The evaluation panel (EVA-5): assigning evaluators per criterion, adding advisers who score
+nothing, conflict declarations by both before any bid content is seen (PRO-11), and reading
+opened bids as a panel member."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from commissioning.accounts.models import User
@@ -18,12 +19,17 @@ from commissioning.bids import keys, opening, reading
 from commissioning.bids.models import Bid, BidKey
 from commissioning.directory.models import Organisation
 from commissioning.evaluation import access
-from commissioning.evaluation.models import ConflictDeclaration, EvaluatorAssignment
+from commissioning.evaluation.models import (
+    ConflictDeclaration,
+    EvaluatorAssignment,
+    PanelAdviser,
+)
 from commissioning.procurement.models import Criterion, Opportunity
 from commissioning.procurement.services import bid_deadline_passed
 
 JUDGED_KINDS = (Criterion.Kind.QUALITY, Criterion.Kind.SOCIAL_VALUE)
 MIN_CONFLICT_DETAILS = 10
+MIN_EXPERTISE = 3
 
 
 def judged_criteria(opportunity: Opportunity) -> QuerySet[Criterion]:
@@ -113,6 +119,52 @@ def unassign_evaluator(actor: Any, assignment: EvaluatorAssignment) -> None:
         locked.delete()
 
 
+def advisers(opportunity: Opportunity) -> QuerySet[PanelAdviser]:
+    return PanelAdviser.objects.filter(opportunity=opportunity).select_related("adviser")
+
+
+def add_adviser(
+    actor: Any, opportunity: Opportunity, adviser: User, expertise: str
+) -> PanelAdviser:
+    """Add ``adviser`` to the panel: they score nothing and, like the evaluators, read no bid
+    until they have declared their interests in every bidder (PRO-11)."""
+    _require_manager(actor, opportunity)
+    if not access.can_be_evaluator(adviser):
+        raise ValidationError(
+            {"adviser": "Choose an active user with the evaluator or commissioner role."}
+        )
+    text = (expertise or "").strip()
+    if len(text) < MIN_EXPERTISE:
+        raise ValidationError({"expertise": "Say what the adviser advises on"})
+    with transaction.atomic():
+        if PanelAdviser.objects.filter(opportunity=opportunity, adviser=adviser).exists():
+            raise ValidationError({"adviser": f"{adviser.email} already advises this panel."})
+        place = PanelAdviser.objects.create(
+            opportunity=opportunity, adviser=adviser, expertise=text, added_by=actor
+        )
+        record(
+            actor,
+            "evaluation.adviser.add",
+            opportunity,
+            {"adviser": adviser.email, "expertise": text},
+        )
+    return place
+
+
+def remove_adviser(actor: Any, place: PanelAdviser) -> None:
+    """Take an adviser off the panel; their declarations stay on the record."""
+    opportunity = place.opportunity
+    _require_manager(actor, opportunity)
+    with transaction.atomic():
+        record(
+            actor,
+            "evaluation.adviser.remove",
+            opportunity,
+            {"adviser": place.adviser.email, "expertise": place.expertise},
+        )
+        place.delete()
+
+
 def declarations(user: Any, opportunity: Opportunity) -> dict[int, ConflictDeclaration]:
     return {
         d.organisation_id: d
@@ -142,8 +194,10 @@ def declare_conflicts(
     a :class:`ValidationError` keyed ``org-<id>`` says which. A declaration, once made, stands
     (a later change of heart is a new audited declaration that overwrites it).
     """
-    if not access.is_assigned_evaluator(actor, opportunity):
-        raise PermissionDenied("Only the opportunity's assigned evaluators declare interests.")
+    if not access.is_panel_member(actor, opportunity):
+        raise PermissionDenied(
+            "Only the opportunity's assigned evaluators and advisers declare interests."
+        )
     now = now or timezone.now()
     errors: dict[str, str] = {}
     organisations = bidders(opportunity)
@@ -188,9 +242,10 @@ def bids_opened(opportunity: Opportunity) -> bool:
 
 
 def evaluator_bids(user: Any, opportunity: Opportunity) -> list[Bid]:
-    """The bids ``user`` may score: none until the bids are opened and every bidder declared on;
-    then every submitted bid except those of organisations they declared a conflict with."""
-    if not access.is_assigned_evaluator(user, opportunity) or not bids_opened(opportunity):
+    """The bids ``user`` (an evaluator or adviser) may read: none until the bids are opened and
+    every bidder declared on; then every submitted bid except those of organisations they
+    declared a conflict with."""
+    if not access.is_panel_member(user, opportunity) or not bids_opened(opportunity):
         return []
     if not declarations_complete(user, opportunity):
         return []
@@ -199,12 +254,13 @@ def evaluator_bids(user: Any, opportunity: Opportunity) -> list[Bid]:
 
 
 def _evaluator_key(user: Any, opportunity: Opportunity, now: datetime | None) -> bytes:
-    """The opportunity's data key for an assigned evaluator: refused before the deadline, before
-    the commissioner opened the bids, and before the evaluator declared on every bidder."""
+    """The opportunity's data key for an assigned evaluator or adviser: refused before the
+    deadline, before the commissioner opened the bids, and before they declared on every
+    bidder."""
     if not bid_deadline_passed(opportunity, now):
         raise keys.BidsSealed("Bids are sealed until the bid deadline.")
-    if not access.is_assigned_evaluator(user, opportunity):
-        raise PermissionDenied("Only the opportunity's assigned evaluators read its bids.")
+    if not access.is_panel_member(user, opportunity):
+        raise PermissionDenied("Only the opportunity's evaluators and advisers read its bids.")
     key = BidKey.objects.filter(opportunity=opportunity).first()
     if key is None or key.opened_at is None:
         raise keys.BidsSealed("The bids have not been opened yet.")
@@ -215,7 +271,8 @@ def _evaluator_key(user: Any, opportunity: Opportunity, now: datetime | None) ->
 
 
 def read_bid_as_evaluator(user: Any, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
-    """A submitted, opened bid unsealed for an assigned evaluator without a conflict with it."""
+    """A submitted, opened bid unsealed for an assigned evaluator or adviser without a conflict
+    with it."""
     bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=bid.pk)
     opportunity = bid.lot.opportunity
     key = _evaluator_key(user, opportunity, now)
@@ -228,9 +285,11 @@ def read_bid_as_evaluator(user: Any, bid: Bid, now: datetime | None = None) -> r
 
 
 def opportunities_to_evaluate(user: Any) -> QuerySet[Opportunity]:
-    """The opportunities ``user`` is assigned to evaluate (EVA-5), newest first."""
+    """The opportunities ``user`` is assigned to evaluate or advises on (EVA-5), newest first."""
     return (
-        Opportunity.objects.filter(criteria__evaluator_assignments__evaluator=user)
+        Opportunity.objects.filter(
+            Q(criteria__evaluator_assignments__evaluator=user) | Q(panel_advisers__adviser=user)
+        )
         .distinct()
         .order_by("-created_at", "reference")
     )

@@ -1,8 +1,11 @@
 """Proportionate selection (EVA-6): the pass/fail questions each lot's value calls for (from the
-analytics core's policy), and an optional pass/fail record per bid."""
+analytics core's policy), and an optional pass/fail record per bid. A recorded fail excludes the
+bid from the lot's ranking and award (PRO-9): :func:`selection_failures` gives the reasons the
+award reads, and the record is fixed once the award is decided (ADR 0008)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit.services import record
+from commissioning.awards.models import LotAward
 from commissioning.bids import opening
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access
@@ -60,6 +64,11 @@ def record_selection(
     if not passed and not note.strip():
         raise ValidationError({"note": "Say why the bid fails this question."})
     with transaction.atomic():
+        if LotAward.objects.filter(lot_id=bid.lot_id).exists():
+            raise ValidationError(
+                f"The award for lot {bid.lot.number} has been decided: its selection results can "
+                "no longer change."
+            )
         saved, _ = SelectionResult.objects.update_or_create(
             bid=bid,
             question_id=question_id,
@@ -77,3 +86,24 @@ def record_selection(
             {"question": question_id, "passed": passed, "note": note.strip()},
         )
     return saved
+
+
+def selection_failures(lot: Lot, bids: Iterable[Bid]) -> dict[int, tuple[str, ...]]:
+    """Bid pk → why it fails selection (each failed question of the lot, with the recorded note),
+    for the bids among ``bids`` with at least one recorded fail. Questions are in the policy's
+    order; a question not (or no longer) called for by the lot's value is ignored."""
+    requirement = selection_for_lot(lot)
+    if requirement is None:
+        return {}
+    names = {r.question.id: r.question.name for r in requirement.questions}
+    order = {question_id: i for i, question_id in enumerate(requirement.question_ids)}
+    fails = SelectionResult.objects.filter(
+        bid__in=list(bids), passed=False, question_id__in=list(names)
+    )
+    reasons: dict[int, list[tuple[int, str]]] = {}
+    for result in fails:
+        text = f"failed the selection question “{names[result.question_id]}”"
+        if result.note:
+            text += f": {result.note}"
+        reasons.setdefault(result.bid_id, []).append((order[result.question_id], text))
+    return {bid: tuple(text for _, text in sorted(items)) for bid, items in reasons.items()}

@@ -1,6 +1,6 @@
 """Evaluation services (EVA-5, EVA-6), one import for views and other apps.
 
-* :mod:`.panel` — evaluators per criterion, conflict declarations, reading bids as an evaluator;
+* :mod:`.panel` — evaluators per criterion, advisers, conflict declarations, reading bids;
 * :mod:`.scoring` — each evaluator's scores, drafts and submission;
 * :mod:`.moderation` — divergence, moderated scores and what award needs from them;
 * :mod:`.selection` — the proportionate pass/fail selection questions per lot.
@@ -15,6 +15,8 @@ from commissioning.evaluation.moderation import (
     moderation_rows,
 )
 from commissioning.evaluation.panel import (
+    add_adviser,
+    advisers,
     assign_evaluator,
     assignments,
     bidders,
@@ -29,6 +31,7 @@ from commissioning.evaluation.panel import (
     judged_criteria,
     opportunities_to_evaluate,
     read_bid_as_evaluator,
+    remove_adviser,
     unassign_evaluator,
 )
 from commissioning.evaluation.scales import scale_for
@@ -36,6 +39,8 @@ from commissioning.evaluation.scoring import save_score, submit_scores, visible_
 from commissioning.evaluation.selection import record_selection, selection_for_opportunity
 
 __all__ = [
+    "add_adviser",
+    "advisers",
     "all_scores_submitted",
     "assign_evaluator",
     "assignments",
@@ -57,6 +62,7 @@ __all__ = [
     "opportunities_to_evaluate",
     "read_bid_as_evaluator",
     "record_selection",
+    "remove_adviser",
     "save_score",
     "scale_for",
     "selection_for_opportunity",

@@ -9,6 +9,9 @@ urlpatterns = [
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/assignments/<int:pk>/remove/", views.unassign, name="unassign"),
     path("<str:reference>/interests/", views.declare, name="declare"),
+    path("<str:reference>/advisers/", views.add_adviser, name="add-adviser"),
+    path("<str:reference>/advisers/<int:pk>/remove/", views.remove_adviser, name="remove-adviser"),
+    path("<str:reference>/bids/<int:bid_pk>/", views.read_bid, name="read-bid"),
     path("<str:reference>/assignments/<int:pk>/", views.assignment_page, name="assignment"),
     path(
         "<str:reference>/assignments/<int:pk>/bids/<int:bid_pk>/",

@@ -15,12 +15,13 @@ from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
 from commissioning.evaluation.evidence import SUPPLY_CHAIN_CRITERION, evidence_for
 from commissioning.evaluation.forms import (
+    AdviserForm,
     AssignForm,
     DeclarationForm,
     ModerateForm,
     ScoreForm,
 )
-from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore
+from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore, PanelAdviser
 from commissioning.evaluation.scales import evaluator_guidance
 from commissioning.procurement.models import Opportunity
 from commissioning.web.forms import apply_validation_error
@@ -63,20 +64,41 @@ def _assign_form(opportunity: Opportunity, data: Any = None) -> AssignForm:
     )
 
 
+def _adviser_form(data: Any = None) -> AdviserForm:
+    return AdviserForm(data, people=services.eligible_evaluators())
+
+
 def _overview(
-    request: HttpRequest, opportunity: Opportunity, form: AssignForm | None = None
+    request: HttpRequest,
+    opportunity: Opportunity,
+    form: AssignForm | None = None,
+    adviser_form: AdviserForm | None = None,
 ) -> HttpResponse:
     user = request.user
     manager = access.can_manage_evaluation(user, opportunity)
     declarations = services.declarations(user, opportunity)
+    advising = services.advisers(opportunity).filter(adviser_id=user.pk).first()
+    declared = services.declarations_complete(user, opportunity)
+    panel_declared = {
+        d.evaluator_id for d in opportunity.conflict_declarations.only("evaluator_id")
+    }
     context = {
+        "advising": advising,
+        "adviser_bids": services.evaluator_bids(user, opportunity) if advising else [],
+        "advisers": [
+            (place, place.adviser_id in panel_declared) for place in services.advisers(opportunity)
+        ]
+        if manager
+        else [],
+        "adviser_form": adviser_form or (_adviser_form() if manager else None),
+        "adviser_url": _url("add-adviser", opportunity),
         "opportunity": opportunity,
         "manager": manager,
         "assignments": services.assignments(opportunity) if manager else [],
         "my_assignments": services.assignments(opportunity).filter(evaluator_id=user.pk),
         "bids_opened": services.bids_opened(opportunity),
         "bidders": services.bidders(opportunity),
-        "declared": services.declarations_complete(user, opportunity),
+        "declared": declared,
         "my_declarations": list(declarations.values()),
         "all_conflicts": (
             opportunity.conflict_declarations.filter(has_conflict=True).select_related(
@@ -88,7 +110,8 @@ def _overview(
         "all_submitted": services.all_scores_submitted(opportunity),
         "moderation_complete": services.moderation_complete(opportunity),
         "selection": services.selection_for_opportunity(opportunity),
-        "form": form or (_assign_form(opportunity) if manager else None),
+        "assign_form": form or (_assign_form(opportunity) if manager else None),
+        "form": adviser_form or form,
         "assign_url": _url("assign", opportunity),
         "crumbs": _crumbs(opportunity),
     }
@@ -144,10 +167,65 @@ def unassign(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 
 
 @login_required
+def add_adviser(request: HttpRequest, reference: str) -> HttpResponse:
+    opportunity = _opportunity(request, reference, manage=True)
+    if request.method != "POST":
+        return HttpResponseRedirect(_url("opportunity", opportunity))
+    form = _adviser_form(request.POST)
+    if form.is_valid():
+        adviser = services.eligible_evaluators().get(pk=form.cleaned_data["adviser"])
+        try:
+            services.add_adviser(request.user, opportunity, adviser, form.cleaned_data["expertise"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{adviser.email} added as an adviser. They see no bid until they have declared "
+                "their interests.",
+            )
+            return HttpResponseRedirect(_url("opportunity", opportunity))
+    return _overview(request, opportunity, adviser_form=form)
+
+
+@login_required
+def remove_adviser(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    opportunity = _opportunity(request, reference, manage=True)
+    place = get_object_or_404(PanelAdviser, pk=pk, opportunity=opportunity)
+    if request.method == "POST":
+        services.remove_adviser(request.user, place)
+        messages.success(request, f"{place.adviser.email} is no longer an adviser.")
+    return HttpResponseRedirect(_url("opportunity", opportunity))
+
+
+@login_required
+def read_bid(request: HttpRequest, reference: str, bid_pk: int) -> HttpResponse:
+    """An opened bid as an adviser reads it: every answer, no scoring (PRO-11)."""
+    opportunity = _opportunity(request, reference)
+    if not access.is_adviser(request.user, opportunity):
+        raise PermissionDenied("Only the panel's advisers read bids here.")
+    bid = get_object_or_404(Bid, pk=bid_pk, lot__opportunity=opportunity)
+    view = services.read_bid_as_evaluator(request.user, bid)
+    answers = [
+        (criterion, view.content.answers.get(str(criterion.pk), ""))
+        for criterion in services.judged_criteria(opportunity)
+    ]
+    context = {
+        "opportunity": opportunity,
+        "bid": bid,
+        "answers": answers,
+        "evidence": evidence_for(view),
+        "evidence_open": False,
+        "crumbs": _crumbs(opportunity, str(bid.organisation)),
+    }
+    return render(request, "evaluation/read_bid.html", context)
+
+
+@login_required
 def declare(request: HttpRequest, reference: str) -> HttpResponse:
     opportunity = _opportunity(request, reference)
-    if not access.is_assigned_evaluator(request.user, opportunity):
-        raise PermissionDenied("Only assigned evaluators declare interests.")
+    if not access.is_panel_member(request.user, opportunity):
+        raise PermissionDenied("Only the panel's evaluators and advisers declare interests.")
     organisations = services.bidders(opportunity)
     form = DeclarationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():

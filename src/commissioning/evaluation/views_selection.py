@@ -43,7 +43,8 @@ class SelectionForm(GovUKForm):
         label="Note",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required for a fail: say why the bid fails the question.",
+        help_text="Required for a fail: say why the bid fails the question. A fail excludes the "
+        "bid from the ranking and the award, and the bidder reads this note in its feedback.",
     )
 
     def __init__(self, *args: Any, questions: tuple[RequiredQuestion, ...], **kwargs: Any):

@@ -40,12 +40,23 @@ class ScoreMatrix:
         return np.array([b not in self.disqualified for b in self.bid_ids], dtype=bool)
 
 
-def score_matrix(criteria: CriteriaSet, scores: Scores) -> ScoreMatrix:
+Excluded = Mapping[str, Sequence[str]]
+"""Bids excluded before scoring (e.g. failed selection, EVA-6): bid id → the reasons why."""
+
+
+def score_matrix(
+    criteria: CriteriaSet, scores: Scores, excluded: Excluded | None = None
+) -> ScoreMatrix:
     """Check every bid has an on-scale score for every judged criterion; apply thresholds.
 
     A bid scoring below a criterion's declared minimum, or failing a pass/fail criterion, is
-    disqualified with a reason naming the criterion (Procurement Act 2023 s.23(3); EVA-1).
+    disqualified with a reason naming the criterion (Procurement Act 2023 s.23(3); EVA-1). A bid
+    in ``excluded`` is disqualified with the reasons given there first (EVA-6).
     """
+    excluded = excluded or {}
+    unknown_excluded = sorted(set(excluded) - set(scores))
+    if unknown_excluded:
+        raise ScoringError(f"Excluded bid(s) with no scores: {', '.join(unknown_excluded)}.")
     if not scores:
         raise ScoringError("There are no bids to score.")
     judged = criteria.judged
@@ -61,7 +72,7 @@ def score_matrix(criteria: CriteriaSet, scores: Scores) -> ScoreMatrix:
                 f"{', '.join(unknown)}."
             )
         row: list[float] = []
-        reasons: list[str] = []
+        reasons: list[str] = list(excluded.get(bid_id, ()))
         for criterion in judged:
             if criterion.id not in bid_scores:
                 raise ScoringError(f"Bid {bid_id!r} has no moderated score for {criterion.id!r}.")

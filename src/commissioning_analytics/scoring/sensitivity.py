@@ -33,6 +33,7 @@ from commissioning_analytics.scoring.criteria import (
 )
 from commissioning_analytics.scoring.errors import ScoringError, percent
 from commissioning_analytics.scoring.matrix import (
+    Excluded,
     FloatArray,
     Scores,
     cents,
@@ -105,6 +106,7 @@ def price_weight_sensitivity(
     prices: Sequence[BidPrice],
     method: PriceMethod = PriceMethod.RELATIVE_TO_LOWEST,
     grid: Sequence[Decimal] = DEFAULT_PRICE_GRID,
+    excluded: Excluded | None = None,
 ) -> SensitivityResult:
     """Winners as the price weight moves over ``grid`` (percent), PRO-9."""
     if criteria.price is None:
@@ -125,6 +127,7 @@ def price_weight_sensitivity(
         price_weights=points,
         judged_weights=matrix_weights,
         exact=True,
+        excluded=excluded,
     )
 
 
@@ -134,6 +137,7 @@ def social_value_sensitivity(
     prices: Sequence[BidPrice] = (),
     method: PriceMethod = PriceMethod.RELATIVE_TO_LOWEST,
     grid: Sequence[Decimal] = DEFAULT_SOCIAL_VALUE_GRID,
+    excluded: Excluded | None = None,
 ) -> SensitivityResult:
     """Winners as the social value weight moves over ``grid`` (percent, ≥ 10: EVA-2), PRO-9."""
     judged = criteria.weighted_judged
@@ -164,6 +168,7 @@ def social_value_sensitivity(
         price_weights=price_points,
         judged_weights=matrix_weights,
         exact=exact,
+        excluded=excluded,
     )
 
 
@@ -199,13 +204,14 @@ def _sweep(
     price_weights: FloatArray,
     judged_weights: FloatArray,
     exact: bool,
+    excluded: Excluded | None = None,
 ) -> SensitivityResult:
     """Totals and winners for every grid row at once.
 
     ``price_weights`` has shape (grid,), ``judged_weights`` (grid, weighted criteria);
     ``swept`` is the weight being moved, used to place the change points.
     """
-    matrix = score_matrix(criteria, scores)
+    matrix = score_matrix(criteria, scores, excluded)
     mask = matrix.qualified_mask
     bid_ids = tuple(b for b, ok in zip(matrix.bid_ids, mask, strict=True) if ok)
     if not bid_ids:

@@ -18,6 +18,7 @@ import numpy as np
 from commissioning_analytics.scoring.criteria import CriteriaSet
 from commissioning_analytics.scoring.errors import ScoringError, percent, to_points
 from commissioning_analytics.scoring.matrix import (
+    Excluded,
     Scores,
     cents,
     rank_order,
@@ -105,9 +106,11 @@ def evaluate(
     method: PriceMethod = PriceMethod.RELATIVE_TO_LOWEST,
     estimate: Decimal | None = None,
     rule: AbnormallyLowRule | None = None,
+    excluded: Excluded | None = None,
 ) -> Evaluation:
-    """Totals and ranking from moderated scores (EVA-5) and prices (EVA-4) — PRO-9."""
-    matrix = score_matrix(criteria, scores)
+    """Totals and ranking from moderated scores (EVA-5) and prices (EVA-4) — PRO-9. Bids in
+    ``excluded`` (failed selection, EVA-6) are disqualified with the reasons given."""
+    matrix = score_matrix(criteria, scores, excluded)
     weights = np.array([float(c.weight) for c in criteria.weighted_judged])
     quality = matrix.fractions @ weights
     price_by_bid = {p.bid_id: p for p in prices}
