@@ -15,21 +15,17 @@ from commissioning.accounts import services
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.audit.services import Action, record
+from commissioning.web.admin import ReadOnlyInline
 
 _PASSWORD_CHANGE_ATTR = "_audit_password_change"
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
     fk_name = "user"
-    extra = 0
     fields = ("organisation", "status", "is_org_admin", "job_title", "requested_at")
-    readonly_fields = ("organisation", "status", "is_org_admin", "job_title", "requested_at")
-    can_delete = False
+    readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(User)
@@ -76,13 +72,37 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
+    """Memberships are read-only here (issue 11 item 2): an approved member of a provider
+    organisation reads its sealed draft bids, so only that organisation's administrators
+    approve one, or the support team verifies the first against the organisation's registered
+    details on its members page, with a recorded reason (ADR 0009). The actions go through the
+    same service, which refuses what the pages refuse. Removing a membership (audited) stays a
+    support task: it takes access away, never gives it."""
+
     list_display = ("user", "organisation", "status", "is_org_admin", "requested_at", "decided_at")
     list_filter = ("status", "is_org_admin")
     search_fields = ("user__username", "user__email", "organisation__name")
-    raw_id_fields = ("user", "organisation", "decided_by")
-    readonly_fields = ("requested_at",)
+    fields = (
+        "user",
+        "organisation",
+        "status",
+        "is_org_admin",
+        "job_title",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+        "verified_against",
+        "decision_reason",
+    )
+    readonly_fields = fields
     list_select_related = ("user", "organisation")
     actions = ("approve_selected", "reject_selected")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     @admin.action(description="Approve selected pending memberships")
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
@@ -106,6 +126,10 @@ class MembershipAdmin(AuditedModelAdmin):
         self.message_user(request, f"{decided} membership(s) {verdict}.", messages.SUCCESS)
         if skipped:
             self.message_user(
-                request, f"{skipped} skipped: already decided or not yours.", messages.WARNING
+                request,
+                f"{skipped} skipped: already decided, or a provider organisation's request, which "
+                "only its administrators decide (or the support team verifies on its members "
+                "page when it has none).",
+                messages.WARNING,
             )
         return None

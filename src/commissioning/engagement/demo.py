@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.directory.models import Organisation
 from commissioning.engagement import rules
 from commissioning.engagement.models import (
@@ -60,8 +61,9 @@ THEMES = [
 
 
 def delete_demo_engagement() -> None:
-    Consultation.objects.filter(is_synthetic=True).delete()
-    MarketEvent.objects.filter(is_synthetic=True).delete()
+    with replacing_synthetic_demo():
+        Consultation.objects.filter(is_synthetic=True).delete()
+        MarketEvent.objects.filter(is_synthetic=True).delete()
 
 
 def load_demo_engagement(*, seed: int = 2026) -> dict[str, int]:
