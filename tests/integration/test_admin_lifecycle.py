@@ -282,3 +282,25 @@ def test_a_bidders_kind_cannot_be_switched_to_a_public_body_in_the_admin(
     organisation_admin = admin.site._registry[Organisation]
     editable = set(organisation_admin.get_form(request, s.prime_org).base_fields)
     assert not {"org_type", "is_commissioning_body"} & editable
+
+
+def test_the_admin_cannot_set_a_bidders_password_to_sign_in_as_them(
+    s: Setting, admin_client: Client
+) -> None:
+    """Setting a provider member's password would be another way into its draft bids."""
+    complete_bid(s)
+    url = reverse("admin:auth_user_password_change", args=[s.prime.pk])
+    assert "can only be disabled" in admin_client.get(url, follow=True).content.decode()
+    new_password = "lantern-orchard-47-quietly"
+    response = admin_client.post(
+        url,
+        {"password1": new_password, "password2": new_password, "usable_password": "true"},
+        follow=True,
+    )
+    assert "can only be disabled" in response.content.decode()
+    s.prime.refresh_from_db()
+    assert not s.prime.check_password(new_password)
+    # Disabling it (taking access away) stays a support task.
+    admin_client.post(url, {"usable_password": "false", "unset-password": "1"})
+    s.prime.refresh_from_db()
+    assert not s.prime.has_usable_password()

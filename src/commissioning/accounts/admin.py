@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from commissioning.accounts import services
 from commissioning.accounts.models import Membership, User
@@ -18,6 +20,10 @@ from commissioning.audit.services import Action, record
 from commissioning.web.admin import ReadOnlyInline
 
 _PASSWORD_CHANGE_ATTR = "_audit_password_change"
+PROVIDER_PASSWORD_REFUSED = (
+    "This person is an approved member of a provider organisation: setting their password here "
+    "would let you sign in as them and read its draft bids, so it can only be disabled."
+)
 
 
 class MembershipInline(ReadOnlyInline):
@@ -59,6 +65,16 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     inlines = (MembershipInline,)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """A member of a provider organisation holds its key to sealed draft bids (ADR 0006):
+        setting their password here would let a site administrator sign in as them and read
+        the bids, so for them the admin may only disable the password (ADR 0009)."""
+        user = self.get_object(request, unquote(id))
+        if user is not None and services.holds_provider_membership(user):
+            if request.method == "POST" and request.POST.get("usable_password") != "false":
+                self.message_user(request, PROVIDER_PASSWORD_REFUSED, messages.ERROR)
+                return redirect(request.path)
+            if request.method == "GET":
+                self.message_user(request, PROVIDER_PASSWORD_REFUSED, messages.WARNING)
         setattr(request, _PASSWORD_CHANGE_ATTR, True)
         with transaction.atomic():
             return super().user_change_password(request, id, form_url)

@@ -44,6 +44,14 @@ def search_provider_organisations(query: str) -> QuerySet[Organisation]:
     )
 
 
+def holds_provider_membership(user: User) -> bool:
+    """Whether ``user`` is an approved member of an organisation that may bid (and so holds
+    its key to sealed draft bids, ADR 0006)."""
+    return Membership.objects.filter(
+        user=user, status=Membership.Status.APPROVED, organisation__in=provider_organisations()
+    ).exists()
+
+
 def email_in_use(email: str) -> bool:
     return User.objects.filter(email__iexact=email.strip()).exists()
 
