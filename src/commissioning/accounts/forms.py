@@ -267,6 +267,7 @@ class JoinRequestForm(GovUKForm):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = services.provider_organisations().filter(pk=organisation.pk)
+        self.initial.setdefault("organisation", organisation.slug)
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
 
 
