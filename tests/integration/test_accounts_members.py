@@ -274,3 +274,18 @@ def test_org_admin_cannot_remove_their_own_rights() -> None:
 def test_unknown_organisation_is_404(client: Client) -> None:
     client.force_login(UserFactory(role=User.Role.ADMIN))
     assert client.get(reverse("accounts:members", args=["no-such-org"])).status_code == 404
+
+
+def test_a_public_sector_provider_is_decided_by_its_own_administrators_too() -> None:
+    """A public body that is not a commissioning body may bid (e.g. a probation service), so
+    its members hold its key to sealed bids like any provider's (ADR 0009)."""
+    probation = OrganisationFactory(
+        org_type=Organisation.OrgType.PUBLIC_SECTOR,
+        public_body_kind=Organisation.PublicBodyKind.PRISON_PROBATION,
+    )
+    _org_admin(probation)
+    membership = _pending(probation)
+    site_admin = UserFactory(role=User.Role.ADMIN)
+    assert not permissions.can_manage_members(site_admin, probation)
+    with pytest.raises(PermissionDenied):
+        services.decide_membership(site_admin, membership, approve=True)

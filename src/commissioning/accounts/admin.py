@@ -21,7 +21,7 @@ from commissioning.web.admin import ReadOnlyInline
 
 _PASSWORD_CHANGE_ATTR = "_audit_password_change"
 PROVIDER_PASSWORD_REFUSED = (
-    "This person is an approved member of a provider organisation: setting their password here "
+    "This person is an approved member of an organisation that bids: setting their password here "
     "would let you sign in as them and read its draft bids, so it can only be disabled."
 )
 
@@ -65,11 +65,11 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     inlines = (MembershipInline,)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
-        """A member of a provider organisation holds its key to sealed draft bids (ADR 0006):
+        """A member of an organisation that may bid holds its key to sealed draft bids (ADR 0006):
         setting their password here would let a site administrator sign in as them and read
         the bids, so for them the admin may only disable the password (ADR 0009)."""
         user = self.get_object(request, unquote(id))
-        if user is not None and services.holds_provider_membership(user):
+        if user is not None and services.holds_bidders_key(user):
             if request.method == "POST" and request.POST.get("usable_password") != "false":
                 self.message_user(request, PROVIDER_PASSWORD_REFUSED, messages.ERROR)
                 return redirect(request.path)
@@ -88,8 +88,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
-    """Memberships are read-only here (issue 11 item 2): an approved member of a provider
-    organisation reads its sealed draft bids, so only that organisation's administrators
+    """Memberships are read-only here (issue 11 item 2): an approved member of an organisation
+    that may bid reads its sealed draft bids, so only that organisation's administrators
     approve one, or the support team verifies the first against the organisation's registered
     details on its members page, with a recorded reason (ADR 0009). The actions go through the
     same service, which refuses what the pages refuse. Removing a membership (audited) stays a
@@ -143,9 +143,9 @@ class MembershipAdmin(AuditedModelAdmin):
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} skipped: already decided, or a provider organisation's request, which "
-                "only its administrators decide (or the support team verifies on its members "
-                "page when it has none).",
+                f"{skipped} skipped: already decided, or a request to join an organisation "
+                "that bids, which only its administrators decide (or the support team verifies "
+                "on its members page when it has none).",
                 messages.WARNING,
             )
         return None

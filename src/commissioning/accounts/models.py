@@ -33,7 +33,7 @@ class Membership(models.Model):
     """A person's membership of an organisation. Provider members ask to join (pending) and that
     organisation's administrators decide; an organisation with no administrator gets its first
     one through the support team's verification against its registered details, with the
-    reason recorded (ADR 0009). Site administrators decide memberships of public bodies."""
+    reason recorded (ADR 0009). Site administrators decide memberships of commissioning bodies."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"

@@ -27,13 +27,13 @@ class MembershipError(Exception):
     """A decision that cannot be made (already decided, or not allowed for this membership)."""
 
 
-PROVIDERS = Q(is_commissioning_body=False) & ~Q(org_type=Organisation.OrgType.PUBLIC_SECTOR)
-"""Organisations that may bid (as :func:`permissions.is_provider_organisation` decides)."""
+MAY_BID = Q(is_commissioning_body=False)
+"""Organisations that may bid (as :func:`permissions.may_bid` decides)."""
 
 
 def provider_organisations() -> QuerySet[Organisation]:
     """Organisations a provider member can ask to join: everything but public bodies."""
-    return Organisation.objects.filter(PROVIDERS)
+    return Organisation.objects.filter(MAY_BID).exclude(org_type=Organisation.OrgType.PUBLIC_SECTOR)
 
 
 def search_provider_organisations(query: str) -> QuerySet[Organisation]:
@@ -44,11 +44,11 @@ def search_provider_organisations(query: str) -> QuerySet[Organisation]:
     )
 
 
-def holds_provider_membership(user: User) -> bool:
+def holds_bidders_key(user: User) -> bool:
     """Whether ``user`` is an approved member of an organisation that may bid (and so holds
     its key to sealed draft bids, ADR 0006)."""
     return Membership.objects.filter(
-        user=user, status=Membership.Status.APPROVED, organisation__in=provider_organisations()
+        user=user, status=Membership.Status.APPROVED, organisation__is_commissioning_body=False
     ).exists()
 
 
@@ -174,7 +174,7 @@ def _locked(membership: Membership) -> Membership:
 
 def decide_membership(actor: Any, membership: Membership, approve: bool) -> Membership:
     """Approve or reject a pending membership: the organisation's own administrators (site
-    administrators only for public bodies; ADR 0009). The member is told by email."""
+    administrators only for commissioning bodies; ADR 0009). The member is told by email."""
     if not permissions.can_manage_members(actor, membership.organisation):
         raise PermissionDenied(
             "Only this organisation's administrators can decide who joins it."
@@ -295,8 +295,8 @@ def set_organisation_admin(actor: Any, membership: Membership, is_org_admin: boo
 
 def organisations_with_pending_members() -> QuerySet[Organisation]:
     """For site administrators: organisations with someone waiting for a decision that the
-    support team makes: public bodies, and provider organisations with no administrator (whose
-    first member it verifies, ADR 0009). Other providers' administrators decide their own."""
+    support team makes: commissioning bodies, and organisations that may bid but have no
+    administrator (whose first member it verifies, ADR 0009). Others decide their own."""
     has_admin = Exists(
         Membership.objects.filter(
             organisation=OuterRef("pk"),
@@ -307,7 +307,7 @@ def organisations_with_pending_members() -> QuerySet[Organisation]:
     )
     return (
         Organisation.objects.filter(memberships__status=Membership.Status.PENDING)
-        .exclude(PROVIDERS & Q(has_admin))
+        .exclude(MAY_BID & Q(has_admin))
         .distinct()
         .order_by("name")
     )

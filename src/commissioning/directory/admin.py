@@ -74,9 +74,10 @@ class OrganisationAdmin(AuditedModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        """Whether an organisation is a provider decides who approves its members (ADR 0009):
+        """Whether an organisation is a commissioning body decides who approves its members (ADR
+        0009):
         once it has members or is named in a bid, its kind is not switched here, or a site
-        administrator could turn a bidder into a "public body", approve a member of it (who
+        administrator could turn a bidder into a commissioning body, approve a member of it (who
         would read its sealed bids) and turn it back."""
         fields = tuple(super().get_readonly_fields(request, obj))
         if obj is not None and (
