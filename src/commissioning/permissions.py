@@ -36,15 +36,41 @@ def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
     return is_site_admin(user) or is_approved_member(user, organisation.pk)
 
 
-def can_manage_members(user: Any, organisation: Organisation) -> bool:
-    """Organisation administrators approve members; site administrators can always step in."""
-    if is_site_admin(user):
-        return True
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def may_bid(organisation: Organisation) -> bool:
+    """Every organisation but a commissioning body may bid (or be named in a bid), public-sector
+    providers included; its approved members hold its key to sealed bids (ADR 0006)."""
+    return not organisation.is_commissioning_body
+
+
+def is_org_admin(user: Any, organisation: Organisation) -> bool:
+    if not is_active_user(user):
         return False
     return user.memberships.filter(
         organisation_id=organisation.pk, status="approved", is_org_admin=True
     ).exists()
+
+
+def has_org_admin(organisation: Organisation) -> bool:
+    return organisation.memberships.filter(
+        status="approved", is_org_admin=True, user__is_active=True
+    ).exists()
+
+
+def can_manage_members(user: Any, organisation: Organisation) -> bool:
+    """The members of an organisation that may bid are approved by its own administrators only:
+    an approved member reads the organisation's sealed draft bids (PRO-8, ADR 0006), so a site
+    administrator cannot make one (ADR 0009). Site administrators manage the members of
+    commissioning bodies."""
+    if is_org_admin(user, organisation):
+        return True
+    return is_site_admin(user) and not may_bid(organisation)
+
+
+def can_verify_first_member(user: Any, organisation: Organisation) -> bool:
+    """An organisation that may bid and has no administrator gets its first one through the
+    support team's verification against its registered details, with a recorded reason
+    (ADR 0009)."""
+    return is_site_admin(user) and may_bid(organisation) and not has_org_admin(organisation)
 
 
 def commissioning_bodies_for(user: Any) -> list[Organisation]:

@@ -78,3 +78,56 @@ def test_member_registers_and_organisation_admin_approves(
     page.goto(f"{live_server.url}/directory/{charity.slug}/")
     axe(page)
     expect(page.get_by_role("link", name="Edit profile")).to_be_visible()
+
+
+def test_a_member_asks_to_join_a_second_organisation_verified_by_support(
+    page: Page, live_server: Any, axe: Any
+) -> None:
+    """Issue 11 item 25a and ADR 0009: one account asks to join a second organisation that has
+    no administrator yet; the support team verifies the request with a recorded reason."""
+    first = OrganisationFactory(name="Tyneside Family Links", areas=[AreaFactory()])
+    second = OrganisationFactory(name="Wearside Mentors", charity_number="7654321")
+    MembershipFactory(user=UserFactory(username="amara"), organisation=first)
+    UserFactory(username="support", role=User.Role.ADMIN)
+
+    sign_in(page, live_server.url, "amara", axe)
+    axe(page)
+    page.goto(f"{live_server.url}/account/")
+    axe(page)
+    page.get_by_role("link", name="Ask to join another organisation").click()
+    axe(page)
+    page.get_by_label("Name of your organisation").fill("Wearside")
+    page.get_by_role("button", name="Search").click()
+    axe(page)
+    page.get_by_label("Wearside Mentors").check()
+    page.get_by_role("button", name="Continue").click()
+    axe(page)
+    expect(page.get_by_role("heading", name="Ask to join Wearside Mentors")).to_be_visible()
+    page.get_by_label("Your job title there").fill("Volunteer mentor")
+    page.get_by_role("button", name="Ask to join").click()
+    axe(page)
+    expect(page.get_by_role("heading", name="Your request is waiting for approval")).to_be_visible()
+    assert User.objects.filter(username="amara").count() == 1
+    request = Membership.objects.get(user__username="amara", organisation=second)
+
+    sign_out(page, live_server.url, axe)
+    axe(page)
+    sign_in(page, live_server.url, "support", axe)
+    axe(page)
+    page.goto(f"{live_server.url}/account/")
+    axe(page)
+    page.get_by_role("link", name="Wearside Mentors").click()
+    axe(page)
+    page.get_by_role("link", name="Check and decide on").click()
+    axe(page)
+    page.get_by_role("button", name="Record the decision").click()
+    axe(page)
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    page.get_by_label("The charity register entry (charity number)").check()
+    page.get_by_label("What did the check show?").fill("Register lists Amara as a trustee.")
+    page.get_by_label("Verified: approve as the organisation's first administrator").check()
+    page.get_by_role("button", name="Record the decision").click()
+    axe(page)
+    request.refresh_from_db()
+    assert (request.status, request.is_org_admin) == (Membership.Status.APPROVED, True)
+    assert request.decision_reason == "Register lists Amara as a trustee."

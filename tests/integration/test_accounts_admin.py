@@ -9,7 +9,12 @@ from django.urls import reverse
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.models import AuditEvent
 from commissioning.audit.services import Action, record
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CommissioningBodyFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,9 +108,15 @@ def test_setting_a_password_in_the_admin_is_audited(admin_client: Client) -> Non
     assert event.changes == {"password": "set"}
 
 
-def test_membership_change_and_delete_in_the_admin_are_audited(admin_client: Client) -> None:
-    membership = MembershipFactory(is_org_admin=False)
+def test_memberships_are_read_only_in_the_admin_and_deleting_one_is_audited(
+    admin_client: Client,
+) -> None:
+    """Issue 11 item 2 (PRO-8): no membership is added or changed in the admin; removing one
+    (which takes access away) stays, audited."""
+    membership = MembershipFactory(is_org_admin=False, status=Membership.Status.PENDING)
+    assert admin_client.get(reverse("admin:accounts_membership_add")).status_code == 403
     url = reverse("admin:accounts_membership_change", args=[membership.pk])
+    assert 'name="_save"' not in admin_client.get(url).content.decode()
     response = admin_client.post(
         url,
         {
@@ -113,26 +124,24 @@ def test_membership_change_and_delete_in_the_admin_are_audited(admin_client: Cli
             "organisation": membership.organisation_id,
             "status": Membership.Status.APPROVED,
             "is_org_admin": "on",
-            "job_title": "",
-            "decided_at_0": "",
-            "decided_at_1": "",
-            "decided_by": "",
         },
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    update = AuditEvent.objects.get(action=Action.ADMIN_UPDATE, target_id=str(membership.pk))
-    assert update.changes["is_org_admin"] == {"from": False, "to": True}
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert (membership.status, membership.is_org_admin) == (Membership.Status.PENDING, False)
 
     delete_url = reverse("admin:accounts_membership_delete", args=[membership.pk])
     admin_client.post(delete_url, {"post": "yes"})
     assert not Membership.objects.filter(pk=membership.pk).exists()
     deletion = AuditEvent.objects.get(action=Action.ADMIN_DELETE, target_id=str(membership.pk))
-    assert deletion.changes["status"] == {"from": "approved", "to": None}
+    assert deletion.changes["status"] == {"from": "pending", "to": None}
 
 
-def test_membership_admin_action_approves_through_the_service(admin_client: Client) -> None:
-    organisation = OrganisationFactory()
-    pending = MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
+def test_membership_admin_action_approves_a_public_bodys_member_through_the_service(
+    admin_client: Client,
+) -> None:
+    body = CommissioningBodyFactory()
+    pending = MembershipFactory(organisation=body, status=Membership.Status.PENDING)
     response = admin_client.post(
         reverse("admin:accounts_membership_changelist"),
         {"action": "approve_selected", "_selected_action": [pending.pk]},
@@ -141,6 +150,22 @@ def test_membership_admin_action_approves_through_the_service(admin_client: Clie
     pending.refresh_from_db()
     assert pending.status == Membership.Status.APPROVED
     assert AuditEvent.objects.filter(action=Action.MEMBERSHIP_APPROVE).count() == 1
+
+
+def test_membership_admin_action_skips_a_provider_organisations_member(
+    admin_client: Client,
+) -> None:
+    """Issue 11 item 2: only a provider organisation's administrators approve its members."""
+    pending = MembershipFactory(organisation=OrganisationFactory(), status="pending")
+    response = admin_client.post(
+        reverse("admin:accounts_membership_changelist"),
+        {"action": "approve_selected", "_selected_action": [pending.pk]},
+        follow=True,
+    )
+    assert "1 skipped" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Membership.Status.PENDING
+    assert not AuditEvent.objects.filter(action=Action.MEMBERSHIP_APPROVE).exists()
 
 
 def test_audit_events_are_read_only_in_the_admin(admin_client: Client) -> None:

@@ -1,5 +1,6 @@
-"""Organisation administrators (and site administrators) approve or reject members; no one else
-can, and an organisation administrator cannot act for another organisation."""
+"""Organisation administrators (and, for public bodies, site administrators) approve or reject
+members; no one else can, and an organisation administrator cannot act for another
+organisation."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ from commissioning.accounts.models import Membership, User
 from commissioning.audit.models import AuditEvent
 from commissioning.audit.services import Action
 from commissioning.directory.models import Organisation
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, member_of
+from tests.factories import (
+    CommissioningBodyFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    member_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,10 +131,10 @@ def test_a_decision_cannot_be_made_twice(client: Client) -> None:
     assert membership.status == Membership.Status.REJECTED
 
 
-def test_site_admin_can_manage_any_organisation(
+def test_site_admin_manages_a_public_bodys_members(
     client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    organisation = OrganisationFactory()
+    organisation = CommissioningBodyFactory()
     site_admin = UserFactory(role=User.Role.ADMIN)
     membership = _pending(organisation)
     client.force_login(site_admin)
@@ -136,6 +143,28 @@ def test_site_admin_can_manage_any_organisation(
         client.post(_members_url(organisation), {"membership": membership.pk, "action": "approve"})
     membership.refresh_from_db()
     assert membership.status == Membership.Status.APPROVED
+
+
+def test_site_admin_cannot_approve_a_member_of_a_provider_with_administrators(
+    client: Client,
+) -> None:
+    """Issue 11 item 2 (PRO-8, ADR 0009): its own administrators decide."""
+    organisation = OrganisationFactory()
+    _org_admin(organisation)
+    membership = _pending(organisation)
+    site_admin = UserFactory(role=User.Role.ADMIN, is_superuser=True)
+    client.force_login(site_admin)
+    assert client.get(_members_url(organisation)).status_code == 403
+    response = client.post(
+        _members_url(organisation), {"membership": membership.pk, "action": "approve"}
+    )
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied, match="administrators can decide"):
+        services.decide_membership(site_admin, membership, approve=True)
+    with pytest.raises(PermissionDenied):
+        services.set_organisation_admin(site_admin, membership, is_org_admin=True)
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.PENDING
 
 
 def test_anonymous_is_sent_to_sign_in(client: Client) -> None:
@@ -245,3 +274,18 @@ def test_org_admin_cannot_remove_their_own_rights() -> None:
 def test_unknown_organisation_is_404(client: Client) -> None:
     client.force_login(UserFactory(role=User.Role.ADMIN))
     assert client.get(reverse("accounts:members", args=["no-such-org"])).status_code == 404
+
+
+def test_a_public_sector_provider_is_decided_by_its_own_administrators_too() -> None:
+    """A public body that is not a commissioning body may bid (e.g. a probation service), so
+    its members hold its key to sealed bids like any provider's (ADR 0009)."""
+    probation = OrganisationFactory(
+        org_type=Organisation.OrgType.PUBLIC_SECTOR,
+        public_body_kind=Organisation.PublicBodyKind.PRISON_PROBATION,
+    )
+    _org_admin(probation)
+    membership = _pending(probation)
+    site_admin = UserFactory(role=User.Role.ADMIN)
+    assert not permissions.can_manage_members(site_admin, probation)
+    with pytest.raises(PermissionDenied):
+        services.decide_membership(site_admin, membership, approve=True)

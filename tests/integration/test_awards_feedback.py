@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import reverse
 
 from commissioning.accounts.models import Membership, User
+from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.awards.feedback import FeedbackNotReady, feedback_for
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs, core_criteria
@@ -306,8 +307,12 @@ def test_permissions(decided: Decided) -> None:
     )
 
 
-def test_not_decided_yet(decided: Decided) -> None:
-    decided.award.delete()
+def test_not_decided_yet() -> None:
+    # Award decisions are never deleted (issue 11 item 3); only the demo loader may remove a
+    # synthetic one, which is the one way to get a decided lot back to "not decided yet".
+    decided = decided_lot(synthetic=True)
+    with replacing_synthetic_demo():
+        decided.award.delete()
     beta = decided.bids[1]
     with pytest.raises(FeedbackNotReady, match="not been decided yet"):
         feedback_for(decided.members[1], beta)

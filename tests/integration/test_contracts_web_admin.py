@@ -1,16 +1,15 @@
-"""The Django admin for opportunities, lots and contracts: a support tool whose contract form
-checks the documents with the analytics core, like the web page (PBR-1)."""
+"""The Django admin for opportunities, lots and contracts: a support tool to look records up.
+Contracts are read-only there (issue 11 item 3): their documents are edited on the contract's
+page, where the analytics core checks them (PBR-1); the full admin matrix is in
+test_admin_lifecycle.py."""
 
 from __future__ import annotations
-
-import json
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from commissioning.contracts.admin import ContractAdminForm
-from tests.contract_factories import ContractFactory, LotFactory, contract_with_parties
+from tests.contract_factories import LotFactory, contract_with_parties
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,25 +35,10 @@ def test_admin_pages_open(admin_client: Client) -> None:
         assert admin_client.get(url).status_code == 200, url
 
 
-def test_admin_form_refuses_an_invalid_mechanism() -> None:
-    contract = ContractFactory()
-    mechanism = dict(contract.mechanism, period="fortnight")
-    form = ContractAdminForm(
-        data={
-            "reference": contract.reference,
-            "title": contract.title,
-            "lot": contract.lot.pk,
-            "commissioning_body": contract.commissioning_body.pk,
-            "prime": contract.prime.pk,
-            "start_date": "2026-04-01",
-            "end_date": "2028-03-31",
-            "annual_value": "600000.00",
-            "status": "active",
-            "mechanism": json.dumps(mechanism),
-            "observed": "null",
-            "assumptions": "null",
-        },
-        instance=contract,
-    )
-    assert not form.is_valid()
-    assert any(message.startswith("period") for message in form.errors["mechanism"])
+def test_contract_admin_shows_the_contract_without_a_save_button(admin_client: Client) -> None:
+    contract = contract_with_parties()
+    page = admin_client.get(reverse("admin:contracts_contract_change", args=[contract.pk]))
+    html = page.content.decode()
+    assert contract.reference in html
+    assert 'name="_save"' not in html
+    assert 'name="mechanism"' not in html

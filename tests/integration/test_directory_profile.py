@@ -85,12 +85,13 @@ def test_edit_link_only_for_those_who_can_edit(market: Market, role: str) -> Non
 
 def test_members_link_for_organisation_administrators(market: Market) -> None:
     members_url = reverse("accounts:members", args=[market.alpha.slug])
+    site_admin = client_for(market.users["site_admin"])
+    # With no administrator yet, the support team verifies its first member (ADR 0009) ...
+    assert members_url in site_admin.get(profile_url("alpha-housing-trust")).text
     org_admin = make_member(market.alpha, "orgadmin", is_org_admin=True)
     assert members_url in client_for(org_admin).get(profile_url("alpha-housing-trust")).text
-    assert (
-        members_url
-        in client_for(market.users["site_admin"]).get(profile_url("alpha-housing-trust")).text
-    )
+    # ... then only its own administrators decide who joins (issue 11 item 2).
+    assert members_url not in site_admin.get(profile_url("alpha-housing-trust")).text
     assert (
         members_url
         not in client_for(market.users["member"]).get(profile_url("alpha-housing-trust")).text

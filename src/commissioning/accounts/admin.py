@@ -5,31 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from commissioning.accounts import services
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.audit.services import Action, record
+from commissioning.web.admin import ReadOnlyInline
 
 _PASSWORD_CHANGE_ATTR = "_audit_password_change"
+PROVIDER_PASSWORD_REFUSED = (
+    "This person is an approved member of an organisation that bids: setting their password here "
+    "would let you sign in as them and read its draft bids, so it can only be disabled."
+)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
     fk_name = "user"
-    extra = 0
     fields = ("organisation", "status", "is_org_admin", "job_title", "requested_at")
-    readonly_fields = ("organisation", "status", "is_org_admin", "job_title", "requested_at")
-    can_delete = False
+    readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(User)
@@ -63,6 +65,16 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     inlines = (MembershipInline,)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """A member of an organisation that may bid holds its key to sealed draft bids (ADR 0006):
+        setting their password here would let a site administrator sign in as them and read
+        the bids, so for them the admin may only disable the password (ADR 0009)."""
+        user = self.get_object(request, unquote(id))
+        if user is not None and services.holds_bidders_key(user):
+            if request.method == "POST" and request.POST.get("usable_password") != "false":
+                self.message_user(request, PROVIDER_PASSWORD_REFUSED, messages.ERROR)
+                return redirect(request.path)
+            if request.method == "GET":
+                self.message_user(request, PROVIDER_PASSWORD_REFUSED, messages.WARNING)
         setattr(request, _PASSWORD_CHANGE_ATTR, True)
         with transaction.atomic():
             return super().user_change_password(request, id, form_url)
@@ -76,13 +88,37 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
+    """Memberships are read-only here (issue 11 item 2): an approved member of an organisation
+    that may bid reads its sealed draft bids, so only that organisation's administrators
+    approve one, or the support team verifies the first against the organisation's registered
+    details on its members page, with a recorded reason (ADR 0009). The actions go through the
+    same service, which refuses what the pages refuse. Removing a membership (audited) stays a
+    support task: it takes access away, never gives it."""
+
     list_display = ("user", "organisation", "status", "is_org_admin", "requested_at", "decided_at")
     list_filter = ("status", "is_org_admin")
     search_fields = ("user__username", "user__email", "organisation__name")
-    raw_id_fields = ("user", "organisation", "decided_by")
-    readonly_fields = ("requested_at",)
+    fields = (
+        "user",
+        "organisation",
+        "status",
+        "is_org_admin",
+        "job_title",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+        "verified_against",
+        "decision_reason",
+    )
+    readonly_fields = fields
     list_select_related = ("user", "organisation")
     actions = ("approve_selected", "reject_selected")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     @admin.action(description="Approve selected pending memberships")
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
@@ -106,6 +142,10 @@ class MembershipAdmin(AuditedModelAdmin):
         self.message_user(request, f"{decided} membership(s) {verdict}.", messages.SUCCESS)
         if skipped:
             self.message_user(
-                request, f"{skipped} skipped: already decided or not yours.", messages.WARNING
+                request,
+                f"{skipped} skipped: already decided, or a request to join an organisation "
+                "that bids, which only its administrators decide (or the support team verifies "
+                "on its members page when it has none).",
+                messages.WARNING,
             )
         return None

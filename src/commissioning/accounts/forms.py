@@ -102,17 +102,22 @@ class OrganisationChoiceForm(GovUKForm):
         field.queryset = organisations
 
 
-class RegistrationForm(GovUKForm):
-    """Step 2 of registering: who you are, your password, and the organisation chosen in step 1."""
-
-    organisation = forms.ModelChoiceField(
+def _chosen_organisation_field(label: str) -> forms.ModelChoiceField:
+    """The organisation chosen in step 1, carried as its slug (the form narrows the choices)."""
+    return forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         to_field_name="slug",
         widget=forms.RadioSelect,
-        label="Your organisation",
+        label=label,
         empty_label=None,
         error_messages={"required": CHOOSE_ORGANISATION, "invalid_choice": CHOOSE_ORGANISATION},
     )
+
+
+class RegistrationForm(GovUKForm):
+    """Step 2 of registering: who you are, your password, and the organisation chosen in step 1."""
+
+    organisation = _chosen_organisation_field("Your organisation")
     first_name = forms.CharField(
         label="First name",
         max_length=150,
@@ -243,3 +248,71 @@ class MemberActionForm(GovUKForm):
         field = self.fields["membership"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Membership.objects.filter(organisation=organisation)
+
+
+class JoinRequestForm(GovUKForm):
+    """Step 2 for someone already signed in: ask to join another organisation (issue 11 item
+    25a). Their account stays the same; only the membership is new."""
+
+    organisation = _chosen_organisation_field("Organisation you are asking to join")
+    job_title = forms.CharField(
+        label="Your job title there",
+        max_length=120,
+        required=False,
+        help_text="Optional. Helps the organisation's administrator recognise you.",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = services.provider_organisations().filter(pk=organisation.pk)
+        self.initial.setdefault("organisation", organisation.slug)
+        self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
+
+
+class VerifyFirstMemberForm(GovUKForm):
+    """The support team's decision on a request to join an organisation that has no
+    administrator: what they checked it against and why (ADR 0009)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "That request has already been decided or removed"},
+    )
+    checked_against = forms.ChoiceField(
+        label="What did you check the request against?",
+        choices=Membership.VerifiedAgainst.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you checked the request against"},
+    )
+    reason = forms.CharField(
+        label="What did the check show?",
+        help_text=(
+            "For example: the register names this person as a trustee, or the registered "
+            "contact confirmed by email that they work there. This is kept with the decision."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say what you checked and what it showed"},
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (APPROVE, "Verified: approve as the organisation's first administrator"),
+            (REJECT, "Not verified: reject the request"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the check verified this person"},
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["membership"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Membership.objects.filter(
+            organisation=organisation, status=Membership.Status.PENDING
+        )

@@ -30,13 +30,23 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A person's membership of an organisation; provider members self-register (pending) and an
-    organisation administrator (or a site administrator) approves them."""
+    """A person's membership of an organisation. Provider members ask to join (pending) and that
+    organisation's administrators decide; an organisation with no administrator gets its first
+    one through the support team's verification against its registered details, with the
+    reason recorded (ADR 0009). Site administrators decide memberships of commissioning bodies."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for approval"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+
+    class VerifiedAgainst(models.TextChoices):
+        CHARITY_REGISTER = "charity_register", "The charity register entry (charity number)"
+        COMPANIES_HOUSE = "companies_house", "The Companies House entry (company number)"
+        REGISTERED_CONTACT = (
+            "registered_contact",
+            "A reply from the organisation's registered contact email address",
+        )
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
@@ -49,6 +59,12 @@ class Membership(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_against = models.CharField(
+        "Checked against", max_length=30, choices=VerifiedAgainst.choices, blank=True
+    )
+    decision_reason = models.TextField(
+        "Reason", blank=True, help_text="Why the support team verified or refused this person"
     )
 
     class Meta:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from commissioning import permissions
@@ -27,11 +27,13 @@ class MembershipError(Exception):
     """A decision that cannot be made (already decided, or not allowed for this membership)."""
 
 
+MAY_BID = Q(is_commissioning_body=False)
+"""Organisations that may bid (as :func:`permissions.may_bid` decides)."""
+
+
 def provider_organisations() -> QuerySet[Organisation]:
     """Organisations a provider member can ask to join: everything but public bodies."""
-    return Organisation.objects.filter(is_commissioning_body=False).exclude(
-        org_type=Organisation.OrgType.PUBLIC_SECTOR
-    )
+    return Organisation.objects.filter(MAY_BID).exclude(org_type=Organisation.OrgType.PUBLIC_SECTOR)
 
 
 def search_provider_organisations(query: str) -> QuerySet[Organisation]:
@@ -40,6 +42,14 @@ def search_provider_organisations(query: str) -> QuerySet[Organisation]:
     return provider_organisations().filter(
         Q(name__icontains=term) | Q(search_text__contains=term.lower())
     )
+
+
+def holds_bidders_key(user: User) -> bool:
+    """Whether ``user`` is an approved member of an organisation that may bid (and so holds
+    its key to sealed draft bids, ADR 0006)."""
+    return Membership.objects.filter(
+        user=user, status=Membership.Status.APPROVED, organisation__is_commissioning_body=False
+    ).exists()
 
 
 def email_in_use(email: str) -> bool:
@@ -75,31 +85,70 @@ def register_provider_member(
             last_name=last_name.strip(),
             role=User.Role.PROVIDER,
         )
-        membership = Membership.objects.create(
-            user=user,
-            organisation=organisation,
-            status=Membership.Status.PENDING,
-            job_title=job_title.strip(),
-        )
-        record(
-            user,
-            Action.REGISTER,
-            membership,
-            {
-                "username": {"from": None, "to": user.username},
-                "email": {"from": None, "to": user.email},
-                "organisation": {"from": None, "to": organisation.name},
-                "status": {"from": None, "to": membership.get_status_display()},
-            },
-        )
-        membership_id = membership.pk
-        transaction.on_commit(lambda: tasks.notify_membership_requested.enqueue(membership_id))
+        account = {
+            "username": {"from": None, "to": user.username},
+            "email": {"from": None, "to": user.email},
+        }
+        return _ask(user, organisation, job_title, Action.REGISTER, account)
+
+
+def _ask(
+    user: User,
+    organisation: Organisation,
+    job_title: str,
+    action: str,
+    changes: dict[str, Any],
+) -> Membership:
+    """A pending membership, its audit record and (once committed) the email to whoever
+    decides; called inside the caller's transaction."""
+    membership = Membership.objects.create(
+        user=user,
+        organisation=organisation,
+        status=Membership.Status.PENDING,
+        job_title=job_title.strip(),
+    )
+    record(
+        user,
+        action,
+        membership,
+        {
+            **changes,
+            "organisation": {"from": None, "to": organisation.name},
+            "status": {"from": None, "to": membership.get_status_display()},
+        },
+    )
+    membership_id = membership.pk
+    transaction.on_commit(lambda: tasks.notify_membership_requested.enqueue(membership_id))
     return membership
+
+
+def request_membership(user: User, organisation: Organisation, job_title: str = "") -> Membership:
+    """A signed-in person asks to join another organisation (issue 11 item 25a): one person,
+    several memberships, each asked for and decided like the first. Raises
+    :class:`MembershipError` if they already belong to it or have asked already."""
+    with transaction.atomic():
+        existing = (
+            Membership.objects.select_for_update()
+            .filter(user=user, organisation=organisation)
+            .first()
+        )
+        if existing is not None:
+            raise MembershipError(_already_asked(existing))
+        return _ask(user, organisation, job_title, Action.MEMBERSHIP_REQUEST, {})
+
+
+def _already_asked(membership: Membership) -> str:
+    name = membership.organisation.name
+    if membership.status == Membership.Status.APPROVED:
+        return f"You are already a member of {name}."
+    if membership.status == Membership.Status.PENDING:
+        return f"You have already asked to join {name}; its administrators will decide."
+    return f"Your request to join {name} was rejected. Contact the organisation directly."
 
 
 def membership_approvers(organisation: Organisation) -> list[User]:
     """Who is told that someone is waiting: the organisation's administrators, or (if it has
-    none) the site administrators."""
+    none) the site administrators, who verify the first member (ADR 0009)."""
     org_admins = User.objects.filter(
         is_active=True,
         memberships__organisation=organisation,
@@ -124,10 +173,14 @@ def _locked(membership: Membership) -> Membership:
 
 
 def decide_membership(actor: Any, membership: Membership, approve: bool) -> Membership:
-    """Approve or reject a pending membership (organisation administrators of that organisation,
-    or site administrators). The member is told by email."""
+    """Approve or reject a pending membership: the organisation's own administrators (site
+    administrators only for commissioning bodies; ADR 0009). The member is told by email."""
     if not permissions.can_manage_members(actor, membership.organisation):
-        raise PermissionDenied("You cannot manage members of this organisation.")
+        raise PermissionDenied(
+            "Only this organisation's administrators can decide who joins it."
+            if permissions.is_site_admin(actor)
+            else "You cannot manage members of this organisation."
+        )
     with transaction.atomic():
         locked = _locked(membership)
         if locked.status != Membership.Status.PENDING:
@@ -145,6 +198,72 @@ def decide_membership(actor: Any, membership: Membership, approve: bool) -> Memb
             Action.MEMBERSHIP_APPROVE if approve else Action.MEMBERSHIP_REJECT,
             locked,
             {"status": {"from": before, "to": locked.get_status_display()}},
+        )
+        membership_id = locked.pk
+        transaction.on_commit(lambda: tasks.notify_membership_decided.enqueue(membership_id))
+    return locked
+
+
+def verify_first_member(
+    actor: Any, membership: Membership, *, approve: bool, checked_against: str, reason: str
+) -> Membership:
+    """The support team's decision on a request to join a provider organisation that has no
+    administrator (ADR 0009): checked against the organisation's registered details, with the
+    check and the reason recorded on the membership and in the audit trail. Approved, the
+    person becomes the organisation's first administrator and decides every later request.
+
+    Raises ``PermissionDenied`` unless ``actor`` is a site administrator and the organisation
+    (still) has no administrator; :class:`MembershipError` for a missing check or reason or a
+    request already decided.
+    """
+    problems = []
+    if checked_against not in Membership.VerifiedAgainst.values:
+        problems.append("Choose what you checked the request against.")
+    if not reason.strip():
+        problems.append("Say what you checked and what it showed.")
+    if problems:
+        raise MembershipError(" ".join(problems))
+    with transaction.atomic():
+        # Lock the organisation so that two decisions cannot both make a "first" administrator.
+        Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
+        if not permissions.can_verify_first_member(actor, membership.organisation):
+            raise PermissionDenied(
+                "Only a site administrator can verify the first member of an organisation that "
+                "has no administrator; this one's administrators decide its members."
+            )
+        locked = _locked(membership)
+        if locked.status != Membership.Status.PENDING:
+            raise MembershipError(
+                f"{locked.user.get_full_name() or locked.user.username}'s request has already "
+                f"been decided ({locked.get_status_display().lower()})."
+            )
+        before = locked.get_status_display()
+        locked.status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
+        locked.is_org_admin = approve
+        locked.decided_at = timezone.now()
+        locked.decided_by = actor
+        locked.verified_against = checked_against
+        locked.decision_reason = reason.strip()
+        locked.save(
+            update_fields=[
+                "status",
+                "is_org_admin",
+                "decided_at",
+                "decided_by",
+                "verified_against",
+                "decision_reason",
+            ]
+        )
+        record(
+            actor,
+            Action.MEMBERSHIP_VERIFY,
+            locked,
+            {
+                "status": {"from": before, "to": locked.get_status_display()},
+                "is_org_admin": {"from": False, "to": approve},
+                "verified_against": {"from": None, "to": locked.get_verified_against_display()},
+                "reason": {"from": None, "to": locked.decision_reason},
+            },
         )
         membership_id = locked.pk
         transaction.on_commit(lambda: tasks.notify_membership_decided.enqueue(membership_id))
@@ -175,9 +294,20 @@ def set_organisation_admin(actor: Any, membership: Membership, is_org_admin: boo
 
 
 def organisations_with_pending_members() -> QuerySet[Organisation]:
-    """For site administrators: organisations with someone waiting for a decision."""
+    """For site administrators: organisations with someone waiting for a decision that the
+    support team makes: commissioning bodies, and organisations that may bid but have no
+    administrator (whose first member it verifies, ADR 0009). Others decide their own."""
+    has_admin = Exists(
+        Membership.objects.filter(
+            organisation=OuterRef("pk"),
+            status=Membership.Status.APPROVED,
+            is_org_admin=True,
+            user__is_active=True,
+        )
+    )
     return (
         Organisation.objects.filter(memberships__status=Membership.Status.PENDING)
+        .exclude(MAY_BID & Q(has_admin))
         .distinct()
         .order_by("name")
     )

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_http_methods
 from commissioning import permissions
 from commissioning.accounts import services
 from commissioning.accounts.forms import (
+    JoinRequestForm,
     MemberActionForm,
     OrganisationChoiceForm,
     OrganisationSearchForm,
     RegistrationForm,
     SignInForm,
+    VerifyFirstMemberForm,
 )
 from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
@@ -103,6 +105,8 @@ def register(request: HttpRequest) -> HttpResponse:
         chose_badly = request.method == "POST" or "organisation" in request.GET
         return _find_organisation_page(request, choice_required=chose_badly)
 
+    if request.user.is_authenticated:
+        return _ask_to_join(request, organisation)
     form = RegistrationForm(
         request.POST if request.method == "POST" else None, organisation=organisation
     )
@@ -130,6 +134,36 @@ def register(request: HttpRequest) -> HttpResponse:
         "crumbs": [("Register", reverse("accounts:register")), ("Your details", None)],
     }
     return render(request, "accounts/register.html", context)
+
+
+def _ask_to_join(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """Step 2 for someone already signed in: one person, several memberships, each asked for
+    and decided by that organisation (issue 11 item 25a); no second account."""
+    form = JoinRequestForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        try:
+            services.request_membership(
+                request.user, form.cleaned_data["organisation"], form.cleaned_data["job_title"]
+            )
+        except services.MembershipError as error:
+            form.add_error("organisation", str(error))
+        else:
+            return redirect("accounts:registered")
+    change_url = f"{reverse('accounts:register')}?{urlencode({'q': organisation.name})}"
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "change_url": change_url,
+        "crumbs": [
+            ("Your account", reverse("accounts:profile")),
+            ("Join an organisation", reverse("accounts:register")),
+            ("Ask to join", None),
+        ],
+    }
+    return render(request, "accounts/join.html", context)
 
 
 @login_required
@@ -200,14 +234,72 @@ def _apply_member_action(request: HttpRequest, form: MemberActionForm) -> None:
         messages.error(request, str(error))
 
 
+def _verify_first_member(request: HttpRequest, form: VerifyFirstMemberForm) -> bool:
+    """Apply the support team's verification; False (with the error on the form) if refused."""
+    membership: Membership = form.cleaned_data["membership"]
+    approve = form.cleaned_data["decision"] == VerifyFirstMemberForm.APPROVE
+    try:
+        services.verify_first_member(
+            request.user,
+            membership,
+            approve=approve,
+            checked_against=form.cleaned_data["checked_against"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.MembershipError as error:
+        form.add_error(None, str(error))
+        return False
+    name = membership.user.get_full_name() or membership.user.username
+    if approve:
+        messages.success(
+            request,
+            f"{name} is now {membership.organisation.name}'s first administrator. "
+            "We've emailed them; they decide every later request.",
+        )
+    else:
+        messages.success(request, f"{name}'s request was rejected. We've emailed them.")
+    return True
+
+
+def _verify_form(
+    request: HttpRequest,
+    organisation: Organisation,
+    pending: list[Membership],
+    posted: VerifyFirstMemberForm | None,
+) -> tuple[Membership | None, VerifyFirstMemberForm | None]:
+    """The request being verified (``?verify=<id>``, or the one just posted with its answers
+    and errors) and its form; one at a time, so every field keeps a single id."""
+    if posted is not None:
+        chosen = str(posted.data.get("membership", ""))
+    else:
+        chosen = request.GET.get("verify", "")
+    membership = next((m for m in pending if str(m.pk) == chosen), None)
+    if membership is None:
+        return None, None
+    if posted is not None:
+        return membership, posted
+    form = VerifyFirstMemberForm(initial={"membership": membership.pk}, organisation=organisation)
+    return membership, form
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's members: approve or reject requests; manage administrator rights."""
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not permissions.can_manage_members(request.user, organisation):
+    verifying = permissions.can_verify_first_member(request.user, organisation)
+    managing = permissions.can_manage_members(request.user, organisation)
+    if not (verifying or managing):
         raise PermissionDenied("Only this organisation's administrators can manage its members.")
-    if request.method == "POST":
+    verify_form = None
+    if request.method == "POST" and verifying:
+        verify_form = VerifyFirstMemberForm(request.POST, organisation=organisation)
+        if "membership" in verify_form.errors:
+            messages.error(request, "That request has already been decided or removed.")
+            return redirect("accounts:members", slug=organisation.slug)
+        if verify_form.is_valid() and _verify_first_member(request, verify_form):
+            return redirect("accounts:members", slug=organisation.slug)
+    elif request.method == "POST":
         form = MemberActionForm(request.POST, organisation=organisation)
         if form.is_valid():
             _apply_member_action(request, form)
@@ -220,9 +312,17 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("user", "decided_by")
         .order_by("-requested_at")
     )
+    pending = [m for m in all_members if m.status == Membership.Status.PENDING]
+    verified, verify_form = (
+        _verify_form(request, organisation, pending, verify_form) if verifying else (None, None)
+    )
     context = {
         "organisation": organisation,
-        "pending": [m for m in all_members if m.status == Membership.Status.PENDING],
+        "verifying": verifying,
+        "managing": managing,
+        "verified": verified,
+        "verify_form": verify_form,
+        "pending": pending,
         "approved": [m for m in all_members if m.status == Membership.Status.APPROVED],
         "rejected": [m for m in all_members if m.status == Membership.Status.REJECTED],
         "actions": {

@@ -26,6 +26,8 @@ class Action(TextChoices):
     MEMBERSHIP_APPROVE = "membership.approve", "Membership approved"
     MEMBERSHIP_REJECT = "membership.reject", "Membership rejected"
     MEMBERSHIP_ADMIN = "membership.admin", "Organisation administrator rights changed"
+    MEMBERSHIP_VERIFY = "membership.verify", "First member verified by the support team"
+    MEMBERSHIP_REQUEST = "membership.request", "Asked to join another organisation"
 
 
 def _plain(value: Any) -> Any:

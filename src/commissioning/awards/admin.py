@@ -4,18 +4,10 @@ edited: a mistaken award is dealt with by cancellation."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from commissioning.awards.models import LotAward, PriceAdjustment
-from commissioning.web.admin import ReadOnlyAdmin
-
-
-class SiteAdminReadOnly(ReadOnlyAdmin):
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(getattr(request.user, "is_site_admin", False))
+from commissioning.web.admin import SiteAdminReadOnly
 
 
 @admin.register(LotAward)

@@ -4,28 +4,20 @@ the opening service after the deadline (ADR 0006)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from commissioning.bids.models import Bid, Receipt
-from commissioning.web.admin import ReadOnlyAdmin
+from commissioning.web.admin import ReadOnlyInline, SiteAdminReadOnly
 
 
-class ReceiptInline(admin.TabularInline):
+class ReceiptInline(ReadOnlyInline):
     model = Receipt
     fields = ("reference", "submitted_at", "submitted_by", "digest")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Bid)
-class BidAdmin(ReadOnlyAdmin):
+class BidAdmin(SiteAdminReadOnly):
     list_display = ("pk", "organisation", "lot", "status", "submitted_at", "withdrawn_at")
     list_filter = ("status",)
     search_fields = ("organisation__name", "lot__opportunity__reference")
@@ -42,6 +34,3 @@ class BidAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
     inlines = (ReceiptInline,)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(getattr(request.user, "is_site_admin", False))

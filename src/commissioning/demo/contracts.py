@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from commissioning.audit.models import AuditEvent
+from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.contracts.services import ContractDataError, validate_documents
@@ -70,16 +71,19 @@ def delete_demo_contracts() -> dict[str, int]:
     exercises made for them; returns how many of each were deleted."""
     deleted: dict[str, int] = {}
     synthetic = Opportunity.objects.filter(is_synthetic=True)
-    for queryset in (
-        *awards_first(synthetic),  # an award protects its winning bid
-        Bid.objects.filter(lot__opportunity__is_synthetic=True),  # bids protect their lots
-        Contract.objects.filter(is_synthetic=True),
-        Opportunity.objects.filter(is_synthetic=True),
-        CommissioningExercise.objects.filter(is_synthetic=True, summary__endswith=EXERCISE_MARKER),
-    ):
-        _, by_model = queryset.delete()
-        for label, count in by_model.items():
-            deleted[label] = deleted.get(label, 0) + count
+    with replacing_synthetic_demo():
+        for queryset in (
+            *awards_first(synthetic),  # an award protects its winning bid
+            Bid.objects.filter(lot__opportunity__is_synthetic=True),  # bids protect their lots
+            Contract.objects.filter(is_synthetic=True),
+            Opportunity.objects.filter(is_synthetic=True),
+            CommissioningExercise.objects.filter(
+                is_synthetic=True, summary__endswith=EXERCISE_MARKER
+            ),
+        ):
+            _, by_model = queryset.delete()
+            for label, count in by_model.items():
+                deleted[label] = deleted.get(label, 0) + count
     return deleted
 
 

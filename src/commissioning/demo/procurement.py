@@ -32,6 +32,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from commissioning.audit.models import AuditEvent
+from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.bids import keys, opening
 from commissioning.bids import services as bids
 from commissioning.bids.models import Bid
@@ -78,14 +79,15 @@ def delete_demo_procurement() -> dict[str, int]:
     the notifications the story sent the demo's accounts."""
     opportunities = Opportunity.objects.filter(is_synthetic=True, reference__startswith=PREFIX)
     deleted: dict[str, int] = {"notifications.Notification": delete_demo_notifications()}
-    for queryset in (
-        *awards_first(opportunities),  # awards protect winning bids, contracts their lots
-        Bid.objects.filter(lot__opportunity__in=opportunities),
-        opportunities,
-    ):
-        _, by_model = queryset.delete()
-        for label, count in by_model.items():
-            deleted[label] = deleted.get(label, 0) + count
+    with replacing_synthetic_demo():
+        for queryset in (
+            *awards_first(opportunities),  # awards protect winning bids, contracts their lots
+            Bid.objects.filter(lot__opportunity__in=opportunities),
+            opportunities,
+        ):
+            _, by_model = queryset.delete()
+            for label, count in by_model.items():
+                deleted[label] = deleted.get(label, 0) + count
     return deleted
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 
+from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.awards.models import LotAward
 from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
@@ -30,8 +31,14 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     """Delete synthetic exercises, then the synthetic organisations no one else refers to.
 
     Returns what was deleted (by model) and the synthetic organisations kept because a
-    non-synthetic record still refers to them (by slug).
+    non-synthetic record still refers to them (by slug). Published records are otherwise
+    never deleted (:mod:`commissioning.audit.permanence`); only synthetic ones go here.
     """
+    with replacing_synthetic_demo():
+        return _delete_synthetic()
+
+
+def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     deleted: dict[str, int] = {}
     _merge(deleted, {"notifications.Notification": delete_demo_notifications()})
     for queryset in awards_first(Opportunity.objects.filter(is_synthetic=True)):

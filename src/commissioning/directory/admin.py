@@ -7,8 +7,11 @@ are compared on the same fields as members' edits (:data:`services.AUDITED_FIELD
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.directory import services
@@ -65,6 +68,22 @@ class OrganisationAdmin(AuditedModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("areas", "specialisms", "cohorts")
     readonly_fields = ("size_band", "created_at", "updated_at")
+    kind_fields = ("org_type", "is_commissioning_body")
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over 17,000 rows on every list page
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Whether an organisation is a commissioning body decides who approves its members (ADR
+        0009):
+        once it has members or is named in a bid, its kind is not switched here, or a site
+        administrator could turn a bidder into a commissioning body, approve a member of it (who
+        would read its sealed bids) and turn it back."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and (
+            obj.memberships.filter(status="approved").exists()
+            or obj.bids.exists()
+            or obj.subcontract_requests.exists()
+        ):
+            return fields + self.kind_fields
+        return fields

@@ -47,7 +47,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "can_edit": permissions.can_edit_organisation(request.user, organisation),
-        "can_manage_members": permissions.can_manage_members(request.user, organisation),
+        "can_manage_members": permissions.can_manage_members(request.user, organisation)
+        or permissions.can_verify_first_member(request.user, organisation),
         "exercises": queries.exercises_of(organisation),
         "crumbs": [("Provider directory", reverse("directory:list")), (organisation.name, None)],
     }

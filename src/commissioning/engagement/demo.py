@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.directory.models import Organisation
 from commissioning.engagement import rules
 from commissioning.engagement.models import (
@@ -64,8 +65,9 @@ THEMES = [
 
 
 def delete_demo_engagement() -> None:
-    Consultation.objects.filter(is_synthetic=True).delete()
-    MarketEvent.objects.filter(is_synthetic=True).delete()
+    with replacing_synthetic_demo():
+        Consultation.objects.filter(is_synthetic=True).delete()
+        MarketEvent.objects.filter(is_synthetic=True).delete()
 
 
 CONSULTATIONS = (("Needs assessment", Stage.ASSESS_NEED), ("Shaping the lots", Stage.PLAN))

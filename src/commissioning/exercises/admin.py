@@ -16,21 +16,14 @@ from django.http import HttpRequest
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.exercises.services import AUDITED_FIELDS
+from commissioning.web.admin import ReadOnlyInline
 
 
-class StageChangeInline(admin.TabularInline):
+class StageChangeInline(ReadOnlyInline):
     model = StageChange
     fields = ("changed_at", "from_stage", "to_stage", "changed_by", "reason")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("changed_at", "id")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CommissioningExercise)
@@ -45,4 +38,9 @@ class CommissioningExerciseAdmin(AuditedModelAdmin):
     inlines = (StageChangeInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """An exercise's published notices (engagement, opportunities) are never deleted; it is
+        closed or withdrawn through its stages, with a public reason."""
         return False
