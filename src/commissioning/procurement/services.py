@@ -32,6 +32,7 @@ from commissioning.procurement.lifecycle import (
     criteria_problems,
 )
 from commissioning.procurement.models import Opportunity
+from commissioning.procurement.services_editing import turnover_needs_justification
 from commissioning.procurement.services_timeline import (
     answer_published,
     apply_timeline_change,
@@ -132,6 +133,11 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
     for lot in lots:
         if not lot.areas.all():
             problems.append(f"Lot {lot.number} “{lot.title}” needs at least one area.")
+        if turnover_needs_justification(lot.turnover_multiple, lot.turnover_justification):
+            problems.append(
+                f"Lot {lot.number} “{lot.title}”: explain why its turnover condition is more "
+                "than twice the annual value, or lower it."
+            )
     if len(lots) == 1 and not opportunity.not_divided_rationale.strip():
         problems.append("Explain why the contract is not divided into lots (LAW-2).")
     for section in opportunity.spec_sections.all():
