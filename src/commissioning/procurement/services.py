@@ -22,6 +22,7 @@ from django.utils import timezone
 from commissioning import permissions
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
+from commissioning.engagement.queries import running_engagement
 from commissioning.notifications.services import notify
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import (
@@ -125,7 +126,8 @@ def filter_opportunities(user: Any, filters: Mapping[str, Any]) -> QuerySet[Oppo
 def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> list[str]:
     """Every reason publication is refused (empty when it may open): lots, the tiered
     specification's completeness (PRO-5), criteria and weights (EVA-1), the timeline policy
-    (PRO-3), the point of contact (PRO-4) and the record of barriers considered (s.12(4))."""
+    (PRO-3), the point of contact (PRO-4), the record of barriers considered (s.12(4)) and the
+    end of the exercise's market engagement (CYC-3)."""
     problems: list[str] = []
     lots = list(opportunity.lots.prefetch_related("areas"))
     if not lots:
@@ -163,6 +165,7 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
             "Record how barriers facing small organisations were considered "
             "(Procurement Act 2023 s.12(4))."
         )
+    problems += running_engagement(opportunity.exercise, now or timezone.now())
     return problems
 
 
