@@ -200,9 +200,7 @@ def close_early(actor: Any, consultation: Consultation, note: str) -> None:
         consultation.closes_at = now
         consultation.closed_early_at = now
         consultation.closed_early_note = note
-        consultation.save(
-            update_fields=["opens_at", "closes_at", "closed_early_at", "closed_early_note"]
-        )
+        consultation.save()
         record(
             actor,
             "consultation.close_early",
