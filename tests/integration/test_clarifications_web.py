@@ -411,6 +411,9 @@ def test_the_published_wording_is_written_checked_and_confirmed_before_anything_
     assert original in page  # shown as asked, to the commissioner
     textarea = page.split('name="text"', 1)[1].split("</textarea>", 1)[0]
     assert "Durham" not in textarea and "lot 1 only" not in textarea  # not pre-filled
+    # Nor is there a way round it: an unanswered question has no published wording to edit.
+    edit = reverse("clarifications:edit", args=[opportunity.reference, 1])
+    assert client.get(edit).status_code == 302
 
     # Published unchanged, it is stopped at the check page with a warning naming the asker.
     data = {"text": original, "answer": "Yes, each lot is bid for separately."}

@@ -223,3 +223,28 @@ def test_closes_at_1159pm_london_on_the_chosen_date(
         page = client.get(consultation.get_absolute_url()).content.decode()
         assert "This consultation has closed" in page
     assert Response.objects.filter(consultation=consultation).count() == 1
+
+
+def test_the_migration_moves_stored_midnights_back_to_1159pm() -> None:
+    """Issue 11 item 15: consultations saved before the fix closed at midnight after their
+    closing day; the data migration moves exactly those back by a minute."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "commissioning.engagement.migrations.0003_consultations_close_at_1159pm"
+    )
+    old = ConsultationFactory(closes_at=datetime(2026, 12, 21, 0, 0, tzinfo=UTC))
+    summer = ConsultationFactory(closes_at=datetime(2027, 6, 20, 23, 0, tzinfo=UTC))
+    new = ConsultationFactory(closes_at=rules.closing_moment(date(2026, 12, 20)))
+    migration.close_at_1159pm(apps, None)
+    for consultation in (old, summer, new):
+        consultation.refresh_from_db()
+    assert old.closes_at == datetime(2026, 12, 20, 23, 59, tzinfo=UTC)
+    assert summer.closes_at == datetime(2027, 6, 20, 22, 59, tzinfo=UTC)
+    assert new.closes_at == datetime(2026, 12, 20, 23, 59, tzinfo=UTC)
+    assert [rules.closing_day(c.closes_at) for c in (old, summer)] == [
+        date(2026, 12, 20),
+        date(2027, 6, 20),
+    ]
