@@ -1,6 +1,7 @@
 """Clarification questions in the browser (PRO-4): a provider asks, the commissioner sees who
-asked, anonymises the wording and publishes an answer, and the public sees the anonymised
-question and answer without the asker. axe-core after every navigation."""
+asked, writes the published wording (warned while it names a registered organisation, nothing
+published until confirmed: issue 11 item 16) and publishes an answer, and the public sees the
+anonymised question and answer without the asker. axe-core after every navigation."""
 
 from __future__ import annotations
 
@@ -64,10 +65,33 @@ def test_a_question_is_asked_answered_and_published_anonymised(
     expect(page.get_by_text("Asked by Priya Hiddenname")).to_be_visible()
     page.get_by_role("link", name="Answer and publish question 1").click()
     axe(page)
-    page.get_by_label("Question as it will be published").fill(
-        "Can the current provider's building be kept?"
-    )
+    # The wording as asked is shown, never offered as the published wording (issue 11 item 16).
+    wording = page.get_by_label("Question as it will be published")
+    expect(wording).to_have_value("")
+    wording.fill("Can Quietwater Recovery Trust keep the building?")
     page.get_by_label("Answer", exact=True).fill("The building is leased until 2029.")
+    page.get_by_role("button", name="Continue").click()
+    axe(page)
+    # The check page warns that the wording names a registered organisation; unconfirmed,
+    # publishing is refused and nothing goes out.
+    expect(page.locator(".govuk-warning-text")).to_contain_text(
+        "The question still names Quietwater Recovery Trust, registered on this platform"
+    )
+    page.get_by_role("button", name="Publish answer").click()
+    axe(page)
+    assert page.title().startswith("Error: ")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm the names may be published"
+    )
+    assert Question.objects.get(number=1).status == Question.Status.AWAITING
+    page.get_by_role("button", name="Change the question or answer").click()
+    axe(page)
+    wording = page.get_by_label("Question as it will be published")
+    expect(wording).to_have_value("Can Quietwater Recovery Trust keep the building?")
+    wording.fill("Can the current provider's building be kept?")
+    page.get_by_role("button", name="Continue").click()
+    axe(page)
+    expect(page.locator(".govuk-warning-text")).to_have_count(0)
     page.get_by_role("button", name="Publish answer").click()
     axe(page)
     expect(page.get_by_text("Question 1 and its answer are published.")).to_be_visible()

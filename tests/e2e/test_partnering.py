@@ -1,10 +1,12 @@
 """Partner finding end to end in the browser (PRO-6): two primes and a consortium member register
 interest in a lot (one prime privately); the other prime finds the consortium member on the
 "looking for partners" view, filtered by role, and messages it; the consortium member reads the
-message from its inbox and replies. axe-core after every navigation."""
+message from its inbox and replies. The interest form says beside each field who can read it
+(issue 11 item 17), and that is what happens. axe-core after every navigation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -116,3 +118,53 @@ def test_primes_and_a_consortium_member_find_each_other_and_talk(
     expect(page.get_by_text("You have 1 unread message.")).to_be_visible()
     conversation = Conversation.objects.get()
     assert conversation.messages.count() == 2
+
+
+def test_the_interest_form_says_truthfully_beside_each_field_who_can_read_it(
+    page: Page, live_server: Any, axe: Any
+) -> None:
+    """Issue 11 item 17 (PRO-6): the note's own hint says it is public (it is, on the page and
+    the anonymous API); what the privacy box keeps private is in its own label, not in a hint
+    that shows above the box and so reads as if it were about the note."""
+    opportunity = open_opportunity()
+    lot = opportunity.lots.order_by("number").first()
+    assert lot is not None
+    member = member_of(OrganisationFactory(name="Tyneside Women's Centre"))
+    base = live_server.url
+    partners_url = f"{base}/partnering/opportunities/{opportunity.reference}/lots/{lot.number}/"
+    note_text = "We bring specialist women's services in Tyneside."
+
+    sign_in(page, base, member.username, axe)
+    axe(page)
+    page.goto(partners_url)
+    axe(page)
+    page.get_by_role("link", name="Register interest").click()
+    axe(page)
+    note = page.get_by_label("Note for possible partners (optional)")
+    expect(note).to_have_accessible_description(
+        re.compile(r"^Public unless you keep your interest private: anyone can read it")
+    )
+    note_group = page.locator(".govuk-form-group").filter(has=note)
+    expect(note_group).to_contain_text("through the open data API")
+    expect(note_group).not_to_contain_text("will not see")
+    private = page.get_by_role("checkbox")
+    expect(private).to_have_accessible_name(
+        "Keep our interest private: only the commissioners of this opportunity will see it "
+        "and its note"
+    )
+    page.get_by_label("Consortium member", exact=True).check()
+    note.fill(note_text)
+    page.get_by_role("button", name="Save interest").click()
+    axe(page)
+    expect(page.get_by_text("Your interest is registered.")).to_be_visible()
+    sign_out(page, base, axe)
+    axe(page)
+
+    # What the hint says is true: anyone reads the note, on the page and the anonymous API.
+    page.goto(partners_url)
+    axe(page)
+    expect(page.get_by_text(note_text)).to_be_visible()
+    api = page.request.get(
+        f"{base}/api/opportunities/{opportunity.reference}/lots/{lot.number}/interests"
+    )
+    assert [row["note"] for row in api.json()["interests"]] == [note_text]

@@ -91,6 +91,9 @@ class Journey:
         expect(self.page.get_by_text(text)).to_be_visible()
 
 
+CONSULTATION = "What should the new service offer?"
+
+
 def _london_day(value: datetime) -> date:
     return value.astimezone(LONDON).date()
 
@@ -105,7 +108,7 @@ def _consultation(j: Journey, exercise_reference: str, provider: str, commission
     j.sign_in(commissioner)
     j.go(f"/engagement/exercises/{exercise_reference}/")
     j.click_button("Open a consultation")
-    j.page.get_by_label("Title").fill("What should the new service offer?")
+    j.page.get_by_label("Title").fill(CONSULTATION)
     j.page.get_by_label("Purpose").fill("To shape the lots before we procure.")
     j.fill_date("Opening date", today)
     j.fill_date("Closing date", today + timedelta(days=14))
@@ -120,7 +123,7 @@ def _consultation(j: Journey, exercise_reference: str, provider: str, commission
 
     j.sign_in(provider)
     j.go("/engagement/")
-    j.click_link("What should the new service offer?")
+    j.click_link(CONSULTATION)
     j.click_button("Respond to this consultation")
     j.page.get_by_label("What support is missing after release?").fill("Move-on housing.")
     j.page.get_by_label(f"On behalf of {PRIME}").check()
@@ -129,7 +132,7 @@ def _consultation(j: Journey, exercise_reference: str, provider: str, commission
     j.sign_out()
 
     j.go("/engagement/")
-    j.click_link("What should the new service offer?")
+    j.click_link(CONSULTATION)
     j.click_button("Respond to this consultation")
     j.page.get_by_label("What support is missing after release?").fill(
         "Someone to meet me at the gate."
@@ -226,8 +229,13 @@ def _publish(j: Journey, reference: str) -> None:
     assert j.page.title().startswith("Error: ")
     summary = j.page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The opportunity cannot be published yet")
+    closes = timezone.localdate() + timedelta(days=14)
     expect(summary.get_by_role("listitem")).to_have_text(
-        [f"The specification section “{BLANK_SECTION}” is blank (PRO-5)."]
+        [
+            f"The specification section “{BLANK_SECTION}” is blank (PRO-5).",
+            f"The consultation “{CONSULTATION}” runs until 11:59pm on {closes.day} "
+            f"{closes:%B %Y}: publish after it closes, or close it early with a public note.",
+        ]
     )
     assert Opportunity.objects.get(reference=reference).status == Opportunity.Status.DRAFT
 
@@ -235,6 +243,19 @@ def _publish(j: Journey, reference: str) -> None:
     j.click_link(f"Edit {BLANK_SECTION}")
     j.page.get_by_label("Must-haves").fill(SECTIONS[BLANK_SECTION])
     j.click_button("Save section")
+    # CYC-3 (issue 11 item 20): the engagement ends, with a public note, before the tender opens.
+    opportunity_url = j.page.url
+    j.go("/engagement/")
+    j.click_link(CONSULTATION)
+    j.click_button("Close early")
+    j.page.get_by_label("Why is the consultation closing early?").fill(
+        "The responses have shaped the lots; the tender opens today."
+    )
+    j.click_button("Close the consultation now")
+    j.flash("The consultation has closed. Responses are now refused.")
+    expect(j.page.get_by_text("It closed early, on")).to_be_visible()
+    j.page.goto(opportunity_url)
+    j.axe(j.page)
     j.click_link("Check and publish")
     expect(j.page.get_by_text("Everything needed is in place.")).to_be_visible()
     j.click_button("Publish", exact=True)
@@ -308,6 +329,8 @@ def _clarification(j: Journey, reference: str, prime: str, commissioner: str) ->
         "Can the current provider's building be kept?"
     )
     j.page.get_by_label("Answer", exact=True).fill("The building is leased until 2029.")
+    j.click_button("Continue")
+    expect(j.page.locator(".govuk-warning-text")).to_have_count(0)
     j.click_button("Publish answer")
     j.flash("Question 1 and its answer are published.")
     j.sign_out()

@@ -155,3 +155,30 @@ def test_the_commissioner_answers_and_publishes() -> None:
     again = assert_error(post(commissioner, answer_url, payload), 400)
     assert list(again["errors"]) == ["answer"]
     assert_error(post(commissioner, url(opportunity, "/99/answer"), payload), 404)
+
+
+def test_the_api_refuses_the_asked_wording_by_default_and_unconfirmed_names() -> None:
+    """Issue 11 item 16 (PRO-4): as on the pages, the commissioner writes the wording, and
+    wording naming a registered organisation needs ``names_confirmed``."""
+    opportunity = open_opportunity(published_at=PUBLISHED)
+    asker = member_of(OrganisationFactory(name="Durham Safe Housing Trust"))
+    question = services.ask_question(
+        asker, opportunity, text="Durham Safe Housing Trust asks: is lot 2 open to a consortium?"
+    )
+    answer_url = url(opportunity, f"/{question.number}/answer")
+    commissioner = client_for(commissioner_of(opportunity))
+
+    missing = assert_error(post(commissioner, answer_url, {"answer": "Yes."}), 400)
+    assert missing["errors"] == {"text": ["Write the question as it will be published"]}
+    naming = {"answer": "Yes.", "text": "Durham Safe Housing Trust asks: is lot 2 open?"}
+    named = assert_error(post(commissioner, answer_url, naming), 400)
+    assert named["errors"]["text"] == [
+        "The question names Durham Safe Housing Trust, registered on this platform. Take the "
+        "name out, or confirm that the asker chose to be named"
+    ]
+    question.refresh_from_db()
+    assert question.status == Question.Status.AWAITING
+
+    confirmed = post(commissioner, answer_url, {**naming, "names_confirmed": True})
+    assert confirmed.status_code == 200, confirmed.content
+    assert confirmed.json()["text"] == "Durham Safe Housing Trust asks: is lot 2 open?"

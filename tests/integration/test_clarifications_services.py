@@ -74,10 +74,10 @@ def test_answers_and_closures_happen_once() -> None:
     opportunity = open_opportunity(published_at=PUBLISHED)
     commissioner = commissioner_of(opportunity)
     question = services.ask_question(member_of(OrganisationFactory()), opportunity, text="Q?")
-    published = services.publish_answer(commissioner, question, answer="A.")
+    published = services.publish_answer(commissioner, question, answer="A.", text="Q?")
     assert published.date_changes == []  # on time: the deadline stands
     with pytest.raises(ValidationError):
-        services.publish_answer(commissioner, question, answer="Again.")
+        services.publish_answer(commissioner, question, answer="Again.", text="Q?")
     with pytest.raises(ValidationError):
         services.close_question(commissioner, question, outcome="withdrawn", reason="r")
     with pytest.raises(PermissionDenied):
@@ -103,7 +103,9 @@ def test_the_opportunity_section_shows_published_answers_and_the_ask_button() ->
     commissioner = commissioner_of(opportunity)
     asker = member_of(OrganisationFactory(name="Hidden Harbour CIC"))
     question = services.ask_question(asker, opportunity, text="Is there a TUPE list?")
-    services.publish_answer(commissioner, question, answer="Yes, in the annex.")
+    services.publish_answer(
+        commissioner, question, answer="Yes, in the annex.", text="Is there a TUPE list?"
+    )
     services.ask_question(asker, opportunity, text="Unanswered one?")
 
     context = clarifications_for(asker, opportunity)

@@ -92,7 +92,11 @@ def test_a_provider_asks_and_the_public_never_sees_who_asked() -> None:
 
     signed_in(commissioner).post(
         answer_url(question),
-        {"text": "Will TUPE apply to sessional staff?", "answer": "Yes, to six staff."},
+        {
+            "text": "Will TUPE apply to sessional staff?",
+            "answer": "Yes, to six staff.",
+            "publish": "yes",
+        },
     )
     other_provider = member_of(OrganisationFactory())
     for client in (Client(), signed_in(other_provider)):
@@ -239,7 +243,7 @@ def test_a_late_answer_moves_the_bid_deadline_and_reaches_interest_holders(
     ):
         response = signed_in(commissioner).post(
             answer_url(question),
-            {"text": "Can a consortium bid for both lots?", "answer": "Yes."},
+            {"text": "Can a consortium bid for both lots?", "answer": "Yes.", "publish": "yes"},
         )
     assert response.status_code == 302
     question.refresh_from_db()
@@ -286,7 +290,11 @@ def test_commissioners_anonymise_the_wording_and_keep_the_original_to_themselves
     assert "Priya Hiddenname" in page and "Quietwater Recovery Trust" in page
     client.post(
         answer_url(question),
-        {"text": "Can the current provider's building be kept?", "answer": "It is leased."},
+        {
+            "text": "Can the current provider's building be kept?",
+            "answer": "It is leased.",
+            "publish": "yes",
+        },
     )
     edit = reverse("clarifications:edit", args=[opportunity.reference, 1])
     client.post(edit, {"text": "Can the incumbent's building be kept?"})
@@ -372,7 +380,104 @@ def test_a_site_administrator_can_answer_but_is_not_shown_who_asked() -> None:
     assert "Is parking available?" in page  # to answer it
     assert "Quietwater" not in page and "Hiddenname" not in page
     response = client.post(
-        answer_url(Question.objects.get()), {"text": "Is parking available?", "answer": "No."}
+        answer_url(Question.objects.get()),
+        {"text": "Is parking available?", "answer": "No.", "publish": "yes"},
     )
     assert response.status_code == 302
     assert "Quietwater" not in client.get(list_url(opportunity)).content.decode()
+
+
+def _answered_notices() -> list[str]:
+    return list(
+        Notification.objects.filter(kind="clarifications.answered").values_list("body", flat=True)
+    )
+
+
+@time_machine.travel(ASKED, tick=False)
+def test_the_published_wording_is_written_checked_and_confirmed_before_anything_goes_out() -> None:
+    """Issue 11 item 16 (PRO-4): the answer page does not offer the asked wording as the
+    published one; a check page warns of every registered organisation or person the wording
+    still names; nothing is published or sent until the commissioner confirms."""
+    opportunity = open_opportunity(published_at=PUBLISHED)
+    asker_org = OrganisationFactory(name="Durham Safe Housing Trust")
+    asker = member_of(asker_org, first_name="Ada", last_name="Quillfeather")
+    competitor = interested_member(opportunity, OrganisationFactory(name="Rival Futures CIC"))
+    original = "Durham Safe Housing Trust asks: can we bid for lot 1 only?"
+    ask(signed_in(asker), opportunity, original)
+    question = Question.objects.get()
+    client = signed_in(commissioner_of(opportunity))
+
+    page = client.get(answer_url(question)).content.decode()
+    assert original in page  # shown as asked, to the commissioner
+    textarea = page.split('name="text"', 1)[1].split("</textarea>", 1)[0]
+    assert "Durham" not in textarea and "lot 1 only" not in textarea  # not pre-filled
+    # Nor is there a way round it: an unanswered question has no published wording to edit.
+    edit = reverse("clarifications:edit", args=[opportunity.reference, 1])
+    assert client.get(edit).status_code == 302
+
+    # Published unchanged, it is stopped at the check page with a warning naming the asker.
+    data = {"text": original, "answer": "Yes, each lot is bid for separately."}
+    check = client.post(answer_url(question), data)
+    assert check.status_code == 200
+    page = check.content.decode()
+    assert "Check before publishing the answer to question 1" in page
+    assert "The question still names <q>Durham Safe Housing Trust</q>" in page
+    question.refresh_from_db()
+    assert question.status == Question.Status.AWAITING and _answered_notices() == []
+
+    # Publishing without confirming the names is refused, and nothing goes out.
+    refused = client.post(answer_url(question), {**data, "publish": "yes"})
+    assert refused.status_code == 200
+    assert "Confirm the names may be published" in refused.content.decode()
+    question.refresh_from_db()
+    assert question.status == Question.Status.AWAITING and _answered_notices() == []
+
+    # A person's registered name is caught too, and the competitor's organisation.
+    named = {**data, "text": "Ada Quillfeather wants to know if Rival Futures CIC is bidding."}
+    page = client.post(answer_url(question), named).content.decode()
+    assert "<q>Ada Quillfeather</q>, <q>Rival Futures CIC</q>" in page
+
+    # The commissioner rewrites it; the check page has no warning; confirming publishes it.
+    rewritten = {**data, "text": "Can an organisation bid for lot 1 only?"}
+    page = client.post(answer_url(question), rewritten).content.decode()
+    assert "The question still names" not in page and "Publish answer" in page
+    response = client.post(answer_url(question), {**rewritten, "publish": "yes"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == Question.Status.ANSWERED
+    assert question.text == "Can an organisation bid for lot 1 only?"
+    notices = Notification.objects.filter(kind="clarifications.answered", user=competitor)
+    assert question.lot_id is None
+    assert [n.body for n in notices] == [
+        "Question 1:\nCan an organisation bid for lot 1 only?\n\n"
+        "Answer:\nYes, each lot is bid for separately."
+    ]
+    assert not any("Durham" in body for body in _answered_notices())
+
+
+@time_machine.travel(ASKED, tick=False)
+def test_a_name_the_asker_chose_to_publish_goes_out_once_confirmed() -> None:
+    """Issue 11 item 16 (PRO-4): confirmed names are published and the audit says so."""
+    opportunity = open_opportunity(published_at=PUBLISHED)
+    asker = member_of(OrganisationFactory(name="Durham Safe Housing Trust"))
+    ask(signed_in(asker), opportunity, "Please name us: may Durham Safe Housing Trust lead?")
+    question = Question.objects.get()
+    client = signed_in(commissioner_of(opportunity))
+    data = {
+        "text": "May Durham Safe Housing Trust lead a consortium?",
+        "answer": "Yes.",
+        "publish": "yes",
+        "names_confirmed": "on",
+    }
+    assert client.post(answer_url(question), data).status_code == 302
+    question.refresh_from_db()
+    assert question.text == "May Durham Safe Housing Trust lead a consortium?"
+    audit = AuditEvent.objects.get(action="clarification.answer")
+    assert audit.changes["names_confirmed"]["to"] == ["Durham Safe Housing Trust"]
+
+    # Editing the published wording later is checked the same way.
+    edit = reverse("clarifications:edit", args=[opportunity.reference, 1])
+    refused = client.post(edit, {"text": "Does Durham Safe Housing Trust lead it?"})
+    assert "Confirm the names may be published" in refused.content.decode()
+    question.refresh_from_db()
+    assert question.text == "May Durham Safe Housing Trust lead a consortium?"

@@ -1,18 +1,21 @@
 """Consultations on the web (CYC-2, USR-1): who may manage them, drafts hidden from the public,
-publishing rules, and the audit trail of every action."""
+publishing rules, the audit trail of every action, and closing at 11:59pm London time on the
+chosen date in winter and summer (issue 11 item 15)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
-from commissioning.engagement.models import Consultation
+from commissioning.engagement import rules
+from commissioning.engagement.models import Consultation, Response
 from tests.engagement_factories import (
     ConsultationFactory,
     QuestionFactory,
@@ -55,8 +58,8 @@ def test_commissioner_creates_adds_questions_and_publishes(client: Client) -> No
     assert consultation.is_draft
     assert (
         consultation.closes_at.astimezone(timezone.get_current_timezone()).strftime("%H:%M")
-        == "00:00"
-    )  # the end of 11:59pm on the closing day
+        == "23:59"
+    )  # 11:59pm on the closing day
     client.post(
         reverse("engagement:question-add", args=[consultation.pk]),
         {"text": "How should support be delivered?", "hint": "", "choices": "Online\nIn person"},
@@ -161,3 +164,87 @@ def test_public_list_shows_open_consultations_with_closing_date(client: Client) 
     page = client.get(reverse("engagement:list")).content.decode()
     assert "Open for views" in page
     assert consultation.closes_at.strftime("%Y") in page
+
+
+def _publish_closing_on(client: Client, opens: date, closes: date) -> Consultation:
+    """Create and publish a consultation through the commissioner's pages."""
+    exercise = ExerciseFactory()
+    client.force_login(commissioner_of(exercise))
+    client.post(
+        reverse("engagement:consultation-create", args=[exercise.reference]),
+        _form(opens, closes),
+    )
+    consultation = Consultation.objects.get(exercise=exercise)
+    QuestionFactory(consultation=consultation, position=1, text="What support is missing?")
+    response = client.post(reverse("engagement:consultation-publish", args=[consultation.pk]))
+    assert response.status_code == 302
+    client.logout()
+    consultation.refresh_from_db()
+    return consultation
+
+
+def _respond(client: Client, consultation: Consultation) -> int:
+    question = consultation.questions.get()
+    return client.post(
+        reverse("engagement:respond", args=[consultation.pk]),
+        {f"question_{question.pk}": "Somewhere to live.", "respond_as": "lived_experience"},
+    ).status_code
+
+
+@pytest.mark.parametrize(
+    ("closes", "last_open_utc", "label"),
+    [
+        # Winter: London is on GMT, 11:59pm is 23:59 UTC.
+        (date(2026, 12, 20), datetime(2026, 12, 20, 23, 58, 59, tzinfo=UTC), "20 December 2026"),
+        # British Summer Time: 11:59pm BST is 22:59 UTC.
+        (date(2027, 6, 20), datetime(2027, 6, 20, 22, 58, 59, tzinfo=UTC), "20 June 2027"),
+    ],
+)
+def test_closes_at_1159pm_london_on_the_chosen_date(
+    client: Client, closes: date, last_open_utc: datetime, label: str
+) -> None:
+    opens = closes - timedelta(days=19)
+    with time_machine.travel(datetime(opens.year, opens.month, opens.day, 9, tzinfo=UTC)):
+        consultation = _publish_closing_on(client, opens, closes)
+        assert rules.closing_day(consultation.closes_at) == closes
+        pages = [
+            client.get(consultation.get_absolute_url()).content.decode(),
+            client.get(reverse("engagement:respond", args=[consultation.pk])).content.decode(),
+        ]
+        for page in pages:
+            assert f"11:59pm on {label}" in page
+        next_day = f"{closes.day + 1} {label.split(' ', 1)[1]}"
+        assert not any(next_day in page for page in pages)
+
+    with time_machine.travel(last_open_utc, tick=False):
+        assert _respond(client, consultation) == 302
+    with time_machine.travel(last_open_utc + timedelta(seconds=1), tick=False):
+        assert _respond(client, consultation) == 409
+        page = client.get(consultation.get_absolute_url()).content.decode()
+        assert "This consultation has closed" in page
+    assert Response.objects.filter(consultation=consultation).count() == 1
+
+
+def test_the_migration_moves_stored_midnights_back_to_1159pm() -> None:
+    """Issue 11 item 15: consultations saved before the fix closed at midnight after their
+    closing day; the data migration moves exactly those back by a minute."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "commissioning.engagement.migrations.0003_consultations_close_at_1159pm"
+    )
+    old = ConsultationFactory(closes_at=datetime(2026, 12, 21, 0, 0, tzinfo=UTC))
+    summer = ConsultationFactory(closes_at=datetime(2027, 6, 20, 23, 0, tzinfo=UTC))
+    new = ConsultationFactory(closes_at=rules.closing_moment(date(2026, 12, 20)))
+    migration.close_at_1159pm(apps, None)
+    for consultation in (old, summer, new):
+        consultation.refresh_from_db()
+    assert old.closes_at == datetime(2026, 12, 20, 23, 59, tzinfo=UTC)
+    assert summer.closes_at == datetime(2027, 6, 20, 22, 59, tzinfo=UTC)
+    assert new.closes_at == datetime(2026, 12, 20, 23, 59, tzinfo=UTC)
+    assert [rules.closing_day(c.closes_at) for c in (old, summer)] == [
+        date(2026, 12, 20),
+        date(2027, 6, 20),
+    ]

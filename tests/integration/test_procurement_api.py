@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -55,3 +57,15 @@ def test_unknown_reference_is_404_json(client: Client) -> None:
         response = client.get(f"/api/opportunities/NOPE{suffix}")
         assert response.status_code == 404
         assert response.json() == {"detail": "No opportunity NOPE", "errors": {}}
+
+
+def test_a_lots_turnover_condition_is_published_with_its_justification(client: Client) -> None:
+    """Issue 11 item 19 (PRO-2): the condition and why it is above twice the annual value."""
+    opportunity = open_opportunity()
+    why = "The lot holds a pooled housing fund that the provider must underwrite."
+    opportunity.lots.filter(number=opportunity.lots.order_by("number")[0].number).update(
+        turnover_multiple=Decimal(3), turnover_justification=why
+    )
+    first = client.get(f"/api/opportunities/{opportunity.reference}").json()["lots"][0]
+    assert (first["turnover_multiple"], first["turnover_justification"]) == ("3.00", why)
+    assert first["minimum_reserves_months"] is None

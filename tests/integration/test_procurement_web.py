@@ -10,11 +10,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
+from commissioning.procurement import services, services_editing
+from commissioning.procurement.lifecycle import TransitionError
 from commissioning.procurement.models import Criterion, DateChange, Lot, Opportunity
 from commissioning_analytics.timelines.working_days import LONDON
 from tests.factories import (
@@ -172,6 +175,76 @@ def test_add_a_lot_with_areas() -> None:
     assert list(lot.areas.all()) == [area]
     assert lot.turnover_multiple == Decimal("1.5")
     assert AuditEvent.objects.filter(action="lot.create").exists()
+
+
+def _lot_post(area_slug: str, **extra: str) -> dict[str, object]:
+    return {
+        "number": 1,
+        "title": "North",
+        "areas": [area_slug],
+        "estimated_annual_value": "250000",
+        "duration_months": 24,
+        **extra,
+    }
+
+
+def test_a_turnover_condition_above_twice_the_value_needs_a_justification_published_beside_it() -> (
+    None
+):
+    """Issue 11 item 19 (PRO-2): the form and the service refuse a 3× turnover condition with no
+    justification; once justified, the public page shows why, beside the condition."""
+    draft = ready_opportunity(lots=0, not_divided_rationale="A single countywide service.")
+    area = AreaFactory()
+    commissioner = commissioner_of(draft)
+    client = client_for(commissioner)
+    url = reverse("procurement:lot-create", args=[draft.reference])
+
+    refused = client.post(url, _lot_post(area.slug, turnover_multiple="3"))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["turnover_justification"] == [
+        "Explain why the turnover condition is more than twice the annual value, or lower it"
+    ]
+    assert not Lot.objects.filter(opportunity=draft).exists()
+    with pytest.raises(ValidationError) as info:
+        services_editing.save_lot(
+            commissioner,
+            draft,
+            {**_lot_post(area.slug), "areas": [area], "turnover_multiple": Decimal(3)},
+        )
+    assert list(info.value.message_dict) == ["turnover_justification"]
+    assert not Lot.objects.filter(opportunity=draft).exists()
+
+    why = "The lot holds a £5m pooled housing fund that the provider must underwrite."
+    saved = client.post(
+        url, _lot_post(area.slug, turnover_multiple="3", turnover_justification=why)
+    )
+    assert saved.status_code == 302
+    assert Lot.objects.get(opportunity=draft).turnover_justification == why
+    services.publish(commissioner, draft)
+    page = Client().get(draft.get_absolute_url()).content.decode()
+    condition = page.index("Turnover at least 3× the annual value")
+    assert page.index(f"Why more than twice the annual value: {why}") > condition
+    assert page.index(f"Why more than twice the annual value: {why}") < page.index(
+        "No reserves condition"
+    )
+
+
+def test_an_unjustified_turnover_condition_blocks_publication() -> None:
+    """Issue 11 item 19 (PRO-2): a lot saved before the rule (or by a factory) is caught."""
+    draft = ready_opportunity(lots=1)
+    draft.lots.update(turnover_multiple=Decimal("2.5"))
+    lot = draft.lots.get()
+    problem = (
+        f"Lot {lot.number} “{lot.title}”: explain why its turnover condition is more than twice "
+        "the annual value, or lower it."
+    )
+    assert problem in services.publish_problems(draft)
+    with pytest.raises(TransitionError):
+        services.publish(commissioner_of(draft), draft)
+    draft.refresh_from_db()
+    assert draft.status == Opportunity.Status.DRAFT
+    draft.lots.update(turnover_multiple=Decimal(2))
+    assert problem not in services.publish_problems(draft)
 
 
 def test_duplicate_lot_number_is_refused_next_to_the_field() -> None:

@@ -29,13 +29,13 @@ def test_states_follow_the_clock() -> None:
     assert rules.consultation_state(published, opens, closes, closes) is rules.State.CLOSED
 
 
-def test_closing_moment_is_end_of_1159pm_london_in_winter_and_summer() -> None:
+def test_closing_moment_is_1159pm_london_in_winter_and_summer() -> None:
     assert rules.closing_moment(date(2027, 1, 15)).astimezone(UTC) == datetime(
-        2027, 1, 16, 0, 0, tzinfo=UTC
+        2027, 1, 15, 23, 59, tzinfo=UTC
     )
     # British Summer Time: 11:59pm BST is 10:59pm UTC.
     assert rules.closing_moment(date(2027, 7, 15)).astimezone(UTC) == datetime(
-        2027, 7, 15, 23, 0, tzinfo=UTC
+        2027, 7, 15, 22, 59, tzinfo=UTC
     )
 
 

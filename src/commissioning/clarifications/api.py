@@ -71,7 +71,15 @@ class AskIn(Schema):
 class AnswerIn(Schema):
     answer: str
     text: str | None = Field(
-        None, description="The question as it will be published (edit it to anonymise it)."
+        None,
+        description="The question as it will be published, in your own words: required; the "
+        "wording as asked is never published for you.",
+    )
+    names_confirmed: bool = Field(
+        False,
+        description="Wording that names an organisation or person registered on the platform "
+        "is refused (400, errors.text lists the names) unless this is true: set it only when "
+        "the asker chose to be named or the names do not give the asker away.",
     )
 
 
@@ -163,7 +171,7 @@ def ask_question(request: HttpRequest, reference: str, payload: AskIn) -> Any:
 def answer_question(request: HttpRequest, reference: str, number: int, payload: AnswerIn) -> Any:
     """For the opportunity's commissioners: publishes the question (in the wording given) and
     its answer to everyone and notifies every interested organisation. A late answer moves the
-    bid deadline (PRO-3)."""
+    bid deadline (PRO-3). The asker is never identified unless they chose to be (PRO-4)."""
     opportunity = _opportunity(request, reference)
     question = (
         Question.objects.select_related("opportunity", "lot")
@@ -173,6 +181,10 @@ def answer_question(request: HttpRequest, reference: str, number: int, payload: 
     if question is None:
         raise Http404(f"No question {number} on {reference}")
     published = services.publish_answer(
-        request.user, question, answer=payload.answer, text=payload.text
+        request.user,
+        question,
+        answer=payload.answer,
+        text=payload.text,
+        names_confirmed=payload.names_confirmed,
     )
     return Status(200, question_out(published.question, timezone.now()))

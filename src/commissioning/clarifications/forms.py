@@ -64,13 +64,46 @@ class AskForm(GovUKForm):
         return chosen or self.fixed_organisation
 
 
+PUBLISHED_WORDING_HINT = (
+    "Write the question in your own words. The wording as asked is never published: leave out "
+    "anything that identifies who asked unless they chose to be named."
+)
+
+
+class NamesConfirmationMixin:
+    """Adds a required "publish with these names" checkbox when the wording names organisations
+    or people registered on the platform (PRO-4): nothing naming them goes out unconfirmed."""
+
+    fields: dict[str, forms.Field]
+    names: list[str]
+
+    def ask_to_confirm(self, names: list[str]) -> None:
+        self.names = names
+        if not names:
+            return
+        listed = ", ".join(names)
+        self.fields["names_confirmed"] = forms.BooleanField(
+            label=f"Publish with {'this name' if len(names) == 1 else 'these names'}: {listed}",
+            help_text="Only if the person who asked chose to be named, or the names do not "
+            "give away who asked.",
+            error_messages={
+                "required": "Confirm the names may be published, or change the question to "
+                "take them out"
+            },
+        )
+        self.helper.layout = Layout(*self.fields)  # type: ignore[attr-defined]
+
+    def names_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get("names_confirmed"))  # type: ignore[attr-defined]
+
+
 class AnswerForm(GovUKForm):
     text = forms.CharField(
         label="Question as it will be published",
-        help_text="Edit the wording to remove anything that identifies who asked.",
+        help_text=PUBLISHED_WORDING_HINT,
         widget=forms.Textarea(attrs=TEXTAREA),
         max_length=MAX_TEXT,
-        error_messages={"required": "Enter the question"},
+        error_messages={"required": "Write the question as it will be published"},
     )
     answer = forms.CharField(
         label="Answer",
@@ -82,13 +115,24 @@ class AnswerForm(GovUKForm):
     )
 
 
-class EditTextForm(GovUKForm):
+class ConfirmAnswerForm(NamesConfirmationMixin, GovUKForm):
+    """The check step: the wording and answer carried unchanged, and the names confirmation."""
+
+    text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_TEXT)
+    answer = forms.CharField(widget=forms.HiddenInput, max_length=MAX_TEXT)
+
+    def __init__(self, *args: Any, names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ask_to_confirm(names)
+
+
+class EditTextForm(NamesConfirmationMixin, GovUKForm):
     text = forms.CharField(
         label="Question as published",
-        help_text="The original wording stays visible to your commissioners only.",
+        help_text=PUBLISHED_WORDING_HINT,
         widget=forms.Textarea(attrs=TEXTAREA),
         max_length=MAX_TEXT,
-        error_messages={"required": "Enter the question"},
+        error_messages={"required": "Write the question as it will be published"},
     )
 
 

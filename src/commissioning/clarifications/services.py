@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
-from commissioning.clarifications import access
+from commissioning.clarifications import access, naming
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import due_date, long_date
 from commissioning.directory.models import Organisation
@@ -156,18 +156,20 @@ def publish_answer(
     question: Question,
     *,
     answer: str,
-    text: str | None = None,
+    text: str | None,
+    names_confirmed: bool = False,
     now: datetime | None = None,
 ) -> Published:
-    """Publish the question (in its anonymised wording ``text``) with its answer to everyone,
-    notify every interest holder and the asker, and let the timeline policy move the bid
-    deadline when the answer came late (PRO-3): the DateChange joins the public change log."""
+    """Publish the question in the wording the commissioner wrote (``text``: never taken from
+    the original as asked) with its answer to everyone, notify every interest holder and the
+    asker, and let the timeline policy move the bid deadline when the answer came late (PRO-3):
+    the DateChange joins the public change log. Wording that names a registered organisation or
+    person goes out only with ``names_confirmed`` (PRO-4: the asker is never identified unless
+    they chose to be)."""
     now = now or timezone.now()
     _check_manager(actor, question)
     answer = _required(answer, "answer", "The answer", "Enter the answer")
-    wording = _required(
-        question.text if text is None else text, "text", "The question", "Enter the question"
-    )
+    wording, names = _published_wording(question, text, names_confirmed)
     with transaction.atomic():
         locked = (
             Question.objects.select_for_update().select_related("opportunity").get(pk=question.pk)
@@ -189,6 +191,8 @@ def publish_answer(
             if before[key] != getattr(locked, key)
         }
         changes["answer"] = {"from": "", "to": answer}
+        if names:
+            changes["names_confirmed"] = {"from": None, "to": names}
         record(actor, "clarification.answer", locked, changes)
         opportunity = locked.opportunity
         recipients = [*procurement.interest_holders(opportunity), locked.asked_by]
@@ -205,17 +209,47 @@ def publish_answer(
     return Published(question, date_changes)
 
 
+def _published_wording(
+    question: Question, text: str | None, names_confirmed: bool
+) -> tuple[str, list[str]]:
+    """The wording as the commissioner wrote it and the registered names it contains; refused
+    while those names are not confirmed (PRO-4)."""
+    wording = _required(text, "text", "The question", "Write the question as it will be published")
+    names = naming.registered_names(question, wording)
+    if names and not names_confirmed:
+        raise ValidationError({"text": unconfirmed_names_message(names)})
+    return wording, names
+
+
+def unconfirmed_names_message(names: list[str]) -> str:
+    listed = ", ".join(names)
+    return (
+        f"The question names {listed}, registered on this platform. Take "
+        f"{'the name' if len(names) == 1 else 'the names'} out, or confirm that the asker "
+        "chose to be named"
+    )
+
+
 def edit_published_text(
-    actor: Any, question: Question, *, text: str, now: datetime | None = None
+    actor: Any,
+    question: Question,
+    *,
+    text: str,
+    names_confirmed: bool = False,
+    now: datetime | None = None,
 ) -> Question:
-    """Change the published wording (to anonymise it); the original stays for commissioners."""
+    """Change the published wording (to anonymise it); the original stays for commissioners.
+    The same naming check as publishing applies (PRO-4)."""
     _check_manager(actor, question)
-    text = _required(text, "text", "The question", "Enter the question")
+    text, names = _published_wording(question, text, names_confirmed)
     with transaction.atomic():
         locked = Question.objects.select_for_update().get(pk=question.pk)
         if locked.text == text:
             return locked
-        record(actor, "clarification.edit", locked, {"text": {"from": locked.text, "to": text}})
+        changes: dict[str, Any] = {"text": {"from": locked.text, "to": text}}
+        if names:
+            changes["names_confirmed"] = {"from": None, "to": names}
+        record(actor, "clarification.edit", locked, changes)
         locked.text = text
         locked.save(update_fields=["text"])
     _copy(question, locked)

@@ -15,11 +15,18 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from commissioning.clarifications import access, queries, services
-from commissioning.clarifications.forms import AnswerForm, AskForm, CloseForm, EditTextForm
+from commissioning.clarifications import access, naming, queries, services
+from commissioning.clarifications.forms import (
+    AnswerForm,
+    AskForm,
+    CloseForm,
+    ConfirmAnswerForm,
+    EditTextForm,
+)
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import long_date
 from commissioning.procurement.models import Opportunity
+from commissioning.procurement.services import interest_holders
 from commissioning.procurement.views import get_visible
 from commissioning.web.forms import apply_validation_error
 from commissioning.web.pagination import paginate
@@ -145,13 +152,44 @@ def _not_awaiting(request: HttpRequest, question: Question) -> HttpResponse:
     return HttpResponseRedirect(services.question_url(question))
 
 
+def _names_checked(form: EditTextForm | ConfirmAnswerForm, question: Question) -> bool:
+    """Validate ``form``, asking for the names confirmation when its wording names someone
+    registered on the platform (PRO-4)."""
+    wording = form.data.get("text", "")
+    form.ask_to_confirm(naming.registered_names(question, wording) if wording else [])
+    return form.is_valid()
+
+
+def _check_page(request: HttpRequest, question: Question, form: ConfirmAnswerForm) -> HttpResponse:
+    opportunity = question.opportunity
+    title = f"Check before publishing the answer to question {question.number}"
+    context = {
+        "opportunity": opportunity,
+        "question": question,
+        "form": form,
+        "title": title,
+        "recipients": len(interest_holders(opportunity)),
+        "crumbs": _crumbs(opportunity, title),
+    }
+    return render(request, "clarifications/answer_check.html", context)
+
+
 @login_required
 def answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """Write the published wording and the answer, check them (with a warning for every
+    registered name the wording still contains), then publish: nothing goes out before the
+    commissioner confirms on the check page (PRO-4). The wording starts empty, never as asked."""
     question = _managed_question(request, reference, number)
     if question.status != Question.Status.AWAITING:
         return _not_awaiting(request, question)
-    form = AnswerForm(request.POST or None, initial={"text": question.text})
-    if request.method == "POST":
+    initial = {"text": question.text} if question.text_edited else {}
+    form = AnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "change" not in request.POST and form.is_valid():
+        if "publish" not in request.POST:
+            names = naming.registered_names(question, form.cleaned_data["text"])
+            check = ConfirmAnswerForm(initial=form.cleaned_data, names=names)
+            return _check_page(request, question, check)
+        check = ConfirmAnswerForm(request.POST, names=[])
         published: list[services.Published] = []
 
         def action() -> None:
@@ -159,30 +197,43 @@ def answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
                 services.publish_answer(
                     request.user,
                     question,
-                    answer=form.cleaned_data["answer"],
-                    text=form.cleaned_data["text"],
+                    answer=check.cleaned_data["answer"],
+                    text=check.cleaned_data["text"],
+                    names_confirmed=check.names_confirmed(),
                 )
             )
 
-        if _save(form, action):
-            message = f"Question {question.number} and its answer are published."
-            if published[0].date_changes:
-                message += " The answer was late, so the bid deadline moved automatically."
-            messages.success(request, message)
-            return HttpResponseRedirect(services.question_url(question))
+        if not (_names_checked(check, question) and _save(check, action)):
+            return _check_page(request, question, check)
+        message = f"Question {question.number} and its answer are published."
+        if published[0].date_changes:
+            message += " The answer was late, so the bid deadline moved automatically."
+        messages.success(request, message)
+        return HttpResponseRedirect(services.question_url(question))
     title = f"Answer question {question.number}"
-    return _question_page(request, question, form, title=title, submit="Publish answer")
+    return _question_page(request, question, form, title=title, submit="Continue")
 
 
 @login_required
 def edit_text(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """Change the wording of an answered question; the names check applies as on publishing."""
     question = _managed_question(request, reference, number)
+    if question.status != Question.Status.ANSWERED:
+        messages.error(request, f"Question {question.number} has no published wording yet.")
+        return HttpResponseRedirect(services.question_url(question))
     form = EditTextForm(request.POST or None, initial={"text": question.text})
-    if request.method == "POST" and _save(
-        form,
-        lambda: services.edit_published_text(
-            request.user, question, text=form.cleaned_data["text"]
-        ),
+    if (
+        request.method == "POST"
+        and _names_checked(form, question)
+        and _save(
+            form,
+            lambda: services.edit_published_text(
+                request.user,
+                question,
+                text=form.cleaned_data["text"],
+                names_confirmed=form.names_confirmed(),
+            ),
+        )
     ):
         messages.success(request, f"The published wording of question {question.number} changed.")
         return HttpResponseRedirect(services.question_url(question))

@@ -301,7 +301,8 @@ def _open(demo: DemoCast, number: int, rng: random.Random) -> Opportunity:
 
 
 QUESTIONS = (  # who asks, days after publication, question, published wording, answer
-    ("provider2", 8, "Can a sub-contractor deliver the women's caseload on its own premises?", None,
+    ("provider2", 8, "Can a sub-contractor deliver the women's caseload on its own premises?",
+     "Can a sub-contractor deliver the women's caseload on its own premises?",
      "Yes. Premises must meet the safeguarding must-haves in the specification."),
     ("prime", 15, "Our contract with the PCC ends in March: can TUPE dates be flexible?",
      "Can the TUPE transfer date be flexible for an incumbent provider?",

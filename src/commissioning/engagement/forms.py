@@ -47,6 +47,19 @@ class ConsultationForm(GovUKForm):
         return data
 
 
+class CloseEarlyForm(GovUKForm):
+    note = forms.CharField(
+        label="Why is the consultation closing early?",
+        help_text="Published on the consultation page, for everyone to read. Responses are "
+        "refused from now on.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={
+            "required": "Explain why the consultation is closing early; it is published"
+        },
+    )
+
+
 class QuestionForm(GovUKForm):
     text = forms.CharField(label="Question", max_length=500)
     hint = forms.CharField(

@@ -27,6 +27,13 @@ class Consultation(models.Model):
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
+    closed_early_at = models.DateTimeField(null=True, blank=True)
+    closed_early_note = models.TextField(
+        "Why it closed early",
+        blank=True,
+        help_text="Published on the consultation page (CYC-3: close the engagement before the "
+        "tender opens).",
+    )
     summary_intro = models.TextField(blank=True)
     summary_published_at = models.DateTimeField(null=True, blank=True)
     is_synthetic = models.BooleanField(default=False)

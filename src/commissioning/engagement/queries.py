@@ -75,3 +75,31 @@ def engagement_for_exercise(user: Any, exercise: CommissioningExercise) -> dict[
         "engagement_consultations": list(consultations),
         "engagement_events": list(events),
     }
+
+
+def _long_date(moment: Any) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y}"
+
+
+def running_engagement(exercise: CommissioningExercise, now: Any) -> list[str]:
+    """Why the exercise's tender cannot be published at ``now``: each consultation or market
+    engagement event it had published by then that is still to close or take place. A tender
+    published before its own engagement ends contradicts the engagement notice (CYC-3)."""
+    problems = []
+    for consultation in exercise.consultations.filter(
+        published_at__lte=now, closes_at__gt=now
+    ).order_by("closes_at", "pk"):
+        problems.append(
+            f"The consultation “{consultation.title}” runs until 11:59pm on "
+            f"{_long_date(consultation.closes_at)}: publish after it closes, or close it "
+            "early with a public note."
+        )
+    for event in exercise.market_events.filter(published_at__lte=now, starts_at__gt=now).order_by(
+        "starts_at", "pk"
+    ):
+        problems.append(
+            f"The market engagement event “{event.title}” takes place on "
+            f"{_long_date(event.starts_at)}: publish after it."
+        )
+    return problems

@@ -1,7 +1,9 @@
 """Pure rules of consultations and events (CYC-2, CYC-3, USR-1): no database, no Django.
 
 Dates are timezone-aware; a consultation opens at the start of its opening day and closes at
-11:59pm on its closing day, both in Europe/London.
+11:59pm on its closing day, both in Europe/London. The stored closing moment is that 11:59pm
+itself, so every page, feed and notice that formats it shows the closing day the commissioner
+chose (it once was midnight after, which read as the next day everywhere).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import enum
 import secrets
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from commissioning_analytics.outcomes.safeguards import SUPPRESS_BELOW, publish_count
 from commissioning_analytics.timelines.working_days import LONDON
@@ -55,13 +57,14 @@ def opening_moment(day: date) -> datetime:
 
 
 def closing_moment(day: date) -> datetime:
-    """11:59pm on ``day`` in London (GMT or BST as the day falls), to the end of that minute."""
-    return datetime.combine(day, CLOSING_TIME, tzinfo=LONDON) + timedelta(minutes=1)
+    """11:59pm on ``day`` in London (GMT or BST as the day falls): responses are refused from
+    that moment."""
+    return datetime.combine(day, CLOSING_TIME, tzinfo=LONDON)
 
 
 def closing_day(closes_at: datetime) -> date:
     """The closing date a person entered, back from the stored moment."""
-    return (closes_at.astimezone(LONDON) - timedelta(minutes=1)).date()
+    return closes_at.astimezone(LONDON).date()
 
 
 def date_errors(opens_on: date, closes_on: date, today: date) -> dict[str, str]:

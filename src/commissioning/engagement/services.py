@@ -179,3 +179,37 @@ def publish_summary(actor: Any, consultation: Consultation, intro: str) -> None:
             consultation,
             {"themes": consultation.themes.count(), "published_at": now.isoformat()},
         )
+
+
+def close_early(actor: Any, consultation: Consultation, note: str) -> None:
+    """Close a published consultation now, with a public note saying why: the commissioner's
+    way to end the engagement before the tender is published (CYC-3). The closing moment becomes
+    now, so every page and the market engagement notice end the engagement here."""
+    note = (note or "").strip()
+    if not note:
+        raise EngagementError("Explain why the consultation is closing early; it is published")
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        now = timezone.now()
+        if consultation.is_draft:
+            raise EngagementError("A draft consultation has not opened: there is nothing to close")
+        if consultation.state(now) is rules.State.CLOSED:
+            raise EngagementError("This consultation has already closed")
+        before = {"opens_at": consultation.opens_at, "closes_at": consultation.closes_at}
+        consultation.opens_at = min(consultation.opens_at, now)
+        consultation.closes_at = now
+        consultation.closed_early_at = now
+        consultation.closed_early_note = note
+        consultation.save()
+        record(
+            actor,
+            "consultation.close_early",
+            consultation,
+            {
+                "closes_at": {
+                    "from": before["closes_at"].isoformat(),
+                    "to": now.isoformat(),
+                },
+                "closed_early_note": {"from": "", "to": note},
+            },
+        )

@@ -19,6 +19,11 @@ urlpatterns = [
     path(
         "consultations/<int:pk>/publish/", views.consultation_publish, name="consultation-publish"
     ),
+    path(
+        "consultations/<int:pk>/close-early/",
+        views.consultation_close_early,
+        name="consultation-close-early",
+    ),
     path("consultations/<int:pk>/questions/new/", views.question_add, name="question-add"),
     path(
         "consultations/<int:pk>/questions/<int:question_id>/remove/",

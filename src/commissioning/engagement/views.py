@@ -13,8 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from commissioning.engagement import access, queries, services
-from commissioning.engagement.forms import ConsultationForm, QuestionForm, consultation_initial
+from commissioning.engagement import access, queries, rules, services
+from commissioning.engagement.forms import (
+    CloseEarlyForm,
+    ConsultationForm,
+    QuestionForm,
+    consultation_initial,
+)
 from commissioning.engagement.models import Consultation
 from commissioning.exercises.models import CommissioningExercise
 
@@ -206,3 +211,32 @@ def consultation_publish(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": consultation_crumbs(consultation, ("Publish", None)),
     }
     return render(request, "engagement/publish.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_close_early(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an open or upcoming consultation now with a public note, so that the tender can be
+    published after the engagement has ended (CYC-3)."""
+    consultation = managed_consultation(request, pk)
+    if consultation.is_draft or consultation.current_state is rules.State.CLOSED:
+        messages.info(request, "Only a published consultation that has not closed can close early.")
+        return redirect(consultation)
+    form = CloseEarlyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_early(request.user, consultation, form.cleaned_data["note"])
+        except services.EngagementError as error:
+            form.add_error("note", error.problems)
+        else:
+            messages.success(request, "The consultation has closed. Responses are now refused.")
+            return redirect(consultation)
+    context = {
+        "form": form,
+        "exercise": consultation.exercise,
+        "heading": f"Close “{consultation.title}” early",
+        "submit_label": "Close the consultation now",
+        "cancel_url": consultation.get_absolute_url(),
+        "crumbs": consultation_crumbs(consultation, ("Close early", None)),
+    }
+    return render(request, "engagement/form.html", context)

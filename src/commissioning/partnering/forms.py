@@ -60,20 +60,24 @@ class InterestForm(OrganisationChoiceMixin, GovUKForm):
             "invalid_choice": "Select how your organisation would take part",
         },
     )
+    # Each field says who can read it, in its own hint (PRO-6): a single checkbox's hint is
+    # shown above the box, so it must not be the only place that says what is private.
     note = forms.CharField(
         label="Note for possible partners (optional)",
         help_text=(
-            "What you bring or what you are looking for, for example: we bring specialist "
-            f"women's services in Tyneside. Up to {MAX_NOTE_LENGTH:,} characters."
+            "Public unless you keep your interest private: anyone can read it, with your "
+            "organisation's name, on this lot's list of organisations looking for partners and "
+            "through the open data API. Say what you bring or what you are looking for, for "
+            "example: we bring specialist women's services in Tyneside. Up to "
+            f"{MAX_NOTE_LENGTH:,} characters."
         ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     is_private = forms.BooleanField(
-        label="Keep our interest private",
-        help_text=(
-            "Other organisations and the public will not see it; the commissioners of this "
-            "opportunity always can."
+        label=(
+            "Keep our interest private: only the commissioners of this opportunity will see it "
+            "and its note"
         ),
         required=False,
     )

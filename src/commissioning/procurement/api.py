@@ -92,6 +92,10 @@ def opportunity_detail(opportunity: Opportunity) -> dict[str, Any]:
                 "estimated_annual_value": _money(lot.estimated_annual_value),
                 "duration_months": lot.duration_months,
                 "payment_model_summary": lot.payment_model_summary,
+                # The turnover condition with its justification beside it (PRO-2).
+                "turnover_multiple": _money(lot.turnover_multiple),
+                "turnover_justification": lot.turnover_justification,
+                "minimum_reserves_months": _money(lot.minimum_reserves_months),
                 "sme_suitable": lot.sme_suitable,
                 "vcse_suitable": lot.vcse_suitable,
             }

@@ -77,10 +77,15 @@ class LotForm(GovUKModelForm):
         model = Lot
         fields = list(LOT_FIELDS)
         labels = {"duration_months": "Duration (months)"}
-        widgets = {"payment_model_summary": forms.Textarea(attrs=TEXTAREA)}
+        widgets = {
+            "payment_model_summary": forms.Textarea(attrs=TEXTAREA),
+            "turnover_justification": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "turnover_multiple": "For example 1.5. More than 2 needs a justification "
             "(Public Contracts Regulations 2015 reg. 58(9)). Leave blank for none.",
+            "turnover_justification": "Needed when the turnover condition is more than 2: "
+            "why the lot needs it. Published beside the condition.",
             "minimum_reserves_months": "Leave blank for none.",
         }
         error_messages = {

@@ -161,6 +161,12 @@ class Lot(models.Model):
         null=True,
         blank=True,
     )
+    turnover_justification = models.TextField(
+        "Why the turnover condition is more than twice the annual value",
+        blank=True,
+        help_text="Required for a turnover condition above twice the lot's annual value; "
+        "published beside the condition.",
+    )
     minimum_reserves_months = models.DecimalField(
         "Minimum reserves (months of income)",
         max_digits=5,

@@ -23,6 +23,7 @@ from commissioning import permissions
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.directory.queries import serving_area
+from commissioning.engagement.queries import running_engagement
 from commissioning.notifications.services import notify
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import (
@@ -33,6 +34,7 @@ from commissioning.procurement.lifecycle import (
     criteria_problems,
 )
 from commissioning.procurement.models import Lot, Opportunity
+from commissioning.procurement.services_editing import turnover_needs_justification
 from commissioning.procurement.services_timeline import (
     answer_published,
     apply_timeline_change,
@@ -127,7 +129,8 @@ def filter_opportunities(user: Any, filters: Mapping[str, Any]) -> QuerySet[Oppo
 def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> list[str]:
     """Every reason publication is refused (empty when it may open): lots, the tiered
     specification's completeness (PRO-5), criteria and weights (EVA-1), the timeline policy
-    (PRO-3), the point of contact (PRO-4) and the record of barriers considered (s.12(4))."""
+    (PRO-3), the point of contact (PRO-4), the record of barriers considered (s.12(4)) and the
+    end of the exercise's market engagement (CYC-3)."""
     problems: list[str] = []
     lots = list(opportunity.lots.prefetch_related("areas"))
     if not lots:
@@ -135,6 +138,11 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
     for lot in lots:
         if not lot.areas.all():
             problems.append(f"Lot {lot.number} “{lot.title}” needs at least one area.")
+        if turnover_needs_justification(lot.turnover_multiple, lot.turnover_justification):
+            problems.append(
+                f"Lot {lot.number} “{lot.title}”: explain why its turnover condition is more "
+                "than twice the annual value, or lower it."
+            )
     if len(lots) == 1 and not opportunity.not_divided_rationale.strip():
         problems.append("Explain why the contract is not divided into lots (LAW-2).")
     for section in opportunity.spec_sections.all():
@@ -160,6 +168,7 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
             "Record how barriers facing small organisations were considered "
             "(Procurement Act 2023 s.12(4))."
         )
+    problems += running_engagement(opportunity.exercise, now or timezone.now())
     return problems
 
 

@@ -25,6 +25,14 @@ from commissioning.procurement import access
 from commissioning.procurement.lifecycle import Status, is_editable
 from commissioning.procurement.models import Lot, Opportunity, SpecSection
 from commissioning.procurement.services_timeline import TIMELINE_FIELDS, timeline_errors
+from commissioning_analytics.lots.conditions import AccessibilityParams
+
+TURNOVER_CAP_MULTIPLE = AccessibilityParams().turnover_cap_multiple
+"""A turnover condition above this multiple of the lot's annual value must be justified (PRO-2,
+Public Contracts Regulations 2015 reg. 58(9))."""
+MISSING_TURNOVER_JUSTIFICATION = (
+    "Explain why the turnover condition is more than twice the annual value, or lower it"
+)
 
 DETAIL_FIELDS: tuple[str, ...] = (
     "title",
@@ -53,6 +61,7 @@ LOT_FIELDS: tuple[str, ...] = (
     "duration_months",
     "payment_model_summary",
     "turnover_multiple",
+    "turnover_justification",
     "minimum_reserves_months",
     "sme_suitable",
     "vcse_suitable",
@@ -138,12 +147,23 @@ def update_details(actor: Any, opportunity: Opportunity, data: Mapping[str, Any]
     return opportunity
 
 
+def turnover_needs_justification(multiple: Any, justification: str) -> bool:
+    """True when a turnover condition above twice the annual value has no justification
+    (PRO-2): it is refused on saving and blocks publication."""
+    return multiple is not None and multiple > TURNOVER_CAP_MULTIPLE and not justification.strip()
+
+
 def save_lot(
     actor: Any, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None = None
 ) -> Lot:
-    """Add (``lot`` None) or change a lot; lot numbers are unique within the opportunity."""
+    """Add (``lot`` None) or change a lot; lot numbers are unique within the opportunity, and a
+    turnover condition above twice the annual value needs its justification (PRO-2)."""
     _check_manage(actor, opportunity)
     _check_draft(opportunity)
+    if turnover_needs_justification(
+        data.get("turnover_multiple"), data.get("turnover_justification") or ""
+    ):
+        raise ValidationError({"turnover_justification": [MISSING_TURNOVER_JUSTIFICATION]})
     clash = opportunity.lots.filter(number=data["number"])
     if lot is not None:
         clash = clash.exclude(pk=lot.pk)
@@ -154,7 +174,8 @@ def save_lot(
         before = snapshot(target, LOT_FIELDS) if lot else {}
         for name in LOT_FIELDS:
             if name not in ("areas", "specialisms") and name in data:
-                setattr(target, name, data[name])
+                value = data[name]
+                setattr(target, name, value.strip() if isinstance(value, str) else value)
         target.save()
         target.areas.set(data.get("areas") or [])
         target.specialisms.set(data.get("specialisms") or [])
