@@ -168,7 +168,13 @@ def _statistics(release: dict[str, Any]) -> dict[str, int]:
 def test_uk6_award_release_from_the_decision(client: Client) -> None:
     m = Market()
     url = f"/api/opportunities/{m.opportunity.reference}/awards"
-    assert client.get(url).json()["releases"] == []  # nothing decided yet
+    undecided = client.get(url)  # nothing decided yet: no package, never an empty one
+    assert undecided.status_code == 404
+    assert undecided.json() == {
+        "detail": f"No award of {m.opportunity.reference} has been decided yet, so it has no "
+        "award or contract notices",
+        "errors": {},
+    }
     award = m.decide()
     m.no_award_for_lot2()
 

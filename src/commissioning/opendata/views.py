@@ -45,9 +45,20 @@ def _site(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+#: An empty package is not valid OCDS (a package holds at least one release or record).
+NOTHING_PUBLISHED = "Nothing has been published yet, so there is no open data to download"
+
+
+def _nothing_published() -> JsonResponse:
+    return JsonResponse({"detail": NOTHING_PUBLISHED, "errors": {}}, status=404)
+
+
 def releases_json(request: HttpRequest) -> JsonResponse:
+    releases = all_releases(_site(request))
+    if not releases:
+        return _nothing_published()
     package = release_package(
-        all_releases(_site(request)),
+        releases,
         uri=request.build_absolute_uri(),
         published_date=timezone.now(),
         publisher_name=PUBLISHER,
@@ -59,6 +70,8 @@ def records_json(request: HttpRequest) -> JsonResponse:
     by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for release in all_releases(_site(request)):
         by_ocid[release["ocid"]].append(release)
+    if not by_ocid:
+        return _nothing_published()
     package = record_package(
         [build_record(releases) for releases in by_ocid.values()],
         uri=request.build_absolute_uri(),
