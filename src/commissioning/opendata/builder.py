@@ -162,6 +162,29 @@ def _enquiry(item: Enquiry) -> JsonDict:
     return out
 
 
+def sme_barriers_document(tender: Tender, ocid: str) -> JsonDict:
+    """The s.12(4) statement (LAW-2): how barriers facing SMEs and VCSEs were considered.
+
+    Neither the UK extension nor the extensions it depends on has a field for it (its SME and
+    VCSE fields are the ``suitability`` flags and the parties' ``details``), so it is published
+    as the core ``Document`` that explains the basis of this contracting process
+    (``procurementPlan``), in the tender beside those flags, linked to the statement on the
+    opportunity's page.
+    """
+    doc: JsonDict = {
+        "id": f"{ocid}-sme-barriers",
+        "documentType": "procurementPlan",
+        "title": "How barriers facing SMEs and VCSEs were considered",
+        "description": tender.sme_barriers,
+        "datePublished": iso(tender.notice.published),
+        "format": "text/html",
+        "language": "en",
+    }
+    if tender.notice.url:
+        doc["url"] = f"{tender.notice.url}#barriers"
+    return doc
+
+
 def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
     """The ``tender`` object shared by the UK4 and UK12 releases."""
     if not tender.lots and not tender.no_lots_rationale:
@@ -227,6 +250,8 @@ def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
             for doc in tender.documents
         ),
     ]
+    if tender.sme_barriers:
+        out["documents"].append(sme_barriers_document(tender, ocid))
     return out
 
 

@@ -242,6 +242,7 @@ def tender_for(
         submission_method_details="Sealed electronic bids on the Commissioning platform.",
         enquiries=enquiries,
         has_enquiries=received,
+        sme_barriers=opportunity.barriers_considered.strip() or None,
     )
 
 
