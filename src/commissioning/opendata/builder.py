@@ -7,6 +7,7 @@ the notice belongs to — as Find a Tender publishes them:
 ==========  ========================  ===========  =====================
 notice      documentType              section      tag
 ==========  ========================  ===========  =====================
+UK1         plannedProcurementNotice  planning     planning
 UK2         marketEngagementNotice    planning     planning
 UK4         tenderNotice              tender       tender
 UK12        tenderCancellationNotice  tender       tenderCancellation
@@ -22,6 +23,8 @@ Releases are plain dicts (JSON-serialisable; amounts as numbers). Ids are determ
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from commissioning.opendata.awards import (
     KPI_MINIMUM,
@@ -49,6 +52,7 @@ from commissioning.opendata.models import (
     Criterion,
     Enquiry,
     Lot,
+    Pipeline,
     PlanningStage,
     Tender,
 )
@@ -61,6 +65,7 @@ __all__ = [
     "build_award",
     "build_cancellation",
     "build_contract",
+    "build_pipeline",
     "build_planning",
     "build_tender",
     "check_kpis",
@@ -76,6 +81,47 @@ CANCELLATION_REASONS: dict[str, str] = {
     "legalChallenge": "The procurement was stopped following a challenge",
     "other": "Another reason, given in the notice",
 }
+
+
+#: The procurement threshold for light-touch contracts (PA 2023 Sch. 1, from 1 January 2024,
+#: VAT included): rehabilitation and probation services are light-touch services, so an expected
+#: procurement worth at least this is a public contract and is announced in the pipeline (UK1).
+LIGHT_TOUCH_THRESHOLD = Decimal("663540")
+
+
+def above_threshold(estimated_value: Decimal | None) -> bool:
+    return estimated_value is not None and estimated_value >= LIGHT_TOUCH_THRESHOLD
+
+
+def build_pipeline(pipeline: Pipeline, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK1 pipeline notice: a procurement above the threshold the buyer expects to run (LAW-1)."""
+    if not above_threshold(pipeline.estimated_value):
+        raise ValueError(
+            f"{pipeline.reference} is below the procurement threshold, so it has no pipeline notice"
+        )
+    ocid = ocid_for(pipeline.reference, prefix)
+    release = base_release(ocid, "UK1", pipeline.notice, ["planning"], pipeline.buyer)
+    release["parties"] = parties(with_roles(pipeline.buyer, "buyer"))
+    release["planning"] = {
+        "budget": {
+            "amount": money(pipeline.estimated_value),
+            "description": "Estimated annual value",
+        },
+        "documents": [
+            notice_document(
+                ocid, "UK1", "plannedProcurementNotice", "Pipeline notice", pipeline.notice
+            )
+        ],
+    }
+    release["tender"] = {
+        "id": pipeline.reference,
+        "title": pipeline.title,
+        "description": pipeline.description,
+        "status": "planning",
+        "mainProcurementCategory": "services",
+        "aboveThreshold": True,
+    }
+    return release
 
 
 def build_planning(stage: PlanningStage, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
