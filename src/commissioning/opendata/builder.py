@@ -9,6 +9,7 @@ notice      documentType              section      tag
 ==========  ========================  ===========  =====================
 UK1         plannedProcurementNotice  planning     planning
 UK2         marketEngagementNotice    planning     planning
+UK3         plannedProcurementNotice  tender       planning
 UK4         tenderNotice              tender       tender
 UK12        tenderCancellationNotice  tender       tenderCancellation
 UK6         awardNotice               awards       award
@@ -66,6 +67,7 @@ __all__ = [
     "build_cancellation",
     "build_contract",
     "build_pipeline",
+    "build_planned_procurement",
     "build_planning",
     "build_tender",
     "check_kpis",
@@ -274,7 +276,7 @@ def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
             }
             for item in tender.items
         ]
-    lot_status = "cancelled" if status == "cancelled" else "active"
+    lot_status = status if status in ("cancelled", "planned") else "active"
     if tender.lots:
         out["lots"] = [_lot(lot, tender.criteria, lot_status) for lot in tender.lots]
     else:
@@ -299,6 +301,24 @@ def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
     if tender.sme_barriers:
         out["documents"].append(sme_barriers_document(tender, ocid))
     return out
+
+
+def build_planned_procurement(tender: Tender, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK3 planned procurement notice: the tender as planned (status ``planned``, its lots,
+    value, suitability and the s.12(4) statement) before its tender notice; no tender or enquiry
+    period yet, those come with the UK4 (LAW-1, LAW-2)."""
+    ocid = ocid_for(tender.reference, prefix)
+    release = base_release(ocid, "UK3", tender.notice, ["planning"], tender.buyer)
+    release["parties"] = parties(with_roles(tender.buyer, "buyer", "procuringEntity"))
+    section = tender_section(tender, ocid, "planned")
+    for key in ("tenderPeriod", "enquiryPeriod", "enquiries", "hasEnquiries"):
+        section.pop(key, None)
+    section["documents"][0] = notice_document(
+        ocid, "UK3", "plannedProcurementNotice", "Planned procurement notice", tender.notice
+    )
+    section["procuringEntity"] = org_ref(tender.buyer)
+    release["tender"] = section
+    return release
 
 
 def build_tender(tender: Tender, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import reverse
@@ -27,12 +28,14 @@ TEMPLATE = Path(__file__).parent / "templates" / "opendata" / "index.html"
 
 
 def all_releases(site: str) -> list[dict[str, Any]]:
-    """Every published release: UK2 engagement, each published opportunity's tender releases
+    """Every published release: UK1 pipeline and UK2 engagement, each opportunity's UK3 planned
+    procurement notice (also while it is prepared) and each published opportunity's tender releases
     (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
     that can be published (from its award where it has one)."""
     releases = planning.all_planning_releases(site)
+    published = Q(published_at__isnull=False) & ~Q(status="draft")
     opportunities = opportunity_ocds.with_ocds_relations(
-        Opportunity.objects.exclude(status="draft").filter(published_at__isnull=False)
+        Opportunity.objects.filter(published | Q(planned_notice_at__isnull=False))
     ).order_by("reference")
     releases += [r for o in opportunities for r in opportunity_ocds.releases_for(o, site)]
     releases += award_ocds.releases_of(award_ocds.published_awards(), site)

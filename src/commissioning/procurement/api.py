@@ -205,7 +205,13 @@ def get_opportunity(request: HttpRequest, reference: str) -> Any:
 def _releases_or_404(request: HttpRequest, reference: str) -> Any:
     opportunity = _visible(request, reference)
     if opportunity is None or opportunity.status == "draft":
-        return None, _not_found(reference)
+        # A draft is private, but its planned procurement notice (UK3), once published, is not.
+        announced = Opportunity.objects.filter(
+            reference=reference, status="draft", planned_notice_at__isnull=False
+        )
+        opportunity = opportunity_ocds.with_ocds_relations(announced).first()
+        if opportunity is None:
+            return None, _not_found(reference)
     releases = process_releases(opportunity, _site(request))
     if not releases:
         detail = f"{reference} was never published, so it has no open data releases"
