@@ -17,6 +17,7 @@ from commissioning.demo.contracts import load_demo_contracts
 from commissioning.demo.procurement import load_demo_procurement
 from commissioning.demo.services import create_demo_users, load_market
 from commissioning.engagement.demo import load_demo_engagement
+from commissioning.exercises.models import CommissioningExercise
 from commissioning.opendata.validate import validate_package
 from commissioning.procurement.models import Opportunity
 from commissioning_analytics.market.synthetic import generate_market
@@ -48,6 +49,22 @@ def test_every_package_the_demo_publishes_validates_and_none_is_empty(client: Cl
     for url in ("/opendata/ocds/releases.json", "/opendata/ocds/records.json"):
         assert f'href="{url}"' in index
         _valid_and_not_empty(client.get(url).json(), url)
+
+    pipeline = 0
+    for exercise in CommissioningExercise.objects.order_by("reference"):
+        url = f"/api/exercises/{exercise.reference}/ocds"
+        response = client.get(url)
+        if response.status_code == 200:
+            package = response.json()
+            _valid_and_not_empty(package, url)
+            pipeline += any(
+                d.get("noticeType") == "UK1"
+                for r in package["releases"]
+                for d in r.get("planning", {}).get("documents", [])
+            )
+        else:
+            _error_shape(response, url)
+    assert pipeline >= 1
 
     published = 0
     for opportunity in Opportunity.objects.order_by("reference"):

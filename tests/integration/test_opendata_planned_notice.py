@@ -108,3 +108,33 @@ def test_a_qualifying_planned_notice_allows_a_four_week_bid_window(client: Clien
     record = client.get(f"/api/opportunities/{draft.reference}/ocds/record").json()
     result = validate_package(record)
     assert result.error_count == 0, result.summary()
+
+
+def test_the_commissioner_publishes_it_from_the_opportunitys_page(client: Client) -> None:
+    draft = ready_opportunity()
+    url = f"/opportunities/{draft.reference}/planned-notice/"
+    client.force_login(member_of(draft.exercise.commissioning_body))
+    assert client.get(url).status_code == 404  # a draft is not shown to others
+    client.force_login(commissioner_of(draft))
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in page
+    form = client.get(url).content.decode()
+    assert "Publish the planned procurement notice</button>" in form
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
+    draft.refresh_from_db()
+    assert draft.planned_notice_at is not None
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "Planned procurement notice" in page and f'href="{url}"' not in page
+    again = client.post(url).content.decode()
+    assert "The notice cannot be published" in again and "already published on" in again
+    draft.refresh_from_db()
+    assert AuditEvent.objects.filter(action=ACTION, target_id=str(draft.pk)).count() == 1
+
+
+def test_without_lots_the_page_says_what_is_missing(client: Client) -> None:
+    draft = ready_opportunity(lots=0)
+    client.force_login(commissioner_of(draft))
+    page = client.get(f"/opportunities/{draft.reference}/planned-notice/").content.decode()
+    assert "Add at least one lot: the notice says what will be bought." in page
+    assert "</button>" not in page.split("govuk-footer")[0].split("<main")[1]
