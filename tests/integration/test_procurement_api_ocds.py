@@ -85,6 +85,7 @@ def test_openapi_lists_every_new_path(client: Client) -> None:
         "/api/opportunities/{reference}/ocds/record",
         "/api/opportunities/{reference}/awards",
         "/api/contracts/{reference}/ocds",
+        "/api/exercises/{reference}/ocds",
     } <= paths
 
 
