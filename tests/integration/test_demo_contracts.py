@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from commissioning.contracts import ocds as contract_ocds
 from commissioning.contracts import services
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.demo.contracts import (
@@ -62,6 +63,20 @@ def test_every_document_validates_and_money_is_conserved(contracts: list[Contrac
         for period in parsed.observed.periods:
             assert period.start >= contract.start_date
             assert period.end <= contract.end_date
+
+
+def test_every_demo_contract_publishes_its_contract_details_notice(
+    contracts: list[Contract],
+) -> None:
+    """Issue 11 item 7 (LAW-4): the large demo contracts (PBR-DEMO-02 and -03, over £5m) carry
+    at least 3 KPIs, outcome measures of their mechanism, so every UK7 is published."""
+    large = [c.reference for c in contracts if contract_ocds.whole_value(c) > Decimal(5_000_000)]
+    assert {"PBR-DEMO-02", "PBR-DEMO-03"} <= set(large)
+    for contract in contracts:
+        status = contract_ocds.notice_status(contract)
+        assert status.published and status.kpis >= 3, contract.reference
+        release = contract_ocds.contract_release(contract, "http://testserver")
+        assert len(release["contracts"][0]["agreedMetrics"]) == status.kpis
 
 
 def test_outcomes_and_volumes_are_observed(contracts: list[Contract]) -> None:

@@ -73,6 +73,19 @@ def _market() -> tuple[Opportunity, Opportunity, Opportunity]:
     return opened, closed, draft
 
 
+def test_bulk_downloads_are_never_an_empty_package(client: Client) -> None:
+    """Issue 11 item 6: a package with no releases is not valid OCDS, so with nothing published
+    (only a draft) the downloads answer 404 with the API's error shape instead."""
+    ready_opportunity()
+    for url in ("/opendata/ocds/releases.json", "/opendata/ocds/records.json"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json() == {
+            "detail": "Nothing has been published yet, so there is no open data to download",
+            "errors": {},
+        }
+
+
 def test_bulk_downloads_validate_and_leave_out_drafts(client: Client) -> None:
     opened, closed, draft = _market()
     assert client.get("/opendata/").status_code == 200

@@ -85,6 +85,7 @@ def test_openapi_lists_every_new_path(client: Client) -> None:
         "/api/opportunities/{reference}/ocds/record",
         "/api/opportunities/{reference}/awards",
         "/api/contracts/{reference}/ocds",
+        "/api/exercises/{reference}/ocds",
     } <= paths
 
 
@@ -167,3 +168,31 @@ def test_tender_releases_carry_the_published_enquiries(client: Client) -> None:
     record = client.get(f"/api/opportunities/{opportunity.reference}/ocds/record").json()
     assert len(record["records"][0]["compiledRelease"]["tender"]["enquiries"]) == 2
     _valid(record)
+
+
+def test_the_sme_barriers_statement_is_published_in_the_tender_release(client: Client) -> None:
+    """Issue 11 item 8 (LAW-2, PA 2023 s.12(4)): how barriers facing SMEs and VCSEs were
+    considered is in the JSON API and, word for word, in every tender release: a tender
+    document beside the suitability flags, linked to the statement on the opportunity's page."""
+    opened = open_opportunity(published_at=timezone.now() - timedelta(days=2))
+    statement = "Lots by police force area keep values small enough for charities."
+    assert client.get(f"/api/opportunities/{opened.reference}").json()["barriers_considered"] == (
+        statement
+    )
+    package = client.get(f"/api/opportunities/{opened.reference}/ocds").json()
+    tender = package["releases"][0]["tender"]
+    barriers = [d for d in tender["documents"] if d["id"].endswith("-sme-barriers")]
+    assert len(barriers) == 1
+    assert barriers[0]["description"] == statement
+    assert barriers[0]["documentType"] == "procurementPlan"
+    assert barriers[0]["url"].endswith(f"/opportunities/{opened.reference}/#barriers")
+    result = validate_package(package)
+    assert result.error_count == 0 and not result.additional_fields, result.summary()
+
+
+def test_no_sme_barriers_document_without_a_statement(client: Client) -> None:
+    opened = open_opportunity(published_at=timezone.now() - timedelta(days=2))
+    Opportunity.objects.filter(pk=opened.pk).update(barriers_considered="")
+    package = client.get(f"/api/opportunities/{opened.reference}/ocds").json()
+    ids = [d["id"] for d in package["releases"][0]["tender"]["documents"]]
+    assert not any(i.endswith("-sme-barriers") for i in ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -50,6 +51,14 @@ def test_release_package_has_the_required_metadata_and_declared_extensions() -> 
     assert json.loads(json.dumps(package)) == package
 
 
+@pytest.mark.parametrize("wrap", [release_package, record_package])
+def test_an_empty_package_is_refused(wrap: Any) -> None:
+    """Issue 11 item 6: the package schemas need at least one release or record, so no
+    endpoint can publish an empty package by mistake."""
+    with pytest.raises(ValueError, match="at least one item"):
+        wrap([], uri="https://example.org/p.json", published_date=ex.at(9, 1), publisher_name="C")
+
+
 def test_compiled_release_merges_stages_by_id() -> None:
     compiled = compile_releases(list(reversed(_releases())))  # order of input does not matter
     assert compiled["tag"] == ["compiled"]
@@ -73,7 +82,7 @@ def test_compiled_release_after_cancellation_shows_the_termination() -> None:
     compiled = compile_releases([*_releases()[:2], build_cancellation(ex.cancellation())])
     assert compiled["tender"]["status"] == "cancelled"
     notice_types = [doc.get("noticeType") for doc in compiled["tender"]["documents"]]
-    assert notice_types == ["UK4", None, "UK12"]
+    assert notice_types == ["UK4", None, None, "UK12"]  # specification, SME barriers
 
 
 def test_null_removes_a_field_when_compiling() -> None:

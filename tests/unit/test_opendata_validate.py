@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +23,6 @@ from commissioning.opendata.packaging import build_record, record_package, relea
 from commissioning.opendata.validate import (
     OfflineError,
     local_extension_adapter,
-    prune_dangling_refs,
     validate_package,
 )
 
@@ -136,25 +134,40 @@ def test_adapter_serves_local_files_and_refuses_everything_else() -> None:
         session.get("https://standard.open-contracting.org/schema/1__1__5/release-schema.json")
 
 
-def test_prune_dangling_refs_removes_only_unresolvable_properties() -> None:
-    schema: dict[str, Any] = {
-        "properties": {"tender": {"$ref": "#/definitions/Tender"}},
-        "definitions": {
-            "Tender": {
-                "properties": {"lots": {"type": "array", "items": {"$ref": "#/definitions/Lot"}}}
-            },
-            "Lot": {
-                "properties": {
-                    "id": {"type": "string"},
-                    "submissionTerms": {"$ref": "#/definitions/SubmissionTerms"},
-                }
-            },
-        },
-    }
-    pruned = copy.deepcopy(schema)
-    assert prune_dangling_refs(pruned) == ["Lot.submissionTerms"]
-    assert pruned["definitions"]["Lot"]["properties"] == {"id": {"type": "string"}}
-    assert pruned["definitions"]["Tender"] == schema["definitions"]["Tender"]
+def test_every_declared_extension_is_the_real_one_in_shared() -> None:
+    """No stand-in schemas: enquiries and submission terms come from ``shared/`` (issue 11
+    item 10)."""
+    extensions_dir = ext.ocds_data_dir() / "extensions"
+    for url in ext.declared_extensions():
+        folder = ext.extension_base_dir(url)
+        assert folder.parent == extensions_dir, url
+        assert (folder / "extension.json").is_file(), url
+    assert ext.SUBMISSION_TERMS in ext.declared_extensions()
+
+
+def test_lot_submission_terms_resolve_and_are_checked_without_pruning() -> None:
+    """The lots extension's ``Lot.submissionTerms`` refers to ``SubmissionTerms``: declaring the
+    submissionTerms extension resolves it, so its fields are known and their types enforced."""
+    release = build_tender(ex.tender())
+    release["tender"]["lots"][0]["submissionTerms"] = {"multipleBidsAllowed": False}
+    result = validate_package(_package(release))
+    assert result.is_valid and not result.additional_fields, result.summary()
+    assert not any("pruned" in warning for warning in result.warnings), result.summary()
+    release["tender"]["lots"][0]["submissionTerms"] = {"multipleBidsAllowed": "no"}
+    result = validate_package(_package(release))
+    assert result.error_count == 1, result.summary()
+    assert "submissionTerms/multipleBidsAllowed" in result.errors[0]
+
+
+def test_a_dangling_reference_is_an_error_never_pruned() -> None:
+    """Without the submissionTerms extension ``Lot.submissionTerms`` cannot be dereferenced:
+    that is reported as an error instead of being quietly removed from the schema."""
+    package = _package(build_tender(ex.tender()))
+    package["extensions"].remove(ext.SUBMISSION_TERMS)
+    result = validate_package(package)
+    assert any(error.startswith("schema reference error") for error in result.errors), (
+        result.summary()
+    )
 
 
 def test_shared_dir_can_be_overridden_and_a_missing_zip_is_explained(

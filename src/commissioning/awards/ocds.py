@@ -145,7 +145,7 @@ def _contract_period(contract: Any) -> Period:
 
 
 def _contract_value(contract: Any) -> Decimal:
-    return (contract.annual_value * contract_ocds.years(contract)).quantize(Decimal("0.01"))
+    return contract_ocds.whole_value(contract)
 
 
 def _subcontracts(award: LotAward) -> tuple[Subcontract, ...]:
@@ -238,6 +238,8 @@ def contract_release(award: LotAward, site: str) -> JsonDict:
     contract = award.contract
     if contract is None:
         raise contract_ocds.ContractOcdsError(f"{award.lot} has no contract yet")
+    if contract_ocds.kpis_missing(contract):
+        raise contract_ocds.kpi_error(contract)
     value = _contract_value(contract)
     kpis = contract_ocds.kpis(contract)
     page = site.rstrip("/") + contract.get_absolute_url()
@@ -254,13 +256,7 @@ def contract_release(award: LotAward, site: str) -> JsonDict:
         kpis=kpis,
         no_kpis_rationale=NO_KPIS_RATIONALE if not kpis and value <= KPI_THRESHOLD else None,
     )
-    try:
-        release = build_contract(data, prefix=ocid_prefix())
-    except ValueError as error:
-        raise contract_ocds.ContractOcdsError(
-            f"{error}. The contract's payment mechanism has no outcome measures to publish as "
-            "KPIs; record them before the contract details notice can be published."
-        ) from error
+    release = build_contract(data, prefix=ocid_prefix())
     ocid = ocid_for(award.lot.opportunity.reference, ocid_prefix())
     release["id"] = release_id(ocid, f"UK7-{contract.reference}", published.astimezone(UTC))
     return release

@@ -3,11 +3,14 @@
 Its ocid is its opportunity's, so the opportunity's record gathers tender and contracts. What
 the platform does not record (the award decision date, the standstill, the signature date) is
 left out. KPIs are the outcome measures of the payment mechanism (LAW-4: 3 over £5m);
-a contract over £5m with fewer cannot be published (:class:`ContractOcdsError`).
+a contract over £5m with fewer cannot be published (:class:`ContractOcdsError`), and
+:func:`notice_status` says so on its page: the commissioner sees the task, the public why the
+notice is pending (issue 11 item 7), so no contract stays unpublished silently.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,7 +18,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from commissioning.contracts.models import Contract, ContractParty
-from commissioning.opendata.awards import build_contract
+from commissioning.opendata.awards import KPI_MINIMUM, KPI_THRESHOLD, build_contract
 from commissioning.opendata.common import JsonDict, ocid_for, release_id
 from commissioning.opendata.models import Award, Kpi, Notice, Period, Subcontract
 from commissioning.opendata.models import Contract as OcdsContract
@@ -59,11 +62,76 @@ def kpis(contract: Contract) -> tuple[Kpi, ...]:
     return tuple(out)
 
 
+def whole_value(contract: Contract) -> Decimal:
+    """The contract's whole-life value as published: annual value x term."""
+    return (contract.annual_value * years(contract)).quantize(Decimal("0.01"))
+
+
+def kpis_missing(contract: Contract) -> int:
+    """How many more KPIs the contract needs before its UK7 can be published (LAW-4)."""
+    if whole_value(contract) <= KPI_THRESHOLD:
+        return 0
+    return max(0, KPI_MINIMUM - len(kpis(contract)))
+
+
+def kpi_task(missing: int) -> str:
+    """The commissioner's task, in the words the contract page and the API use."""
+    kpi = "KPI" if missing == 1 else "KPIs"
+    return f"Add {missing} more {kpi} before the contract details notice can be published"
+
+
+@dataclass(frozen=True)
+class NoticeStatus:
+    """Whether the contract details notice (UK7) is published, and if not, why (issue 11
+    item 7): ``kpis`` agreed so far, ``kpis_missing`` to reach the minimum over £5m."""
+
+    published: bool
+    kpis: int
+    kpis_missing: int
+    draft_opportunity: bool
+    value: Decimal
+    kpi_minimum: int = KPI_MINIMUM
+    kpi_threshold: Decimal = KPI_THRESHOLD
+
+    @property
+    def task(self) -> str:
+        return kpi_task(self.kpis_missing) if self.kpis_missing else ""
+
+    @property
+    def threshold_label(self) -> str:
+        return f"£{self.kpi_threshold / 1_000_000:g} million"
+
+
+def notice_status(contract: Contract) -> NoticeStatus:
+    """The contract's UK7 as open data: published, or pending with the reason."""
+    draft = contract.lot.opportunity.status == "draft"
+    missing = kpis_missing(contract)
+    return NoticeStatus(
+        published=not draft and not missing,
+        kpis=len(kpis(contract)),
+        kpis_missing=missing,
+        draft_opportunity=draft,
+        value=whole_value(contract),
+    )
+
+
+def kpi_error(contract: Contract) -> ContractOcdsError:
+    """The refusal of a UK7 without enough KPIs, with what to do about it."""
+    missing = kpis_missing(contract)
+    return ContractOcdsError(
+        f"{kpi_task(missing)}: a contract worth more than £{KPI_THRESHOLD:,.0f} publishes at "
+        f"least {KPI_MINIMUM} key performance indicators, and {contract.reference} has "
+        f"{len(kpis(contract))}. Its KPIs are the outcome measures of its payment mechanism."
+    )
+
+
 def contract_release(contract: Contract, site: str) -> JsonDict:
     """The UK7 release; raises :class:`ContractOcdsError` when it cannot be published."""
+    if kpis_missing(contract):
+        raise kpi_error(contract)
     opportunity = contract.lot.opportunity
     span = years(contract)
-    value = (contract.annual_value * span).quantize(Decimal("0.01"))
+    value = whole_value(contract)
     period = Period(
         datetime.combine(contract.start_date, time(0, 0), LONDON),
         datetime.combine(contract.end_date, time(23, 59, 59), LONDON),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
 from commissioning.contracts import charts, presentation, services
+from commissioning.contracts import ocds as contract_ocds
 from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.forms import (
     ContractFilterForm,
@@ -95,7 +96,14 @@ def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
     rows = presentation.party_rows(
         documents.mechanism, contract.parties.select_related("organisation")
     )
-    context = _page(request, contract, "detail", parties=rows, documents=documents)
+    context = _page(
+        request,
+        contract,
+        "detail",
+        parties=rows,
+        documents=documents,
+        notice=contract_ocds.notice_status(contract),
+    )
     return render(request, "contracts/detail.html", context)
 
 

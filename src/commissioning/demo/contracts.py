@@ -33,6 +33,7 @@ from commissioning.demo.replace import awards_first
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises.models import CommissioningExercise, StageChange
+from commissioning.opendata.awards import KPI_MINIMUM
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning_analytics.payments import calculate
 from commissioning_analytics.timelines.working_days import LONDON
@@ -60,6 +61,28 @@ PREFERENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 ROLES = {role.value: role for role in ContractParty.Role}
+#: Outcome measures each demo mechanism adds to its own, so that every demo contract has the
+#: key performance indicators a contract over £5m must publish in its contract details notice
+#: (LAW-4, PA 2023 s.52: at least 3; issue 11 item 7). They are measured, not paid on.
+DEMO_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
+    "hmp-doncaster": (
+        ("settled-accommodation-on-release", "Released to settled accommodation (% of cohort)"),
+        ("in-work-or-training", "In education, training or work six weeks after release (%)"),
+    ),
+    "peterborough-sib": (
+        ("engaged-with-mentor", "Met their mentor within a month of release (% of cohort)"),
+        ("settled-accommodation", "In settled accommodation three months after release (%)"),
+        ("in-work-or-training", "In education, training or work six months after release (%)"),
+    ),
+    "work-programme-jsa-18-24": (
+        ("started-within-ten-days", "Started the programme within 10 working days (%)"),
+        ("job-outcome-rate", "Job outcomes as a share of people attached (%)"),
+        ("sustained-six-months", "Still in work six months after a job outcome (%)"),
+    ),
+    "illustrative-supply-chain": (
+        ("engaged-with-support", "Engaged with support within two weeks of release (%)"),
+    ),
+}
 
 
 class DemoContractsError(Exception):
@@ -284,6 +307,7 @@ def _make(
     value = exercise.estimated_annual_value or DEFAULT_VALUE[kind]
     reference = f"{CONTRACT_PREFIX}{number:02d}"
     docs = documents.BUILDERS[kind](reference.lower(), chain, Decimal(value), rng)
+    _add_kpis(kind, docs.mechanism)
     _check(reference, docs)
     place = ", ".join(a.name for a in areas) or "England and Wales"
     opportunity = Opportunity.objects.create(
@@ -339,6 +363,25 @@ def _make(
         )
     ContractParty.objects.bulk_create(parties)
     return contract
+
+
+def _add_kpis(kind: str, mechanism: dict[str, object]) -> None:
+    """Top the mechanism's outcome measures up to the KPIs a large contract publishes."""
+    measures = mechanism.setdefault("measures", [])
+    assert isinstance(measures, list)
+    taken = {measure["id"] for measure in measures}
+    for ident, description in DEMO_KPIS[kind]:
+        if len(measures) >= KPI_MINIMUM:
+            return
+        if ident not in taken:
+            measures.append(
+                {
+                    "id": ident,
+                    "kind": "intermediate",
+                    "description": description,
+                    "indicator": "leading",
+                }
+            )
 
 
 def _check(reference: str, docs: documents.DemoDocuments) -> None:

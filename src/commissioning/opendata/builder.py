@@ -7,7 +7,9 @@ the notice belongs to — as Find a Tender publishes them:
 ==========  ========================  ===========  =====================
 notice      documentType              section      tag
 ==========  ========================  ===========  =====================
+UK1         plannedProcurementNotice  planning     planning
 UK2         marketEngagementNotice    planning     planning
+UK3         plannedProcurementNotice  tender       planning
 UK4         tenderNotice              tender       tender
 UK12        tenderCancellationNotice  tender       tenderCancellation
 UK6         awardNotice               awards       award
@@ -22,6 +24,8 @@ Releases are plain dicts (JSON-serialisable; amounts as numbers). Ids are determ
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from commissioning.opendata.awards import (
     KPI_MINIMUM,
@@ -49,6 +53,7 @@ from commissioning.opendata.models import (
     Criterion,
     Enquiry,
     Lot,
+    Pipeline,
     PlanningStage,
     Tender,
 )
@@ -61,6 +66,8 @@ __all__ = [
     "build_award",
     "build_cancellation",
     "build_contract",
+    "build_pipeline",
+    "build_planned_procurement",
     "build_planning",
     "build_tender",
     "check_kpis",
@@ -76,6 +83,47 @@ CANCELLATION_REASONS: dict[str, str] = {
     "legalChallenge": "The procurement was stopped following a challenge",
     "other": "Another reason, given in the notice",
 }
+
+
+#: The procurement threshold for light-touch contracts (PA 2023 Sch. 1, from 1 January 2024,
+#: VAT included): rehabilitation and probation services are light-touch services, so an expected
+#: procurement worth at least this is a public contract and is announced in the pipeline (UK1).
+LIGHT_TOUCH_THRESHOLD = Decimal("663540")
+
+
+def above_threshold(estimated_value: Decimal | None) -> bool:
+    return estimated_value is not None and estimated_value >= LIGHT_TOUCH_THRESHOLD
+
+
+def build_pipeline(pipeline: Pipeline, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK1 pipeline notice: a procurement above the threshold the buyer expects to run (LAW-1)."""
+    if not above_threshold(pipeline.estimated_value):
+        raise ValueError(
+            f"{pipeline.reference} is below the procurement threshold, so it has no pipeline notice"
+        )
+    ocid = ocid_for(pipeline.reference, prefix)
+    release = base_release(ocid, "UK1", pipeline.notice, ["planning"], pipeline.buyer)
+    release["parties"] = parties(with_roles(pipeline.buyer, "buyer"))
+    release["planning"] = {
+        "budget": {
+            "amount": money(pipeline.estimated_value),
+            "description": "Estimated annual value",
+        },
+        "documents": [
+            notice_document(
+                ocid, "UK1", "plannedProcurementNotice", "Pipeline notice", pipeline.notice
+            )
+        ],
+    }
+    release["tender"] = {
+        "id": pipeline.reference,
+        "title": pipeline.title,
+        "description": pipeline.description,
+        "status": "planning",
+        "mainProcurementCategory": "services",
+        "aboveThreshold": True,
+    }
+    return release
 
 
 def build_planning(stage: PlanningStage, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
@@ -162,6 +210,29 @@ def _enquiry(item: Enquiry) -> JsonDict:
     return out
 
 
+def sme_barriers_document(tender: Tender, ocid: str) -> JsonDict:
+    """The s.12(4) statement (LAW-2): how barriers facing SMEs and VCSEs were considered.
+
+    Neither the UK extension nor the extensions it depends on has a field for it (its SME and
+    VCSE fields are the ``suitability`` flags and the parties' ``details``), so it is published
+    as the core ``Document`` that explains the basis of this contracting process
+    (``procurementPlan``), in the tender beside those flags, linked to the statement on the
+    opportunity's page.
+    """
+    doc: JsonDict = {
+        "id": f"{ocid}-sme-barriers",
+        "documentType": "procurementPlan",
+        "title": "How barriers facing SMEs and VCSEs were considered",
+        "description": tender.sme_barriers,
+        "datePublished": iso(tender.notice.published),
+        "format": "text/html",
+        "language": "en",
+    }
+    if tender.notice.url:
+        doc["url"] = f"{tender.notice.url}#barriers"
+    return doc
+
+
 def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
     """The ``tender`` object shared by the UK4 and UK12 releases."""
     if not tender.lots and not tender.no_lots_rationale:
@@ -205,7 +276,7 @@ def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
             }
             for item in tender.items
         ]
-    lot_status = "cancelled" if status == "cancelled" else "active"
+    lot_status = status if status in ("cancelled", "planned") else "active"
     if tender.lots:
         out["lots"] = [_lot(lot, tender.criteria, lot_status) for lot in tender.lots]
     else:
@@ -227,7 +298,27 @@ def tender_section(tender: Tender, ocid: str, status: str) -> JsonDict:
             for doc in tender.documents
         ),
     ]
+    if tender.sme_barriers:
+        out["documents"].append(sme_barriers_document(tender, ocid))
     return out
+
+
+def build_planned_procurement(tender: Tender, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
+    """UK3 planned procurement notice: the tender as planned (status ``planned``, its lots,
+    value, suitability and the s.12(4) statement) before its tender notice; no tender or enquiry
+    period yet, those come with the UK4 (LAW-1, LAW-2)."""
+    ocid = ocid_for(tender.reference, prefix)
+    release = base_release(ocid, "UK3", tender.notice, ["planning"], tender.buyer)
+    release["parties"] = parties(with_roles(tender.buyer, "buyer", "procuringEntity"))
+    section = tender_section(tender, ocid, "planned")
+    for key in ("tenderPeriod", "enquiryPeriod", "enquiries", "hasEnquiries"):
+        section.pop(key, None)
+    section["documents"][0] = notice_document(
+        ocid, "UK3", "plannedProcurementNotice", "Planned procurement notice", tender.notice
+    )
+    section["procuringEntity"] = org_ref(tender.buyer)
+    release["tender"] = section
+    return release
 
 
 def build_tender(tender: Tender, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:

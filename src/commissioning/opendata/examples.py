@@ -159,6 +159,7 @@ def tender() -> Tender:
         ),
         subcontracting_terms="Named sub-contractors must confirm their role before bids are sent.",
         procurement_method_details="Competitive flexible procedure",
+        sme_barriers="Two lots by area keep each contract small enough for local charities.",
     )
 
 

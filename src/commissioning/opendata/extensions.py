@@ -5,12 +5,13 @@ Each release package names the *canonical* URL of every extension it uses (LAW-1
 use. ``ocdsextensionregistry`` does not follow an extension's ``dependencies``, so every package
 declares the UK extension *and* all the extensions it lists as dependencies (it patches
 definitions they introduce, e.g. ``Location``), plus lots (tender lots), metrics (contract KPIs,
-LAW-4) and enquiries (published clarification questions and answers, PRO-4). One fixed list
-keeps every package's header identical, as on Find a Tender.
+LAW-4), enquiries (published clarification questions and answers, PRO-4) and submission terms
+(the lots extension gives ``Lot.submissionTerms`` a ``$ref`` to the ``SubmissionTerms`` that only
+the submissionTerms extension defines; declared, every reference in the schema resolves). One
+fixed list keeps every package's header identical, as on Find a Tender.
 
 For validation, :mod:`commissioning.opendata.validate` maps these URLs onto the copies in
-``../shared/data/ocds/extensions/<folder>/`` (the enquiries extension, absent there, onto a local
-stand-in: :data:`LOCAL_EXTENSIONS`) so nothing is fetched from the network.
+``../shared/data/ocds/extensions/<folder>/`` so nothing is fetched from the network.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ OTHER_REQUIREMENTS = f"{_OCDS_EXT}/ocds_otherRequirements_extension/master/exten
 PERFORMANCE_FAILURES = f"{_OCDS_EXT}/ocds_performance_failures_extension/master/extension.json"
 TECHNIQUES = f"{_OCDS_EXT}/ocds_techniques_extension/master/extension.json"
 ENQUIRY = f"{_OCDS_EXT}/ocds_enquiry_extension/master/extension.json"
+SUBMISSION_TERMS = f"{_OCDS_EXT}/ocds_submissionTerms_extension/master/extension.json"
 UK = "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json"
 
 #: Canonical extension.json URL -> folder name under ``shared/data/ocds/extensions``.
@@ -49,15 +51,9 @@ EXTENSION_FOLDERS: dict[str, str] = {
     PERFORMANCE_FAILURES: "ocds_performance_failures_extension",
     TECHNIQUES: "ocds_techniques_extension",
     ENQUIRY: "ocds_enquiry_extension",
+    SUBMISSION_TERMS: "ocds_submissionTerms_extension",
     UK: "ocds_uk_extension",
 }
-
-#: Extensions that ``shared/`` does not hold, described for offline validation by a local
-#: stand-in under ``opendata/local_extensions/`` (written here from the published field list of
-#: the OCDS enquiries extension: ``tender.enquiries``, PRO-4). Add the extension to
-#: ``shared/data/ocds/extensions`` and drop it from here to validate against the real files.
-LOCAL_EXTENSIONS: frozenset[str] = frozenset({ENQUIRY})
-LOCAL_EXTENSIONS_DIR = Path(__file__).resolve().parent / "local_extensions"
 
 #: The order in which extensions are listed in a package (deterministic output).
 EXTENSION_ORDER: tuple[str, ...] = tuple(EXTENSION_FOLDERS)
@@ -87,8 +83,6 @@ def standard_zip_path() -> Path:
 
 def extension_base_dir(url: str) -> Path:
     """Local folder holding the files of the extension whose canonical URL is ``url``."""
-    if url in LOCAL_EXTENSIONS:
-        return LOCAL_EXTENSIONS_DIR / EXTENSION_FOLDERS[url]
     return ocds_data_dir() / "extensions" / EXTENSION_FOLDERS[url]
 
 

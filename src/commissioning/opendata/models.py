@@ -128,8 +128,23 @@ class Enquiry:
 
 
 @dataclass(frozen=True)
+class Pipeline:
+    """A procurement the buyer expects to run, as its pipeline notice (UK1): announced while the
+    exercise plans it (PA 2023 s.93). ``estimated_value`` is the estimated annual value."""
+
+    reference: str
+    title: str
+    description: str
+    buyer: Party
+    notice: Notice
+    estimated_value: Decimal
+
+
+@dataclass(frozen=True)
 class Tender:
-    """An opportunity as tendered (UK4). Give ``no_lots_rationale`` when ``lots`` is empty."""
+    """An opportunity as tendered (UK4). Give ``no_lots_rationale`` when ``lots`` is empty;
+    ``sme_barriers`` is the statement of how barriers facing SMEs and VCSEs were considered
+    (PA 2023 s.12(4), LAW-2)."""
 
     reference: str
     title: str
@@ -153,6 +168,7 @@ class Tender:
     submission_method_details: str | None = None
     enquiries: tuple[Enquiry, ...] = ()
     has_enquiries: bool = True
+    sme_barriers: str | None = None
 
 
 @dataclass(frozen=True)

@@ -93,13 +93,17 @@ def _package(
     publisher_scheme: str | None,
     publisher_uid: str | None,
 ) -> JsonDict:
+    listed = list(items)
+    if not listed:
+        # The package schemas require at least one release or record (issue 11 item 6).
+        raise ValueError(f"an OCDS package needs at least one item in {contents!r}")
     return {
         "uri": uri,
         "version": "1.1",
         "publishedDate": iso(published_date),
         "publisher": _publisher(publisher_name, publisher_uri, publisher_scheme, publisher_uid),
         "extensions": ext.declared_extensions(),
-        contents: list(items),
+        contents: listed,
     }
 
 

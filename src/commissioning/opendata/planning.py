@@ -1,5 +1,10 @@
-"""An exercise's published market engagement as the UK2 preliminary market engagement release
-(LAW-1, CYC-2, CYC-3).
+"""An exercise's planning notices: the UK1 pipeline notice and the UK2 preliminary market
+engagement release (LAW-1, CYC-2, CYC-3).
+
+UK1 (issue 11 item 9): an exercise that reached the plan stage with an expected procurement at or
+above the light-touch procurement threshold (its estimated annual value,
+:data:`~commissioning.opendata.builder.LIGHT_TOUCH_THRESHOLD`) announces it in the pipeline,
+dated when it entered the plan stage. Once published it stays published, whatever stage follows.
 
 The engagement is what the exercise published *before* tendering: its consultations and its
 market engagement events, each a planning milestone of type ``engagement`` (``met`` once it has
@@ -11,8 +16,9 @@ Which contracting process it belongs to: UK2 starts the process that the tender 
 is published under each published opportunity's ocid (one record: UK2, UK4, UK6, UK7). While the
 exercise has no published opportunity, it is published under the exercise's own reference.
 
-Callers should prefetch ``consultations``, ``market_events`` and ``opportunities`` with the
-commissioning body (:func:`with_engagement`): nothing here queries per row.
+Callers should prefetch ``consultations``, ``market_events``, ``stage_changes`` and
+``opportunities`` with the commissioning body (:func:`with_engagement`): nothing here queries
+per row.
 """
 
 from __future__ import annotations
@@ -24,17 +30,31 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from commissioning.exercises.models import CommissioningExercise
-from commissioning.opendata.builder import build_planning
+from commissioning.opendata.builder import (
+    LIGHT_TOUCH_THRESHOLD,
+    above_threshold,
+    build_pipeline,
+    build_planning,
+)
 from commissioning.opendata.common import JsonDict
-from commissioning.opendata.models import EngagementActivity, Notice, Period, PlanningStage
+from commissioning.opendata.models import (
+    EngagementActivity,
+    Notice,
+    Period,
+    Pipeline,
+    PlanningStage,
+)
 from commissioning.procurement.ocds import ocid_prefix, organisation_party
+
+#: The publisher named in every package (the API's and the bulk files').
+PUBLISHER = "Commissioning platform"
 
 
 def with_engagement(
     queryset: QuerySet[CommissioningExercise],
 ) -> QuerySet[CommissioningExercise]:
     return queryset.select_related("commissioning_body").prefetch_related(
-        "consultations", "market_events", "opportunities"
+        "consultations", "market_events", "stage_changes", "opportunities"
     )
 
 
@@ -111,6 +131,54 @@ def planning_stage(
     )
 
 
+def pipeline(
+    exercise: CommissioningExercise,
+    reference: str,
+    site: str,
+    before: datetime | None = None,
+    now: datetime | None = None,
+) -> Pipeline | None:
+    """The UK1 pipeline notice under ``reference``: when the exercise entered the plan stage
+    (published by ``before``), if its expected procurement is above the threshold."""
+    if not above_threshold(exercise.estimated_annual_value):
+        return None
+    moment = now or timezone.now()
+    planned = [
+        change.changed_at
+        for change in exercise.stage_changes.all()
+        if change.to_stage == "plan" and _published(change.changed_at, before, moment)
+    ]
+    if not planned:
+        return None
+    assert exercise.estimated_annual_value is not None
+    return Pipeline(
+        reference=reference,
+        title=exercise.title,
+        description=exercise.summary or exercise.title,
+        buyer=organisation_party(exercise.commissioning_body, "buyer"),
+        notice=Notice(
+            published=min(planned),
+            url=site.rstrip("/") + exercise.get_absolute_url(),
+            description=f"Pipeline notice for {exercise.reference}",
+        ),
+        estimated_value=exercise.estimated_annual_value,
+    )
+
+
+def _planning_releases(
+    exercise: CommissioningExercise, reference: str, site: str, before: datetime | None
+) -> list[JsonDict]:
+    """UK1 and UK2 under ``reference``, each when it was published (before ``before``)."""
+    out: list[JsonDict] = []
+    announced = pipeline(exercise, reference, site, before)
+    if announced is not None:
+        out.append(build_pipeline(announced, prefix=ocid_prefix()))
+    stage = planning_stage(exercise, reference, site, before=before)
+    if stage is not None:
+        out.append(build_planning(stage, prefix=ocid_prefix()))
+    return out
+
+
 def _public_opportunities(exercise: CommissioningExercise) -> list[Any]:
     return sorted(
         (
@@ -123,32 +191,34 @@ def _public_opportunities(exercise: CommissioningExercise) -> list[Any]:
 
 
 def releases_for_opportunity(opportunity: Any, site: str) -> list[JsonDict]:
-    """The UK2 release under the opportunity's ocid (engagement published before it)."""
+    """The UK1 and UK2 releases under the opportunity's ocid (published before it)."""
     if opportunity.status == "draft" or opportunity.published_at is None:
         return []
-    stage = planning_stage(
-        opportunity.exercise, opportunity.reference, site, before=opportunity.published_at
+    return _planning_releases(
+        opportunity.exercise, opportunity.reference, site, opportunity.published_at
     )
-    return [] if stage is None else [build_planning(stage, prefix=ocid_prefix())]
 
 
 def releases_for_exercise(exercise: CommissioningExercise, site: str) -> list[JsonDict]:
-    """UK2 releases of one exercise: one per published opportunity, else one of its own."""
+    """UK1 and UK2 releases of one exercise: under each published opportunity's ocid, else
+    under its own."""
     opportunities = _public_opportunities(exercise)
     if not opportunities:
-        stage = planning_stage(exercise, exercise.reference, site)
-        return [] if stage is None else [build_planning(stage, prefix=ocid_prefix())]
-    out: list[JsonDict] = []
-    for opportunity in opportunities:
-        stage = planning_stage(exercise, opportunity.reference, site, opportunity.published_at)
-        if stage is not None:
-            out.append(build_planning(stage, prefix=ocid_prefix()))
-    return out
+        return _planning_releases(exercise, exercise.reference, site, None)
+    return [
+        release
+        for opportunity in opportunities
+        for release in _planning_releases(
+            exercise, opportunity.reference, site, opportunity.published_at
+        )
+    ]
 
 
 def all_planning_releases(site: str) -> list[JsonDict]:
-    engaged = Q(consultations__published_at__isnull=False) | Q(
-        market_events__published_at__isnull=False
+    engaged = (
+        Q(consultations__published_at__isnull=False)
+        | Q(market_events__published_at__isnull=False)
+        | Q(stage_changes__to_stage="plan", estimated_annual_value__gte=LIGHT_TOUCH_THRESHOLD)
     )
     exercises = with_engagement(
         CommissioningExercise.objects.filter(engaged).distinct().order_by("reference")

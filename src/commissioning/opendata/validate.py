@@ -15,9 +15,6 @@ How it stays offline:
 
 from __future__ import annotations
 
-import copy
-import dataclasses
-import functools
 import io
 import json
 import tempfile
@@ -30,7 +27,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import jsonref
 import requests
 from libcoveocds.common_checks import common_checks_ocds
 from libcoveocds.config import LibCoveOCDSConfig
@@ -209,45 +205,9 @@ def result_from_context(context: Mapping[str, Any]) -> ValidationResult:
     )
 
 
-def prune_dangling_refs(schema: dict[str, Any]) -> list[str]:
-    """Remove properties whose ``$ref`` names a definition that no declared extension defines.
-
-    The lots extension (master) gives ``Lot.submissionTerms`` a ``$ref`` to ``SubmissionTerms``,
-    which only the submissionTerms extension defines (not in ``shared/``, not used by us). Left in,
-    dereferencing fails and libcoveocds silently skips its codelist and additional-field checks.
-    Pruned, data using such a property is reported as an additional field. Returns the pruned paths.
-    """
-    definitions = schema.get("definitions", {})
-    pruned: list[str] = []
-
-    def dangling(subschema: Any) -> bool:
-        if not isinstance(subschema, dict):
-            return False
-        ref = subschema.get("$ref", "")
-        if ref.startswith("#/definitions/") and ref.split("/")[-1] not in definitions:
-            return True
-        return dangling(subschema.get("items"))
-
-    def walk(node: dict[str, Any], path: str) -> None:
-        properties = node.get("properties", {})
-        for name in list(properties):
-            if dangling(properties[name]):
-                del properties[name]
-                pruned.append(f"{path}.{name}")
-            elif isinstance(properties[name], dict):
-                walk(properties[name], f"{path}.{name}")
-
-    walk(schema, "Release")
-    for name, definition in definitions.items():
-        if isinstance(definition, dict):
-            walk(definition, name)
-    return pruned
-
-
 class OfflineSchemaOCDS(SchemaOCDS):
-    """libcoveocds' schema object, kept offline and with dangling references pruned."""
-
-    pruned: tuple[str, ...] = ()
+    """libcoveocds' schema object, kept offline. Nothing is pruned: a ``$ref`` that no declared
+    extension defines is a schema reference error (an error in the result), never skipped."""
 
     def _jsonref_kwarg(self, *, proxies: bool = False) -> dict[str, Any]:
         # jsonref fetches remote $refs with a bare requests.get(); the record package schema
@@ -265,24 +225,11 @@ class OfflineSchemaOCDS(SchemaOCDS):
                 return json.loads(self.builder.get_standard_file_contents(name))
         raise OfflineError(f"offline validation refuses to fetch {uri}")
 
-    @functools.lru_cache  # noqa: B019 - mirrors SchemaOCDS; one instance per validation
-    def get_schema_obj(self, *, deref: bool = False, proxies: bool = False) -> Any:
-        schema = copy.deepcopy(super().get_schema_obj())
-        self.pruned = tuple(prune_dangling_refs(schema))
-        if not deref:
-            return schema
-        try:
-            return jsonref.replace_refs(schema, **self._jsonref_kwarg(proxies=proxies))
-        except jsonref.JsonRefError as error:
-            self.json_deref_error = error.message
-            return {}
-
 
 def validate_package(package: Mapping[str, Any]) -> ValidationResult:
     """Validate a release package or record package dict offline; never reaches the network.
 
-    Mirrors ``libcoveocds.api.ocds_json_output`` (schema, ``common_checks_ocds``, API context)
-    with the pruned schema of :func:`prune_dangling_refs`.
+    Mirrors ``libcoveocds.api.ocds_json_output`` (schema, ``common_checks_ocds``, API context).
     """
     zip_path = ext.standard_zip_path()
     if not zip_path.is_file():
@@ -302,6 +249,4 @@ def validate_package(package: Mapping[str, Any]) -> ValidationResult:
         )
         if schema_obj.json_deref_error:
             context["json_deref_error"] = schema_obj.json_deref_error
-    result = result_from_context(context)
-    notes = tuple(f"schema property pruned (dangling $ref): {p}" for p in schema_obj.pruned)
-    return dataclasses.replace(result, warnings=result.warnings + notes)
+    return result_from_context(context)

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import reverse
@@ -27,12 +28,14 @@ TEMPLATE = Path(__file__).parent / "templates" / "opendata" / "index.html"
 
 
 def all_releases(site: str) -> list[dict[str, Any]]:
-    """Every published release: UK2 engagement, each published opportunity's tender releases
+    """Every published release: UK1 pipeline and UK2 engagement, each opportunity's UK3 planned
+    procurement notice (also while it is prepared) and each published opportunity's tender releases
     (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
     that can be published (from its award where it has one)."""
     releases = planning.all_planning_releases(site)
+    published = Q(published_at__isnull=False) & ~Q(status="draft")
     opportunities = opportunity_ocds.with_ocds_relations(
-        Opportunity.objects.exclude(status="draft").filter(published_at__isnull=False)
+        Opportunity.objects.filter(published | Q(planned_notice_at__isnull=False))
     ).order_by("reference")
     releases += [r for o in opportunities for r in opportunity_ocds.releases_for(o, site)]
     releases += award_ocds.releases_of(award_ocds.published_awards(), site)
@@ -45,9 +48,20 @@ def _site(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+#: An empty package is not valid OCDS (a package holds at least one release or record).
+NOTHING_PUBLISHED = "Nothing has been published yet, so there is no open data to download"
+
+
+def _nothing_published() -> JsonResponse:
+    return JsonResponse({"detail": NOTHING_PUBLISHED, "errors": {}}, status=404)
+
+
 def releases_json(request: HttpRequest) -> JsonResponse:
+    releases = all_releases(_site(request))
+    if not releases:
+        return _nothing_published()
     package = release_package(
-        all_releases(_site(request)),
+        releases,
         uri=request.build_absolute_uri(),
         published_date=timezone.now(),
         publisher_name=PUBLISHER,
@@ -59,6 +73,8 @@ def records_json(request: HttpRequest) -> JsonResponse:
     by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for release in all_releases(_site(request)):
         by_ocid[release["ocid"]].append(release)
+    if not by_ocid:
+        return _nothing_published()
     package = record_package(
         [build_record(releases) for releases in by_ocid.values()],
         uri=request.build_absolute_uri(),

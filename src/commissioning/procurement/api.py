@@ -209,7 +209,13 @@ def get_opportunity(request: HttpRequest, reference: str) -> Any:
 def _releases_or_404(request: HttpRequest, reference: str) -> Any:
     opportunity = _visible(request, reference)
     if opportunity is None or opportunity.status == "draft":
-        return None, _not_found(reference)
+        # A draft is private, but its planned procurement notice (UK3), once published, is not.
+        announced = Opportunity.objects.filter(
+            reference=reference, status="draft", planned_notice_at__isnull=False
+        )
+        opportunity = opportunity_ocds.with_ocds_relations(announced).first()
+        if opportunity is None:
+            return None, _not_found(reference)
     releases = process_releases(opportunity, _site(request))
     if not releases:
         detail = f"{reference} was never published, so it has no open data releases"
@@ -246,12 +252,17 @@ def get_opportunity_ocds(request: HttpRequest, reference: str) -> Any:
 def get_opportunity_awards(request: HttpRequest, reference: str) -> Any:
     """The UK6 release of each lot awarded (winner, standstill, bid statistics with final-stage
     SME and VCSE bids, award criteria, supply chain) and the UK7 release of each contract
-    created (suppliers' SME/VCSE status, KPIs over £5m). Empty until an award is decided; a lot
-    with no qualifying bid has no award release."""
+    created (suppliers' SME/VCSE status, KPIs over £5m). 404 until an award is decided (an
+    empty package is not valid OCDS); a lot with no qualifying bid has no award release."""
     opportunity = _visible(request, reference)
     if opportunity is None or opportunity.status == "draft":
         return _not_found(reference)
     releases = award_releases(opportunity, _site(request))
+    if not releases:
+        detail = (
+            f"No award of {reference} has been decided yet, so it has no award or contract notices"
+        )
+        return Status(404, {"detail": detail, "errors": {}})
     package = release_package(
         sorted(releases, key=lambda r: (r["date"], r["id"])),
         uri=request.build_absolute_uri(),

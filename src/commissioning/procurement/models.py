@@ -68,6 +68,13 @@ class Opportunity(models.Model):
 
     # Timeline (PRO-3, PRO-4): null until set; policy checks in the timelines core.
     published_at = models.DateTimeField(null=True, blank=True)
+    planned_notice_at = models.DateTimeField(
+        "Planned procurement notice published",
+        null=True,
+        blank=True,
+        help_text="When the planned procurement notice (UK3) was published, before the tender "
+        "notice: published 40 days to 12 months before it, it allows a shorter bid window.",
+    )
     question_deadline = models.DateTimeField("Deadline for questions", null=True, blank=True)
     answers_by = models.DateTimeField("Answers published by", null=True, blank=True)
     bid_deadline = models.DateTimeField("Bid deadline", null=True, blank=True)

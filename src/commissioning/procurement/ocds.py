@@ -2,12 +2,15 @@
 
 Maps an :class:`~commissioning.procurement.models.Opportunity` (with its lots, criteria and
 date change log) onto the framework-free dataclasses of :mod:`commissioning.opendata.models`
-and builds its releases: the UK4 tender notice at publication, a revised UK4 (``tenderAmendment``)
-for each published date change, and the UK12 procurement termination when it is cancelled.
+and builds its releases: the UK3 planned procurement notice when one was published before the
+tender notice (even while the opportunity is still a draft: the notice is public, points to the
+exercise's page and carries no dates yet), the UK4 tender notice at publication, a revised UK4
+(``tenderAmendment``) for each published date change, and the UK12 procurement termination when
+it is cancelled.
 Each tender release carries the clarification questions answered by its date in
 ``tender.enquiries`` (PRO-4: the published wording and answer, never who asked); answers
 published after the last of them come in a ``tenderUpdate`` release dated at the last answer.
-A draft, or an opportunity cancelled before it was ever published, has no releases.
+A draft, or an opportunity cancelled before it was ever published, has no releases but its UK3.
 
 Callers should prefetch ``lots__areas``, ``lots__specialisms``, ``criteria``, ``date_changes``
 and ``questions__lot`` (see :func:`with_ocds_relations`): nothing here queries per row.
@@ -15,6 +18,7 @@ and ``questions__lot`` (see :func:`with_ocds_relations`): nothing here queries p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,7 +27,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from commissioning.opendata.builder import build_cancellation, build_tender
+from commissioning.opendata.builder import (
+    build_cancellation,
+    build_planned_procurement,
+    build_tender,
+)
 from commissioning.opendata.common import DEFAULT_OCID_PREFIX, iso, release_id
 from commissioning.opendata.models import (
     Cancellation,
@@ -190,7 +198,6 @@ def tender_for(
     terms = "Bids name their sub-contractors, and each confirms its role before the bid is sent."
     if opportunity.consortium_encouraged:
         terms += " Consortium and partnership bids are encouraged."
-    assert opportunity.published_at is not None
     received, enquiries = enquiries_as_of(opportunity, as_of or published, divided)
     return Tender(
         reference=opportunity.reference,
@@ -242,6 +249,7 @@ def tender_for(
         submission_method_details="Sealed electronic bids on the Commissioning platform.",
         enquiries=enquiries,
         has_enquiries=received,
+        sme_barriers=opportunity.barriers_considered.strip() or None,
     )
 
 
@@ -249,11 +257,30 @@ def _label(field: str) -> str:
     return str(Opportunity._meta.get_field(field).verbose_name).capitalize()  # type: ignore[union-attr]
 
 
+def planned_release(opportunity: Opportunity, site: str) -> JsonDict | None:
+    """The UK3 planned procurement notice, if one was published before the tender notice."""
+    planned = opportunity.planned_notice_at
+    published = opportunity.published_at
+    if planned is None or (published is not None and planned >= published):
+        return None
+    dates: dict[str, datetime | None] = {f: getattr(opportunity, f) for f in TIMELINE_FIELDS}
+    tender = tender_for(opportunity, site, dates, planned, as_of=planned)
+    notice = Notice(
+        published=planned,
+        url=_absolute(site, opportunity.exercise.get_absolute_url()),
+        description=f"Planned procurement notice for {opportunity.reference}",
+    )
+    return build_planned_procurement(replace(tender, notice=notice), prefix=ocid_prefix())
+
+
 def releases_for(opportunity: Opportunity, site: str) -> list[JsonDict]:
-    """Every release of a published opportunity, oldest first (none for drafts)."""
+    """Every release of the opportunity, oldest first: the UK3 if it was published, and from
+    publication the tender notices (a draft has only its UK3, if any)."""
+    planned = planned_release(opportunity, site)
+    announced = [planned] if planned is not None else []
     published = opportunity.published_at
     if opportunity.status == "draft" or published is None:
-        return []
+        return announced
     prefix = ocid_prefix()
     changes = sorted(
         (c for c in opportunity.date_changes.all() if c.changed_at >= published),
@@ -314,7 +341,7 @@ def releases_for(opportunity: Opportunity, site: str) -> list[JsonDict]:
             notice=Notice(published=opportunity.cancelled_at, url=page),
         )
         releases.append(build_cancellation(cancellation, prefix=prefix))
-    return releases
+    return announced + releases
 
 
 def reverse_ocds(reference: str) -> str:

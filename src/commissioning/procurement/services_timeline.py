@@ -67,15 +67,20 @@ def missing_dates(values: Mapping[str, datetime | None]) -> list[str]:
 
 
 def core_timeline(
-    values: Mapping[str, datetime | None], published: datetime, consortium: bool
+    values: Mapping[str, datetime | None],
+    published: datetime,
+    consortium: bool,
+    planned_notice: datetime | None = None,
 ) -> Timeline:
-    """The core's timeline from aware datetimes (all three deadlines must be set)."""
+    """The core's timeline from aware datetimes (all three deadlines must be set); with the
+    planned procurement notice (UK3), if one was published, which may shorten the bid window."""
     return Timeline(
         published_on=london_date(published),
         question_deadline=london_date(cast(datetime, values["question_deadline"])),
         answers_by=london_date(cast(datetime, values["answers_by"])),
         bid_deadline=london_date(cast(datetime, values["bid_deadline"])),
         consortium_encouraged=consortium,
+        planned_notice_on=london_date(planned_notice) if planned_notice else None,
     )
 
 
@@ -116,7 +121,8 @@ def timeline_errors(
     if errors:
         return errors
     for problem in check_timeline(
-        core_timeline(values, published, consortium), timeline_policy(opportunity)
+        core_timeline(values, published, consortium, opportunity.planned_notice_at),
+        timeline_policy(opportunity),
     ):
         field = "answers_by" if problem.startswith("Answers") else "bid_deadline"
         errors.setdefault(field, []).append(problem)
@@ -258,7 +264,9 @@ def apply_timeline_change(
             raise ValidationError({field: ["The opportunity's timeline is incomplete"]})
         if values[field] == new_value:
             raise ValidationError({field: ["The new date is the same as the current one"]})
-        timeline = core_timeline(values, locked.published_at, locked.consortium_encouraged)
+        timeline = core_timeline(
+            values, locked.published_at, locked.consortium_encouraged, locked.planned_notice_at
+        )
         policy = timeline_policy(locked)
         try:
             outcome = apply_change(
@@ -297,7 +305,9 @@ def answer_published(
             return []
         if any(v is None for v in values.values()):
             return []
-        timeline = core_timeline(values, locked.published_at, locked.consortium_encouraged)
+        timeline = core_timeline(
+            values, locked.published_at, locked.consortium_encouraged, locked.planned_notice_at
+        )
         outcome = apply_change(
             timeline, AnswerPublished(london_date(answered_at)), timeline_policy(locked)
         )

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from commissioning.procurement import views, views_criteria_library, views_items, views_manage
+from commissioning.procurement import (
+    views,
+    views_criteria_library,
+    views_items,
+    views_manage,
+    views_planned,
+)
 
 app_name = "procurement"
 urlpatterns = [
@@ -46,5 +52,10 @@ urlpatterns = [
     path("<str:reference>/timeline/", views_manage.timeline_edit, name="timeline"),
     path("<str:reference>/accessibility/", views_manage.accessibility_report, name="accessibility"),
     path("<str:reference>/publish/", views_manage.publish, name="publish"),
+    path(
+        "<str:reference>/planned-notice/",
+        views_planned.planned_notice,
+        name="planned-notice",
+    ),
     path("<str:reference>/cancel/", views_manage.cancel, name="cancel"),
 ]

@@ -12,7 +12,13 @@ Rules, each a :class:`TimelinePolicy` setting:
    question deadline (the guaranteed response time, PRO-4);
 3. the bid deadline is at least ``working_days_after_answers`` working days after the
    answers-published-by date, and after any answer published late;
-4. the bid deadline falls on a working day.
+4. the bid deadline falls on a working day;
+5. a qualifying planned procurement notice (UK3: published at least ``planned_notice_min_days``
+   (40) days and at most ``planned_notice_max_days`` (365) days before the tender notice, PA 2023
+   s.54 and Sch. 5) shortens the bid window of rule 1 to ``planned_notice_bid_window_weeks`` (4,
+   plus the consortium weeks), as the Act shortens the minimum tender period; bidders still get
+   the full window of rule 1 counted from the planned procurement notice (seed 004 R2's two
+   months of notice stay whole, only earlier).
 
 :func:`apply_change` takes a timeline and a change (a date moved, or a clarification answer
 published on a given date) and returns the minimum compliant deadline, whether the deadline must
@@ -41,6 +47,9 @@ class TimelinePolicy:
     consortium_extra_weeks: int = 4
     response_working_days: int = 5
     working_days_after_answers: int = 10
+    planned_notice_min_days: int = 40
+    planned_notice_max_days: int = 365
+    planned_notice_bid_window_weeks: int = 4
 
     def __post_init__(self) -> None:
         values = (
@@ -48,6 +57,9 @@ class TimelinePolicy:
             self.consortium_extra_weeks,
             self.response_working_days,
             self.working_days_after_answers,
+            self.planned_notice_min_days,
+            self.planned_notice_max_days,
+            self.planned_notice_bid_window_weeks,
         )
         if min(values) < 0:
             raise ValueError("timeline policy settings cannot be negative")
@@ -59,13 +71,25 @@ class TimelinePolicy:
 
 @dataclass(frozen=True)
 class Timeline:
-    """An opportunity's published dates (dates in England & Wales)."""
+    """An opportunity's published dates (dates in England & Wales); ``planned_notice_on`` is
+    when its planned procurement notice (UK3) was published, if it was."""
 
     published_on: date
     question_deadline: date
     answers_by: date
     bid_deadline: date
     consortium_encouraged: bool = False
+    planned_notice_on: date | None = None
+
+
+def planned_notice_qualifies(timeline: Timeline, policy: TimelinePolicy) -> bool:
+    """Whether the planned procurement notice may shorten the bid window (rule 5): published
+    at least ``planned_notice_min_days`` and at most ``planned_notice_max_days`` days before the
+    tender notice."""
+    if timeline.planned_notice_on is None:
+        return False
+    lead = (timeline.published_on - timeline.planned_notice_on).days
+    return policy.planned_notice_min_days <= lead <= policy.planned_notice_max_days
 
 
 @dataclass(frozen=True)
@@ -145,12 +169,25 @@ def minimum_deadline(
 ) -> tuple[date, tuple[str, ...]]:
     """The earliest compliant bid deadline (rules 1, 3 and 4), with the binding reason(s)."""
     weeks = policy.bid_window_weeks(timeline.consortium_encouraged)
+    consortium = " because consortium or partnership bids are encouraged" if weeks > 8 else ""
     window_floor = next_working_day_on_or_after(timeline.published_on + timedelta(weeks=weeks))
     why_window = (
-        f"the bid window must be at least {weeks} weeks"
-        + (" because consortium or partnership bids are encouraged" if weeks > 8 else "")
-        + f" from publication on {_long(timeline.published_on)} (PRO-3)"
+        f"the bid window must be at least {weeks} weeks{consortium} from publication on "
+        f"{_long(timeline.published_on)} (PRO-3)"
     )
+    if planned_notice_qualifies(timeline, policy):
+        assert timeline.planned_notice_on is not None
+        short = weeks - policy.min_bid_window_weeks + policy.planned_notice_bid_window_weeks
+        short_floor = next_working_day_on_or_after(timeline.published_on + timedelta(weeks=short))
+        notice_floor = next_working_day_on_or_after(
+            timeline.planned_notice_on + timedelta(weeks=weeks)
+        )
+        window_floor = max(short_floor, notice_floor)
+        why_window = (
+            f"the planned procurement notice of {_long(timeline.planned_notice_on)} shortens "
+            f"the bid window to at least {short} weeks{consortium} from publication on "
+            f"{_long(timeline.published_on)}, and {weeks} weeks from that notice (PRO-3)"
+        )
     floors = [(window_floor, why_window)]
     answers_floor = add_working_days(timeline.answers_by, policy.working_days_after_answers)
     floors.append(
