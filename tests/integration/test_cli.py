@@ -11,6 +11,7 @@ import pytest
 
 from commissioning.accounts.models import User
 from commissioning.cli import main
+from commissioning.demo.users import SYNTHETIC_COMMISSIONER_PREFIX
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
 
@@ -45,7 +46,11 @@ def test_demo_data_migrates_loads_and_prints_the_demo_users(
 def test_demo_data_without_users_creates_no_users(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo-data", "--scale", "0.05", "--no-users"]) == 0
     assert "Username" not in capsys.readouterr().out
-    assert not User.objects.exists()
+    # Only the synthetic commissioners who sign the stage histories exist; none can sign in.
+    users = User.objects.all()
+    assert users.exists()
+    assert all(u.username.startswith(SYNTHETIC_COMMISSIONER_PREFIX) for u in users)
+    assert not any(u.is_active or u.has_usable_password() for u in users)
 
 
 def test_market_summary_prints_statistics(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("procurement", "0003_criterion_minimum_library_price_method"),
+        ("procurement", "0004_lot_turnover_justification"),
     ]
 
     operations = [
