@@ -24,6 +24,7 @@ LIFECYCLE_FIELDS = (
     "exercise",
     "status",
     "published_at",
+    "planned_notice_at",
     "question_deadline",
     "answers_by",
     "bid_deadline",
