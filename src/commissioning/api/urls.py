@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from commissioning.api.body import BodyRefused, StrictJSONParser
 from commissioning.api.errors import validation_errors
 from commissioning.bids.api import router as bids_router
 from commissioning.clarifications.api import router as clarifications_router
@@ -34,6 +35,7 @@ api = NinjaAPI(
         "by results (PBR-1 .. PBR-6, SUP-1)."
     ),
     urls_namespace="api",
+    parser=StrictJSONParser(),
 )
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
@@ -80,6 +82,11 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors; a body refused by :mod:`commissioning.api.body` says why."""
+    cause = exc.__cause__
+    if isinstance(cause, BodyRefused):
+        content = {"detail": cause.detail, "errors": cause.errors}
+        return api.create_response(request, content, status=400)
     return api.create_response(request, {"detail": str(exc), "errors": {}}, status=exc.status_code)
 
 

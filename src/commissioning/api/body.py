@@ -1,0 +1,97 @@
+"""One gate for every JSON request body of the API, before any endpoint sees it.
+
+The web forms only ever receive text fields; a JSON body can be anything. So every body is read
+here (django-ninja's parser, set on the API in :mod:`commissioning.api.urls`) and refused unless
+it is strict UTF-8 JSON whose top level is an object, without NaN or Infinity, and whose text
+holds no NUL character and no lone surrogate — what the forms refuse (Django's
+``ProhibitNullCharactersValidator``) or what cannot be stored. A refusal is a 400 in the one
+error shape (:mod:`commissioning.api.errors`), naming the field where the problem is in one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from django.http import HttpRequest
+from ninja.parser import Parser
+from ninja.types import DictStrAny
+
+NOT_AN_OBJECT = 'Send a JSON object, such as {"field": "value"}.'
+NOT_JSON = "The request body is not valid JSON."
+NOT_UTF8 = "The request body is not valid UTF-8 text."
+NULL_CHARACTER = "Null characters are not allowed."  # the forms' own message
+LONE_SURROGATE = "Contains a character that is not valid Unicode (a lone surrogate)."
+NOT_A_NUMBER = "Numbers must be finite: NaN and Infinity are not allowed."
+
+
+class BodyRefused(Exception):
+    """Why a body was refused: ``detail`` and ``errors`` in the API's error shape."""
+
+    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or {}
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BodyRefused(NOT_A_NUMBER)
+
+
+def text_problem(text: str) -> str | None:
+    """What is wrong with a piece of text that the forms would refuse or the database cannot
+    store, or None."""
+    if "\x00" in text:
+        return NULL_CHARACTER
+    if any("\ud800" <= character <= "\udfff" for character in text):
+        return LONE_SURROGATE
+    return None
+
+
+def _text_problems(value: Any, path: tuple[str, ...], found: dict[str, list[str]]) -> None:
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            found.setdefault(".".join(path) or "__all__", []).append(problem)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            problem = text_problem(key)
+            if problem:
+                found.setdefault(".".join(path) or "__all__", []).append(problem)
+                continue
+            _text_problems(item, (*path, key), found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _text_problems(item, (*path, str(index)), found)
+
+
+def parse_object(raw: bytes) -> DictStrAny:
+    """The body as a dict, or :class:`BodyRefused` saying why not."""
+    try:
+        text = raw.decode("utf-8")  # strict: no surrogates smuggled in as UTF-8 bytes
+    except UnicodeDecodeError:
+        raise BodyRefused(NOT_UTF8) from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except BodyRefused:
+        raise
+    except (ValueError, RecursionError):
+        raise BodyRefused(NOT_JSON) from None
+    if not isinstance(data, dict):
+        raise BodyRefused(NOT_AN_OBJECT)
+    problems: dict[str, list[str]] = {}
+    _text_problems(data, (), problems)
+    if problems:
+        first = next(iter(problems.values()))[0]
+        detail = first if len(problems) == 1 else "Some of the values are not valid: see errors."
+        raise BodyRefused(detail, problems)
+    return cast(DictStrAny, data)
+
+
+class StrictJSONParser(Parser):
+    """django-ninja's parser for every body of the API: :func:`parse_object`. Ninja turns any
+    exception here into a 400 ``HttpError`` raised from it; the API's ``HttpError`` handler
+    gives a :class:`BodyRefused` cause its own detail and errors."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        return parse_object(request.body)

@@ -1,0 +1,128 @@
+"""Every write of the JSON API refuses a body the forms could never send (issue 11 item 24):
+not an object, not UTF-8 JSON, NaN, NUL characters, lone surrogates — 400 in the one error shape
+``{"detail", "errors"}`` (naming the field where there is one), never a 500 page and never a
+write. The routes come from the OpenAPI schema, so a new endpoint is covered when it is added.
+An unknown ``Host`` is a 400 too."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from commissioning.clarifications.models import Question
+from tests.factories import OrganisationFactory, UserFactory, member_of
+from tests.integration.test_exercises_support import Market, market
+from tests.procurement_factories import open_opportunity
+
+pytestmark = pytest.mark.django_db
+__all__ = ["market"]
+
+WRITE_METHODS = {"post", "put", "patch"}
+
+#: (what it is, the raw body, the field the error names or None, the detail)
+BAD_BODIES: list[tuple[str, bytes, str | None, str]] = [
+    ("a bare string", b'"A bare string title"', None, "Send a JSON object"),
+    ("an array", b'[{"title": "x"}]', None, "Send a JSON object"),
+    ("null", b"null", None, "Send a JSON object"),
+    ("a number", b"42", None, "Send a JSON object"),
+    ("not JSON", b"{title: x", None, "not valid JSON"),
+    ("not UTF-8", b'{"title": "\xff"}', None, "not valid UTF-8"),
+    ("a surrogate as UTF-8 bytes", b'{"text": "\xed\xa0\x80"}', None, "not valid UTF-8"),
+    ("NaN", b'{"estimated_annual_value": NaN}', None, "NaN and Infinity"),
+    ("a lone surrogate", b'{"text": "\\ud800", "title": "ok"}', "text", "lone surrogate"),
+    ("a NUL character", b'{"title": "a\\u0000b"}', "title", "Null characters"),
+    ("a nested NUL", b'{"lot": {"opportunity": "\\u0000"}}', "lot.opportunity", "Null"),
+    ("a NUL in a list", b'{"areas": ["ok", "b\\u0000"]}', "areas.1", "Null characters"),
+]
+
+
+def write_routes(client: Client) -> list[tuple[str, str]]:
+    """(method, path with its parameters filled in) of every documented write with a body."""
+    schema = client.get("/api/openapi.json").json()
+    routes = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in WRITE_METHODS and "requestBody" in operation:
+                filled = path
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "path":
+                        value = "1" if parameter["schema"].get("type") == "integer" else "X-1"
+                        filled = filled.replace("{" + parameter["name"] + "}", value)
+                routes.append((method, filled))
+    return routes
+
+
+def test_the_schema_has_the_writes_this_test_expects() -> None:
+    routes = {(method, path) for method, path in write_routes(Client())}
+    assert ("patch", "/api/exercises/X-1") in routes
+    assert ("post", "/api/opportunities/X-1/questions") in routes
+    assert ("post", "/api/messages/conversations") in routes
+    assert len(routes) >= 10
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "field", "detail"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES]
+)
+def test_every_write_refuses_a_bad_body_in_the_error_shape(
+    kind: str, raw: bytes, field: str | None, detail: str
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+    for method, path in write_routes(client):
+        response = getattr(client, method)(path, data=raw, content_type="application/json")
+        assert response.status_code == 400, (method, path, response.content[:120])
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        body = response.json()
+        assert set(body) == {"detail", "errors"}, (method, path)
+        assert detail in body["detail"], (method, path, body)
+        if field is None:
+            assert body["errors"] == {}
+        else:
+            assert list(body["errors"]) == [field], (method, path, body)
+
+
+def _send(client: Client, method: str, url: str, raw: bytes) -> Any:
+    return getattr(client, method)(url, data=raw, content_type="application/json")
+
+
+def test_a_bare_string_no_longer_changes_an_exercise_title(market: Market) -> None:
+    exercise = market.exercise(title="Accommodation on release")
+    client = market.client_for("commissioner")
+    url = f"/api/exercises/{exercise.reference}"
+    for raw in (b'"a new title"', b"[]", b"null", b'{"title": "\\ud800"}'):
+        assert _send(client, "patch", url, raw).status_code == 400
+    exercise.refresh_from_db()
+    assert exercise.title == "Accommodation on release"
+    # A well-formed change still works.
+    response = _send(client, "patch", url, json.dumps({"title": "Housing on release"}).encode())
+    assert response.status_code == 200
+    assert response.json()["title"] == "Housing on release"
+
+
+def test_a_question_with_a_nul_or_a_surrogate_is_not_stored() -> None:
+    opportunity = open_opportunity()
+    asker = member_of(OrganisationFactory())
+    client = Client(raise_request_exception=False)
+    client.force_login(asker)
+    url = f"/api/opportunities/{opportunity.reference}/questions"
+    for raw in (b'{"text": "Is TUPE \\u0000 likely?"}', b'{"text": "\\ud800"}'):
+        response = _send(client, "post", url, raw)
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["text"]
+    assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/exercises", "/"])
+def test_an_unknown_host_is_a_400_not_a_500(path: str) -> None:
+    response = Client(raise_request_exception=False).get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json() == {
+            "detail": "This site does not serve the host named in the request.",
+            "errors": {},
+        }
+    else:
+        assert b"There is a problem with your request" in response.content
