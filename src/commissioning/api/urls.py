@@ -14,7 +14,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from commissioning.api.body import BodyRefused, StrictJSONParser
-from commissioning.api.errors import validation_errors
+from commissioning.api.errors import ERRORS_DOC, validation_errors
+from commissioning.api.pagination import PAGINATION_DOC
 from commissioning.bids.api import router as bids_router
 from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
@@ -32,7 +33,8 @@ api = NinjaAPI(
         "(MKT-1), commissioning exercises (CYC-1), opportunities with their clarification "
         "questions (PRO-4) and expressions of interest (PRO-6), messages between organisations "
         "(PRO-6), bidders' own bids (PRO-7, PRO-8: sealed until the deadline) and contracts paid "
-        "by results (PBR-1 .. PBR-6, SUP-1)."
+        "by results (PBR-1 .. PBR-6, SUP-1).\n\n"
+        f"{PAGINATION_DOC}\n\n{ERRORS_DOC}"
     ),
     urls_namespace="api",
     parser=StrictJSONParser(),

@@ -17,10 +17,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
+from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.clarifications import queries, services
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import is_overdue
@@ -54,10 +55,10 @@ class SummaryOut(Schema):
     overdue: int
 
 
-class QuestionListOut(Schema):
+class QuestionListOut(Page):
     opportunity: str
     summary: SummaryOut
-    questions: list[QuestionOut]
+    results: list[QuestionOut]
 
 
 class AskIn(Schema):
@@ -108,24 +109,19 @@ def question_out(question: Question, now: datetime) -> dict[str, Any]:
 
 @router.get(
     "/{reference}/questions",
-    response={200: QuestionListOut, 404: ErrorOut},
+    response={200: QuestionListOut, 404: ErrorOut, 422: ErrorOut},
     summary="Clarification questions and published answers of an opportunity",
     url_name="opportunity_questions",
 )
-def list_questions(request: HttpRequest, reference: str) -> Any:
-    """Public (a draft only for its commissioners). Newest first."""
+def list_questions(request: HttpRequest, reference: str, pages: Query[PageQuery]) -> Any:
+    """Public (a draft only for its commissioners). Newest first, a page at a time; the
+    summary counts every question."""
     opportunity = _opportunity(request, reference)
     now = timezone.now()
     summary = queries.summary(opportunity, now)
-    questions = queries.questions_of(opportunity)  # never with the asker loaded
-    return Status(
-        200,
-        {
-            "opportunity": opportunity.reference,
-            "summary": summary.__dict__,
-            "questions": [question_out(q, now) for q in questions],
-        },
-    )
+    page = page_of(queries.questions_of(opportunity), pages)  # never with the asker loaded
+    page["results"] = [question_out(q, now) for q in page["results"]]
+    return Status(200, {"opportunity": opportunity.reference, "summary": summary.__dict__, **page})
 
 
 @router.post(

@@ -141,7 +141,7 @@ def looking_for_partners(user: Any, lot: Lot, filters: PartnerFilters) -> QueryS
         queryset.distinct()
         .prefetch_related("organisation__areas", "organisation__specialisms")
         .prefetch_related("organisation__cohorts")
-        .order_by("role", "organisation__name")
+        .order_by("role", "organisation__name", "pk")
     )
 
 
