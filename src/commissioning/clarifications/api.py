@@ -20,6 +20,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.clarifications import queries, services
@@ -132,7 +133,9 @@ def list_questions(request: HttpRequest, reference: str, pages: Query[PageQuery]
 )
 def ask_question(request: HttpRequest, reference: str, payload: AskIn) -> Any:
     """For approved members of a provider organisation while the opportunity is open for bids
-    and before its question deadline. The answer is due after the guaranteed response time."""
+    and before its question deadline. The answer is due after the guaranteed response time.
+    Send an `Idempotency-Key` header to retry safely: a repeat answers with the question
+    already asked."""
     opportunity = _opportunity(request, reference)
     organisation = None
     if payload.organisation:
@@ -145,7 +148,12 @@ def ask_question(request: HttpRequest, reference: str, payload: AskIn) -> Any:
         if lot is None:
             return error(400, "No such lot.", {"lot": ["Select a lot of this opportunity"]})
     question = services.ask_question(
-        request.user, opportunity, text=payload.text, organisation=organisation, lot=lot
+        request.user,
+        opportunity,
+        text=payload.text,
+        organisation=organisation,
+        lot=lot,
+        submission_key=idempotency.header_key(request),
     )
     return Status(201, question_out(question, timezone.now()))
 

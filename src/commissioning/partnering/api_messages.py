@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, last_page, page_of
 from commissioning.directory.models import Organisation
@@ -178,7 +179,8 @@ def get_conversation(request: HttpRequest, conversation_id: int, pages: Query[Pa
 )
 def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
     """For approved members of a provider organisation, to another provider organisation,
-    optionally about a lot. Its members are notified."""
+    optionally about a lot. Its members are notified. With an `Idempotency-Key` header a repeat
+    answers with the conversation already started."""
     recipient = Organisation.objects.filter(slug=payload.to).first()
     if recipient is None:
         return error(400, "No such organisation.", {"to": ["No such organisation"]})
@@ -199,6 +201,7 @@ def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
         subject=payload.subject,
         body=payload.body,
         lot=lot,
+        submission_key=idempotency.header_key(request),
     )
     return Status(201, _thread_ending(request.user, _readable(request, conversation.pk)))
 
@@ -211,5 +214,7 @@ def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
 )
 def reply(request: HttpRequest, conversation_id: int, payload: ReplyIn) -> Any:
     conversation = _readable(request, conversation_id)
-    messaging.reply(request.user, conversation, payload.body)
+    messaging.reply(
+        request.user, conversation, payload.body, submission_key=idempotency.header_key(request)
+    )
     return Status(201, _thread_ending(request.user, _readable(request, conversation_id)))
