@@ -1,8 +1,8 @@
 """Every write of the JSON API refuses a body the forms could never send (issue 11 item 24):
-not an object, not UTF-8 JSON, NaN, NUL characters, lone surrogates — 400 in the one error shape
-``{"detail", "errors"}`` (naming the field where there is one), never a 500 page and never a
-write. The routes come from the OpenAPI schema, so a new endpoint is covered when it is added.
-An unknown ``Host`` is a 400 too."""
+not an object, not UTF-8 JSON, NaN, NUL characters, lone surrogates — 400 (unreadable) or 422
+(unacceptable) in the one error shape ``{"detail", "errors"}``, naming the field where there is
+one, never a 500 page and never a write. The routes come from the OpenAPI schema, so a new
+endpoint is covered when it is added. An unknown ``Host`` is a 400 too."""
 
 from __future__ import annotations
 
@@ -22,20 +22,21 @@ __all__ = ["market"]
 
 WRITE_METHODS = {"post", "put", "patch"}
 
-#: (what it is, the raw body, the field the error names or None, the detail)
-BAD_BODIES: list[tuple[str, bytes, str | None, str]] = [
-    ("a bare string", b'"A bare string title"', None, "Send a JSON object"),
-    ("an array", b'[{"title": "x"}]', None, "Send a JSON object"),
-    ("null", b"null", None, "Send a JSON object"),
-    ("a number", b"42", None, "Send a JSON object"),
-    ("not JSON", b"{title: x", None, "not valid JSON"),
-    ("not UTF-8", b'{"title": "\xff"}', None, "not valid UTF-8"),
-    ("a surrogate as UTF-8 bytes", b'{"text": "\xed\xa0\x80"}', None, "not valid UTF-8"),
-    ("NaN", b'{"estimated_annual_value": NaN}', None, "NaN and Infinity"),
-    ("a lone surrogate", b'{"text": "\\ud800", "title": "ok"}', "text", "lone surrogate"),
-    ("a NUL character", b'{"title": "a\\u0000b"}', "title", "Null characters"),
-    ("a nested NUL", b'{"lot": {"opportunity": "\\u0000"}}', "lot.opportunity", "Null"),
-    ("a NUL in a list", b'{"areas": ["ok", "b\\u0000"]}', "areas.1", "Null characters"),
+#: (what it is, the raw body, the status, the field the error names, the detail)
+BAD_BODIES: list[tuple[str, bytes, int, str | None, str]] = [
+    ("no body at all", b"", 422, "__all__", "Send a JSON object"),
+    ("a bare string", b'"A bare string title"', 422, "__all__", "Send a JSON object"),
+    ("an array", b'[{"title": "x"}]', 422, "__all__", "Send a JSON object"),
+    ("null", b"null", 422, "__all__", "Send a JSON object"),
+    ("a number", b"42", 422, "__all__", "Send a JSON object"),
+    ("not JSON", b"{title: x", 400, None, "not valid JSON"),
+    ("not UTF-8", b'{"title": "\xff"}', 400, None, "not valid UTF-8"),
+    ("a surrogate as UTF-8 bytes", b'{"text": "\xed\xa0\x80"}', 400, None, "not valid UTF-8"),
+    ("NaN", b'{"estimated_annual_value": NaN}', 422, "__all__", "NaN and Infinity"),
+    ("a lone surrogate", b'{"text": "\\ud800", "title": "ok"}', 422, "text", "lone surrogate"),
+    ("a NUL character", b'{"title": "a\\u0000b"}', 422, "title", "Null characters"),
+    ("a nested NUL", b'{"lot": {"opportunity": "\\u0000"}}', 422, "lot.opportunity", "Null"),
+    ("a NUL in a list", b'{"areas": ["ok", "b\\u0000"]}', 422, "areas.1", "Null characters"),
 ]
 
 
@@ -64,16 +65,16 @@ def test_the_schema_has_the_writes_this_test_expects() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "raw", "field", "detail"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES]
+    ("kind", "raw", "status", "field", "detail"), BAD_BODIES, ids=[b[0] for b in BAD_BODIES]
 )
 def test_every_write_refuses_a_bad_body_in_the_error_shape(
-    kind: str, raw: bytes, field: str | None, detail: str
+    kind: str, raw: bytes, status: int, field: str | None, detail: str
 ) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(UserFactory())
     for method, path in write_routes(client):
         response = getattr(client, method)(path, data=raw, content_type="application/json")
-        assert response.status_code == 400, (method, path, response.content[:120])
+        assert response.status_code == status, (method, path, response.content[:120])
         assert response["Content-Type"] == "application/json; charset=utf-8"
         body = response.json()
         assert set(body) == {"detail", "errors"}, (method, path)
@@ -93,7 +94,7 @@ def test_a_bare_string_no_longer_changes_an_exercise_title(market: Market) -> No
     client = market.client_for("commissioner")
     url = f"/api/exercises/{exercise.reference}"
     for raw in (b'"a new title"', b"[]", b"null", b'{"title": "\\ud800"}'):
-        assert _send(client, "patch", url, raw).status_code == 400
+        assert _send(client, "patch", url, raw).status_code == 422
     exercise.refresh_from_db()
     assert exercise.title == "Accommodation on release"
     # A well-formed change still works.
@@ -110,7 +111,7 @@ def test_a_question_with_a_nul_or_a_surrogate_is_not_stored() -> None:
     url = f"/api/opportunities/{opportunity.reference}/questions"
     for raw in (b'{"text": "Is TUPE \\u0000 likely?"}', b'{"text": "\\ud800"}'):
         response = _send(client, "post", url, raw)
-        assert response.status_code == 400
+        assert response.status_code == 422
         assert list(response.json()["errors"]) == ["text"]
     assert not Question.objects.exists()
 

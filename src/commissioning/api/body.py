@@ -4,8 +4,10 @@ The web forms only ever receive text fields; a JSON body can be anything. So eve
 here (django-ninja's parser, set on the API in :mod:`commissioning.api.urls`) and refused unless
 it is strict UTF-8 JSON whose top level is an object, without NaN or Infinity, and whose text
 holds no NUL character and no lone surrogate — what the forms refuse (Django's
-``ProhibitNullCharactersValidator``) or what cannot be stored. A refusal is a 400 in the one
-error shape (:mod:`commissioning.api.errors`), naming the field where the problem is in one.
+``ProhibitNullCharactersValidator``) or what cannot be stored. A refusal is in the one error
+shape (:mod:`commissioning.api.errors`): 400 when the body cannot be read at all (not UTF-8, not
+JSON), 422 when it can but is not acceptable, like any other invalid value — naming the field,
+or ``__all__`` for the body as a whole.
 """
 
 from __future__ import annotations
@@ -26,16 +28,22 @@ NOT_A_NUMBER = "Numbers must be finite: NaN and Infinity are not allowed."
 
 
 class BodyRefused(Exception):
-    """Why a body was refused: ``detail`` and ``errors`` in the API's error shape."""
+    """Why a body was refused: ``status``, and ``detail`` and ``errors`` in the error shape."""
 
-    def __init__(self, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, status: int, detail: str, errors: dict[str, list[str]] | None = None):
         super().__init__(detail)
+        self.status = status
         self.detail = detail
         self.errors = errors or {}
 
 
+def unacceptable(detail: str) -> BodyRefused:
+    """A readable body that is not acceptable as a whole (422)."""
+    return BodyRefused(422, detail, {"__all__": [detail]})
+
+
 def _refuse_constant(name: str) -> Any:
-    raise BodyRefused(NOT_A_NUMBER)
+    raise unacceptable(NOT_A_NUMBER)
 
 
 def text_problem(text: str) -> str | None:
@@ -70,21 +78,21 @@ def parse_object(raw: bytes) -> DictStrAny:
     try:
         text = raw.decode("utf-8")  # strict: no surrogates smuggled in as UTF-8 bytes
     except UnicodeDecodeError:
-        raise BodyRefused(NOT_UTF8) from None
+        raise BodyRefused(400, NOT_UTF8) from None
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except BodyRefused:
         raise
     except (ValueError, RecursionError):
-        raise BodyRefused(NOT_JSON) from None
+        raise BodyRefused(400, NOT_JSON) from None
     if not isinstance(data, dict):
-        raise BodyRefused(NOT_AN_OBJECT)
+        raise unacceptable(NOT_AN_OBJECT)
     problems: dict[str, list[str]] = {}
     _text_problems(data, (), problems)
     if problems:
         first = next(iter(problems.values()))[0]
         detail = first if len(problems) == 1 else "Some of the values are not valid: see errors."
-        raise BodyRefused(detail, problems)
+        raise BodyRefused(422, detail, problems)
     return cast(DictStrAny, data)
 
 

@@ -16,7 +16,7 @@ INVALID = "Some of the values are not valid: see errors."
 ERRORS_DOC = (
     'Every error (4xx) is JSON: `{"detail": "...", "errors": {"field": ["message"]}}`. '
     "A request body must be a JSON object in UTF-8; text with a NUL character or a lone "
-    "surrogate is refused (400), as the web forms refuse it. Creating writes take an optional "
+    "surrogate is refused (422), as the web forms refuse it. Creating writes take an optional "
     "`Idempotency-Key` header: a repeat with the same key answers with the first result."
 )
 

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from commissioning.api.body import BodyRefused, StrictJSONParser
+from commissioning.api.body import NOT_AN_OBJECT, BodyRefused, StrictJSONParser
 from commissioning.api.errors import ERRORS_DOC, validation_errors
 from commissioning.api.pagination import PAGINATION_DOC
 from commissioning.bids.api import router as bids_router
@@ -56,7 +56,12 @@ def schema_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: ``{"detail": ..., "errors": {field: [message, ...]}}``, naming each field."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = _field_path(error.get("loc", ()))
+        loc = tuple(error.get("loc", ()))
+        if len(loc) == 2 and loc[0] == "body" and error.get("type") == "missing":
+            # No body at all: nothing names the endpoint's own parameter.
+            content = {"detail": NOT_AN_OBJECT, "errors": {"__all__": [NOT_AN_OBJECT]}}
+            return api.create_response(request, content, status=422)
+        location = _field_path(loc)
         errors.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg")))
     detail = "Check these fields: " + ", ".join(errors)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
@@ -88,7 +93,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
     if isinstance(cause, BodyRefused):
         content = {"detail": cause.detail, "errors": cause.errors}
-        return api.create_response(request, content, status=400)
+        return api.create_response(request, content, status=cause.status)
     return api.create_response(request, {"detail": str(exc), "errors": {}}, status=exc.status_code)
 
 
