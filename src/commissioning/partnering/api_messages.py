@@ -213,6 +213,8 @@ def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
     summary="Reply in a conversation",
 )
 def reply(request: HttpRequest, conversation_id: int, payload: ReplyIn) -> Any:
+    """Answers with the page of the thread that holds the reply. With an `Idempotency-Key`
+    header a repeat sends nothing new."""
     conversation = _readable(request, conversation_id)
     messaging.reply(
         request.user, conversation, payload.body, submission_key=idempotency.header_key(request)
