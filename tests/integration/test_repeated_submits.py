@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import IntegrityError
+from django.conf import settings
+from django.db import IntegrityError, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -124,6 +126,38 @@ def test_the_question_form_sent_twice_asks_once() -> None:
     responses = [client.post(url, data), client.post(url, data)]
 
     assert [r.status_code for r in responses] == [302, 302]
+    assert Question.objects.count() == 1
+
+
+ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite runs one writer at a time: see `racing`")
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_with_one_key_ask_one_question() -> None:
+    """Two threads, two connections, the same key, released together."""
+    opportunity = open_opportunity()
+    asker = member_of(OrganisationFactory())
+    url = f"/api/opportunities/{opportunity.reference}/questions"
+    start = threading.Barrier(2)
+    answers: list[Any] = []
+
+    def submit() -> None:
+        try:
+            client = client_for(asker)
+            start.wait()
+            answers.append(post_json(client, url, {"text": "Is TUPE likely?"}))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert {a.json()["number"] for a in answers} == {1}
     assert Question.objects.count() == 1
 
 
