@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from commissioning.clarifications.models import Question
+from commissioning.exercises import services as exercise_services
 from tests.factories import OrganisationFactory, UserFactory, member_of
 from tests.integration.test_exercises_support import Market, market
 from tests.procurement_factories import open_opportunity
@@ -127,3 +128,18 @@ def test_an_unknown_host_is_a_400_not_a_500(path: str) -> None:
         }
     else:
         assert b"There is a problem with your request" in response.content
+
+
+def test_a_fault_of_ours_is_json_in_the_error_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(exercise_services, "filter_exercises", broken)
+    response = Client(raise_request_exception=False).get("/api/exercises")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Something went wrong on our side. Try again later.",
+        "errors": {},
+    }
+    with pytest.raises(RuntimeError):  # tests still see the fault itself
+        Client().get("/api/exercises")

@@ -5,10 +5,12 @@ signed-in user who passes the rules in :mod:`commissioning.permissions` and the 
 modules. Every 4xx error has one shape: ``{"detail": ..., "errors": {field: [message, ...]}}``.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -24,6 +26,8 @@ from commissioning.exercises.api import router as exercises_router
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
+
+request_logger = logging.getLogger("django.request")
 
 api = NinjaAPI(
     title="Commissioning API",
@@ -114,3 +118,15 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     """A service's ValidationError (the same rules as the web pages): 400 naming the fields."""
     return api.create_response(request, validation_errors(exc), status=400)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours is still JSON in the one shape, never the site's HTML page: logged like
+    Django logs any 500, and signalled so that the test client re-raises it."""
+    request_logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500}
+    )
+    got_request_exception.send(sender=None, request=request)
+    content = {"detail": "Something went wrong on our side. Try again later.", "errors": {}}
+    return api.create_response(request, content, status=500)
