@@ -184,6 +184,21 @@ def test_starting_the_same_conversation_twice_starts_one(racing: list[str]) -> N
     assert len(racing) == 2
 
 
+def test_the_new_message_form_sent_twice_starts_one_conversation() -> None:
+    recipient = OrganisationFactory()
+    client = client_for(member_of(OrganisationFactory()))
+    url = reverse("partnering:start", args=[recipient.slug])
+    data = {
+        "subject": "Partnering on lot 1",
+        "body": "Shall we talk?",
+        "submission_key": hidden_key(client.get(url).text),
+    }
+    first, again = client.post(url, data), client.post(url, data)
+    assert (first.status_code, again.status_code) == (302, 302)
+    assert first["Location"] == again["Location"]  # both land on the one conversation
+    assert (Conversation.objects.count(), Message.objects.count()) == (1, 1)
+
+
 def test_the_reply_form_sent_twice_sends_once() -> None:
     sender, recipient = OrganisationFactory(), OrganisationFactory()
     member = member_of(sender)
