@@ -143,3 +143,50 @@ def test_a_fault_of_ours_is_json_in_the_error_shape(monkeypatch: pytest.MonkeyPa
     }
     with pytest.raises(RuntimeError):  # tests still see the fault itself
         Client().get("/api/exercises")
+
+
+def every_route(client: Client) -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, path template, operation) of every documented route."""
+    schema = client.get("/api/openapi.json").json()
+    return [
+        (method, path, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+def test_a_path_with_a_nul_character_names_nothing() -> None:
+    """(A URL cannot carry a lone surrogate: Django keeps undecodable bytes percent-encoded.)"""
+    text = "\x00"
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+    routes = [r for r in every_route(client) if "{" in r[1]]
+    assert len(routes) >= 15
+    for method, path, operation in routes:
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["schema"].get("type") == "string":
+                path = path.replace("{" + parameter["name"] + "}", f"X{text}1")
+        if text not in path:
+            continue  # only whole-number parameters: the URL does not match at all
+        response = client.generic(method.upper(), path, b"{}", "application/json")
+        assert response.status_code == 404, (method, path, response.content[:120])
+        assert response.json() == {"detail": "Not found", "errors": {}}, (method, path)
+
+
+def test_a_query_parameter_with_a_nul_character_is_named() -> None:
+    text = "\x00"
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory())
+    checked = 0
+    for method, path, operation in every_route(client):
+        if "{" in path:
+            continue  # their records do not exist here; the path test covers them
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            response = getattr(client, method)(path, {parameter["name"]: f"a{text}b"})
+            assert response.status_code == 400, (method, path, parameter["name"])
+            body = response.json()
+            assert body["errors"] == {parameter["name"]: ["Null characters are not allowed."]}
+            checked += 1
+    assert checked >= 10

@@ -1,4 +1,5 @@
-"""One gate for every JSON request body of the API, before any endpoint sees it.
+"""One gate for every JSON request body (and query string, and path) of the API, before any
+endpoint sees it.
 
 The web forms only ever receive text fields; a JSON body can be anything. So every body is read
 here (django-ninja's parser, set on the API in :mod:`commissioning.api.urls`) and refused unless
@@ -7,15 +8,20 @@ holds no NUL character and no lone surrogate — what the forms refuse (Django's
 ``ProhibitNullCharactersValidator``) or what cannot be stored. A refusal is in the one error
 shape (:mod:`commissioning.api.errors`): 400 when the body cannot be read at all (not UTF-8, not
 JSON), 422 when it can but is not acceptable, like any other invalid value — naming the field,
-or ``__all__`` for the body as a whole.
+or ``__all__`` for the body as a whole. A query parameter with such text is a 400 naming it, as
+the filter forms refuse it; a path with it names nothing, so it is a 404 (PostgreSQL cannot even
+compare a NUL).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.datastructures import MultiValueDict
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
@@ -28,7 +34,7 @@ NOT_A_NUMBER = "Numbers must be finite: NaN and Infinity are not allowed."
 
 
 class BodyRefused(Exception):
-    """Why a body was refused: ``status``, and ``detail`` and ``errors`` in the error shape."""
+    """Why a body or a query string was refused: ``status``, ``detail`` and ``errors``."""
 
     def __init__(self, status: int, detail: str, errors: dict[str, list[str]] | None = None):
         super().__init__(detail)
@@ -103,3 +109,31 @@ class StrictJSONParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> DictStrAny:
         return parse_object(request.body)
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        """Query parameters, refusing text the filter forms refuse: 400 naming the parameter,
+        as an invalid filter is."""
+        problems: dict[str, list[str]] = {}
+        for key in data:
+            for value in data.getlist(key):
+                problem = text_problem(value) if isinstance(value, str) else None
+                if problem:
+                    problems.setdefault(key, []).append(problem)
+        if problems:
+            raise BodyRefused(400, "Check these fields: " + ", ".join(problems), problems)
+        return super().parse_querydict(data, list_fields, request)
+
+
+def refuse_unusable_path_text(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wraps every operation (django-ninja's "view" decorators run before anything is read): a
+    path whose parameters hold a NUL or a lone surrogate names nothing — 404."""
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **path: Any) -> HttpResponse:
+        if any(isinstance(value, str) and text_problem(value) for value in path.values()):
+            return JsonResponse({"detail": "Not found", "errors": {}}, status=404)
+        return run(request, *args, **path)
+
+    return checked

@@ -15,7 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from commissioning.api.body import NOT_AN_OBJECT, BodyRefused, StrictJSONParser
+from commissioning.api.body import (
+    NOT_AN_OBJECT,
+    BodyRefused,
+    StrictJSONParser,
+    refuse_unusable_path_text,
+)
 from commissioning.api.errors import ERRORS_DOC, validation_errors
 from commissioning.api.pagination import PAGINATION_DOC
 from commissioning.bids.api import router as bids_router
@@ -43,6 +48,7 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=StrictJSONParser(),
 )
+api.add_decorator(refuse_unusable_path_text, mode="view")
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/contracts", contracts_router)
@@ -99,6 +105,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         content = {"detail": cause.detail, "errors": cause.errors}
         return api.create_response(request, content, status=cause.status)
     return api.create_response(request, {"detail": str(exc), "errors": {}}, status=exc.status_code)
+
+
+@api.exception_handler(BodyRefused)
+def refused(request: HttpRequest, exc: BodyRefused) -> HttpResponse:
+    """A query string refused by :mod:`commissioning.api.body` (bodies arrive as HttpError)."""
+    content = {"detail": exc.detail, "errors": exc.errors}
+    return api.create_response(request, content, status=exc.status)
 
 
 @api.exception_handler(Http404)
