@@ -84,7 +84,7 @@ def test_the_bidder_lists_its_bids_with_status_and_receipts_but_no_content(s: Se
     detail = prime.get(f"/api/bids/{bid.pk}")
 
     assert listing.status_code == 200 and detail.status_code == 200
-    [row] = listing.json()["bids"]
+    [row] = listing.json()["results"]
     receipt = bid.receipts.get()
     assert (row["id"], row["status"], row["lot"]) == (bid.pk, "submitted", s.lot.number)
     assert row["latest_receipt"]["reference"] == receipt.reference
@@ -103,7 +103,7 @@ def test_bid_metadata_is_for_the_bidder_only(s: Setting) -> None:
         assert_error(response, 401 if user is None else 403)
         assert_no_secrets(response.content.decode())
         if user is not None:
-            assert client_for(user).get("/api/bids").json() == {"bids": []}
+            assert client_for(user).get("/api/bids").json()["results"] == []
     assert_error(client_for(s.prime).get("/api/bids/999999"), 404)
 
 

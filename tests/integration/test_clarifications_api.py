@@ -75,7 +75,7 @@ def test_the_public_list_shows_published_answers_and_never_who_asked() -> None:
     assert body["summary"]["total"] == 2 and body["summary"]["answered"] == 1
     assert body["summary"]["response_working_days"] == opportunity.response_working_days
     assert body["summary"]["contact_name"] == "Sam Procurer"
-    by_number = {q["number"]: q for q in body["questions"]}
+    by_number = {q["number"]: q for q in body["results"]}
     assert by_number[1]["text"] == "Can a single organisation bid alone?"
     assert by_number[1]["answer"] == "Yes, a single organisation may bid."
     assert by_number[2]["status"] == "awaiting"
@@ -150,7 +150,7 @@ def test_the_commissioner_answers_and_publishes() -> None:
     assert response.status_code == 200, response.content
     assert response.json()["text"] == "Anonymised?"
     assert response.json()["answer"] == "Published for all."
-    public = Client().get(url(opportunity)).json()["questions"][0]
+    public = Client().get(url(opportunity)).json()["results"][0]
     assert (public["text"], public["answer"]) == ("Anonymised?", "Published for all.")
     again = assert_error(post(commissioner, answer_url, payload), 400)
     assert list(again["errors"]) == ["answer"]

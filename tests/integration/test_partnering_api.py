@@ -112,7 +112,7 @@ def test_private_interest_is_seen_only_by_its_organisation_and_the_commissioners
     def names(user: User | None) -> list[str]:
         response = client_for(user).get(lot_url(m, "interests"))
         assert response.status_code == 200
-        return [i["organisation"]["name"] for i in response.json()["interests"]]
+        return [i["organisation"]["name"] for i in response.json()["results"]]
 
     assert names(None) == ["Northern Prime Ltd"]
     assert names(m.third_member) == ["Northern Prime Ltd"]
@@ -127,11 +127,11 @@ def test_the_partner_list_filters_by_role_and_specialism(m: Market) -> None:
     InterestFactory(lot=m.lot, organisation=m.prime, role="prime")
     InterestFactory(lot=m.lot, organisation=m.sub, role="subcontractor")
 
-    by_role = Client().get(lot_url(m, "interests"), {"role": "prime"}).json()["interests"]
+    by_role = Client().get(lot_url(m, "interests"), {"role": "prime"}).json()["results"]
     by_specialism = Client().get(lot_url(m, "interests"), {"specialism": "housing-api"}).json()
 
     assert [i["organisation"]["slug"] for i in by_role] == [m.prime.slug]
-    assert [i["organisation"]["slug"] for i in by_specialism["interests"]] == [m.sub.slug]
+    assert [i["organisation"]["slug"] for i in by_specialism["results"]] == [m.sub.slug]
     bad = assert_error(Client().get(lot_url(m, "interests"), {"role": "boss"}), 400)
     assert list(bad["errors"]) == ["role"]
 
@@ -189,16 +189,16 @@ def test_start_reply_and_list_conversations_with_unread_counts(m: Market) -> Non
     prime = client_for(m.prime_member)
     inbox = prime.get("/api/messages/conversations").json()
     assert inbox["unread_total"] == 1
-    assert inbox["conversations"][0]["unread"] == 1
-    assert inbox["conversations"][0]["latest"] == "Shall we talk?"
+    assert inbox["results"][0]["unread"] == 1
+    assert inbox["results"][0]["latest"] == "Shall we talk?"
     thread = prime.get(f"/api/messages/conversations/{conversation_id}").json()
-    assert [(x["body"], x["mine"]) for x in thread["messages"]] == [("Shall we talk?", False)]
+    assert [(x["body"], x["mine"]) for x in thread["results"]] == [("Shall we talk?", False)]
     assert prime.get("/api/messages/conversations").json()["unread_total"] == 0
 
     url = f"/api/messages/conversations/{conversation_id}/messages"
     replied = send(prime, "post", url, {"body": "Yes please."})
     assert replied.status_code == 201
-    assert [x["body"] for x in replied.json()["messages"]] == ["Shall we talk?", "Yes please."]
+    assert [x["body"] for x in replied.json()["results"]] == ["Shall we talk?", "Yes please."]
     assert messaging.unread_count(m.sub_member) == 1
 
 

@@ -13,6 +13,13 @@ from ninja import Field, Schema, Status
 
 INVALID = "Some of the values are not valid: see errors."
 
+ERRORS_DOC = (
+    'Every error (4xx) is JSON: `{"detail": "...", "errors": {"field": ["message"]}}`. '
+    "A request body must be a JSON object in UTF-8; text with a NUL character or a lone "
+    "surrogate is refused (422), as the web forms refuse it. Creating writes take an optional "
+    "`Idempotency-Key` header: a repeat with the same key answers with the first result."
+)
+
 
 class ErrorOut(Schema):
     detail: str = Field(description="What went wrong, in plain English.")

@@ -5,15 +5,24 @@ signed-in user who passes the rules in :mod:`commissioning.permissions` and the 
 modules. Every 4xx error has one shape: ``{"detail": ..., "errors": {field: [message, ...]}}``.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from commissioning.api.errors import validation_errors
+from commissioning.api.body import (
+    NOT_AN_OBJECT,
+    BodyRefused,
+    StrictJSONParser,
+    refuse_unusable_path_text,
+)
+from commissioning.api.errors import ERRORS_DOC, validation_errors
+from commissioning.api.pagination import PAGINATION_DOC
 from commissioning.bids.api import router as bids_router
 from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
@@ -23,6 +32,8 @@ from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
 
+request_logger = logging.getLogger("django.request")
+
 api = NinjaAPI(
     title="Commissioning API",
     version="1",
@@ -31,10 +42,13 @@ api = NinjaAPI(
         "(MKT-1), commissioning exercises (CYC-1), opportunities with their clarification "
         "questions (PRO-4) and expressions of interest (PRO-6), messages between organisations "
         "(PRO-6), bidders' own bids (PRO-7, PRO-8: sealed until the deadline) and contracts paid "
-        "by results (PBR-1 .. PBR-6, SUP-1)."
+        "by results (PBR-1 .. PBR-6, SUP-1).\n\n"
+        f"{PAGINATION_DOC}\n\n{ERRORS_DOC}"
     ),
     urls_namespace="api",
+    parser=StrictJSONParser(),
 )
+api.add_decorator(refuse_unusable_path_text, mode="view")
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/contracts", contracts_router)
@@ -52,7 +66,12 @@ def schema_errors(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: ``{"detail": ..., "errors": {field: [message, ...]}}``, naming each field."""
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = _field_path(error.get("loc", ()))
+        loc = tuple(error.get("loc", ()))
+        if len(loc) == 2 and loc[0] == "body" and error.get("type") == "missing":
+            # No body at all: nothing names the endpoint's own parameter.
+            content = {"detail": NOT_AN_OBJECT, "errors": {"__all__": [NOT_AN_OBJECT]}}
+            return api.create_response(request, content, status=422)
+        location = _field_path(loc)
         errors.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg")))
     detail = "Check these fields: " + ", ".join(errors)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
@@ -80,7 +99,19 @@ def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own errors; a body refused by :mod:`commissioning.api.body` says why."""
+    cause = exc.__cause__
+    if isinstance(cause, BodyRefused):
+        content = {"detail": cause.detail, "errors": cause.errors}
+        return api.create_response(request, content, status=cause.status)
     return api.create_response(request, {"detail": str(exc), "errors": {}}, status=exc.status_code)
+
+
+@api.exception_handler(BodyRefused)
+def refused(request: HttpRequest, exc: BodyRefused) -> HttpResponse:
+    """A query string refused by :mod:`commissioning.api.body` (bodies arrive as HttpError)."""
+    content = {"detail": exc.detail, "errors": exc.errors}
+    return api.create_response(request, content, status=exc.status)
 
 
 @api.exception_handler(Http404)
@@ -100,3 +131,15 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     """A service's ValidationError (the same rules as the web pages): 400 naming the fields."""
     return api.create_response(request, validation_errors(exc), status=400)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours is still JSON in the one shape, never the site's HTML page: logged like
+    Django logs any 500, and signalled so that the test client re-raises it."""
+    request_logger.error(
+        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500}
+    )
+    got_request_exception.send(sender=None, request=request)
+    content = {"detail": "Something went wrong on our side. Try again later.", "errors": {}}
+    return api.create_response(request, content, status=500)

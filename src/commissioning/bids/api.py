@@ -19,10 +19,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from commissioning.api.errors import WRITE_ERRORS
+from commissioning.api.errors import WRITE_ERRORS, ErrorOut
+from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.bids import access, opening, reading, services
 from commissioning.bids.content import COST_LINES
 from commissioning.bids.models import Bid
@@ -67,8 +68,8 @@ class BidDetailOut(BidOut):
     document_sizes: list[int] = Field(description="Sizes in bytes; names are sealed.")
 
 
-class BidListOut(Schema):
-    bids: list[BidOut]
+class BidListOut(Page):
+    results: list[BidOut]
 
 
 class AnswerOut(Schema):
@@ -162,17 +163,19 @@ def _own(request: HttpRequest, bid_id: int) -> Bid:
 @router.get(
     "",
     auth=django_auth,
-    response={200: BidListOut, **WRITE_ERRORS},
+    response={200: BidListOut, 422: ErrorOut, **WRITE_ERRORS},
     summary="Your organisations' bids (metadata only)",
 )
-def list_bids(request: HttpRequest) -> Any:
+def list_bids(request: HttpRequest, pages: Query[PageQuery]) -> Any:
     """The bids of the provider organisations you are an approved member of, newest first."""
     bids = (
         Bid.objects.filter(organisation__in=access.bidding_organisations(request.user))
         .select_related("lot__opportunity", "organisation")
         .order_by("-created_at", "-pk")
     )
-    return Status(200, {"bids": [bid_out(bid) for bid in bids]})
+    page = page_of(bids, pages)
+    page["results"] = [bid_out(bid) for bid in page["results"]]
+    return Status(200, page)
 
 
 @router.get(

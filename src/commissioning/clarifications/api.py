@@ -17,10 +17,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
+from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.clarifications import queries, services
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import is_overdue
@@ -54,10 +56,10 @@ class SummaryOut(Schema):
     overdue: int
 
 
-class QuestionListOut(Schema):
+class QuestionListOut(Page):
     opportunity: str
     summary: SummaryOut
-    questions: list[QuestionOut]
+    results: list[QuestionOut]
 
 
 class AskIn(Schema):
@@ -116,24 +118,19 @@ def question_out(question: Question, now: datetime) -> dict[str, Any]:
 
 @router.get(
     "/{reference}/questions",
-    response={200: QuestionListOut, 404: ErrorOut},
+    response={200: QuestionListOut, 404: ErrorOut, 422: ErrorOut},
     summary="Clarification questions and published answers of an opportunity",
     url_name="opportunity_questions",
 )
-def list_questions(request: HttpRequest, reference: str) -> Any:
-    """Public (a draft only for its commissioners). Newest first."""
+def list_questions(request: HttpRequest, reference: str, pages: Query[PageQuery]) -> Any:
+    """Public (a draft only for its commissioners). Newest first, a page at a time; the
+    summary counts every question."""
     opportunity = _opportunity(request, reference)
     now = timezone.now()
     summary = queries.summary(opportunity, now)
-    questions = queries.questions_of(opportunity)  # never with the asker loaded
-    return Status(
-        200,
-        {
-            "opportunity": opportunity.reference,
-            "summary": summary.__dict__,
-            "questions": [question_out(q, now) for q in questions],
-        },
-    )
+    page = page_of(queries.questions_of(opportunity), pages)  # never with the asker loaded
+    page["results"] = [question_out(q, now) for q in page["results"]]
+    return Status(200, {"opportunity": opportunity.reference, "summary": summary.__dict__, **page})
 
 
 @router.post(
@@ -144,7 +141,9 @@ def list_questions(request: HttpRequest, reference: str) -> Any:
 )
 def ask_question(request: HttpRequest, reference: str, payload: AskIn) -> Any:
     """For approved members of a provider organisation while the opportunity is open for bids
-    and before its question deadline. The answer is due after the guaranteed response time."""
+    and before its question deadline. The answer is due after the guaranteed response time.
+    Send an `Idempotency-Key` header to retry safely: a repeat answers with the question
+    already asked."""
     opportunity = _opportunity(request, reference)
     organisation = None
     if payload.organisation:
@@ -157,7 +156,12 @@ def ask_question(request: HttpRequest, reference: str, payload: AskIn) -> Any:
         if lot is None:
             return error(400, "No such lot.", {"lot": ["Select a lot of this opportunity"]})
     question = services.ask_question(
-        request.user, opportunity, text=payload.text, organisation=organisation, lot=lot
+        request.user,
+        opportunity,
+        text=payload.text,
+        organisation=organisation,
+        lot=lot,
+        submission_key=idempotency.header_key(request),
     )
     return Status(201, question_out(question, timezone.now()))
 

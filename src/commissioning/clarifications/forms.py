@@ -11,13 +11,14 @@ from django import forms
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.services import MAX_TEXT
 from commissioning.directory.models import Organisation
+from commissioning.idempotency import SubmissionKeyForm
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning.web.forms import GovUKForm
 
 TEXTAREA = {"rows": 6}
 
 
-class AskForm(GovUKForm):
+class AskForm(GovUKForm, SubmissionKeyForm):
     organisation = forms.ModelChoiceField(
         label="Which organisation are you asking for?",
         queryset=Organisation.objects.none(),

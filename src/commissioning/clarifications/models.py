@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from commissioning import idempotency
+
 
 class Question(models.Model):
     class Status(models.TextChoices):
@@ -67,11 +69,16 @@ class Question(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["opportunity", "-asked_at", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["opportunity", "number"], name="question_number_unique")
+            models.UniqueConstraint(
+                fields=["opportunity", "number"], name="question_number_unique"
+            ),
+            # A question sent twice (a double click, two tabs) is asked once (issue 11 item 25).
+            idempotency.key_constraint("asked_by", "question_asked_once_per_submission_key"),
         ]
 
     def __str__(self) -> str:

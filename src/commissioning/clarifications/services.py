@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.clarifications import access, naming
@@ -64,9 +65,12 @@ def ask_question(
     organisation: Organisation | None = None,
     lot: Lot | None = None,
     now: datetime | None = None,
+    submission_key: str = "",
 ) -> Question:
     """A provider asks a question (optionally about one lot); the answer is due
-    ``response_working_days`` working days later (England & Wales bank holidays excluded)."""
+    ``response_working_days`` working days later (England & Wales bank holidays excluded).
+    Sent again with the same ``submission_key`` (a double submit, two tabs, an API retry), it
+    returns the question already asked instead of asking it twice (issue 11 item 25)."""
     now = now or timezone.now()
     organisations = access.asking_organisations(actor)
     if not access.can_ask(actor, opportunity):
@@ -78,6 +82,28 @@ def ask_question(
     if lot is not None and lot.opportunity_id != opportunity.pk:
         raise ValidationError({"lot": "Select a lot of this opportunity"})
     text = _required(text, "text", "Your question", "Enter your question")
+    key = idempotency.clean_key(submission_key)
+
+    def asked_before() -> Question | None:
+        if not key:
+            return None
+        return Question.objects.filter(asked_by=actor, submission_key=key).first()
+
+    question, _ = idempotency.create_once(
+        asked_before, lambda: _ask(actor, opportunity, organisation, lot, text, now, key)
+    )
+    return question
+
+
+def _ask(
+    actor: Any,
+    opportunity: Opportunity,
+    organisation: Organisation,
+    lot: Lot | None,
+    text: str,
+    now: datetime,
+    key: str,
+) -> Question:
     with transaction.atomic():
         locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         problem = asking_problem(locked, now)
@@ -96,6 +122,7 @@ def ask_question(
             asked_at=now,
             response_working_days=days,
             due_on=due_date(now, days),
+            submission_key=key,
         )
         record(
             actor,

@@ -94,6 +94,7 @@ def ask(request: HttpRequest, reference: str) -> HttpResponse:
                     text=form.cleaned_data["text"],
                     organisation=form.chosen_organisation(),
                     lot=form.cleaned_data.get("lot"),
+                    submission_key=form.cleaned_data["submission_key"],
                 )
             )
 

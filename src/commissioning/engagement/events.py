@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning import idempotency
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.directory.models import Organisation
 from commissioning.engagement import access, rules
@@ -146,15 +147,24 @@ def sign_up(
     actor: Any, event: MarketEvent, organisation: Organisation, now: datetime | None = None
 ) -> EventRegistration:
     """Take a place at ``event`` for ``organisation`` (one each; refused once it has started or
-    when it is full). Raises PermissionDenied or EngagementError."""
+    when it is full). Raises PermissionDenied or EngagementError. Signing up again — a double
+    submit, two tabs — returns the place already taken (issue 11 item 25)."""
     if organisation.pk not in {o.pk for o in access.signup_organisations(actor, event)}:
         raise PermissionDenied("You can only sign up for an organisation you are a member of.")
     now = now or timezone.now()
+    registration, _ = idempotency.create_once(
+        lambda: registration_for(actor, event),
+        lambda: _take_place(actor, event, organisation, now),
+    )
+    return registration
+
+
+def _take_place(
+    actor: Any, event: MarketEvent, organisation: Organisation, now: datetime
+) -> EventRegistration:
     with transaction.atomic():
         # Lock the event so two last sign-ups cannot both take the final place.
         locked = MarketEvent.objects.select_for_update().get(pk=event.pk)
-        if EventRegistration.objects.filter(event=locked, user=actor).exists():
-            raise EngagementError("You have already signed up to this event")
         problem = signup_problem(locked, now)
         if problem:
             raise EngagementError(problem)

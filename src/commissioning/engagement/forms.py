@@ -13,6 +13,7 @@ from django.utils import timezone
 from commissioning.directory.models import Organisation
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, Response
+from commissioning.idempotency import SubmissionKeyForm, submission_key_field
 from commissioning.web.forms import FirstOptionBoundField, GovUKForm
 
 TEXT_ANSWER_MAX = 5000
@@ -86,7 +87,7 @@ class QuestionForm(GovUKForm):
         return choices
 
 
-class ResponseForm(GovUKForm):
+class ResponseForm(GovUKForm, SubmissionKeyForm):
     """One field per question, then who is responding (USR-1). Signed-out people always answer
     anonymously. A honeypot input, which the template renders hidden outside the form's fields,
     catches simple bots."""
@@ -119,6 +120,7 @@ class ResponseForm(GovUKForm):
                 required=False,
                 help_text="Not available when responding on behalf of an organisation.",
             )
+        fields["submission_key"] = submission_key_field()
         self.base_fields = fields  # type: ignore[misc]  # per-consultation questions
         super().__init__(*args, **kwargs)
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning import idempotency
 from commissioning.engagement import rules
 
 
@@ -113,6 +114,8 @@ class Response(models.Model):
     )
     submitted_at = models.DateTimeField()
     is_synthetic = models.BooleanField(default=False)
+    # A random token from the form, linked to no one: a response sent twice is stored once.
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -120,7 +123,10 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(is_anonymous=True, user__isnull=False),
                 name="anonymous_response_has_no_user",
-            )
+            ),
+            idempotency.key_constraint(
+                "consultation", "consultation_response_stored_once_per_submission_key"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from commissioning import idempotency
 from commissioning.audit.services import record
 from commissioning.engagement import rules
 from commissioning.engagement.models import Answer, Consultation, Response
@@ -33,15 +34,29 @@ def submit_response(
     organisation: Any,
     anonymous: bool,
     answers: dict[int, str],
+    submission_key: str = "",
 ) -> Response:
     """Save one response with every answer, in one transaction, or raise
-    :class:`ConsultationNotOpen`. ``answers`` maps question ids to the choice or text."""
+    :class:`ConsultationNotOpen`. ``answers`` maps question ids to the choice or text. Sent
+    again with the same ``submission_key`` (the form's), it returns the response already
+    stored instead of storing it twice (issue 11 item 25)."""
     signed_in = bool(getattr(actor, "is_authenticated", False))
     if organisation is not None and (anonymous or not signed_in):
         raise EngagementError("A response on behalf of an organisation cannot be anonymous")
+    key = idempotency.clean_key(submission_key)
+
+    def stored_before() -> Response | None:
+        if not key:
+            return None
+        return Response.objects.filter(consultation=consultation, submission_key=key).first()
+
+    def save() -> Response:
+        return _save(actor, consultation, respondent_type, organisation, anonymous, answers, key)
+
     for _ in range(5):  # a reference clash is astronomically rare; try again if it happens
         try:
-            return _save(actor, consultation, respondent_type, organisation, anonymous, answers)
+            response, _ = idempotency.create_once(stored_before, save)
+            return response
         except IntegrityError:
             continue
     raise EngagementError("Your response could not be saved. Try again.")
@@ -54,6 +69,7 @@ def _save(
     organisation: Any,
     anonymous: bool,
     answers: dict[int, str],
+    key: str,
 ) -> Response:
     signed_in = bool(getattr(actor, "is_authenticated", False))
     with transaction.atomic():
@@ -76,6 +92,7 @@ def _save(
             user=actor if signed_in and not anonymous else None,
             organisation=organisation,
             submitted_at=now,
+            submission_key=key,
         )
         Answer.objects.bulk_create(
             Answer(

@@ -45,7 +45,11 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("engagement:confirmation", pk=consultation.pk)
         try:
             response = responding.submit_response(
-                request.user, consultation, answers=form.answers(), **form.respondent()
+                request.user,
+                consultation,
+                answers=form.answers(),
+                submission_key=form.cleaned_data["submission_key"],
+                **form.respondent(),
             )
         except services.EngagementError as error:
             refused = str(error)

@@ -26,6 +26,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
+from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.directory.models import Organisation
 from commissioning.partnering import access, services
 from commissioning.procurement.models import Interest, Lot
@@ -50,12 +51,12 @@ class InterestOut(Schema):
     registered_at: datetime
 
 
-class InterestListOut(Schema):
+class InterestListOut(Page):
     opportunity: str
     lot: int
     lot_title: str
     open_for_bids: bool
-    interests: list[InterestOut]
+    results: list[InterestOut]
 
 
 class InterestIn(Schema):
@@ -107,7 +108,7 @@ def _interest_out(interest: Interest) -> dict[str, Any]:
 
 @interest_router.get(
     "/{reference}/lots/{number}/interests",
-    response={200: InterestListOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: InterestListOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Organisations interested in a lot (looking for partners)",
     url_name="lot_interests",
 )
@@ -115,17 +116,19 @@ def list_interests(
     request: HttpRequest,
     reference: str,
     number: int,
+    pages: Query[PageQuery],
     role: str = Query("", description="prime, subcontractor or consortium_member"),
     specialism: str = Query("", description="Specialism slug"),
     cohort: str = Query("", description="Cohort slug"),
 ) -> Any:
     """Public for a published opportunity: interests that are not private, plus your own
-    organisations'; the exercise's commissioners see every interest."""
+    organisations'; the exercise's commissioners see every interest. By role, then name."""
     lot = lot_for(request, reference, number)
     if role and role not in Interest.Role.values:
         return error(400, "Unknown role.", {"role": ["Select prime, subcontractor or consortium"]})
     filters = services.PartnerFilters(role=role, specialism=specialism, cohort=cohort)
-    interests = services.looking_for_partners(request.user, lot, filters)
+    page = page_of(services.looking_for_partners(request.user, lot, filters), pages)
+    page["results"] = [_interest_out(i) for i in page["results"]]
     return Status(
         200,
         {
@@ -133,7 +136,7 @@ def list_interests(
             "lot": lot.number,
             "lot_title": lot.title,
             "open_for_bids": services.is_open(lot),
-            "interests": [_interest_out(i) for i in interests],
+            **page,
         },
     )
 

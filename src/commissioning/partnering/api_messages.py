@@ -11,10 +11,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from commissioning.api.errors import WRITE_ERRORS, error
+from commissioning import idempotency
+from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
+from commissioning.api.pagination import Page, PageQuery, last_page, page_of
 from commissioning.directory.models import Organisation
 from commissioning.partnering import access, messaging
 from commissioning.partnering.api import (
@@ -41,9 +43,9 @@ class ConversationOut(Schema):
     unread: int
 
 
-class ConversationListOut(Schema):
-    unread_total: int
-    conversations: list[ConversationOut]
+class ConversationListOut(Page):
+    unread_total: int = Field(description="Unread messages in all your conversations.")
+    results: list[ConversationOut]
 
 
 class MessageOut(Schema):
@@ -53,8 +55,8 @@ class MessageOut(Schema):
     mine: bool = Field(description="Sent by one of your organisations.")
 
 
-class ThreadOut(ConversationOut):
-    messages: list[MessageOut]
+class ThreadOut(ConversationOut, Page):
+    results: list[MessageOut] = Field(description="Its messages, oldest first, a page at a time.")
 
 
 class StartIn(Schema):
@@ -102,41 +104,41 @@ def _messaging_user(request: HttpRequest) -> None:
 @messages_router.get(
     "/conversations",
     auth=django_auth,
-    response={200: ConversationListOut, **WRITE_ERRORS},
+    response={200: ConversationListOut, 422: ErrorOut, **WRITE_ERRORS},
     summary="Your organisations' conversations, latest first, with unread counts",
 )
-def list_conversations(request: HttpRequest) -> Any:
+def list_conversations(request: HttpRequest, pages: Query[PageQuery]) -> Any:
     _messaging_user(request)
-    conversations = list(messaging.conversations_for(request.user)[:200])
-    unread = messaging.unread_by_conversation(request.user, [c.pk for c in conversations])
-    return Status(
-        200,
-        {
-            "unread_total": messaging.unread_count(request.user),
-            "conversations": [
-                _conversation_out(request.user, c, unread.get(c.pk, 0)) for c in conversations
-            ],
-        },
-    )
+    page = page_of(messaging.conversations_for(request.user), pages)
+    unread = messaging.unread_by_conversation(request.user, [c.pk for c in page["results"]])
+    page["results"] = [
+        _conversation_out(request.user, c, unread.get(c.pk, 0)) for c in page["results"]
+    ]
+    return Status(200, {"unread_total": messaging.unread_count(request.user), **page})
 
 
-def _thread(user: Any, conversation: Conversation, unread: int) -> dict[str, Any]:
+def _thread(user: Any, conversation: Conversation, unread: int, pages: PageQuery) -> dict[str, Any]:
+    """The conversation with one page of its messages, oldest first."""
     own = access.approved_organisation_ids(user)
     thread = conversation.messages.select_related("sender_organisation").order_by(
         "created_at", "pk"
     )
-    return {
-        **_conversation_out(user, conversation, unread),
-        "messages": [
-            {
-                "sender": org_ref(message.sender_organisation),
-                "body": message.body,
-                "sent_at": message.created_at,
-                "mine": message.sender_organisation_id in own,
-            }
-            for message in thread
-        ],
-    }
+    page = page_of(thread, pages)
+    page["results"] = [
+        {
+            "sender": org_ref(message.sender_organisation),
+            "body": message.body,
+            "sent_at": message.created_at,
+            "mine": message.sender_organisation_id in own,
+        }
+        for message in page["results"]
+    ]
+    return {**_conversation_out(user, conversation, unread), **page}
+
+
+def _thread_ending(user: Any, conversation: Conversation) -> dict[str, Any]:
+    """After a write: the page of the thread that holds its newest message."""
+    return _thread(user, conversation, 0, last_page(conversation.messages.count()))
 
 
 def _readable(request: HttpRequest, conversation_id: int) -> Conversation:
@@ -157,16 +159,16 @@ def _readable(request: HttpRequest, conversation_id: int) -> Conversation:
 @messages_router.get(
     "/conversations/{conversation_id}",
     auth=django_auth,
-    response={200: ThreadOut, **WRITE_ERRORS},
+    response={200: ThreadOut, 422: ErrorOut, **WRITE_ERRORS},
     summary="One conversation with its messages (marks it read)",
 )
-def get_conversation(request: HttpRequest, conversation_id: int) -> Any:
+def get_conversation(request: HttpRequest, conversation_id: int, pages: Query[PageQuery]) -> Any:
     conversation = _readable(request, conversation_id)
     unread = messaging.unread_by_conversation(request.user, [conversation.pk]).get(
         conversation.pk, 0
     )
     messaging.mark_read(request.user, conversation)
-    return Status(200, _thread(request.user, conversation, unread))
+    return Status(200, _thread(request.user, conversation, unread, pages))
 
 
 @messages_router.post(
@@ -177,7 +179,8 @@ def get_conversation(request: HttpRequest, conversation_id: int) -> Any:
 )
 def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
     """For approved members of a provider organisation, to another provider organisation,
-    optionally about a lot. Its members are notified."""
+    optionally about a lot. Its members are notified. With an `Idempotency-Key` header a repeat
+    answers with the conversation already started."""
     recipient = Organisation.objects.filter(slug=payload.to).first()
     if recipient is None:
         return error(400, "No such organisation.", {"to": ["No such organisation"]})
@@ -198,8 +201,9 @@ def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
         subject=payload.subject,
         body=payload.body,
         lot=lot,
+        submission_key=idempotency.header_key(request),
     )
-    return Status(201, _thread(request.user, _readable(request, conversation.pk), 0))
+    return Status(201, _thread_ending(request.user, _readable(request, conversation.pk)))
 
 
 @messages_router.post(
@@ -209,6 +213,10 @@ def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
     summary="Reply in a conversation",
 )
 def reply(request: HttpRequest, conversation_id: int, payload: ReplyIn) -> Any:
+    """Answers with the page of the thread that holds the reply. With an `Idempotency-Key`
+    header a repeat sends nothing new."""
     conversation = _readable(request, conversation_id)
-    messaging.reply(request.user, conversation, payload.body)
-    return Status(201, _thread(request.user, _readable(request, conversation_id), 0))
+    messaging.reply(
+        request.user, conversation, payload.body, submission_key=idempotency.header_key(request)
+    )
+    return Status(201, _thread_ending(request.user, _readable(request, conversation_id)))

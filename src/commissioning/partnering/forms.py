@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from commissioning.directory.models import Cohort, Organisation, Specialism
+from commissioning.idempotency import SubmissionKeyForm
 from commissioning.partnering.rules import (
     MAX_MESSAGE_LENGTH,
     MAX_NOTE_LENGTH,
@@ -110,7 +111,9 @@ def _body_field() -> forms.CharField:
     )
 
 
-class StartConversationForm(_MessageBodyMixin, OrganisationChoiceMixin, GovUKForm):
+class StartConversationForm(
+    _MessageBodyMixin, OrganisationChoiceMixin, GovUKForm, SubmissionKeyForm
+):
     subject = forms.CharField(
         label="Subject",
         help_text=f"Up to {MAX_SUBJECT_LENGTH} characters.",
@@ -132,7 +135,7 @@ class StartConversationForm(_MessageBodyMixin, OrganisationChoiceMixin, GovUKFor
             raise forms.ValidationError(str(problem)) from problem
 
 
-class ReplyForm(_MessageBodyMixin, GovUKForm):
+class ReplyForm(_MessageBodyMixin, GovUKForm, SubmissionKeyForm):
     body = _body_field()
 
 

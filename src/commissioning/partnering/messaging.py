@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
@@ -57,10 +58,12 @@ def start_conversation(
     body: str,
     lot: Lot | None = None,
     now: datetime | None = None,
+    submission_key: str = "",
 ) -> Conversation:
     """Open a conversation from ``sender`` (which ``actor`` is an approved member of) with
     ``recipient``, with its first message. Raises PermissionDenied or ValidationError keyed by
-    ``subject`` / ``body``."""
+    ``subject`` / ``body``. Sent again with the same ``submission_key``, it returns the
+    conversation already started (issue 11 item 25)."""
     if sender.pk == recipient.pk or not access.can_start_conversation(actor, recipient):
         raise PermissionDenied("You cannot message this organisation.")
     if sender.pk not in {org.pk for org in access.provider_organisations(actor)}:
@@ -68,7 +71,34 @@ def start_conversation(
     if lot is not None and not access.can_view_lot(actor, lot):
         raise PermissionDenied("No such lot.")
     cleaned = _clean({"subject": (clean_subject, subject), "body": (clean_message_text, body)})
-    now = now or timezone.now()
+    key = idempotency.clean_key(submission_key)
+    message, _ = idempotency.create_once(
+        lambda: _sent_before(actor, key),
+        lambda: _start(actor, sender, recipient, lot, cleaned, now or timezone.now(), key),
+    )
+    return message.conversation
+
+
+def _sent_before(actor: Any, key: str) -> Message | None:
+    """The message ``actor`` sent with this submission key, if any."""
+    if not key:
+        return None
+    return (
+        Message.objects.select_related("conversation")
+        .filter(author=actor, submission_key=key)
+        .first()
+    )
+
+
+def _start(
+    actor: Any,
+    sender: Organisation,
+    recipient: Organisation,
+    lot: Lot | None,
+    cleaned: dict[str, str],
+    now: datetime,
+    key: str,
+) -> Message:
     with transaction.atomic():
         conversation = Conversation.objects.create(
             lot=lot,
@@ -78,7 +108,7 @@ def start_conversation(
             created_by=actor,
             last_message_at=now,
         )
-        message = _add_message(actor, conversation, sender.pk, cleaned["body"], now)
+        message = _add_message(actor, conversation, sender.pk, cleaned["body"], now, key)
         record(
             actor,
             Action.START,
@@ -91,22 +121,37 @@ def start_conversation(
             },
         )
         _notify(actor, conversation, sender, recipient)
-    return conversation
+    return message
 
 
 def reply(
-    actor: Any, conversation: Conversation, body: str, now: datetime | None = None
+    actor: Any,
+    conversation: Conversation,
+    body: str,
+    now: datetime | None = None,
+    submission_key: str = "",
 ) -> Message:
     """Add ``actor``'s message to ``conversation`` for their organisation. Raises
-    PermissionDenied (not a member of either organisation) or ValidationError keyed by ``body``."""
+    PermissionDenied (not a member of either organisation) or ValidationError keyed by ``body``.
+    Sent again with the same ``submission_key``, it returns the message already sent."""
     sender_id = access.sender_organisation_id(actor, conversation)
     if sender_id is None:
         raise PermissionDenied("Only the two organisations' members can reply.")
     cleaned = _clean({"body": (clean_message_text, body)})
-    now = now or timezone.now()
+    key = idempotency.clean_key(submission_key)
+    message, _ = idempotency.create_once(
+        lambda: _sent_before(actor, key),
+        lambda: _reply(actor, conversation, sender_id, cleaned["body"], now or timezone.now(), key),
+    )
+    return message
+
+
+def _reply(
+    actor: Any, conversation: Conversation, sender_id: int, body: str, now: datetime, key: str
+) -> Message:
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        message = _add_message(actor, locked, sender_id, cleaned["body"], now)
+        message = _add_message(actor, locked, sender_id, body, now, key)
         record(actor, Action.REPLY, locked, {"characters": len(message.body)})
         sender, recipient = _sides(locked, sender_id)
         _notify(actor, locked, sender, recipient)
@@ -120,7 +165,7 @@ def _sides(conversation: Conversation, sender_id: int) -> tuple[Organisation, Or
 
 
 def _add_message(
-    actor: Any, conversation: Conversation, sender_id: int, body: str, now: datetime
+    actor: Any, conversation: Conversation, sender_id: int, body: str, now: datetime, key: str
 ) -> Message:
     message = Message.objects.create(
         conversation=conversation,
@@ -128,6 +173,7 @@ def _add_message(
         author=actor,
         body=body,
         created_at=now,
+        submission_key=key,
     )
     if conversation.last_message_at != now:
         conversation.last_message_at = now

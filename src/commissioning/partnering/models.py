@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from commissioning import idempotency
 from commissioning.partnering.rules import MAX_MESSAGE_LENGTH, MAX_SUBJECT_LENGTH
 
 
@@ -70,10 +71,16 @@ class Message(models.Model):
     )
     body = models.TextField(max_length=MAX_MESSAGE_LENGTH)
     created_at = models.DateTimeField()
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["conversation", "created_at", "pk"]
         indexes = [models.Index(fields=["conversation", "created_at"], name="message_thread_order")]
+        constraints = [
+            # A message (or a new conversation's first one) sent twice is sent once (issue 11
+            # item 25).
+            idempotency.key_constraint("author", "message_sent_once_per_submission_key"),
+        ]
 
     def __str__(self) -> str:
         return f"Message from {self.sender_organisation} in {self.conversation}"

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from commissioning import idempotency
 from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.directory.models import Organisation
 from commissioning.partnering import access
@@ -54,7 +55,8 @@ def register_interest(
     is_private: bool = False,
 ) -> Interest:
     """Register ``organisation``'s interest in ``lot`` or change it (one per organisation and
-    lot). Raises PermissionDenied, or ValidationError keyed by ``role`` or ``note``."""
+    lot: a repeated or concurrent submit changes the one interest, issue 11 item 25). Raises
+    PermissionDenied, or ValidationError keyed by ``role`` or ``note``."""
     _check_may_act(actor, lot, organisation)
     errors: dict[str, list[str]] = {}
     if role not in Interest.Role.values:
@@ -65,20 +67,29 @@ def register_interest(
         errors["note"] = [str(problem)]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        interest = (
-            Interest.objects.select_for_update().filter(lot=lot, organisation=organisation).first()
+
+    def register() -> Interest:
+        interest = Interest.objects.create(
+            lot=lot,
+            organisation=organisation,
+            role=role,
+            note=note,
+            is_private=is_private,
+            created_by=actor,
         )
-        if interest is None:
-            interest = Interest.objects.create(
-                lot=lot,
-                organisation=organisation,
-                role=role,
-                note=note,
-                is_private=is_private,
-                created_by=actor,
-            )
-            record(actor, Action.REGISTER, interest, created(snapshot(interest, INTEREST_FIELDS)))
+        record(actor, Action.REGISTER, interest, created(snapshot(interest, INTEREST_FIELDS)))
+        return interest
+
+    with transaction.atomic():
+        interest, new = idempotency.create_once(
+            lambda: (
+                Interest.objects.select_for_update()
+                .filter(lot=lot, organisation=organisation)
+                .first()
+            ),
+            register,
+        )
+        if new:
             return interest
         before = snapshot(interest, INTEREST_FIELDS)
         interest.role, interest.note, interest.is_private = role, note, is_private
@@ -141,7 +152,7 @@ def looking_for_partners(user: Any, lot: Lot, filters: PartnerFilters) -> QueryS
         queryset.distinct()
         .prefetch_related("organisation__areas", "organisation__specialisms")
         .prefetch_related("organisation__cohorts")
-        .order_by("role", "organisation__name")
+        .order_by("role", "organisation__name", "pk")
     )
 
 

@@ -73,6 +73,7 @@ def start(
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
                 lot=lot,
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -103,7 +104,12 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            messaging.reply(request.user, conversation, form.cleaned_data["body"])
+            messaging.reply(
+                request.user,
+                conversation,
+                form.cleaned_data["body"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
