@@ -167,4 +167,4 @@ def test_the_interest_form_says_truthfully_beside_each_field_who_can_read_it(
     api = page.request.get(
         f"{base}/api/opportunities/{opportunity.reference}/lots/{lot.number}/interests"
     )
-    assert [row["note"] for row in api.json()["interests"]] == [note_text]
+    assert [row["note"] for row in api.json()["results"]] == [note_text]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0003_directory_list_order_index"),
-        ("engagement", "0002_event_sign_up"),
+        ("engagement", "0004_consultation_closed_early"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
