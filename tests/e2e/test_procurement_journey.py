@@ -227,7 +227,7 @@ def _publish(j: Journey, reference: str) -> None:
     summary = j.page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("The opportunity cannot be published yet")
     expect(summary.get_by_role("listitem")).to_have_text(
-        [f"The specification section “{BLANK_SECTION}” is blank (PRO-5)."]
+        [f"The specification section “{BLANK_SECTION}” is blank."]
     )
     assert Opportunity.objects.get(reference=reference).status == Opportunity.Status.DRAFT
 

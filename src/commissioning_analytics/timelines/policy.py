@@ -149,7 +149,7 @@ def minimum_deadline(
     why_window = (
         f"the bid window must be at least {weeks} weeks"
         + (" because consortium or partnership bids are encouraged" if weeks > 8 else "")
-        + f" from publication on {_long(timeline.published_on)} (PRO-3)"
+        + f" from publication on {_long(timeline.published_on)}"
     )
     floors = [(window_floor, why_window)]
     answers_floor = add_working_days(timeline.answers_by, policy.working_days_after_answers)
@@ -157,7 +157,7 @@ def minimum_deadline(
         (
             answers_floor,
             f"bidders need {policy.working_days_after_answers} working days after answers are "
-            f"published on {_long(timeline.answers_by)} (PRO-3)",
+            f"published on {_long(timeline.answers_by)}",
         )
     )
     if late_answer_on is not None and late_answer_on > timeline.answers_by:
@@ -165,7 +165,7 @@ def minimum_deadline(
             (
                 add_working_days(late_answer_on, policy.working_days_after_answers),
                 f"a clarification answer was published late on {_long(late_answer_on)}; bidders "
-                f"need {policy.working_days_after_answers} working days after it (PRO-3, PRO-4)",
+                f"need {policy.working_days_after_answers} working days after it",
             )
         )
     best = max(day for day, _ in floors)
@@ -193,7 +193,7 @@ def apply_change(timeline: Timeline, change: Change, policy: TimelinePolicy) -> 
         proposed = replace(proposed, answers_by=answers_floor)
         reasons.append(
             f"Answers must be published by {_long(answers_floor)}: "
-            f"{policy.response_working_days} working days after the question deadline (PRO-4)."
+            f"{policy.response_working_days} working days after the question deadline."
         )
     floor, why = minimum_deadline(proposed, policy, late_answer)
     deadline_moved = proposed.bid_deadline < floor
@@ -215,7 +215,7 @@ def check_timeline(timeline: Timeline, policy: TimelinePolicy) -> tuple[str, ...
     if timeline.answers_by < answers_floor:
         problems.append(
             f"Answers must be published by {_long(answers_floor)} at the earliest: "
-            f"{policy.response_working_days} working days after the question deadline (PRO-4)."
+            f"{policy.response_working_days} working days after the question deadline."
         )
     floor, why = minimum_deadline(timeline, policy)
     if timeline.bid_deadline < floor:
