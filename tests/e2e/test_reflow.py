@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.procurement.models import Opportunity
@@ -47,7 +47,7 @@ def _assert_reflows(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= WIDTH, f"{page.url} is {width} px wide at a {WIDTH} px viewport"
     for table in page.locator("main table").all():
-        region = table.locator("xpath=ancestor::div[@role='region'][1]")
+        region = table.locator("xpath=ancestor::div[@data-table-region][1]")
         assert region.count() == 1, f"a table on {page.url} is not in a scroll region"
         caption = (table.locator("caption").text_content() or "").strip()
         assert caption, f"a table on {page.url} has no caption"
@@ -94,6 +94,7 @@ def test_pages_reflow_at_320_css_pixels(
         page.goto(f"{live_server.url}/contracts/PBR-DEMO-04/statements/")
         axe(page)
         region = page.locator("[data-table-region][tabindex='0']").first
+        expect(region).to_have_attribute("role", "group")
         region.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle())

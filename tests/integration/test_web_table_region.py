@@ -21,7 +21,7 @@ def test_region_is_named_by_the_caption_it_gives_an_id() -> None:
     match = re.search(r'<caption id="(table-caption-\d+)" class=\'c\'>', html)
     assert match, html
     assert html.startswith(
-        f'<div class="app-table-region" role="region" aria-labelledby="{match.group(1)}" '
+        f'<div class="app-table-region" role="group" aria-labelledby="{match.group(1)}" '
         'tabindex="0" data-table-region>'
     )
     assert "Payments &lt;by&gt; party" in html

@@ -2,8 +2,9 @@
 
 ``{% table_region %}…{% endtable_region %}`` wraps a table so that a table wider than the screen
 scrolls inside its own box instead of widening the page (WCAG 2.2 1.4.10 Reflow at 320 CSS px).
-The box is a keyboard-focusable region named by the table's caption, so a keyboard user can
-scroll it and a screen-reader user hears what it holds. Every table in the templates sits in
+The box is keyboard-focusable and named by the table's caption (role "group", not "region": a
+page often repeats a caption per lot, and landmarks must have unique names), so a keyboard user
+can scroll it and a screen-reader user hears what it holds. Every table in the templates sits in
 one; ``tests/unit/test_template_patterns.py`` keeps it so.
 """
 
@@ -32,7 +33,7 @@ class TableRegionNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context: template.Context) -> SafeString:
-        inner = self.nodelist.render(context)
+        inner: str = self.nodelist.render(context)
         caption = CAPTION.search(inner)
         if caption is None:
             raise template.TemplateSyntaxError(
@@ -46,7 +47,7 @@ class TableRegionNode(template.Node):
             opening = f'<caption id="{caption_id}"{caption.group(1)}>'
             inner = inner[: caption.start()] + opening + inner[caption.end() :]
         return format_html(
-            '<div class="app-table-region" role="region" aria-labelledby="{}" tabindex="0" '
+            '<div class="app-table-region" role="group" aria-labelledby="{}" tabindex="0" '
             "data-table-region>{}</div>",
             caption_id,
             mark_safe(inner),  # the nodelist's own rendering, escaped already
