@@ -1,9 +1,11 @@
 // Commissioning: start every GOV.UK Frontend component on the page (those with data-module),
 // then the few enhancements of our own. build.mjs copies this file to static/build/app.js beside
 // govuk-frontend.min.js.
+import { initChoosers } from "./choosers.js";
 import { initAll } from "./govuk-frontend.min.js";
 
 initAll();
+initChoosers();
 
 // A table region (web/templatetags/layout.py) is a tab stop only while it actually scrolls, so a
 // narrow table is not an extra, empty stop for keyboard users. Without JavaScript every region
