@@ -7,14 +7,19 @@ import { initAll } from "./govuk-frontend.min.js";
 initAll();
 initChoosers();
 
-// A table region (web/templatetags/layout.py) is a tab stop only while it actually scrolls, so a
-// narrow table is not an extra, empty stop for keyboard users. Without JavaScript every region
-// stays focusable, which is the safe default.
+// A table region (web/templatetags/layout.py) is a named, focusable group only while it actually
+// scrolls: a table that fits is neither an extra tab stop nor an extra group to hear. Without
+// JavaScript every region keeps its role, name and tab stop, which is the safe default.
 function updateTableRegions() {
   for (const region of document.querySelectorAll("[data-table-region]")) {
-    if (region.scrollWidth > region.clientWidth) {
+    const caption = region.querySelector("caption");
+    if (region.scrollWidth > region.clientWidth && caption?.id) {
+      region.setAttribute("role", "group");
+      region.setAttribute("aria-labelledby", caption.id);
       region.setAttribute("tabindex", "0");
     } else {
+      region.removeAttribute("role");
+      region.removeAttribute("aria-labelledby");
       region.removeAttribute("tabindex");
     }
   }

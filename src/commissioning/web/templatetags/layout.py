@@ -4,8 +4,9 @@
 scrolls inside its own box instead of widening the page (WCAG 2.2 1.4.10 Reflow at 320 CSS px).
 The box is keyboard-focusable and named by the table's caption (role "group", not "region": a
 page often repeats a caption per lot, and landmarks must have unique names), so a keyboard user
-can scroll it and a screen-reader user hears what it holds. Every table in the templates sits in
-one; ``tests/unit/test_template_patterns.py`` keeps it so.
+can scroll it and a screen-reader user hears what it holds. With JavaScript the box keeps its
+role, name and tab stop only while the table does not fit (frontend/js/app.mjs). Every table in
+the templates sits in one; ``tests/unit/test_template_patterns.py`` keeps it so.
 """
 
 from __future__ import annotations
