@@ -7,6 +7,10 @@
 //   app.css                   compiled from frontend/scss/app.scss (compressed)
 //   govuk-frontend.min.js     GOV.UK Frontend's ES module, copied (with its source map)
 //   app.js                    frontend/js/app.mjs: imports the module above and calls initAll()
+//   choosers.js               frontend/js/choosers.mjs: the organisation and area choosers
+//   accessible-autocomplete.min.js  GOV.UK's accessible autocomplete (npm `accessible-autocomplete`),
+//                             loaded by choosers.js on the pages that need it; its stylesheet is
+//                             compiled into app.css (app.scss)
 //   assets/images/*           favicon.ico, favicon.svg, mask icon and PNG icons (frontend/icons.mjs)
 //   assets/manifest.json      web app manifest pointing at those icons
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +22,7 @@ import { iconIco, iconPng, iconSvg } from "./icons.mjs";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "src", "commissioning", "static", "build");
 const GOVUK = join(ROOT, "node_modules", "govuk-frontend", "dist", "govuk");
+const AUTOCOMPLETE = join(ROOT, "node_modules", "accessible-autocomplete", "dist");
 const SCSS_ENTRY = join(ROOT, "frontend", "scss", "app.scss");
 
 // What the compiled stylesheet must never contain (this is not a GOV.UK service).
@@ -71,7 +76,13 @@ function copyJavaScript() {
     if (!existsSync(source)) fail(`${relative(ROOT, source)} is missing: run \`npm ci\` first.`);
     copyFileSync(source, join(OUT, name));
   }
+  for (const name of ["accessible-autocomplete.min.js", "accessible-autocomplete.min.js.map"]) {
+    const source = join(AUTOCOMPLETE, name);
+    if (!existsSync(source)) fail(`${relative(ROOT, source)} is missing: run \`npm ci\` first.`);
+    copyFileSync(source, join(OUT, name));
+  }
   copyFileSync(join(ROOT, "frontend", "js", "app.mjs"), join(OUT, "app.js"));
+  copyFileSync(join(ROOT, "frontend", "js", "choosers.mjs"), join(OUT, "choosers.js"));
 }
 
 function writeIcons() {

@@ -86,6 +86,7 @@ TEMPLATES = [
                 "commissioning.web.context_processors.site",
                 "commissioning.notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["commissioning.web.templatetags.layout"],
         },
     },
 ]

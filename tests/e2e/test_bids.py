@@ -84,7 +84,8 @@ def test_consented_supply_chain_receipt_late_bid_and_opening(
 
     page.get_by_role("link", name="Name a sub-contractor").click()
     axe(page)
-    page.get_by_label("Sub-contractor", exact=True).select_option(label="Women Onward CIC")
+    page.get_by_role("combobox", name="Sub-contractor").fill("Women Onward CIC")
+    page.locator("#id_organisation__listbox").get_by_role("option", name="Women Onward CIC").click()
     page.get_by_label("Its role").fill("Specialist service for women")
     page.get_by_label("Services it will deliver").fill("One-to-one support")
     page.get_by_label("Referrals promised a year").fill("120")

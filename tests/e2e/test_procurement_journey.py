@@ -232,7 +232,7 @@ def _publish(j: Journey, reference: str) -> None:
     closes = timezone.localdate() + timedelta(days=14)
     expect(summary.get_by_role("listitem")).to_have_text(
         [
-            f"The specification section “{BLANK_SECTION}” is blank (PRO-5).",
+            f"The specification section “{BLANK_SECTION}” is blank.",
             f"The consultation “{CONSULTATION}” runs until 11:59pm on {closes.day} "
             f"{closes:%B %Y}: publish after it closes, or close it early with a public note.",
         ]
@@ -420,7 +420,8 @@ def _consented_bid(j: Journey, reference: str, prime: str, consortium_member: st
     j.sign_in(prime)
     bid_url = _prepare_bid(j, reference, PRIME, "287654.32", subsidy=True)
     j.click_link("Name a sub-contractor")
-    j.page.get_by_label("Sub-contractor", exact=True).select_option(label=CONSORTIUM)
+    j.page.get_by_role("combobox", name="Sub-contractor").fill(CONSORTIUM)
+    j.page.locator("#id_organisation__listbox").get_by_role("option", name=CONSORTIUM).click()
     j.page.get_by_label("Its role").fill("Specialist service for women")
     j.page.get_by_label("Services it will deliver").fill("One-to-one support")
     j.page.get_by_label("Referrals promised a year").fill("120")

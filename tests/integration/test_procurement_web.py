@@ -277,7 +277,7 @@ def test_social_value_under_ten_percent_is_refused_with_a_clear_error() -> None:
     response = client.post(url, {"name": "Social value", "kind": "social_value", "weight": "5"})
     assert response.status_code == 200
     assert response.context["form"].errors["weight"] == [
-        "Social value would carry 5% of the total; it must carry at least 10% (EVA-1)"
+        "Social value would carry 5% of the total; it must carry at least 10%"
     ]
     assert "Error: " in response.content.decode()
     assert Criterion.objects.filter(opportunity=draft).count() == 2
@@ -306,7 +306,7 @@ def test_publish_page_lists_every_reason_then_publishes() -> None:
     assert refused.status_code == 200
     text = refused.content.decode()
     assert "cannot be published yet" in text
-    assert f"The specification section “{section.title}” is blank (PRO-5)." in text
+    assert f"The specification section “{section.title}” is blank." in text
     draft.refresh_from_db()
     assert draft.status == "draft"
     section.must_have = "Caseworkers for everyone."

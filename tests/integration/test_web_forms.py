@@ -30,7 +30,7 @@ def test_error_summary_links_land_on_radios_and_checkboxes(client: Client) -> No
 
     targets = summary_targets(html)
     assert "id_tier_1" in targets  # radios
-    assert "id_areas_1" in targets  # checkboxes
+    assert "id_areas" in targets  # the list of areas (a <select multiple>, issue 11 item 21)
     for target in targets:
         assert f'id="{target}"' in html, (
             f"error summary links to #{target}, which is not on the page"

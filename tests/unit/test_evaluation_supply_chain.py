@@ -125,8 +125,8 @@ def test_summary_reads_as_plain_english() -> None:
     ]
     assert "Small (income under £500,000): 3 of 4 (75.0% by head), £290,000 (74.4% of" in text
     assert "Concentration of value (HHI, 0–10,000): 4286.00." in text
-    assert "Bid candy risk: some — 1 of 4 named with token promises (SUP-2):" in text
-    assert text.endswith("Named without confirmed consent (PRO-7): D.")
+    assert "Bid candy risk: some — 1 of 4 named with token promises:" in text
+    assert text.endswith("Named without confirmed consent: D.")
 
 
 def test_empty_chain_means_the_prime_keeps_everything() -> None:

@@ -65,6 +65,18 @@ def test_javascript_initialises_govuk_frontend() -> None:
     assert "initAll" in module and "export{" in module
 
 
+def test_the_accessible_autocomplete_is_built_in(css: str) -> None:
+    """Issue 11 item 21: GOV.UK's accessible autocomplete (npm, package.json) ships with the
+    build, its styles in app.css and its script loaded by choosers.js where a chooser is."""
+    package = json.loads((REPO / "package.json").read_text(encoding="utf-8"))
+    assert package["dependencies"]["accessible-autocomplete"].startswith("3.")
+    assert ".autocomplete__wrapper" in css and ".app-choose-several__item" in css
+    assert 'import { initChoosers } from "./choosers.js";' in (BUILD / "app.js").read_text()
+    choosers = (BUILD / "choosers.js").read_text(encoding="utf-8")
+    assert 'import("./accessible-autocomplete.min.js")' in choosers
+    assert "accessibleAutocomplete" in (BUILD / "accessible-autocomplete.min.js").read_text()
+
+
 def test_icons_are_our_own_and_valid() -> None:
     images = BUILD / "assets" / "images"
     assert not list(images.glob("govuk-*")), "GOV.UK's crown icons must not be shipped"

@@ -50,7 +50,7 @@ def record_price_adjustment(
         raise ValidationError(
             {
                 "hidden_subsidy": "Only public-sector bids are adjusted for hidden subsidies; "
-                "other bidders include every cost in their full-cost price (EVA-4)."
+                "other bidders include every cost in their full-cost price."
             }
         )
     if opening.opened_at(opportunity) is None:

@@ -22,7 +22,7 @@ class PriceAdjustmentForm(GovUKForm):
         max_digits=14,
         decimal_places=2,
         help_text="Costs this public-sector bidder does not bear (premises, pensions, overheads "
-        "carried by its parent body), added to its price before scoring (EVA-4). Enter 0 for none.",
+        "carried by its parent body), added to its price before scoring. Enter 0 for none.",
         error_messages={
             "required": "Enter the hidden subsidy in pounds",
             "invalid": "Enter the hidden subsidy as an amount in pounds, like 25000.00",

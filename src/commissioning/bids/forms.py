@@ -12,6 +12,7 @@ from commissioning.bids.content import COST_LINES, BidContent
 from commissioning.bids.documents import ALLOWED_TEXT
 from commissioning.directory.models import Organisation
 from commissioning.web.forms import GovUKForm
+from commissioning.web.organisation_search import OrganisationChoiceField
 
 TEXTAREA = {"rows": 5}
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -133,12 +134,11 @@ class DocumentForm(GovUKForm):
 class SubcontractorForm(GovUKForm):
     """A named sub-contractor and what it is promised (PRO-7)."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationChoiceField(
+        "providers",
         label="Sub-contractor",
-        queryset=Organisation.objects.none(),
-        to_field_name="slug",
-        help_text="An organisation in the directory. Its members will be asked to confirm.",
-        error_messages={"required": "Select the sub-contractor"},
+        help_text="The name of a provider in the directory. Its members will be asked to confirm.",
+        error_messages={"required": "Enter the sub-contractor's name"},
     )
     role = forms.CharField(
         label="Its role",
@@ -166,10 +166,8 @@ class SubcontractorForm(GovUKForm):
     def __init__(self, *args: Any, prime: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Organisation.objects.filter(is_commissioning_body=False).exclude(
-            pk=prime.pk
-        )
+        assert isinstance(field, OrganisationChoiceField)
+        field.queryset = field.offered().exclude(pk=prime.pk)
 
 
 class ConsentForm(GovUKForm):

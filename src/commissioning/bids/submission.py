@@ -58,7 +58,7 @@ def submission_problems(user: Any, bid: Bid, now: datetime | None = None) -> lis
     if content.price is None:
         problems.append("Enter your price.")
     if content.total_cost is None:
-        problems.append("Complete the full-cost disclosure (EVA-4).")
+        problems.append("Complete the full-cost disclosure.")
     if content.has_subsidy is None:
         problems.append("Declare whether any public subsidy or costs you do not bear apply.")
     for criterion in answerable_criteria(bid):

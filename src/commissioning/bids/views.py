@@ -118,7 +118,7 @@ def pricing(request: HttpRequest, pk: int) -> HttpResponse:
         title="Price and full-cost disclosure",
         caption=f"Bid for {bid.lot}",
         intro="Disclose the full cost of delivering the lot, so every bid is compared on a "
-        "level playing field (EVA-4).",
+        "level playing field.",
         crumbs=bid_crumbs(bid, "Price"),
         submit_label="Save price and costs",
         cancel_url=reverse("bids:bid", args=[bid.pk]),
@@ -242,7 +242,7 @@ def subcontractor_add(request: HttpRequest, pk: int) -> HttpResponse:
         title="Name a sub-contractor",
         caption=f"Bid for {bid.lot}",
         intro="The organisation will see exactly what you promise it here, and must confirm "
-        "before you can submit the bid (PRO-7).",
+        "before you can submit the bid.",
         crumbs=bid_crumbs(bid, "Name a sub-contractor"),
         submit_label="Name sub-contractor and ask them to confirm",
         cancel_url=reverse("bids:bid", args=[bid.pk]),

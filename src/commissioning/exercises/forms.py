@@ -18,16 +18,13 @@ from commissioning.exercises import services
 from commissioning.exercises.lifecycle import Stage, allowed_next
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.web.forms import GovUKForm
+from commissioning.web.organisation_search import ChooseSeveral, public_bodies
 
 TIER_CHOICES = CommissioningExercise.Tier.choices
 
 
 def commissioning_bodies() -> Any:
     return Organisation.objects.filter(is_commissioning_body=True)
-
-
-def public_sector_organisations() -> Any:
-    return Organisation.objects.filter(org_type=Organisation.OrgType.PUBLIC_SECTOR)
 
 
 class ExerciseEditForm(GovUKForm):
@@ -51,10 +48,10 @@ class ExerciseEditForm(GovUKForm):
     )
     partners = forms.ModelMultipleChoiceField(
         label="Joint-commissioning partners (optional)",
-        queryset=public_sector_organisations(),
+        queryset=public_bodies(),
         to_field_name="slug",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ChooseSeveral("Add a partner"),
         help_text="Public bodies (health, police, local authority) commissioning with you.",
         error_messages={"invalid_choice": "Select partners from the list of public bodies"},
     )
@@ -72,7 +69,7 @@ class ExerciseEditForm(GovUKForm):
         label="Geography",
         queryset=Area.objects.all(),
         to_field_name="slug",
-        widget=forms.CheckboxSelectMultiple,
+        widget=ChooseSeveral("Add an area"),
         help_text="Select every area the exercise covers.",
         error_messages={
             "required": "Select at least one area the exercise covers",

@@ -129,7 +129,7 @@ def check_kpis(contract: Contract) -> None:
     if contract.value > KPI_THRESHOLD and len(contract.kpis) < KPI_MINIMUM:
         raise ValueError(
             f"contract {contract.id} is worth more than £5m and has {len(contract.kpis)} KPIs; "
-            f"at least {KPI_MINIMUM} are required (LAW-4)"
+            f"at least {KPI_MINIMUM} are required"
         )
 
 

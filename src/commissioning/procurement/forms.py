@@ -40,14 +40,14 @@ class OpportunityForm(GovUKModelForm):
             )
         }
         help_texts = {
-            "consortium_encouraged": "The bid window is then at least 4 weeks longer (PRO-3).",
+            "consortium_encouraged": "The bid window is then at least 4 weeks longer.",
             "response_working_days": "Published: the working days within which every "
-            "question is answered (PRO-4).",
+            "question is answered.",
             "barriers_considered": "Procurement Act 2023 s.12(4): what you did to reduce "
             "barriers facing small organisations. The lot accessibility report is your evidence.",
             "not_divided_rationale": "Required when there is only one lot.",
-            "good_practice_cost_per_user": "Used for the budget-realism check (PRO-5).",
-            "tupe_information": "Numbers of staff, salaries, terms and pensions (PRO-10).",
+            "good_practice_cost_per_user": "Used for the budget-realism check.",
+            "tupe_information": "Numbers of staff, salaries, terms and pensions.",
         }
         error_messages = {
             "title": {"required": "Enter a title"},
@@ -118,7 +118,7 @@ class SpecSectionForm(GovUKModelForm):
             "ideal": forms.Textarea(attrs=TEXTAREA),
         }
         help_texts = {
-            "must_have": "What every bid must offer. A required section cannot be blank (PRO-5).",
+            "must_have": "What every bid must offer. A required section cannot be blank.",
             "ideal": "The level you would ideally like (optional).",
         }
         error_messages = {"title": {"required": "Enter the section title"}}
@@ -159,7 +159,7 @@ class CriterionForm(GovUKModelForm):
         labels = {"kind": "Type of criterion", "guidance": "Guidance for bidders (optional)"}
         help_texts = {
             "weight": "Percent of the total. Weights add up to 100%; social value carries at "
-            "least 10% (EVA-1).",
+            "least 10%.",
         }
         error_messages = {
             "name": {"required": "Enter the criterion name"},
@@ -176,7 +176,7 @@ def _weight_field() -> forms.DecimalField:
         min_value=Decimal("0.01"),
         max_value=Decimal(100),
         help_text="Percent of the total. Weights add up to 100%; social value carries at least "
-        "10% (EVA-1, EVA-2).",
+        "10%.",
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-5", "step": "any"}),
         error_messages={
             "required": "Enter the weight as a percentage",
@@ -218,7 +218,7 @@ class PriceMethodForm(GovUKModelForm):
         fields = ["price_method"]
         widgets = {"price_method": forms.RadioSelect}
         help_texts = {
-            "price_method": "Published with the criteria (EVA-4). Prices are compared after the "
+            "price_method": "Published with the criteria. Prices are compared after the "
             "level-playing-field adjustment: public-sector bids add the costs they do not bear.",
         }
         error_messages = {"price_method": {"required": "Select how price is scored"}}

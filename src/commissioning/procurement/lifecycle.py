@@ -126,7 +126,7 @@ def criteria_problems(weights: list[tuple[str, str, float]]) -> list[str]:
     to 100, social value under 10%, price as the only criterion or more than one price
     criterion (EVA-1, EVA-4: price is scored once, by the published method)."""
     if not weights:
-        return ["Add the evaluation criteria and their weights (EVA-1)."]
+        return ["Add the evaluation criteria and their weights."]
     problems: list[str] = []
     total = round(sum(w for _, _, w in weights), 2)
     if total != 100:
@@ -135,14 +135,14 @@ def criteria_problems(weights: list[tuple[str, str, float]]) -> list[str]:
     if social < MIN_SOCIAL_VALUE_PERCENT:
         problems.append(
             f"Social value carries {social:g}% of the total; it must carry at least "
-            f"{MIN_SOCIAL_VALUE_PERCENT}% (EVA-1)."
+            f"{MIN_SOCIAL_VALUE_PERCENT}%."
         )
     if all(kind == "price" for _, kind, _ in weights):
-        problems.append("Price cannot be the only criterion: add quality criteria (EVA-1).")
+        problems.append("Price cannot be the only criterion: add quality criteria.")
     prices = [name for name, kind, _ in weights if kind == "price"]
     if len(prices) > 1:
         problems.append(
             f"There are {len(prices)} price criteria ({', '.join(prices)}); price is one "
-            "criterion, scored by the published price method (EVA-4)."
+            "criterion, scored by the published price method."
         )
     return problems

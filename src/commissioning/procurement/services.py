@@ -144,10 +144,10 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
                 "than twice the annual value, or lower it."
             )
     if len(lots) == 1 and not opportunity.not_divided_rationale.strip():
-        problems.append("Explain why the contract is not divided into lots (LAW-2).")
+        problems.append("Explain why the contract is not divided into lots.")
     for section in opportunity.spec_sections.all():
         if section.required and section.is_blank:
-            problems.append(f"The specification section “{section.title}” is blank (PRO-5).")
+            problems.append(f"The specification section “{section.title}” is blank.")
     essentials = {
         "budget_total": "the total budget",
         "tupe_information": "the TUPE information",
@@ -157,12 +157,12 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
     for name, label in essentials.items():
         value = getattr(opportunity, name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            problems.append(f"Enter {label} (PRO-5).")
+            problems.append(f"Enter {label}.")
     criteria = [(c.name, c.kind, float(c.weight)) for c in opportunity.criteria.all()]
     problems += criteria_problems(criteria)
     problems += timeline_problems(opportunity, now=now)
     if not (opportunity.contact_name.strip() and opportunity.contact_email.strip()):
-        problems.append("Name the point of contact for questions and their email (PRO-4).")
+        problems.append("Name the point of contact for questions and their email.")
     if not opportunity.barriers_considered.strip():
         problems.append(
             "Record how barriers facing small organisations were considered "

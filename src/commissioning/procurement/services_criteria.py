@@ -70,7 +70,7 @@ def criterion_errors(
         return {
             "weight": [
                 f"Social value would carry {float(social):g}% of the total; it must carry at least "
-                f"{MIN_SOCIAL_VALUE_PERCENT}% (EVA-1)"
+                f"{MIN_SOCIAL_VALUE_PERCENT}%"
             ]
         }
     return {}
@@ -236,5 +236,5 @@ def price_method_sentence(opportunity: Opportunity) -> str:
     sentence = PRICE_METHOD_SENTENCES.get(opportunity.price_method, "")
     return (
         f"{sentence} Prices are compared after the level-playing-field adjustment: public-sector "
-        "bids add the costs they do not bear (EVA-4)."
+        "bids add the costs they do not bear."
     )

@@ -155,7 +155,7 @@ def budget_realism(opportunity: Opportunity) -> BudgetCheck:
         shortfall = (Decimal(1) - per_user / good) * 100
         warning = (
             f"The budget is £{per_user:,.2f} per person served, {shortfall:.0f}% below the "
-            f"£{good:,.2f} cost of good practice you recorded (PRO-5)."
+            f"£{good:,.2f} cost of good practice you recorded."
         )
     return BudgetCheck(per_user, good, warning)
 

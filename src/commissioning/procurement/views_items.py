@@ -101,7 +101,7 @@ def section_edit(request: HttpRequest, reference: str, key: str | None = None) -
         crumbs=crumbs_for(opportunity, "Specification"),
         submit_label="Save section",
         cancel_url=url,
-        intro="Tiered specification (PRO-5): the must-haves every bid must meet, and the ideal.",
+        intro="Tiered specification: the must-haves every bid must meet, and the ideal.",
     )
 
 
@@ -145,7 +145,7 @@ def criterion_edit(request: HttpRequest, reference: str, pk: int | None = None) 
         crumbs=crumbs_for(opportunity, "Criteria"),
         submit_label="Save criterion",
         cancel_url=url,
-        intro="Criteria, weights and minimum scores are published with the opportunity (EVA-1). "
+        intro="Criteria, weights and minimum scores are published with the opportunity. "
         "Weights add up to 100%, and social value must carry at least 10%.",
     )
 

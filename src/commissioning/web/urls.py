@@ -5,4 +5,5 @@ from commissioning.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("organisations/suggest/", views.organisation_suggest, name="organisation-suggest"),
 ]

@@ -6,9 +6,11 @@ default handlers render them.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
+from commissioning.web.organisation_search import ORGANISATION_SETS, suggest
 from commissioning.web.services import headline_figures, user_summary
 
 
@@ -18,3 +20,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {"figures": headline_figures(), "summary": user_summary(request.user)},
     )
+
+
+@require_GET
+def organisation_suggest(request: HttpRequest) -> JsonResponse:
+    """Names for the organisation autocomplete: ``?set=providers|public-bodies&q=text``.
+
+    The directory is public, so this is too; it answers at most a handful of names."""
+    set_name = request.GET.get("set", "")
+    if set_name not in ORGANISATION_SETS:
+        known = ", ".join(ORGANISATION_SETS)
+        return JsonResponse(
+            {"detail": f"Unknown set of organisations: use one of {known}", "errors": {}},
+            status=400,
+        )
+    return JsonResponse({"results": suggest(set_name, request.GET.get("q", ""))})

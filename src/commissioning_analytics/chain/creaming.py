@@ -210,7 +210,7 @@ def _explain(
         for what, trend, decline in findings
     ]
     return (
-        "Possible creaming or parking (PBR-3): "
+        "Possible creaming or parking: "
         + "; ".join(parts)
         + ". People with more complex needs are less likely to be worked with or helped to an "
         "outcome than the differences in tariff and chance alone would suggest; ask the "

@@ -78,7 +78,7 @@ SUPPLY_CHAIN_MANAGEMENT = SelectionQuestion(
     "supply-chain-management",
     "Supply-chain management",
     "How the bidder will treat sub-contractors fairly: terms, prompt payment, proportionate "
-    "monitoring and fair risk (SUP-3).",
+    "monitoring and fair risk.",
 )
 CARBON_REDUCTION_PLAN = SelectionQuestion(
     "carbon-reduction-plan",

@@ -185,14 +185,14 @@ class SupplyChainEvidence:
         if self.candy_flags:
             lines.append(
                 f"Bid candy risk: {self.candy_risk} — {len(self.candy_flags)} of {n} named with "
-                "token promises (SUP-2):"
+                "token promises:"
             )
             lines += [f"- {flag.name}: {'; '.join(flag.reasons)}" for flag in self.candy_flags]
         else:
             lines.append("Bid candy risk: none — every sub-contractor has real promises.")
         if self.without_consent:
             lines.append(
-                "Named without confirmed consent (PRO-7): " + ", ".join(self.without_consent) + "."
+                "Named without confirmed consent: " + ", ".join(self.without_consent) + "."
             )
         return "\n".join(lines)
 

@@ -82,7 +82,7 @@ REWORK_REASON = (
     "Market engagement showed the lots were too large for local providers to bid; the lots were "
     "redesigned before going back to procurement."
 )
-RECOMMISSION_REASON = "Review complete; the findings feed the next needs assessment (CYC-4)."
+RECOMMISSION_REASON = "Review complete; the findings feed the next needs assessment."
 
 
 def generate_exercises(

@@ -174,13 +174,13 @@ class CriteriaSet:
         if prices and prices[0].weight == TOTAL_WEIGHT:
             raise ScoringError(
                 f"Price ({prices[0].id!r}) cannot be the only weighted criterion: it must be one "
-                "criterion among quality criteria (EVA-1)."
+                "criterion among quality criteria."
             )
         share = self.social_value_share
         if share < MIN_SOCIAL_VALUE_SHARE:
             raise ScoringError(
                 f"Social value must carry at least {percent(MIN_SOCIAL_VALUE_SHARE)} of the total "
-                f"weight (EVA-2); it carries {percent(share)}."
+                f"weight; it carries {percent(share)}."
             )
 
     @classmethod
@@ -221,7 +221,5 @@ class CriteriaSet:
     def summary(self) -> str:
         lines = [f"{len(self.criteria)} criteria, weights adding up to 100%:"]
         lines += [f"- {c.summary()}" for c in self.criteria]
-        lines.append(
-            f"Social value carries {percent(self.social_value_share)} (EVA-2: at least 10%)."
-        )
+        lines.append(f"Social value carries {percent(self.social_value_share)} (at least 10%).")
         return "\n".join(lines)

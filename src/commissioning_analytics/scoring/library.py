@@ -97,7 +97,7 @@ LIBRARY: tuple[LibraryCriterion, ...] = (
         "supply-chain-diversity",
         "Diversity of the proposed supply chain",
         Q,
-        "Name your proposed supply chain (PRO-7) including specialist, user-led and "
+        "Name your proposed supply chain including specialist, user-led and "
         "lived-experience-led organisations, their roles and the value each is promised.",
         "Use the supply-chain evidence computed from the bid and the directory (who leads each "
         "organisation, its size and specialism) and judge whether the roles and value are real.",
@@ -122,7 +122,7 @@ LIBRARY: tuple[LibraryCriterion, ...] = (
         "Explain how people with lived experience shape the design, delivery and review of the "
         "service, and your record of doing so.",
         "Credit involvement that changes decisions (not consultation alone), with a track record "
-        "visible to evaluators (USR-1).",
+        "visible to evaluators.",
         "EVA-3",
         "USR-1",
     ),
@@ -142,7 +142,7 @@ LIBRARY: tuple[LibraryCriterion, ...] = (
         "Describe the benefits for the neighbourhoods where people live: local employment, local "
         "providers, community safety, reparation.",
         "Evaluate the quality and likelihood of the local benefits qualitatively on the scale, "
-        "not only by counting metrics (EVA-2).",
+        "not only by counting metrics.",
         "EVA-2",
         "EVA-3",
     ),
@@ -154,7 +154,7 @@ LIBRARY: tuple[LibraryCriterion, ...] = (
         "(e.g. tackling economic inequality, equal opportunity, wellbeing) and show your "
         "commitments, methods and how you will report them.",
         "Score the quality and credibility of the commitments on the published scale; metrics "
-        "support the judgement but do not replace it (EVA-2).",
+        "support the judgement but do not replace it.",
         "EVA-2",
     ),
     _entry(
@@ -175,7 +175,7 @@ PRICE = LibraryCriterion(
     "price",
     "Price",
     CriterionKind.PRICE,
-    "Give the full cost of delivering the service (EVA-4); public-sector bidders also declare "
+    "Give the full cost of delivering the service; public-sector bidders also declare "
     "the costs they do not bear (hidden subsidies).",
     "Price is scored by the published method after the level-playing-field adjustment; "
     "evaluators do not score it.",
