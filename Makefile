@@ -68,6 +68,7 @@ demo: install
 lint: $(STAMP_PY)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/lint-imports --no-cache
 
 types: $(STAMP_PY)
 	$(BIN)/mypy

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.audit.services import record
@@ -82,7 +81,3 @@ def opened_document(
     if bid.status != Bid.Status.SUBMITTED:
         raise PermissionDenied("Only submitted bids are read.")
     return reading.name_of(document, key), reading.data_of(document, key)
-
-
-def bids_page_url(opportunity: Opportunity) -> str:
-    return reverse("bids:opportunity", args=[opportunity.reference])

@@ -21,7 +21,6 @@ from commissioning.directory.models import LED_BY_FIELDS, Area, Cohort, Organisa
 from commissioning.directory.services import EDITABLE_FIELDS
 from commissioning.web.forms import GovUKModelForm
 
-MAX_INCOME = Decimal("999999999999.99")
 MAX_RESERVES_MONTHS = Decimal(120)
 MAX_DESCRIPTION = 5000
 

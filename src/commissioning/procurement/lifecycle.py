@@ -47,9 +47,6 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 TERMINAL: frozenset[Status] = frozenset(s for s, nexts in TRANSITIONS.items() if not nexts)
 
-PUBLIC_STATUSES: frozenset[Status] = frozenset(Status) - {Status.DRAFT}
-"""Statuses the public can see; a draft is seen only by the body's commissioners."""
-
 TRANSITION_ACTIONS: dict[tuple[Status, Status], str] = {
     (Status.DRAFT, Status.OPEN): "opportunity.publish",
     (Status.OPEN, Status.CLOSED): "opportunity.close",

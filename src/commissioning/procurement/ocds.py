@@ -25,7 +25,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from commissioning.opendata.builder import (
     build_cancellation,
@@ -342,7 +341,3 @@ def releases_for(opportunity: Opportunity, site: str) -> list[JsonDict]:
         )
         releases.append(build_cancellation(cancellation, prefix=prefix))
     return announced + releases
-
-
-def reverse_ocds(reference: str) -> str:
-    return reverse("api:opportunity_ocds", args=[reference])

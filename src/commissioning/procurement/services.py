@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -278,7 +278,3 @@ def cancel(
         now=now,
         changes={"cancellation_code": code, "cancellation_reason": (reason or "").strip()},
     )
-
-
-def as_validation_error(error: TransitionError) -> ValidationError:
-    return ValidationError({error.field: error.reasons})

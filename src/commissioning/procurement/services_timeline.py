@@ -62,10 +62,6 @@ def at_london_time(day: date, like: datetime | None) -> datetime:
     return datetime.combine(day, clock, tzinfo=LONDON)
 
 
-def missing_dates(values: Mapping[str, datetime | None]) -> list[str]:
-    return [f"Set the {FIELD_LABELS[f].lower()}." for f in TIMELINE_FIELDS if not values.get(f)]
-
-
 def core_timeline(
     values: Mapping[str, datetime | None],
     published: datetime,

@@ -15,7 +15,6 @@ import numpy.typing as npt
 
 from commissioning_analytics.market.geography import AreaSpec, Term
 
-ORG_TYPES = ("vcs_charity", "social_enterprise", "private", "public_sector")
 TIERS = ("national", "sub_national", "local")
 STAGES = ("assess_need", "plan", "procure", "deliver", "review")
 """The commissioning cycle's stages in order (the same values as the exercises app's ``Stage``)."""
