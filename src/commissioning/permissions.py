@@ -66,11 +66,43 @@ def can_manage_members(user: Any, organisation: Organisation) -> bool:
     return is_site_admin(user) and not may_bid(organisation)
 
 
-def can_verify_first_member(user: Any, organisation: Organisation) -> bool:
-    """An organisation that may bid and has no administrator gets its first one through the
+def can_verify_first_member(
+    user: Any, organisation: Organisation, membership: Any | None = None
+) -> bool:
+    """An organisation that may bid and has never had a member gets its first one through the
     support team's verification against its registered details, with a recorded reason
-    (ADR 0009)."""
-    return is_site_admin(user) and may_bid(organisation) and not has_org_admin(organisation)
+    (ADR 0009). Never one that has had an approved member (active or not, removed or not) or
+    is named in a bid: emptying it of administrators would otherwise let the support team
+    choose who reads its sealed bids. Nobody decides their own ``membership`` request."""
+    if not (is_site_admin(user) and may_bid(organisation)):
+        return False
+    if membership is not None and membership.user_id == user.pk:
+        return False
+    return is_unclaimed(organisation)
+
+
+def is_unclaimed(organisation: Organisation) -> bool:
+    """Never had an approved member (the audit trail keeps removed ones) and is named in no bid,
+    draft or submitted, as bidder or sub-contractor: nobody's sealed bid is behind it."""
+    from commissioning.audit.models import AuditEvent
+
+    if organisation.memberships.filter(status="approved").exists():
+        return False
+    if organisation.bids.exists() or organisation.subcontract_requests.exists():
+        return False
+    removed = AuditEvent.objects.filter(
+        action="membership.removed",
+        target_type=organisation._meta.label,
+        target_id=str(organisation.pk),
+    )
+    # Memberships deleted in the admin before removals were recorded against the organisation.
+    deleted_in_admin = AuditEvent.objects.filter(
+        action="admin.delete",
+        target_type="accounts.Membership",
+        changes__organisation__from=organisation.name,
+        changes__status__from="approved",
+    )
+    return not (removed.exists() or deleted_in_admin.exists())
 
 
 def commissioning_bodies_for(user: Any) -> list[Organisation]:

@@ -144,3 +144,97 @@ def test_only_site_administrators_verify(client: Client) -> None:
         )
     request.refresh_from_db()
     assert request.status == Membership.Status.PENDING
+
+
+def _verify(actor: User, request: Membership) -> Membership:
+    return services.verify_first_member(
+        actor, request, approve=True, checked_against="charity_register", reason=REASON
+    )
+
+
+@pytest.mark.parametrize(
+    "earlier_member",
+    ["inactive administrator", "approved member", "removed member", "removed before the rule"],
+)
+def test_the_first_member_path_is_closed_once_an_organisation_has_had_a_member(
+    client: Client, site_admin: User, earlier_member: str
+) -> None:
+    """Only an organisation that never had an approved member is verified by the support team:
+    otherwise emptying it of administrators (deactivating or removing them) would let the
+    support team pick who reads its sealed bids (ADR 0009)."""
+    organisation = OrganisationFactory(name="Tyne Test Trust")
+    earlier = MembershipFactory(organisation=organisation, is_org_admin=True)
+    if earlier_member == "inactive administrator":
+        User.objects.filter(pk=earlier.user_id).update(is_active=False)
+    elif earlier_member == "approved member":
+        Membership.objects.filter(pk=earlier.pk).update(is_org_admin=False)
+    elif earlier_member == "removed member":
+        earlier.delete()
+    else:  # deleted in the admin before removals were recorded against the organisation
+        AuditEvent.objects.create(
+            action=Action.ADMIN_DELETE,
+            target_type="accounts.Membership",
+            target_id="999",
+            target_label="x",
+            changes={
+                "organisation": {"from": "Tyne Test Trust", "to": None},
+                "status": {"from": "approved", "to": None},
+            },
+        )
+        Membership.objects.filter(pk=earlier.pk).delete()
+    request = MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
+    client.force_login(site_admin)
+    assert f"?verify={request.pk}" not in client.get(_members_url(organisation)).content.decode()
+    assert client.post(_members_url(organisation), _verification(request)).status_code == 403
+    with pytest.raises(PermissionDenied):
+        _verify(site_admin, request)
+    request.refresh_from_db()
+    assert request.status == Membership.Status.PENDING
+
+
+@pytest.mark.parametrize("named_as", ["bidder", "sub-contractor"])
+def test_the_first_member_path_is_closed_for_an_organisation_named_in_a_bid(
+    site_admin: User, named_as: str
+) -> None:
+    """An organisation with a bid (draft or submitted), or named in one, is never "first
+    verified": its first member would read what the bid holds."""
+    from tests.integration.test_bids_services import bidding_setup, complete_bid, name_sub
+
+    setting = bidding_setup()
+    bid = complete_bid(setting)
+    name_sub(setting, bid)
+    organisation = setting.prime_org if named_as == "bidder" else setting.sub_org
+    assert bid.organisation == setting.prime_org
+    Membership.objects.filter(organisation=organisation).delete()  # bypassing every screen
+    AuditEvent.objects.filter(action=Action.MEMBERSHIP_REMOVED).delete()
+    request = MembershipFactory(organisation=organisation, status=Membership.Status.PENDING)
+    with pytest.raises(PermissionDenied):
+        _verify(site_admin, request)
+
+
+def test_a_site_administrator_never_decides_their_own_request(
+    client: Client, site_admin: User
+) -> None:
+    """Not as the first member of a provider, nor as a member of a commissioning body."""
+    provider = OrganisationFactory()
+    own = MembershipFactory(
+        organisation=provider, user=site_admin, status=Membership.Status.PENDING
+    )
+    client.force_login(site_admin)
+    assert client.post(_members_url(provider), _verification(own)).status_code == 403
+    with pytest.raises(PermissionDenied):
+        _verify(site_admin, own)
+    body = OrganisationFactory(is_commissioning_body=True, org_type="public_sector")
+    own_body = MembershipFactory(
+        organisation=body, user=site_admin, status=Membership.Status.PENDING
+    )
+    with pytest.raises(PermissionDenied):
+        services.decide_membership(site_admin, own_body, approve=True)
+    for membership in (own, own_body):
+        membership.refresh_from_db()
+        assert membership.status == Membership.Status.PENDING
+    # Another site administrator decides them.
+    colleague = UserFactory(username="support2", role=User.Role.ADMIN)
+    assert _verify(colleague, own).status == Membership.Status.APPROVED
+    decided = services.decide_membership(colleague, own_body, approve=True)
+    assert decided.status == Membership.Status.APPROVED

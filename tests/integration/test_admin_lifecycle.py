@@ -10,10 +10,15 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from commissioning import permissions
+from commissioning.accounts import services as account_services
 from commissioning.accounts.models import Membership, User
+from commissioning.audit.models import AuditEvent
+from commissioning.audit.services import Action
 from commissioning.awards.models import LotAward, PriceAdjustment
 from commissioning.bids import keys, opening
 from commissioning.bids.models import Bid, Receipt
@@ -304,3 +309,143 @@ def test_the_admin_cannot_set_a_bidders_password_to_sign_in_as_them(
     admin_client.post(url, {"usable_password": "false", "unset-password": "1"})
     s.prime.refresh_from_db()
     assert not s.prime.has_usable_password()
+
+
+# ------------------------------------------------- item 2: emptying a bidder of administrators
+
+
+def _user_change_data(user: User, **overrides: Any) -> dict[str, Any]:
+    """The admin's change form for ``user`` as it stands (the memberships inline is read-only)."""
+    data: dict[str, Any] = {
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    if user.is_active:
+        data["is_active"] = "on"
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _make_administrator(s: Setting) -> Membership:
+    administrator = Membership.objects.get(user=s.prime, organisation=s.prime_org)
+    administrator.is_org_admin = True
+    administrator.save(update_fields=["is_org_admin"])
+    return administrator
+
+
+def test_item_2_the_admin_cannot_empty_a_bidder_of_administrators_and_verify_a_new_one(
+    s: Setting, root: User, admin_client: Client
+) -> None:
+    """The reviewer's route: remove or deactivate the organisation's administrator in the admin,
+    make a provider account, ask to join from it, verify it as the "first" member and read the
+    draft bid. Each step that would open the bid is refused, and the bid stays sealed."""
+    bid = complete_bid(s)  # a draft bid of s.prime_org
+    administrator = _make_administrator(s)
+
+    # 1. Deleting the administrator's membership (one by one, or in bulk) is refused, saying why.
+    response = admin_client.post(
+        _admin_url(Membership, "delete", administrator.pk), {"post": "yes"}, follow=True
+    )
+    assert "last administrator of Northshire Resettlement Trust" in response.content.decode()
+    admin_client.post(
+        _admin_url(Membership, "changelist"),
+        {"action": "delete_selected", "_selected_action": [administrator.pk], "post": "yes"},
+    )
+    assert Membership.objects.filter(pk=administrator.pk).exists()
+    # ... and so is deleting or deactivating the administrator's account.
+    response = admin_client.post(
+        _admin_url(User, "delete", s.prime.pk), {"post": "yes"}, follow=True
+    )
+    assert "last administrator of Northshire Resettlement Trust" in response.content.decode()
+    response = admin_client.post(
+        _admin_url(User, "change", s.prime.pk), _user_change_data(s.prime, is_active=None)
+    )
+    assert response.status_code == 200
+    assert "last administrator of Northshire Resettlement Trust" in response.content.decode()
+    s.prime.refresh_from_db()
+    assert s.prime.is_active
+
+    # 2. Even with the administrator gone (as before this rule, bypassing the admin), the
+    # organisation has had an approved member and has a bid: no "first member" for it.
+    User.objects.filter(pk=s.prime.pk).update(is_active=False)
+    assert not permissions.can_verify_first_member(root, s.prime_org)
+
+    # 3. A new provider account asks to join.
+    mole = UserFactory(username="mole", role=User.Role.PROVIDER)
+    request = account_services.request_membership(mole, s.prime_org)
+
+    # 4. Verifying it as the first member is refused, on the members page and in the service.
+    page = reverse("accounts:members", args=[s.prime_org.slug])
+    verification = {
+        "membership": request.pk,
+        "checked_against": Membership.VerifiedAgainst.CHARITY_REGISTER,
+        "reason": "Phoned the registered number.",
+        "decision": "approve",
+    }
+    assert admin_client.post(page, verification).status_code == 403
+    with pytest.raises(PermissionDenied):
+        account_services.verify_first_member(
+            root,
+            request,
+            approve=True,
+            checked_against=Membership.VerifiedAgainst.CHARITY_REGISTER,
+            reason="Phoned the registered number.",
+        )
+    request.refresh_from_db()
+    assert request.status == Membership.Status.PENDING
+
+    # 5. The bid stays unreadable.
+    mole_client = Client()
+    mole_client.force_login(mole)
+    response = mole_client.get(f"/api/bids/{bid.pk}/content")
+    assert response.status_code in (403, 404)
+    assert_no_secrets(response.content.decode())
+
+
+def test_item_2_the_admin_removes_members_and_accounts_that_leave_an_administrator(
+    s: Setting, admin_client: Client
+) -> None:
+    """Taking access away stays a support task wherever the organisation keeps an active
+    administrator: a plain member's account is deactivated and their membership deleted."""
+    complete_bid(s)
+    _make_administrator(s)
+    colleague = UserFactory(username="colleague", role=User.Role.PROVIDER)
+    membership = Membership.objects.create(
+        user=colleague, organisation=s.prime_org, status=Membership.Status.APPROVED
+    )
+    response = admin_client.post(
+        _admin_url(User, "change", colleague.pk), _user_change_data(colleague, is_active=None)
+    )
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert not colleague.is_active
+    admin_client.post(_admin_url(Membership, "delete", membership.pk), {"post": "yes"})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    # The removal is kept against the organisation, so it never looks unclaimed.
+    removal = AuditEvent.objects.get(action=Action.MEMBERSHIP_REMOVED)
+    assert removal.target_id == str(s.prime_org.pk)
+
+
+def test_item_2_the_last_administrator_of_a_bidder_with_members_stays(
+    s: Setting, admin_client: Client
+) -> None:
+    """No bid yet, but another member: the last administrator cannot be taken away either (no
+    one could approve anybody there again)."""
+    _make_administrator(s)
+    Membership.objects.create(
+        user=UserFactory(role=User.Role.PROVIDER),
+        organisation=s.prime_org,
+        status=Membership.Status.APPROVED,
+    )
+    administrator = Membership.objects.get(user=s.prime, organisation=s.prime_org)
+    admin_client.post(_admin_url(Membership, "delete", administrator.pk), {"post": "yes"})
+    assert Membership.objects.filter(pk=administrator.pk).exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from commissioning.accounts.models import Membership
 from commissioning.exercises.models import CommissioningExercise
-from tests.factories import ExerciseFactory
+from tests.factories import ExerciseFactory, OrganisationFactory
 from tests.integration.test_directory_support import (
     ROLES,
     Market,
@@ -86,8 +86,15 @@ def test_edit_link_only_for_those_who_can_edit(market: Market, role: str) -> Non
 def test_members_link_for_organisation_administrators(market: Market) -> None:
     members_url = reverse("accounts:members", args=[market.alpha.slug])
     site_admin = client_for(market.users["site_admin"])
-    # With no administrator yet, the support team verifies its first member (ADR 0009) ...
-    assert members_url in site_admin.get(profile_url("alpha-housing-trust")).text
+    # The support team verifies the first member only of an organisation that never had one
+    # (ADR 0009); this one has an approved member, though no administrator ...
+    assert members_url not in site_admin.get(profile_url("alpha-housing-trust")).text
+    Membership.objects.filter(organisation=market.alpha).delete()
+    assert members_url not in site_admin.get(profile_url("alpha-housing-trust")).text
+    never_had_one = OrganisationFactory(name="Never Had One Trust")
+    assert members_url.replace("alpha-housing-trust", never_had_one.slug) in (
+        site_admin.get(profile_url(never_had_one.slug)).text
+    )
     org_admin = make_member(market.alpha, "orgadmin", is_org_admin=True)
     assert members_url in client_for(org_admin).get(profile_url("alpha-housing-trust")).text
     # ... then only its own administrators decide who joins (issue 11 item 2).

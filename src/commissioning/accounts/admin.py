@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from commissioning.accounts import services
+from commissioning.accounts import guards, services
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.audit.services import Action, record
@@ -34,10 +35,45 @@ class MembershipInline(ReadOnlyInline):
     show_change_link = True
 
 
+class AccountChangeForm(UserChangeForm):
+    """Deactivating the last administrator of an organisation that may bid, while it has other
+    members or a bid, is refused: nobody could approve anyone there again (ADR 0009)."""
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean() or {}
+        if self.instance.pk and self.initial.get("is_active") and not cleaned.get("is_active"):
+            memberships = self.instance.memberships.select_related("organisation", "user")
+            for refusal in guards.last_administrator_refusals(memberships, verb="deactivate"):
+                self.add_error("is_active", refusal)
+        return cleaned
+
+
+class LastAdministratorDeletionMixin:
+    """Deleting (one or in bulk) is refused where it would take the last administrator from an
+    organisation that may bid and has other members or a bid: the refusal is listed as what
+    protects the record, and nothing is deleted (ADR 0009)."""
+
+    def memberships_removed(self, objs: Any) -> QuerySet[Membership]:
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(  # type: ignore[misc]
+            objs, request
+        )
+        memberships = self.memberships_removed(objs).select_related("organisation", "user")
+        refusals = guards.last_administrator_refusals(memberships, verb="delete")
+        for refusal in refusals:
+            self.message_user(request, refusal, messages.ERROR)  # type: ignore[attr-defined]
+        return deleted, model_count, perms_needed, [*protected, *refusals]
+
+
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+class UserAdmin(LastAdministratorDeletionMixin, AuditedModelAdmin, DjangoUserAdmin):
     """Django's user admin with the platform role; changes (and password resets) are audited,
-    the password hash never is."""
+    the password hash never is. The last administrator of an organisation that may bid is
+    neither deactivated nor deleted here while it has other members or a bid."""
+
+    form = AccountChangeForm
 
     audit_exclude = ("password", "last_login", "date_joined")
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
@@ -64,6 +100,9 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     )
     inlines = (MembershipInline,)
 
+    def memberships_removed(self, objs: Any) -> QuerySet[Membership]:
+        return Membership.objects.filter(user__in=objs)
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         """A member of an organisation that may bid holds its key to sealed draft bids (ADR 0006):
         setting their password here would let a site administrator sign in as them and read
@@ -87,13 +126,14 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditedModelAdmin):
+class MembershipAdmin(LastAdministratorDeletionMixin, AuditedModelAdmin):
     """Memberships are read-only here (issue 11 item 2): an approved member of an organisation
     that may bid reads its sealed draft bids, so only that organisation's administrators
     approve one, or the support team verifies the first against the organisation's registered
     details on its members page, with a recorded reason (ADR 0009). The actions go through the
-    same service, which refuses what the pages refuse. Removing a membership (audited) stays a
-    support task: it takes access away, never gives it."""
+    same service, which refuses what the pages refuse. Removing a membership (audited, and
+    kept against the organisation) stays a support task: it takes access away, never gives it,
+    except the last administrator's of an organisation with other members or a bid."""
 
     list_display = ("user", "organisation", "status", "is_org_admin", "requested_at", "decided_at")
     list_filter = ("status", "is_org_admin")
@@ -119,6 +159,9 @@ class MembershipAdmin(AuditedModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def memberships_removed(self, objs: Any) -> QuerySet[Membership]:
+        return Membership.objects.filter(pk__in=[membership.pk for membership in objs])
 
     @admin.action(description="Approve selected pending memberships")
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "commissioning.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from commissioning.accounts import guards
+
+        guards.connect()

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from commissioning import permissions
@@ -21,6 +21,8 @@ from commissioning.accounts import tasks
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import Action, record
 from commissioning.directory.models import Organisation
+
+OWN_REQUEST_REFUSED = "You cannot decide your own request: another administrator must decide it."
 
 
 class MembershipError(Exception):
@@ -174,7 +176,10 @@ def _locked(membership: Membership) -> Membership:
 
 def decide_membership(actor: Any, membership: Membership, approve: bool) -> Membership:
     """Approve or reject a pending membership: the organisation's own administrators (site
-    administrators only for commissioning bodies; ADR 0009). The member is told by email."""
+    administrators only for commissioning bodies; ADR 0009), never the person who asked. The
+    member is told by email."""
+    if membership.user_id == getattr(actor, "pk", None):
+        raise PermissionDenied(OWN_REQUEST_REFUSED)
     if not permissions.can_manage_members(actor, membership.organisation):
         raise PermissionDenied(
             "Only this organisation's administrators can decide who joins it."
@@ -212,9 +217,10 @@ def verify_first_member(
     check and the reason recorded on the membership and in the audit trail. Approved, the
     person becomes the organisation's first administrator and decides every later request.
 
-    Raises ``PermissionDenied`` unless ``actor`` is a site administrator and the organisation
-    (still) has no administrator; :class:`MembershipError` for a missing check or reason or a
-    request already decided.
+    Raises ``PermissionDenied`` unless ``actor`` is a site administrator other than the person
+    asking and the organisation has (still) never had an approved member nor been named in a
+    bid (``permissions.can_verify_first_member``); :class:`MembershipError` for a missing
+    check or reason or a request already decided.
     """
     problems = []
     if checked_against not in Membership.VerifiedAgainst.values:
@@ -226,10 +232,13 @@ def verify_first_member(
     with transaction.atomic():
         # Lock the organisation so that two decisions cannot both make a "first" administrator.
         Organisation.objects.select_for_update().filter(pk=membership.organisation_id).first()
-        if not permissions.can_verify_first_member(actor, membership.organisation):
+        if membership.user_id == getattr(actor, "pk", None):
+            raise PermissionDenied(OWN_REQUEST_REFUSED)
+        if not permissions.can_verify_first_member(actor, membership.organisation, membership):
             raise PermissionDenied(
                 "Only a site administrator can verify the first member of an organisation that "
-                "has no administrator; this one's administrators decide its members."
+                "has never had a member and is named in no bid; this one's own administrators "
+                "decide its members."
             )
         locked = _locked(membership)
         if locked.status != Membership.Status.PENDING:
@@ -295,19 +304,12 @@ def set_organisation_admin(actor: Any, membership: Membership, is_org_admin: boo
 
 def organisations_with_pending_members() -> QuerySet[Organisation]:
     """For site administrators: organisations with someone waiting for a decision that the
-    support team makes: commissioning bodies, and organisations that may bid but have no
-    administrator (whose first member it verifies, ADR 0009). Others decide their own."""
-    has_admin = Exists(
-        Membership.objects.filter(
-            organisation=OuterRef("pk"),
-            status=Membership.Status.APPROVED,
-            is_org_admin=True,
-            user__is_active=True,
-        )
-    )
-    return (
-        Organisation.objects.filter(memberships__status=Membership.Status.PENDING)
-        .exclude(MAY_BID & Q(has_admin))
-        .distinct()
-        .order_by("name")
-    )
+    support team makes: commissioning bodies, and organisations that may bid but have never
+    had a member (whose first member it verifies, ADR 0009). Others decide their own."""
+    waiting = Organisation.objects.filter(memberships__status=Membership.Status.PENDING).distinct()
+    support_decides = [
+        organisation.pk
+        for organisation in waiting
+        if not permissions.may_bid(organisation) or permissions.is_unclaimed(organisation)
+    ]
+    return Organisation.objects.filter(pk__in=support_decides).order_by("name")

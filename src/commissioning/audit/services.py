@@ -28,6 +28,7 @@ class Action(TextChoices):
     MEMBERSHIP_ADMIN = "membership.admin", "Organisation administrator rights changed"
     MEMBERSHIP_VERIFY = "membership.verify", "First member verified by the support team"
     MEMBERSHIP_REQUEST = "membership.request", "Asked to join another organisation"
+    MEMBERSHIP_REMOVED = "membership.removed", "An approved member removed"
 
 
 def _plain(value: Any) -> Any:
