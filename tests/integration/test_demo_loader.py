@@ -166,9 +166,9 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     assert charity.organisation.annual_income < Decimal(500_000)
     assert permissions.can_manage_members(users["provider"], charity.organisation)
     other = membership("provider2")
-    assert other.organisation != charity.organisation and not other.is_org_admin
+    assert other.organisation != charity.organisation and other.is_org_admin
     assert not permissions.can_manage_members(users["provider2"], charity.organisation)
-    assert membership("prime").organisation.is_prime
+    assert membership("prime").organisation.is_prime and membership("prime").is_org_admin
     pending = membership("pending")
     assert pending.status == Membership.Status.PENDING
     assert pending.organisation == charity.organisation

@@ -52,8 +52,8 @@ _PEOPLE = (
     ),
     _Person("evaluator", "Evan", "Hughes", User.Role.EVALUATOR, "evaluator at the PCC"),
     _Person("provider", "Priya", "Patel", User.Role.PROVIDER, "charity member and org admin"),
-    _Person("provider2", "Rhys", "Evans", User.Role.PROVIDER, "member of another charity"),
-    _Person("prime", "Grace", "Okafor", User.Role.PROVIDER, "member of a prime contractor"),
+    _Person("provider2", "Rhys", "Evans", User.Role.PROVIDER, "org admin of another charity"),
+    _Person("prime", "Grace", "Okafor", User.Role.PROVIDER, "org admin of a prime"),
     _Person("reviewer", "Robin", "Clarke", User.Role.REVIEWER, "independent reviewer"),
     _Person("pending", "Sam", "Taylor", User.Role.PROVIDER, "waiting for approval"),
 )
@@ -107,8 +107,8 @@ _MEMBERSHIPS: dict[str, tuple[str, str, bool]] = {
     "commissioner-national": ("hmpps", Membership.Status.APPROVED, False),
     "evaluator": ("pcc", Membership.Status.APPROVED, False),
     "provider": ("charity", Membership.Status.APPROVED, True),
-    "provider2": ("charity2", Membership.Status.APPROVED, False),
-    "prime": ("prime", Membership.Status.APPROVED, False),
+    "provider2": ("charity2", Membership.Status.APPROVED, True),
+    "prime": ("prime", Membership.Status.APPROVED, True),
     "pending": ("charity", Membership.Status.PENDING, False),
 }
 
