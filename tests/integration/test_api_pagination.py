@@ -31,6 +31,7 @@ RECORDS = {
     "/api/contracts/{reference}/risk": "one contract's risk",
     "/api/contracts/{reference}/stress": "one stress test",
     "/api/contracts/{reference}/ocds": "an OCDS release package (the standard's shape)",
+    "/api/exercises/{reference}/ocds": "an OCDS release package (the standard's shape)",
     "/api/opportunities/{reference}": "one opportunity",
     "/api/opportunities/{reference}/ocds": "an OCDS release package (the standard's shape)",
     "/api/opportunities/{reference}/awards": "an OCDS release package (the standard's shape)",

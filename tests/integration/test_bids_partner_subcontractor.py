@@ -60,6 +60,8 @@ def test_the_service_refuses_a_joint_commissioning_partner(s: Setting) -> None:
 
 
 def test_the_page_refuses_it_beside_the_field(s: Setting) -> None:
+    """The sub-contractor picker offers providers only, so a partner (a public body) is refused
+    beside the field before the service's own rule is reached (issue 11 items 18, 21)."""
     police = _police()
     s.opportunity.exercise.partners.add(police)
     bid = complete_bid(s)
@@ -75,8 +77,10 @@ def test_the_page_refuses_it_beside_the_field(s: Setting) -> None:
             "value_per_year": "30000",
         },
     )
+    page = response.content.decode()
     assert response.status_code in (200, 400)
-    assert REFUSED in response.content.decode()
+    assert 'href="#id_organisation"' in page
+    assert "No name matches “northumbria-police”" in page
     assert not Subcontractor.objects.exists()
 
 
