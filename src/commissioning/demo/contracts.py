@@ -34,6 +34,7 @@ from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.opendata.awards import KPI_MINIMUM
+from commissioning.procurement import lifecycle as opportunity_lifecycle
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning_analytics.payments import calculate
 from commissioning_analytics.timelines.working_days import LONDON
@@ -310,14 +311,14 @@ def _make(
     _add_kpis(kind, docs.mechanism)
     _check(reference, docs)
     place = ", ".join(a.name for a in areas) or "England and Wales"
-    opportunity = Opportunity.objects.create(
+    opportunity = Opportunity(
         exercise=exercise,
         reference=f"{OPPORTUNITY_PREFIX}{number:02d}",
         title=f"Synthetic demo: {exercise.title}"[:200],
         description=f"{documents.SYNTHETIC} Awarded to {prime.name}.",
-        status=Opportunity.Status.AWARDED,
         is_synthetic=True,
     )
+    opportunity_lifecycle.seed(opportunity, opportunity_lifecycle.Status.AWARDED)
     lot = Lot.objects.create(
         opportunity=opportunity,
         number=1,
