@@ -1,12 +1,13 @@
 """Only a record's lifecycle module writes its status (issue 12).
 
-Every record with states (Opportunity, Bid, Question, Membership, OutcomeStudy, Contract, and
-every new one) has one ``<app>/lifecycle.py`` holding its states, its transition table and the
-only code that writes its ``status``. This test parses every module under
-``src/commissioning`` and fails on a write anywhere else: an assignment to a ``.status``
-attribute, ``status=`` (or a ``"status"`` key in ``defaults``) given to ``update``/``create``/
-``get_or_create``/``update_or_create`` or to a model's constructor, ``"status"`` in a
-``save(update_fields=...)``, or ``setattr(x, "status", ...)``. Migrations are exempt.
+Every record with states (Exercise, Opportunity, Bid, Question, Membership, OutcomeStudy,
+Contract, and every new one) has one ``<app>/lifecycle.py`` holding its states, its transition
+table and the only code that writes its ``status`` (an exercise's ``stage``). This test parses
+every module under ``src/commissioning`` and fails on a write anywhere else: an assignment to a
+``.status`` attribute, ``status=`` (or a ``"status"`` key in ``defaults``) given to
+``update``/``create``/``get_or_create``/``update_or_create`` or to a model's constructor,
+``"status"`` in a ``save(update_fields=...)``, or ``setattr(x, "status", ...)``. Migrations are
+exempt.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "commissioning"
-FIELD = "status"
+STATE_FIELDS = frozenset({"status", "stage"})
+"""The fields that hold a record's state: ``status``, and an exercise's ``stage``."""
 QUERY_WRITERS = frozenset({"update", "create", "get_or_create", "update_or_create"})
 DICT_ARGUMENTS = frozenset({"defaults", "create_defaults"})
 
@@ -35,7 +37,7 @@ def models_with_status(source: Path = SOURCE) -> frozenset[str]:
             if isinstance(node, ast.ClassDef) and any(
                 isinstance(item, ast.Assign | ast.AnnAssign)
                 and any(
-                    isinstance(t, ast.Name) and t.id == FIELD
+                    isinstance(t, ast.Name) and t.id in STATE_FIELDS
                     for t in (item.targets if isinstance(item, ast.Assign) else [item.target])
                 )
                 for item in node.body
@@ -52,9 +54,12 @@ def _callee(call: ast.Call) -> str:
     return ""
 
 
-def _names_status(node: ast.AST) -> bool:
-    """Whether a literal (string, list, tuple, dict keys) names the status field."""
-    return any(isinstance(n, ast.Constant) and n.value == FIELD for n in ast.walk(node))
+def _named_field(node: ast.AST) -> str | None:
+    """The state field a literal (string, list, tuple, dict keys) names, if any."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and n.value in STATE_FIELDS:
+            return str(n.value)
+    return None
 
 
 def _targets(node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> list[ast.expr]:
@@ -84,7 +89,7 @@ class _Finder(ast.NodeVisitor):
 
     def _assignment(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
         for target in _targets(node):
-            if not (isinstance(target, ast.Attribute) and target.attr == FIELD):
+            if not (isinstance(target, ast.Attribute) and target.attr in STATE_FIELDS):
                 continue
             # ``self.status`` in a class that is not a model with a status field (an
             # exception's HTTP status, say) is not a record's status.
@@ -100,22 +105,22 @@ class _Finder(ast.NodeVisitor):
         name = _callee(node)
         if name in QUERY_WRITERS or name in self.models:
             for keyword in node.keywords:
-                if keyword.arg == FIELD:
-                    self.found.append((node.lineno, f"{name}({FIELD}=...)"))
-                elif keyword.arg in DICT_ARGUMENTS and _names_status(keyword.value):
-                    self.found.append((node.lineno, f"{name}({keyword.arg}={{'{FIELD}': ...}})"))
-                elif keyword.arg is None and _names_status(keyword.value):
-                    self.found.append((node.lineno, f"{name}(**{{'{FIELD}': ...}})"))
+                if keyword.arg in STATE_FIELDS:
+                    self.found.append((node.lineno, f"{name}({keyword.arg}=...)"))
+                elif (field := _named_field(keyword.value)) and keyword.arg in DICT_ARGUMENTS:
+                    self.found.append((node.lineno, f"{name}({keyword.arg}={{'{field}': ...}})"))
+                elif field and keyword.arg is None:
+                    self.found.append((node.lineno, f"{name}(**{{'{field}': ...}})"))
         for keyword in node.keywords:
-            if keyword.arg == "update_fields" and _names_status(keyword.value):
-                self.found.append((node.lineno, f"save(update_fields=[..., '{FIELD}'])"))
+            if keyword.arg == "update_fields" and (field := _named_field(keyword.value)):
+                self.found.append((node.lineno, f"save(update_fields=[..., '{field}'])"))
         if (
             name == "setattr"
             and len(node.args) >= 2
             and isinstance(node.args[1], ast.Constant)
-            and node.args[1].value == FIELD
+            and node.args[1].value in STATE_FIELDS
         ):
-            self.found.append((node.lineno, f"setattr(..., '{FIELD}', ...)"))
+            self.found.append((node.lineno, f"setattr(..., '{node.args[1].value}', ...)"))
         self.generic_visit(node)
 
 
@@ -133,6 +138,7 @@ def is_exempt(relative: Path) -> bool:
 def test_only_lifecycle_modules_write_a_status() -> None:
     models = models_with_status()
     assert {"Opportunity", "Bid", "Question", "Membership", "OutcomeStudy", "Contract"} <= models
+    assert "CommissioningExercise" in models
     offences = []
     for path in sorted(SOURCE.rglob("*.py")):
         relative = path.relative_to(SOURCE)
@@ -148,6 +154,7 @@ def test_only_lifecycle_modules_write_a_status() -> None:
 
 def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
     owners = {
+        "CommissioningExercise": "exercises",
         "Opportunity": "procurement",
         "Bid": "bids",
         "Question": "clarifications",
@@ -160,7 +167,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         assert (SOURCE / app / "lifecycle.py").is_file(), app
 
 
-MODELS = frozenset({"Bid", "Membership"})
+MODELS = frozenset({"Bid", "Membership", "CommissioningExercise"})
 
 WRITES_ELSEWHERE = [
     ("bid.status = Bid.Status.SUBMITTED", "assigns bid.status"),
@@ -175,6 +182,9 @@ WRITES_ELSEWHERE = [
     ("Bid.objects.filter(pk=1).update(**{'status': 'draft'})", "update(**{'status': ...})"),
     ("bid.save(update_fields=['status', 'updated_at'])", "save(update_fields=[..., 'status'])"),
     ("setattr(bid, 'status', 'draft')", "setattr(..., 'status', ...)"),
+    ("exercise.stage = 'plan'", "assigns exercise.stage"),
+    ("CommissioningExercise(title=t, stage='deliver')", "CommissioningExercise(stage=...)"),
+    ("exercise.save(update_fields=['stage'])", "save(update_fields=[..., 'stage'])"),
     (
         "class Bid:\n    def submit(self):\n        self.status = 'submitted'",
         "assigns self.status",

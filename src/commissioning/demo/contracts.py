@@ -32,6 +32,7 @@ from commissioning.demo import contract_documents as documents
 from commissioning.demo.replace import awards_first
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Area, Organisation, Specialism
+from commissioning.exercises import lifecycle as exercise_lifecycle
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.opendata.awards import KPI_MINIMUM
 from commissioning.procurement import lifecycle as opportunity_lifecycle
@@ -182,7 +183,7 @@ def home_exercise(body: Organisation) -> CommissioningExercise:
     reference = next(f"CX-2025-{n}" for n in range(9001, 10000) if f"CX-2025-{n}" not in taken)
     area = body.areas.order_by("slug").first()
     place = area.name if area else "the area"
-    exercise = CommissioningExercise.objects.create(
+    exercise = CommissioningExercise(
         reference=reference,
         title=f"Resettlement and accommodation support with a local supply chain – {place}",
         tier=CommissioningExercise.Tier.LOCAL,
@@ -194,9 +195,9 @@ def home_exercise(body: Organisation) -> CommissioningExercise:
             f"{EXERCISE_MARKER}"
         ),
         estimated_annual_value=DEFAULT_VALUE["illustrative-supply-chain"],
-        stage="deliver",
         is_synthetic=True,
     )
+    exercise_lifecycle.seeded(exercise, exercise_lifecycle.Stage.DELIVER).save()
     if area is not None:
         exercise.areas.add(area)
     history = [("", "assess_need", 1), ("assess_need", "plan", 3), ("plan", "procure", 5)]
