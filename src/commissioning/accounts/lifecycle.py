@@ -13,11 +13,12 @@ synthetic demo members recorded as already decided).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from commissioning.accounts.models import Membership
+from commissioning.audit.services import Action
+from commissioning.transitions import Transition
 
 Status = Membership.Status
 
@@ -26,25 +27,19 @@ class MembershipError(Exception):
     """A decision that cannot be made (already decided, or not allowed for this membership)."""
 
 
-@dataclass(frozen=True)
-class Transition:
-    guard: str
-    effects: tuple[str, ...]
-
-
 _GUARD = (
     "Decided by the organisation's administrators (site administrators for a commissioning "
     "body), or verified by a site administrator against the organisation's registered details "
     "when it has no administrator, with what was checked and why (ADR 0009)."
 )
 _EFFECTS = (
-    "audit membership.approve / membership.reject / membership.verify",
+    "audit (membership.verify when the support team verified the first member)",
     "email to the member (accounts.tasks.notify_membership_decided)",
 )
 
 TRANSITIONS: dict[tuple[Status, Status], Transition] = {
-    (Status.PENDING, Status.APPROVED): Transition(_GUARD, _EFFECTS),
-    (Status.PENDING, Status.REJECTED): Transition(_GUARD, _EFFECTS),
+    (Status.PENDING, Status.APPROVED): Transition(Action.MEMBERSHIP_APPROVE, _GUARD, _EFFECTS),
+    (Status.PENDING, Status.REJECTED): Transition(Action.MEMBERSHIP_REJECT, _GUARD, _EFFECTS),
 }
 
 

@@ -10,24 +10,15 @@ can still be changed is decided once, by :func:`edit_refusal`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
 from commissioning.bids.models import Bid
 from commissioning.procurement.services import is_open_for_bids
+from commissioning.transitions import Transition
 
 Status = Bid.Status
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    guard: str
-    effects: tuple[str, ...]
-    stamp: str
-    """The field that records when the move happened."""
 
 
 _SUBMIT = Transition(
@@ -36,7 +27,6 @@ _SUBMIT = Transition(
     "organisation, with price, full-cost disclosure and every criterion answered, and every "
     "named sub-contractor confirmed (submission.submission_problems).",
     effects=("receipt with the sealed digest", "audit bid.submit", "notice bid.receipt"),
-    stamp="submitted_at",
 )
 
 TRANSITIONS: dict[tuple[Status, Status], Transition] = {
@@ -46,9 +36,11 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
         action="bid.withdraw",
         guard="Before the bid deadline, by a member of the bidding organisation.",
         effects=("audit bid.withdraw", "notice bid.withdrawn"),
-        stamp="withdrawn_at",
     ),
 }
+
+STAMPS: dict[Status, str] = {Status.SUBMITTED: "submitted_at", Status.WITHDRAWN: "withdrawn_at"}
+"""The field that records when the bid entered each state."""
 
 
 def can_move(current: Status | str, target: Status | str) -> bool:
@@ -65,12 +57,13 @@ def move(locked: Bid, target: Status, now: datetime, *, caller: Bid | None = Non
         raise ValidationError(
             f"A bid that is {current.label.lower()} cannot become {target.label.lower()}."
         )
+    stamp = STAMPS[target]
     locked.status = target
-    setattr(locked, transition.stamp, now)
-    locked.save(update_fields=["status", transition.stamp, "updated_at"])
+    setattr(locked, stamp, now)
+    locked.save(update_fields=["status", stamp, "updated_at"])
     if caller is not None:
         caller.status = target
-        setattr(caller, transition.stamp, now)
+        setattr(caller, stamp, now)
     return transition
 
 

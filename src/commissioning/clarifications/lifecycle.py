@@ -11,21 +11,14 @@ effects, and :func:`move` here is the only code that writes ``Question.status``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from commissioning.clarifications.models import Question
+from commissioning.transitions import Transition
 
 Status = Question.Status
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    guard: str
-    effects: tuple[str, ...]
 
 
 _CLOSE = Transition(

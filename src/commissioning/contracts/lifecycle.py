@@ -10,7 +10,6 @@ both are final. The table names each move's audit action, guard and side effects
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,15 +20,9 @@ from django.utils import timezone
 from commissioning import permissions
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
+from commissioning.transitions import Transition
 
 Status = Contract.Status
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    guard: str
-    effects: tuple[str, ...]
 
 
 TRANSITIONS: dict[tuple[Status, Status], Transition] = {

@@ -11,32 +11,29 @@ move's guard and side effects; :func:`start` and :func:`finish` are the only cod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from commissioning.outcomes_web.models import OutcomeStudy
+from commissioning.transitions import Transition
 
 Status = OutcomeStudy.Status
-
-
-@dataclass(frozen=True)
-class Transition:
-    guard: str
-    effects: tuple[str, ...]
 
 
 _FINISH_GUARD = "The study is running (the worker that started it finishes it)."
 
 TRANSITIONS: dict[tuple[Status, Status], Transition] = {
     (Status.QUEUED, Status.RUNNING): Transition(
+        action="",
         guard="The study is still queued: no other worker has started it.",
         effects=("the matched comparison runs (outcomes_web.services.run_study)",),
     ),
     (Status.RUNNING, Status.DONE): Transition(
+        action="",
         guard=_FINISH_GUARD,
         effects=("the result is stored; the owner may publish it (OUT-4)",),
     ),
     (Status.RUNNING, Status.FAILED): Transition(
+        action="",
         guard=_FINISH_GUARD,
         effects=("the error is stored in words for the owner",),
     ),
