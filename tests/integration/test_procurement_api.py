@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+from commissioning.procurement import services
 from commissioning.procurement.models import Opportunity
-from tests.procurement_factories import open_opportunity, ready_opportunity
+from tests.procurement_factories import commissioner_of, open_opportunity, ready_opportunity
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,12 @@ def test_detail_has_lots_criteria_contact_and_cancellation(client: Client) -> No
 
 def test_cancelled_before_publication_has_no_open_data(client: Client) -> None:
     opportunity = ready_opportunity()
-    opportunity.status = Opportunity.Status.CANCELLED
-    opportunity.cancellation_code = "other"
-    opportunity.cancellation_reason = "Not needed."
-    opportunity.cancelled_at = timezone.now()
-    opportunity.save()
+    services.transition(
+        commissioner_of(opportunity),
+        opportunity,
+        Opportunity.Status.CANCELLED,
+        changes={"cancellation_code": "other", "cancellation_reason": "Not needed."},
+    )
     body = client.get(f"/api/opportunities/{opportunity.reference}").json()
     assert body["cancellation"]["reason"] == "Not needed."
     response = client.get(f"/api/opportunities/{opportunity.reference}/ocds")

@@ -13,10 +13,16 @@ from django.utils import timezone
 
 from commissioning.clarifications.models import Question
 from commissioning.opendata.validate import validate_package
+from commissioning.procurement import services
 from commissioning.procurement.models import Opportunity
 from tests.contract_factories import contract_with_parties
 from tests.factories import OrganisationFactory
-from tests.procurement_factories import DateChangeFactory, open_opportunity, ready_opportunity
+from tests.procurement_factories import (
+    DateChangeFactory,
+    commissioner_of,
+    open_opportunity,
+    ready_opportunity,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +42,15 @@ def test_open_cancelled_and_contract_outputs_validate(client: Client) -> None:
         changed_at=published + timedelta(days=1),
     )
     cancelled = open_opportunity(published_at=published)
-    cancelled.status = Opportunity.Status.CANCELLED
-    cancelled.cancellation_code = "budget_withdrawn"
-    cancelled.cancellation_reason = "The grant ended."
-    cancelled.cancelled_at = timezone.now()
-    cancelled.save()
+    services.transition(
+        commissioner_of(cancelled),
+        cancelled,
+        Opportunity.Status.CANCELLED,
+        changes={
+            "cancellation_code": "budget_withdrawn",
+            "cancellation_reason": "The grant ended.",
+        },
+    )
     draft = ready_opportunity()
 
     package = client.get(f"/api/opportunities/{opened.reference}/ocds").json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from commissioning.procurement.lifecycle import (
     criteria_problems,
     dates_changeable,
     is_editable,
+    write,
 )
 
 
@@ -113,3 +115,27 @@ def test_two_price_criteria_are_refused_at_publication() -> None:
         "There are 2 price criteria (Annual price, Set-up price); price is one criterion, "
         "scored by the published price method."
     ]
+
+
+class _Saved:
+    """Stands in for a locked opportunity: records what ``save`` was asked to write."""
+
+    def __init__(self, status: Status) -> None:
+        self.status = status.value
+        self.saved: list[str] | None = None
+
+    def save(self, *, update_fields: list[str]) -> None:
+        self.saved = update_fields
+
+
+def test_write_is_the_one_writer_and_keeps_to_the_machine() -> None:
+    """Issue 12: the lifecycle writes the status (and the fields that go with the move) only
+    along an edge of the machine."""
+    record: Any = _Saved(Status.OPEN)
+    write(record, Status.CANCELLED, {"cancellation_code": "other"})
+    assert (record.status, record.cancellation_code) == ("cancelled", "other")
+    assert record.saved == ["status", "cancellation_code"]
+    refused: Any = _Saved(Status.AWARDED)
+    with pytest.raises(TransitionError, match="can no longer change"):
+        write(refused, Status.OPEN, {})
+    assert (refused.status, refused.saved) == ("awarded", None)

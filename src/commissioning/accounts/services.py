@@ -18,15 +18,12 @@ from django.utils import timezone
 
 from commissioning import permissions
 from commissioning.accounts import tasks
+from commissioning.accounts.lifecycle import MembershipError, decide
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import Action, record
 from commissioning.directory.models import Organisation
 
 OWN_REQUEST_REFUSED = "You cannot decide your own request: another administrator must decide it."
-
-
-class MembershipError(Exception):
-    """A decision that cannot be made (already decided, or not allowed for this membership)."""
 
 
 MAY_BID = Q(is_commissioning_body=False)
@@ -101,12 +98,12 @@ def _ask(
     action: str,
     changes: dict[str, Any],
 ) -> Membership:
-    """A pending membership, its audit record and (once committed) the email to whoever
-    decides; called inside the caller's transaction."""
+    """A pending membership (the lifecycle's first state, the field's default), its audit
+    record and (once committed) the email to whoever decides; called inside the caller's
+    transaction."""
     membership = Membership.objects.create(
         user=user,
         organisation=organisation,
-        status=Membership.Status.PENDING,
         job_title=job_title.strip(),
     )
     record(
@@ -188,16 +185,8 @@ def decide_membership(actor: Any, membership: Membership, approve: bool) -> Memb
         )
     with transaction.atomic():
         locked = _locked(membership)
-        if locked.status != Membership.Status.PENDING:
-            raise MembershipError(
-                f"{locked.user.get_full_name() or locked.user.username}'s request has already "
-                f"been decided ({locked.get_status_display().lower()})."
-            )
         before = locked.get_status_display()
-        locked.status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
-        locked.decided_at = timezone.now()
-        locked.decided_by = actor
-        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        decide(locked, approve=approve, actor=actor, now=timezone.now())
         record(
             actor,
             Action.MEMBERSHIP_APPROVE if approve else Action.MEMBERSHIP_REJECT,
@@ -241,27 +230,15 @@ def verify_first_member(
                 "decide its members."
             )
         locked = _locked(membership)
-        if locked.status != Membership.Status.PENDING:
-            raise MembershipError(
-                f"{locked.user.get_full_name() or locked.user.username}'s request has already "
-                f"been decided ({locked.get_status_display().lower()})."
-            )
         before = locked.get_status_display()
-        locked.status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
-        locked.is_org_admin = approve
-        locked.decided_at = timezone.now()
-        locked.decided_by = actor
-        locked.verified_against = checked_against
-        locked.decision_reason = reason.strip()
-        locked.save(
-            update_fields=[
-                "status",
-                "is_org_admin",
-                "decided_at",
-                "decided_by",
-                "verified_against",
-                "decision_reason",
-            ]
+        decide(
+            locked,
+            approve=approve,
+            actor=actor,
+            now=timezone.now(),
+            is_org_admin=approve,
+            verified_against=checked_against,
+            decision_reason=reason.strip(),
         )
         record(
             actor,

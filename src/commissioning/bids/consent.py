@@ -13,12 +13,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from commissioning.audit.services import record
-from commissioning.bids import access, keys, reading
+from commissioning.bids import access, keys, lifecycle, reading
 from commissioning.bids.content import Terms
 from commissioning.bids.models import Bid, Subcontractor
 from commissioning.bids.services import bid_url, members_of
 from commissioning.notifications.services import notify
-from commissioning.procurement.services import is_open_for_bids
+
+_ANSWER_REFUSALS = {
+    lifecycle.DEADLINE_REFUSAL: "The bid deadline has passed: this request is closed.",
+    lifecycle.SUBMITTED_REFUSAL: "The bid has been submitted: ask the prime to withdraw it first.",
+}
+"""The sub-contractor's words for why the bid can no longer change (see
+:func:`lifecycle.edit_refusal`)."""
 
 
 def requests_for(user: Any) -> QuerySet[Subcontractor]:
@@ -56,10 +62,9 @@ def answer(
     with transaction.atomic():
         locked = Subcontractor.objects.select_for_update().get(pk=sub.pk)
         bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=locked.bid_id)
-        if not is_open_for_bids(bid.lot.opportunity, now):
-            raise ValidationError("The bid deadline has passed: this request is closed.")
-        if bid.status == Bid.Status.SUBMITTED:
-            raise ValidationError("The bid has been submitted: ask the prime to withdraw it first.")
+        refusal = lifecycle.edit_refusal(bid, now)
+        if refusal is not None:
+            raise ValidationError(_ANSWER_REFUSALS[refusal])
         before = locked.consent
         locked.consent = (
             Subcontractor.Consent.CONFIRMED if confirm else Subcontractor.Consent.DECLINED

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
-from commissioning.bids import access, keys, reading, sealing
+from commissioning.bids import access, keys, lifecycle, reading, sealing
 from commissioning.bids.content import COST_LINES, BidContent, Terms
 from commissioning.bids.documents import validate_document
 from commissioning.bids.models import Bid, BidDocument, Subcontractor
@@ -55,10 +55,9 @@ def check_editable(actor: Any, bid: Bid, now: datetime | None = None) -> None:
     the deadline has passed by the server's clock (PRO-8)."""
     if not access.can_prepare_bid(actor, bid):
         raise PermissionDenied("Only members of the bidding organisation can change this bid.")
-    if not is_open_for_bids(bid.lot.opportunity, now):
-        raise ValidationError("The bid deadline has passed: this bid can no longer be changed.")
-    if bid.status == Bid.Status.SUBMITTED:
-        raise ValidationError("This bid has been submitted: withdraw it before changing it.")
+    refusal = lifecycle.edit_refusal(bid, now)
+    if refusal is not None:
+        raise ValidationError(refusal)
 
 
 def commissions_exercise(organisation: Organisation, exercise: Any) -> bool:

@@ -1,4 +1,5 @@
-"""Submitting and withdrawing a bid (PRO-7, PRO-8): the bid's small state machine.
+"""Submitting and withdrawing a bid (PRO-7, PRO-8): the guards and side effects of the bid's
+state machine, whose table and status writes live in :mod:`.lifecycle`.
 
     draft ──submit──▶ submitted ──withdraw──▶ withdrawn ──submit──▶ submitted …
 
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.audit.services import record
-from commissioning.bids import access, keys, reading
+from commissioning.bids import access, keys, lifecycle, reading
 from commissioning.bids.models import Bid, Receipt, Subcontractor
 from commissioning.bids.services import (
     answerable_criteria,
@@ -89,10 +90,7 @@ def submit(actor: Any, bid: Bid, now: datetime | None = None) -> Receipt:
         problems = submission_problems(actor, locked, now)
         if problems:
             raise SubmissionRefused(problems)
-        locked.status = Bid.Status.SUBMITTED
-        locked.submitted_at = now
-        locked.save(update_fields=["status", "submitted_at", "updated_at"])
-        bid.status, bid.submitted_at = locked.status, now
+        transition = lifecycle.move(locked, Bid.Status.SUBMITTED, now, caller=bid)
         receipt = Receipt.objects.create(
             bid=locked,
             reference=new_reference(),
@@ -102,7 +100,7 @@ def submit(actor: Any, bid: Bid, now: datetime | None = None) -> Receipt:
         )
         record(
             actor,
-            "bid.submit",
+            transition.action,
             locked,
             {"receipt": receipt.reference, "digest": receipt.digest},
         )
@@ -135,11 +133,9 @@ def withdraw(actor: Any, bid: Bid, now: datetime | None = None) -> None:
             raise ValidationError("The bid deadline has passed: the bid can no longer be changed.")
         if locked.status != Bid.Status.SUBMITTED:
             raise ValidationError("Only a submitted bid can be withdrawn.")
-        locked.status = Bid.Status.WITHDRAWN
-        locked.withdrawn_at = now
-        locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        bid.status, bid.withdrawn_at = locked.status, now
-        record(actor, "bid.withdraw", locked, {"status": {"from": "submitted", "to": "withdrawn"}})
+        transition = lifecycle.move(locked, Bid.Status.WITHDRAWN, now, caller=bid)
+        audit = {"status": {"from": "submitted", "to": "withdrawn"}}
+        record(actor, transition.action, locked, audit)
         notify(
             members_of(locked.organisation_id),
             subject=f"Bid withdrawn: {locked.lot}",

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.bids import access, services, submission
+from commissioning.bids import access, lifecycle, services, submission
 from commissioning.bids.content import Terms
 from commissioning.bids.forms import (
     AnswersForm,
@@ -78,7 +78,7 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bid = own_bid(request, pk)
     view = services.own_bid(request.user, bid)
     criteria = list(services.answerable_criteria(bid))
-    editable = bid.status != Bid.Status.SUBMITTED and is_open_for_bids(bid.lot.opportunity)
+    editable = lifecycle.is_editable(bid)
     context = {
         "bid": bid,
         "view": view,

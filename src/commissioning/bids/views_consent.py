@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from commissioning.bids import access, consent
+from commissioning.bids import access, consent, lifecycle
 from commissioning.bids.forms import ConsentForm
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.procurement.services import is_open_for_bids
 from commissioning.web.forms import apply_validation_error
 
 
@@ -46,7 +45,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only members of the named organisation can see this request.")
     terms = consent.promised_terms(request.user, sub)
     opportunity = sub.bid.lot.opportunity
-    answerable = is_open_for_bids(opportunity) and sub.bid.status != Bid.Status.SUBMITTED
+    answerable = lifecycle.is_editable(sub.bid)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and answerable and form.is_valid():
         confirm = form.cleaned_data["decision"] == "confirm"

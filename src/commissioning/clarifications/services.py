@@ -21,7 +21,7 @@ from django.utils import timezone
 from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
-from commissioning.clarifications import access, naming
+from commissioning.clarifications import access, lifecycle, naming
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import due_date, long_date
 from commissioning.directory.models import Organisation
@@ -201,17 +201,16 @@ def publish_answer(
         locked = (
             Question.objects.select_for_update().select_related("opportunity").get(pk=question.pk)
         )
-        if locked.status != Question.Status.AWAITING:
-            raise ValidationError(
-                {"answer": f"This question is already {locked.get_status_display().lower()}"}
-            )
         before = {"text": locked.text, "status": locked.status}
-        locked.text = wording
-        locked.answer = answer
-        locked.status = Question.Status.ANSWERED
-        locked.answered_at = now
-        locked.answered_by = actor if getattr(actor, "is_authenticated", False) else None
-        locked.save(update_fields=["text", "answer", "status", "answered_at", "answered_by"])
+        transition = lifecycle.move(
+            locked,
+            Question.Status.ANSWERED,
+            field="answer",
+            text=wording,
+            answer=answer,
+            answered_at=now,
+            answered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
         changes = {
             key: {"from": before[key], "to": getattr(locked, key)}
             for key in before
@@ -220,7 +219,7 @@ def publish_answer(
         changes["answer"] = {"from": "", "to": answer}
         if names:
             changes["names_confirmed"] = {"from": None, "to": names}
-        record(actor, "clarification.answer", locked, changes)
+        record(actor, transition.action, locked, changes)
         opportunity = locked.opportunity
         recipients = [*procurement.interest_holders(opportunity), locked.asked_by]
         lot = f" (about {locked.lot})" if locked.lot_id else ""
@@ -283,7 +282,7 @@ def edit_published_text(
     return question
 
 
-CLOSING = (Question.Status.WITHDRAWN, Question.Status.DUPLICATE)
+CLOSING = lifecycle.CLOSING
 
 
 def close_question(
@@ -311,18 +310,17 @@ def close_question(
         duplicate_of = None
     with transaction.atomic():
         locked = Question.objects.select_for_update().get(pk=question.pk)
-        if locked.status != Question.Status.AWAITING:
-            raise ValidationError(
-                {"outcome": f"This question is already {locked.get_status_display().lower()}"}
-            )
-        locked.status = outcome
-        locked.closed_reason = reason
-        locked.duplicate_of = duplicate_of
-        locked.closed_at = now
-        locked.save(update_fields=["status", "closed_reason", "duplicate_of", "closed_at"])
+        transition = lifecycle.move(
+            locked,
+            outcome,
+            field="outcome",
+            closed_reason=reason,
+            duplicate_of=duplicate_of,
+            closed_at=now,
+        )
         record(
             actor,
-            "clarification.close",
+            transition.action,
             locked,
             {
                 "status": {"from": Question.Status.AWAITING, "to": outcome},

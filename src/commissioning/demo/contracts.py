@@ -32,8 +32,10 @@ from commissioning.demo import contract_documents as documents
 from commissioning.demo.replace import awards_first
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Area, Organisation, Specialism
+from commissioning.exercises import lifecycle as exercise_lifecycle
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.opendata.awards import KPI_MINIMUM
+from commissioning.procurement import lifecycle as opportunity_lifecycle
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning_analytics.payments import calculate
 from commissioning_analytics.timelines.working_days import LONDON
@@ -181,7 +183,7 @@ def home_exercise(body: Organisation) -> CommissioningExercise:
     reference = next(f"CX-2025-{n}" for n in range(9001, 10000) if f"CX-2025-{n}" not in taken)
     area = body.areas.order_by("slug").first()
     place = area.name if area else "the area"
-    exercise = CommissioningExercise.objects.create(
+    exercise = CommissioningExercise(
         reference=reference,
         title=f"Resettlement and accommodation support with a local supply chain – {place}",
         tier=CommissioningExercise.Tier.LOCAL,
@@ -193,9 +195,9 @@ def home_exercise(body: Organisation) -> CommissioningExercise:
             f"{EXERCISE_MARKER}"
         ),
         estimated_annual_value=DEFAULT_VALUE["illustrative-supply-chain"],
-        stage="deliver",
         is_synthetic=True,
     )
+    exercise_lifecycle.seeded(exercise, exercise_lifecycle.Stage.DELIVER).save()
     if area is not None:
         exercise.areas.add(area)
     history = [("", "assess_need", 1), ("assess_need", "plan", 3), ("plan", "procure", 5)]
@@ -310,14 +312,14 @@ def _make(
     _add_kpis(kind, docs.mechanism)
     _check(reference, docs)
     place = ", ".join(a.name for a in areas) or "England and Wales"
-    opportunity = Opportunity.objects.create(
+    opportunity = Opportunity(
         exercise=exercise,
         reference=f"{OPPORTUNITY_PREFIX}{number:02d}",
         title=f"Synthetic demo: {exercise.title}"[:200],
         description=f"{documents.SYNTHETIC} Awarded to {prime.name}.",
-        status=Opportunity.Status.AWARDED,
         is_synthetic=True,
     )
+    opportunity_lifecycle.seed(opportunity, opportunity_lifecycle.Status.AWARDED)
     lot = Lot.objects.create(
         opportunity=opportunity,
         number=1,

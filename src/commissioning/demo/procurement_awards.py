@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 
+from commissioning.accounts import lifecycle as membership_lifecycle
 from commissioning.accounts.models import Membership, User
 from commissioning.awards import services as awards
 from commissioning.awards.models import LotAward
@@ -159,13 +160,11 @@ def _council(demo: DemoCast) -> tuple[Organisation, User] | None:
         },
     )
     Membership.objects.filter(user=user).exclude(organisation=organisation).delete()
-    Membership.objects.update_or_create(
-        user=user,
-        organisation=organisation,
-        defaults={
-            "status": Membership.Status.APPROVED,
-            "job_title": "Bid writer, in-house resettlement service (synthetic)",
-        },
+    membership_lifecycle.seed(
+        user,
+        organisation,
+        Membership.Status.APPROVED,
+        job_title="Bid writer, in-house resettlement service (synthetic)",
     )
     return organisation, user
 

@@ -21,6 +21,7 @@ from commissioning.audit.models import AuditEvent
 from commissioning.demo.replace import delete_synthetic
 from commissioning.demo.users import DemoUser, create_demo_users, synthetic_commissioners
 from commissioning.directory.models import Area, Cohort, Organisation, Specialism
+from commissioning.exercises import lifecycle as exercise_lifecycle
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning_analytics.market.geography import AreaSpec, Term
 from commissioning_analytics.market.synthetic_types import (
@@ -302,16 +303,18 @@ def _insert_exercises(
         if reference in existing:
             reference = _free_reference(reference, taken)
         exercises.append(
-            CommissioningExercise(
-                reference=reference,
-                title=record.title,
-                tier=record.tier,
-                commissioning_body_id=org_ids[record.commissioning_body],
-                service_area_id=specialism_ids[record.service_area],
-                summary=record.summary,
-                estimated_annual_value=record.estimated_annual_value,
-                stage=record.stage,
-                is_synthetic=True,
+            exercise_lifecycle.seeded(
+                CommissioningExercise(
+                    reference=reference,
+                    title=record.title,
+                    tier=record.tier,
+                    commissioning_body_id=org_ids[record.commissioning_body],
+                    service_area_id=specialism_ids[record.service_area],
+                    summary=record.summary,
+                    estimated_annual_value=record.estimated_annual_value,
+                    is_synthetic=True,
+                ),
+                record.stage,
             )
         )
     CommissioningExercise.objects.bulk_create(exercises, batch_size=BATCH)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from commissioning.accounts import lifecycle as membership_lifecycle
 from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
 
@@ -141,15 +142,13 @@ def create_demo_users() -> list[DemoUser]:
                 organisation_name = organisation.name
                 approved = status == Membership.Status.APPROVED
                 Membership.objects.filter(user=user).exclude(organisation=organisation).delete()
-                Membership.objects.update_or_create(
-                    user=user,
-                    organisation=organisation,
-                    defaults={
-                        "status": status,
-                        "is_org_admin": is_admin,
-                        "decided_at": now if approved else None,
-                        "job_title": person.note[:1].upper() + person.note[1:],
-                    },
+                membership_lifecycle.seed(
+                    user,
+                    organisation,
+                    status,
+                    is_org_admin=is_admin,
+                    decided_at=now if approved else None,
+                    job_title=person.note[:1].upper() + person.note[1:],
                 )
             else:
                 Membership.objects.filter(user=user).delete()
@@ -208,10 +207,10 @@ def synthetic_commissioners(bodies: Iterable[Organisation]) -> dict[int, User]:
     Membership.objects.filter(user__in=users.values()).delete()
     now = timezone.now()
     Membership.objects.bulk_create(
-        Membership(
+        membership_lifecycle.seeded(
+            Membership.Status.APPROVED,
             user=users[username],
             organisation=body,
-            status=Membership.Status.APPROVED,
             decided_at=now,
             job_title="Synthetic demo commissioner",
         )

@@ -1,12 +1,15 @@
 """The commissioning cycle as one explicit state machine (style.md convention 3, CYC-1).
 
 Assess need → plan → procure → deliver → review, and from review back to assess need
-(re-commissioning, CYC-4). Framework-free: the service layer applies it and records history.
+(re-commissioning, CYC-4). Framework-free: :func:`commissioning.exercises.services.change_stage`
+applies it, records the history and audits it; :func:`write` here is the only code that writes
+an exercise's ``stage`` (issue 12).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class Stage(StrEnum):
@@ -83,6 +86,28 @@ def check_transition(current: Stage, target: Stage, reason: str) -> None:
         )
     if is_backward(current, target) and not reason.strip():
         raise TransitionError("Give a reason for moving the exercise back a stage.", field="reason")
+
+
+def write(locked: Any, target: Stage, *, caller: Any = None) -> None:
+    """Write ``target`` to an exercise locked by the caller whose move has been checked (see
+    :func:`check_transition`): the only writer of ``stage``. ``caller`` is the caller's copy of
+    the exercise, brought up to date too."""
+    current = Stage(locked.stage)
+    if target not in TRANSITIONS[current]:
+        raise TransitionError(f"An exercise at “{current.label}” cannot move to “{target.label}”.")
+    locked.stage = target.value
+    locked.save(update_fields=["stage", "updated_at"])
+    if caller is not None:
+        caller.stage = locked.stage
+        caller.updated_at = locked.updated_at
+
+
+def seeded(record: Any, stage: Stage | str) -> Any:
+    """``record``, a new exercise not yet saved, placed at ``stage``: synthetic demo data only,
+    which records cycles that never ran on the platform. A real exercise starts at assess need
+    (the field's default)."""
+    record.stage = Stage(stage).value
+    return record
 
 
 def allowed_next(current: Stage) -> list[Stage]:

@@ -24,7 +24,7 @@ from commissioning import permissions
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.directory.models import Organisation
 from commissioning.directory.queries import serving_area
-from commissioning.exercises.lifecycle import Stage, TransitionError, check_transition
+from commissioning.exercises.lifecycle import Stage, TransitionError, check_transition, write
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.exercises.tasks import notify_stage_change
 
@@ -252,7 +252,6 @@ def _insert_with_fresh_reference(
                     service_area=data["service_area"],
                     summary=data["summary"],
                     estimated_annual_value=data.get("estimated_annual_value"),
-                    stage=Stage.ASSESS_NEED.value,
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
         except IntegrityError:
@@ -310,8 +309,7 @@ def change_stage(
         locked = CommissioningExercise.objects.select_for_update().get(pk=exercise.pk)
         current = locked.current_stage
         check_transition(current, target, reason)
-        locked.stage = target.value
-        locked.save(update_fields=["stage", "updated_at"])
+        write(locked, target, caller=exercise)
         change = StageChange.objects.create(
             exercise=locked,
             from_stage=current.value,
@@ -327,8 +325,6 @@ def change_stage(
             {"stage": {"from": current.value, "to": target.value}, "reason": reason},
         )
         transaction.on_commit(partial(notify_stage_change.enqueue, change.pk))
-    exercise.stage = locked.stage
-    exercise.updated_at = locked.updated_at
     return change
 
 

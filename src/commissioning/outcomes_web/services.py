@@ -22,7 +22,7 @@ from django.utils import timezone
 from commissioning import permissions
 from commissioning.audit.services import created, record
 from commissioning.directory.models import Organisation
-from commissioning.outcomes_web import pool
+from commissioning.outcomes_web import lifecycle, pool
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
 from commissioning_analytics.outcomes.io import InputError, PeopleTable, read_people
@@ -201,9 +201,11 @@ def create_study(actor: Any, organisation: Organisation, data: dict[str, Any]) -
 
 def run_study(study_id: int) -> str:
     """Evaluate a study against the synthetic comparison pool; store the result or the error.
-    Returns the final status."""
+    Returns the final status. A study that is not queued (another worker started it, or it
+    has finished) is left as it is and its status returned."""
     study = OutcomeStudy.objects.get(pk=study_id)
-    OutcomeStudy.objects.filter(pk=study.pk).update(status=OutcomeStudy.Status.RUNNING)
+    if not lifecycle.start(study.pk):
+        return OutcomeStudy.Status(study.status)
     header = set(_header(study.cohort_csv))
     time_to_event = TIME_TO_EVENT if set(TIME_TO_EVENT) <= header else None
     subgroups = [column for column in SUBGROUP_COLUMNS if column in header]
@@ -244,6 +246,8 @@ def run_study(study_id: int) -> str:
     return _finish(study, OutcomeStudy.Status.DONE, result, "")
 
 
-def _finish(study: OutcomeStudy, status: str, result: dict[str, Any] | None, error: str) -> str:
-    OutcomeStudy.objects.filter(pk=study.pk).update(status=status, result=result, error=error)
+def _finish(
+    study: OutcomeStudy, status: OutcomeStudy.Status, result: dict[str, Any] | None, error: str
+) -> str:
+    lifecycle.finish(study.pk, status, result, error)
     return status

@@ -2,13 +2,16 @@
 
 draft → open (published) → closed → evaluation → awarded | unsuccessful; draft, open, closed
 and evaluation may be cancelled (with a coded, published reason: PRO-9, LAW-1 UK12). Framework
--free: :mod:`commissioning.procurement.services` applies it, runs the guards (which need the
-database) and the side effects, and audits every transition.
+-free: :func:`commissioning.procurement.services.transition` applies it, runs the guards (which
+need the database) and the side effects, and audits every transition; :func:`write` here is the
+only code that writes ``Opportunity.status`` (issue 12).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class Status(StrEnum):
@@ -92,6 +95,24 @@ def check_transition(current: Status, target: Status) -> None:
             f"An opportunity that is “{current.label}” can move only to {allowed}, "
             f"not “{target.label}”."
         )
+
+
+def write(locked: Any, target: Status, fields: Mapping[str, Any]) -> None:
+    """Write ``target`` and ``fields`` to an opportunity locked by the caller whose guards have
+    passed: the only writer of ``Opportunity.status``. Raises :class:`TransitionError` (nothing
+    written) unless ``current → target`` is an edge of the machine."""
+    check_transition(Status(locked.status), target)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.status = target.value
+    locked.save(update_fields=["status", *fields])
+
+
+def seed(record: Any, status: Status) -> None:
+    """Save a new opportunity already in ``status``: synthetic demo data only, which records a
+    history that never ran on the platform (an awarded opportunity behind a demo contract)."""
+    record.status = Status(status).value
+    record.save()
 
 
 def action_for(current: Status, target: Status) -> str:

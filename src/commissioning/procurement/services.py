@@ -25,7 +25,7 @@ from commissioning.audit.services import record
 from commissioning.directory.queries import serving_area
 from commissioning.engagement.queries import running_engagement
 from commissioning.notifications.services import notify
-from commissioning.procurement import access
+from commissioning.procurement import access, lifecycle
 from commissioning.procurement.lifecycle import (
     Status,
     TransitionError,
@@ -209,10 +209,7 @@ def transition(
         if target is Status.CANCELLED:
             _check_cancellation(extra)
             extra["cancelled_at"] = now
-        for name, value in extra.items():
-            setattr(locked, name, value)
-        locked.status = target.value
-        locked.save(update_fields=["status", *extra])
+        lifecycle.write(locked, target, extra)
         audit = {"status": {"from": current.value, "to": target.value}}
         audit.update({k: _plain(v) for k, v in extra.items()})
         record(actor, action_for(current, target), locked, audit)

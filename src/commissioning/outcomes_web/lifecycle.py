@@ -1,0 +1,57 @@
+"""An outcome study's status as one explicit state machine (OUT-1, OUT-4; issue 12).
+
+    queued ──start──▶ running ──finish──▶ done | failed
+
+A study is queued when uploaded; one worker starts it, and the run ends done (with its result)
+or failed (with the error in words). Each move is one conditional update, so two workers given
+the same study cannot both run it and a finished study is never run again. The table names each
+move's guard and side effects; :func:`start` and :func:`finish` are the only code that writes
+``OutcomeStudy.status``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commissioning.outcomes_web.models import OutcomeStudy
+from commissioning.transitions import Transition
+
+Status = OutcomeStudy.Status
+
+
+_FINISH_GUARD = "The study is running (the worker that started it finishes it)."
+
+TRANSITIONS: dict[tuple[Status, Status], Transition] = {
+    (Status.QUEUED, Status.RUNNING): Transition(
+        action="",
+        guard="The study is still queued: no other worker has started it.",
+        effects=("the matched comparison runs (outcomes_web.services.run_study)",),
+    ),
+    (Status.RUNNING, Status.DONE): Transition(
+        action="",
+        guard=_FINISH_GUARD,
+        effects=("the result is stored; the owner may publish it (OUT-4)",),
+    ),
+    (Status.RUNNING, Status.FAILED): Transition(
+        action="",
+        guard=_FINISH_GUARD,
+        effects=("the error is stored in words for the owner",),
+    ),
+}
+
+
+def _move(study_id: int, source: Status, target: Status, **fields: Any) -> bool:
+    assert (source, target) in TRANSITIONS
+    moved = OutcomeStudy.objects.filter(pk=study_id, status=source).update(status=target, **fields)
+    return moved == 1
+
+
+def start(study_id: int) -> bool:
+    """Mark a queued study running; ``False`` (nothing written) when it is not queued."""
+    return _move(study_id, Status.QUEUED, Status.RUNNING)
+
+
+def finish(study_id: int, target: Status, result: dict[str, Any] | None, error: str) -> bool:
+    """Store a running study's result or error and mark it done or failed; ``False`` (nothing
+    written) when it is not running."""
+    return _move(study_id, Status.RUNNING, target, result=result, error=error)
