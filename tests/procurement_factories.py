@@ -54,6 +54,7 @@ class ProcurementLotFactory(factory.django.DjangoModelFactory):
     estimated_annual_value = Decimal("300000.00")
     duration_months = 36
     payment_model_summary = "Fixed fee with a 10% outcome payment."
+    outcome_payment_percent = Decimal("10.00")
 
     @factory.post_generation
     def areas(self, create: bool, extracted: Any, **kwargs: Any) -> None:

@@ -178,6 +178,7 @@ def _draft_opportunity(j: Journey, exercise_reference: str) -> str:
         page.get_by_label("Estimated annual value (£)").fill("300000")
         page.get_by_label("Duration (months)").fill("36")
         page.get_by_label("Payment model summary").fill("Fixed fee with a 10% outcome payment.")
+        page.get_by_label("Share of the fee paid on outcomes (%)").fill("10")
         j.click_button("Save lot")
         j.flash("Lot saved.")
 

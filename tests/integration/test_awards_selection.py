@@ -25,7 +25,13 @@ from commissioning.awards.feedback_pdf import pdf_blocks
 from commissioning.awards.models import LotAward
 from commissioning.awards.reporting import lot_results
 from commissioning.evaluation.selection import record_selection, selection_for_lot
-from tests.integration.awards_setup import AwardSetup, award_setup
+from tests.integration.awards_setup import (
+    QUALITY,
+    SOCIAL_VALUE,
+    AwardSetup,
+    award_setup,
+    moderate_all,
+)
 from tests.integration.test_awards_services import DECIDED, REASONS
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +125,35 @@ def _question_names(s: AwardSetup) -> list[str]:
     requirement = selection_for_lot(s.lot)
     assert requirement is not None
     return [r.question.name for r in requirement.questions]
+
+
+def test_a_bid_that_failed_selection_needs_no_moderated_scores_before_the_award() -> None:
+    """EVA-6: Northshire fails selection before anyone moderates its scores. The results and
+    the award do not wait for them: the probation unit wins with 72.50, Northshire is listed
+    unscored with the reason, and its feedback says it did not pass selection."""
+    setup = award_setup(moderate=False)
+    failed = setup.bids[0]
+    requirement = selection_for_lot(setup.lot)
+    assert requirement is not None
+    for question_id in requirement.question_ids:
+        record_selection(setup.commissioner, failed, question_id, passed=False, note=WHY)
+    moderate_all(setup, QUALITY[1:], SOCIAL_VALUE[1:], setup.bids[1:])
+    results = lot_results(setup.commissioner, setup.lot)
+    assert results.ready, results.not_ready
+    assert results.evaluation is not None
+    outcome = results.evaluation.outcome(str(failed.pk))
+    assert outcome.quality_points is None and outcome.scores == () and outcome.rank is None
+    page = _client(setup.commissioner).get(
+        reverse("awards:lot", args=[setup.opportunity.reference, setup.lot.number])
+    )
+    assert "Not scored" in page.content.decode()
+    with time_machine.travel(DECIDED, tick=False):
+        award = services.decide_award(setup.commissioner, setup.lot, REASONS)
+    assert award.winning_bid == setup.public_bid
+    assert award.results["excluded"][str(failed.pk)]
+    fb = feedback_for(setup.bidder_users[0], failed)
+    assert fb.outcome_title == "Your bid was disqualified"
+    assert fb.outcome_lines[0].startswith("Your bid did not pass selection, so it was not ranked")
+    assert {row.own_score for row in fb.rows} == {"Not scored", "Not priced"}
+    member_page = _client(setup.bidder_users[0]).get(reverse("feedback:bid", args=[failed.pk]))
+    assert member_page.status_code == 200

@@ -184,6 +184,7 @@ def _lot_post(area_slug: str, **extra: str) -> dict[str, object]:
         "areas": [area_slug],
         "estimated_annual_value": "250000",
         "duration_months": 24,
+        "outcome_payment_percent": "0",
         **extra,
     }
 
@@ -484,3 +485,67 @@ def test_exercise_page_lists_published_opportunities_and_hides_drafts() -> None:
     assert reverse("procurement:create", args=[opened.exercise.reference]) not in public
     own = client_for(commissioner_of(draft)).get(url).content.decode()
     assert "Secret draft" in own
+
+
+def test_a_lot_states_its_share_of_the_fee_paid_on_outcomes_before_publication() -> None:
+    """Issue 11 item 5 (PBR-1): the share of the fee paid on outcomes is a number on the lot,
+    refused out of range by the form and the service alike, required before publication, and
+    published beside the payment model summary."""
+    draft = ready_opportunity(lots=0, not_divided_rationale="A single countywide service.")
+    area = AreaFactory()
+    commissioner = commissioner_of(draft)
+    client = client_for(commissioner)
+    url = reverse("procurement:lot-create", args=[draft.reference])
+    range_error = "Enter the share of the fee paid on outcomes as a percentage from 0 to 100"
+    for bad in ("101", "-5"):
+        refused = client.post(url, _lot_post(area.slug, outcome_payment_percent=bad))
+        assert refused.status_code == 200
+        assert refused.context["form"].errors["outcome_payment_percent"] == [range_error]
+    refused = client.post(url, _lot_post(area.slug, outcome_payment_mode="sometimes"))
+    assert "outcome_payment_mode" in refused.context["form"].errors
+    base = {**_lot_post(area.slug), "areas": [area], "outcome_payment_percent": None}
+    for data, field in (
+        ({"outcome_payment_percent": Decimal(101)}, "outcome_payment_percent"),
+        ({"outcome_payment_percent": Decimal("10.005")}, "outcome_payment_percent"),
+        ({"outcome_payment_mode": "sometimes"}, "outcome_payment_mode"),
+    ):
+        with pytest.raises(ValidationError) as info:
+            services_editing.save_lot(commissioner, draft, {**base, **data})
+        assert list(info.value.message_dict) == [field]
+    assert not Lot.objects.filter(opportunity=draft).exists()
+
+    summary = "A fixed fee with 10% paid on outcomes achieved."
+    saved = client.post(
+        url, _lot_post(area.slug, payment_model_summary=summary, outcome_payment_percent="")
+    )
+    assert saved.status_code == 302
+    lot = Lot.objects.get(opportunity=draft)
+    assert lot.outcome_payment_percent is None
+    problem = "Lot 1 “North”: state what share of the fee is paid on outcomes (0 for a fixed fee)."
+    assert problem in services.publish_problems(draft)
+    with pytest.raises(TransitionError):
+        services.publish(commissioner, draft)
+
+    edit = reverse("procurement:lot-edit", args=[draft.reference, lot.number])
+    saved = client.post(
+        edit,
+        _lot_post(
+            area.slug,
+            payment_model_summary=summary,
+            outcome_payment_percent="10",
+            outcome_payment_mode="clawback",
+        ),
+    )
+    assert saved.status_code == 302
+    lot.refresh_from_db()
+    assert (lot.outcome_payment_percent, lot.outcome_payment_mode) == (Decimal(10), "clawback")
+    assert problem not in services.publish_problems(draft)
+    services.publish(commissioner, draft)
+    page = Client().get(draft.get_absolute_url()).content.decode()
+    stated = (
+        "10% of the fee is paid on outcomes: paid with the fee, and repaid if the outcome "
+        "target is missed."
+    )
+    assert page.index(summary) < page.index(stated) < page.index("Financial standing")
+    api = Client().get(f"/api/opportunities/{draft.reference}").json()["lots"][0]
+    assert (api["outcome_payment_percent"], api["outcome_payment_mode"]) == ("10.00", "clawback")

@@ -226,5 +226,23 @@ def test_a_bid_excluded_at_selection_is_disqualified_and_not_priced() -> None:
     assert a.disqualified_reasons == (why,) and a.rank is None and a.total is None
     assert (b.total, b.rank) == (D("90.00"), 1)
     assert evaluation.winner == b
-    with pytest.raises(ScoringError, match="Excluded bid"):
-        evaluate(CRITERIA, SCORES, PRICES, excluded={"Z": (why,)})
+
+
+def test_a_bid_excluded_at_selection_needs_no_scores_and_no_price() -> None:
+    """EVA-6: a bid that failed selection is not waited on for moderated scores or a price —
+    absent from the scores, partly scored, or unpriced, it is disqualified, unscored where it
+    has no score, and B still wins with 90.00."""
+    why = "failed the selection question “Insurance”: no cover"
+    priced_b = [p for p in PRICES if p.bid_id == "B"]
+    partly = {"A": dict(list(SCORES["A"].items())[:1]), "B": SCORES["B"]}
+    for scores in ({"B": SCORES["B"]}, partly):
+        evaluation = evaluate(CRITERIA, scores, priced_b, excluded={"A": (why,)})
+        a, b = evaluation.outcome("A"), evaluation.outcome("B")
+        assert a.disqualified_reasons == (why,) and a.rank is None and a.total is None
+        assert a.quality_points is None and a.scores == tuple(scores.get("A", {}).items())
+        assert (b.total, b.rank) == (D("90.00"), 1) and evaluation.winner == b
+    # A bid that was not excluded still needs every score and its price.
+    with pytest.raises(ScoringError, match="no moderated score"):
+        evaluate(CRITERIA, partly, priced_b)
+    with pytest.raises(ScoringError, match="No price for bid"):
+        evaluate(CRITERIA, SCORES, priced_b)

@@ -139,9 +139,7 @@ def put_fee_at_risk(
             "indicator": "leading",
         }
     ]
-    document["description"] += (
-        f" As tendered (“{tendered.summary}”): {tendered.risk_sentence(outcome_target)}."
-    )
+    document["description"] += f" {tendered.as_tendered}: {tendered.risk_sentence(outcome_target)}."
 
 
 def _check(actor: Any, award: LotAward, start_date: Any, now: datetime) -> None:

@@ -138,6 +138,9 @@ def decide_award(actor: Any, lot: Lot, reasons: str, now: datetime | None = None
     now = now or timezone.now()
     with transaction.atomic():
         locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        # record_selection locks the lot too: selection cannot change under the results read
+        # below, nor after the award (EVA-6).
+        Lot.objects.select_for_update().get(pk=lot.pk)
         if LotAward.objects.filter(lot=lot).exists():
             raise ValidationError(
                 f"The award for lot {lot.number} has already been decided; it is not changed."

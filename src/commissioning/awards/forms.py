@@ -92,7 +92,4 @@ class ContractForm(GovUKForm):
             self.helper.layout = self.helper.build_default_layout(self)
             return
         target.label = f"Outcome target: percentage of people achieving “{tendered.outcome}”"
-        target.help_text = (
-            f"The lot was tendered on “{tendered.summary}”: {tendered.risk_sentence()}. "
-            "For example, 60."
-        )
+        target.help_text = f"{tendered.as_tendered}: {tendered.risk_sentence()}. For example, 60."

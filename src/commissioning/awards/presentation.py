@@ -28,7 +28,7 @@ class RankingRow:
     bid_id: str
     name: str
     rank: int | None
-    quality_points: Decimal
+    quality_points: Decimal | None
     price_points: Decimal | None
     total: Decimal | None
     disqualified_reasons: tuple[str, ...]

@@ -198,7 +198,8 @@ def lot_bids(lot: Lot) -> list[Bid]:
 def lot_inputs(actor: Any, lot: Lot) -> EvaluationInputs:
     """The live inputs for ``lot``, read with the commissioner's released key (so refused to
     anyone else, and before the bids are opened). Raises :class:`ResultsNotReady` listing every
-    missing moderated score or price, and ``ScoringError`` if the criteria do not validate."""
+    missing moderated score or price (none is needed of a bid that failed selection), and
+    ``ScoringError`` if the criteria do not validate."""
     opportunity = lot.opportunity
     criteria = core_criteria(opportunity)
     key = keys.released_key(actor, opportunity)
@@ -213,18 +214,24 @@ def lot_inputs(actor: Any, lot: Lot) -> EvaluationInputs:
         for m in ModeratedScore.objects.filter(bid__in=bids, criterion__in=judged)
     }
     adjustments = {a.bid_id: a.hidden_subsidy for a in PriceAdjustment.objects.filter(bid__in=bids)}
+    # A bid that failed selection is excluded (EVA-6): it is not waited on for scores or a price.
+    excluded = selection_failures(lot, bids)
     missing: list[str] = []
     scores: dict[str, dict[str, float]] = {}
     rationales: dict[str, dict[str, str]] = {}
     prices: list[BidPrice] = []
     for bid in bids:
         bid_id = str(bid.pk)
+        waited_on = bid.pk not in excluded
         scores[bid_id] = {}
         rationales[bid_id] = {}
         for criterion in judged:
             moderated = agreed.get((bid.pk, criterion.pk))
             if moderated is None:
-                missing.append(f"{bid.organisation.name} has no agreed score on {criterion.name}.")
+                if waited_on:
+                    missing.append(
+                        f"{bid.organisation.name} has no agreed score on {criterion.name}."
+                    )
                 continue
             scores[bid_id][str(criterion.pk)] = float(moderated.score)
             rationales[bid_id][str(criterion.pk)] = moderated.rationale
@@ -232,7 +239,8 @@ def lot_inputs(actor: Any, lot: Lot) -> EvaluationInputs:
             continue
         content = reading.content_of(bid, key)
         if content.price is None or content.price <= 0:
-            missing.append(f"{bid.organisation.name}'s bid states no price.")
+            if waited_on:
+                missing.append(f"{bid.organisation.name}'s bid states no price.")
             continue
         public = is_public_sector(bid.organisation)
         prices.append(
@@ -253,5 +261,5 @@ def lot_inputs(actor: Any, lot: Lot) -> EvaluationInputs:
         estimate=lot.estimated_annual_value or None,
         rationales=rationales,
         bidders={str(bid.pk): bid.organisation.name for bid in bids},
-        excluded={str(bid): why for bid, why in selection_failures(lot, bids).items()},
+        excluded={str(bid): why for bid, why in excluded.items()},
     )

@@ -1,13 +1,8 @@
-"""The payment model a lot was tendered on (PBR-1, PRO-9), read from the lot's published payment
-model summary so that the contract created from the award starts from it rather than from a
-plain fixed fee.
-
-The summary is the text bidders priced against ("A fixed fee with 10% paid on outcomes
-achieved"). Its outcome element is read as a share of the service fee at risk: withheld from each
-instalment and released when the outcome target is met, or — where the summary speaks of
-clawback or repayment — repaid when it is missed. A summary that mentions an outcome element but
-states no share is refused rather than dropped: the contract never silently loses the payment
-model the bids were priced on.
+"""The payment model a lot was tendered on (PBR-1, PRO-9), from the lot's structured share of
+the fee paid on outcomes (:attr:`~commissioning.procurement.models.Lot.outcome_payment_percent`,
+required before publication) and how that share is held, so that the contract created from the
+award starts from it rather than from a plain fixed fee. The lot's payment model summary is the
+narrative bidders read; it is quoted, never parsed.
 """
 
 from __future__ import annotations
@@ -19,27 +14,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from commissioning.procurement.models import Lot
+from commissioning.procurement.models import Lot, OutcomePaymentMode
 
-OUTCOME_WORDS = re.compile(
-    r"outcome|result|at[ -]risk|withh(?:e|o)ld|claw|repa(?:y|id)", re.IGNORECASE
-)
-NO_OUTCOME_ELEMENT = re.compile(
-    r"\b(?:no|without|none of)\b[^.;]*\b(?:outcome|result|at[ -]risk)", re.IGNORECASE
-)
-CLAWBACK_WORDS = re.compile(r"claw|repa(?:y|id)", re.IGNORECASE)
-SHARE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per ?cent)", re.IGNORECASE)
 HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
 class TenderedPaymentModel:
-    """``share_at_risk`` of the service fee (0 for a plain fixed fee), ``mode`` as the core's
-    ``service_fee.at_risk.mode``, and the outcome it depends on in the tender's words."""
+    """``share_at_risk`` of the service fee (0 for a plain fixed fee, 1 when all of it depends
+    on outcomes), ``mode`` as the core's ``service_fee.at_risk.mode``, and the outcome it
+    depends on in the tender's words."""
 
     summary: str
     share_at_risk: Decimal = Decimal(0)
-    mode: str = "withheld"
+    mode: str = OutcomePaymentMode.WITHHELD.value
     outcome: str = ""
 
     @property
@@ -51,15 +39,24 @@ class TenderedPaymentModel:
     def has_risk(self) -> bool:
         return self.share_at_risk > 0
 
+    @property
+    def share_text(self) -> str:
+        """The share as the tender stated it, e.g. "10%"."""
+        return f"{(self.share_at_risk * HUNDRED).normalize():f}%"
+
+    @property
+    def as_tendered(self) -> str:
+        """ "As tendered (“<summary>”)", or "As tendered" when the lot gave no summary."""
+        return f"As tendered (“{self.summary}”)" if self.summary else "As tendered"
+
     def risk_sentence(self, target: Decimal | None = None) -> str:
         """E.g. "10% of each instalment is withheld until 60% of people achieve “…”"."""
-        share = f"{(self.share_at_risk * HUNDRED).normalize():f}%"
         goal = "the outcome target is met"
         if target is not None:
             goal = f"{target.normalize():f}% of people achieve “{self.outcome}”"
-        if self.mode == "clawback":
-            return f"{share} of the fee is repaid unless {goal}"
-        return f"{share} of each instalment is withheld until {goal}"
+        if self.mode == OutcomePaymentMode.CLAWBACK:
+            return f"{self.share_text} of the fee is repaid unless {goal}"
+        return f"{self.share_text} of each instalment is withheld until {goal}"
 
 
 def _outcome(lot: Lot) -> str:
@@ -70,18 +67,16 @@ def _outcome(lot: Lot) -> str:
 
 
 def tendered_payment_model(lot: Lot) -> TenderedPaymentModel:
-    """The lot's tendered payment model; ``ValidationError`` when its summary names an outcome
-    element without a share of the fee that can be read."""
+    """The lot's tendered payment model; ``ValidationError`` when the lot does not state its
+    share of the fee paid on outcomes (a lot published before it was required)."""
     summary = (lot.payment_model_summary or "").strip()
-    if not OUTCOME_WORDS.search(summary) or NO_OUTCOME_ELEMENT.search(summary):
-        return TenderedPaymentModel(summary)
-    found = SHARE.search(summary)
-    share = Decimal(found.group(1)) / HUNDRED if found else None
-    if share is None or not 0 < share < 1:
+    percent = lot.outcome_payment_percent
+    if percent is None:
         raise ValidationError(
-            f"Lot {lot.number} was tendered on “{summary}”, which pays part of the fee on "
-            "outcomes without stating what share of the fee (for example “10% paid on outcomes "
-            "achieved”), so a contract cannot be made from it."
+            f"Lot {lot.number} does not state what share of the fee is paid on outcomes, so a "
+            "contract cannot be made from it."
         )
-    mode = "clawback" if CLAWBACK_WORDS.search(summary) else "withheld"
-    return TenderedPaymentModel(summary, share, mode, _outcome(lot))
+    share = (Decimal(percent) / HUNDRED).normalize()
+    if not share:
+        return TenderedPaymentModel(summary)
+    return TenderedPaymentModel(summary, share, lot.outcome_payment_mode, _outcome(lot))

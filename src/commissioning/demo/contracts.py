@@ -20,6 +20,7 @@ import random
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -36,7 +37,7 @@ from commissioning.exercises import lifecycle as exercise_lifecycle
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.opendata.awards import KPI_MINIMUM
 from commissioning.procurement import lifecycle as opportunity_lifecycle
-from commissioning.procurement.models import Lot, Opportunity
+from commissioning.procurement.models import Lot, Opportunity, OutcomePaymentMode
 from commissioning_analytics.payments import calculate
 from commissioning_analytics.timelines.working_days import LONDON
 
@@ -89,6 +90,23 @@ DEMO_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
 
 class DemoContractsError(Exception):
     """The demo contracts could not be made: the message says why."""
+
+
+def tendered_share(mechanism: dict[str, Any]) -> dict[str, Any]:
+    """The lot's share of the fee paid on outcomes (PBR-1), where the contract's mechanism is a
+    service fee alone: the share it puts at risk. A mechanism that also pays outcome or volume
+    payments, or a bond, has no single such share, so it is left unstated."""
+    fee = mechanism.get("service_fee")
+    others = ("outcome_payments", "volume_fees", "social_impact_bond")
+    if not fee or any(mechanism.get(name) for name in others):
+        return {}
+    risk = fee.get("at_risk") or {}
+    return {
+        "outcome_payment_percent": (Decimal(risk.get("share", "0")) * 100).quantize(
+            Decimal("0.01")
+        ),
+        "outcome_payment_mode": risk.get("mode", OutcomePaymentMode.WITHHELD),
+    }
 
 
 def delete_demo_contracts() -> dict[str, int]:
@@ -327,6 +345,7 @@ def _make(
         estimated_annual_value=docs.annual_value,
         duration_months=docs.duration_months,
         payment_model_summary=docs.mechanism["description"],
+        **tendered_share(docs.mechanism),
         turnover_multiple=Decimal(2),
         minimum_reserves_months=Decimal(3),
     )

@@ -203,6 +203,7 @@ def _build(
             estimated_annual_value=Decimal(450_000),
             duration_months=36,
             payment_model_summary="A fixed fee with 10% paid on outcomes achieved.",
+            outcome_payment_percent=Decimal(10),
             turnover_multiple=Decimal(2),
             minimum_reserves_months=Decimal(3),
             sme_suitable=True,

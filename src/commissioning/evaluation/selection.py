@@ -64,6 +64,9 @@ def record_selection(
     if not passed and not note.strip():
         raise ValidationError({"note": "Say why the bid fails this question."})
     with transaction.atomic():
+        # The lot's row lock orders this against decide_award, which takes it too: a fail
+        # cannot land after the award was decided on results read without it (EVA-6).
+        Lot.objects.select_for_update().get(pk=bid.lot_id)
         if LotAward.objects.filter(lot_id=bid.lot_id).exists():
             raise ValidationError(
                 f"The award for lot {bid.lot.number} has been decided: its selection results can "

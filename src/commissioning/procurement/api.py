@@ -92,6 +92,9 @@ def opportunity_detail(opportunity: Opportunity) -> dict[str, Any]:
                 "estimated_annual_value": _money(lot.estimated_annual_value),
                 "duration_months": lot.duration_months,
                 "payment_model_summary": lot.payment_model_summary,
+                # The share of the fee paid on outcomes, as a number (PBR-1).
+                "outcome_payment_percent": _money(lot.outcome_payment_percent),
+                "outcome_payment_mode": lot.outcome_payment_mode,
                 # The turnover condition with its justification beside it (PRO-2).
                 "turnover_multiple": _money(lot.turnover_multiple),
                 "turnover_justification": lot.turnover_justification,

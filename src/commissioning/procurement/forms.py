@@ -12,7 +12,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from commissioning.directory.models import Area, Specialism
-from commissioning.procurement import services_criteria
+from commissioning.procurement import services_criteria, services_editing
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from commissioning.procurement.services_editing import DETAIL_FIELDS, LOT_FIELDS
 from commissioning.procurement.services_timeline import FIELD_LABELS, TIMELINE_FIELDS
@@ -79,9 +79,18 @@ class LotForm(GovUKModelForm):
         labels = {"duration_months": "Duration (months)"}
         widgets = {
             "payment_model_summary": forms.Textarea(attrs=TEXTAREA),
+            "outcome_payment_percent": forms.TextInput(
+                attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}
+            ),
+            "outcome_payment_mode": forms.RadioSelect,
             "turnover_justification": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
+            "payment_model_summary": "How the fee is paid, in words bidders read.",
+            "outcome_payment_percent": "The part of the fee that depends on outcomes: 0 for a "
+            "fixed fee, for example 10, or 100 when all of it does. Needed before publication; "
+            "the contract made from the award starts from it.",
+            "outcome_payment_mode": "Only matters when part of the fee is paid on outcomes.",
             "turnover_multiple": "For example 1.5. More than 2 needs a justification "
             "(Public Contracts Regulations 2015 reg. 58(9)). Leave blank for none.",
             "turnover_justification": "Needed when the turnover condition is more than 2: "
@@ -93,7 +102,20 @@ class LotForm(GovUKModelForm):
             "title": {"required": "Enter the lot title"},
             "estimated_annual_value": {"required": "Enter the estimated annual value"},
             "duration_months": {"required": "Enter the duration in months"},
+            "outcome_payment_percent": {
+                "invalid": "Enter the share of the fee paid on outcomes as a number, like 10",
+                "min_value": services_editing.OUTCOME_PAYMENT_RANGE,
+                "max_value": services_editing.OUTCOME_PAYMENT_RANGE,
+                "max_digits": services_editing.OUTCOME_PAYMENT_RANGE,
+                "max_whole_digits": services_editing.OUTCOME_PAYMENT_RANGE,
+                "max_decimal_places": services_editing.OUTCOME_PAYMENT_PLACES,
+            },
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Withheld unless chosen otherwise (the service's default too): a fixed fee needs no choice.
+        self.fields["outcome_payment_mode"].required = False
 
     def clean_estimated_annual_value(self) -> Any:
         value = self.cleaned_data["estimated_annual_value"]

@@ -150,6 +150,13 @@ class Opportunity(models.Model):
         return (self.budget_total / self.expected_service_users).quantize(Decimal("0.01"))
 
 
+class OutcomePaymentMode(models.TextChoices):
+    """The payment mechanism's ``service_fee.at_risk.mode`` (PBR-1)."""
+
+    WITHHELD = "withheld", "Withheld from each payment until the outcome target is met"
+    CLAWBACK = "clawback", "Paid with the fee, and repaid if the outcome target is missed"
+
+
 class Lot(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lots")
     number = models.PositiveSmallIntegerField()
@@ -161,6 +168,24 @@ class Lot(models.Model):
     )
     duration_months = models.PositiveSmallIntegerField()
     payment_model_summary = models.TextField(blank=True)
+    outcome_payment_percent = models.DecimalField(
+        "Share of the fee paid on outcomes (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="0 for a fixed fee, 100 when the whole fee depends on outcomes.",
+    )
+    """The payment model bids are priced on, as a number (PBR-1): the contract made from the
+    award puts this share of the fee at risk. Required before publication; the summary above
+    stays the narrative."""
+    outcome_payment_mode = models.CharField(
+        "How the share paid on outcomes is held",
+        max_length=10,
+        choices=OutcomePaymentMode.choices,
+        default=OutcomePaymentMode.WITHHELD,
+    )
     turnover_multiple = models.DecimalField(
         "Minimum turnover as a multiple of the annual value",
         max_digits=5,
@@ -194,6 +219,17 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return f"Lot {self.number}: {self.title}"
+
+    @property
+    def outcome_payment_text(self) -> str:
+        """The share of the fee paid on outcomes in words, shown beside the summary."""
+        percent = self.outcome_payment_percent
+        if percent is None:
+            return "The share of the fee paid on outcomes is not stated yet."
+        if not percent:
+            return "None of the fee is paid on outcomes."
+        held = OutcomePaymentMode(self.outcome_payment_mode).label
+        return f"{Decimal(percent).normalize():f}% of the fee is paid on outcomes: {held.lower()}."
 
 
 class SpecSection(models.Model):

@@ -138,6 +138,11 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
     for lot in lots:
         if not lot.areas.all():
             problems.append(f"Lot {lot.number} “{lot.title}” needs at least one area.")
+        if lot.outcome_payment_percent is None:
+            problems.append(
+                f"Lot {lot.number} “{lot.title}”: state what share of the fee is paid on outcomes "
+                "(0 for a fixed fee)."
+            )
         if turnover_needs_justification(lot.turnover_multiple, lot.turnover_justification):
             problems.append(
                 f"Lot {lot.number} “{lot.title}”: explain why its turnover condition is more "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from commissioning.audit.services import created, deleted, diff, record, snapsho
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import Status, is_editable
-from commissioning.procurement.models import Lot, Opportunity, SpecSection
+from commissioning.procurement.models import Lot, Opportunity, OutcomePaymentMode, SpecSection
 from commissioning.procurement.services_timeline import TIMELINE_FIELDS, timeline_errors
 from commissioning_analytics.lots.conditions import AccessibilityParams
 
@@ -33,6 +34,10 @@ Public Contracts Regulations 2015 reg. 58(9))."""
 MISSING_TURNOVER_JUSTIFICATION = (
     "Explain why the turnover condition is more than twice the annual value, or lower it"
 )
+
+OUTCOME_PAYMENT_RANGE = "Enter the share of the fee paid on outcomes as a percentage from 0 to 100"
+OUTCOME_PAYMENT_PLACES = "Enter the share of the fee paid on outcomes to at most 2 decimal places"
+OUTCOME_PAYMENT_MODE = "Choose how the share paid on outcomes is held"
 
 DETAIL_FIELDS: tuple[str, ...] = (
     "title",
@@ -60,6 +65,8 @@ LOT_FIELDS: tuple[str, ...] = (
     "estimated_annual_value",
     "duration_months",
     "payment_model_summary",
+    "outcome_payment_percent",
+    "outcome_payment_mode",
     "turnover_multiple",
     "turnover_justification",
     "minimum_reserves_months",
@@ -153,6 +160,27 @@ def turnover_needs_justification(multiple: Any, justification: str) -> bool:
     return multiple is not None and multiple > TURNOVER_CAP_MULTIPLE and not justification.strip()
 
 
+def outcome_payment_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a lot's share of the fee paid on outcomes and how it is held (PBR-1):
+    the same rule for every way a lot is saved. The share may be left blank on a draft; it is
+    required before publication (:func:`.services.publish_problems`)."""
+    errors: dict[str, list[str]] = {}
+    percent = data.get("outcome_payment_percent")
+    if percent is not None:
+        try:
+            value = Decimal(str(percent))
+        except (ArithmeticError, ValueError):
+            value = Decimal("NaN")
+        if not value.is_finite() or not 0 <= value <= 100:
+            errors["outcome_payment_percent"] = [OUTCOME_PAYMENT_RANGE]
+        elif value != value.quantize(Decimal("0.01")):
+            errors["outcome_payment_percent"] = [OUTCOME_PAYMENT_PLACES]
+    mode = data.get("outcome_payment_mode")
+    if mode not in (None, "") and mode not in OutcomePaymentMode.values:
+        errors["outcome_payment_mode"] = [OUTCOME_PAYMENT_MODE]
+    return errors
+
+
 def save_lot(
     actor: Any, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None = None
 ) -> Lot:
@@ -164,6 +192,9 @@ def save_lot(
         data.get("turnover_multiple"), data.get("turnover_justification") or ""
     ):
         raise ValidationError({"turnover_justification": [MISSING_TURNOVER_JUSTIFICATION]})
+    payment_errors = outcome_payment_errors(data)
+    if payment_errors:
+        raise ValidationError(payment_errors)
     clash = opportunity.lots.filter(number=data["number"])
     if lot is not None:
         clash = clash.exclude(pk=lot.pk)
@@ -175,6 +206,8 @@ def save_lot(
         for name in LOT_FIELDS:
             if name not in ("areas", "specialisms") and name in data:
                 value = data[name]
+                if name == "outcome_payment_mode" and not value:
+                    value = OutcomePaymentMode.WITHHELD
                 setattr(target, name, value.strip() if isinstance(value, str) else value)
         target.save()
         target.areas.set(data.get("areas") or [])

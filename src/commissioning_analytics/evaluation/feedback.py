@@ -110,13 +110,18 @@ class BidderFeedback:
 def bidder_feedback(evaluation: Evaluation, rationales: Rationales) -> tuple[BidderFeedback, ...]:
     """Feedback for every bid, in the evaluation's order (ranked first, then disqualified).
 
-    Every judged criterion of every bid needs a moderated rationale; price reasons are optional
-    (the price line is stated if none is given).
+    Every moderated score needs a moderated rationale; price reasons are optional (the price
+    line is stated if none is given). A bid excluded before it was fully scored (failed
+    selection, EVA-6) is "not scored" on the criteria it has no score for.
     """
     outcomes = evaluation.outcomes
     for outcome in outcomes:
+        scored = dict(outcome.scores)
         for criterion in evaluation.criteria.judged:
-            if not rationales.get(outcome.bid_id, {}).get(criterion.id, "").strip():
+            if (
+                criterion.id in scored
+                and not rationales.get(outcome.bid_id, {}).get(criterion.id, "").strip()
+            ):
                 raise FeedbackError(
                     f"Bid {outcome.bid_id!r} has no moderated rationale for {criterion.id!r}."
                 )
@@ -174,6 +179,8 @@ def _result(
         line = evaluation.price.line(outcome.bid_id)
         stated = f"Adjusted price £{line.adjusted:,} scored under {evaluation.method.value}."
         return CriterionResult(None, "", line.points, reason or stated)
+    if criterion.id not in dict(outcome.scores):
+        return CriterionResult(None, "", None, reason or "Not scored: the bid was disqualified.")
     score = dict(outcome.scores)[criterion.id]
     points = None
     if criterion.kind is not CriterionKind.PASS_FAIL:
@@ -190,7 +197,11 @@ def _criterion_rank(
             if o.price_points is not None:
                 values[o.bid_id] = o.price_points
     else:
-        values = {o.bid_id: dict(o.scores)[criterion.id] for o in evaluation.outcomes}
+        values = {
+            o.bid_id: dict(o.scores)[criterion.id]
+            for o in evaluation.outcomes
+            if criterion.id in dict(o.scores)
+        }
     if bid_id not in values:
         return None, False, len(values)
     own = values[bid_id]

@@ -43,6 +43,10 @@ class ScoreMatrix:
 Excluded = Mapping[str, Sequence[str]]
 """Bids excluded before scoring (e.g. failed selection, EVA-6): bid id → the reasons why."""
 
+NOT_SCORED = float("nan")
+"""An excluded bid's missing score in :attr:`ScoreMatrix.raw` and ``fractions``: it is never
+ranked, so its quality points are unknown rather than zero."""
+
 
 def score_matrix(
     criteria: CriteriaSet, scores: Scores, excluded: Excluded | None = None
@@ -51,12 +55,13 @@ def score_matrix(
 
     A bid scoring below a criterion's declared minimum, or failing a pass/fail criterion, is
     disqualified with a reason naming the criterion (Procurement Act 2023 s.23(3); EVA-1). A bid
-    in ``excluded`` is disqualified with the reasons given there first (EVA-6).
+    in ``excluded`` is disqualified with the reasons given there first (EVA-6); it need not
+    have every score (or be in ``scores`` at all): a bid that failed selection is not scored
+    further, and its missing scores are :data:`NOT_SCORED`.
     """
     excluded = excluded or {}
-    unknown_excluded = sorted(set(excluded) - set(scores))
-    if unknown_excluded:
-        raise ScoringError(f"Excluded bid(s) with no scores: {', '.join(unknown_excluded)}.")
+    # A bid excluded before scoring need not be scored or priced (EVA-6): it may be absent.
+    scores = {**{bid_id: {} for bid_id in excluded if bid_id not in scores}, **scores}
     if not scores:
         raise ScoringError("There are no bids to score.")
     judged = criteria.judged
@@ -75,6 +80,9 @@ def score_matrix(
         reasons: list[str] = list(excluded.get(bid_id, ()))
         for criterion in judged:
             if criterion.id not in bid_scores:
+                if bid_id in excluded:
+                    row.append(NOT_SCORED)
+                    continue
                 raise ScoringError(f"Bid {bid_id!r} has no moderated score for {criterion.id!r}.")
             score = bid_scores[criterion.id]
             try:

@@ -9,6 +9,7 @@ total and no rank, and are left out of price scoring: the lowest price is the lo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,7 +41,8 @@ class BidOutcome:
 
     bid_id: str
     scores: tuple[tuple[str, float], ...]
-    quality_points: Decimal
+    quality_points: Decimal | None
+    """None for a bid excluded before every judged criterion was scored (EVA-6)."""
     price_points: Decimal | None = None
     total: Decimal | None = None
     rank: int | None = None
@@ -55,7 +57,7 @@ class BidOutcome:
     def summary(self) -> str:
         if self.disqualified:
             return f"{self.bid_id}: disqualified — " + "; ".join(self.disqualified_reasons)
-        parts = f"quality {self.quality_points}"
+        parts = f"quality {self.quality_points}"  # ranked bids are always fully scored
         if self.price_points is not None:
             parts += f" + price {self.price_points}"
         text = f"{self.rank}. {self.bid_id}: {self.total} ({parts})"
@@ -118,8 +120,10 @@ def evaluate(
         ids = [p.bid_id for p in prices]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         raise ScoringError(f"Each bid is priced once; repeated: {', '.join(repeated)}.")
+    qualified = [b for b in matrix.bid_ids if b not in matrix.disqualified]
     if criteria.price is not None:
-        missing = [b for b in matrix.bid_ids if b not in price_by_bid]
+        # A disqualified bid is never priced, so it need not state a price (EVA-6).
+        missing = [b for b in qualified if b not in price_by_bid]
         if missing:
             raise ScoringError(f"No price for bid(s) {', '.join(missing)}.")
     if criteria.price is None and price_by_bid:
@@ -128,7 +132,6 @@ def evaluate(
     if extra:
         raise ScoringError(f"Prices given for bid(s) with no scores: {', '.join(extra)}.")
 
-    qualified = [b for b in matrix.bid_ids if b not in matrix.disqualified]
     quality_by_bid = dict(zip(matrix.bid_ids, quality.tolist(), strict=True))
     price_result = None
     if criteria.price is not None and qualified:
@@ -142,15 +145,17 @@ def evaluate(
         )
     judged_ids = [c.id for c in criteria.judged]
     scores_by_bid = {
-        bid_id: tuple(zip(judged_ids, raw, strict=True))
+        bid_id: tuple(
+            (c, score) for c, score in zip(judged_ids, raw, strict=True) if not math.isnan(score)
+        )
         for bid_id, raw in zip(matrix.bid_ids, matrix.raw, strict=True)
-    }
+    }  # a score an excluded bid never received is left out
     outcomes = _ranked_outcomes(qualified, scores_by_bid, quality_by_bid, price_result)
     outcomes += [
         BidOutcome(
             bid_id,
             scores_by_bid[bid_id],
-            to_points(quality_by_bid[bid_id]),
+            None if math.isnan(quality_by_bid[bid_id]) else to_points(quality_by_bid[bid_id]),
             disqualified_reasons=reasons,
         )
         for bid_id, reasons in matrix.disqualified.items()
