@@ -29,14 +29,15 @@ _CLOSE = Transition(
 )
 
 TRANSITIONS: dict[tuple[Status, Status], Transition] = {
+    # PRO-4 (published wording, asker never named unless confirmed); PRO-3 (late answers).
     (Status.AWAITING, Status.ANSWERED): Transition(
         action="clarification.answer",
         guard="A commissioner of the body, with an answer and the wording to publish, naming "
-        "no registered organisation or person unless confirmed (PRO-4).",
+        "no registered organisation or person unless confirmed.",
         effects=(
             "audit clarification.answer",
             "notice clarifications.answered to interest holders and the asker",
-            "bid deadline moved when the answer is late (PRO-3)",
+            "bid deadline moved when the answer is late",
         ),
     ),
     (Status.AWAITING, Status.WITHDRAWN): _CLOSE,

@@ -30,7 +30,7 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
     (Status.RUNNING, Status.DONE): Transition(
         action="",
         guard=_FINISH_GUARD,
-        effects=("the result is stored; the owner may publish it (OUT-4)",),
+        effects=("the result is stored; the owner may publish it",),  # OUT-4
     ),
     (Status.RUNNING, Status.FAILED): Transition(
         action="",
