@@ -4,7 +4,7 @@ and in the bulk files, valid with 0 errors; below the threshold, or before plann
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,9 +12,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from commissioning.accounts.models import User
+from commissioning.exercises.forms import ExerciseEditForm
+from commissioning.exercises.lifecycle import Stage
 from commissioning.exercises.models import CommissioningExercise, StageChange
+from commissioning.exercises.services import change_stage, initial_from_exercise, update_exercise
 from commissioning.opendata.validate import validate_package
-from tests.factories import ExerciseFactory
+from tests.factories import ExerciseFactory, member_of
 from tests.procurement_factories import open_opportunity
 
 pytestmark = pytest.mark.django_db
@@ -87,4 +91,60 @@ def test_once_tendered_the_uk1_opens_the_opportunitys_record(client: Client) -> 
     assert tags[:2] == [(["planning"], "UK1"), (["tender"], "UK4")]
     record = client.get(f"/api/opportunities/{opportunity.reference}/ocds/record").json()
     result = validate_package(record)
+    assert result.error_count == 0, result.summary()
+
+
+# A published UK1 is stored as published (issue 11 items 3 and 9): later edits of the estimate
+# neither withdraw it nor create one backdated to when the exercise entered the plan stage.
+
+
+def _edit_estimate(exercise: CommissioningExercise, actor: Any, value: str) -> None:
+    data = {**initial_from_exercise(exercise), "estimated_annual_value": value}
+    form = ExerciseEditForm(data, exercise=exercise)
+    assert form.is_valid(), form.errors
+    update_exercise(actor, exercise, form.cleaned_data)
+
+
+def _exercise_in_plan(value: str, entered: Any) -> tuple[CommissioningExercise, Any]:
+    exercise = ExerciseFactory(stage="assess_need", estimated_annual_value=Decimal(value))
+    actor = member_of(exercise.commissioning_body, role=User.Role.COMMISSIONER)
+    change_stage(actor, exercise, Stage.PLAN, now=entered)
+    return exercise, actor
+
+
+def test_the_uk1_stays_published_when_the_estimate_is_lowered(client: Client) -> None:
+    entered = timezone.now() - timedelta(days=10)
+    exercise, actor = _exercise_in_plan("900000.00", entered)
+    _edit_estimate(exercise, actor, "400000.00")
+    exercise.refresh_from_db()
+    assert exercise.estimated_annual_value == Decimal("400000.00")
+
+    response = client.get(f"/api/exercises/{exercise.reference}/ocds")
+    assert response.status_code == 200
+    [release] = _uk1(response.json()["releases"])
+    assert release["planning"]["budget"]["amount"] == {"amount": 900000, "currency": "GBP"}
+    assert datetime.fromisoformat(release["date"]) == entered
+    bulk = client.get("/opendata/ocds/releases.json")
+    assert bulk.status_code == 200
+    assert [r["id"] for r in _uk1(bulk.json()["releases"])] == [release["id"]]
+    result = validate_package(bulk.json())
+    assert result.error_count == 0, result.summary()
+
+
+def test_raising_the_estimate_later_publishes_a_uk1_dated_then_not_backdated(
+    client: Client,
+) -> None:
+    entered = timezone.now() - timedelta(days=30)
+    exercise, actor = _exercise_in_plan("400000.00", entered)
+    assert client.get(f"/api/exercises/{exercise.reference}/ocds").status_code == 404
+    raised = timezone.now()
+    _edit_estimate(exercise, actor, "900000.00")
+
+    package = client.get(f"/api/exercises/{exercise.reference}/ocds").json()
+    [release] = _uk1(package["releases"])
+    published = datetime.fromisoformat(release["date"])
+    assert published >= raised
+    assert published > entered + timedelta(days=29)
+    assert release["planning"]["budget"]["amount"] == {"amount": 900000, "currency": "GBP"}
+    result = validate_package(package)
     assert result.error_count == 0, result.summary()

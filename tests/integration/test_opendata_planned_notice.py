@@ -5,7 +5,9 @@ before the tender notice it allows a 4-week bid window, which is refused without
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from django.test import Client
 
 from commissioning.audit.models import AuditEvent
 from commissioning.opendata.validate import validate_package
-from commissioning.procurement import services
+from commissioning.procurement import services, services_editing
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services_planned import ACTION, publish_planned_notice
 from commissioning_analytics.timelines.working_days import LONDON
@@ -138,3 +140,61 @@ def test_without_lots_the_page_says_what_is_missing(client: Client) -> None:
     page = client.get(f"/opportunities/{draft.reference}/planned-notice/").content.decode()
     assert "Add at least one lot: the notice says what will be bought." in page
     assert "</button>" not in page.split("govuk-footer")[0].split("<main")[1]
+
+
+# The UK3 is served as published (issue 11 items 3 and 9): edits of the draft after publication
+# never change it, and it carries nothing that is still private.
+
+
+def test_editing_the_draft_after_publication_leaves_the_served_uk3_unchanged(
+    client: Client,
+) -> None:
+    draft = ready_opportunity(now=PLANNED)
+    draft = publish_planned_notice(commissioner_of(draft), draft, now=PLANNED)
+    before = client.get(f"/api/opportunities/{draft.reference}/ocds").json()["releases"]
+    [published] = before
+    tender = published["tender"]
+    assert "awardCriteria" not in tender and "awardCriteriaDetails" not in tender
+    assert all("awardCriteria" not in lot for lot in tender["lots"])
+    private = draft.get_absolute_url()
+    assert private not in json.dumps(published)  # no link to the private draft
+    assert [d["documentType"] for d in tender["documents"]] == [
+        "plannedProcurementNotice",
+        "procurementPlan",
+    ]
+
+    draft.title = "A different service altogether"
+    draft.save()
+    lot = draft.lots.order_by("number").first()
+    assert lot is not None
+    lot.title = "Renamed lot"
+    lot.estimated_annual_value = Decimal("1.00")
+    lot.save()
+    draft.criteria.filter(kind="price").update(name="Cheapest wins", weight=Decimal(90))
+
+    after = client.get(f"/api/opportunities/{draft.reference}/ocds").json()["releases"]
+    assert after == before
+    bulk = client.get("/opendata/ocds/releases.json").json()
+    assert [r for r in bulk["releases"] if r["ocid"] == published["ocid"]] == before
+
+
+def test_the_last_lot_cannot_be_deleted_once_the_uk3_is_published(client: Client) -> None:
+    draft = ready_opportunity(now=PLANNED)
+    commissioner = commissioner_of(draft)
+    draft = publish_planned_notice(commissioner, draft, now=PLANNED)
+    first, last = draft.lots.order_by("number")
+    services_editing.delete_lot(commissioner, first)
+    with pytest.raises(ValidationError, match="only lot, and the planned procurement notice"):
+        services_editing.delete_lot(commissioner, last)
+    assert draft.lots.count() == 1
+
+    for url in ("/opendata/ocds/releases.json", "/opendata/ocds/records.json"):
+        response = client.get(url)
+        assert response.status_code == 200
+        result = validate_package(response.json())
+        assert result.error_count == 0, result.summary()
+    response = client.get(f"/api/opportunities/{draft.reference}/ocds")
+    assert response.status_code == 200
+    [release] = response.json()["releases"]
+    published_lots = [str(first.number), str(last.number)]
+    assert [lot["id"] for lot in release["tender"]["lots"]] == published_lots  # as published

@@ -5,6 +5,7 @@ UK3. Dates worked out by hand on a calendar."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -81,3 +82,14 @@ def test_the_full_window_still_runs_from_the_planned_notice() -> None:
     floor, reasons = minimum_deadline(timeline, policy)
     assert floor == date(2026, 1, 21)
     assert "and 8 weeks from that notice" in reasons[0]
+
+
+def test_the_reasons_people_read_carry_no_requirement_ids() -> None:
+    """Issue 11 item 23: requirement IDs (PRO-3, PRO-4) belong in docstrings, not in the text
+    the commissioner reads."""
+    late = replace(SHORT, bid_deadline=date(2026, 1, 26), answers_by=date(2026, 1, 12))
+    for planned in (None, date(2025, 11, 19)):
+        timeline = replace(late, planned_notice_on=planned)
+        texts = [*check_timeline(timeline, POLICY), *minimum_deadline(timeline, POLICY)[1]]
+        assert texts
+        assert not [text for text in texts if re.search(r"\b[A-Z]{3}-\d", text)], texts

@@ -1,7 +1,8 @@
 """Published records are never deleted (PRO-3, PRO-9, LAW-1; issue 11 item 3).
 
 An opportunity once published, its lots and its public change log of dates, an award decision, a
-contract, and a published consultation or market engagement event are public notices: they are
+contract, a published consultation or market engagement event, and a stored UK1 or UK3 notice
+(``exercises.PublishedNotice``) are public notices: they are
 withdrawn or corrected with a public reason through their lifecycle (cancellation, a date change,
 a corrected notice), never deleted. The admin refuses to delete them, and this guard refuses on
 every other path: a ``pre_delete`` receiver runs for ``Model.delete()`` and ``QuerySet.delete()``
@@ -76,6 +77,11 @@ RULES: dict[str, tuple[Callable[[Any], bool], Callable[[Any], bool], str]] = {
         _published_at_set,
         lambda consultation: bool(consultation.is_synthetic),
         "a published consultation",
+    ),
+    "exercises.PublishedNotice": (
+        lambda notice: True,
+        lambda notice: bool(notice.exercise.is_synthetic),
+        "a published notice",
     ),
     "engagement.MarketEvent": (
         _published_at_set,

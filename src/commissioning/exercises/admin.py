@@ -12,10 +12,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.exercises.models import CommissioningExercise, StageChange
-from commissioning.exercises.services import AUDITED_FIELDS
+from commissioning.exercises.services import (
+    AUDITED_FIELDS,
+    keep_published_pipeline,
+    publish_pipeline_if_planned,
+)
 from commissioning.web.admin import ReadOnlyInline
 
 
@@ -39,6 +44,15 @@ class CommissioningExerciseAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """As in the service: a published UK1 keeps what it said, and an estimate raised to the
+        threshold publishes one dated now (issue 11 items 3 and 9)."""
+        if change and obj.pk is not None:
+            keep_published_pipeline(CommissioningExercise.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        if change and "estimated_annual_value" in form.changed_data:
+            publish_pipeline_if_planned(obj, timezone.now())
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """An exercise's published notices (engagement, opportunities) are never deleted; it is

@@ -85,3 +85,53 @@ class StageChange(models.Model):
     @property
     def from_stage_label(self) -> str:
         return Stage(self.from_stage).label if self.from_stage else ""
+
+
+class PublishedNotice(models.Model):
+    """A notice exactly as it was published (issue 11 items 3 and 9; LAW-1, PRO-9): the UK1
+    pipeline notice of an exercise and the UK3 planned procurement notice of an opportunity.
+
+    The release is stored when the notice is published and served as stored, so later edits of
+    the exercise or of the draft opportunity never change what the public was told. URLs are
+    stored relative to the site (``/exercises/…``) and made absolute when served. Never deleted
+    (:mod:`commissioning.audit.permanence`).
+    """
+
+    class NoticeType(models.TextChoices):
+        PIPELINE = "UK1", "UK1 pipeline notice"
+        PLANNED_PROCUREMENT = "UK3", "UK3 planned procurement notice"
+
+    exercise = models.ForeignKey(
+        CommissioningExercise, on_delete=models.CASCADE, related_name="published_notices"
+    )
+    opportunity = models.ForeignKey(
+        "procurement.Opportunity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="published_notices",
+    )
+    notice_type = models.CharField(max_length=8, choices=NoticeType.choices)
+    ocid = models.CharField(max_length=200)
+    release_id = models.CharField(max_length=250, unique=True)
+    released_at = models.DateTimeField()
+    release = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["released_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise"],
+                condition=models.Q(notice_type="UK1"),
+                name="one_pipeline_notice_per_exercise",
+            ),
+            models.UniqueConstraint(
+                fields=["opportunity"],
+                condition=models.Q(notice_type="UK3"),
+                name="one_planned_notice_per_opportunity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_type} {self.release_id}"

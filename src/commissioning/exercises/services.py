@@ -270,6 +270,7 @@ def update_exercise(
     _check_rules(exercise.commissioning_body, data)
     with transaction.atomic():
         before = snapshot(exercise, AUDITED_FIELDS)
+        keep_published_pipeline(exercise)
         for name in EDITABLE_FIELDS:
             if name not in _MANY_TO_MANY:
                 setattr(exercise, name, data.get(name))
@@ -279,7 +280,26 @@ def update_exercise(
         changes = diff(before, snapshot(exercise, AUDITED_FIELDS))
         if changes:
             record(actor, "update", exercise, changes)
+        if "estimated_annual_value" in changes:
+            publish_pipeline_if_planned(exercise, timezone.now())
     return exercise
+
+
+def keep_published_pipeline(exercise: CommissioningExercise) -> None:
+    """Before an edit: a UK1 published before notices were stored is stored as it read."""
+    from commissioning.opendata.planning import stored_pipeline
+
+    stored_pipeline(exercise)
+
+
+def publish_pipeline_if_planned(exercise: CommissioningExercise, now: datetime) -> None:
+    """An exercise that has entered the plan stage and now expects a procurement at or above the
+    threshold publishes its UK1 now, once: never backdated, and never withdrawn when the estimate
+    is lowered later (issue 11 item 9, LAW-1)."""
+    from commissioning.opendata.planning import publish_pipeline
+
+    if exercise.stage_changes.filter(to_stage=Stage.PLAN.value).exists():
+        publish_pipeline(exercise, now)
 
 
 def change_stage(
@@ -324,6 +344,8 @@ def change_stage(
             locked,
             {"stage": {"from": current.value, "to": target.value}, "reason": reason},
         )
+        if target == Stage.PLAN:
+            publish_pipeline_if_planned(locked, now)
         transaction.on_commit(partial(notify_stage_change.enqueue, change.pk))
     return change
 

@@ -313,6 +313,8 @@ def build_planned_procurement(tender: Tender, *, prefix: str = DEFAULT_OCID_PREF
     section = tender_section(tender, ocid, "planned")
     for key in ("tenderPeriod", "enquiryPeriod", "enquiries", "hasEnquiries"):
         section.pop(key, None)
+    if not tender.criteria:  # not decided yet: the tender notice publishes them
+        section.pop("awardCriteria", None)
     section["documents"][0] = notice_document(
         ocid, "UK3", "plannedProcurementNotice", "Planned procurement notice", tender.notice
     )

@@ -4,7 +4,9 @@ engagement release (LAW-1, CYC-2, CYC-3).
 UK1 (issue 11 item 9): an exercise that reached the plan stage with an expected procurement at or
 above the light-touch procurement threshold (its estimated annual value,
 :data:`~commissioning.opendata.builder.LIGHT_TOUCH_THRESHOLD`) announces it in the pipeline,
-dated when it entered the plan stage. Once published it stays published, whatever stage follows.
+dated when it entered the plan stage (or when its estimate was raised to the threshold later).
+It is stored when published (:mod:`commissioning.opendata.published`) and served as stored: it
+stays published, unchanged, whatever stage follows and however the estimate is edited.
 
 The engagement is what the exercise published *before* tendering: its consultations and its
 market engagement events, each a planning milestone of type ``engagement`` (``met`` once it has
@@ -29,7 +31,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from commissioning.exercises.models import CommissioningExercise
+from commissioning.exercises.models import CommissioningExercise, PublishedNotice
+from commissioning.opendata import published as published_notices
 from commissioning.opendata.builder import (
     LIGHT_TOUCH_THRESHOLD,
     above_threshold,
@@ -54,7 +57,7 @@ def with_engagement(
     queryset: QuerySet[CommissioningExercise],
 ) -> QuerySet[CommissioningExercise]:
     return queryset.select_related("commissioning_body").prefetch_related(
-        "consultations", "market_events", "stage_changes", "opportunities"
+        "consultations", "market_events", "stage_changes", "opportunities", "published_notices"
     )
 
 
@@ -131,38 +134,71 @@ def planning_stage(
     )
 
 
+def pipeline_notice(exercise: CommissioningExercise, published: datetime) -> Pipeline:
+    """The UK1 as it reads when published at ``published`` (site-relative link)."""
+    assert exercise.estimated_annual_value is not None
+    return Pipeline(
+        reference=exercise.reference,
+        title=exercise.title,
+        description=exercise.summary or exercise.title,
+        buyer=organisation_party(exercise.commissioning_body, "buyer"),
+        notice=Notice(
+            published=published,
+            url=exercise.get_absolute_url(),
+            description=f"Pipeline notice for {exercise.reference}",
+        ),
+        estimated_value=exercise.estimated_annual_value,
+    )
+
+
+def publish_pipeline(
+    exercise: CommissioningExercise, published: datetime
+) -> PublishedNotice | None:
+    """Store the exercise's UK1 dated ``published`` if it qualifies now (planned, at or above the
+    threshold) and has none yet: called when it enters the plan stage and when its estimate is
+    raised to the threshold afterwards (then dated at the raise, never backdated)."""
+    if not above_threshold(exercise.estimated_annual_value):
+        return None
+    release = build_pipeline(pipeline_notice(exercise, published), prefix=ocid_prefix())
+    return published_notices.store(
+        PublishedNotice.NoticeType.PIPELINE, release, published, exercise
+    )
+
+
+def _entered_plan(exercise: CommissioningExercise) -> datetime | None:
+    planned = [c.changed_at for c in exercise.stage_changes.all() if c.to_stage == "plan"]
+    return min(planned, default=None)
+
+
+def stored_pipeline(exercise: CommissioningExercise) -> PublishedNotice | None:
+    """The exercise's UK1 as published. One that qualified before UK1s were stored (it entered
+    the plan stage at or above the threshold) is stored at its first publication (its first
+    request, or an edit of the exercise), dated when it entered the plan stage; since then
+    :func:`~commissioning.exercises.services.change_stage` and ``update_exercise`` store it
+    when it is published, so it is never backdated."""
+    notice = published_notices.stored(
+        exercise.published_notices, PublishedNotice.NoticeType.PIPELINE
+    )
+    if notice is not None:
+        return notice
+    entered = _entered_plan(exercise)
+    if entered is None or entered > timezone.now():
+        return None
+    return publish_pipeline(exercise, entered)
+
+
 def pipeline(
     exercise: CommissioningExercise,
     reference: str,
     site: str,
     before: datetime | None = None,
     now: datetime | None = None,
-) -> Pipeline | None:
-    """The UK1 pipeline notice under ``reference``: when the exercise entered the plan stage
-    (published by ``before``), if its expected procurement is above the threshold."""
-    if not above_threshold(exercise.estimated_annual_value):
+) -> JsonDict | None:
+    """The UK1 release as published, under ``reference``, if it was published by ``before``."""
+    notice = stored_pipeline(exercise)
+    if notice is None or not _published(notice.released_at, before, now or timezone.now()):
         return None
-    moment = now or timezone.now()
-    planned = [
-        change.changed_at
-        for change in exercise.stage_changes.all()
-        if change.to_stage == "plan" and _published(change.changed_at, before, moment)
-    ]
-    if not planned:
-        return None
-    assert exercise.estimated_annual_value is not None
-    return Pipeline(
-        reference=reference,
-        title=exercise.title,
-        description=exercise.summary or exercise.title,
-        buyer=organisation_party(exercise.commissioning_body, "buyer"),
-        notice=Notice(
-            published=min(planned),
-            url=site.rstrip("/") + exercise.get_absolute_url(),
-            description=f"Pipeline notice for {exercise.reference}",
-        ),
-        estimated_value=exercise.estimated_annual_value,
-    )
+    return published_notices.served(notice, site, reference, ocid_prefix())
 
 
 def _planning_releases(
@@ -172,7 +208,7 @@ def _planning_releases(
     out: list[JsonDict] = []
     announced = pipeline(exercise, reference, site, before)
     if announced is not None:
-        out.append(build_pipeline(announced, prefix=ocid_prefix()))
+        out.append(announced)
     stage = planning_stage(exercise, reference, site, before=before)
     if stage is not None:
         out.append(build_planning(stage, prefix=ocid_prefix()))
@@ -219,6 +255,7 @@ def all_planning_releases(site: str) -> list[JsonDict]:
         Q(consultations__published_at__isnull=False)
         | Q(market_events__published_at__isnull=False)
         | Q(stage_changes__to_stage="plan", estimated_annual_value__gte=LIGHT_TOUCH_THRESHOLD)
+        | Q(published_notices__notice_type=PublishedNotice.NoticeType.PIPELINE)
     )
     exercises = with_engagement(
         CommissioningExercise.objects.filter(engaged).distinct().order_by("reference")

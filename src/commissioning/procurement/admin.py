@@ -57,7 +57,13 @@ class LotInline(admin.StackedInline):
         return _is_draft(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_draft(obj) and super().has_delete_permission(request, obj)
+        # Once its planned procurement notice is out, lots go through the service, which keeps
+        # the last one (issue 11 item 9).
+        return (
+            _is_draft(obj)
+            and obj.planned_notice_at is None
+            and super().has_delete_permission(request, obj)
+        )
 
 
 @admin.register(Opportunity)

@@ -4,7 +4,8 @@ Maps an :class:`~commissioning.procurement.models.Opportunity` (with its lots, c
 date change log) onto the framework-free dataclasses of :mod:`commissioning.opendata.models`
 and builds its releases: the UK3 planned procurement notice when one was published before the
 tender notice (even while the opportunity is still a draft: the notice is public, points to the
-exercise's page and carries no dates yet), the UK4 tender notice at publication, a revised UK4
+exercise's page and carries no dates yet; it is served as stored when published,
+:mod:`commissioning.opendata.published`), the UK4 tender notice at publication, a revised UK4
 (``tenderAmendment``) for each published date change, and the UK12 procurement termination when
 it is cancelled.
 Each tender release carries the clarification questions answered by its date in
@@ -26,6 +27,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from commissioning.exercises.models import PublishedNotice
+from commissioning.opendata import published as published_notices
 from commissioning.opendata.builder import (
     build_cancellation,
     build_planned_procurement,
@@ -71,7 +74,12 @@ def ocid_prefix() -> str:
 
 def with_ocds_relations(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     return queryset.select_related("exercise__commissioning_body").prefetch_related(
-        "lots__areas", "lots__specialisms", "criteria", "date_changes", "questions__lot"
+        "lots__areas",
+        "lots__specialisms",
+        "criteria",
+        "date_changes",
+        "questions__lot",
+        "published_notices",
     )
 
 
@@ -256,20 +264,52 @@ def _label(field: str) -> str:
     return str(Opportunity._meta.get_field(field).verbose_name).capitalize()  # type: ignore[union-attr]
 
 
+def planned_procurement_release(opportunity: Opportunity, published: datetime) -> JsonDict:
+    """The UK3 as it reads when published at ``published``, with site-relative links: the lots,
+    value, suitability and s.12(4) statement as planned. Nothing that is still private: no link
+    to the draft's own page or its specification (the notice links to the exercise's page), no
+    award criteria (they are settled in the draft until the tender notice)."""
+    dates: dict[str, datetime | None] = {f: getattr(opportunity, f) for f in TIMELINE_FIELDS}
+    tender = tender_for(opportunity, "", dates, published, as_of=published)
+    notice = Notice(
+        published=published,
+        url=opportunity.exercise.get_absolute_url(),
+        description=f"Planned procurement notice for {opportunity.reference}",
+    )
+    planned = replace(tender, notice=notice, documents=(), criteria=(), award_criteria_details=None)
+    release = build_planned_procurement(planned, prefix=ocid_prefix())
+    for document in release["tender"]["documents"]:
+        if document["id"].endswith("-sme-barriers"):
+            document.pop("url", None)  # the statement is on the draft's page, still private
+    return release
+
+
+def publish_planned_release(opportunity: Opportunity) -> Any:
+    """Store the UK3 as published at ``opportunity.planned_notice_at`` (once)."""
+    published = opportunity.planned_notice_at
+    assert published is not None
+    return published_notices.store(
+        PublishedNotice.NoticeType.PLANNED_PROCUREMENT,
+        planned_procurement_release(opportunity, published),
+        published,
+        opportunity.exercise,
+        opportunity,
+    )
+
+
 def planned_release(opportunity: Opportunity, site: str) -> JsonDict | None:
-    """The UK3 planned procurement notice, if one was published before the tender notice."""
+    """The UK3 planned procurement notice as published, if it came before the tender notice.
+    One published before notices were stored is stored at its first publication."""
     planned = opportunity.planned_notice_at
     published = opportunity.published_at
     if planned is None or (published is not None and planned >= published):
         return None
-    dates: dict[str, datetime | None] = {f: getattr(opportunity, f) for f in TIMELINE_FIELDS}
-    tender = tender_for(opportunity, site, dates, planned, as_of=planned)
-    notice = Notice(
-        published=planned,
-        url=_absolute(site, opportunity.exercise.get_absolute_url()),
-        description=f"Planned procurement notice for {opportunity.reference}",
+    notice = published_notices.stored(
+        opportunity.published_notices, PublishedNotice.NoticeType.PLANNED_PROCUREMENT
     )
-    return build_planned_procurement(replace(tender, notice=notice), prefix=ocid_prefix())
+    if notice is None:
+        notice = publish_planned_release(opportunity)
+    return published_notices.served(notice, site)
 
 
 def releases_for(opportunity: Opportunity, site: str) -> list[JsonDict]:

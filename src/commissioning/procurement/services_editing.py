@@ -223,6 +223,13 @@ def delete_lot(actor: Any, lot: Lot) -> None:
     _check_manage(actor, lot.opportunity)
     _check_draft(lot.opportunity)
     with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=lot.opportunity_id)
+        if opportunity.planned_notice_at is not None and opportunity.lots.count() <= 1:
+            # The published UK3 says what will be bought (issue 11 items 3 and 9).
+            raise ValidationError(
+                "This is the only lot, and the planned procurement notice already says what "
+                "will be bought: change the lot instead of deleting it."
+            )
         record(actor, "lot.delete", lot, deleted(snapshot(lot, LOT_FIELDS)))
         lot.delete()
 

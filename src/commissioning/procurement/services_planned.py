@@ -16,6 +16,7 @@ from django.utils import timezone
 from commissioning.audit.services import record
 from commissioning.procurement import access
 from commissioning.procurement.models import Opportunity
+from commissioning.procurement.ocds import publish_planned_release
 
 ACTION = "opportunity_planned_notice_published"
 
@@ -52,5 +53,7 @@ def publish_planned_notice(
             raise ValidationError({"planned_notice_at": problems})
         locked.planned_notice_at = now or timezone.now()
         locked.save(update_fields=["planned_notice_at"])
+        # Published as it reads now; later edits of the draft never change it (issue 11 item 3).
+        publish_planned_release(locked)
         record(actor, ACTION, locked, {"planned_notice_at": locked.planned_notice_at.isoformat()})
     return locked

@@ -174,7 +174,7 @@ def minimum_deadline(
     why_window = (
         f"the bid window must be at least {weeks} weeks{consortium} from publication on "
         f"{_long(timeline.published_on)}"
-    )
+    )  # PRO-3 rule 1; requirement IDs stay out of the text people read
     if planned_notice_qualifies(timeline, policy):
         assert timeline.planned_notice_on is not None
         short = weeks - policy.min_bid_window_weeks + policy.planned_notice_bid_window_weeks
@@ -187,14 +187,14 @@ def minimum_deadline(
             f"the planned procurement notice of {_long(timeline.planned_notice_on)} shortens "
             f"the bid window to at least {short} weeks{consortium} from publication on "
             f"{_long(timeline.published_on)}, and {weeks} weeks from that notice"
-        )
+        )  # PRO-3 rule 5
     floors = [(window_floor, why_window)]
     answers_floor = add_working_days(timeline.answers_by, policy.working_days_after_answers)
     floors.append(
         (
             answers_floor,
             f"bidders need {policy.working_days_after_answers} working days after answers are "
-            f"published on {_long(timeline.answers_by)}",
+            f"published on {_long(timeline.answers_by)}",  # PRO-3
         )
     )
     if late_answer_on is not None and late_answer_on > timeline.answers_by:
@@ -202,7 +202,7 @@ def minimum_deadline(
             (
                 add_working_days(late_answer_on, policy.working_days_after_answers),
                 f"a clarification answer was published late on {_long(late_answer_on)}; bidders "
-                f"need {policy.working_days_after_answers} working days after it",
+                f"need {policy.working_days_after_answers} working days after it",  # PRO-3, PRO-4
             )
         )
     best = max(day for day, _ in floors)
@@ -230,7 +230,7 @@ def apply_change(timeline: Timeline, change: Change, policy: TimelinePolicy) -> 
         proposed = replace(proposed, answers_by=answers_floor)
         reasons.append(
             f"Answers must be published by {_long(answers_floor)}: "
-            f"{policy.response_working_days} working days after the question deadline."
+            f"{policy.response_working_days} working days after the question deadline."  # PRO-4
         )
     floor, why = minimum_deadline(proposed, policy, late_answer)
     deadline_moved = proposed.bid_deadline < floor
@@ -252,7 +252,7 @@ def check_timeline(timeline: Timeline, policy: TimelinePolicy) -> tuple[str, ...
     if timeline.answers_by < answers_floor:
         problems.append(
             f"Answers must be published by {_long(answers_floor)} at the earliest: "
-            f"{policy.response_working_days} working days after the question deadline."
+            f"{policy.response_working_days} working days after the question deadline."  # PRO-4
         )
     floor, why = minimum_deadline(timeline, policy)
     if timeline.bid_deadline < floor:
