@@ -6,14 +6,22 @@ themes, draft opportunities and criteria carry the form's submission key (or the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db.models import Model
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from commissioning.engagement.models import Consultation, MarketEvent, Question, SummaryTheme
 from commissioning.exercises import services as exercise_services
 from commissioning.exercises.forms import ExerciseForm
 from commissioning.exercises.models import CommissioningExercise
+from tests.engagement_factories import ConsultationFactory, commissioner_of, open_consultation
+from tests.factories import ExerciseFactory
 from tests.integration.test_exercises_support import Market, market
 from tests.integration.test_repeated_submits import KEY, hidden_key, post_json, racing
 
@@ -67,3 +75,94 @@ def test_racing_exercise_creates_with_one_key_make_one(market: Market, racing: l
     assert second.pk == first.pk
     assert CommissioningExercise.objects.count() == 1
     assert len(racing) == 1  # the unique constraint stopped the second
+
+
+# ---------------------------------------------------------------- engagement
+
+
+def _day(prefix: str, day: date) -> dict[str, str]:
+    return {
+        f"{prefix}_0": str(day.day),
+        f"{prefix}_1": str(day.month),
+        f"{prefix}_2": str(day.year),
+    }
+
+
+Form = tuple[Any, str, dict[str, str], type[Model]]  # exercise, url, data, model created
+
+
+def _consultation_form() -> Form:
+    exercise = ExerciseFactory()
+    today = timezone.localdate()
+    data = {
+        "title": "Women's resettlement needs",
+        "purpose": "What do women need on release?",
+        **_day("opens_on", today),
+        **_day("closes_on", today + timedelta(days=28)),
+    }
+    url = reverse("engagement:consultation-create", args=[exercise.reference])
+    return exercise, url, data, Consultation
+
+
+def _event_form() -> Form:
+    exercise = ExerciseFactory()
+    data = {
+        "title": "Market place event: women's services",
+        **_day("starts_on", timezone.localdate() + timedelta(days=10)),
+        "start_time": "14:30",
+        "is_online": "False",
+        "location": "Civic Centre, Newcastle",
+        "audience": "Local voluntary organisations working with women",
+        "agenda": "The need; the draft lots; questions.",
+    }
+    return (
+        exercise,
+        reverse("engagement:event-create", args=[exercise.reference]),
+        data,
+        MarketEvent,
+    )
+
+
+def _consultation_question_form() -> Form:
+    consultation = ConsultationFactory(published_at=None)
+    data = {"text": "What support is missing?", "hint": "", "choices": ""}
+    url = reverse("engagement:question-add", args=[consultation.pk])
+    return consultation.exercise, url, data, Question
+
+
+def _theme_form() -> Form:
+    consultation = open_consultation()
+    data = {
+        "you_said": "Support must start at the gate.",
+        "we_did": "Meet at the gate is in lot 1.",
+    }
+    url = reverse("engagement:summary", args=[consultation.pk])
+    return consultation.exercise, url, data, SummaryTheme
+
+
+def _sent_twice_creates_once(form: Form, client: Client) -> None:
+    """The form shown once and sent twice makes one record; shown again, it makes another."""
+    _, url, data, model = form
+    before = model.objects.count()
+    sent = {**data, "submission_key": hidden_key(client.get(url).text)}
+
+    responses = [client.post(url, sent), client.post(url, sent)]
+
+    assert [r.status_code for r in responses] == [302, 302], responses[0].content[:2000]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert model.objects.count() == before + 1
+    fresh = {**data, "submission_key": hidden_key(client.get(url).text)}
+    assert client.post(url, fresh).status_code == 302
+    assert model.objects.count() == before + 2  # a new form is a new record
+
+
+@pytest.mark.parametrize(
+    "make_form", [_consultation_form, _event_form, _consultation_question_form, _theme_form]
+)
+def test_a_commissioners_engagement_form_sent_twice_creates_once(
+    make_form: Callable[[], Form],
+) -> None:
+    form = make_form()
+    client = Client()
+    client.force_login(commissioner_of(form[0]))
+    _sent_twice_creates_once(form, client)
