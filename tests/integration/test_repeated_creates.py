@@ -20,10 +20,12 @@ from commissioning.engagement.models import Consultation, MarketEvent, Question,
 from commissioning.exercises import services as exercise_services
 from commissioning.exercises.forms import ExerciseForm
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from tests.engagement_factories import ConsultationFactory, commissioner_of, open_consultation
-from tests.factories import ExerciseFactory
+from tests.factories import AreaFactory, ExerciseFactory
 from tests.integration.test_exercises_support import Market, market
 from tests.integration.test_repeated_submits import KEY, hidden_key, post_json, racing
+from tests.procurement_factories import DraftOpportunityFactory
 
 pytestmark = pytest.mark.django_db
 __all__ = ["market", "racing"]
@@ -140,8 +142,11 @@ def _theme_form() -> Form:
     return consultation.exercise, url, data, SummaryTheme
 
 
-def _sent_twice_creates_once(form: Form, client: Client) -> None:
-    """The form shown once and sent twice makes one record; shown again, it makes another."""
+def _sent_twice_creates_once(
+    form: Form, client: Client, again: dict[str, str] | None = None
+) -> None:
+    """The form shown once and sent twice makes one record; shown again (and changed by
+    ``again``), it makes another."""
     _, url, data, model = form
     before = model.objects.count()
     sent = {**data, "submission_key": hidden_key(client.get(url).text)}
@@ -151,7 +156,7 @@ def _sent_twice_creates_once(form: Form, client: Client) -> None:
     assert [r.status_code for r in responses] == [302, 302], responses[0].content[:2000]
     assert responses[0]["Location"] == responses[1]["Location"]
     assert model.objects.count() == before + 1
-    fresh = {**data, "submission_key": hidden_key(client.get(url).text)}
+    fresh = {**data, **(again or {}), "submission_key": hidden_key(client.get(url).text)}
     assert client.post(url, fresh).status_code == 302
     assert model.objects.count() == before + 2  # a new form is a new record
 
@@ -166,3 +171,57 @@ def test_a_commissioners_engagement_form_sent_twice_creates_once(
     client = Client()
     client.force_login(commissioner_of(form[0]))
     _sent_twice_creates_once(form, client)
+
+
+# ---------------------------------------------------------------- procurement
+
+
+def _opportunity_form() -> Form:
+    exercise = ExerciseFactory()
+    data = {"title": "Housing support", "response_working_days": "5"}
+    return exercise, reverse("procurement:create", args=[exercise.reference]), data, Opportunity
+
+
+def _lot_form() -> Form:
+    draft = DraftOpportunityFactory()
+    data = {
+        "number": "1",
+        "title": "North",
+        "areas": [AreaFactory().slug],
+        "estimated_annual_value": "250000",
+        "duration_months": "24",
+        "turnover_multiple": "1.5",
+    }
+    return draft.exercise, reverse("procurement:lot-create", args=[draft.reference]), data, Lot
+
+
+def _section_form() -> Form:
+    draft = DraftOpportunityFactory()
+    data = {"title": "Family contact", "required": "on", "must_have": "Weekly visits."}
+    url = reverse("procurement:section-create", args=[draft.reference])
+    return draft.exercise, url, data, SpecSection
+
+
+def _criterion_form() -> Form:
+    draft = DraftOpportunityFactory()
+    data = {"name": "Quality of support", "kind": "quality", "weight": "30"}
+    url = reverse("procurement:criterion-create", args=[draft.reference])
+    return draft.exercise, url, data, Criterion
+
+
+@pytest.mark.parametrize(
+    ("make_form", "again"),
+    [
+        (_opportunity_form, {}),
+        (_lot_form, {"number": "2"}),  # lot numbers are the lots' own natural key
+        (_section_form, {}),
+        (_criterion_form, {}),
+    ],
+)
+def test_a_commissioners_procurement_form_sent_twice_creates_once(
+    make_form: Callable[[], Form], again: dict[str, str]
+) -> None:
+    form = make_form()
+    client = Client()
+    client.force_login(commissioner_of(form[0]))
+    _sent_twice_creates_once(form, client, again)

@@ -12,6 +12,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from commissioning.directory.models import Area, Specialism
+from commissioning.idempotency import SubmissionKeyForm
 from commissioning.procurement import services_criteria
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from commissioning.procurement.services_editing import DETAIL_FIELDS, LOT_FIELDS
@@ -24,7 +25,7 @@ TEXTAREA = {"rows": 4}
 KIND_LABELS = dict(Criterion.Kind.choices)
 
 
-class OpportunityForm(GovUKModelForm):
+class OpportunityForm(GovUKModelForm, SubmissionKeyForm):
     class Meta:
         model = Opportunity
         fields = list(DETAIL_FIELDS)
@@ -55,7 +56,7 @@ class OpportunityForm(GovUKModelForm):
         }
 
 
-class LotForm(GovUKModelForm):
+class LotForm(GovUKModelForm, SubmissionKeyForm):
     areas = forms.ModelMultipleChoiceField(
         label="Areas",
         queryset=Area.objects.order_by("kind", "name"),
@@ -108,7 +109,7 @@ class LotForm(GovUKModelForm):
         return value
 
 
-class SpecSectionForm(GovUKModelForm):
+class SpecSectionForm(GovUKModelForm, SubmissionKeyForm):
     class Meta:
         model = SpecSection
         fields = ["title", "required", "must_have", "ideal"]
@@ -147,7 +148,7 @@ def minimum_field() -> forms.TypedChoiceField:
     )
 
 
-class CriterionForm(GovUKModelForm):
+class CriterionForm(GovUKModelForm, SubmissionKeyForm):
     """A free-form criterion (EVA-1) with its weight and optional minimum score."""
 
     minimum = minimum_field()
