@@ -87,7 +87,9 @@ class LotForm(GovUKModelForm, SubmissionKeyForm):
             "(Public Contracts Regulations 2015 reg. 58(9)). Leave blank for none.",
             "turnover_justification": "Needed when the turnover condition is more than 2: "
             "why the lot needs it. Published beside the condition.",
-            "minimum_reserves_months": "Leave blank for none.",
+            "minimum_reserves_months": "Free reserves are unrestricted funds not tied up in "
+            "buildings or set aside for a purpose, counted in months of the bidder's spending. "
+            "Leave blank for none.",
         }
         error_messages = {
             "number": {"required": "Enter the lot number"},

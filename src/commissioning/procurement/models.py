@@ -182,7 +182,7 @@ class Lot(models.Model):
         "published beside the condition.",
     )
     minimum_reserves_months = models.DecimalField(
-        "Minimum reserves (months of income)",
+        "Minimum free reserves (months of expenditure)",
         max_digits=5,
         decimal_places=2,
         null=True,
