@@ -20,10 +20,13 @@ from commissioning.engagement.models import Consultation, MarketEvent, Question,
 from commissioning.exercises import services as exercise_services
 from commissioning.exercises.forms import ExerciseForm
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from tests.engagement_factories import ConsultationFactory, commissioner_of, open_consultation
-from tests.factories import AreaFactory, ExerciseFactory
+from tests.factories import AreaFactory, ExerciseFactory, OrganisationFactory, member_of
 from tests.integration.test_exercises_support import Market, market
+from tests.integration.test_outcomes_web_helpers import resettlement_csv
+from tests.integration.test_outcomes_web_upload import _post as _upload
 from tests.integration.test_repeated_submits import KEY, hidden_key, post_json, racing
 from tests.procurement_factories import DraftOpportunityFactory
 
@@ -225,3 +228,22 @@ def test_a_commissioners_procurement_form_sent_twice_creates_once(
     client = Client()
     client.force_login(commissioner_of(form[0]))
     _sent_twice_creates_once(form, client, again)
+
+
+# ---------------------------------------------------------------- outcome studies
+
+
+def test_a_cohort_uploaded_twice_is_stored_and_evaluated_once(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = Client()
+    client.force_login(member_of(OrganisationFactory()))
+    key = hidden_key(client.get(reverse("outcomes:upload")).text)
+
+    with django_capture_on_commit_callbacks() as queued:
+        responses = [_upload(client, resettlement_csv(), submission_key=key) for _ in range(2)]
+
+    assert [r.status_code for r in responses] == [302, 302]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert OutcomeStudy.objects.count() == 1
+    assert len(queued) == 1  # one evaluation queued, not two
