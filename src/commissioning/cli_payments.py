@@ -77,7 +77,8 @@ def register(subcommands: Any) -> None:
         "--assumptions",
         type=existing_file,
         metavar="FILE.json",
-        help="simulation assumptions (volumes, outcome rates, reserves, costs); "
+        help="simulation assumptions (volumes, outcome rates, free reserves in months of "
+        "expenditure, costs); "
         "default: labelled defaults, see docs/payments-cli.md",
     )
     simulate.add_argument(
@@ -347,9 +348,14 @@ def stress_text(mechanism: Mechanism, mapping: ScenarioMapping, result: StressRe
     for party, overrides in assumed.members.items():
         given = ", ".join(f"{key} {value:g}" for key, value in overrides.items())
         out.append(f"  {party}: {given} [assumed ({assumed.source})]")
-    out.append("Reserves and costs are worked out from these and the mechanism's money.")
+    out.append(
+        "Free reserves (months of expenditure) and costs are worked out from these and the "
+        "mechanism's money."
+    )
     out.append("")
-    header = f"{'Organisation':<40} {'Reserves':>12} {'P(run out)':>10} {'Month p10/50/90':>16}"
+    header = (
+        f"{'Organisation':<40} {'Free reserves':>13} {'P(run out)':>10} {'Month p10/50/90':>16}"
+    )
     out.append(f"{header} {'Lowest cash p10 / p50 / p90':>40}")
     for mapped, stress in zip(mapping.members, result.members, strict=True):
         months = (
@@ -361,7 +367,7 @@ def stress_text(mechanism: Mechanism, mapping: ScenarioMapping, result: StressRe
         role = f" ({mapped.role})"
         label = mapped.name[: 40 - len(role)] + role
         out.append(
-            f"{label[:40]:<40} {_money(stress.reserves):>12} {stress.ruin_probability:>10.1%}"
+            f"{label[:40]:<40} {_money(stress.reserves):>13} {stress.ruin_probability:>10.1%}"
             f" {months:>16} {lowest:>40}"
         )
     if mapping.not_modelled:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 KEY_MAX_LENGTH = 64
 KEY_HEADER = "Idempotency-Key"
@@ -85,6 +86,22 @@ def create_once(find: Callable[[], T | None], create: Callable[[], T]) -> tuple[
         if existing is None:
             raise
         return existing, False
+
+
+def create_keyed(
+    records: models.QuerySet[M], data: Mapping[str, Any], create: Callable[[str], M]
+) -> M:
+    """The record ``create(key)`` makes from a create form's ``data`` (its cleaned
+    ``submission_key``, stored by ``create`` on the record), made once: a repeat with the same
+    key returns the one among ``records`` (the scope of the record's key constraint) that the
+    first submit made."""
+    key = clean_key(data.get("submission_key"))
+
+    def made_before() -> M | None:
+        return records.filter(submission_key=key).first() if key else None
+
+    record, _ = create_once(made_before, lambda: create(key))
+    return record
 
 
 def submission_key_field() -> forms.CharField:

@@ -4,7 +4,9 @@ item 27; CYC-1, CYC-2, USR-1).
 ``load_demo_market --with-users`` is run twice, as ``make demo`` does each time it starts:
 the second load replaces the first, notifications included; a consultation is open only while
 its exercise is at the consultation's stage and was closed, within the exercise's time at that
-stage, once the exercise moved on; every stage change says who made it.
+stage, once the exercise moved on; every stage change says who made it; an opportunity past
+publication has its publication date, and its exercise's engagement was over by then (items 20,
+27; CYC-3).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def test_loading_the_demo_twice_tells_one_consistent_story(
     _reloading_replaces_the_demo_and_its_notifications(first, second)
     _consultations_are_open_only_at_their_exercises_stage()
     _an_exercise_further_on_has_no_open_consultation()
+    _every_published_opportunity_is_dated_after_its_engagement()
     _every_stage_change_says_which_commissioner_made_it(client)
 
 
@@ -100,6 +103,39 @@ def _an_exercise_further_on_has_no_open_consultation() -> None:
     )
     assert beyond.exists()  # the demo shows an exercise further on, with its closed ones
     assert not any(c.is_open for c in beyond)
+
+
+PUBLISHED_OR_LATER = [
+    Opportunity.Status.OPEN,
+    Opportunity.Status.CLOSED,
+    Opportunity.Status.EVALUATION,
+    Opportunity.Status.AWARDED,
+    Opportunity.Status.UNSUCCESSFUL,
+]
+
+
+def _every_published_opportunity_is_dated_after_its_engagement() -> None:
+    """No opportunity is open for bids, decided or awarded without the day it was published,
+    and on that day its exercise had no consultation open and no market event to come."""
+    published = list(
+        Opportunity.objects.filter(status__in=PUBLISHED_OR_LATER).select_related("exercise")
+    )
+    assert any(o.status == Opportunity.Status.AWARDED for o in published)
+    for opportunity in published:
+        at = opportunity.published_at
+        assert at is not None, f"{opportunity.reference} ({opportunity.status}) has no date"
+        assert opportunity.bid_deadline is None or opportunity.bid_deadline > at
+        exercise = opportunity.exercise
+        for consultation in exercise.consultations.all():
+            assert consultation.closes_at <= at, (
+                f"{opportunity.reference}, published {at:%d %B %Y}: “{consultation.title}” "
+                f"is open until {consultation.closes_at:%d %B %Y}"
+            )
+        for event in exercise.market_events.all():
+            assert event.starts_at < at, (
+                f"{opportunity.reference}, published {at:%d %B %Y}: “{event.title}” "
+                f"on {event.starts_at:%d %B %Y}"
+            )
 
 
 def _every_stage_change_says_which_commissioner_made_it(client: Client) -> None:

@@ -291,7 +291,11 @@ def test_patch_changes_only_what_is_sent_and_audits(market: Market) -> None:
         ({"annual_income": -5}, "annual_income", "Annual income must be £0 or more"),
         ({"annual_income": "lots"}, "annual_income", "Enter the annual income as a number"),
         ({"annual_income": None}, "annual_income", "Enter the annual income"),
-        ({"reserves_months": 500}, "reserves_months", "Months of reserves must be 120 or fewer"),
+        (
+            {"reserves_months": 500},
+            "reserves_months",
+            "Months of free reserves must be 120 or fewer",
+        ),
         ({"contact_email": "nope"}, "contact_email", "Enter an email address in the correct"),
         ({"website": "ftp://x.example"}, "website", "starting with http:// or https://"),
         ({"areas": []}, "areas", "Select at least one area the organisation serves"),

@@ -4,13 +4,17 @@ and an event with notes for each exercise that has reached planning."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from commissioning.engagement import rules
+from commissioning.engagement import demo, rules
 from commissioning.engagement.demo import load_demo_engagement
 from commissioning.engagement.models import Consultation, MarketEvent, Response
+from commissioning.exercises.lifecycle import Stage
 from tests.factories import ExerciseFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +68,21 @@ def test_an_exercise_still_assessing_need_has_only_its_open_needs_consultation()
 
 def test_demo_engagement_without_synthetic_exercises_makes_nothing() -> None:
     assert load_demo_engagement() == {"consultations": 0, "responses": 0, "events": 0}
+
+
+def test_demo_engagement_ends_before_the_exercise_publishes_an_opportunity() -> None:
+    """Issue 11 items 20, 27 (CYC-3): an exercise planning now would hold its consultation on the
+    lots open until weeks from now; once one of its opportunities is published (the demo's
+    awarded ones are loaded first), the consultation and the market event were over before."""
+    exercise = ExerciseFactory(stage="plan")
+    today = timezone.localdate()
+    assert demo._dates(exercise, Stage.PLAN, {})[1] > today  # open now, without a publication
+    published = today - timedelta(days=3)
+
+    opens, closes = demo._dates(exercise, Stage.PLAN, {}, published)
+    assessed = demo._dates(exercise, Stage.ASSESS_NEED, {}, published)
+    event = demo._event_day(exercise, {}, published)
+
+    assert closes == published - timedelta(days=7) and opens < closes
+    assert assessed is not None and assessed[1] <= published - timedelta(days=45) < opens
+    assert event is not None and opens <= event < published

@@ -226,7 +226,7 @@ def test_a_turnover_condition_above_twice_the_value_needs_a_justification_publis
     condition = page.index("Turnover at least 3× the annual value")
     assert page.index(f"Why more than twice the annual value: {why}") > condition
     assert page.index(f"Why more than twice the annual value: {why}") < page.index(
-        "No reserves condition"
+        "No free reserves condition"
     )
 
 

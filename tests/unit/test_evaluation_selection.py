@@ -130,11 +130,12 @@ def test_audited_accounts_without_alternatives_and_excess_reserves_are_refused()
     )
     problems = check_demands(demands, Decimal(2_000_000))
     assert problems == (
-        "Reserves of 6 months are more than the 3 months a proportionate test may ask for.",
+        "Free reserves of 6 months of expenditure are more than the 3 months a proportionate "
+        "test may ask for.",
         "Audited accounts may be required only from bidders that must have an audit; others "
         "(such as small charities) must be allowed equivalent evidence.",
     )
-    with pytest.raises(SelectionError, match=r"^Disproportionate selection demands: Reserves"):
+    with pytest.raises(SelectionError, match=r"^Disproportionate selection demands: Free reserves"):
         validate_demands(demands, Decimal(2_000_000))
 
 

@@ -52,3 +52,13 @@ def test_every_architecture_decision_is_listed() -> None:
 def test_the_lists_are_not_vacuous() -> None:
     assert len(django_apps()) >= 17 and "exercises" in django_apps()
     assert len(list(ADRS.glob("*.md"))) >= 8
+
+
+def test_the_api_section_points_to_the_conventions() -> None:
+    """A newcomer learns from the README how lists page and how to retry a POST safely, and
+    where the full conventions are (issue 11 items 24a, 25)."""
+    section = _section("API")
+    assert "(docs/api.md)" in section
+    assert "?page=&page_size=" in section
+    assert "{count, page, page_size, results}" in section
+    assert "Idempotency-Key" in section

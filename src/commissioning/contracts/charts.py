@@ -66,8 +66,8 @@ def fan_chart(stress: MemberStress, name: str) -> dict[str, Any]:
     label = (
         f"Fan chart of {name}'s cash over {months} months: the solid line is the median path, "
         "the dark band holds the middle half of the simulated paths and the light band 90% of "
-        f"them. Cash starts at its reserves of {money_label(stress.reserves)} and ends at "
-        f"{money_label(end)} on the median path; reserves run out below the dashed £0 line "
+        f"them. Cash starts at its free reserves of {money_label(stress.reserves)} and ends at "
+        f"{money_label(end)} on the median path; free reserves run out below the dashed £0 line "
         f"in {stress.ruin_probability:.1%} of paths."
     )
     return {

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -232,6 +232,24 @@ def home_exercise(body: Organisation) -> CommissioningExercise:
     return exercise
 
 
+TENDER_TO_START = timedelta(weeks=16)
+"""At least this long between an awarded demo opportunity's publication and its contract's start:
+six weeks for bids, then evaluation, award, standstill and mobilisation."""
+
+
+def publication_day(exercise: CommissioningExercise, contract_start: date) -> date:
+    """The day an awarded demo opportunity was published (issue 11 items 20, 27; CYC-3): the day
+    after its exercise last moved to "procure" (its engagement closed before then), and no later
+    than :data:`TENDER_TO_START` before the contract starts."""
+    latest = contract_start - TENDER_TO_START
+    procured = (
+        exercise.stage_changes.filter(to_stage="procure").order_by("-changed_at", "-pk").first()
+    )
+    if procured is None:
+        return latest
+    return min(procured.changed_at.astimezone(LONDON).date() + timedelta(days=1), latest)
+
+
 def _places(areas: Iterable[Area]) -> set[str]:
     """The lot's areas with their regions and police force areas, and England and Wales."""
     slugs = {"england-and-wales"}
@@ -330,11 +348,17 @@ def _make(
     _add_kpis(kind, docs.mechanism)
     _check(reference, docs)
     place = ", ".join(a.name for a in areas) or "England and Wales"
+    published_on = publication_day(exercise, docs.start)
+    question_on = published_on + timedelta(weeks=3)
     opportunity = Opportunity(
         exercise=exercise,
         reference=f"{OPPORTUNITY_PREFIX}{number:02d}",
         title=f"Synthetic demo: {exercise.title}"[:200],
         description=f"{documents.SYNTHETIC} Awarded to {prime.name}.",
+        published_at=datetime.combine(published_on, time(9), tzinfo=LONDON),
+        question_deadline=datetime.combine(question_on, time(12), tzinfo=LONDON),
+        answers_by=datetime.combine(question_on + timedelta(weeks=1), time(12), tzinfo=LONDON),
+        bid_deadline=datetime.combine(published_on + timedelta(weeks=6), time(12), tzinfo=LONDON),
         is_synthetic=True,
     )
     opportunity_lifecycle.seed(opportunity, opportunity_lifecycle.Status.AWARDED)

@@ -111,15 +111,18 @@ class OrganisationProfileForm(GovUKModelForm):
         decimal_places=1,
         widget=_text(inputmode="decimal"),
         error_messages={
-            "required": "Enter the months of reserves",
-            "invalid": "Enter the months of reserves as a number, like 6 or 4.5",
-            "min_value": "Months of reserves must be 0 or more",
+            "required": "Enter the months of free reserves",
+            "invalid": "Enter the months of free reserves as a number, like 6 or 4.5",
+            "min_value": "Months of free reserves must be 0 or more",
             "max_value": (
-                "Months of reserves must be 120 or fewer (10 years); check the figure is in months"
+                "Months of free reserves must be 120 or fewer (10 years); "
+                "check the figure is in months"
             ),
-            "max_decimal_places": "Months of reserves can have at most one decimal place, like 4.5",
-            "max_digits": "Months of reserves must be 120 or fewer",
-            "max_whole_digits": "Months of reserves must be 120 or fewer",
+            "max_decimal_places": (
+                "Months of free reserves can have at most one decimal place, like 4.5"
+            ),
+            "max_digits": "Months of free reserves must be 120 or fewer",
+            "max_whole_digits": "Months of free reserves must be 120 or fewer",
         },
     )
     areas = AreaChoiceField(

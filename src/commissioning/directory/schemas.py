@@ -116,7 +116,9 @@ class OrganisationPatch(Schema):
     org_type: str | None = None
     description: str | None = None
     annual_income: Decimal | str | None = Field(None, description="Pounds, like 250000.00.")
-    reserves_months: Decimal | str | None = Field(None, description="Months, like 4.5.")
+    reserves_months: Decimal | str | None = Field(
+        None, description="Free reserves in months of expenditure, like 4.5."
+    )
     areas: list[str] | None = Field(None, description="Area slugs; at least one.")
     specialisms: list[str] | None = Field(None, description="Specialism slugs.")
     cohorts: list[str] | None = Field(None, description="Cohort slugs.")

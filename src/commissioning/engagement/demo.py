@@ -103,15 +103,16 @@ def load_demo_engagement(*, seed: int = 2026) -> dict[str, int]:
         )
         for exercise in exercises:
             periods = _periods(exercise)
+            published = _first_publication(exercise)
             for title, stage in CONSULTATIONS:
-                dates = _dates(exercise, stage, periods)
+                dates = _dates(exercise, stage, periods, published)
                 if dates is None:
                     continue
                 consultation = _consultation(exercise, f"{title}: {exercise.title}", *dates)
                 made["consultations"] += 1
                 if dates[1] < timezone.localdate():
                     made["responses"] += _close(consultation, providers, rng)
-            event_on = _event_day(exercise, periods)
+            event_on = _event_day(exercise, periods, published)
             if event_on is not None:
                 _event(exercise, event_on)
                 made["events"] += 1
@@ -142,11 +143,44 @@ def _periods(exercise: CommissioningExercise) -> dict[str, Period]:
     return periods
 
 
+CLOSED_BEFORE_PUBLICATION = {Stage.ASSESS_NEED: timedelta(days=45), Stage.PLAN: timedelta(days=7)}
+"""How long before the exercise's first opportunity is published each stage's consultation has
+closed: the tender opens after the engagement, never during it (CYC-3)."""
+
+
+def _first_publication(exercise: CommissioningExercise) -> date | None:
+    """The day the exercise's first opportunity was published (loaded before the engagement)."""
+    first = (
+        exercise.opportunities.filter(published_at__isnull=False)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return None if first is None else timezone.localdate(first)
+
+
 def _dates(
-    exercise: CommissioningExercise, stage: Stage, periods: dict[str, Period]
+    exercise: CommissioningExercise,
+    stage: Stage,
+    periods: dict[str, Period],
+    published: date | None = None,
 ) -> tuple[date, date] | None:
     """The opening and closing days of the consultation held at ``stage``: open today while the
-    exercise is at that stage, within its time there once it has moved on, None before."""
+    exercise is at that stage, within its time there once it has moved on, None before; and,
+    where an opportunity of the exercise is published, closed in good time before that."""
+    dates = _stage_dates(exercise, stage, periods)
+    if dates is None or published is None:
+        return dates
+    opens, closes = dates
+    latest = published - CLOSED_BEFORE_PUBLICATION[stage]
+    if closes <= latest:
+        return dates
+    return min(opens, latest - timedelta(days=35)), latest
+
+
+def _stage_dates(
+    exercise: CommissioningExercise, stage: Stage, periods: dict[str, Period]
+) -> tuple[date, date] | None:
     today = timezone.localdate()
     if exercise.stage == stage:
         return today - timedelta(days=10), today + timedelta(days=30)
@@ -161,14 +195,16 @@ def _dates(
     return opens, closes
 
 
-def _event_day(exercise: CommissioningExercise, periods: dict[str, Period]) -> date | None:
+def _event_day(
+    exercise: CommissioningExercise, periods: dict[str, Period], published: date | None = None
+) -> date | None:
     """The day of the market event on the draft lots: while the exercise plans (20 days ago
-    when it is planning now), none before that."""
-    dates = _dates(exercise, Stage.PLAN, periods)
+    when it is planning now), none before that; before any opportunity of it is published."""
+    dates = _dates(exercise, Stage.PLAN, periods, published)
     if dates is None:
         return None
     opens, closes = dates
-    if exercise.stage == Stage.PLAN:
+    if exercise.stage == Stage.PLAN and published is None:
         return timezone.localdate() - timedelta(days=20)
     return opens + timedelta(days=(closes - opens).days // 2)
 

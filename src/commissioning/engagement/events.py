@@ -52,10 +52,17 @@ def event_initial(event: MarketEvent) -> dict[str, Any]:
 
 
 def create_event(actor: Any, exercise: CommissioningExercise, data: dict[str, Any]) -> MarketEvent:
-    with transaction.atomic():
-        event = MarketEvent.objects.create(exercise=exercise, created_by=actor, **_values(data))
-        record(actor, "market_event.create", event, created(snapshot(event, EVENT_FIELDS)))
-    return event
+    """A draft event; the form sent twice records one (issue 11 item 25)."""
+
+    def create(key: str) -> MarketEvent:
+        with transaction.atomic():
+            event = MarketEvent.objects.create(
+                exercise=exercise, created_by=actor, submission_key=key, **_values(data)
+            )
+            record(actor, "market_event.create", event, created(snapshot(event, EVENT_FIELDS)))
+        return event
+
+    return idempotency.create_keyed(exercise.market_events.all(), data, create)
 
 
 def update_event(actor: Any, event: MarketEvent, data: dict[str, Any]) -> None:

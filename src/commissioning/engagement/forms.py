@@ -26,7 +26,7 @@ def _date_field(label: str, hint: str) -> DateInputField:
     return field
 
 
-class ConsultationForm(GovUKForm):
+class ConsultationForm(GovUKForm, SubmissionKeyForm):
     title = forms.CharField(label="Title", max_length=200)
     purpose = forms.CharField(
         label="Purpose",
@@ -61,7 +61,7 @@ class CloseEarlyForm(GovUKForm):
     )
 
 
-class QuestionForm(GovUKForm):
+class QuestionForm(GovUKForm, SubmissionKeyForm):
     text = forms.CharField(label="Question", max_length=500)
     hint = forms.CharField(
         label="Hint (optional)",
@@ -192,7 +192,7 @@ class ResponseForm(GovUKForm, SubmissionKeyForm):
         }
 
 
-class ThemeForm(GovUKForm):
+class ThemeForm(GovUKForm, SubmissionKeyForm):
     you_said = forms.CharField(
         label="You said",
         help_text="A theme raised in the responses",
@@ -214,7 +214,7 @@ class SummaryPublishForm(GovUKForm):
     )
 
 
-class EventForm(GovUKForm):
+class EventForm(GovUKForm, SubmissionKeyForm):
     title = forms.CharField(label="Title", max_length=200)
     starts_on = _date_field("Date", "For example, 14 1 2027")
     start_time = forms.TimeField(

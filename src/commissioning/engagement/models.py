@@ -42,9 +42,13 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["closes_at", "pk"]
+        constraints = [
+            idempotency.key_constraint("exercise", "consultation_created_once_per_submission_key")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -78,9 +82,15 @@ class Question(models.Model):
     text = models.CharField(max_length=500)
     hint = models.CharField(max_length=300, blank=True)
     choices = models.JSONField(default=list, blank=True)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            idempotency.key_constraint(
+                "consultation", "consultation_question_added_once_per_submission_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -168,9 +178,15 @@ class SummaryTheme(models.Model):
     position = models.PositiveSmallIntegerField()
     you_said = models.TextField()
     we_did = models.TextField()
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            idempotency.key_constraint(
+                "consultation", "summary_theme_added_once_per_submission_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.you_said[:60]
@@ -199,9 +215,13 @@ class MarketEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        constraints = [
+            idempotency.key_constraint("exercise", "market_event_created_once_per_submission_key")
+        ]
 
     def __str__(self) -> str:
         return self.title

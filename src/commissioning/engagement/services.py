@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from commissioning import idempotency
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, SummaryTheme
@@ -41,17 +42,22 @@ def _dates(data: dict[str, Any]) -> dict[str, Any]:
 def create_consultation(
     actor: Any, exercise: CommissioningExercise, data: dict[str, Any]
 ) -> Consultation:
-    with transaction.atomic():
-        consultation = Consultation.objects.create(
-            exercise=exercise, created_by=actor, **_dates(data)
-        )
-        record(
-            actor,
-            "consultation.create",
-            consultation,
-            created(snapshot(consultation, CONSULTATION_FIELDS)),
-        )
-    return consultation
+    """A draft consultation; the form sent twice creates one (issue 11 item 25)."""
+
+    def create(key: str) -> Consultation:
+        with transaction.atomic():
+            consultation = Consultation.objects.create(
+                exercise=exercise, created_by=actor, submission_key=key, **_dates(data)
+            )
+            record(
+                actor,
+                "consultation.create",
+                consultation,
+                created(snapshot(consultation, CONSULTATION_FIELDS)),
+            )
+        return consultation
+
+    return idempotency.create_keyed(exercise.consultations.all(), data, create)
 
 
 def _require_draft(consultation: Consultation) -> None:
@@ -76,20 +82,29 @@ def update_consultation(actor: Any, consultation: Consultation, data: dict[str, 
 
 
 def add_question(actor: Any, consultation: Consultation, data: dict[str, Any]) -> Question:
-    with transaction.atomic():
-        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        _require_draft(consultation)
-        last = consultation.questions.aggregate(last=Max("position"))["last"] or 0
-        question = consultation.questions.create(
-            position=last + 1, text=data["text"], hint=data["hint"], choices=data["choices"]
-        )
-        record(
-            actor,
-            "consultation.question.add",
-            consultation,
-            {"question": question.text, "choices": question.choices},
-        )
-    return question
+    """The question goes last; the form sent twice adds it once (issue 11 item 25)."""
+
+    def add(key: str) -> Question:
+        with transaction.atomic():
+            locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            _require_draft(locked)
+            last = locked.questions.aggregate(last=Max("position"))["last"] or 0
+            question = locked.questions.create(
+                position=last + 1,
+                text=data["text"],
+                hint=data["hint"],
+                choices=data["choices"],
+                submission_key=key,
+            )
+            record(
+                actor,
+                "consultation.question.add",
+                locked,
+                {"question": question.text, "choices": question.choices},
+            )
+        return question
+
+    return idempotency.create_keyed(consultation.questions.all(), data, add)
 
 
 def remove_question(actor: Any, consultation: Consultation, question_id: int) -> None:
@@ -126,20 +141,28 @@ def _require_summary_editable(consultation: Consultation) -> None:
 
 
 def add_theme(actor: Any, consultation: Consultation, data: dict[str, Any]) -> SummaryTheme:
-    with transaction.atomic():
-        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        _require_summary_editable(consultation)
-        last = consultation.themes.aggregate(last=Max("position"))["last"] or 0
-        theme = consultation.themes.create(
-            position=last + 1, you_said=data["you_said"], we_did=data["we_did"]
-        )
-        record(
-            actor,
-            "consultation.summary.theme.add",
-            consultation,
-            {"you_said": theme.you_said, "we_did": theme.we_did},
-        )
-    return theme
+    """The theme goes last; the form sent twice adds it once (issue 11 item 25)."""
+
+    def add(key: str) -> SummaryTheme:
+        with transaction.atomic():
+            locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            _require_summary_editable(locked)
+            last = locked.themes.aggregate(last=Max("position"))["last"] or 0
+            theme = locked.themes.create(
+                position=last + 1,
+                you_said=data["you_said"],
+                we_did=data["we_did"],
+                submission_key=key,
+            )
+            record(
+                actor,
+                "consultation.summary.theme.add",
+                locked,
+                {"you_said": theme.you_said, "we_did": theme.we_did},
+            )
+        return theme
+
+    return idempotency.create_keyed(consultation.themes.all(), data, add)
 
 
 def remove_theme(actor: Any, consultation: Consultation, theme_id: int) -> None:

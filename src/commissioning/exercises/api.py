@@ -17,7 +17,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
-from commissioning import permissions
+from commissioning import idempotency, permissions
 from commissioning.exercises import services
 from commissioning.exercises.forms import (
     ExerciseEditForm,
@@ -158,14 +158,18 @@ def get_exercise(request: HttpRequest, reference: str) -> Any:
 )
 def create_exercise(request: HttpRequest, payload: ExerciseCreateIn) -> Any:
     """For commissioners of the commissioning body named (and site administrators). The
-    exercise starts at "assess need" and gets the next reference CX-<year>-<NNNN>."""
+    exercise starts at "assess need" and gets the next reference CX-<year>-<NNNN>. Send an
+    `Idempotency-Key` header to retry safely: a repeat answers with the exercise already
+    created."""
     if not permissions.can_create_exercise(request.user):
         return _forbidden("Only commissioners of a commissioning body can create exercises.")
     form = ExerciseForm(payload.model_dump(exclude_none=True), user=request.user)
     if not form.is_valid():
         return _invalid(form_errors(form))
     try:
-        exercise = services.create_exercise(request.user, form.cleaned_data)
+        exercise = services.create_exercise(
+            request.user, form.cleaned_data, submission_key=idempotency.header_key(request)
+        )
     except PermissionDenied as denied:
         return _forbidden(str(denied))
     return Status(201, exercise_detail(services.get_exercise(exercise.reference)))

@@ -17,6 +17,7 @@ from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises import services
 from commissioning.exercises.lifecycle import Stage, allowed_next
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.idempotency import SubmissionKeyForm
 from commissioning.web.forms import GovUKForm
 from commissioning.web.organisation_search import ChooseSeveral, public_bodies
 
@@ -119,7 +120,7 @@ class ExerciseEditForm(GovUKForm):
         return cleaned
 
 
-class ExerciseForm(ExerciseEditForm):
+class ExerciseForm(ExerciseEditForm, SubmissionKeyForm):
     """A new exercise: the editable fields plus the commissioning body it belongs to.
 
     Any commissioning body is a valid value (so that naming a body you do not belong to is refused

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from commissioning import idempotency
 from commissioning.exercises.lifecycle import Stage
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
@@ -44,10 +45,15 @@ class CommissioningExercise(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["-created_at", "reference"]
         indexes = [models.Index(fields=["tier", "stage"])]
+        constraints = [
+            # An exercise created twice (a double click, an API retry) is created once.
+            idempotency.key_constraint("created_by", "exercise_created_once_per_submission_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"

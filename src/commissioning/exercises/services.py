@@ -20,7 +20,7 @@ from django.db.models import IntegerField, Max, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from commissioning import permissions
+from commissioning import idempotency, permissions
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.directory.models import Organisation
 from commissioning.directory.queries import serving_area
@@ -190,20 +190,39 @@ def next_reference(year: int) -> str:
 
 
 def create_exercise(
-    actor: Any, data: Mapping[str, Any], now: datetime | None = None
+    actor: Any, data: Mapping[str, Any], now: datetime | None = None, submission_key: str = ""
 ) -> CommissioningExercise:
     """Create an exercise at "assess need" with its first history entry and an audit record.
 
     ``data`` is a validated form's ``cleaned_data``. Raises ``PermissionDenied`` when ``actor``
-    may not commission for the body and ``ValidationError`` when a CYC-1 rule fails.
+    may not commission for the body and ``ValidationError`` when a CYC-1 rule fails. Sent again
+    with the same ``submission_key`` (the form's, or the API's ``Idempotency-Key``), it returns
+    the exercise already created (issue 11 item 25).
     """
     body: Organisation = data["commissioning_body"]
     if not permissions.can_create_exercise_for(actor, body):
         raise PermissionDenied(f"You cannot create exercises for {body.name}.")
     _check_rules(body, data)
     now = now or timezone.now()
+    key = idempotency.clean_key(submission_key)
+    creator = actor if getattr(actor, "is_authenticated", False) else None
+
+    def created_before() -> CommissioningExercise | None:
+        if not key or creator is None:
+            return None
+        return CommissioningExercise.objects.filter(created_by=creator, submission_key=key).first()
+
+    exercise, _ = idempotency.create_once(
+        created_before, lambda: _create(actor, body, data, now, key)
+    )
+    return exercise
+
+
+def _create(
+    actor: Any, body: Organisation, data: Mapping[str, Any], now: datetime, key: str
+) -> CommissioningExercise:
     with transaction.atomic():
-        exercise = _insert_with_fresh_reference(actor, body, data, now)
+        exercise = _insert_with_fresh_reference(actor, body, data, now, key)
         exercise.partners.set(data.get("partners") or [])
         exercise.areas.set(data["areas"])
         StageChange.objects.create(
@@ -232,7 +251,7 @@ def _lock_references() -> None:
 
 
 def _insert_with_fresh_reference(
-    actor: Any, body: Organisation, data: Mapping[str, Any], now: datetime
+    actor: Any, body: Organisation, data: Mapping[str, Any], now: datetime, key: str = ""
 ) -> CommissioningExercise:
     """Insert the row under the next reference. Allocation is serialised by
     :func:`_lock_references`; as a second line of defence, when the unique constraint refuses
@@ -253,6 +272,7 @@ def _insert_with_fresh_reference(
                     summary=data["summary"],
                     estimated_annual_value=data.get("estimated_annual_value"),
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    submission_key=key,
                 )
         except IntegrityError:
             if not CommissioningExercise.objects.filter(reference=reference).exists():

@@ -87,7 +87,9 @@ def exercise_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only commissioners of a commissioning body can create exercises.")
     form = ExerciseForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        exercise = services.create_exercise(request.user, form.cleaned_data)
+        exercise = services.create_exercise(
+            request.user, form.cleaned_data, submission_key=form.cleaned_data["submission_key"]
+        )
         messages.success(request, f"Exercise {exercise.reference} created")
         return redirect(exercise)
     context = {

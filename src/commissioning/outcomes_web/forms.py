@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.idempotency import SubmissionKeyForm
 from commissioning.outcomes_web import pool, services
 from commissioning.web.forms import GovUKForm
 from commissioning_analytics.outcomes.io import InputError
@@ -28,7 +29,7 @@ class ExerciseChoiceField(forms.ModelChoiceField):
         return f"{obj.reference}: {obj.title} ({obj.commissioning_body.name})"
 
 
-class OutcomeUploadForm(GovUKForm):
+class OutcomeUploadForm(GovUKForm, SubmissionKeyForm):
     title = forms.CharField(
         max_length=200,
         error_messages={
@@ -170,4 +171,5 @@ class OutcomeUploadForm(GovUKForm):
             "cohort_csv": data["cohort_csv"],
             "cohort_filename": data["cohort_filename"],
             "exercise": data.get("exercise"),
+            "submission_key": data["submission_key"],
         }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from commissioning import idempotency
+
 
 class OutcomeStudy(models.Model):
     class Status(models.TextChoices):
@@ -53,9 +55,17 @@ class OutcomeStudy(models.Model):
         related_name="+",
     )
 
+    submission_key = idempotency.key_field()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "outcome studies"
+        constraints = [
+            # A cohort uploaded twice (a double click) is stored and evaluated once.
+            idempotency.key_constraint(
+                "organisation", "outcome_study_created_once_per_submission_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from commissioning import permissions
+from commissioning import idempotency, permissions
 from commissioning.audit.services import created, record
 from commissioning.directory.models import Organisation
 from commissioning.outcomes_web import lifecycle, pool
@@ -160,11 +160,23 @@ def validate_cohort(csv_text: str, filename: str, outcome: str, covariates: list
 
 
 def create_study(actor: Any, organisation: Organisation, data: dict[str, Any]) -> OutcomeStudy:
-    """Store a validated study and queue its evaluation once the transaction commits."""
+    """Store a validated study and queue its evaluation once the transaction commits; the
+    upload sent twice stores and evaluates one study (issue 11 item 25)."""
+    return idempotency.create_keyed(
+        organisation.outcome_studies.all(),
+        data,
+        lambda key: _create_study(actor, organisation, data, key),
+    )
+
+
+def _create_study(
+    actor: Any, organisation: Organisation, data: dict[str, Any], key: str
+) -> OutcomeStudy:
     from commissioning.outcomes_web.tasks import evaluate_study
 
     with transaction.atomic():
         study = OutcomeStudy.objects.create(
+            submission_key=key,
             organisation=organisation,
             created_by=actor,
             title=data["title"],

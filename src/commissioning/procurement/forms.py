@@ -12,6 +12,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from commissioning.directory.models import Area, Specialism
+from commissioning.idempotency import SubmissionKeyForm
 from commissioning.procurement import services_criteria, services_editing
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from commissioning.procurement.services_editing import DETAIL_FIELDS, LOT_FIELDS
@@ -24,7 +25,7 @@ TEXTAREA = {"rows": 4}
 KIND_LABELS = dict(Criterion.Kind.choices)
 
 
-class OpportunityForm(GovUKModelForm):
+class OpportunityForm(GovUKModelForm, SubmissionKeyForm):
     class Meta:
         model = Opportunity
         fields = list(DETAIL_FIELDS)
@@ -55,7 +56,7 @@ class OpportunityForm(GovUKModelForm):
         }
 
 
-class LotForm(GovUKModelForm):
+class LotForm(GovUKModelForm, SubmissionKeyForm):
     areas = forms.ModelMultipleChoiceField(
         label="Areas",
         queryset=Area.objects.order_by("kind", "name"),
@@ -95,7 +96,9 @@ class LotForm(GovUKModelForm):
             "(Public Contracts Regulations 2015 reg. 58(9)). Leave blank for none.",
             "turnover_justification": "Needed when the turnover condition is more than 2: "
             "why the lot needs it. Published beside the condition.",
-            "minimum_reserves_months": "Leave blank for none.",
+            "minimum_reserves_months": "Free reserves are unrestricted funds not tied up in "
+            "buildings or set aside for a purpose, counted in months of the bidder's spending. "
+            "Leave blank for none.",
         }
         error_messages = {
             "number": {"required": "Enter the lot number"},
@@ -130,7 +133,7 @@ class LotForm(GovUKModelForm):
         return value
 
 
-class SpecSectionForm(GovUKModelForm):
+class SpecSectionForm(GovUKModelForm, SubmissionKeyForm):
     class Meta:
         model = SpecSection
         fields = ["title", "required", "must_have", "ideal"]
@@ -169,7 +172,7 @@ def minimum_field() -> forms.TypedChoiceField:
     )
 
 
-class CriterionForm(GovUKModelForm):
+class CriterionForm(GovUKModelForm, SubmissionKeyForm):
     """A free-form criterion (EVA-1) with its weight and optional minimum score."""
 
     minimum = minimum_field()

@@ -18,6 +18,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from commissioning import idempotency
+
 
 class PriceMethodChoice(models.TextChoices):
     """The analytics core's price methods (commissioning_analytics.scoring.price.PriceMethod)."""
@@ -132,10 +134,15 @@ class Opportunity(models.Model):
     tupe_information = models.TextField("TUPE information", blank=True)
     incumbent_details = models.TextField("Incumbent provider details", blank=True)
     outcomes_sought = models.TextField("Outcomes sought", blank=True)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["-created_at", "reference"]
         verbose_name_plural = "opportunities"
+        constraints = [
+            # A create form sent twice (a double click, a resent page) makes one draft.
+            idempotency.key_constraint("exercise", "opportunity_created_once_per_submission_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
@@ -200,7 +207,7 @@ class Lot(models.Model):
         "published beside the condition.",
     )
     minimum_reserves_months = models.DecimalField(
-        "Minimum reserves (months of income)",
+        "Minimum free reserves (months of expenditure)",
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -211,10 +218,13 @@ class Lot(models.Model):
         "Suitable for voluntary, community and social enterprises", default=False
     )
 
+    submission_key = idempotency.key_field()
+
     class Meta:
         ordering = ["opportunity", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["opportunity", "number"], name="lot_number_unique")
+            models.UniqueConstraint(fields=["opportunity", "number"], name="lot_number_unique"),
+            idempotency.key_constraint("opportunity", "lot_added_once_per_submission_key"),
         ]
 
     def __str__(self) -> str:
@@ -244,11 +254,13 @@ class SpecSection(models.Model):
     must_have = models.TextField("Must-haves", blank=True)
     ideal = models.TextField("Ideal level", blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["opportunity", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["opportunity", "key"], name="spec_section_key_unique")
+            models.UniqueConstraint(fields=["opportunity", "key"], name="spec_section_key_unique"),
+            idempotency.key_constraint("opportunity", "spec_section_added_once_per_submission_key"),
         ]
 
     def __str__(self) -> str:
@@ -292,10 +304,14 @@ class Criterion(models.Model):
         help_text="The ready-made criterion this was picked from (EVA-2, EVA-3), if any.",
     )
     order = models.PositiveSmallIntegerField(default=0)
+    submission_key = idempotency.key_field()
 
     class Meta:
         ordering = ["opportunity", "order", "pk"]
         verbose_name_plural = "criteria"
+        constraints = [
+            idempotency.key_constraint("opportunity", "criterion_added_once_per_submission_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight}%)"

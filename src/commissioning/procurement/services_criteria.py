@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from commissioning import idempotency
 from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import MIN_SOCIAL_VALUE_PERCENT, Status, is_editable
@@ -130,9 +131,25 @@ def save_criterion(
     data: Mapping[str, Any],
     criterion: Criterion | None = None,
 ) -> Criterion:
-    """Add (``criterion`` None) or change a criterion, its weight and its optional minimum;
-    raises ``ValidationError`` keyed by field."""
+    """Add (``criterion`` None; the add form sent twice adds one, issue 11 item 25) or change a
+    criterion, its weight and its optional minimum; raises ``ValidationError`` keyed by field."""
     _check(actor, opportunity)
+    if criterion is None:
+        return idempotency.create_keyed(
+            opportunity.criteria.all(),
+            data,
+            lambda key: _write_criterion(actor, opportunity, data, None, key),
+        )
+    return _write_criterion(actor, opportunity, data, criterion)
+
+
+def _write_criterion(
+    actor: Any,
+    opportunity: Opportunity,
+    data: Mapping[str, Any],
+    criterion: Criterion | None,
+    key: str = "",
+) -> Criterion:
     kind = data["kind"]
     errors = {
         **_price_errors(opportunity, kind, criterion),
@@ -142,7 +159,7 @@ def save_criterion(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        target = criterion or Criterion(opportunity=opportunity)
+        target = criterion or Criterion(opportunity=opportunity, submission_key=key)
         if criterion is None and not data.get("order"):
             target.order = (opportunity.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
         before = snapshot(target, CRITERION_FIELDS) if criterion else {}

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commissioning import idempotency
 from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.procurement import access
@@ -112,9 +113,20 @@ def next_reference(year: int) -> str:
 def create_opportunity(
     actor: Any, exercise: CommissioningExercise, data: Mapping[str, Any]
 ) -> Opportunity:
-    """A draft opportunity in ``exercise`` with the default specification sections."""
+    """A draft opportunity in ``exercise`` with the default specification sections; the form
+    sent twice creates one (issue 11 item 25)."""
     if not access.can_create_opportunity(actor, exercise):
         raise PermissionDenied("You cannot create opportunities in this exercise.")
+    return idempotency.create_keyed(
+        exercise.opportunities.all(),
+        data,
+        lambda key: _create_opportunity(actor, exercise, data, key),
+    )
+
+
+def _create_opportunity(
+    actor: Any, exercise: CommissioningExercise, data: Mapping[str, Any], key: str
+) -> Opportunity:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -124,6 +136,7 @@ def create_opportunity(
             reference=next_reference(timezone.localdate().year),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             is_synthetic=exercise.is_synthetic,
+            submission_key=key,
         )
         for name in DETAIL_FIELDS:
             if name in data:
@@ -185,9 +198,22 @@ def save_lot(
     actor: Any, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None = None
 ) -> Lot:
     """Add (``lot`` None) or change a lot; lot numbers are unique within the opportunity, and a
-    turnover condition above twice the annual value needs its justification (PRO-2)."""
+    turnover condition above twice the annual value needs its justification (PRO-2). The add
+    form sent twice adds one lot (issue 11 item 25)."""
     _check_manage(actor, opportunity)
     _check_draft(opportunity)
+    if lot is None:
+        return idempotency.create_keyed(
+            opportunity.lots.all(),
+            data,
+            lambda key: _write_lot(actor, opportunity, data, None, key),
+        )
+    return _write_lot(actor, opportunity, data, lot)
+
+
+def _write_lot(
+    actor: Any, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None, key: str = ""
+) -> Lot:
     if turnover_needs_justification(
         data.get("turnover_multiple"), data.get("turnover_justification") or ""
     ):
@@ -201,7 +227,7 @@ def save_lot(
     if clash.exists():
         raise ValidationError({"number": [f"Lot {data['number']} already exists"]})
     with transaction.atomic():
-        target = lot or Lot(opportunity=opportunity)
+        target = lot or Lot(opportunity=opportunity, submission_key=key)
         before = snapshot(target, LOT_FIELDS) if lot else {}
         for name in LOT_FIELDS:
             if name not in ("areas", "specialisms") and name in data:
@@ -240,10 +266,28 @@ def save_section(
     data: Mapping[str, Any],
     section: SpecSection | None = None,
 ) -> SpecSection:
+    """Add (``section`` None; the form sent twice adds one, issue 11 item 25) or change a
+    section of the specification."""
     _check_manage(actor, opportunity)
     _check_draft(opportunity)
+    if section is None:
+        return idempotency.create_keyed(
+            opportunity.spec_sections.all(),
+            data,
+            lambda key: _write_section(actor, opportunity, data, None, key),
+        )
+    return _write_section(actor, opportunity, data, section)
+
+
+def _write_section(
+    actor: Any,
+    opportunity: Opportunity,
+    data: Mapping[str, Any],
+    section: SpecSection | None,
+    key: str = "",
+) -> SpecSection:
     with transaction.atomic():
-        target = section or SpecSection(opportunity=opportunity)
+        target = section or SpecSection(opportunity=opportunity, submission_key=key)
         if section is None:
             target.key = _free_key(opportunity, data["title"])
             target.order = (opportunity.spec_sections.aggregate(m=Max("order"))["m"] or 0) + 1

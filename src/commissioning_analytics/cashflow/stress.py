@@ -100,7 +100,7 @@ class StressResult:
         lines = [
             f"Working-capital stress test: {self.paths:,} paths × {self.months} months, "
             f"seed {self.seed}; mechanism {self.levers.describe()}",
-            f"{'Member':<30} {'Reserves':>12} {'P(run out)':>10} {'Month p10/50/90':>16} "
+            f"{'Member':<30} {'Free reserves':>13} {'P(run out)':>10} {'Month p10/50/90':>16} "
             f"{'Lowest cash p10/p50/p90':>36}",
         ]
         for m in self.members:
@@ -111,7 +111,7 @@ class StressResult:
             )
             lowest = " / ".join(f"£{v:,.0f}" for v in m.lowest_cash_percentiles)
             lines.append(
-                f"{m.name[:30]:<30} {f'£{m.reserves:,.0f}':>12} {m.ruin_probability:>10.1%} "
+                f"{m.name[:30]:<30} {f'£{m.reserves:,.0f}':>13} {m.ruin_probability:>10.1%} "
                 f"{months:>16} {lowest:>36}"
             )
         return "\n".join(lines)

@@ -269,8 +269,8 @@ def check_demands(
     months = demands.min_reserves_months
     if months is not None and months > policy.reserves_cap_months:
         problems.append(
-            f"Reserves of {months:g} months are more than the {policy.reserves_cap_months:g} "
-            "months a proportionate test may ask for."
+            f"Free reserves of {months:g} months of expenditure are more than the "
+            f"{policy.reserves_cap_months:g} months a proportionate test may ask for."
         )
     for kind, cover in sorted(demands.insurance.items()):
         cap = policy.insurance_cap(kind, annual_value)
