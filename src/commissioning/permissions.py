@@ -1,4 +1,8 @@
-"""Who may do what: every permission rule of the web pages, the API and the admin in one place.
+"""Who may do what: the building blocks every permission rule is written on (active user, site
+administrator, approved member of an organisation, the organisations one speaks for) and the
+rules of the first apps (directory, exercises, accounts, audit, outcome studies, contracts).
+Each later app keeps its own rules in its ``access.py``, written on these blocks; a rule two apps
+need moves here (ADR 0007).
 
 The public (anonymous) may read everything published; writes need a role and a relationship to
 the record. Views and API endpoints call these functions, never re-implement them.
@@ -8,7 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from commissioning.accounts.models import Membership, User
+
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from commissioning.directory.models import Organisation
     from commissioning.exercises.models import CommissioningExercise
 
@@ -28,7 +36,28 @@ def is_site_admin(user: Any) -> bool:
 def is_approved_member(user: Any, organisation_id: int) -> bool:
     if not is_active_user(user):
         return False
-    return user.memberships.filter(organisation_id=organisation_id, status="approved").exists()
+    return user.memberships.filter(
+        organisation_id=organisation_id, status=Membership.Status.APPROVED
+    ).exists()
+
+
+def member_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations ``user`` is an approved member of, by name (then id): none unless
+    signed in and active. Site administrators get no extra organisations."""
+    from commissioning.directory.models import Organisation
+
+    if not is_active_user(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.APPROVED
+    ).order_by("name", "pk")
+
+
+def provider_organisations(user: Any) -> list[Organisation]:
+    """The provider organisations (every organisation but a commissioning body) ``user`` is an
+    approved member of, by name: those they may speak for in procurement (ask, bid, register
+    interest, message)."""
+    return list(member_organisations(user).filter(is_commissioning_body=False))
 
 
 def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
@@ -46,13 +75,13 @@ def is_org_admin(user: Any, organisation: Organisation) -> bool:
     if not is_active_user(user):
         return False
     return user.memberships.filter(
-        organisation_id=organisation.pk, status="approved", is_org_admin=True
+        organisation_id=organisation.pk, status=Membership.Status.APPROVED, is_org_admin=True
     ).exists()
 
 
 def has_org_admin(organisation: Organisation) -> bool:
     return organisation.memberships.filter(
-        status="approved", is_org_admin=True, user__is_active=True
+        status=Membership.Status.APPROVED, is_org_admin=True, user__is_active=True
     ).exists()
 
 
@@ -79,12 +108,11 @@ def commissioning_bodies_for(user: Any) -> list[Organisation]:
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    queryset = Organisation.objects.filter(is_commissioning_body=True)
     if is_site_admin(user):
-        return list(queryset)
-    if user.role != "commissioner":
+        return list(Organisation.objects.filter(is_commissioning_body=True))
+    if user.role != User.Role.COMMISSIONER:
         return []
-    return list(queryset.filter(memberships__user=user, memberships__status="approved"))
+    return list(member_organisations(user).filter(is_commissioning_body=True))
 
 
 def can_create_exercise(user: Any) -> bool:
@@ -100,7 +128,7 @@ def can_create_exercise_for(user: Any, body: Organisation) -> bool:
         return True
     return bool(
         getattr(user, "is_authenticated", False)
-        and user.role == "commissioner"
+        and user.role == User.Role.COMMISSIONER
         and is_approved_member(user, body.pk)
     )
 
@@ -111,7 +139,7 @@ def can_edit_exercise(user: Any, exercise: CommissioningExercise) -> bool:
         return True
     return (
         getattr(user, "is_authenticated", False)
-        and user.role == "commissioner"
+        and user.role == User.Role.COMMISSIONER
         and is_approved_member(user, exercise.commissioning_body_id)
     )
 
@@ -130,7 +158,7 @@ def can_view_outcome_study(user: Any, study: Any) -> bool:
     exercise = study.exercise
     if exercise is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.role == user.Role.COMMISSIONER and is_approved_member(
+    return user.role == User.Role.COMMISSIONER and is_approved_member(
         user, exercise.commissioning_body_id
     )
 
@@ -147,7 +175,7 @@ def can_edit_contract(user: Any, contract: Any) -> bool:
         return True
     return bool(
         getattr(user, "is_authenticated", False)
-        and user.role == "commissioner"
+        and user.role == User.Role.COMMISSIONER
         and is_approved_member(user, contract.commissioning_body_id)
     )
 

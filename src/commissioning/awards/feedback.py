@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from commissioning.accounts.models import Membership
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
 from commissioning.bids.models import Bid
@@ -276,7 +277,7 @@ def decided_bids_for(user: Any) -> Any:
     return (
         Bid.objects.filter(
             organisation__memberships__user=user,
-            organisation__memberships__status="approved",
+            organisation__memberships__status=Membership.Status.APPROVED,
             status=Bid.Status.SUBMITTED,
             lot__award__isnull=False,
         )

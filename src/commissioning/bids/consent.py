@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from commissioning.accounts.models import Membership
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, reading
 from commissioning.bids.content import Terms
@@ -27,7 +28,8 @@ def requests_for(user: Any) -> QuerySet[Subcontractor]:
         return Subcontractor.objects.none()
     return (
         Subcontractor.objects.filter(
-            organisation__memberships__user=user, organisation__memberships__status="approved"
+            organisation__memberships__user=user,
+            organisation__memberships__status=Membership.Status.APPROVED,
         )
         .select_related("bid__organisation", "bid__lot__opportunity", "organisation")
         .order_by("-created_at", "-pk")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from commissioning.accounts.models import Membership
 from commissioning.bids import access
 from commissioning.bids.models import Bid, Subcontractor
 from commissioning.procurement.models import Lot
@@ -30,7 +31,7 @@ def bids_for_lot(user: Any, lot: Lot) -> dict[str, Any]:
             Subcontractor.objects.filter(
                 bid__lot=lot,
                 organisation__memberships__user=user,
-                organisation__memberships__status="approved",
+                organisation__memberships__status=Membership.Status.APPROVED,
             ).select_related("bid__organisation", "organisation")
         )
     is_commissioner = access.can_open_bids(user, opportunity)

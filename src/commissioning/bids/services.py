@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from commissioning.accounts.models import User
+from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, reading, sealing
 from commissioning.bids.content import COST_LINES, BidContent, Terms
@@ -35,7 +35,7 @@ def members_of(organisation_id: int) -> list[User]:
         User.objects.filter(
             is_active=True,
             memberships__organisation_id=organisation_id,
-            memberships__status="approved",
+            memberships__status=Membership.Status.APPROVED,
         )
         .distinct()
         .order_by("pk")

@@ -1,5 +1,6 @@
-"""Who may do what with clarification questions (PRO-4). Built on the procurement rules in
-:mod:`commissioning.procurement.access` (the lead folds both into :mod:`commissioning.permissions`):
+"""Who may do what with clarification questions (PRO-4), on the procurement rules in
+:mod:`commissioning.procurement.access` and the building blocks of
+:mod:`commissioning.permissions` (ADR 0007):
 
 * approved members of a provider organisation (any organisation that is not a commissioning
   body) ask questions, on behalf of one of those organisations;
@@ -13,7 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from commissioning.permissions import is_active_user, is_approved_member
+from commissioning.accounts.models import User
+from commissioning.permissions import (
+    is_active_user,
+    is_approved_member,
+    provider_organisations,
+)
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -23,19 +29,7 @@ if TYPE_CHECKING:
 
 def asking_organisations(user: Any) -> list[Organisation]:
     """The provider organisations ``user`` is an approved member of (may ask on their behalf)."""
-    from commissioning.directory.models import Organisation
-
-    if not is_active_user(user):
-        return []
-    return list(
-        Organisation.objects.filter(
-            is_commissioning_body=False,
-            memberships__user=user,
-            memberships__status="approved",
-        )
-        .distinct()
-        .order_by("name")
-    )
+    return provider_organisations(user)
 
 
 def can_ask(user: Any, opportunity: Opportunity) -> bool:
@@ -53,6 +47,6 @@ def can_answer(user: Any, opportunity: Opportunity) -> bool:
 def can_see_asker(user: Any, opportunity: Opportunity) -> bool:
     """Only approved commissioners of the opportunity's commissioning body (PRO-4: questions
     are published anonymised)."""
-    if not is_active_user(user) or user.role != "commissioner":
+    if not is_active_user(user) or user.role != User.Role.COMMISSIONER:
         return False
     return is_approved_member(user, opportunity.exercise.commissioning_body_id)

@@ -1,9 +1,9 @@
 """Who may do what with consultations and market engagement events (CYC-2, CYC-3, USR-1).
 
-Built on :mod:`commissioning.permissions` (the lead folds these rules in there later):
-commissioners of an exercise's commissioning body (and site administrators) manage its
-engagement and read its responses; everyone reads what is published; anyone, signed in or not,
-may respond to an open consultation; only approved members respond on behalf of an organisation.
+Written on the building blocks of :mod:`commissioning.permissions` (ADR 0007): commissioners of
+an exercise's commissioning body (and site administrators) manage its engagement and read its
+responses; everyone reads what is published; anyone, signed in or not, may respond to an open
+consultation; only approved members respond on behalf of an organisation.
 """
 
 from __future__ import annotations
@@ -44,19 +44,7 @@ def can_view_event(user: Any, event: MarketEvent) -> bool:
 def response_organisations(user: Any) -> list[Organisation]:
     """The organisations ``user`` may respond on behalf of: those they are an approved member of
     (site administrators get no extra right to speak for an organisation)."""
-    from commissioning.directory.models import Organisation
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    return list(
-        Organisation.objects.filter(
-            memberships__user=user, memberships__status="approved"
-        ).order_by("name")
-    )
-
-
-def can_respond_for(user: Any, organisation: Organisation) -> bool:
-    return organisation.pk in {org.pk for org in response_organisations(user)}
+    return list(permissions.member_organisations(user))
 
 
 def signup_organisations(user: Any, event: MarketEvent) -> list[Organisation]:

@@ -1,5 +1,6 @@
-"""Who may do what in evaluation (EVA-5, EVA-6). To be folded into :mod:`commissioning.permissions`
-by the lead, like :mod:`commissioning.procurement.access` and :mod:`commissioning.bids.access`.
+"""Who may do what in evaluation (EVA-5, EVA-6), on the bid rules in
+:mod:`commissioning.bids.access` and the building blocks of :mod:`commissioning.permissions`
+(ADR 0007).
 
 * The commissioners of the opportunity's commissioning body (the same people who open the bids)
   assign evaluators, see every score and divergence, and moderate. Site administrators get no

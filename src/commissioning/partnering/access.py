@@ -1,5 +1,5 @@
-"""Who may do what in partner finding and messaging (PRO-6, PRO-11). To be folded into
-:mod:`commissioning.permissions` by the lead, like :mod:`commissioning.procurement.access`.
+"""Who may do what in partner finding and messaging (PRO-6, PRO-11), on the building blocks of
+:mod:`commissioning.permissions` (ADR 0007).
 
 * Interest: an approved member of a provider organisation (not a commissioning body, and not the
   exercise's commissioning body or one of its partners: an organisation cannot commission and bid
@@ -17,31 +17,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from commissioning.permissions import is_active_user
+from commissioning.accounts.models import Membership
+from commissioning.permissions import is_active_user, provider_organisations
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
     from commissioning.directory.models import Organisation
     from commissioning.partnering.models import Conversation
     from commissioning.procurement.models import Lot
-
-
-def provider_organisations(user: Any) -> list[Organisation]:
-    """The provider organisations (not commissioning bodies) ``user`` is an approved member of,
-    by name."""
-    from commissioning.directory.models import Organisation
-
-    if not is_active_user(user):
-        return []
-    return list(
-        Organisation.objects.filter(
-            is_commissioning_body=False,
-            memberships__user=user,
-            memberships__status="approved",
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
 
 
 def approved_organisation_ids(user: Any) -> set[int]:
@@ -56,7 +39,7 @@ def can_message(user: Any) -> bool:
         return False
     return bool(
         user.memberships.filter(
-            status="approved", organisation__is_commissioning_body=False
+            status=Membership.Status.APPROVED, organisation__is_commissioning_body=False
         ).exists()
     )
 

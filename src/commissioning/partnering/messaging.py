@@ -18,7 +18,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from commissioning import idempotency
-from commissioning.accounts.models import User
+from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
@@ -189,7 +189,9 @@ def _notify(
 ) -> int:
     """Tell the other organisation's approved members (not the author) about the message."""
     people = User.objects.filter(
-        memberships__organisation=recipient, memberships__status="approved", is_active=True
+        memberships__organisation=recipient,
+        memberships__status=Membership.Status.APPROVED,
+        is_active=True,
     ).exclude(pk=actor.pk)
     about = f" about {conversation.lot}" if conversation.lot_id else ""
     return notify(
