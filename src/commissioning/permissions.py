@@ -10,30 +10,40 @@ the record. Views and API endpoints call these functions, never re-implement the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
 
 from commissioning.accounts.models import Membership, User
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from typing_extensions import TypeIs
 
+    from commissioning.bids.models import Bid
+    from commissioning.contracts.models import Contract
     from commissioning.directory.models import Organisation
     from commissioning.exercises.models import CommissioningExercise
+    from commissioning.outcomes_web.models import OutcomeStudy
 
+
+#: Whoever makes a request: a person signed in, or the public (``request.user``).
+Visitor = User | AnonymousUser
 
 # Building blocks shared by these rules and by each later app's ``access.py`` (ADR 0007).
 
 
-def is_active_user(user: Any) -> bool:
-    """Signed in with an account that has not been deactivated."""
+def is_active_user(user: Visitor) -> TypeIs[User]:
+    """Signed in with an account that has not been deactivated (for the type checker, a rule
+    past ``if not is_active_user(user): return ...`` holds a :class:`User`)."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def is_site_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_site_admin)
+def is_site_admin(user: Visitor) -> bool:
+    return is_active_user(user) and user.is_site_admin
 
 
-def is_approved_member(user: Any, organisation_id: int) -> bool:
+def is_approved_member(user: Visitor, organisation_id: int) -> bool:
     if not is_active_user(user):
         return False
     return user.memberships.filter(
@@ -41,7 +51,18 @@ def is_approved_member(user: Any, organisation_id: int) -> bool:
     ).exists()
 
 
-def member_organisations(user: Any) -> QuerySet[Organisation]:
+def is_commissioner_of(user: Visitor, body_id: int | None) -> bool:
+    """A commissioner (by role) who is an approved member of the commissioning body ``body_id``:
+    the people who run that body's exercises, opportunities, bids and awards."""
+    return bool(
+        is_active_user(user)
+        and user.role == User.Role.COMMISSIONER
+        and body_id is not None
+        and is_approved_member(user, body_id)
+    )
+
+
+def member_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations ``user`` is an approved member of, by name (then id): none unless
     signed in and active. Site administrators get no extra organisations."""
     from commissioning.directory.models import Organisation
@@ -53,14 +74,14 @@ def member_organisations(user: Any) -> QuerySet[Organisation]:
     ).order_by("name", "pk")
 
 
-def provider_organisations(user: Any) -> list[Organisation]:
+def provider_organisations(user: Visitor) -> list[Organisation]:
     """The provider organisations (every organisation but a commissioning body) ``user`` is an
     approved member of, by name: those they may speak for in procurement (ask, bid, register
     interest, message)."""
     return list(member_organisations(user).filter(is_commissioning_body=False))
 
 
-def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+def can_edit_organisation(user: Visitor, organisation: Organisation) -> bool:
     """Only approved members of an organisation edit its profile (and site administrators)."""
     return is_site_admin(user) or is_approved_member(user, organisation.pk)
 
@@ -71,7 +92,7 @@ def may_bid(organisation: Organisation) -> bool:
     return not organisation.is_commissioning_body
 
 
-def is_org_admin(user: Any, organisation: Organisation) -> bool:
+def is_org_admin(user: Visitor, organisation: Organisation) -> bool:
     if not is_active_user(user):
         return False
     return user.memberships.filter(
@@ -85,7 +106,7 @@ def has_org_admin(organisation: Organisation) -> bool:
     ).exists()
 
 
-def can_manage_members(user: Any, organisation: Organisation) -> bool:
+def can_manage_members(user: Visitor, organisation: Organisation) -> bool:
     """The members of an organisation that may bid are approved by its own administrators only:
     an approved member reads the organisation's sealed draft bids (PRO-8, ADR 0006), so a site
     administrator cannot make one (ADR 0009). Site administrators manage the members of
@@ -95,18 +116,18 @@ def can_manage_members(user: Any, organisation: Organisation) -> bool:
     return is_site_admin(user) and not may_bid(organisation)
 
 
-def can_verify_first_member(user: Any, organisation: Organisation) -> bool:
+def can_verify_first_member(user: Visitor, organisation: Organisation) -> bool:
     """An organisation that may bid and has no administrator gets its first one through the
     support team's verification against its registered details, with a recorded reason
     (ADR 0009)."""
     return is_site_admin(user) and may_bid(organisation) and not has_org_admin(organisation)
 
 
-def commissioning_bodies_for(user: Any) -> list[Organisation]:
+def commissioning_bodies_for(user: Visitor) -> list[Organisation]:
     """The bodies a commissioner may create exercises for: those they are an approved member of."""
     from commissioning.directory.models import Organisation
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_user(user):
         return []
     if is_site_admin(user):
         return list(Organisation.objects.filter(is_commissioning_body=True))
@@ -115,40 +136,28 @@ def commissioning_bodies_for(user: Any) -> list[Organisation]:
     return list(member_organisations(user).filter(is_commissioning_body=True))
 
 
-def can_create_exercise(user: Any) -> bool:
+def can_create_exercise(user: Visitor) -> bool:
     return bool(commissioning_bodies_for(user))
 
 
-def can_create_exercise_for(user: Any, body: Organisation) -> bool:
+def can_create_exercise_for(user: Visitor, body: Organisation) -> bool:
     """A commissioner who is an approved member of ``body`` (a commissioning body), or a site
     administrator, may create an exercise for that body (CYC-1)."""
     if not body.is_commissioning_body:
         return False
-    if is_site_admin(user):
-        return True
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.role == User.Role.COMMISSIONER
-        and is_approved_member(user, body.pk)
-    )
+    return is_site_admin(user) or is_commissioner_of(user, body.pk)
 
 
-def can_edit_exercise(user: Any, exercise: CommissioningExercise) -> bool:
+def can_edit_exercise(user: Visitor, exercise: CommissioningExercise) -> bool:
     """A commissioner of the exercise's commissioning body (or a site administrator)."""
-    if is_site_admin(user):
-        return True
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.role == User.Role.COMMISSIONER
-        and is_approved_member(user, exercise.commissioning_body_id)
-    )
+    return is_site_admin(user) or is_commissioner_of(user, exercise.commissioning_body_id)
 
 
-def can_view_audit(user: Any) -> bool:
+def can_view_audit(user: Visitor) -> bool:
     return is_site_admin(user)
 
 
-def can_view_outcome_study(user: Any, study: Any) -> bool:
+def can_view_outcome_study(user: Visitor, study: OutcomeStudy) -> bool:
     """An outcome study's unpublished (full) result is seen only by approved members of the
     uploading organisation, approved commissioners of the related exercise's commissioning body
     and site administrators (OUT-1, OUT-4). Everyone else sees a study only once it is
@@ -156,31 +165,21 @@ def can_view_outcome_study(user: Any, study: Any) -> bool:
     if is_site_admin(user) or is_approved_member(user, study.organisation_id):
         return True
     exercise = study.exercise
-    if exercise is None or not getattr(user, "is_authenticated", False):
-        return False
-    return user.role == User.Role.COMMISSIONER and is_approved_member(
-        user, exercise.commissioning_body_id
-    )
+    return exercise is not None and is_commissioner_of(user, exercise.commissioning_body_id)
 
 
-def can_publish_outcome_study(user: Any, study: Any) -> bool:
+def can_publish_outcome_study(user: Visitor, study: OutcomeStudy) -> bool:
     """Only approved members of the uploading organisation publish its study (OUT-1, OUT-4)."""
     return is_approved_member(user, study.organisation_id)
 
 
-def can_edit_contract(user: Any, contract: Any) -> bool:
+def can_edit_contract(user: Visitor, contract: Contract) -> bool:
     """A commissioner of the contract's commissioning body (or a site administrator) edits its
     payment mechanism, observations and assumptions (PBR-1); everyone reads contracts (SUP-1)."""
-    if is_site_admin(user):
-        return True
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.role == User.Role.COMMISSIONER
-        and is_approved_member(user, contract.commissioning_body_id)
-    )
+    return is_site_admin(user) or is_commissioner_of(user, contract.commissioning_body_id)
 
 
-def can_view_bid_feedback(user: Any, bid: Any) -> bool:
+def can_view_bid_feedback(user: Visitor, bid: Bid) -> bool:
     """A bid's award feedback (PRO-9): the approved members of the bidding organisation, and
     the commissioners of the opportunity's commissioning body (who decided the award). Nobody
     else, site administrators included: it carries the bid's adjusted price (ADR 0006)."""

@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from commissioning.evaluation import access as evaluation_access
+from commissioning.permissions import Visitor
 
 
-def can_manage_award(user: Any, opportunity: Any) -> bool:
+def can_manage_award(user: Visitor, opportunity: Any) -> bool:
     """See the results, adjust public-sector prices, decide the award, create the contract."""
     return evaluation_access.can_manage_evaluation(user, opportunity)

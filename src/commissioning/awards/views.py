@@ -22,7 +22,7 @@ from commissioning.awards.presentation import results_context
 from commissioning.awards.results import is_public_sector, lot_bids
 from commissioning.awards.tendered import TenderedPaymentModel, tendered_payment_model
 from commissioning.bids.models import Bid
-from commissioning.procurement import access as procurement_access
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning.web.forms import apply_validation_error
 
@@ -30,12 +30,8 @@ Crumbs = list[tuple[str, str | None]]
 
 
 def _opportunity(request: HttpRequest, reference: str) -> Opportunity:
-    return procurement_access.published_opportunity(
-        request.user,
-        reference,
-        can_manage_award,
-        "Only the commissioning body's commissioners see the award.",
-    )
+    refusal = "Only the commissioning body's commissioners see the award."
+    return published_opportunity(request.user, reference, can_manage_award, refusal)
 
 
 def _lot(request: HttpRequest, reference: str, number: int) -> Lot:

@@ -16,13 +16,15 @@ from typing import Any
 
 from commissioning.accounts.models import User
 from commissioning.permissions import (
+    Visitor,
     is_active_user,
     is_approved_member,
+    is_commissioner_of,
     provider_organisations,
 )
 
 
-def bidding_organisations(user: Any) -> list[Any]:
+def bidding_organisations(user: Visitor) -> list[Any]:
     """The organisations ``user`` may bid for: a provider member's approved memberships of
     organisations that are not commissioning bodies."""
     if not is_active_user(user) or user.role != User.Role.PROVIDER:
@@ -30,7 +32,7 @@ def bidding_organisations(user: Any) -> list[Any]:
     return provider_organisations(user)
 
 
-def can_bid_for(user: Any, organisation: Any) -> bool:
+def can_bid_for(user: Visitor, organisation: Any) -> bool:
     return (
         is_active_user(user)
         and user.role == User.Role.PROVIDER
@@ -39,20 +41,16 @@ def can_bid_for(user: Any, organisation: Any) -> bool:
     )
 
 
-def can_prepare_bid(user: Any, bid: Any) -> bool:
+def can_prepare_bid(user: Visitor, bid: Any) -> bool:
     """Edit, submit, withdraw and read one's own organisation's bid."""
     return can_bid_for(user, bid.organisation)
 
 
-def can_answer_subcontract(user: Any, subcontractor: Any) -> bool:
+def can_answer_subcontract(user: Visitor, subcontractor: Any) -> bool:
     """See the promise and confirm or decline: approved members of the named organisation."""
     return is_approved_member(user, subcontractor.organisation_id)
 
 
-def can_open_bids(user: Any, opportunity: Any) -> bool:
+def can_open_bids(user: Visitor, opportunity: Any) -> bool:
     """Open (after the deadline) and read the bids: approved commissioners of the body."""
-    return (
-        is_active_user(user)
-        and user.role == User.Role.COMMISSIONER
-        and is_approved_member(user, opportunity.exercise.commissioning_body_id)
-    )
+    return is_commissioner_of(user, opportunity.exercise.commissioning_body_id)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from commissioning.accounts.models import Membership
 from commissioning.bids import access
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.procurement.models import Lot
+from commissioning.procurement.models import Lot, Opportunity
 from commissioning.procurement.services import bid_deadline_passed, is_open_for_bids
 
 
@@ -43,6 +43,6 @@ def bids_for_lot(user: Any, lot: Lot) -> dict[str, Any]:
         "bids_requests": requests,
         "bids_open_for_bids": open_for_bids,
         "bids_deadline_passed": bid_deadline_passed(opportunity),
-        "bids_is_commissioner": is_commissioner and opportunity.status != "draft",
+        "bids_is_commissioner": is_commissioner and opportunity.status != Opportunity.Status.DRAFT,
         "bids_commissioner_url": reverse("bids:opportunity", args=[opportunity.reference]),
     }

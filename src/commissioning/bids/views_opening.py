@@ -13,18 +13,14 @@ from django.utils import timezone
 from commissioning.bids import access, keys, opening
 from commissioning.bids.models import Bid, BidDocument
 from commissioning.bids.views import _attachment
-from commissioning.procurement import access as procurement_access
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import bid_deadline_passed
 
 
 def _opportunity(request: HttpRequest, reference: str) -> Opportunity:
-    return procurement_access.published_opportunity(
-        request.user,
-        reference,
-        access.can_open_bids,
-        "Only the commissioning body's commissioners see the bids.",
-    )
+    refusal = "Only the commissioning body's commissioners see the bids."
+    return published_opportunity(request.user, reference, access.can_open_bids, refusal)
 
 
 def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[str, str | None]]:

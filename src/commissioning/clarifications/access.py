@@ -12,14 +12,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from commissioning.accounts.models import User
-from commissioning.permissions import (
-    is_active_user,
-    is_approved_member,
-    provider_organisations,
-)
+from commissioning.permissions import Visitor, is_commissioner_of, provider_organisations
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -27,26 +22,24 @@ if TYPE_CHECKING:
     from commissioning.procurement.models import Opportunity
 
 
-def asking_organisations(user: Any) -> list[Organisation]:
+def asking_organisations(user: Visitor) -> list[Organisation]:
     """The provider organisations ``user`` is an approved member of (may ask on their behalf)."""
     return provider_organisations(user)
 
 
-def can_ask(user: Any, opportunity: Opportunity) -> bool:
+def can_ask(user: Visitor, opportunity: Opportunity) -> bool:
     """Someone who may speak for a provider organisation and may see the opportunity."""
     if not procurement_access.can_view_opportunity(user, opportunity):
         return False
     return bool(asking_organisations(user))
 
 
-def can_answer(user: Any, opportunity: Opportunity) -> bool:
+def can_answer(user: Visitor, opportunity: Opportunity) -> bool:
     """Answer, publish, edit the published wording and close: the opportunity's managers."""
     return procurement_access.can_manage_opportunity(user, opportunity)
 
 
-def can_see_asker(user: Any, opportunity: Opportunity) -> bool:
+def can_see_asker(user: Visitor, opportunity: Opportunity) -> bool:
     """Only approved commissioners of the opportunity's commissioning body (PRO-4: questions
     are published anonymised)."""
-    if not is_active_user(user) or user.role != User.Role.COMMISSIONER:
-        return False
-    return is_approved_member(user, opportunity.exercise.commissioning_body_id)
+    return is_commissioner_of(user, opportunity.exercise.commissioning_body_id)

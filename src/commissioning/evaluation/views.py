@@ -23,18 +23,15 @@ from commissioning.evaluation.forms import (
 )
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore, PanelAdviser
 from commissioning.evaluation.scales import evaluator_guidance
-from commissioning.procurement import access as procurement_access
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
 from commissioning.web.forms import apply_validation_error
 
 
 def _opportunity(request: HttpRequest, reference: str, manage: bool = False) -> Opportunity:
-    return procurement_access.published_opportunity(
-        request.user,
-        reference,
-        access.can_manage_evaluation if manage else access.can_view_evaluation,
-        "Only the commissioners and assigned evaluators see evaluation.",
-    )
+    allowed = access.can_manage_evaluation if manage else access.can_view_evaluation
+    refusal = "Only the commissioners and assigned evaluators see evaluation."
+    return published_opportunity(request.user, reference, allowed, refusal)
 
 
 def _url(name: str, opportunity: Opportunity, *args: Any) -> str:

@@ -19,7 +19,7 @@ from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
 from commissioning.evaluation.models import SelectionResult
 from commissioning.evaluation.selection import selection_for_lot
-from commissioning.procurement import access as procurement_access
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
 from commissioning.web.forms import GovUKForm, apply_validation_error
 from commissioning_analytics.evaluation.selection import RequiredQuestion, SelectionRequirement
@@ -80,12 +80,8 @@ class LotSelection:
 
 
 def _opportunity(request: HttpRequest, reference: str) -> Opportunity:
-    return procurement_access.published_opportunity(
-        request.user,
-        reference,
-        access.can_manage_evaluation,
-        "Only the commissioning body's commissioners record selection.",
-    )
+    refusal = "Only the commissioning body's commissioners record selection."
+    return published_opportunity(request.user, reference, access.can_manage_evaluation, refusal)
 
 
 def _page_url(opportunity: Opportunity) -> str:

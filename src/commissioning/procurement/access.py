@@ -21,24 +21,24 @@ from commissioning.accounts.models import User
 from commissioning.procurement.models import Opportunity
 
 
-def can_create_opportunity(user: Any, exercise: Any) -> bool:
+def can_create_opportunity(user: permissions.Visitor, exercise: Any) -> bool:
     """A commissioner of the exercise's commissioning body, or a site administrator."""
     return bool(permissions.can_edit_exercise(user, exercise))
 
 
-def can_manage_opportunity(user: Any, opportunity: Any) -> bool:
+def can_manage_opportunity(user: permissions.Visitor, opportunity: Any) -> bool:
     """Edit, publish, change dates and cancel: the exercise's commissioners (and site admins)."""
     return bool(permissions.can_edit_exercise(user, opportunity.exercise))
 
 
-def can_view_opportunity(user: Any, opportunity: Any) -> bool:
+def can_view_opportunity(user: permissions.Visitor, opportunity: Any) -> bool:
     """Everyone sees a published opportunity; only its managers see a draft."""
     if opportunity.status != Opportunity.Status.DRAFT:
         return True
     return can_manage_opportunity(user, opportunity)
 
 
-def manageable_body_ids(user: Any) -> set[int]:
+def manageable_body_ids(user: permissions.Visitor) -> set[int]:
     """Commissioning bodies whose drafts ``user`` may see in lists (all for a site admin is
     signalled by the caller checking :func:`commissioning.permissions.is_site_admin`)."""
     if not permissions.is_active_user(user) or user.role != User.Role.COMMISSIONER:
@@ -61,7 +61,7 @@ def _by_reference(reference: str) -> Opportunity:
     return opportunity
 
 
-def visible_opportunity(user: Any, reference: str) -> Opportunity:
+def visible_opportunity(user: permissions.Visitor, reference: str) -> Opportunity:
     """The opportunity ``reference`` when ``user`` may see it (:func:`can_view_opportunity`);
     404 otherwise, so that a draft's existence is not given away."""
     opportunity = _by_reference(reference)
@@ -71,7 +71,10 @@ def visible_opportunity(user: Any, reference: str) -> Opportunity:
 
 
 def published_opportunity(
-    user: Any, reference: str, allowed: Callable[[Any, Opportunity], bool], refusal: str
+    user: permissions.Visitor,
+    reference: str,
+    allowed: Callable[[permissions.Visitor, Opportunity], bool],
+    refusal: str,
 ) -> Opportunity:
     """The published (not draft) opportunity ``reference``, for the pages that follow
     publication: 404 for a draft, its managers included; then 403 with ``refusal`` unless

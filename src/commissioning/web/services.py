@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from commissioning import permissions
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
 from commissioning.exercises.lifecycle import STAGE_ORDER, Stage
 from commissioning.exercises.models import CommissioningExercise
@@ -141,7 +141,7 @@ def user_summary(user: Any) -> UserSummary | None:
         .exclude(status=Membership.Status.REJECTED)
         .order_by("organisation__name")
     )
-    is_commissioner = user.role == "commissioner"
+    is_commissioner = user.role == User.Role.COMMISSIONER
     bodies = permissions.commissioning_bodies_for(user) if is_commissioner else []
     return UserSummary(
         role=user.role,
