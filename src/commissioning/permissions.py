@@ -33,13 +33,18 @@ Visitor = User | AnonymousUser
 # Building blocks shared by these rules and by each later app's ``access.py`` (ADR 0007).
 
 
-def is_active_user(user: Visitor) -> TypeIs[User]:
+def is_signed_in(user: Visitor | None) -> TypeIs[User]:
+    """Signed in (every account is; the public is an anonymous user, or no user at all)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_active_user(user: Visitor | None) -> TypeIs[User]:
     """Signed in with an account that has not been deactivated (for the type checker, a rule
     past ``if not is_active_user(user): return ...`` holds a :class:`User`)."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+    return is_signed_in(user) and user.is_active
 
 
-def is_site_admin(user: Visitor) -> bool:
+def is_site_admin(user: Visitor | None) -> bool:
     return is_active_user(user) and user.is_site_admin
 
 
@@ -123,7 +128,7 @@ def can_verify_first_member(user: Visitor, organisation: Organisation) -> bool:
     return is_site_admin(user) and may_bid(organisation) and not has_org_admin(organisation)
 
 
-def commissioning_bodies_for(user: Visitor) -> list[Organisation]:
+def commissioning_bodies_for(user: Visitor | None) -> list[Organisation]:
     """The bodies a commissioner may create exercises for: those they are an approved member of."""
     from commissioning.directory.models import Organisation
 

@@ -19,12 +19,13 @@ from commissioning.bids.content import Terms
 from commissioning.bids.models import Bid, Subcontractor
 from commissioning.bids.services import bid_url, members_of
 from commissioning.notifications.services import notify
+from commissioning.permissions import Visitor, is_signed_in
 from commissioning.procurement.services import is_open_for_bids
 
 
-def requests_for(user: Any) -> QuerySet[Subcontractor]:
+def requests_for(user: Visitor) -> QuerySet[Subcontractor]:
     """Requests to the organisations ``user`` is an approved member of, newest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Subcontractor.objects.none()
     return (
         Subcontractor.objects.filter(
@@ -36,7 +37,7 @@ def requests_for(user: Any) -> QuerySet[Subcontractor]:
     )
 
 
-def promised_terms(user: Any, sub: Subcontractor) -> Terms:
+def promised_terms(user: Visitor, sub: Subcontractor) -> Terms:
     """What the bid promises this sub-contractor, unsealed for its own members only."""
     return reading.terms_of(sub, keys.subcontractor_key(user, sub))
 

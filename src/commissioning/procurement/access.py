@@ -38,7 +38,7 @@ def can_view_opportunity(user: permissions.Visitor, opportunity: Any) -> bool:
     return can_manage_opportunity(user, opportunity)
 
 
-def manageable_body_ids(user: permissions.Visitor) -> set[int]:
+def manageable_body_ids(user: permissions.Visitor | None) -> set[int]:
     """Commissioning bodies whose drafts ``user`` may see in lists (all for a site admin is
     signalled by the caller checking :func:`commissioning.permissions.is_site_admin`)."""
     if not permissions.is_active_user(user) or user.role != User.Role.COMMISSIONER:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.db.models import Count, Q
 
@@ -132,9 +131,9 @@ class UserSummary:
         return [m for m in self.approved if m.is_org_admin]
 
 
-def user_summary(user: Any) -> UserSummary | None:
+def user_summary(user: permissions.Visitor) -> UserSummary | None:
     """``None`` for an anonymous visitor."""
-    if not getattr(user, "is_authenticated", False):
+    if not permissions.is_signed_in(user):
         return None
     memberships = list(
         user.memberships.select_related("organisation")
