@@ -1,4 +1,8 @@
-"""Who may do what: every permission rule of the web pages, the API and the admin in one place.
+"""Who may do what: the building blocks every permission rule is written on (active user, site
+administrator, approved member of an organisation, the organisations one speaks for) and the
+rules of the first apps (directory, exercises, accounts, audit, outcome studies, contracts).
+Each later app keeps its own rules in its ``access.py``, written on these blocks; a rule two apps
+need moves here (ADR 0007).
 
 The public (anonymous) may read everything published; writes need a role and a relationship to
 the record. Views and API endpoints call these functions, never re-implement them.
@@ -8,30 +12,81 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from commissioning.accounts.models import Membership, User
+
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from typing_extensions import TypeIs
+
+    from commissioning.bids.models import Bid
+    from commissioning.contracts.models import Contract
     from commissioning.directory.models import Organisation
     from commissioning.exercises.models import CommissioningExercise
+    from commissioning.outcomes_web.models import OutcomeStudy
 
+
+#: Whoever makes a request: a person signed in, or the public (``request.user``).
+Visitor = User | AnonymousUser
 
 # Building blocks shared by these rules and by each later app's ``access.py`` (ADR 0007).
 
 
-def is_active_user(user: Any) -> bool:
-    """Signed in with an account that has not been deactivated."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+def is_signed_in(user: Visitor | None) -> TypeIs[User]:
+    """Signed in (every account is; the public is an anonymous user, or no user at all)."""
+    return bool(getattr(user, "is_authenticated", False))
 
 
-def is_site_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_site_admin)
+def is_active_user(user: Visitor | None) -> TypeIs[User]:
+    """Signed in with an account that has not been deactivated (for the type checker, a rule
+    past ``if not is_active_user(user): return ...`` holds a :class:`User`)."""
+    return is_signed_in(user) and user.is_active
 
 
-def is_approved_member(user: Any, organisation_id: int) -> bool:
+def is_site_admin(user: Visitor | None) -> bool:
+    return is_active_user(user) and user.is_site_admin
+
+
+def is_approved_member(user: Visitor, organisation_id: int) -> bool:
     if not is_active_user(user):
         return False
-    return user.memberships.filter(organisation_id=organisation_id, status="approved").exists()
+    return user.memberships.filter(
+        organisation_id=organisation_id, status=Membership.Status.APPROVED
+    ).exists()
 
 
-def can_edit_organisation(user: Any, organisation: Organisation) -> bool:
+def is_commissioner_of(user: Visitor, body_id: int | None) -> bool:
+    """A commissioner (by role) who is an approved member of the commissioning body ``body_id``:
+    the people who run that body's exercises, opportunities, bids and awards."""
+    return bool(
+        is_active_user(user)
+        and user.role == User.Role.COMMISSIONER
+        and body_id is not None
+        and is_approved_member(user, body_id)
+    )
+
+
+def member_organisations(user: Visitor) -> QuerySet[Organisation]:
+    """The organisations ``user`` is an approved member of, by name (then id): none unless
+    signed in and active. Site administrators get no extra organisations."""
+    from commissioning.directory.models import Organisation
+
+    if not is_active_user(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__status=Membership.Status.APPROVED
+    ).order_by("name", "pk")
+
+
+def provider_organisations(user: Visitor) -> list[Organisation]:
+    """The provider organisations (every organisation but a commissioning body) ``user`` is an
+    approved member of, by name: those they may speak for in procurement (ask, bid, register
+    interest, message)."""
+    return list(member_organisations(user).filter(is_commissioning_body=False))
+
+
+def can_edit_organisation(user: Visitor, organisation: Organisation) -> bool:
     """Only approved members of an organisation edit its profile (and site administrators)."""
     return is_site_admin(user) or is_approved_member(user, organisation.pk)
 
@@ -42,21 +97,21 @@ def may_bid(organisation: Organisation) -> bool:
     return not organisation.is_commissioning_body
 
 
-def is_org_admin(user: Any, organisation: Organisation) -> bool:
+def is_org_admin(user: Visitor, organisation: Organisation) -> bool:
     if not is_active_user(user):
         return False
     return user.memberships.filter(
-        organisation_id=organisation.pk, status="approved", is_org_admin=True
+        organisation_id=organisation.pk, status=Membership.Status.APPROVED, is_org_admin=True
     ).exists()
 
 
 def has_org_admin(organisation: Organisation) -> bool:
     return organisation.memberships.filter(
-        status="approved", is_org_admin=True, user__is_active=True
+        status=Membership.Status.APPROVED, is_org_admin=True, user__is_active=True
     ).exists()
 
 
-def can_manage_members(user: Any, organisation: Organisation) -> bool:
+def can_manage_members(user: Visitor, organisation: Organisation) -> bool:
     """The members of an organisation that may bid are approved by its own administrators only:
     an approved member reads the organisation's sealed draft bids (PRO-8, ADR 0006), so a site
     administrator cannot make one (ADR 0009). Site administrators manage the members of
@@ -67,7 +122,7 @@ def can_manage_members(user: Any, organisation: Organisation) -> bool:
 
 
 def can_verify_first_member(
-    user: Any, organisation: Organisation, membership: Any | None = None
+    user: Visitor, organisation: Organisation, membership: Any | None = None
 ) -> bool:
     """An organisation that may bid and has never had a member gets its first one through the
     support team's verification against its registered details, with a recorded reason
@@ -86,7 +141,7 @@ def is_unclaimed(organisation: Organisation) -> bool:
     draft or submitted, as bidder or sub-contractor: nobody's sealed bid is behind it."""
     from commissioning.audit.models import AuditEvent
 
-    if organisation.memberships.filter(status="approved").exists():
+    if organisation.memberships.filter(status=Membership.Status.APPROVED).exists():
         return False
     if organisation.bids.exists() or organisation.subcontract_requests.exists():
         return False
@@ -105,54 +160,41 @@ def is_unclaimed(organisation: Organisation) -> bool:
     return not (removed.exists() or deleted_in_admin.exists())
 
 
-def commissioning_bodies_for(user: Any) -> list[Organisation]:
+def commissioning_bodies_for(user: Visitor | None) -> list[Organisation]:
     """The bodies a commissioner may create exercises for: those they are an approved member of."""
     from commissioning.directory.models import Organisation
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_active_user(user):
         return []
-    queryset = Organisation.objects.filter(is_commissioning_body=True)
     if is_site_admin(user):
-        return list(queryset)
-    if user.role != "commissioner":
+        return list(Organisation.objects.filter(is_commissioning_body=True))
+    if user.role != User.Role.COMMISSIONER:
         return []
-    return list(queryset.filter(memberships__user=user, memberships__status="approved"))
+    return list(member_organisations(user).filter(is_commissioning_body=True))
 
 
-def can_create_exercise(user: Any) -> bool:
+def can_create_exercise(user: Visitor) -> bool:
     return bool(commissioning_bodies_for(user))
 
 
-def can_create_exercise_for(user: Any, body: Organisation) -> bool:
+def can_create_exercise_for(user: Visitor, body: Organisation) -> bool:
     """A commissioner who is an approved member of ``body`` (a commissioning body), or a site
     administrator, may create an exercise for that body (CYC-1)."""
     if not body.is_commissioning_body:
         return False
-    if is_site_admin(user):
-        return True
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.role == "commissioner"
-        and is_approved_member(user, body.pk)
-    )
+    return is_site_admin(user) or is_commissioner_of(user, body.pk)
 
 
-def can_edit_exercise(user: Any, exercise: CommissioningExercise) -> bool:
+def can_edit_exercise(user: Visitor, exercise: CommissioningExercise) -> bool:
     """A commissioner of the exercise's commissioning body (or a site administrator)."""
-    if is_site_admin(user):
-        return True
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.role == "commissioner"
-        and is_approved_member(user, exercise.commissioning_body_id)
-    )
+    return is_site_admin(user) or is_commissioner_of(user, exercise.commissioning_body_id)
 
 
-def can_view_audit(user: Any) -> bool:
+def can_view_audit(user: Visitor) -> bool:
     return is_site_admin(user)
 
 
-def can_view_outcome_study(user: Any, study: Any) -> bool:
+def can_view_outcome_study(user: Visitor, study: OutcomeStudy) -> bool:
     """An outcome study's unpublished (full) result is seen only by approved members of the
     uploading organisation, approved commissioners of the related exercise's commissioning body
     and site administrators (OUT-1, OUT-4). Everyone else sees a study only once it is
@@ -160,31 +202,21 @@ def can_view_outcome_study(user: Any, study: Any) -> bool:
     if is_site_admin(user) or is_approved_member(user, study.organisation_id):
         return True
     exercise = study.exercise
-    if exercise is None or not getattr(user, "is_authenticated", False):
-        return False
-    return user.role == user.Role.COMMISSIONER and is_approved_member(
-        user, exercise.commissioning_body_id
-    )
+    return exercise is not None and is_commissioner_of(user, exercise.commissioning_body_id)
 
 
-def can_publish_outcome_study(user: Any, study: Any) -> bool:
+def can_publish_outcome_study(user: Visitor, study: OutcomeStudy) -> bool:
     """Only approved members of the uploading organisation publish its study (OUT-1, OUT-4)."""
     return is_approved_member(user, study.organisation_id)
 
 
-def can_edit_contract(user: Any, contract: Any) -> bool:
+def can_edit_contract(user: Visitor, contract: Contract) -> bool:
     """A commissioner of the contract's commissioning body (or a site administrator) edits its
     payment mechanism, observations and assumptions (PBR-1); everyone reads contracts (SUP-1)."""
-    if is_site_admin(user):
-        return True
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.role == "commissioner"
-        and is_approved_member(user, contract.commissioning_body_id)
-    )
+    return is_site_admin(user) or is_commissioner_of(user, contract.commissioning_body_id)
 
 
-def can_view_bid_feedback(user: Any, bid: Any) -> bool:
+def can_view_bid_feedback(user: Visitor, bid: Bid) -> bool:
     """A bid's award feedback (PRO-9): the approved members of the bidding organisation, and
     the commissioners of the opportunity's commissioning body (who decided the award). Nobody
     else, site administrators included: it carries the bid's adjusted price (ADR 0006)."""

@@ -184,3 +184,25 @@ def test_anonymous_response_never_shows_identity_even_when_it_had_an_account(
     client.force_login(commissioner_of(consultation.exercise))
     page = client.get(reverse("engagement:responses", args=[consultation.pk])).content.decode()
     assert "Rowan" not in page and "Identifiable" not in page and person.email not in page
+
+
+@pytest.mark.parametrize("page", ["engagement:responses", "engagement:response"])
+def test_response_pages_follow_the_named_reading_rule(
+    client: Client, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    """The response pages ask ``access.can_read_responses`` (USR-1) and nothing else: changing
+    that one rule changes who reads responses (issue 12)."""
+    from commissioning.engagement import access
+
+    consultation = open_consultation()
+    saved = ResponseFactory(consultation=consultation)
+    args = (
+        [consultation.pk] if page == "engagement:responses" else [consultation.pk, saved.reference]
+    )
+    url = reverse(page, args=args)
+    client.force_login(commissioner_of(consultation.exercise))
+    assert client.get(url).status_code == 200
+    monkeypatch.setattr(access, "can_read_responses", lambda user, consultation: False)
+    assert client.get(url).status_code == 403
+    detail = client.get(reverse("engagement:consultation", args=[consultation.pk])).content
+    assert b"Read the responses" not in detail

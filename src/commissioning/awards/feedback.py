@@ -20,10 +20,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from commissioning.accounts.models import Membership
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
 from commissioning.bids.models import Bid
-from commissioning.permissions import can_view_bid_feedback
+from commissioning.permissions import Visitor, can_view_bid_feedback
 from commissioning.procurement.models import Lot, Opportunity, PriceMethodChoice
 from commissioning_analytics.evaluation.feedback import (
     BidderFeedback,
@@ -107,7 +108,7 @@ def decided_award(lot: Lot) -> LotAward | None:
     return LotAward.objects.filter(lot=lot).first()
 
 
-def feedback_for(user: Any, bid: Bid) -> BidFeedback:
+def feedback_for(user: Visitor, bid: Bid) -> BidFeedback:
     """The feedback ``user`` may read on ``bid`` (PRO-9).
 
     Raises ``PermissionDenied`` for anyone but the bid's organisation's approved members and
@@ -276,7 +277,7 @@ def decided_bids_for(user: Any) -> Any:
     return (
         Bid.objects.filter(
             organisation__memberships__user=user,
-            organisation__memberships__status="approved",
+            organisation__memberships__status=Membership.Status.APPROVED,
             status=Bid.Status.SUBMITTED,
             lot__award__isnull=False,
         )

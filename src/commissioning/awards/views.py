@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from commissioning.awards.presentation import results_context
 from commissioning.awards.results import is_public_sector, lot_bids
 from commissioning.awards.tendered import TenderedPaymentModel, tendered_payment_model
 from commissioning.bids.models import Bid
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning.web.forms import apply_validation_error
 
@@ -29,12 +30,8 @@ Crumbs = list[tuple[str, str | None]]
 
 
 def _opportunity(request: HttpRequest, reference: str) -> Opportunity:
-    opportunity = Opportunity.objects.select_related("exercise").filter(reference=reference).first()
-    if opportunity is None or opportunity.status == Opportunity.Status.DRAFT:
-        raise Http404("No such opportunity")
-    if not can_manage_award(request.user, opportunity):
-        raise PermissionDenied("Only the commissioning body's commissioners see the award.")
-    return opportunity
+    refusal = "Only the commissioning body's commissioners see the award."
+    return published_opportunity(request.user, reference, can_manage_award, refusal)
 
 
 def _lot(request: HttpRequest, reference: str, number: int) -> Lot:

@@ -1,5 +1,5 @@
-"""Who may do what with bids (PRO-7, PRO-8). To be folded into :mod:`commissioning.permissions`
-by the lead, like :mod:`commissioning.procurement.access`.
+"""Who may do what with bids (PRO-7, PRO-8), on the building blocks of
+:mod:`commissioning.permissions` (ADR 0007).
 
 * Approved provider members of an organisation prepare, submit and withdraw its bids, and read
   them (their own organisation's content) at any time.
@@ -14,48 +14,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioning.permissions import is_active_user, is_approved_member
+from commissioning.accounts.models import User
+from commissioning.permissions import (
+    Visitor,
+    is_active_user,
+    is_approved_member,
+    is_commissioner_of,
+    provider_organisations,
+)
 
 
-def bidding_organisations(user: Any) -> list[Any]:
-    """The organisations ``user`` may bid for: approved provider memberships of organisations
-    that are not commissioning bodies."""
-    from commissioning.directory.models import Organisation
-
-    if not is_active_user(user) or user.role != "provider":
+def bidding_organisations(user: Visitor) -> list[Any]:
+    """The organisations ``user`` may bid for: a provider member's approved memberships of
+    organisations that are not commissioning bodies."""
+    if not is_active_user(user) or user.role != User.Role.PROVIDER:
         return []
-    return list(
-        Organisation.objects.filter(
-            memberships__user=user,
-            memberships__status="approved",
-            is_commissioning_body=False,
-        ).order_by("name")
-    )
+    return provider_organisations(user)
 
 
-def can_bid_for(user: Any, organisation: Any) -> bool:
+def can_bid_for(user: Visitor, organisation: Any) -> bool:
     return (
         is_active_user(user)
-        and user.role == "provider"
+        and user.role == User.Role.PROVIDER
         and not organisation.is_commissioning_body
         and is_approved_member(user, organisation.pk)
     )
 
 
-def can_prepare_bid(user: Any, bid: Any) -> bool:
+def can_prepare_bid(user: Visitor, bid: Any) -> bool:
     """Edit, submit, withdraw and read one's own organisation's bid."""
     return can_bid_for(user, bid.organisation)
 
 
-def can_answer_subcontract(user: Any, subcontractor: Any) -> bool:
+def can_answer_subcontract(user: Visitor, subcontractor: Any) -> bool:
     """See the promise and confirm or decline: approved members of the named organisation."""
     return is_approved_member(user, subcontractor.organisation_id)
 
 
-def can_open_bids(user: Any, opportunity: Any) -> bool:
+def can_open_bids(user: Visitor, opportunity: Any) -> bool:
     """Open (after the deadline) and read the bids: approved commissioners of the body."""
-    return (
-        is_active_user(user)
-        and user.role == "commissioner"
-        and is_approved_member(user, opportunity.exercise.commissioning_body_id)
-    )
+    return is_commissioner_of(user, opportunity.exercise.commissioning_body_id)

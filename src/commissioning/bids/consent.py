@@ -12,12 +12,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from commissioning.accounts.models import Membership
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading
 from commissioning.bids.content import Terms
 from commissioning.bids.models import Bid, Subcontractor
 from commissioning.bids.services import bid_url, members_of
 from commissioning.notifications.services import notify
+from commissioning.permissions import Visitor, is_signed_in
 
 _ANSWER_REFUSALS = {
     lifecycle.DEADLINE_REFUSAL: "The bid deadline has passed: this request is closed.",
@@ -27,20 +29,21 @@ _ANSWER_REFUSALS = {
 :func:`lifecycle.edit_refusal`)."""
 
 
-def requests_for(user: Any) -> QuerySet[Subcontractor]:
+def requests_for(user: Visitor) -> QuerySet[Subcontractor]:
     """Requests to the organisations ``user`` is an approved member of, newest first."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return Subcontractor.objects.none()
     return (
         Subcontractor.objects.filter(
-            organisation__memberships__user=user, organisation__memberships__status="approved"
+            organisation__memberships__user=user,
+            organisation__memberships__status=Membership.Status.APPROVED,
         )
         .select_related("bid__organisation", "bid__lot__opportunity", "organisation")
         .order_by("-created_at", "-pk")
     )
 
 
-def promised_terms(user: Any, sub: Subcontractor) -> Terms:
+def promised_terms(user: Visitor, sub: Subcontractor) -> Terms:
     """What the bid promises this sub-contractor, unsealed for its own members only."""
     return reading.terms_of(sub, keys.subcontractor_key(user, sub))
 

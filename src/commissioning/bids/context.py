@@ -7,13 +7,15 @@ from typing import Any
 
 from django.urls import reverse
 
+from commissioning.accounts.models import Membership
 from commissioning.bids import access
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.procurement.models import Lot
+from commissioning.permissions import Visitor, is_signed_in
+from commissioning.procurement.models import Lot, Opportunity
 from commissioning.procurement.services import bid_deadline_passed, is_open_for_bids
 
 
-def bids_for_lot(user: Any, lot: Lot) -> dict[str, Any]:
+def bids_for_lot(user: Visitor, lot: Lot) -> dict[str, Any]:
     """Context for ``bids/lot_section.html``: the user's organisations' bids on the lot (status
     only), whether they can start one, sub-contract requests to them for the lot, and for the
     body's commissioners a link to the (sealed or opened) bids. Never any bid content."""
@@ -25,12 +27,12 @@ def bids_for_lot(user: Any, lot: Lot) -> dict[str, Any]:
     bidding_ids = {bid.organisation_id for bid in own}
     open_for_bids = is_open_for_bids(opportunity)
     requests = []
-    if getattr(user, "is_authenticated", False):
+    if is_signed_in(user):
         requests = list(
             Subcontractor.objects.filter(
                 bid__lot=lot,
                 organisation__memberships__user=user,
-                organisation__memberships__status="approved",
+                organisation__memberships__status=Membership.Status.APPROVED,
             ).select_related("bid__organisation", "organisation")
         )
     is_commissioner = access.can_open_bids(user, opportunity)
@@ -42,6 +44,6 @@ def bids_for_lot(user: Any, lot: Lot) -> dict[str, Any]:
         "bids_requests": requests,
         "bids_open_for_bids": open_for_bids,
         "bids_deadline_passed": bid_deadline_passed(opportunity),
-        "bids_is_commissioner": is_commissioner and opportunity.status != "draft",
+        "bids_is_commissioner": is_commissioner and opportunity.status != Opportunity.Status.DRAFT,
         "bids_commissioner_url": reverse("bids:opportunity", args=[opportunity.reference]),
     }

@@ -14,13 +14,13 @@ the commissioner, site administrators or the admin before the deadline.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 from commissioning.bids import access, sealing
 from commissioning.bids.models import Bid, BidKey, Subcontractor
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import bid_deadline_passed
 
@@ -67,19 +67,19 @@ def unwrap_data_key(opportunity: Opportunity) -> bytes:
     )
 
 
-def bidder_key(user: Any, bid: Bid) -> bytes:
+def bidder_key(user: Visitor, bid: Bid) -> bytes:
     if not access.can_prepare_bid(user, bid):
         raise PermissionDenied("Only the bidding organisation can read its bid before opening.")
     return unwrap_data_key(bid.lot.opportunity)
 
 
-def subcontractor_key(user: Any, subcontractor: Subcontractor) -> bytes:
+def subcontractor_key(user: Visitor, subcontractor: Subcontractor) -> bytes:
     if not access.can_answer_subcontract(user, subcontractor):
         raise PermissionDenied("Only the named organisation can see what it is promised.")
     return unwrap_data_key(subcontractor.bid.lot.opportunity)
 
 
-def released_key(user: Any, opportunity: Opportunity, now: datetime | None = None) -> bytes:
+def released_key(user: Visitor, opportunity: Opportunity, now: datetime | None = None) -> bytes:
     """The data key for reading opened bids: refused before the deadline whoever asks, to anyone
     but the body's commissioners, and until they have opened the bids."""
     if not bid_deadline_passed(opportunity, now):

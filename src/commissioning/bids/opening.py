@@ -15,6 +15,7 @@ from commissioning.bids import access, keys, reading
 from commissioning.bids.models import Bid, BidDocument, BidKey
 from commissioning.bids.services import members_of
 from commissioning.notifications.services import notify
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import bid_deadline_passed
 
@@ -64,7 +65,7 @@ def open_bids(actor: Any, opportunity: Opportunity, now: datetime | None = None)
     return count
 
 
-def opened_bid(user: Any, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
+def opened_bid(user: Visitor, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
     """A submitted bid unsealed for the body's commissioners once opened (else refused)."""
     bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=bid.pk)
     key = keys.released_key(user, bid.lot.opportunity, now)
@@ -74,7 +75,7 @@ def opened_bid(user: Any, bid: Bid, now: datetime | None = None) -> reading.Open
 
 
 def opened_document(
-    user: Any, document: BidDocument, now: datetime | None = None
+    user: Visitor, document: BidDocument, now: datetime | None = None
 ) -> tuple[str, bytes]:
     bid = Bid.objects.select_related("lot__opportunity").get(pk=document.bid_id)
     key = keys.released_key(user, bid.lot.opportunity, now)

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from commissioning.accounts.models import User
+from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading, sealing
 from commissioning.bids.content import COST_LINES, BidContent, Terms
@@ -25,6 +25,7 @@ from commissioning.bids.documents import validate_document
 from commissioning.bids.models import Bid, BidDocument, Subcontractor
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
 
@@ -35,7 +36,7 @@ def members_of(organisation_id: int) -> list[User]:
         User.objects.filter(
             is_active=True,
             memberships__organisation_id=organisation_id,
-            memberships__status="approved",
+            memberships__status=Membership.Status.APPROVED,
         )
         .distinct()
         .order_by("pk")
@@ -101,12 +102,12 @@ def fresh(bid: Bid) -> Bid:
     return Bid.objects.select_related("lot__opportunity", "organisation").get(pk=bid.pk)
 
 
-def own_content(user: Any, bid: Bid) -> BidContent:
+def own_content(user: Visitor, bid: Bid) -> BidContent:
     bid = fresh(bid)
     return reading.content_of(bid, keys.bidder_key(user, bid))
 
 
-def own_bid(user: Any, bid: Bid) -> reading.OpenBid:
+def own_bid(user: Visitor, bid: Bid) -> reading.OpenBid:
     """The whole bid unsealed for its own organisation's members."""
     bid = fresh(bid)
     return reading.open_bid(bid, keys.bidder_key(user, bid))
@@ -194,7 +195,7 @@ def remove_document(actor: Any, document: BidDocument, now: datetime | None = No
         document.delete()
 
 
-def own_document(user: Any, document: BidDocument) -> tuple[str, bytes]:
+def own_document(user: Visitor, document: BidDocument) -> tuple[str, bytes]:
     key = keys.bidder_key(user, document.bid)
     return reading.name_of(document, key), reading.data_of(document, key)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +13,14 @@ from django.utils import timezone
 from commissioning.bids import access, keys, opening
 from commissioning.bids.models import Bid, BidDocument
 from commissioning.bids.views import _attachment
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import bid_deadline_passed
 
 
 def _opportunity(request: HttpRequest, reference: str) -> Opportunity:
-    opportunity = Opportunity.objects.select_related("exercise").filter(reference=reference).first()
-    if opportunity is None or opportunity.status == Opportunity.Status.DRAFT:
-        raise Http404("No such opportunity")
-    if not access.can_open_bids(request.user, opportunity):
-        raise PermissionDenied("Only the commissioning body's commissioners see the bids.")
-    return opportunity
+    refusal = "Only the commissioning body's commissioners see the bids."
+    return published_opportunity(request.user, reference, access.can_open_bids, refusal)
 
 
 def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[str, str | None]]:

@@ -1,5 +1,6 @@
-"""Who may do what with clarification questions (PRO-4). Built on the procurement rules in
-:mod:`commissioning.procurement.access` (the lead folds both into :mod:`commissioning.permissions`):
+"""Who may do what with clarification questions (PRO-4), on the procurement rules in
+:mod:`commissioning.procurement.access` and the building blocks of
+:mod:`commissioning.permissions` (ADR 0007):
 
 * approved members of a provider organisation (any organisation that is not a commissioning
   body) ask questions, on behalf of one of those organisations;
@@ -11,9 +12,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from commissioning.permissions import is_active_user, is_approved_member
+from commissioning.permissions import Visitor, is_commissioner_of, provider_organisations
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -21,38 +22,24 @@ if TYPE_CHECKING:
     from commissioning.procurement.models import Opportunity
 
 
-def asking_organisations(user: Any) -> list[Organisation]:
+def asking_organisations(user: Visitor) -> list[Organisation]:
     """The provider organisations ``user`` is an approved member of (may ask on their behalf)."""
-    from commissioning.directory.models import Organisation
-
-    if not is_active_user(user):
-        return []
-    return list(
-        Organisation.objects.filter(
-            is_commissioning_body=False,
-            memberships__user=user,
-            memberships__status="approved",
-        )
-        .distinct()
-        .order_by("name")
-    )
+    return provider_organisations(user)
 
 
-def can_ask(user: Any, opportunity: Opportunity) -> bool:
+def can_ask(user: Visitor, opportunity: Opportunity) -> bool:
     """Someone who may speak for a provider organisation and may see the opportunity."""
     if not procurement_access.can_view_opportunity(user, opportunity):
         return False
     return bool(asking_organisations(user))
 
 
-def can_answer(user: Any, opportunity: Opportunity) -> bool:
+def can_answer(user: Visitor, opportunity: Opportunity) -> bool:
     """Answer, publish, edit the published wording and close: the opportunity's managers."""
     return procurement_access.can_manage_opportunity(user, opportunity)
 
 
-def can_see_asker(user: Any, opportunity: Opportunity) -> bool:
+def can_see_asker(user: Visitor, opportunity: Opportunity) -> bool:
     """Only approved commissioners of the opportunity's commissioning body (PRO-4: questions
     are published anonymised)."""
-    if not is_active_user(user) or user.role != "commissioner":
-        return False
-    return is_approved_member(user, opportunity.exercise.commissioning_body_id)
+    return is_commissioner_of(user, opportunity.exercise.commissioning_body_id)

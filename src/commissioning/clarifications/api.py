@@ -86,12 +86,7 @@ class AnswerIn(Schema):
 
 
 def _opportunity(request: HttpRequest, reference: str) -> Opportunity:
-    opportunity = Opportunity.objects.select_related("exercise").filter(reference=reference).first()
-    if opportunity is None or not procurement_access.can_view_opportunity(
-        request.user, opportunity
-    ):
-        raise Http404(f"No opportunity {reference}")
-    return opportunity
+    return procurement_access.visible_opportunity(request.user, reference)
 
 
 def question_out(question: Question, now: datetime) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from commissioning.clarifications import access
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.services import asking_problem
 from commissioning.clarifications.timing import is_overdue, long_date, overdue_label
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Opportunity
 from commissioning_analytics.timelines.working_days import london_date
 
@@ -49,7 +50,7 @@ class QuestionRow:
 
 
 def questions_of(
-    opportunity: Opportunity, user: Any = None, status: str | None = None
+    opportunity: Opportunity, user: Visitor | None = None, status: str | None = None
 ) -> QuerySet[Question]:
     """The questions, newest first; with the asker loaded only for those who may see it."""
     queryset = Question.objects.filter(opportunity=opportunity)
@@ -70,7 +71,10 @@ def overdue_count(opportunity: Opportunity, now: datetime | None = None) -> int:
 
 
 def rows(
-    questions: Iterable[Question], user: Any, opportunity: Opportunity, now: datetime | None = None
+    questions: Iterable[Question],
+    user: Visitor,
+    opportunity: Opportunity,
+    now: datetime | None = None,
 ) -> list[QuestionRow]:
     now = now or timezone.now()
     show_asker = access.can_see_asker(user, opportunity)
@@ -118,7 +122,9 @@ def summary(opportunity: Opportunity, now: datetime | None = None) -> Summary:
     )
 
 
-def ask_state(user: Any, opportunity: Opportunity, now: datetime | None = None) -> dict[str, Any]:
+def ask_state(
+    user: Visitor, opportunity: Opportunity, now: datetime | None = None
+) -> dict[str, Any]:
     """Whether to offer the "Ask a question" button, and why not when questions are closed."""
     problem = asking_problem(opportunity, now)
     return {
@@ -129,7 +135,7 @@ def ask_state(user: Any, opportunity: Opportunity, now: datetime | None = None) 
 
 
 def clarifications_for(
-    user: Any, opportunity: Opportunity, now: datetime | None = None
+    user: Visitor, opportunity: Opportunity, now: datetime | None = None
 ) -> dict[str, Any]:
     """Context for ``clarifications/opportunity_section.html`` on the opportunity page:
     ``{"clarifications": {...}}`` with the summary (counts, overdue, contact, response time),

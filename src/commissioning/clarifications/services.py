@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from commissioning import idempotency
-from commissioning.accounts.models import User
+from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.clarifications import access, lifecycle, naming
 from commissioning.clarifications.models import Question
@@ -153,7 +153,7 @@ def _commissioners(opportunity: Opportunity) -> list[User]:
             is_active=True,
             role=User.Role.COMMISSIONER,
             memberships__organisation_id=opportunity.exercise.commissioning_body_id,
-            memberships__status="approved",
+            memberships__status=Membership.Status.APPROVED,
         )
         .distinct()
         .order_by("pk")

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from commissioning.accounts.models import Membership
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.directory import services
 from commissioning.directory.models import LED_BY_FIELDS, Area, Cohort, Organisation, Specialism
@@ -81,7 +82,7 @@ class OrganisationAdmin(AuditedModelAdmin):
         would read its sealed bids) and turn it back."""
         fields = tuple(super().get_readonly_fields(request, obj))
         if obj is not None and (
-            obj.memberships.filter(status="approved").exists()
+            obj.memberships.filter(status=Membership.Status.APPROVED).exists()
             or obj.bids.exists()
             or obj.subcontract_requests.exists()
         ):

@@ -20,6 +20,7 @@ from commissioning.engagement import access, rules
 from commissioning.engagement.models import EventRegistration, MarketEvent
 from commissioning.engagement.services import EngagementError
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.permissions import Visitor, is_signed_in
 
 EVENT_FIELDS = ("title", "starts_at", "is_online", "location", "audience", "agenda", "capacity")
 
@@ -119,8 +120,8 @@ def places_left(event: MarketEvent) -> int | None:
     return max(event.capacity - places_taken(event), 0)
 
 
-def registration_for(user: Any, event: MarketEvent) -> EventRegistration | None:
-    if not getattr(user, "is_authenticated", False):
+def registration_for(user: Visitor, event: MarketEvent) -> EventRegistration | None:
+    if not is_signed_in(user):
         return None
     return (
         EventRegistration.objects.select_related("organisation")

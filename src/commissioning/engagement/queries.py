@@ -11,6 +11,7 @@ from django.utils import timezone
 from commissioning.engagement import access, rules
 from commissioning.engagement.models import Consultation, MarketEvent, Response
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.permissions import Visitor
 
 
 def published_consultations() -> QuerySet[Consultation]:
@@ -60,7 +61,7 @@ def responses_for_commissioners(consultation: Consultation) -> QuerySet[Response
     )
 
 
-def engagement_for_exercise(user: Any, exercise: CommissioningExercise) -> dict[str, Any]:
+def engagement_for_exercise(user: Visitor, exercise: CommissioningExercise) -> dict[str, Any]:
     """Context for ``engagement/exercise_section.html`` on the exercise page: the published
     consultations and events of ``exercise`` for everyone, drafts too for those who manage it."""
     can_manage = access.can_manage_engagement(user, exercise)

@@ -59,6 +59,14 @@ def managed_consultation(request: HttpRequest, pk: int) -> Consultation:
     return consultation
 
 
+def consultation_for_responses(request: HttpRequest, pk: int) -> Consultation:
+    """The consultation whose responses ``request.user`` may read (USR-1)."""
+    consultation = get_object_or_404(Consultation.objects.select_related("exercise"), pk=pk)
+    if not access.can_read_responses(request.user, consultation):
+        raise PermissionDenied("Only commissioners of the commissioning body read the responses.")
+    return consultation
+
+
 def consultation_crumbs(consultation: Consultation, *tail: tuple[str, Any]) -> list[Any]:
     crumbs: list[Any] = [list_crumb()]
     if tail:
@@ -106,6 +114,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "themes": consultation.themes.all(),
         "counts": queries.public_response_counts(consultation),
         "can_manage": can_manage,
+        "can_read_responses": access.can_read_responses(request.user, consultation),
         "crumbs": consultation_crumbs(consultation),
     }
     return render(request, "engagement/consultation.html", context)

@@ -15,6 +15,7 @@ from commissioning.engagement.forms import ResponseForm, SummaryPublishForm, The
 from commissioning.engagement.models import Consultation, Response, SummaryTheme
 from commissioning.engagement.views import (
     consultation_crumbs,
+    consultation_for_responses,
     managed_consultation,
     posted,
     visible_consultation,
@@ -87,7 +88,7 @@ def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def response_list(request: HttpRequest, pk: int) -> HttpResponse:
-    consultation = managed_consultation(request, pk)
+    consultation = consultation_for_responses(request, pk)
     context = {
         "consultation": consultation,
         "responses": queries.responses_for_commissioners(consultation),
@@ -99,7 +100,7 @@ def response_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def response_detail(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
-    consultation = managed_consultation(request, pk)
+    consultation = consultation_for_responses(request, pk)
     try:
         response = queries.responses_for_commissioners(consultation).get(reference=reference)
     except Response.DoesNotExist:

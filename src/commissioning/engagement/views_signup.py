@@ -19,6 +19,7 @@ from commissioning.engagement.forms import EventSignUpForm
 from commissioning.engagement.models import MarketEvent
 from commissioning.engagement.services import EngagementError
 from commissioning.engagement.views import list_crumb, posted
+from commissioning.permissions import Visitor
 
 
 def visible_event(request: HttpRequest, pk: int) -> MarketEvent:
@@ -30,7 +31,7 @@ def visible_event(request: HttpRequest, pk: int) -> MarketEvent:
     return event
 
 
-def signup_context(user: Any, event: MarketEvent) -> dict[str, Any]:
+def signup_context(user: Visitor, event: MarketEvent) -> dict[str, Any]:
     """What the event page shows about places: the viewer's own place, whether they can sign
     up (and why not), places left and, for the body's commissioners, who is coming."""
     see_attendees = access.can_see_attendees(user, event)

@@ -1,5 +1,6 @@
-"""Who may do what in evaluation (EVA-5, EVA-6). To be folded into :mod:`commissioning.permissions`
-by the lead, like :mod:`commissioning.procurement.access` and :mod:`commissioning.bids.access`.
+"""Who may do what in evaluation (EVA-5, EVA-6), on the bid rules in
+:mod:`commissioning.bids.access` and the building blocks of :mod:`commissioning.permissions`
+(ADR 0007).
 
 * The commissioners of the opportunity's commissioning body (the same people who open the bids)
   assign evaluators, see every score and divergence, and moderate. Site administrators get no
@@ -18,55 +19,60 @@ from __future__ import annotations
 
 from typing import Any
 
+from commissioning.accounts.models import User
 from commissioning.bids import access as bids_access
-from commissioning.permissions import is_active_user
+from commissioning.permissions import Visitor, is_active_user
 
-EVALUATOR_ROLES = ("evaluator", "commissioner")
+EVALUATOR_ROLES = (User.Role.EVALUATOR, User.Role.COMMISSIONER)
 
 
-def can_manage_evaluation(user: Any, opportunity: Any) -> bool:
+def can_manage_evaluation(user: Visitor, opportunity: Any) -> bool:
     """Assign evaluators, see all scores and divergence, moderate: the body's commissioners."""
     return bids_access.can_open_bids(user, opportunity)
 
 
-def can_be_evaluator(user: Any) -> bool:
+def can_be_evaluator(user: Visitor) -> bool:
     return is_active_user(user) and user.role in EVALUATOR_ROLES
 
 
-def is_assigned_evaluator(user: Any, opportunity: Any) -> bool:
+def is_assigned_evaluator(user: Visitor, opportunity: Any) -> bool:
     from commissioning.evaluation.models import EvaluatorAssignment
 
-    return can_be_evaluator(user) and (
-        EvaluatorAssignment.objects.filter(
+    return (
+        is_active_user(user)
+        and can_be_evaluator(user)
+        and EvaluatorAssignment.objects.filter(
             evaluator=user, criterion__opportunity=opportunity
         ).exists()
     )
 
 
-def is_adviser(user: Any, opportunity: Any) -> bool:
+def is_adviser(user: Visitor, opportunity: Any) -> bool:
     from commissioning.evaluation.models import PanelAdviser
 
-    return can_be_evaluator(user) and (
-        PanelAdviser.objects.filter(adviser=user, opportunity=opportunity).exists()
+    return (
+        is_active_user(user)
+        and can_be_evaluator(user)
+        and PanelAdviser.objects.filter(adviser=user, opportunity=opportunity).exists()
     )
 
 
-def is_panel_member(user: Any, opportunity: Any) -> bool:
+def is_panel_member(user: Visitor, opportunity: Any) -> bool:
     """An assigned evaluator or an adviser: someone who reads bids after declaring interests."""
     return is_assigned_evaluator(user, opportunity) or is_adviser(user, opportunity)
 
 
-def can_view_evaluation(user: Any, opportunity: Any) -> bool:
+def can_view_evaluation(user: Visitor, opportunity: Any) -> bool:
     """The opportunity's evaluation page: its managers, assigned evaluators and advisers."""
     return can_manage_evaluation(user, opportunity) or is_panel_member(user, opportunity)
 
 
-def can_score(user: Any, assignment: Any) -> bool:
+def can_score(user: Visitor, assignment: Any) -> bool:
     """Score on an assignment: the evaluator it names (while still allowed to evaluate)."""
     return can_be_evaluator(user) and assignment.evaluator_id == user.pk
 
 
-def can_read_bid_as_evaluator(user: Any, bid: Any, declared_org_ids: dict[int, bool]) -> bool:
+def can_read_bid_as_evaluator(user: Visitor, bid: Any, declared_org_ids: dict[int, bool]) -> bool:
     """For an evaluator or an adviser. ``declared_org_ids`` maps each organisation the user
     declared on to whether it is a conflict. Readable when the user is on the panel, declared on
     the bid's organisation (the caller checks that every bidder was declared on) and has no

@@ -24,6 +24,7 @@ from commissioning.evaluation.models import (
     EvaluatorAssignment,
     PanelAdviser,
 )
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Criterion, Opportunity
 from commissioning.procurement.services import bid_deadline_passed
 
@@ -165,20 +166,20 @@ def remove_adviser(actor: Any, place: PanelAdviser) -> None:
         place.delete()
 
 
-def declarations(user: Any, opportunity: Opportunity) -> dict[int, ConflictDeclaration]:
+def declarations(user: Visitor, opportunity: Opportunity) -> dict[int, ConflictDeclaration]:
     return {
         d.organisation_id: d
         for d in ConflictDeclaration.objects.filter(evaluator_id=user.pk, opportunity=opportunity)
     }
 
 
-def declarations_complete(user: Any, opportunity: Opportunity) -> bool:
+def declarations_complete(user: Visitor, opportunity: Opportunity) -> bool:
     """Whether ``user`` has declared, for every bidding organisation, a conflict or none."""
     declared = set(declarations(user, opportunity))
     return all(org.pk in declared for org in bidders(opportunity))
 
 
-def conflicted_organisation_ids(user: Any, opportunity: Opportunity) -> set[int]:
+def conflicted_organisation_ids(user: Visitor, opportunity: Opportunity) -> set[int]:
     return {org_id for org_id, d in declarations(user, opportunity).items() if d.has_conflict}
 
 
@@ -241,7 +242,7 @@ def bids_opened(opportunity: Opportunity) -> bool:
     return opening.opened_at(opportunity) is not None
 
 
-def evaluator_bids(user: Any, opportunity: Opportunity) -> list[Bid]:
+def evaluator_bids(user: Visitor, opportunity: Opportunity) -> list[Bid]:
     """The bids ``user`` (an evaluator or adviser) may read: none until the bids are opened and
     every bidder declared on; then every submitted bid except those of organisations they
     declared a conflict with."""
@@ -253,7 +254,7 @@ def evaluator_bids(user: Any, opportunity: Opportunity) -> list[Bid]:
     return [bid for bid in evaluated_bids(opportunity) if bid.organisation_id not in conflicted]
 
 
-def _evaluator_key(user: Any, opportunity: Opportunity, now: datetime | None) -> bytes:
+def _evaluator_key(user: Visitor, opportunity: Opportunity, now: datetime | None) -> bytes:
     """The opportunity's data key for an assigned evaluator or adviser: refused before the
     deadline, before the commissioner opened the bids, and before they declared on every
     bidder."""
@@ -270,7 +271,7 @@ def _evaluator_key(user: Any, opportunity: Opportunity, now: datetime | None) ->
     return keys.unwrap_data_key(opportunity)
 
 
-def read_bid_as_evaluator(user: Any, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
+def read_bid_as_evaluator(user: Visitor, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
     """A submitted, opened bid unsealed for an assigned evaluator or adviser without a conflict
     with it."""
     bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=bid.pk)
@@ -284,7 +285,7 @@ def read_bid_as_evaluator(user: Any, bid: Bid, now: datetime | None = None) -> r
     return reading.open_bid(bid, key)
 
 
-def opportunities_to_evaluate(user: Any) -> QuerySet[Opportunity]:
+def opportunities_to_evaluate(user: Visitor) -> QuerySet[Opportunity]:
     """The opportunities ``user`` is assigned to evaluate or advises on (EVA-5), newest first."""
     return (
         Opportunity.objects.filter(

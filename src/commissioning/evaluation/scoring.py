@@ -19,6 +19,7 @@ from commissioning.evaluation import access
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore
 from commissioning.evaluation.panel import evaluator_bids
 from commissioning.evaluation.scales import scale_for
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Criterion
 
 MIN_JUSTIFICATION = 20
@@ -123,7 +124,7 @@ def submit_scores(
     return locked
 
 
-def visible_scores(user: Any, criterion: Criterion) -> QuerySet[EvaluatorScore]:
+def visible_scores(user: Visitor, criterion: Criterion) -> QuerySet[EvaluatorScore]:
     """The scores on ``criterion`` that ``user`` may see: all of them for the commissioners and
     for an evaluator who has submitted on it; otherwise only the user's own."""
     scores = EvaluatorScore.objects.filter(assignment__criterion=criterion).select_related(

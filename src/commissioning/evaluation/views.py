@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -23,22 +23,15 @@ from commissioning.evaluation.forms import (
 )
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore, PanelAdviser
 from commissioning.evaluation.scales import evaluator_guidance
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
 from commissioning.web.forms import apply_validation_error
 
 
 def _opportunity(request: HttpRequest, reference: str, manage: bool = False) -> Opportunity:
-    opportunity = Opportunity.objects.select_related("exercise").filter(reference=reference).first()
-    if opportunity is None or opportunity.status == Opportunity.Status.DRAFT:
-        raise Http404("No such opportunity")
-    allowed = (
-        access.can_manage_evaluation(request.user, opportunity)
-        if manage
-        else access.can_view_evaluation(request.user, opportunity)
-    )
-    if not allowed:
-        raise PermissionDenied("Only the commissioners and assigned evaluators see evaluation.")
-    return opportunity
+    allowed = access.can_manage_evaluation if manage else access.can_view_evaluation
+    refusal = "Only the commissioners and assigned evaluators see evaluation."
+    return published_opportunity(request.user, reference, allowed, refusal)
 
 
 def _url(name: str, opportunity: Opportunity, *args: Any) -> str:

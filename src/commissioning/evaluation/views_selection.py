@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
 from commissioning.evaluation.models import SelectionResult
 from commissioning.evaluation.selection import selection_for_lot
+from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
 from commissioning.web.forms import GovUKForm, apply_validation_error
 from commissioning_analytics.evaluation.selection import RequiredQuestion, SelectionRequirement
@@ -79,12 +80,8 @@ class LotSelection:
 
 
 def _opportunity(request: HttpRequest, reference: str) -> Opportunity:
-    opportunity = Opportunity.objects.select_related("exercise").filter(reference=reference).first()
-    if opportunity is None or opportunity.status == Opportunity.Status.DRAFT:
-        raise Http404("No such opportunity")
-    if not access.can_manage_evaluation(request.user, opportunity):
-        raise PermissionDenied("Only the commissioning body's commissioners record selection.")
-    return opportunity
+    refusal = "Only the commissioning body's commissioners record selection."
+    return published_opportunity(request.user, reference, access.can_manage_evaluation, refusal)
 
 
 def _page_url(opportunity: Opportunity) -> str:

@@ -149,7 +149,7 @@ class ExerciseForm(ExerciseEditForm, SubmissionKeyForm):
         "estimated_annual_value",
     ]
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: permissions.Visitor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         own = permissions.commissioning_bodies_for(user)
         field = self.fields["commissioning_body"]

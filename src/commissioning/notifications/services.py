@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from commissioning.notifications.models import Notification
 from commissioning.notifications.tasks import email_notifications
+from commissioning.permissions import Visitor, is_signed_in
 
 
 def notify(recipients: Iterable[Any], *, subject: str, body: str, url: str, kind: str) -> int:
@@ -49,8 +50,8 @@ def notifications_for(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
-def unread_count(user: Any) -> int:
-    if not getattr(user, "is_authenticated", False):
+def unread_count(user: Visitor | None) -> int:
+    if not is_signed_in(user):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 

@@ -33,7 +33,7 @@ def all_releases(site: str) -> list[dict[str, Any]]:
     (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
     that can be published (from its award where it has one)."""
     releases = planning.all_planning_releases(site)
-    published = Q(published_at__isnull=False) & ~Q(status="draft")
+    published = Q(published_at__isnull=False) & ~Q(status=Opportunity.Status.DRAFT)
     opportunities = opportunity_ocds.with_ocds_relations(
         Opportunity.objects.filter(published | Q(planned_notice_at__isnull=False))
     ).order_by("reference")

@@ -51,11 +51,7 @@ def upload_organisation(user: Any) -> Organisation | None:
         return None
     if user.role != user.Role.PROVIDER:
         return None
-    return (
-        Organisation.objects.filter(memberships__user=user, memberships__status="approved")
-        .order_by("name")
-        .first()
-    )
+    return permissions.member_organisations(user).first()
 
 
 def studies_for(user: Any) -> QuerySet[OutcomeStudy]:

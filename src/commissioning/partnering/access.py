@@ -1,5 +1,5 @@
-"""Who may do what in partner finding and messaging (PRO-6, PRO-11). To be folded into
-:mod:`commissioning.permissions` by the lead, like :mod:`commissioning.procurement.access`.
+"""Who may do what in partner finding and messaging (PRO-6, PRO-11), on the building blocks of
+:mod:`commissioning.permissions` (ADR 0007).
 
 * Interest: an approved member of a provider organisation (not a commissioning body, and not the
   exercise's commissioning body or one of its partners: an organisation cannot commission and bid
@@ -15,9 +15,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from commissioning.permissions import is_active_user
+from commissioning.accounts.models import Membership
+from commissioning.permissions import Visitor, is_active_user, provider_organisations
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -26,37 +27,19 @@ if TYPE_CHECKING:
     from commissioning.procurement.models import Lot
 
 
-def provider_organisations(user: Any) -> list[Organisation]:
-    """The provider organisations (not commissioning bodies) ``user`` is an approved member of,
-    by name."""
-    from commissioning.directory.models import Organisation
-
-    if not is_active_user(user):
-        return []
-    return list(
-        Organisation.objects.filter(
-            is_commissioning_body=False,
-            memberships__user=user,
-            memberships__status="approved",
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
-
-
-def approved_organisation_ids(user: Any) -> set[int]:
+def approved_organisation_ids(user: Visitor) -> set[int]:
     if not is_active_user(user):
         return set()
     return set(user.approved_organisation_ids())
 
 
-def can_message(user: Any) -> bool:
+def can_message(user: Visitor) -> bool:
     """Whether ``user`` takes part in messaging at all (the "Messages" menu item)."""
     if not is_active_user(user):
         return False
     return bool(
         user.memberships.filter(
-            status="approved", organisation__is_commissioning_body=False
+            status=Membership.Status.APPROVED, organisation__is_commissioning_body=False
         ).exists()
     )
 
@@ -69,25 +52,25 @@ def excluded_from_exercise(organisation: Organisation, lot: Lot) -> bool:
     return bool(exercise.partners.filter(pk=organisation.pk).exists())
 
 
-def interest_organisations(user: Any, lot: Lot) -> list[Organisation]:
+def interest_organisations(user: Visitor, lot: Lot) -> list[Organisation]:
     """The organisations ``user`` may register interest in ``lot`` for."""
     return [org for org in provider_organisations(user) if not excluded_from_exercise(org, lot)]
 
 
-def can_register_interest(user: Any, lot: Lot, *, open_for_bids: bool) -> bool:
+def can_register_interest(user: Visitor, lot: Lot, *, open_for_bids: bool) -> bool:
     return open_for_bids and bool(interest_organisations(user, lot))
 
 
-def can_see_all_interests(user: Any, lot: Lot) -> bool:
+def can_see_all_interests(user: Visitor, lot: Lot) -> bool:
     """The exercise's commissioners and site administrators see private interests too."""
     return bool(procurement_access.can_manage_opportunity(user, lot.opportunity))
 
 
-def can_view_lot(user: Any, lot: Lot) -> bool:
+def can_view_lot(user: Visitor, lot: Lot) -> bool:
     return bool(procurement_access.can_view_opportunity(user, lot.opportunity))
 
 
-def can_start_conversation(user: Any, with_organisation: Organisation) -> bool:
+def can_start_conversation(user: Visitor, with_organisation: Organisation) -> bool:
     """An approved member of a provider organisation other than ``with_organisation``, which must
     itself be a provider."""
     if with_organisation.is_commissioning_body:
@@ -95,12 +78,12 @@ def can_start_conversation(user: Any, with_organisation: Organisation) -> bool:
     return any(org.pk != with_organisation.pk for org in provider_organisations(user))
 
 
-def can_read_conversation(user: Any, conversation: Conversation) -> bool:
+def can_read_conversation(user: Visitor, conversation: Conversation) -> bool:
     ids = approved_organisation_ids(user)
     return bool(ids.intersection(conversation.organisation_ids))
 
 
-def sender_organisation_id(user: Any, conversation: Conversation) -> int | None:
+def sender_organisation_id(user: Visitor, conversation: Conversation) -> int | None:
     """The organisation ``user`` writes for in ``conversation`` (the starter's side first)."""
     ids = approved_organisation_ids(user)
     for org_id in conversation.organisation_ids:

@@ -29,6 +29,7 @@ from commissioning.partnering.api import (
 )
 from commissioning.partnering.models import Conversation
 from commissioning.partnering.rules import excerpt
+from commissioning.permissions import Visitor
 
 messages_router = Router(tags=["Messages between organisations"])
 
@@ -73,7 +74,7 @@ class ReplyIn(Schema):
     body: str
 
 
-def _conversation_out(user: Any, conversation: Conversation, unread: int) -> dict[str, Any]:
+def _conversation_out(user: Visitor, conversation: Conversation, unread: int) -> dict[str, Any]:
     own = access.approved_organisation_ids(user)
     other = (
         conversation.with_organisation
@@ -117,7 +118,9 @@ def list_conversations(request: HttpRequest, pages: Query[PageQuery]) -> Any:
     return Status(200, {"unread_total": messaging.unread_count(request.user), **page})
 
 
-def _thread(user: Any, conversation: Conversation, unread: int, pages: PageQuery) -> dict[str, Any]:
+def _thread(
+    user: Visitor, conversation: Conversation, unread: int, pages: PageQuery
+) -> dict[str, Any]:
     """The conversation with one page of its messages, oldest first."""
     own = access.approved_organisation_ids(user)
     thread = conversation.messages.select_related("sender_organisation").order_by(
@@ -136,7 +139,7 @@ def _thread(user: Any, conversation: Conversation, unread: int, pages: PageQuery
     return {**_conversation_out(user, conversation, unread), **page}
 
 
-def _thread_ending(user: Any, conversation: Conversation) -> dict[str, Any]:
+def _thread_ending(user: Visitor, conversation: Conversation) -> dict[str, Any]:
     """After a write: the page of the thread that holds its newest message."""
     return _thread(user, conversation, 0, last_page(conversation.messages.count()))
 

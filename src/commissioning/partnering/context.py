@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from commissioning.directory.models import Organisation
 from commissioning.partnering import access, messaging, services
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Interest, Lot
 
 
@@ -23,7 +24,7 @@ def lot_url(name: str, lot: Lot, *args: Any) -> str:
     return reverse(f"partnering:{name}", args=[lot.opportunity.reference, lot.number, *args])
 
 
-def partnering_for_lot(user: Any, lot: Lot, heading_level: int = 4) -> dict[str, Any]:
+def partnering_for_lot(user: Visitor, lot: Lot, heading_level: int = 4) -> dict[str, Any]:
     """Interest in ``lot`` as ``user`` may see it, and what they can do next (PRO-6).
     ``heading_level``: the section's heading (4 under the opportunity page's h3 per lot)."""
     open_for_bids = services.is_open(lot)
@@ -58,7 +59,7 @@ def partnering_for_lot(user: Any, lot: Lot, heading_level: int = 4) -> dict[str,
     }
 
 
-def partnering_for_organisation(user: Any, organisation: Organisation) -> dict[str, Any]:
+def partnering_for_organisation(user: Visitor, organisation: Organisation) -> dict[str, Any]:
     """Whether ``user`` can message ``organisation``, and their existing conversations with it."""
     can_start = access.can_start_conversation(user, organisation)
     conversations = (

@@ -18,13 +18,14 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from commissioning import idempotency
-from commissioning.accounts.models import User
+from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
 from commissioning.partnering import access
 from commissioning.partnering.models import Conversation, Message, ReadMarker
 from commissioning.partnering.rules import TextProblem, clean_message_text, clean_subject
+from commissioning.permissions import Visitor
 from commissioning.procurement.models import Lot
 
 NOTIFICATION_KIND = "partnering.message"
@@ -189,7 +190,9 @@ def _notify(
 ) -> int:
     """Tell the other organisation's approved members (not the author) about the message."""
     people = User.objects.filter(
-        memberships__organisation=recipient, memberships__status="approved", is_active=True
+        memberships__organisation=recipient,
+        memberships__status=Membership.Status.APPROVED,
+        is_active=True,
     ).exclude(pk=actor.pk)
     about = f" about {conversation.lot}" if conversation.lot_id else ""
     return notify(
@@ -211,7 +214,7 @@ def mark_read(user: Any, conversation: Conversation, now: datetime | None = None
     )
 
 
-def conversations_for(user: Any) -> QuerySet[Conversation]:
+def conversations_for(user: Visitor) -> QuerySet[Conversation]:
     """The conversations of ``user``'s organisations, latest activity first, each with its latest
     message's text and sender."""
     ids = access.approved_organisation_ids(user)
@@ -245,14 +248,14 @@ def _unread_messages(user: Any) -> QuerySet[Message]:
     )
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Visitor) -> int:
     """Messages from other organisations that ``user`` has not read yet."""
     if not getattr(user, "is_authenticated", False):
         return 0
     return _unread_messages(user).count()
 
 
-def unread_by_conversation(user: Any, conversation_ids: list[int]) -> dict[int, int]:
+def unread_by_conversation(user: Visitor, conversation_ids: list[int]) -> dict[int, int]:
     rows = (
         _unread_messages(user)
         .filter(conversation_id__in=conversation_ids)
@@ -262,7 +265,7 @@ def unread_by_conversation(user: Any, conversation_ids: list[int]) -> dict[int, 
     return {row["conversation_id"]: row["n"] for row in rows}
 
 
-def conversations_between(user: Any, organisation: Organisation) -> QuerySet[Conversation]:
+def conversations_between(user: Visitor, organisation: Organisation) -> QuerySet[Conversation]:
     """``user``'s organisations' conversations with ``organisation``."""
     ids = access.approved_organisation_ids(user) - {organisation.pk}
     return conversations_for(user).filter(

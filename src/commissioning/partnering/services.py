@@ -21,6 +21,7 @@ from commissioning.audit.services import created, deleted, diff, record, snapsho
 from commissioning.directory.models import Organisation
 from commissioning.partnering import access
 from commissioning.partnering.rules import TextProblem, clean_note
+from commissioning.permissions import Visitor
 from commissioning.procurement import services as procurement_services
 from commissioning.procurement.models import Interest, Lot
 
@@ -108,7 +109,7 @@ def withdraw_interest(actor: Any, interest: Interest) -> None:
         interest.delete()
 
 
-def own_interests(user: Any, lot: Lot) -> list[Interest]:
+def own_interests(user: Visitor, lot: Lot) -> list[Interest]:
     """The interests in ``lot`` of the organisations ``user`` is an approved member of."""
     ids = access.approved_organisation_ids(user)
     if not ids:
@@ -116,7 +117,7 @@ def own_interests(user: Any, lot: Lot) -> list[Interest]:
     return list(lot.interests.filter(organisation_id__in=ids).select_related("organisation"))
 
 
-def visible_interests(user: Any, lot: Lot) -> QuerySet[Interest]:
+def visible_interests(user: Visitor, lot: Lot) -> QuerySet[Interest]:
     """What ``user`` may see of the interest in ``lot``: everything for the exercise's
     commissioners; otherwise the interests that are not private, plus their own."""
     queryset = lot.interests.select_related("organisation")
@@ -137,7 +138,7 @@ class PartnerFilters:
         return bool(self.role or self.specialism or self.cohort)
 
 
-def looking_for_partners(user: Any, lot: Lot, filters: PartnerFilters) -> QuerySet[Interest]:
+def looking_for_partners(user: Visitor, lot: Lot, filters: PartnerFilters) -> QuerySet[Interest]:
     """The "looking for partners" list of a lot: interests ``user`` may see (never another
     organisation's private one), filtered by role, specialism and cohort, with the
     organisations' directory details loaded."""

@@ -211,10 +211,10 @@ def get_opportunity(request: HttpRequest, reference: str) -> Any:
 
 def _releases_or_404(request: HttpRequest, reference: str) -> Any:
     opportunity = _visible(request, reference)
-    if opportunity is None or opportunity.status == "draft":
+    if opportunity is None or opportunity.status == Opportunity.Status.DRAFT:
         # A draft is private, but its planned procurement notice (UK3), once published, is not.
         announced = Opportunity.objects.filter(
-            reference=reference, status="draft", planned_notice_at__isnull=False
+            reference=reference, status=Opportunity.Status.DRAFT, planned_notice_at__isnull=False
         )
         opportunity = opportunity_ocds.with_ocds_relations(announced).first()
         if opportunity is None:
@@ -258,7 +258,7 @@ def get_opportunity_awards(request: HttpRequest, reference: str) -> Any:
     created (suppliers' SME/VCSE status, KPIs over £5m). 404 until an award is decided (an
     empty package is not valid OCDS); a lot with no qualifying bid has no award release."""
     opportunity = _visible(request, reference)
-    if opportunity is None or opportunity.status == "draft":
+    if opportunity is None or opportunity.status == Opportunity.Status.DRAFT:
         return _not_found(reference)
     releases = award_releases(opportunity, _site(request))
     if not releases:

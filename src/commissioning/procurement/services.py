@@ -95,7 +95,7 @@ def interest_holders(opportunity: Opportunity) -> list[User]:
 # ---------------------------------------------------------------- reading
 
 
-def visible_opportunities(user: Any) -> QuerySet[Opportunity]:
+def visible_opportunities(user: permissions.Visitor | None) -> QuerySet[Opportunity]:
     """Everything but drafts, plus the drafts of bodies ``user`` commissions for (all for a
     site administrator)."""
     queryset = Opportunity.objects.select_related("exercise__commissioning_body")
@@ -105,7 +105,9 @@ def visible_opportunities(user: Any) -> QuerySet[Opportunity]:
     return queryset.filter(~Q(status=Status.DRAFT) | Q(exercise__commissioning_body_id__in=bodies))
 
 
-def filter_opportunities(user: Any, filters: Mapping[str, Any]) -> QuerySet[Opportunity]:
+def filter_opportunities(
+    user: permissions.Visitor, filters: Mapping[str, Any]
+) -> QuerySet[Opportunity]:
     """The list's filters (validated): status, area (an Area: a lot in it) and q (text in the
     reference, title or description)."""
     queryset = visible_opportunities(user)

@@ -4,7 +4,7 @@ Drafts are seen only by the exercise's commissioners (404 for everyone else)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -17,14 +17,7 @@ from commissioning.web.pagination import paginate
 
 
 def get_visible(request: HttpRequest, reference: str) -> Opportunity:
-    opportunity = (
-        Opportunity.objects.select_related("exercise__commissioning_body")
-        .filter(reference=reference)
-        .first()
-    )
-    if opportunity is None or not access.can_view_opportunity(request.user, opportunity):
-        raise Http404("No such opportunity")
-    return opportunity
+    return access.visible_opportunity(request.user, reference)
 
 
 def opportunity_list(request: HttpRequest) -> HttpResponse:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,6 +24,9 @@ from django.urls import reverse
 from commissioning import permissions
 from commissioning.partnering import access as partnering_access
 from commissioning.partnering import messaging
+
+if TYPE_CHECKING:
+    from commissioning.accounts.models import User
 
 ADMIN_URL = "/admin/"
 
@@ -39,7 +42,7 @@ class NavItem:
     current: bool = False
 
 
-def menu_items(user: Any) -> list[tuple[str, str]]:
+def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
     """The (label, url) pairs of the service menu for ``user`` (anonymous or signed in)."""
     items: list[tuple[str, str]] = [
         ("Provider directory", reverse("directory:list")),
@@ -73,7 +76,7 @@ def menu_items(user: Any) -> list[tuple[str, str]]:
     return items
 
 
-def _org_admin_slug(user: Any) -> str | None:
+def _org_admin_slug(user: User) -> str | None:
     """The organisation whose members ``user`` manages (the first by name, if several)."""
     from commissioning.accounts.models import Membership
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.db.models import Count, Q
 
 from commissioning import permissions
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
 from commissioning.exercises.lifecycle import STAGE_ORDER, Stage
 from commissioning.exercises.models import CommissioningExercise
@@ -132,16 +131,16 @@ class UserSummary:
         return [m for m in self.approved if m.is_org_admin]
 
 
-def user_summary(user: Any) -> UserSummary | None:
+def user_summary(user: permissions.Visitor) -> UserSummary | None:
     """``None`` for an anonymous visitor."""
-    if not getattr(user, "is_authenticated", False):
+    if not permissions.is_signed_in(user):
         return None
     memberships = list(
         user.memberships.select_related("organisation")
         .exclude(status=Membership.Status.REJECTED)
         .order_by("organisation__name")
     )
-    is_commissioner = user.role == "commissioner"
+    is_commissioner = user.role == User.Role.COMMISSIONER
     bodies = permissions.commissioning_bodies_for(user) if is_commissioner else []
     return UserSummary(
         role=user.role,
