@@ -17,9 +17,9 @@ TEMPLATE_COMMENTS = re.compile(
     r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}|<!--.*?-->", re.DOTALL
 )
 TEMPLATES = sorted(SRC.rglob("*.html"))
-# Not read by the people using the service: the API's OpenAPI text is developer documentation,
-# and model help_text only changes with a migration of its app (left to the apps' owners).
-DEVELOPER_FACING = re.compile(r"(/migrations/|/api/|/api\.py$|/api_\w+\.py$|/models\.py$)")
+# Not read by the people using the service: the API's OpenAPI text is developer documentation.
+# Models are checked: their help_text is the hint on forms and admin pages.
+DEVELOPER_FACING = re.compile(r"(/migrations/|/api/|/api\.py$|/api_\w+\.py$)")
 PYTHON = sorted(p for p in SRC.rglob("*.py") if not DEVELOPER_FACING.search(p.as_posix()))
 
 

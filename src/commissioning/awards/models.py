@@ -30,7 +30,7 @@ class PriceAdjustment(models.Model):
         max_digits=14,
         decimal_places=2,
         help_text="Costs the public-sector bidder does not bear (premises, pensions, overheads "
-        "carried by its parent body), added to its price before scoring (EVA-4).",
+        "carried by its parent body), added to its price before scoring.",  # EVA-4
     )
     reason = models.TextField()
     recorded_by = models.ForeignKey(

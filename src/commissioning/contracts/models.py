@@ -33,7 +33,7 @@ class Contract(models.Model):
     end_date = models.DateField()
     annual_value = models.DecimalField("Annual value (£)", max_digits=14, decimal_places=2)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    mechanism = models.JSONField(help_text="Payment mechanism, format version 1 (PBR-1)")
+    mechanism = models.JSONField(help_text="Payment mechanism, format version 1")  # PBR-1
     observed = models.JSONField(
         null=True, blank=True, help_text="Observed volumes and outcomes, format version 1"
     )
@@ -84,7 +84,7 @@ class ContractParty(models.Model):
         "Role as bid",
         max_length=200,
         blank=True,
-        help_text="The sub-contractor's role in the bid's own words (PRO-7).",
+        help_text="The sub-contractor's role in the bid's own words.",  # PRO-7
     )
     services = models.TextField(blank=True)
     promised_referrals_per_year = models.PositiveIntegerField(null=True, blank=True)

@@ -32,8 +32,8 @@ class Consultation(models.Model):
     closed_early_note = models.TextField(
         "Why it closed early",
         blank=True,
-        help_text="Published on the consultation page (CYC-3: close the engagement before the "
-        "tender opens).",
+        help_text="Published on the consultation page: the engagement closes before the tender "
+        "opens.",  # CYC-3
     )
     summary_intro = models.TextField(blank=True)
     summary_published_at = models.DateTimeField(null=True, blank=True)

@@ -102,7 +102,7 @@ class Opportunity(models.Model):
         max_length=30,
         choices=PriceMethodChoice.choices,
         default=PriceMethodChoice.RELATIVE_TO_LOWEST,
-        help_text="Published with the criteria (EVA-4).",
+        help_text="Published with the criteria.",  # EVA-4
     )
 
     # Barriers to small organisations (Procurement Act 2023 s.12(4); LAW-2).
@@ -301,7 +301,7 @@ class Criterion(models.Model):
         "Criteria library entry",
         max_length=60,
         blank=True,
-        help_text="The ready-made criterion this was picked from (EVA-2, EVA-3), if any.",
+        help_text="The ready-made criterion this was picked from, if any.",  # EVA-2, EVA-3
     )
     order = models.PositiveSmallIntegerField(default=0)
     submission_key = idempotency.key_field()
