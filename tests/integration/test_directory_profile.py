@@ -143,7 +143,7 @@ def test_zero_income_and_pence_are_formatted(client: Client, market: Market) -> 
     market.beta.save()
     html = client.get(profile_url("beta-employment-cic")).content.decode()
     assert "£1,234.50" in html
-    assert "1 month<" in html
+    assert "1 month of expenditure<" in html
 
 
 def test_pending_member_sees_no_edit_link(market: Market) -> None:
