@@ -79,10 +79,11 @@ def member_organisations(user: Visitor) -> QuerySet[Organisation]:
     ).order_by("name", "pk")
 
 
-def provider_organisations(user: Visitor) -> list[Organisation]:
+def speaks_for(user: Visitor) -> list[Organisation]:
     """The provider organisations (every organisation but a commissioning body) ``user`` is an
     approved member of, by name: those they may speak for in procurement (ask, bid, register
-    interest, message)."""
+    interest, message). Not ``accounts.services.provider_organisations``, the organisations a
+    provider may ask to join."""
     return list(member_organisations(user).filter(is_commissioning_body=False))
 
 

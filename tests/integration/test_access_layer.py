@@ -51,7 +51,7 @@ def test_every_app_asks_permissions_for_the_organisations_a_user_speaks_for(
     monkeypatch.setattr(permissions, "member_organisations", only_elsewhere)
     assert bids_access.bidding_organisations(user) == [elsewhere]
     assert clarifications_access.asking_organisations(user) == [elsewhere]
-    assert partnering_access.provider_organisations(user) == [elsewhere]
+    assert partnering_access.speaks_for(user) == [elsewhere]
     assert engagement_access.response_organisations(user) == [elsewhere]
     assert outcomes_services.upload_organisation(user) == elsewhere
 
@@ -68,7 +68,7 @@ def test_the_organisations_a_user_speaks_for_are_ordered_one_way() -> None:
     providers = [beta_first, beta_second, zeta]
     assert bids_access.bidding_organisations(user) == providers
     assert clarifications_access.asking_organisations(user) == providers
-    assert partnering_access.provider_organisations(user) == providers
+    assert partnering_access.speaks_for(user) == providers
     assert engagement_access.response_organisations(user) == [body, *providers]
 
 

@@ -20,7 +20,7 @@ from commissioning.permissions import (
     is_active_user,
     is_approved_member,
     is_commissioner_of,
-    provider_organisations,
+    speaks_for,
 )
 
 
@@ -29,7 +29,7 @@ def bidding_organisations(user: Visitor) -> list[Any]:
     organisations that are not commissioning bodies."""
     if not is_active_user(user) or user.role != User.Role.PROVIDER:
         return []
-    return provider_organisations(user)
+    return speaks_for(user)
 
 
 def can_bid_for(user: Visitor, organisation: Any) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commissioning.permissions import Visitor, is_commissioner_of, provider_organisations
+from commissioning.permissions import Visitor, is_commissioner_of, speaks_for
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def asking_organisations(user: Visitor) -> list[Organisation]:
     """The provider organisations ``user`` is an approved member of (may ask on their behalf)."""
-    return provider_organisations(user)
+    return speaks_for(user)
 
 
 def can_ask(user: Visitor, opportunity: Opportunity) -> bool:

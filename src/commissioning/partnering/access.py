@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from commissioning.accounts.models import Membership
-from commissioning.permissions import Visitor, is_active_user, provider_organisations
+from commissioning.permissions import Visitor, is_active_user, speaks_for
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def excluded_from_exercise(organisation: Organisation, lot: Lot) -> bool:
 
 def interest_organisations(user: Visitor, lot: Lot) -> list[Organisation]:
     """The organisations ``user`` may register interest in ``lot`` for."""
-    return [org for org in provider_organisations(user) if not excluded_from_exercise(org, lot)]
+    return [org for org in speaks_for(user) if not excluded_from_exercise(org, lot)]
 
 
 def can_register_interest(user: Visitor, lot: Lot, *, open_for_bids: bool) -> bool:
@@ -75,7 +75,7 @@ def can_start_conversation(user: Visitor, with_organisation: Organisation) -> bo
     itself be a provider."""
     if with_organisation.is_commissioning_body:
         return False
-    return any(org.pk != with_organisation.pk for org in provider_organisations(user))
+    return any(org.pk != with_organisation.pk for org in speaks_for(user))
 
 
 def can_read_conversation(user: Visitor, conversation: Conversation) -> bool:

@@ -189,7 +189,7 @@ def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
         return error(400, "No such organisation.", {"to": ["No such organisation"]})
     if not access.can_start_conversation(request.user, recipient):
         raise PermissionDenied("You cannot message this organisation.")
-    senders = [o for o in access.provider_organisations(request.user) if o.pk != recipient.pk]
+    senders = [o for o in access.speaks_for(request.user) if o.pk != recipient.pk]
     try:
         sender = own_organisation(payload.organisation, senders)
     except MissingOrganisation as problem:

@@ -67,7 +67,7 @@ def start_conversation(
     conversation already started (issue 11 item 25)."""
     if sender.pk == recipient.pk or not access.can_start_conversation(actor, recipient):
         raise PermissionDenied("You cannot message this organisation.")
-    if sender.pk not in {org.pk for org in access.provider_organisations(actor)}:
+    if sender.pk not in {org.pk for org in access.speaks_for(actor)}:
         raise PermissionDenied("You are not an approved member of that organisation.")
     if lot is not None and not access.can_view_lot(actor, lot):
         raise PermissionDenied("No such lot.")

@@ -55,7 +55,7 @@ def lot_partners(request: HttpRequest, reference: str, number: int) -> HttpRespo
     )
     context = paginate(request, services.looking_for_partners(request.user, lot, filters))
     own_ids = access.approved_organisation_ids(request.user)
-    can_message = bool(access.provider_organisations(request.user))
+    can_message = bool(access.speaks_for(request.user))
     search_links = directory_search_links(
         [(area.slug, area.name) for area in lot.areas.order_by("name")],
         [(item.slug, item.name) for item in lot.specialisms.order_by("name")],

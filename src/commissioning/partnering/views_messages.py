@@ -61,7 +61,7 @@ def start(
     lot: Lot | None = get_lot(request, reference, number) if reference and number else None
     if not access.can_start_conversation(request.user, recipient):
         raise PermissionDenied("You cannot message this organisation.")
-    senders = [org for org in access.provider_organisations(request.user) if org != recipient]
+    senders = [org for org in access.speaks_for(request.user) if org != recipient]
     initial = {"subject": f"{lot.opportunity.reference} {lot}"[:150]} if lot else {}
     form = StartConversationForm(request.POST or None, initial=initial, organisations=senders)
     if request.method == "POST" and form.is_valid():
