@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -143,3 +144,11 @@ def member_of(organisation: Organisation, role: str = User.Role.PROVIDER, **kwar
     user = UserFactory(role=role, **kwargs)
     MembershipFactory(user=user, organisation=organisation)
     return user
+
+
+def client_for(user: User | None) -> Client:
+    """A test client signed in as ``user`` (anonymous for None)."""
+    client = Client()
+    if user is not None:
+        assert client.login(username=user.username, password=PASSWORD)
+    return client

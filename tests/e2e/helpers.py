@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from datetime import date
+from typing import Any
+
+from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
 
@@ -21,3 +24,39 @@ def sign_out(page: Page, base_url: str, axe: object) -> None:
     axe(page)  # type: ignore[operator]
     page.get_by_role("main").get_by_role("button", name="Sign out").click()
     page.wait_for_load_state("load")
+
+
+class Journey:
+    """The page, the live server and the axe check, with the steps the walk repeats."""
+
+    def __init__(self, page: Page, base: str, axe: Any) -> None:
+        self.page, self.base, self.axe = page, base, axe
+
+    def go(self, path: str) -> None:
+        self.page.goto(f"{self.base}{path}")
+        self.axe(self.page)
+
+    def click_link(self, name: str, exact: bool = False) -> None:
+        self.page.get_by_role("link", name=name, exact=exact).click()
+        self.axe(self.page)
+
+    def click_button(self, name: str, exact: bool = False) -> None:
+        self.page.get_by_role("button", name=name, exact=exact).click()
+        self.axe(self.page)
+
+    def sign_in(self, username: str) -> None:
+        sign_in(self.page, self.base, username, self.axe)
+        self.axe(self.page)
+
+    def sign_out(self) -> None:
+        sign_out(self.page, self.base, self.axe)
+        self.axe(self.page)
+
+    def fill_date(self, legend: str, day: date) -> None:
+        group = self.page.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(str(day.day))
+        group.get_by_label("Month").fill(str(day.month))
+        group.get_by_label("Year").fill(str(day.year))
+
+    def flash(self, text: str) -> None:
+        expect(self.page.get_by_text(text)).to_be_visible()

@@ -34,7 +34,7 @@ from commissioning_analytics.timelines.working_days import (
     LONDON,
     next_working_day_on_or_after,
 )
-from tests.e2e.helpers import sign_in, sign_out
+from tests.e2e.helpers import Journey
 from tests.engagement_factories import commissioner_of
 from tests.factories import AreaFactory, ExerciseFactory, OrganisationFactory, member_of
 from tests.procurement_factories import compliant_dates
@@ -53,42 +53,6 @@ SECTIONS = {
     "Quality, safeguarding and performance": "Safeguarding leads; monthly performance reviews.",
 }
 BLANK_SECTION = "Quality, safeguarding and performance"
-
-
-class Journey:
-    """The page, the live server and the axe check, with the steps the walk repeats."""
-
-    def __init__(self, page: Page, base: str, axe: Any) -> None:
-        self.page, self.base, self.axe = page, base, axe
-
-    def go(self, path: str) -> None:
-        self.page.goto(f"{self.base}{path}")
-        self.axe(self.page)
-
-    def click_link(self, name: str, exact: bool = False) -> None:
-        self.page.get_by_role("link", name=name, exact=exact).click()
-        self.axe(self.page)
-
-    def click_button(self, name: str, exact: bool = False) -> None:
-        self.page.get_by_role("button", name=name, exact=exact).click()
-        self.axe(self.page)
-
-    def sign_in(self, username: str) -> None:
-        sign_in(self.page, self.base, username, self.axe)
-        self.axe(self.page)
-
-    def sign_out(self) -> None:
-        sign_out(self.page, self.base, self.axe)
-        self.axe(self.page)
-
-    def fill_date(self, legend: str, day: date) -> None:
-        group = self.page.get_by_role("group", name=legend)
-        group.get_by_label("Day").fill(str(day.day))
-        group.get_by_label("Month").fill(str(day.month))
-        group.get_by_label("Year").fill(str(day.year))
-
-    def flash(self, text: str) -> None:
-        expect(self.page.get_by_text(text)).to_be_visible()
 
 
 CONSULTATION = "What should the new service offer?"
