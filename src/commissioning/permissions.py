@@ -67,6 +67,18 @@ def is_commissioner_of(user: Visitor, body_id: int | None) -> bool:
     )
 
 
+def is_probation_practitioner_of(user: Visitor, body_id: int | None) -> bool:
+    """A probation practitioner (by role) who is an approved member of the public body
+    ``body_id``: the people who refer under that body's contracts and answer providers'
+    escalations to it (REF-1, REF-2)."""
+    return bool(
+        is_active_user(user)
+        and user.role == User.Role.PROBATION
+        and body_id is not None
+        and is_approved_member(user, body_id)
+    )
+
+
 def member_organisations(user: Visitor) -> QuerySet[Organisation]:
     """The organisations ``user`` is an approved member of, by name (then id): none unless
     signed in and active. Site administrators get no extra organisations."""

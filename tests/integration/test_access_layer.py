@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
@@ -20,7 +21,13 @@ from commissioning.directory.models import Organisation
 from commissioning.engagement import access as engagement_access
 from commissioning.outcomes_web import services as outcomes_services
 from commissioning.partnering import access as partnering_access
-from tests.factories import CommissioningBodyFactory, OrganisationFactory, member_of
+from tests.factories import (
+    CommissioningBodyFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    member_of,
+)
 from tests.procurement_factories import commissioner_of, open_opportunity, ready_opportunity
 
 if TYPE_CHECKING:
@@ -89,3 +96,26 @@ def test_post_publication_pages_refuse_people_outside_the_panel(client: Client, 
     client.force_login(member_of(CommissioningBodyFactory(), role=User.Role.COMMISSIONER))
     assert client.get(reverse(page, args=[opportunity.reference])).status_code == 403
     assert client.get(reverse(page, args=["OPP-1999-0"])).status_code == 404
+
+
+def test_a_probation_practitioner_acts_only_for_the_body_they_are_an_approved_member_of() -> None:
+    """REF-1, REF-2: probation refers and answers escalations for its own body only."""
+    body = OrganisationFactory(
+        name="Probation Service North", org_type=Organisation.OrgType.PUBLIC_SECTOR
+    )
+    other_body = OrganisationFactory(
+        name="Probation Service South", org_type=Organisation.OrgType.PUBLIC_SECTOR
+    )
+    practitioner = UserFactory(role=User.Role.PROBATION)
+    MembershipFactory(user=practitioner, organisation=body)
+    commissioner = UserFactory(role=User.Role.COMMISSIONER)
+    MembershipFactory(user=commissioner, organisation=body)
+    pending = UserFactory(role=User.Role.PROBATION)
+    MembershipFactory(user=pending, organisation=body, status=Membership.Status.PENDING)
+
+    assert permissions.is_probation_practitioner_of(practitioner, body.pk)
+    assert not permissions.is_probation_practitioner_of(practitioner, other_body.pk)
+    assert not permissions.is_probation_practitioner_of(practitioner, None)
+    assert not permissions.is_probation_practitioner_of(commissioner, body.pk)
+    assert not permissions.is_probation_practitioner_of(pending, body.pk)
+    assert not permissions.is_probation_practitioner_of(AnonymousUser(), body.pk)

@@ -10,6 +10,9 @@ class User(AbstractUser):
     class Role(models.TextChoices):
         COMMISSIONER = "commissioner", "Commissioner"
         EVALUATOR = "evaluator", "Evaluator"
+        # Commissioner-side: refers people to services under a contract and answers providers'
+        # escalations (REF-1, REF-2).
+        PROBATION = "probation", "Probation practitioner"
         PROVIDER = "provider", "Provider member"
         REVIEWER = "reviewer", "Independent reviewer"
         ADMIN = "admin", "Site administrator"
