@@ -1,6 +1,7 @@
 """`make bench`: the analytics core's benchmarks (bench/core.py), the outcome matching beside
-causalml's run in its own environment (bench/peers.py), then the directory page and directory
-search API under load, on PostgreSQL, with the 10x market.
+causalml's run in its own environment (bench/peers.py), the demo's loading and replacing times
+(bench/demo_loading.py), then the directory page and directory search API under load, on
+PostgreSQL, with the 10x market.
 
 Prints p50/p95/p99 latency and requests/s at 50 concurrent clients for each target. Everything is
 bounded: each target runs for BENCH_SECONDS (default 15 s) or 20,000 requests, on loopback only.
@@ -98,6 +99,13 @@ def main() -> int:
             print(line)
     print()
     prepare_database()
+    import demo_loading
+
+    for line in demo_loading.main():
+        print(line)
+    from django.db import connection
+
+    connection.close()
     from loadgen import run_load
 
     terms = search_terms()

@@ -4,7 +4,6 @@ commissioner's and provider's organisations involved, and idempotent replacement
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -135,16 +134,13 @@ def test_replacing_is_idempotent_and_keeps_peoples_records(contracts: list[Contr
         title="A real opportunity",
     )
 
-    started = time.perf_counter()
     again = load_demo_contracts(seed=2026)
-    elapsed = time.perf_counter() - started
 
     assert {c.reference: (c.mechanism, c.observed, c.prime_id) for c in again} == first
     assert Contract.objects.count() == 4 and Lot.objects.filter(opportunity__is_synthetic=True)
     assert Opportunity.objects.filter(is_synthetic=True).count() == 4
     assert CommissioningExercise.objects.filter(summary__endswith=EXERCISE_MARKER).count() <= 1
     assert Opportunity.objects.filter(pk=people.pk).exists()
-    assert elapsed < 2.0
 
 
 def test_keep_returns_the_contracts_already_there(contracts: list[Contract]) -> None:

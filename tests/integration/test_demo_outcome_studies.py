@@ -4,7 +4,6 @@ commissioner's body; loading again replaces them."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +37,7 @@ def _organisation(username: str) -> int:
 
 @pytest.mark.usefixtures("demo")
 def test_demo_studies_are_evaluated_for_the_demo_providers() -> None:
-    started = time.perf_counter()
     studies = load_demo_studies(seed=2026)
-    seconds = time.perf_counter() - started
     assert len(studies) == 3
     assert all(s.status == OutcomeStudy.Status.DONE for s in studies), [s.error for s in studies]
     assert all(s.is_synthetic and s.title.endswith("(synthetic)") for s in studies)
@@ -64,7 +61,6 @@ def test_demo_studies_are_evaluated_for_the_demo_providers() -> None:
         _organisation("commissioner-national"),
     }
     assert not linked[0].is_published
-    assert seconds < 60
 
 
 @pytest.mark.usefixtures("demo")

@@ -4,7 +4,6 @@ interest in three roles, sealed bids (ciphertext only), and idempotent replaceme
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -122,15 +121,12 @@ def test_closed_and_evaluation_have_two_sealed_submitted_bids(counts: dict[str, 
     assert {a.evaluator.username for a in assignments} == {"evaluator"}
 
 
-def test_loading_again_replaces_them_quickly(counts: dict[str, int]) -> None:
+def test_loading_again_replaces_them(counts: dict[str, int]) -> None:
     before = {o.reference: o.status for o in _mine().values()}
-    started = time.perf_counter()
     again = load_demo_procurement(seed=2026)
-    elapsed = time.perf_counter() - started
     assert again == counts
     assert {o.reference: o.status for o in _mine().values()} == before
     assert Opportunity.objects.filter(reference__startswith=PREFIX).count() == 8
-    assert elapsed < 8.0  # eight opportunities, three scored, moderated (and awarded) in full
     delete_demo_procurement()
     assert not Opportunity.objects.filter(reference__startswith=PREFIX).exists()
     assert not Bid.objects.exists()
