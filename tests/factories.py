@@ -150,5 +150,5 @@ def client_for(user: User | None) -> Client:
     """A test client signed in as ``user`` (anonymous for None)."""
     client = Client()
     if user is not None:
-        assert client.login(username=user.username, password=PASSWORD)
+        client.force_login(user)
     return client

@@ -15,7 +15,7 @@ from django.test import Client
 from commissioning.accounts.models import User
 from commissioning.bids import consent, keys, opening, services, submission
 from commissioning.bids.models import Bid
-from tests.factories import OrganisationFactory, UserFactory, member_of
+from tests.factories import OrganisationFactory, UserFactory, client_for, member_of
 from tests.integration.test_bids_services import (
     ANSWER,
     PRICE,
@@ -31,13 +31,6 @@ from tests.integration.test_bids_services import s as s
 pytestmark = pytest.mark.django_db
 
 SECRETS = [str(PRICE), "287,654.32", ANSWER, ROLE, "Rent-free", "method.pdf", "One-to-one"]
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def assert_no_secrets(text: str) -> None:

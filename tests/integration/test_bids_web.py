@@ -19,7 +19,7 @@ from commissioning.bids import consent, services, submission
 from commissioning.bids.context import bids_for_lot
 from commissioning.bids.models import Bid, BidDocument, Subcontractor
 from commissioning.procurement.models import Criterion
-from tests.factories import UserFactory
+from tests.factories import UserFactory, client_for
 from tests.integration.test_bids_services import (
     ANSWER,
     PRICE,
@@ -40,12 +40,6 @@ from tests.procurement_factories import commissioner_of, open_opportunity
 pytestmark = pytest.mark.django_db
 
 SECRETS = [str(PRICE), "287,654.32", ANSWER, ROLE, "Rent-free", "method.pdf"]
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_no_secrets(html: str) -> None:

@@ -12,13 +12,12 @@ import pytest
 import time_machine
 from django.test import Client
 
-from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
 from commissioning.clarifications import services
 from commissioning.clarifications.models import Question
 from commissioning.procurement.models import Opportunity
 from commissioning_analytics.timelines.working_days import LONDON
-from tests.factories import OrganisationFactory, member_of
+from tests.factories import OrganisationFactory, client_for, member_of
 from tests.procurement_factories import commissioner_of, open_opportunity, ready_opportunity
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +31,6 @@ ASKER_EMAIL = "asker@women-onward.example"
 def clock() -> Any:
     with time_machine.travel(ASKED, tick=False) as traveller:
         yield traveller
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def post(client: Client, url: str, data: dict[str, Any]) -> Any:

@@ -12,14 +12,13 @@ from django.test import Client
 from commissioning.audit.models import AuditEvent
 from commissioning.directory.models import Organisation
 from commissioning.directory.schemas import OrganisationPage
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, client_for
 from tests.integration.test_directory_support import (
     ALLOWED_TO_EDIT,
     ROLES,
     Market,
     add_users,
     build_market,
-    client_for,
     profile_state,
 )
 

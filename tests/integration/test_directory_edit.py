@@ -18,13 +18,13 @@ from commissioning.audit.models import AuditEvent
 from commissioning.directory import services
 from commissioning.directory.forms import OrganisationProfileForm, form_data
 from commissioning.directory.models import Organisation
+from tests.factories import client_for
 from tests.integration.test_directory_support import (
     ALLOWED_TO_EDIT,
     ROLES,
     Market,
     add_users,
     build_market,
-    client_for,
     profile_state,
 )
 

@@ -10,13 +10,12 @@ from django.urls import reverse
 
 from commissioning.accounts.models import Membership
 from commissioning.exercises.models import CommissioningExercise
-from tests.factories import ExerciseFactory, OrganisationFactory
+from tests.factories import ExerciseFactory, OrganisationFactory, client_for
 from tests.integration.test_directory_support import (
     ROLES,
     Market,
     add_users,
     build_market,
-    client_for,
     make_member,
 )
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.test import Client
-
 from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Area, Cohort, Organisation, Specialism
 from tests.factories import (
@@ -192,13 +190,6 @@ def add_users(market: Market) -> Market:
         "site_admin": make_user("admin", User.Role.ADMIN),
     }
     return market
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def names(items: Any) -> list[str]:

@@ -13,22 +13,21 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import Membership
 from commissioning.audit.models import AuditEvent
 from commissioning.engagement.models import EventRegistration, MarketEvent
 from tests.engagement_factories import MarketEventFactory, commissioner_of
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, member_of
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    client_for,
+    member_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "pat.attendee@womens-centre.example"
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def page(client: Client, event: MarketEvent) -> str:

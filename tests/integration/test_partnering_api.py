@@ -18,7 +18,13 @@ from commissioning.notifications.models import Notification
 from commissioning.partnering import messaging
 from commissioning.partnering.models import Conversation, Message
 from commissioning.procurement.models import Interest, Lot, Opportunity
-from tests.factories import MembershipFactory, OrganisationFactory, SpecialismFactory, member_of
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    SpecialismFactory,
+    client_for,
+    member_of,
+)
 from tests.procurement_factories import InterestFactory, commissioner_of, open_opportunity
 
 pytestmark = pytest.mark.django_db
@@ -56,13 +62,6 @@ def m() -> Market:
         third_member=member_of(third),
         commissioner=commissioner_of(opportunity),
     )
-
-
-def client_for(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def send(client: Client, method: str, url: str, data: dict[str, Any] | None = None) -> Any:

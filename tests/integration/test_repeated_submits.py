@@ -31,7 +31,7 @@ from commissioning.partnering import services as partnering
 from commissioning.partnering.models import Conversation, Message
 from commissioning.procurement.models import Interest
 from tests.engagement_factories import MarketEventFactory, open_consultation
-from tests.factories import OrganisationFactory, member_of
+from tests.factories import OrganisationFactory, client_for, member_of
 from tests.procurement_factories import open_opportunity
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +66,6 @@ def racing(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     monkeypatch.setattr(idempotency, "create_once", create_once)
     yield refusals
-
-
-def client_for(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_json(client: Client, url: str, data: dict[str, Any], key: str = KEY) -> Any:
