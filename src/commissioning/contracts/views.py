@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
 from commissioning.contracts import charts, presentation, services
-from commissioning.contracts import ocds as contract_ocds
 from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.forms import (
     ContractFilterForm,
@@ -30,6 +29,7 @@ from commissioning.contracts.forms import (
     document_text,
 )
 from commissioning.contracts.models import Contract
+from commissioning.opendata import publication
 from commissioning.web.pagination import paginate
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
@@ -102,7 +102,7 @@ def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "detail",
         parties=rows,
         documents=documents,
-        notice=contract_ocds.notice_status(contract),
+        notice=publication.notice_status(contract),
     )
     return render(request, "contracts/detail.html", context)
 

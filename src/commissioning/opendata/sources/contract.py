@@ -1,6 +1,8 @@
 """A contract as the UK7 contract details release (LAW-1, LAW-2, LAW-4, PRO-9).
 
-Its ocid is its opportunity's, so the opportunity's record gathers tender and contracts. What
+The award the release repeats is the decision's when the contract came from one on the
+platform, else the contract's own (:mod:`commissioning.opendata.sources.award`). Its ocid is its
+opportunity's, so the opportunity's record gathers tender and contracts. What
 the platform does not record (the award decision date, the standstill, the signature date) is
 left out. KPIs are the outcome measures of the payment mechanism (LAW-4: 3 over £5m);
 a contract over £5m with fewer cannot be published (:class:`ContractOcdsError`), and
@@ -11,19 +13,25 @@ notice is pending (issue 11 item 7), so no contract stays unpublished silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from commissioning.awards.models import LotAward
 from commissioning.contracts.models import Contract, ContractParty
-from commissioning.opendata.awards import KPI_MINIMUM, KPI_THRESHOLD, build_contract
-from commissioning.opendata.common import JsonDict, ocid_for, release_id
-from commissioning.opendata.models import Award, Kpi, Notice, Period, Subcontract
-from commissioning.opendata.models import Contract as OcdsContract
-from commissioning.procurement.ocds import lot_id, ocid_prefix, organisation_party
-from commissioning_analytics.timelines.working_days import LONDON
+from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
+from commissioning.opendata.ocds.contract import KPI_MINIMUM, KPI_THRESHOLD, build_contract
+from commissioning.opendata.ocds.data import Contract as OcdsContract
+from commissioning.opendata.ocds.data import Kpi, Notice
+from commissioning.opendata.sources.award import award_data, contract_award_data
+from commissioning.opendata.sources.common import contract_period, ocid_prefix, whole_value
+
+NO_KPIS_RATIONALE = (
+    "The contract is worth £5 million or less, so key performance indicators need not be "
+    "published (Procurement Act 2023 s.52)."
+)
 
 
 class ContractOcdsError(ValueError):
@@ -42,15 +50,6 @@ def published_contracts() -> QuerySet[Contract]:
     return with_ocds_relations(Contract.objects.exclude(lot__opportunity__status="draft"))
 
 
-def years(contract: Contract) -> Decimal:
-    end = contract.end_date + timedelta(days=1)
-    start = contract.start_date
-    if end.day == start.day:
-        months = (end.year - start.year) * 12 + end.month - start.month
-        return Decimal(months) / Decimal(12)
-    return Decimal((end - start).days) / Decimal("365.25")
-
-
 def kpis(contract: Contract) -> tuple[Kpi, ...]:
     out = []
     for measure in contract.mechanism.get("measures", []):
@@ -60,11 +59,6 @@ def kpis(contract: Contract) -> tuple[Kpi, ...]:
             description = f"{measure.get('kind', 'outcome')} measure".capitalize()
         out.append(Kpi(ident, ident.replace("-", " ").capitalize(), description))
     return tuple(out)
-
-
-def whole_value(contract: Contract) -> Decimal:
-    """The contract's whole-life value as published: annual value x term."""
-    return (contract.annual_value * years(contract)).quantize(Decimal("0.01"))
 
 
 def kpis_missing(contract: Contract) -> int:
@@ -125,58 +119,34 @@ def kpi_error(contract: Contract) -> ContractOcdsError:
     )
 
 
-def contract_release(contract: Contract, site: str) -> JsonDict:
-    """The UK7 release; raises :class:`ContractOcdsError` when it cannot be published."""
+def contract_release(contract: Contract, site: str, award: LotAward | None = None) -> JsonDict:
+    """The UK7 release, repeating ``award`` (the decision the contract came from) when there is
+    one; raises :class:`ContractOcdsError` when it cannot be published."""
     if kpis_missing(contract):
         raise kpi_error(contract)
     opportunity = contract.lot.opportunity
-    span = years(contract)
     value = whole_value(contract)
-    period = Period(
-        datetime.combine(contract.start_date, time(0, 0), LONDON),
-        datetime.combine(contract.end_date, time(23, 59, 59), LONDON),
-    )
-    parties = list(contract.parties.all())
-    subcontracts = tuple(
-        Subcontract(
-            id=party.party_id,
-            subcontractor=organisation_party(party.organisation, "subcontractor", supplier=True),
-            description=party.services or "Sub-contractor named in the bid",
-            value=(party.promised_value_per_year * span).quantize(Decimal("0.01"))
-            if party.promised_value_per_year is not None
-            else None,
-        )
-        for party in parties
-        if party.role == "subcontractor" and party.organisation is not None
-    )
+    agreed = kpis(contract)
     published = contract.created_at
     page = site.rstrip("/") + contract.get_absolute_url()
-    lots = list(opportunity.lots.all())
-    divided = not (len(lots) == 1 and opportunity.not_divided_rationale.strip())
-    award = Award(
-        reference=opportunity.reference,
-        id=f"{contract.reference}-award",
-        title=f"Lot {contract.lot.number}: {contract.lot.title}",
-        buyer=organisation_party(contract.commissioning_body, "buyer"),
-        suppliers=(organisation_party(contract.prime, "supplier", supplier=True),),
-        value=value,
-        decision_date=None,
-        standstill=None,
-        notice=Notice(published=published, url=page),
-        related_lots=(lot_id(contract.lot),) if divided else (),
-        subcontracts=subcontracts,
-        contract_period=period,
-    )
+    rationale = None
+    if award is not None:
+        decided = award_data(award, site)
+        if not agreed and value <= KPI_THRESHOLD:
+            rationale = NO_KPIS_RATIONALE
+    else:
+        decided = contract_award_data(contract, site)
     data = OcdsContract(
         reference=opportunity.reference,
         id=contract.reference,
-        award=award,
+        award=decided,
         title=contract.title,
         value=value,
-        period=period,
+        period=contract_period(contract),
         date_signed=None,
         notice=Notice(published=published, url=page),
-        kpis=kpis(contract),
+        kpis=agreed,
+        no_kpis_rationale=rationale,
     )
     try:
         release = build_contract(data, prefix=ocid_prefix())
@@ -189,7 +159,8 @@ def contract_release(contract: Contract, site: str) -> JsonDict:
 
 
 def releases_of(contracts: Any, site: str) -> list[JsonDict]:
-    """UK7 releases of the contracts that can be published (others are left out)."""
+    """UK7 releases of the contracts made without an award decision that can be published
+    (others are left out)."""
     out = []
     for contract in contracts:
         try:

@@ -1,8 +1,9 @@
 """Plain, framework-free inputs for the OCDS builders (LAW-1, LAW-2, LAW-4, PRO-9).
 
-Callers (web services, the demo market, tests) map their Django models onto these frozen
-dataclasses; this package never imports Django. Money is ``Decimal`` (pounds sterling unless a
-currency is given); every datetime must be timezone-aware.
+:mod:`commissioning.opendata.sources` maps the platform's records onto these frozen
+dataclasses (the worked example and the tests build them by hand); nothing in
+:mod:`commissioning.opendata.ocds` imports Django (an import contract checks it). Money is
+``Decimal`` (pounds sterling unless a currency is given); every datetime must be timezone-aware.
 """
 
 from __future__ import annotations
