@@ -130,17 +130,18 @@ def get_opportunity_record(request: HttpRequest, reference: str) -> Any:
 @contracts_router.get(
     "/{reference}/ocds",
     response={200: dict[str, Any], 404: ErrorOut, 409: ErrorOut},
-    summary="OCDS release package with the UK7 contract details release",
+    summary="OCDS release package with the UK7 contract details release (and the UK17 contract "
+    "termination release once the contract has ended)",
     url_name="contract_ocds",
 )
 def get_contract_ocds(request: HttpRequest, reference: str) -> Any:
     try:
-        release = publication.contract_release(reference, _site(request))
+        releases = publication.contract_releases(reference, _site(request))
     except publication.ContractOcdsError as error:
         return Status(409, {"detail": str(error), "errors": {"kpis": [str(error)]}})
-    if release is None:
+    if releases is None:
         return _not_found(f"No contract {reference}")
-    return _releases(request, [release])
+    return _releases(request, releases)
 
 
 @exercises_router.get(

@@ -36,7 +36,7 @@ __all__ = [
     "NoticeStatus",
     "all_releases",
     "award_releases",
-    "contract_release",
+    "contract_releases",
     "exercise_releases",
     "notice_status",
     "opportunity_with_releases",
@@ -56,8 +56,8 @@ def opportunity_with_releases(queryset: QuerySet[Opportunity]) -> Opportunity | 
 
 
 def _decided_releases(awards: Any, site: str) -> list[JsonDict]:
-    """UK6 releases of ``awards`` and UK7 releases of their contracts that can be published
-    (an award without its standstill cannot be noticed as UK6 and is left out)."""
+    """UK6 releases of ``awards`` and the UK7 (and UK17) releases of their contracts that can be
+    published (an award without its standstill cannot be noticed as UK6 and is left out)."""
     out = []
     for award in awards:
         try:
@@ -66,15 +66,15 @@ def _decided_releases(awards: Any, site: str) -> list[JsonDict]:
             continue
         if award.contract is not None:
             try:
-                out.append(contract_source.contract_release(award.contract, site, award))
+                out.extend(contract_source.notices_of(award.contract, site, award))
             except ContractOcdsError:
                 continue
     return out
 
 
 def award_releases(opportunity: Opportunity, site: str) -> list[JsonDict]:
-    """UK6 releases of the opportunity's awarded lots and UK7 releases of their contracts;
-    plus UK7 releases of any contract of its lots not made through an award decision."""
+    """UK6 releases of the opportunity's awarded lots and UK7 (and UK17) releases of their
+    contracts; plus those of any contract of its lots not made through an award decision."""
     awards = award_source.published_awards().filter(lot__opportunity=opportunity)
     others = contract_source.published_contracts().filter(
         lot__opportunity=opportunity, award__isnull=True
@@ -108,24 +108,25 @@ def exercise_releases(reference: str, site: str) -> list[JsonDict] | None:
     return sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"]))
 
 
-def contract_release(reference: str, site: str) -> JsonDict | None:
+def contract_releases(reference: str, site: str) -> list[JsonDict] | None:
     """The UK7 release of the contract ``reference`` (repeating the award decision it came
-    from, if any), or ``None`` when there is no such published contract; raises
-    :class:`ContractOcdsError` when it cannot be published."""
+    from, if any) and, once it has ended or been terminated, its UK17; ``None`` when there is
+    no such published contract. Raises :class:`ContractOcdsError` when it cannot be published."""
     contract: Contract | None = (
         contract_source.published_contracts().filter(reference=reference).first()
     )
     if contract is None:
         return None
     award = award_source.published_awards().filter(contract=contract).first()
-    return contract_source.contract_release(contract, site, award)
+    return contract_source.notices_of(contract, site, award)
 
 
 def all_releases(site: str) -> list[JsonDict]:
     """Every published release: UK1 pipeline and UK2 engagement, each opportunity's UK3 planned
     procurement notice (also while it is prepared) and each published opportunity's tender releases
     (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
-    that can be published (from its award where it has one)."""
+    that can be published (from its award where it has one), with the UK17 of each contract that
+    has come to a close."""
     releases = exercise_source.all_planning_releases(site)
     published = Q(published_at__isnull=False) & ~Q(status=Opportunity.Status.DRAFT)
     opportunities = opportunity_source.with_ocds_relations(

@@ -9,17 +9,18 @@ One builder module per notice. Every release carries a notice document whose ``n
 its Procurement Act code (UK extension ``Document.noticeType``) beside the matching OCDS
 ``documentType``, in the section the notice belongs to, as Find a Tender publishes them:
 
-==========  ========================  ===========  =====================  ==============
-notice      documentType              section      tag                    module
-==========  ========================  ===========  =====================  ==============
-UK1         plannedProcurementNotice  planning     planning               :mod:`.pipeline`
-UK2         marketEngagementNotice    planning     planning               :mod:`.engagement`
-UK3         plannedProcurementNotice  tender       planning               :mod:`.tender`
-UK4         tenderNotice              tender       tender                 :mod:`.tender`
-UK12        tenderCancellationNotice  tender       tenderCancellation     :mod:`.tender`
-UK6         awardNotice               awards       award                  :mod:`.award`
-UK7         contractNotice            contracts    awardUpdate, contract  :mod:`.contract`
-==========  ========================  ===========  =====================  ==============
+======  =========================  ==============  =====================  ===================
+notice  documentType               section         tag                    module
+======  =========================  ==============  =====================  ===================
+UK1     plannedProcurementNotice   planning        planning               :mod:`.pipeline`
+UK2     marketEngagementNotice     planning        planning               :mod:`.engagement`
+UK3     plannedProcurementNotice   tender          planning               :mod:`.tender`
+UK4     tenderNotice               tender          tender                 :mod:`.tender`
+UK12    tenderCancellationNotice   tender          tenderCancellation     :mod:`.tender`
+UK6     awardNotice                awards          award                  :mod:`.award`
+UK7     contractNotice             contracts       awardUpdate, contract  :mod:`.contract`
+UK17    contractTerminationNotice  implementation  contractTermination    :mod:`.termination`
+======  =========================  ==============  =====================  ===================
 
 Beside them: :mod:`.common` (ids, dates, money, parties, notice documents), :mod:`.packaging`
 (release and record packages, the compiled release), :mod:`.extensions` (the extensions every

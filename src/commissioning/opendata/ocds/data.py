@@ -251,3 +251,16 @@ class Contract:
     notice: Notice
     kpis: tuple[Kpi, ...] = field(default=())
     no_kpis_rationale: str | None = None
+
+
+@dataclass(frozen=True)
+class ContractEnding:
+    """A contract come to a close (UK17 contract termination notice, LAW-1): at the end of its
+    term, or terminated early (``early``) with the ``reason``; ``ended`` is the last moment it
+    ran. The OCDS contract status is then ``terminated`` either way, as the codelist says."""
+
+    contract: Contract
+    ended: datetime
+    notice: Notice
+    early: bool = False
+    reason: str | None = None

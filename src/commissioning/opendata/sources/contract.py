@@ -1,4 +1,6 @@
-"""A contract as the UK7 contract details release (LAW-1, LAW-2, LAW-4, PRO-9).
+"""A contract as the UK7 contract details release, and once it has come to a close (ended or
+terminated early, :mod:`commissioning.contracts.lifecycle`) the UK17 contract termination
+release (LAW-1, LAW-2, LAW-4, PRO-9).
 
 The award the release repeats is the decision's when the contract came from one on the
 platform, else the contract's own (:mod:`commissioning.opendata.sources.award`). Its ocid is its
@@ -13,7 +15,7 @@ notice is pending (issue 11 item 7), so no contract stays unpublished silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +26,11 @@ from commissioning.contracts.models import Contract, ContractParty
 from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
 from commissioning.opendata.ocds.contract import KPI_MINIMUM, KPI_THRESHOLD, build_contract
 from commissioning.opendata.ocds.data import Contract as OcdsContract
-from commissioning.opendata.ocds.data import Kpi, Notice
+from commissioning.opendata.ocds.data import ContractEnding, Kpi, Notice
+from commissioning.opendata.ocds.termination import build_contract_termination
 from commissioning.opendata.sources.award import award_data, contract_award_data
 from commissioning.opendata.sources.common import contract_period, ocid_prefix, whole_value
+from commissioning_analytics.timelines.working_days import LONDON
 
 NO_KPIS_RATIONALE = (
     "The contract is worth £5 million or less, so key performance indicators need not be "
@@ -119,16 +123,14 @@ def kpi_error(contract: Contract) -> ContractOcdsError:
     )
 
 
-def contract_release(contract: Contract, site: str, award: LotAward | None = None) -> JsonDict:
-    """The UK7 release, repeating ``award`` (the decision the contract came from) when there is
-    one; raises :class:`ContractOcdsError` when it cannot be published."""
+def contract_data(contract: Contract, site: str, award: LotAward | None = None) -> OcdsContract:
+    """The contract as the UK7 and UK17 builders take it, repeating ``award`` (the decision the
+    contract came from) when there is one; raises :class:`ContractOcdsError` when its KPIs
+    are missing (LAW-4)."""
     if kpis_missing(contract):
         raise kpi_error(contract)
-    opportunity = contract.lot.opportunity
     value = whole_value(contract)
     agreed = kpis(contract)
-    published = contract.created_at
-    page = site.rstrip("/") + contract.get_absolute_url()
     rationale = None
     if award is not None:
         decided = award_data(award, site)
@@ -136,35 +138,80 @@ def contract_release(contract: Contract, site: str, award: LotAward | None = Non
             rationale = NO_KPIS_RATIONALE
     else:
         decided = contract_award_data(contract, site)
-    data = OcdsContract(
-        reference=opportunity.reference,
+    return OcdsContract(
+        reference=contract.lot.opportunity.reference,
         id=contract.reference,
         award=decided,
         title=contract.title,
         value=value,
         period=contract_period(contract),
         date_signed=None,
-        notice=Notice(published=published, url=page),
+        notice=Notice(
+            published=contract.created_at, url=site.rstrip("/") + contract.get_absolute_url()
+        ),
         kpis=agreed,
         no_kpis_rationale=rationale,
     )
+
+
+def _named(release: JsonDict, code: str, contract: Contract, published: datetime) -> JsonDict:
+    # Two contracts of one opportunity may be noticed in the same second: name the contract.
+    ocid = ocid_for(contract.lot.opportunity.reference, ocid_prefix())
+    release["id"] = release_id(ocid, f"{code}-{contract.reference}", published.astimezone(UTC))
+    return release
+
+
+def contract_release(contract: Contract, site: str, award: LotAward | None = None) -> JsonDict:
+    """The UK7 release, repeating ``award`` (the decision the contract came from) when there is
+    one; raises :class:`ContractOcdsError` when it cannot be published."""
+    data = contract_data(contract, site, award)
     try:
         release = build_contract(data, prefix=ocid_prefix())
     except ValueError as error:
         raise ContractOcdsError(str(error)) from error
-    # Two contracts of one opportunity may be created in the same second: name the contract.
-    ocid = ocid_for(opportunity.reference, ocid_prefix())
-    release["id"] = release_id(ocid, f"UK7-{contract.reference}", published.astimezone(UTC))
-    return release
+    return _named(release, "UK7", contract, contract.created_at)
+
+
+def termination_release(
+    contract: Contract, site: str, award: LotAward | None = None
+) -> JsonDict | None:
+    """The UK17 contract termination release once the contract has ended or been terminated
+    (``None`` while it is active), dated when that was recorded; raises
+    :class:`ContractOcdsError` when the contract cannot be published."""
+    if contract.status == Contract.Status.ACTIVE or contract.ended_on is None:
+        return None
+    recorded = contract.end_recorded_at
+    assert recorded is not None
+    page = site.rstrip("/") + contract.get_absolute_url()
+    early = contract.status == Contract.Status.TERMINATED
+    ending = ContractEnding(
+        contract=contract_data(contract, site, award),
+        ended=datetime.combine(contract.ended_on, time(23, 59, 59), LONDON),
+        notice=Notice(published=recorded, url=page),
+        early=early,
+        reason=contract.termination_reason if early else None,
+    )
+    try:
+        release = build_contract_termination(ending, prefix=ocid_prefix())
+    except ValueError as error:
+        raise ContractOcdsError(str(error)) from error
+    return _named(release, "UK17", contract, recorded)
+
+
+def notices_of(contract: Contract, site: str, award: LotAward | None = None) -> list[JsonDict]:
+    """The contract's UK7 and, once it has come to a close, its UK17; raises
+    :class:`ContractOcdsError` when it cannot be published."""
+    ended = termination_release(contract, site, award)
+    return [contract_release(contract, site, award), *([ended] if ended else [])]
 
 
 def releases_of(contracts: Any, site: str) -> list[JsonDict]:
-    """UK7 releases of the contracts made without an award decision that can be published
-    (others are left out)."""
+    """UK7 (and UK17) releases of the contracts made without an award decision that can be
+    published (others are left out)."""
     out = []
     for contract in contracts:
         try:
-            out.append(contract_release(contract, site))
+            out.extend(notices_of(contract, site))
         except ContractOcdsError:
             continue
     return out
