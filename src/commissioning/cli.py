@@ -16,6 +16,9 @@
   every payment down the chain and stress-tests cash flow (no Django, docs/payments-cli.md);
 * ``commissioning outcomes synthetic-data DIR [--seed N] [--pool-size N]`` writes a synthetic
   comparison pool and demo cohorts (docs/outcomes-synthetic-data.md);
+* ``commissioning contracts end REF --as EMAIL`` and ``commissioning contracts terminate REF
+  --date YYYY-MM-DD --reason TEXT --as EMAIL`` record that a contract's term is over or that it
+  was terminated early (same rules and audit as its page and the API);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -28,6 +31,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from commissioning.cli_args import column_pair, seed_value, whole_number
+from commissioning.cli_contracts import register as register_contracts
+from commissioning.cli_contracts import run as run_contracts
 from commissioning.cli_payments import register as register_payments
 from commissioning.cli_payments import run as run_payments
 
@@ -76,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _outcomes_parser(commands)
     register_payments(commands)
+    register_contracts(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
@@ -229,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "outcomes":
         return _outcomes_evaluate(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    if args.command == "contracts":
+        return run_contracts(args)
     if args.command == "manage":
         return _manage(args.args)
     return _demo_data(args.seed, args.scale, replace=not args.keep, users=not args.no_users)

@@ -5,10 +5,12 @@ the body is told about an invalid mechanism field by field. axe-core on every pa
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from commissioning.accounts.models import User
@@ -103,3 +105,47 @@ def test_commissioner_sees_field_errors_for_an_invalid_mechanism(
     page.get_by_role("button", name="Use this example").click()
     axe(page)
     expect(page.get_by_label("Payment mechanism")).to_contain_text('"peterborough-sib"')
+
+
+def test_commissioner_terminates_a_contract_early(page: Page, live_server: Any, axe: Any) -> None:
+    """Issue 12 (contract ending; PBR-1, LAW-1): the body's commissioner records an early
+    termination; the page refuses it without the date and reason, then shows how it ended."""
+    today = timezone.localdate()
+    contract = contract_with_parties(
+        start_date=today - datetime.timedelta(days=365),
+        end_date=today + datetime.timedelta(days=365),
+    )
+    member_of(contract.commissioning_body, role=User.Role.COMMISSIONER, username="ctend")
+    sign_in(page, live_server.url, "ctend", axe)
+    axe(page)
+
+    page.goto(f"{live_server.url}{contract.get_absolute_url()}")
+    axe(page)
+    page.get_by_role("link", name="End or terminate the contract").click()
+    axe(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("End or terminate the contract")
+    page.get_by_label("It was terminated early").check()
+    page.get_by_role("button", name="Record how the contract ended").click()
+    axe(page)
+    assert page.title().startswith("Error: ")
+    expect(page.get_by_role("alert")).to_contain_text("Enter the date the contract was terminated")
+    expect(page.get_by_role("alert")).to_contain_text("Enter why the contract is ending early")
+    assert Contract.objects.get(pk=contract.pk).status == Contract.Status.ACTIVE
+
+    last_day = today - datetime.timedelta(days=7)
+    page.get_by_label("It was terminated early").check()
+    group = page.get_by_role("group", name="Date it was terminated")
+    group.get_by_label("Day").fill(str(last_day.day))
+    group.get_by_label("Month").fill(str(last_day.month))
+    group.get_by_label("Year").fill(str(last_day.year))
+    page.get_by_label("Why was it terminated early?").fill("The service was recommissioned.")
+    page.get_by_role("button", name="Record how the contract ended").click()
+    axe(page)
+    day = f"{last_day.day} {last_day:%B %Y}"
+    expect(page.get_by_text(f"is terminated: its last day was {day}")).to_be_visible()
+    expect(page.locator("#contract-status")).to_have_text(
+        f"Terminated early: its last day was {day}"
+    )
+    expect(page.locator("#termination-reason")).to_have_text("The service was recommissioned.")
+    expect(page.get_by_role("link", name="End or terminate the contract")).to_have_count(0)
+    assert Contract.objects.get(pk=contract.pk).status == Contract.Status.TERMINATED

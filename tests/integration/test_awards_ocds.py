@@ -21,7 +21,7 @@ from commissioning.awards.results import EvaluationInputs, core_criteria
 from commissioning.bids.models import Bid, Subcontractor
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.directory.models import Organisation
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning_analytics.scoring.price import BidPrice, PriceMethod
 from commissioning_analytics.timelines.working_days import LONDON

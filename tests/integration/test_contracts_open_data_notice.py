@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 
 from commissioning.accounts.models import User
 from commissioning.contracts.models import Contract
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
 from tests.contract_factories import contract_with_parties
 from tests.factories import member_of
 

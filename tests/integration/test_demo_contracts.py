@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from commissioning.contracts import ocds as contract_ocds
 from commissioning.contracts import services
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.demo.contracts import (
@@ -23,6 +22,7 @@ from commissioning.demo.services import load_market
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.opendata.sources import contract as contract_ocds
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning_analytics.market.synthetic import generate_market
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from commissioning.audit.models import AuditEvent
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation
-from commissioning.opendata.planning import releases_for_opportunity
+from commissioning.opendata.sources.exercise import releases_for_opportunity
 from commissioning.procurement import services
 from commissioning.procurement.lifecycle import TransitionError
 from commissioning.procurement.models import Opportunity

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commissioning.engagement.models import Consultation, MarketEvent
 from commissioning.exercises.models import CommissioningExercise
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
 from tests.factories import ExerciseFactory
 from tests.procurement_factories import open_opportunity
 

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from commissioning.contracts import ocds as contract_ocds
 from commissioning.contracts.models import Contract
 from commissioning.demo.contracts import load_demo_contracts
 from commissioning.demo.procurement import load_demo_procurement
 from commissioning.demo.services import create_demo_users, load_market
 from commissioning.engagement.demo import load_demo_engagement
 from commissioning.exercises.models import CommissioningExercise
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
+from commissioning.opendata.sources import contract as contract_ocds
 from commissioning.procurement.models import Opportunity
 from commissioning_analytics.market.synthetic import generate_market
 

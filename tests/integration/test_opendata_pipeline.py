@@ -17,7 +17,7 @@ from commissioning.exercises.forms import ExerciseEditForm
 from commissioning.exercises.lifecycle import Stage
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.exercises.services import change_stage, initial_from_exercise, update_exercise
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
 from tests.factories import ExerciseFactory, member_of
 from tests.procurement_factories import open_opportunity
 

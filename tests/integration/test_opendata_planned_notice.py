@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from commissioning.audit.models import AuditEvent
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
 from commissioning.procurement import services, services_editing
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services_planned import ACTION, publish_planned_notice

@@ -18,7 +18,7 @@ from commissioning.demo.procurement import load_demo_procurement
 from commissioning.demo.services import create_demo_users, load_market
 from commissioning.engagement.demo import load_demo_engagement
 from commissioning.engagement.models import Consultation
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
 from commissioning.procurement.models import Opportunity
 from commissioning_analytics.market.synthetic import generate_market
 from tests.contract_factories import contract_with_parties

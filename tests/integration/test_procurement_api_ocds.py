@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from commissioning.clarifications.models import Question
-from commissioning.opendata.validate import validate_package
+from commissioning.opendata.ocds.validate import validate_package
 from commissioning.procurement import services
 from commissioning.procurement.models import Opportunity
 from tests.contract_factories import contract_with_parties

@@ -9,15 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from commissioning.opendata import examples as ex
-from commissioning.opendata.builder import (
-    build_award,
-    build_cancellation,
-    build_contract,
-    build_planning,
-    build_tender,
-)
-from commissioning.opendata.models import Notice
+from commissioning.opendata.ocds import examples as ex
+from commissioning.opendata.ocds.award import build_award
+from commissioning.opendata.ocds.contract import build_contract
+from commissioning.opendata.ocds.data import Notice
+from commissioning.opendata.ocds.engagement import build_planning
+from commissioning.opendata.ocds.tender import build_cancellation, build_tender
 
 
 def _notices(section: dict) -> list[tuple[str, str]]:

@@ -10,17 +10,14 @@ from typing import Any
 import pytest
 import requests
 
-from commissioning.opendata import examples as ex
-from commissioning.opendata import extensions as ext
-from commissioning.opendata.builder import (
-    build_award,
-    build_cancellation,
-    build_contract,
-    build_planning,
-    build_tender,
-)
-from commissioning.opendata.packaging import build_record, record_package, release_package
-from commissioning.opendata.validate import (
+from commissioning.opendata.ocds import examples as ex
+from commissioning.opendata.ocds import extensions as ext
+from commissioning.opendata.ocds.award import build_award
+from commissioning.opendata.ocds.contract import build_contract
+from commissioning.opendata.ocds.engagement import build_planning
+from commissioning.opendata.ocds.packaging import build_record, record_package, release_package
+from commissioning.opendata.ocds.tender import build_cancellation, build_tender
+from commissioning.opendata.ocds.validate import (
     OfflineError,
     local_extension_adapter,
     validate_package,

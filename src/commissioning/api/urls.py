@@ -28,6 +28,7 @@ from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
 from commissioning.directory.api import router as directory_router
 from commissioning.exercises.api import router as exercises_router
+from commissioning.opendata import api as opendata_api
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
@@ -51,11 +52,13 @@ api = NinjaAPI(
 api.add_decorator(refuse_unusable_path_text, mode="view")
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
+api.add_router("/exercises", opendata_api.exercises_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/opportunities", procurement_api.router)
+api.add_router("/opportunities", opendata_api.opportunities_router)
 api.add_router("/opportunities", clarifications_router)
 api.add_router("/opportunities", interest_router)
-api.add_router("/contracts", procurement_api.contracts_router)
+api.add_router("/contracts", opendata_api.contracts_router)
 api.add_router("/messages", messages_router)
 api.add_router("/bids", bids_router)
 

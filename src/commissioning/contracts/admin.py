@@ -4,7 +4,8 @@ A contract is made from an award decision and published (UK7); its payment mecha
 observations and assumptions are edited on the contract's own page through
 :func:`.services.update_documents` (validated by the analytics core and audited). Here support
 staff can look a contract up, but nobody adds, changes or deletes one: a published contract is
-never deleted, only ended or corrected with a public reason.
+never deleted, only ended or terminated on its page (:mod:`.lifecycle`), or corrected with a
+public reason.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class ContractAdmin(SiteAdminReadOnly):
         "end_date",
         "annual_value",
         "status",
+        "ended_on",
+        "termination_reason",
+        "end_recorded_at",
         "is_synthetic",
         "created_by",
         "created_at",

@@ -14,15 +14,19 @@ import math
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from commissioning import permissions
+from commissioning.api.errors import validation_errors
 from commissioning.cli_payments import statement_json
-from commissioning.contracts import services
+from commissioning.contracts import access, services
+from commissioning.contracts.forms import ContractEndInputForm
 from commissioning.contracts.models import Contract
+from commissioning.exercises.forms import form_errors
 from commissioning_analytics.cashflow.stress import FAN_PERCENTILES
 from commissioning_analytics.cashflow.stress_inputs import Levers
 
@@ -90,6 +94,10 @@ class LotOut(Schema):
 
 
 class ContractDetailOut(ContractSummaryOut):
+    ended_on: str | None = Field(
+        description="ISO date: the last day of an ended or terminated contract; null while active."
+    )
+    termination_reason: str = Field(description="Why it was terminated early; empty otherwise.")
     lot: LotOut
     parties: list[PartyOut] = Field(description="Every party: the supply chain as bid (SUP-1).")
     mechanism_document: dict[str, Any] = Field(
@@ -129,6 +137,8 @@ def contract_detail(contract: Contract) -> dict[str, Any]:
     lot = contract.lot
     return {
         **contract_summary(contract),
+        "ended_on": contract.ended_on.isoformat() if contract.ended_on else None,
+        "termination_reason": contract.termination_reason,
         "lot": {
             "opportunity": lot.opportunity.reference,
             "opportunity_title": lot.opportunity.title,
@@ -353,6 +363,46 @@ def put_mechanism(request: HttpRequest, reference: str, mechanism: Body[dict[str
         errors = _field_errors(error.errors)
         detail = "The mechanism is not valid; nothing was saved. Check: " + ", ".join(errors)
         return _invalid(errors, detail)
+    return Status(200, contract_detail(services.get_contract(reference)))
+
+
+class ContractEndIn(Schema):
+    status: str = Field(
+        description="``ended`` (its term is over) or ``terminated`` (early).",
+        examples=["terminated"],
+    )
+    terminated_on: str | None = Field(
+        None, description="For ``terminated``: the last day it ran, YYYY-MM-DD (required)."
+    )
+    reason: str = Field("", description="For ``terminated``: why it ended early (required).")
+
+
+@router.post(
+    "/{reference}/end",
+    auth=django_auth,
+    response={200: ContractDetailOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="End a contract whose term is over, or terminate it early",
+    url_name="contract_end",
+)
+def end_contract(request: HttpRequest, reference: str, payload: ContractEndIn) -> Any:
+    """A commissioner of the contract's body (or a site administrator), as on the contract's
+    page: ``ended`` on or after its end date; ``terminated`` before it, with the date (not in
+    the future, not before it started) and the reason. Refused with 400 naming each field, and
+    nothing written; a contract that has already ended or been terminated cannot change. The
+    contract termination notice (UK17) is then published with its OCDS release package."""
+    contract = _get(reference)
+    if contract is None:
+        return _not_found(reference)
+    if not access.can_end_contract(request.user, contract):
+        detail = "Only commissioners of the contract's commissioning body can end it."
+        return Status(403, {"detail": detail, "errors": {}})
+    form = ContractEndInputForm(payload.dict(), contract=contract)
+    if not form.is_valid():
+        return Status(400, {"detail": INVALID, "errors": form_errors(form)})
+    try:
+        form.record(request.user)
+    except ValidationError as error:
+        return Status(400, validation_errors(error))
     return Status(200, contract_detail(services.get_contract(reference)))
 
 

@@ -1,7 +1,8 @@
-"""Forms of the contract pages: list filters, the what-if levers of the stress test (PBR-5) and
-the documents editor (PBR-1). They parse and check input; the documents are validated by
-:func:`commissioning.contracts.services.validate_documents` (the analytics core), whose errors
-are shown next to the document they are about, each naming its field path."""
+"""Forms of the contract pages: list filters, the what-if levers of the stress test (PBR-5), the
+documents editor (PBR-1) and how a contract comes to a close. They parse and check input; the
+documents are validated by :func:`commissioning.contracts.services.validate_documents` (the
+analytics core), whose errors are shown next to the document they are about, each naming its
+field path."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from django import forms
+from django.utils import timezone
 
-from commissioning.contracts import services
+from commissioning.contracts import lifecycle, services
+from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
 from commissioning.web.forms import GovUKForm
 from commissioning_analytics.cashflow.stress_inputs import Levers
@@ -237,3 +241,103 @@ class DocumentsForm(GovUKForm):
 def document_text(document: object | None) -> str:
     """A stored document as the text a person edits (indented JSON), or "" when absent."""
     return "" if document is None else json.dumps(document, indent=2, ensure_ascii=False)
+
+
+ENDING_CHOICES = [
+    (Contract.Status.ENDED.value, "Its term is over: it ran to its end date"),
+    (Contract.Status.TERMINATED.value, "It was terminated early"),
+]
+NO_TERMINATION_DATE = "Enter the date the contract was terminated"
+
+
+class ContractEndForm(GovUKForm):
+    """How ``contract`` comes to a close (the page's form): it ran its term, or it was
+    terminated early on a date, for a reason. The rules are the lifecycle's
+    (:func:`commissioning.contracts.lifecycle.problems`), asked here so that every problem is
+    shown at once and checked again when it is written; the page, the API and the command line
+    all use this form, so they refuse the same things with the same words."""
+
+    status = forms.ChoiceField(
+        label="How is the contract ending?",
+        choices=ENDING_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the contract is ending",
+            "invalid_choice": "Select how the contract is ending",
+        },
+    )
+    terminated_on = DateInputField(
+        label="Date it was terminated",
+        help_text="Only if it was terminated early: the last day it ran. For example, 1 6 2027.",
+        required=False,
+        require_all_fields=False,
+    )
+    reason = forms.CharField(
+        label="Why was it terminated early?",
+        help_text="Only if it was terminated early. Published on the contract's page and in its "
+        "contract termination notice.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        date = self.fields["terminated_on"]
+        if isinstance(date, DateInputField):
+            date.error_messages["incomplete"] = (
+                "Enter the date the contract was terminated as a day, month and year"
+            )
+            date.error_messages["invalid"] = (
+                "Enter the date the contract was terminated as a real date"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "status" not in data:
+            return data
+        target = Contract.Status(data["status"])
+        if (
+            target is Contract.Status.TERMINATED
+            and not data.get("terminated_on")
+            and "terminated_on" not in self.errors
+        ):
+            self.add_error("terminated_on", NO_TERMINATION_DATE)
+        refused = lifecycle.problems(
+            self.contract,
+            target,
+            reason=data.get("reason") or "",
+            today=timezone.localdate(),
+            terminated_on=data.get("terminated_on"),
+        )
+        for field, message in refused.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+    def record(self, actor: Any) -> Contract:
+        """Write how the contract ended through its lifecycle (one audited transaction, the
+        rules checked again on the locked row); raises ``ValidationError`` by field if they
+        refuse it now, ``PermissionDenied`` if ``actor`` may not."""
+        data = self.cleaned_data
+        return lifecycle.transition(
+            actor,
+            self.contract,
+            data["status"],
+            reason=data.get("reason") or "",
+            terminated_on=data.get("terminated_on"),
+        )
+
+
+class ContractEndInputForm(ContractEndForm):
+    """The same, from the API and the command line: the date as ``YYYY-MM-DD``."""
+
+    terminated_on = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={
+            "invalid": "Enter the date the contract was terminated as YYYY-MM-DD, like 2027-06-01"
+        },
+    )

@@ -33,6 +33,12 @@ class Contract(models.Model):
     end_date = models.DateField()
     annual_value = models.DecimalField("Annual value (£)", max_digits=14, decimal_places=2)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    # How it came to a close (written by contracts/lifecycle.py with the status): the last day it
+    # ran, when that was recorded (the contract termination notice's date) and, when it was
+    # terminated early, why.
+    ended_on = models.DateField("Ended on", null=True, blank=True)
+    end_recorded_at = models.DateTimeField(null=True, blank=True)
+    termination_reason = models.TextField("Why it was terminated early", blank=True)
     mechanism = models.JSONField(help_text="Payment mechanism, format version 1")  # PBR-1
     observed = models.JSONField(
         null=True, blank=True, help_text="Observed volumes and outcomes, format version 1"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from commissioning.contracts.models import Contract
 from commissioning_analytics.cashflow.stress import WhatIf
 from commissioning_analytics.chain import ChainRisk
 from commissioning_analytics.payments import Mechanism, Observed, Statement
@@ -287,3 +288,12 @@ def stress_rows(result: WhatIf, names: Mapping[str, str], changed: bool) -> list
             }
         )
     return rows
+
+
+def ending_sentence(contract: Contract) -> str:
+    """What the page and the command line say once ``contract`` has come to a close."""
+    assert contract.ended_on is not None
+    day = f"{contract.ended_on.day} {contract.ended_on:%B %Y}"
+    if contract.status == Contract.Status.TERMINATED:
+        return f"{contract.reference} is terminated: its last day was {day}."
+    return f"{contract.reference} is marked ended: it ran to {day}."

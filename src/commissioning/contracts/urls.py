@@ -14,4 +14,5 @@ urlpatterns = [
     path("<str:reference>/risk/", views.contract_risk, name="risk"),
     path("<str:reference>/stress/", views.contract_stress, name="stress"),
     path("<str:reference>/edit/", views.contract_edit, name="edit"),
+    path("<str:reference>/end/", views.contract_end, name="end"),
 ]

@@ -12,17 +12,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.contracts import charts, presentation, services
-from commissioning.contracts import ocds as contract_ocds
+from commissioning.contracts import access, charts, presentation, services
 from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.forms import (
+    ContractEndForm,
     ContractFilterForm,
     DocumentsForm,
     ExampleForm,
@@ -30,6 +30,8 @@ from commissioning.contracts.forms import (
     document_text,
 )
 from commissioning.contracts.models import Contract
+from commissioning.opendata import publication
+from commissioning.web.forms import apply_validation_error
 from commissioning.web.pagination import paginate
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
@@ -64,6 +66,8 @@ def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) 
             for name, text in SECTIONS
         ],
         "can_edit": permissions.can_edit_contract(request.user, contract),
+        "can_end": contract.status == Contract.Status.ACTIVE
+        and access.can_end_contract(request.user, contract),
         "crumbs": [
             ("Contracts", reverse("contracts:list")),
             (contract.reference, contract.get_absolute_url() if section != "detail" else None),
@@ -102,7 +106,7 @@ def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "detail",
         parties=rows,
         documents=documents,
-        notice=contract_ocds.notice_status(contract),
+        notice=publication.notice_status(contract),
     )
     return render(request, "contracts/detail.html", context)
 
@@ -241,3 +245,33 @@ def contract_edit(request: HttpRequest, reference: str) -> HttpResponse:
         ],
     }
     return render(request, "contracts/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def contract_end(request: HttpRequest, reference: str) -> HttpResponse:
+    """End a contract whose term is over, or terminate it early (its commissioners): one
+    transaction, audited, shown on the contract's page and published as its contract
+    termination notice (:mod:`commissioning.contracts.lifecycle`)."""
+    contract = _contract_or_404(reference)
+    if not access.can_end_contract(request.user, contract):
+        raise PermissionDenied("Only commissioners of the commissioning body can end it.")
+    form = ContractEndForm(request.POST if request.method == "POST" else None, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.record(request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, presentation.ending_sentence(contract))
+            return redirect(contract)
+    context = {
+        "contract": contract,
+        "form": form,
+        "crumbs": [
+            ("Contracts", reverse("contracts:list")),
+            (contract.reference, contract.get_absolute_url()),
+            ("End or terminate", None),
+        ],
+    }
+    return render(request, "contracts/end.html", context)

@@ -35,7 +35,7 @@ from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises import lifecycle as exercise_lifecycle
 from commissioning.exercises.models import CommissioningExercise, StageChange
-from commissioning.opendata.awards import KPI_MINIMUM
+from commissioning.opendata.ocds.contract import KPI_MINIMUM
 from commissioning.procurement import lifecycle as opportunity_lifecycle
 from commissioning.procurement.models import Lot, Opportunity, OutcomePaymentMode
 from commissioning_analytics.payments import calculate

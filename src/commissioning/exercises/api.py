@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
@@ -36,8 +35,6 @@ from commissioning.exercises.schemas import (
     ExerciseUpdateIn,
     StageChangeIn,
 )
-from commissioning.opendata import planning as planning_ocds
-from commissioning.opendata.packaging import release_package
 
 router = Router(tags=["Commissioning exercises"])
 
@@ -216,32 +213,3 @@ def change_stage(request: HttpRequest, reference: str, payload: StageChangeIn) -
     except TransitionError as error:
         return _invalid({error.field: [error.message]})
     return Status(200, exercise_detail(services.get_exercise(reference)))
-
-
-@router.get(
-    "/{reference}/ocds",
-    response={200: dict[str, Any], 404: ErrorOut},
-    summary="OCDS release package: UK1 pipeline and UK2 preliminary market engagement notices",
-    url_name="exercise_ocds",
-)
-def get_exercise_ocds(request: HttpRequest, reference: str) -> Any:
-    """Public. The planning notices of the exercise (LAW-1): UK1 once it has planned a
-    procurement above the threshold, UK2 once it has published engagement; under each published
-    opportunity's ocid, else the exercise's. 404 while it has published none (a package is never
-    empty)."""
-    queryset = CommissioningExercise.objects.filter(reference=reference)
-    exercise = planning_ocds.with_engagement(queryset).first()
-    if exercise is None:
-        return Status(404, {"detail": f"No commissioning exercise {reference}", "errors": {}})
-    site = request.build_absolute_uri("/").rstrip("/")
-    releases = planning_ocds.releases_for_exercise(exercise, site)
-    if not releases:
-        detail = f"{reference} has published no pipeline or market engagement notice yet"
-        return Status(404, {"detail": detail, "errors": {}})
-    package = release_package(
-        sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"])),
-        uri=request.build_absolute_uri(),
-        published_date=timezone.now(),
-        publisher_name=planning_ocds.PUBLISHER,
-    )
-    return Status(200, package)

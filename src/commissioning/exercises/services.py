@@ -307,7 +307,7 @@ def update_exercise(
 
 def keep_published_pipeline(exercise: CommissioningExercise) -> None:
     """Before an edit: a UK1 published before notices were stored is stored as it read."""
-    from commissioning.opendata.planning import stored_pipeline
+    from commissioning.opendata.publication import stored_pipeline
 
     stored_pipeline(exercise)
 
@@ -316,7 +316,7 @@ def publish_pipeline_if_planned(exercise: CommissioningExercise, now: datetime) 
     """An exercise that has entered the plan stage and now expects a procurement at or above the
     threshold publishes its UK1 now, once: never backdated, and never withdrawn when the estimate
     is lowered later (issue 11 item 9, LAW-1)."""
-    from commissioning.opendata.planning import publish_pipeline
+    from commissioning.opendata.publication import publish_pipeline
 
     if exercise.stage_changes.filter(to_stage=Stage.PLAN.value).exists():
         publish_pipeline(exercise, now)

@@ -10,38 +10,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.awards import ocds as award_ocds
-from commissioning.contracts import ocds as contract_ocds
-from commissioning.opendata import planning
-from commissioning.opendata.packaging import build_record, record_package, release_package
-from commissioning.procurement import ocds as opportunity_ocds
-from commissioning.procurement.models import Opportunity
+from commissioning.opendata.ocds.packaging import build_record, record_package, release_package
+from commissioning.opendata.publication import PUBLISHER, all_releases
 
-PUBLISHER = "Commissioning platform"
 TEMPLATE = Path(__file__).parent / "templates" / "opendata" / "index.html"
-
-
-def all_releases(site: str) -> list[dict[str, Any]]:
-    """Every published release: UK1 pipeline and UK2 engagement, each opportunity's UK3 planned
-    procurement notice (also while it is prepared) and each published opportunity's tender releases
-    (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
-    that can be published (from its award where it has one)."""
-    releases = planning.all_planning_releases(site)
-    published = Q(published_at__isnull=False) & ~Q(status=Opportunity.Status.DRAFT)
-    opportunities = opportunity_ocds.with_ocds_relations(
-        Opportunity.objects.filter(published | Q(planned_notice_at__isnull=False))
-    ).order_by("reference")
-    releases += [r for o in opportunities for r in opportunity_ocds.releases_for(o, site)]
-    releases += award_ocds.releases_of(award_ocds.published_awards(), site)
-    contracts = contract_ocds.published_contracts().filter(award__isnull=True)
-    releases += contract_ocds.releases_of(contracts.order_by("reference"), site)
-    return sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"]))
 
 
 def _site(request: HttpRequest) -> str:

@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.audit.services import record
+from commissioning.opendata.publication import publish_planned_release
 from commissioning.procurement import access
 from commissioning.procurement.models import Opportunity
-from commissioning.procurement.ocds import publish_planned_release
 
 ACTION = "opportunity_planned_notice_published"
 

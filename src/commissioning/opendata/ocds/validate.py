@@ -36,7 +36,7 @@ from ocdsextensionregistry.util import session as registry_session
 from requests.adapters import HTTPAdapter
 from urllib3.response import HTTPResponse
 
-from commissioning.opendata import extensions as ext
+from commissioning.opendata.ocds import extensions as ext
 
 _LOCK = threading.Lock()
 

@@ -1,10 +1,15 @@
-"""OCDS releases for the award (UK6) and contract details (UK7) notices (LAW-2, LAW-4, PRO-9)."""
+"""The UK6 contract award notice (LAW-2, PRO-9): section ``awards``, documentType
+``awardNotice``, tag ``award``.
+
+The award section and the parties are shared with the UK7 contract details notice
+(:mod:`commissioning.opendata.ocds.contract`), which repeats the award as ``active``.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from commissioning.opendata.common import (
+from commissioning.opendata.ocds.common import (
     DEFAULT_OCID_PREFIX,
     JsonDict,
     base_release,
@@ -19,11 +24,7 @@ from commissioning.opendata.common import (
     period,
     with_roles,
 )
-from commissioning.opendata.models import Award, BidStatistics, Contract
-
-#: LAW-4: contracts above this value must carry at least KPI_MINIMUM KPIs.
-KPI_THRESHOLD = Decimal("5000000")
-KPI_MINIMUM = 3
+from commissioning.opendata.ocds.data import Award, BidStatistics
 
 
 def _statistics(stats: tuple[BidStatistics, ...]) -> list[JsonDict]:
@@ -80,7 +81,7 @@ def award_section(award: Award, status: str) -> JsonDict:
     return out
 
 
-def _award_parties(award: Award) -> list[JsonDict]:
+def award_parties(award: Award) -> list[JsonDict]:
     return parties(
         with_roles(award.buyer, "buyer"),
         *(with_roles(item, "supplier") for item in award.suppliers),
@@ -111,7 +112,7 @@ def build_award(award: Award, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
         raise ValueError(f"award {award.id} needs its decision date and standstill period (UK6)")
     ocid = ocid_for(award.reference, prefix)
     release = base_release(ocid, "UK6", award.notice, ["award"], award.buyer)
-    release["parties"] = _award_parties(award)
+    release["parties"] = award_parties(award)
     section = award_section(award, "pending")
     section["documents"] = [
         notice_document(ocid, "UK6", "awardNotice", "Contract award notice", award.notice)
@@ -121,47 +122,4 @@ def build_award(award: Award, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
         release["tender"] = _applied_criteria(award)
     if award.statistics:
         release["bids"] = {"statistics": _statistics(award.statistics)}
-    return release
-
-
-def check_kpis(contract: Contract) -> None:
-    """LAW-4: over £5m a contract needs at least 3 KPIs (no rationale can replace them)."""
-    if contract.value > KPI_THRESHOLD and len(contract.kpis) < KPI_MINIMUM:
-        raise ValueError(
-            f"contract {contract.id} is worth more than £5m and has {len(contract.kpis)} KPIs; "
-            f"at least {KPI_MINIMUM} are required"
-        )
-
-
-def build_contract(contract: Contract, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
-    """UK7 contract details notice: suppliers' SME/VCSE status, KPIs (LAW-2, LAW-4)."""
-    check_kpis(contract)
-    award = contract.award
-    ocid = ocid_for(contract.reference, prefix)
-    release = base_release(ocid, "UK7", contract.notice, ["awardUpdate", "contract"], award.buyer)
-    release["parties"] = _award_parties(award)
-    release["awards"] = [award_section(award, "active")]
-    section: JsonDict = {
-        "id": contract.id,
-        "awardID": award.id,
-        "title": contract.title,
-        "status": "active",
-        "value": money(contract.value),
-        "period": period(contract.period),
-        "documents": [
-            notice_document(
-                ocid, "UK7", "contractNotice", "Contract details notice", contract.notice
-            )
-        ],
-    }
-    if contract.date_signed is not None:
-        section["dateSigned"] = iso(contract.date_signed)
-    if contract.kpis:
-        section["agreedMetrics"] = [
-            {"id": kpi.id, "title": kpi.title, "description": kpi.description}
-            for kpi in contract.kpis
-        ]
-    elif contract.no_kpis_rationale:
-        section["noAgreedMetricsRationale"] = contract.no_kpis_rationale
-    release["contracts"] = [section]
     return release

@@ -1,11 +1,11 @@
 """Opportunities as OCDS 1.1 releases lined up with Find a Tender (LAW-1, LAW-2, PRO-9).
 
 Maps an :class:`~commissioning.procurement.models.Opportunity` (with its lots, criteria and
-date change log) onto the framework-free dataclasses of :mod:`commissioning.opendata.models`
+date change log) onto the framework-free dataclasses of :mod:`commissioning.opendata.ocds.data`
 and builds its releases: the UK3 planned procurement notice when one was published before the
 tender notice (even while the opportunity is still a draft: the notice is public, points to the
 exercise's page and carries no dates yet; it is served as stored when published,
-:mod:`commissioning.opendata.published`), the UK4 tender notice at publication, a revised UK4
+:mod:`commissioning.opendata.sources.stored`), the UK4 tender notice at publication, a revised UK4
 (``tenderAmendment``) for each published date change, and the UK12 procurement termination when
 it is cancelled.
 Each tender release carries the clarification questions answered by its date in
@@ -24,18 +24,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from commissioning.exercises.models import PublishedNotice
-from commissioning.opendata import published as published_notices
-from commissioning.opendata.builder import (
-    build_cancellation,
-    build_planned_procurement,
-    build_tender,
-)
-from commissioning.opendata.common import DEFAULT_OCID_PREFIX, iso, release_id
-from commissioning.opendata.models import (
+from commissioning.opendata.ocds.common import JsonDict, iso, release_id
+from commissioning.opendata.ocds.data import (
     Cancellation,
     Criterion,
     DocumentRef,
@@ -43,21 +36,28 @@ from commissioning.opendata.models import (
     Item,
     Lot,
     Notice,
-    Party,
     Period,
     Tender,
+)
+from commissioning.opendata.ocds.tender import (
+    build_cancellation,
+    build_planned_procurement,
+    build_tender,
+)
+from commissioning.opendata.sources import stored as published_notices
+from commissioning.opendata.sources.common import (
+    is_divided,
+    lot_id,
+    lot_value,
+    ocid_prefix,
+    organisation_party,
 )
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services_timeline import TIMELINE_FIELDS
 
-JsonDict = dict[str, Any]
-
-#: Procurement Act 2023 s.123: an SME has a turnover of no more than £44m (staff not recorded).
-SME_TURNOVER_LIMIT = Decimal("44000000")
-VCSE_TYPES = frozenset({"vcs_charity", "social_enterprise"})
 DEFAULT_CPV = ("75231240", "Probation services")
 
-#: Our coded cancellation reasons → the UK12 codes of ``opendata.builder.CANCELLATION_REASONS``.
+#: Our coded cancellation reasons → the UK12 codes of ``ocds.tender.CANCELLATION_REASONS``.
 CANCELLATION_CODES = {
     "no_longer_needed": "needChanged",
     "budget_withdrawn": "fundingWithdrawn",
@@ -66,10 +66,6 @@ CANCELLATION_CODES = {
     "legal_challenge": "legalChallenge",
     "other": "other",
 }
-
-
-def ocid_prefix() -> str:
-    return str(getattr(settings, "OCDS_OCID_PREFIX", DEFAULT_OCID_PREFIX))
 
 
 def with_ocds_relations(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
@@ -81,40 +77,6 @@ def with_ocds_relations(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity
         "questions__lot",
         "published_notices",
     )
-
-
-def organisation_party(organisation: Any, *roles: str, supplier: bool = False) -> Party:
-    """A directory organisation as a party; suppliers carry scale and VCSE status (LAW-2)."""
-    scheme, ident = None, None
-    if organisation.charity_number:
-        scheme, ident = "GB-CHC", organisation.charity_number
-    elif organisation.company_number:
-        scheme, ident = "GB-COH", organisation.company_number
-    party_id = f"{scheme}-{ident}" if scheme else f"commissioning-org-{organisation.slug}"
-    scale: Any = None
-    vcse = None
-    if supplier and organisation.org_type != "public_sector":
-        scale = "sme" if organisation.annual_income <= SME_TURNOVER_LIMIT else "large"
-        vcse = organisation.org_type in VCSE_TYPES
-    return Party(
-        id=party_id,
-        name=organisation.name,
-        roles=roles,
-        identifier_scheme=scheme,
-        identifier_id=ident,
-        scale=scale,
-        vcse=vcse,
-    )
-
-
-def lot_id(lot: Any) -> str:
-    return str(lot.number)
-
-
-def lot_value(lot: Any) -> Decimal:
-    """The lot's whole-life value: annual value x duration."""
-    value = lot.estimated_annual_value * Decimal(lot.duration_months) / Decimal(12)
-    return value.quantize(Decimal("0.01"))
 
 
 def _lot_description(lot: Any) -> str:
@@ -129,11 +91,6 @@ def _lot_description(lot: Any) -> str:
     if lot.payment_model_summary:
         parts.append(f"Payment: {lot.payment_model_summary}")
     return " ".join(parts)
-
-
-def _divided(opportunity: Opportunity, lots: list[Any]) -> bool:
-    """A single lot with a recorded rationale is published as not divided into lots."""
-    return not (len(lots) == 1 and opportunity.not_divided_rationale.strip())
 
 
 def _criteria(opportunity: Opportunity) -> tuple[Criterion, ...]:
@@ -198,7 +155,7 @@ def tender_for(
     """The opportunity as tendered, with the given deadlines, noticed at ``published``, with
     the questions answered by ``as_of`` (default: ``published``)."""
     lots = list(opportunity.lots.all())
-    divided = _divided(opportunity, lots)
+    divided = is_divided(opportunity, lots)
     page = _absolute(site, opportunity.get_absolute_url())
     criteria = _criteria(opportunity)
     value = opportunity.budget_total or sum((lot_value(lot) for lot in lots), Decimal(0))

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from commissioning.exercises.models import PublishedNotice
-from commissioning.opendata.common import JsonDict, ocid_for
+from commissioning.opendata.ocds.common import JsonDict, ocid_for
 
 
 def _absolute(value: Any, site: str) -> Any:

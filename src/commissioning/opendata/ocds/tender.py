@@ -1,40 +1,20 @@
-"""Build OCDS 1.1 releases for each published stage, lined up with Find a Tender (LAW-1, LAW-2).
+"""The tender's notices: UK3 planned procurement, UK4 tender and UK12 procurement termination
+(LAW-1, LAW-2, PRO-4).
 
-Every stage release carries a notice document whose ``noticeType`` is its Procurement Act code
-(UK extension ``Document.noticeType``) beside the matching OCDS ``documentType``, in the section
-the notice belongs to — as Find a Tender publishes them:
+All three carry the same ``tender`` object (:func:`tender_section`) in a different status:
 
-==========  ========================  ===========  =====================
-notice      documentType              section      tag
-==========  ========================  ===========  =====================
-UK1         plannedProcurementNotice  planning     planning
-UK2         marketEngagementNotice    planning     planning
-UK3         plannedProcurementNotice  tender       planning
-UK4         tenderNotice              tender       tender
-UK12        tenderCancellationNotice  tender       tenderCancellation
-UK6         awardNotice               awards       award
-UK7         contractNotice            contracts    awardUpdate, contract
-==========  ========================  ===========  =====================
-
-The award and contract builders live in :mod:`commissioning.opendata.awards` and are re-exported
-here.
-
-Releases are plain dicts (JSON-serialisable; amounts as numbers). Ids are deterministic: the
-``ocid`` is ``<prefix><reference>``, a release id is ``<ocid>-<notice code>-<UTC timestamp>``.
+======  ========================  ==================  =========
+notice  documentType              tag                 status
+======  ========================  ==================  =========
+UK3     plannedProcurementNotice  planning            planned
+UK4     tenderNotice              tender              active
+UK12    tenderCancellationNotice  tenderCancellation  cancelled
+======  ========================  ==================  =========
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from commissioning.opendata.awards import (
-    KPI_MINIMUM,
-    KPI_THRESHOLD,
-    build_award,
-    build_contract,
-    check_kpis,
-)
-from commissioning.opendata.common import (
+from commissioning.opendata.ocds.common import (
     DEFAULT_OCID_PREFIX,
     JsonDict,
     base_release,
@@ -48,31 +28,7 @@ from commissioning.opendata.common import (
     period,
     with_roles,
 )
-from commissioning.opendata.models import (
-    Cancellation,
-    Criterion,
-    Enquiry,
-    Lot,
-    Pipeline,
-    PlanningStage,
-    Tender,
-)
-
-__all__ = [
-    "CANCELLATION_REASONS",
-    "DEFAULT_OCID_PREFIX",
-    "KPI_MINIMUM",
-    "KPI_THRESHOLD",
-    "build_award",
-    "build_cancellation",
-    "build_contract",
-    "build_pipeline",
-    "build_planned_procurement",
-    "build_planning",
-    "build_tender",
-    "check_kpis",
-    "ocid_for",
-]
+from commissioning.opendata.ocds.data import Cancellation, Criterion, Enquiry, Lot, Tender
 
 #: Coded reasons for a procurement termination (UK12), published with the notice.
 CANCELLATION_REASONS: dict[str, str] = {
@@ -83,99 +39,6 @@ CANCELLATION_REASONS: dict[str, str] = {
     "legalChallenge": "The procurement was stopped following a challenge",
     "other": "Another reason, given in the notice",
 }
-
-
-#: The procurement threshold for light-touch contracts (PA 2023 Sch. 1, from 1 January 2024,
-#: VAT included): rehabilitation and probation services are light-touch services, so an expected
-#: procurement worth at least this is a public contract and is announced in the pipeline (UK1).
-LIGHT_TOUCH_THRESHOLD = Decimal("663540")
-
-
-def above_threshold(estimated_value: Decimal | None) -> bool:
-    return estimated_value is not None and estimated_value >= LIGHT_TOUCH_THRESHOLD
-
-
-def build_pipeline(pipeline: Pipeline, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
-    """UK1 pipeline notice: a procurement above the threshold the buyer expects to run (LAW-1)."""
-    if not above_threshold(pipeline.estimated_value):
-        raise ValueError(
-            f"{pipeline.reference} is below the procurement threshold, so it has no pipeline notice"
-        )
-    ocid = ocid_for(pipeline.reference, prefix)
-    release = base_release(ocid, "UK1", pipeline.notice, ["planning"], pipeline.buyer)
-    release["parties"] = parties(with_roles(pipeline.buyer, "buyer"))
-    release["planning"] = {
-        "budget": {
-            "amount": money(pipeline.estimated_value),
-            "description": "Estimated annual value",
-        },
-        "documents": [
-            notice_document(
-                ocid, "UK1", "plannedProcurementNotice", "Pipeline notice", pipeline.notice
-            )
-        ],
-    }
-    release["tender"] = {
-        "id": pipeline.reference,
-        "title": pipeline.title,
-        "description": pipeline.description,
-        "status": "planning",
-        "mainProcurementCategory": "services",
-        "aboveThreshold": True,
-    }
-    return release
-
-
-def build_planning(stage: PlanningStage, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
-    """UK2 preliminary market engagement notice (CYC-3, LAW-1)."""
-    ocid = ocid_for(stage.reference, prefix)
-    release = base_release(ocid, "UK2", stage.notice, ["planning"], stage.buyer)
-    release["parties"] = parties(with_roles(stage.buyer, "buyer"))
-    milestone: JsonDict = {
-        "id": f"{ocid}-engagement",
-        "title": "Preliminary market engagement closes",
-        "type": "engagement",
-        "status": "scheduled",
-    }
-    if stage.engagement_period.end is not None:
-        milestone["dueDate"] = iso(stage.engagement_period.end)
-    milestones = [milestone] + [
-        {
-            "id": f"{ocid}-{activity.id}",
-            "title": activity.title,
-            "description": activity.description,
-            "type": "engagement",
-            "dueDate": iso(activity.due),
-            "status": "met" if activity.met else "scheduled",
-        }
-        for activity in stage.activities
-    ]
-    planning: JsonDict = {
-        "milestones": milestones,
-        "documents": [
-            notice_document(
-                ocid,
-                "UK2",
-                "marketEngagementNotice",
-                "Preliminary market engagement notice",
-                stage.notice,
-            )
-        ],
-    }
-    if stage.rationale:
-        planning["rationale"] = stage.rationale
-    if stage.estimated_value is not None:
-        planning["budget"] = {"amount": money(stage.estimated_value)}
-        if stage.budget_description:
-            planning["budget"]["description"] = stage.budget_description
-    release["planning"] = planning
-    release["tender"] = {
-        "id": stage.reference,
-        "title": stage.title,
-        "description": stage.description,
-        "status": "planning",
-    }
-    return release
 
 
 def _lot(lot: Lot, criteria: tuple[Criterion, ...], status: str) -> JsonDict:

@@ -3,9 +3,9 @@ engagement release (LAW-1, CYC-2, CYC-3).
 
 UK1 (issue 11 item 9): an exercise that reached the plan stage with an expected procurement at or
 above the light-touch procurement threshold (its estimated annual value,
-:data:`~commissioning.opendata.builder.LIGHT_TOUCH_THRESHOLD`) announces it in the pipeline,
+:data:`~commissioning.opendata.ocds.pipeline.LIGHT_TOUCH_THRESHOLD`) announces it in the pipeline,
 dated when it entered the plan stage (or when its estimate was raised to the threshold later).
-It is stored when published (:mod:`commissioning.opendata.published`) and served as stored: it
+It is stored when published (:mod:`commissioning.opendata.sources.stored`) and served as stored: it
 stays published, unchanged, whatever stage follows and however the estimate is edited.
 
 The engagement is what the exercise published *before* tendering: its consultations and its
@@ -32,25 +32,22 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from commissioning.exercises.models import CommissioningExercise, PublishedNotice
-from commissioning.opendata import published as published_notices
-from commissioning.opendata.builder import (
-    LIGHT_TOUCH_THRESHOLD,
-    above_threshold,
-    build_pipeline,
-    build_planning,
-)
-from commissioning.opendata.common import JsonDict
-from commissioning.opendata.models import (
+from commissioning.opendata.ocds.common import JsonDict
+from commissioning.opendata.ocds.data import (
     EngagementActivity,
     Notice,
     Period,
     Pipeline,
     PlanningStage,
 )
-from commissioning.procurement.ocds import ocid_prefix, organisation_party
-
-#: The publisher named in every package (the API's and the bulk files').
-PUBLISHER = "Commissioning platform"
+from commissioning.opendata.ocds.engagement import build_planning
+from commissioning.opendata.ocds.pipeline import (
+    LIGHT_TOUCH_THRESHOLD,
+    above_threshold,
+    build_pipeline,
+)
+from commissioning.opendata.sources import stored as published_notices
+from commissioning.opendata.sources.common import ocid_prefix, organisation_party
 
 
 def with_engagement(

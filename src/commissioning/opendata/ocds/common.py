@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from commissioning.opendata.models import Criterion, Notice, Party, Period
+from commissioning.opendata.ocds.data import Criterion, Notice, Party, Period
 
 DEFAULT_OCID_PREFIX = "ocds-commissioning-"
 CURRENCY = "GBP"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from commissioning.opendata.models import (
+from commissioning.opendata.ocds.data import (
     Award,
     BidStatistics,
     Cancellation,

@@ -10,8 +10,8 @@ LAW-4), enquiries (published clarification questions and answers, PRO-4) and sub
 the submissionTerms extension defines; declared, every reference in the schema resolves). One
 fixed list keeps every package's header identical, as on Find a Tender.
 
-For validation, :mod:`commissioning.opendata.validate` maps these URLs onto the copies in
-``../shared/data/ocds/extensions/<folder>/`` so nothing is fetched from the network.
+For validation, :mod:`commissioning.opendata.ocds.validate` maps these URLs onto the copies
+in ``../shared/data/ocds/extensions/<folder>/`` so nothing is fetched from the network.
 """
 
 from __future__ import annotations
@@ -65,12 +65,12 @@ def shared_dir() -> Path:
     """Return the ``shared/`` folder that sits beside the repository.
 
     ``OCDS_SHARED_DIR`` overrides it (CI clones the repo with ``shared/`` beside it; the file is
-    ``<repo>/src/commissioning/opendata/extensions.py`` so ``parents[3]`` is the repo root).
+    ``<repo>/src/commissioning/opendata/ocds/extensions.py`` so ``parents[4]`` is the repo root).
     """
     override = os.environ.get("OCDS_SHARED_DIR")
     if override:
         return Path(override).resolve()
-    return (Path(__file__).resolve().parents[3] / ".." / "shared").resolve()
+    return (Path(__file__).resolve().parents[4] / ".." / "shared").resolve()
 
 
 def ocds_data_dir() -> Path:

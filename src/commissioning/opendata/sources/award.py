@@ -1,5 +1,7 @@
-"""Decided awards as the UK6 contract award release, and the contracts created from them as the
-UK7 contract details release (LAW-1, LAW-2, LAW-4, PRO-9).
+"""Awards as OCDS: the UK6 contract award release of a decided lot, and the award each UK7
+contract details release repeats (LAW-1, LAW-2, LAW-4, PRO-9). The one place an OCDS award is
+made: from the decision (:func:`award_data`), or, for a contract made without a decision on the
+platform, from the contract (:func:`contract_award_data`).
 
 Everything published comes from the decision as it was made (ADR 0008): the award criteria and
 weights and the number of bids assessed are read from the frozen results snapshot
@@ -16,27 +18,23 @@ nothing undecided, and nothing of a draft, ever appears. The UK6 release is date
 decision, which starts the standstill; the UK7 release at the contract's creation. Both share
 the opportunity's ocid, so its record compiles tender, award and contract.
 
-KPIs on the UK7 release are the outcome measures of the contract's payment mechanism, as for
-any contract (:func:`commissioning.contracts.ocds.kpis`); a contract over £5m with fewer than 3
-cannot be published (LAW-4) and raises :class:`~commissioning.contracts.ocds.ContractOcdsError`.
+The UK7 release itself, with its KPIs, is :mod:`commissioning.opendata.sources.contract`'s.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.contracts import ocds as contract_ocds
-from commissioning.contracts.models import ContractParty
-from commissioning.opendata.awards import KPI_THRESHOLD, build_award, build_contract
-from commissioning.opendata.common import JsonDict, ocid_for, release_id
-from commissioning.opendata.models import (
+from commissioning.contracts.models import Contract, ContractParty
+from commissioning.opendata.ocds.award import build_award
+from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
+from commissioning.opendata.ocds.data import (
     Award,
     BidStatistics,
     Criterion,
@@ -44,16 +42,18 @@ from commissioning.opendata.models import (
     Period,
     Subcontract,
 )
-from commissioning.opendata.models import Contract as OcdsContract
-from commissioning.procurement.ocds import lot_id, lot_value, ocid_prefix, organisation_party
+from commissioning.opendata.sources.common import (
+    contract_period,
+    is_divided,
+    lot_id,
+    lot_value,
+    ocid_prefix,
+    organisation_party,
+    whole_value,
+    years,
+)
 from commissioning_analytics.scoring.criteria import CriterionKind
 from commissioning_analytics.scoring.errors import ScoringError
-from commissioning_analytics.timelines.working_days import LONDON
-
-NO_KPIS_RATIONALE = (
-    "The contract is worth £5 million or less, so key performance indicators need not be "
-    "published (Procurement Act 2023 s.52)."
-)
 
 
 def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
@@ -137,15 +137,22 @@ def _annual_price(award: LotAward, inputs: EvaluationInputs | None) -> Decimal |
     return next((p.price for p in inputs.prices if p.bid_id == winner), None)
 
 
-def _contract_period(contract: Any) -> Period:
-    return Period(
-        datetime.combine(contract.start_date, time(0, 0), LONDON),
-        datetime.combine(contract.end_date, time(23, 59, 59), LONDON),
+def contract_subcontracts(contract: Contract, description: str) -> tuple[Subcontract, ...]:
+    """The contract's sub-contractors with their promised value over its term; ``description``
+    for those whose services were not recorded."""
+    span = years(contract)
+    return tuple(
+        Subcontract(
+            id=party.party_id,
+            subcontractor=organisation_party(party.organisation, "subcontractor", supplier=True),
+            description=party.services or description,
+            value=(party.promised_value_per_year * span).quantize(Decimal("0.01"))
+            if party.promised_value_per_year is not None
+            else None,
+        )
+        for party in contract.parties.all()
+        if party.role == ContractParty.Role.SUBCONTRACTOR and party.organisation is not None
     )
-
-
-def _contract_value(contract: Any) -> Decimal:
-    return contract_ocds.whole_value(contract)
 
 
 def _subcontracts(award: LotAward) -> tuple[Subcontract, ...]:
@@ -153,21 +160,7 @@ def _subcontracts(award: LotAward) -> tuple[Subcontract, ...]:
     contract exists, else the winning bid's confirmed sub-contractors (terms stay sealed)."""
     contract = award.contract
     if contract is not None:
-        span = contract_ocds.years(contract)
-        return tuple(
-            Subcontract(
-                id=party.party_id,
-                subcontractor=organisation_party(
-                    party.organisation, "subcontractor", supplier=True
-                ),
-                description=party.services or "Sub-contractor named in the winning bid",
-                value=(party.promised_value_per_year * span).quantize(Decimal("0.01"))
-                if party.promised_value_per_year is not None
-                else None,
-            )
-            for party in contract.parties.all()
-            if party.role == ContractParty.Role.SUBCONTRACTOR and party.organisation is not None
-        )
+        return contract_subcontracts(contract, "Sub-contractor named in the winning bid")
     bid = award.winning_bid
     assert bid is not None
     return tuple(
@@ -181,21 +174,20 @@ def _subcontracts(award: LotAward) -> tuple[Subcontract, ...]:
 
 
 def award_data(award: LotAward, site: str) -> Award:
-    """The decided award as the builders' :class:`~commissioning.opendata.models.Award`."""
+    """The decided award as the builders' :class:`~commissioning.opendata.ocds.data.Award`."""
     lot = award.lot
     opportunity = lot.opportunity
     bid = award.winning_bid
     if award.outcome != LotAward.Outcome.AWARDED or bid is None:
         raise ValueError(f"{lot} was not awarded, so it has no award notice")
     lots = list(opportunity.lots.all())
-    divided = not (len(lots) == 1 and opportunity.not_divided_rationale.strip())
-    related = lot_id(lot) if divided else ""
+    related = lot_id(lot) if is_divided(opportunity, lots) else ""
     inputs = _inputs(award)
     price = _annual_price(award, inputs)
     if price is not None:
         value = (price * Decimal(lot.duration_months) / Decimal(12)).quantize(Decimal("0.01"))
     elif award.contract is not None:
-        value = _contract_value(award.contract)
+        value = whole_value(award.contract)
     else:
         value = lot_value(lot)
     page = site.rstrip("/") + opportunity.get_absolute_url()
@@ -218,7 +210,7 @@ def award_data(award: LotAward, site: str) -> Award:
         related_lots=(related,) if related else (),
         statistics=(_statistics(award, inputs, related),),
         subcontracts=_subcontracts(award),
-        contract_period=_contract_period(award.contract) if award.contract else None,
+        contract_period=contract_period(award.contract) if award.contract else None,
         criteria=_criteria(inputs),
     )
 
@@ -232,48 +224,23 @@ def award_release(award: LotAward, site: str) -> JsonDict:
     return release
 
 
-def contract_release(award: LotAward, site: str) -> JsonDict:
-    """The UK7 release of the contract created from ``award``; raises
-    :class:`~commissioning.contracts.ocds.ContractOcdsError` when it cannot be published."""
-    contract = award.contract
-    if contract is None:
-        raise contract_ocds.ContractOcdsError(f"{award.lot} has no contract yet")
-    if contract_ocds.kpis_missing(contract):
-        raise contract_ocds.kpi_error(contract)
-    value = _contract_value(contract)
-    kpis = contract_ocds.kpis(contract)
+def contract_award_data(contract: Contract, site: str) -> Award:
+    """The award of a contract made without an award decision on the platform: what was not
+    recorded (the decision date, the standstill) is left out."""
+    opportunity = contract.lot.opportunity
+    lots = list(opportunity.lots.all())
     page = site.rstrip("/") + contract.get_absolute_url()
-    published = contract.created_at
-    data = OcdsContract(
-        reference=award.lot.opportunity.reference,
-        id=contract.reference,
-        award=award_data(award, site),
-        title=contract.title,
-        value=value,
-        period=_contract_period(contract),
-        date_signed=None,
-        notice=Notice(published=published, url=page),
-        kpis=kpis,
-        no_kpis_rationale=NO_KPIS_RATIONALE if not kpis and value <= KPI_THRESHOLD else None,
+    return Award(
+        reference=opportunity.reference,
+        id=f"{contract.reference}-award",
+        title=f"Lot {contract.lot.number}: {contract.lot.title}",
+        buyer=organisation_party(contract.commissioning_body, "buyer"),
+        suppliers=(organisation_party(contract.prime, "supplier", supplier=True),),
+        value=whole_value(contract),
+        decision_date=None,
+        standstill=None,
+        notice=Notice(published=contract.created_at, url=page),
+        related_lots=(lot_id(contract.lot),) if is_divided(opportunity, lots) else (),
+        subcontracts=contract_subcontracts(contract, "Sub-contractor named in the bid"),
+        contract_period=contract_period(contract),
     )
-    release = build_contract(data, prefix=ocid_prefix())
-    ocid = ocid_for(award.lot.opportunity.reference, ocid_prefix())
-    release["id"] = release_id(ocid, f"UK7-{contract.reference}", published.astimezone(UTC))
-    return release
-
-
-def releases_of(awards: Any, site: str) -> list[JsonDict]:
-    """UK6 releases of ``awards`` and UK7 releases of their contracts that can be published
-    (an award without its standstill cannot be noticed as UK6 and is left out)."""
-    out = []
-    for award in awards:
-        try:
-            out.append(award_release(award, site))
-        except ValueError:
-            continue
-        if award.contract is not None:
-            try:
-                out.append(contract_release(award, site))
-            except contract_ocds.ContractOcdsError:
-                continue
-    return out

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from commissioning.opendata import extensions as ext
-from commissioning.opendata.common import iso
+from commissioning.opendata.ocds import extensions as ext
+from commissioning.opendata.ocds.common import iso
 
 JsonDict = dict[str, Any]
 

@@ -1,8 +1,9 @@
 """Plain, framework-free inputs for the OCDS builders (LAW-1, LAW-2, LAW-4, PRO-9).
 
-Callers (web services, the demo market, tests) map their Django models onto these frozen
-dataclasses; this package never imports Django. Money is ``Decimal`` (pounds sterling unless a
-currency is given); every datetime must be timezone-aware.
+:mod:`commissioning.opendata.sources` maps the platform's records onto these frozen
+dataclasses (the worked example and the tests build them by hand); nothing in
+:mod:`commissioning.opendata.ocds` imports Django (an import contract checks it). Money is
+``Decimal`` (pounds sterling unless a currency is given); every datetime must be timezone-aware.
 """
 
 from __future__ import annotations
@@ -250,3 +251,16 @@ class Contract:
     notice: Notice
     kpis: tuple[Kpi, ...] = field(default=())
     no_kpis_rationale: str | None = None
+
+
+@dataclass(frozen=True)
+class ContractEnding:
+    """A contract come to a close (UK17 contract termination notice, LAW-1): at the end of its
+    term, or terminated early (``early``) with the ``reason``; ``ended`` is the last moment it
+    ran. The OCDS contract status is then ``terminated`` either way, as the codelist says."""
+
+    contract: Contract
+    ended: datetime
+    notice: Notice
+    early: bool = False
+    reason: str | None = None

@@ -1,0 +1,217 @@
+"""A contract as the UK7 contract details release, and once it has come to a close (ended or
+terminated early, :mod:`commissioning.contracts.lifecycle`) the UK17 contract termination
+release (LAW-1, LAW-2, LAW-4, PRO-9).
+
+The award the release repeats is the decision's when the contract came from one on the
+platform, else the contract's own (:mod:`commissioning.opendata.sources.award`). Its ocid is its
+opportunity's, so the opportunity's record gathers tender and contracts. What
+the platform does not record (the award decision date, the standstill, the signature date) is
+left out. KPIs are the outcome measures of the payment mechanism (LAW-4: 3 over £5m);
+a contract over £5m with fewer cannot be published (:class:`ContractOcdsError`), and
+:func:`notice_status` says so on its page: the commissioner sees the task, the public why the
+notice is pending (issue 11 item 7), so no contract stays unpublished silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from commissioning.awards.models import LotAward
+from commissioning.contracts.models import Contract, ContractParty
+from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
+from commissioning.opendata.ocds.contract import KPI_MINIMUM, KPI_THRESHOLD, build_contract
+from commissioning.opendata.ocds.data import Contract as OcdsContract
+from commissioning.opendata.ocds.data import ContractEnding, Kpi, Notice
+from commissioning.opendata.ocds.termination import build_contract_termination
+from commissioning.opendata.sources.award import award_data, contract_award_data
+from commissioning.opendata.sources.common import contract_period, ocid_prefix, whole_value
+from commissioning_analytics.timelines.working_days import LONDON
+
+NO_KPIS_RATIONALE = (
+    "The contract is worth £5 million or less, so key performance indicators need not be "
+    "published (Procurement Act 2023 s.52)."
+)
+
+
+class ContractOcdsError(ValueError):
+    """The contract cannot be published as it is (e.g. LAW-4 KPIs missing)."""
+
+
+def with_ocds_relations(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    parties = ContractParty.objects.select_related("organisation")
+    return queryset.select_related(
+        "commissioning_body", "prime", "lot__opportunity"
+    ).prefetch_related(Prefetch("parties", queryset=parties), "lot__opportunity__lots")
+
+
+def published_contracts() -> QuerySet[Contract]:
+    """Every contract whose opportunity is not a draft."""
+    return with_ocds_relations(Contract.objects.exclude(lot__opportunity__status="draft"))
+
+
+def kpis(contract: Contract) -> tuple[Kpi, ...]:
+    out = []
+    for measure in contract.mechanism.get("measures", []):
+        ident = str(measure.get("id", ""))
+        description = str(measure.get("description") or "")
+        if not description:
+            description = f"{measure.get('kind', 'outcome')} measure".capitalize()
+        out.append(Kpi(ident, ident.replace("-", " ").capitalize(), description))
+    return tuple(out)
+
+
+def kpis_missing(contract: Contract) -> int:
+    """How many more KPIs the contract needs before its UK7 can be published (LAW-4)."""
+    if whole_value(contract) <= KPI_THRESHOLD:
+        return 0
+    return max(0, KPI_MINIMUM - len(kpis(contract)))
+
+
+def kpi_task(missing: int) -> str:
+    """The commissioner's task, in the words the contract page and the API use."""
+    kpi = "KPI" if missing == 1 else "KPIs"
+    return f"Add {missing} more {kpi} before the contract details notice can be published"
+
+
+@dataclass(frozen=True)
+class NoticeStatus:
+    """Whether the contract details notice (UK7) is published, and if not, why (issue 11
+    item 7): ``kpis`` agreed so far, ``kpis_missing`` to reach the minimum over £5m."""
+
+    published: bool
+    kpis: int
+    kpis_missing: int
+    draft_opportunity: bool
+    value: Decimal
+    kpi_minimum: int = KPI_MINIMUM
+    kpi_threshold: Decimal = KPI_THRESHOLD
+
+    @property
+    def task(self) -> str:
+        return kpi_task(self.kpis_missing) if self.kpis_missing else ""
+
+    @property
+    def threshold_label(self) -> str:
+        return f"£{self.kpi_threshold / 1_000_000:g} million"
+
+
+def notice_status(contract: Contract) -> NoticeStatus:
+    """The contract's UK7 as open data: published, or pending with the reason."""
+    draft = contract.lot.opportunity.status == "draft"
+    missing = kpis_missing(contract)
+    return NoticeStatus(
+        published=not draft and not missing,
+        kpis=len(kpis(contract)),
+        kpis_missing=missing,
+        draft_opportunity=draft,
+        value=whole_value(contract),
+    )
+
+
+def kpi_error(contract: Contract) -> ContractOcdsError:
+    """The refusal of a UK7 without enough KPIs, with what to do about it."""
+    missing = kpis_missing(contract)
+    return ContractOcdsError(
+        f"{kpi_task(missing)}: a contract worth more than £{KPI_THRESHOLD:,.0f} publishes at "
+        f"least {KPI_MINIMUM} key performance indicators, and {contract.reference} has "
+        f"{len(kpis(contract))}. Its KPIs are the outcome measures of its payment mechanism."
+    )
+
+
+def contract_data(contract: Contract, site: str, award: LotAward | None = None) -> OcdsContract:
+    """The contract as the UK7 and UK17 builders take it, repeating ``award`` (the decision the
+    contract came from) when there is one; raises :class:`ContractOcdsError` when its KPIs
+    are missing (LAW-4)."""
+    if kpis_missing(contract):
+        raise kpi_error(contract)
+    value = whole_value(contract)
+    agreed = kpis(contract)
+    rationale = None
+    if award is not None:
+        decided = award_data(award, site)
+        if not agreed and value <= KPI_THRESHOLD:
+            rationale = NO_KPIS_RATIONALE
+    else:
+        decided = contract_award_data(contract, site)
+    return OcdsContract(
+        reference=contract.lot.opportunity.reference,
+        id=contract.reference,
+        award=decided,
+        title=contract.title,
+        value=value,
+        period=contract_period(contract),
+        date_signed=None,
+        notice=Notice(
+            published=contract.created_at, url=site.rstrip("/") + contract.get_absolute_url()
+        ),
+        kpis=agreed,
+        no_kpis_rationale=rationale,
+    )
+
+
+def _named(release: JsonDict, code: str, contract: Contract, published: datetime) -> JsonDict:
+    # Two contracts of one opportunity may be noticed in the same second: name the contract.
+    ocid = ocid_for(contract.lot.opportunity.reference, ocid_prefix())
+    release["id"] = release_id(ocid, f"{code}-{contract.reference}", published.astimezone(UTC))
+    return release
+
+
+def contract_release(contract: Contract, site: str, award: LotAward | None = None) -> JsonDict:
+    """The UK7 release, repeating ``award`` (the decision the contract came from) when there is
+    one; raises :class:`ContractOcdsError` when it cannot be published."""
+    data = contract_data(contract, site, award)
+    try:
+        release = build_contract(data, prefix=ocid_prefix())
+    except ValueError as error:
+        raise ContractOcdsError(str(error)) from error
+    return _named(release, "UK7", contract, contract.created_at)
+
+
+def termination_release(
+    contract: Contract, site: str, award: LotAward | None = None
+) -> JsonDict | None:
+    """The UK17 contract termination release once the contract has ended or been terminated
+    (``None`` while it is active), dated when that was recorded; raises
+    :class:`ContractOcdsError` when the contract cannot be published."""
+    if contract.status == Contract.Status.ACTIVE or contract.ended_on is None:
+        return None
+    recorded = contract.end_recorded_at
+    assert recorded is not None
+    page = site.rstrip("/") + contract.get_absolute_url()
+    early = contract.status == Contract.Status.TERMINATED
+    ending = ContractEnding(
+        contract=contract_data(contract, site, award),
+        ended=datetime.combine(contract.ended_on, time(23, 59, 59), LONDON),
+        notice=Notice(published=recorded, url=page),
+        early=early,
+        reason=contract.termination_reason if early else None,
+    )
+    try:
+        release = build_contract_termination(ending, prefix=ocid_prefix())
+    except ValueError as error:
+        raise ContractOcdsError(str(error)) from error
+    return _named(release, "UK17", contract, recorded)
+
+
+def notices_of(contract: Contract, site: str, award: LotAward | None = None) -> list[JsonDict]:
+    """The contract's UK7 and, once it has come to a close, its UK17; raises
+    :class:`ContractOcdsError` when it cannot be published."""
+    ended = termination_release(contract, site, award)
+    return [contract_release(contract, site, award), *([ended] if ended else [])]
+
+
+def releases_of(contracts: Any, site: str) -> list[JsonDict]:
+    """UK7 (and UK17) releases of the contracts made without an award decision that can be
+    published (others are left out)."""
+    out = []
+    for contract in contracts:
+        try:
+            out.extend(notices_of(contract, site))
+        except ContractOcdsError:
+            continue
+    return out
