@@ -78,3 +78,9 @@ def move(
     locked.status = target
     locked.save(update_fields=fields)
     return TRANSITIONS[(current, target)]
+
+
+def seeded(status: Status | str, **fields: Any) -> Escalation:
+    """An unsaved escalation already in ``status``: synthetic demo data only, which records
+    answers that were never given on the platform."""
+    return Escalation(status=status, is_synthetic=True, **fields)

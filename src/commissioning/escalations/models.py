@@ -41,8 +41,10 @@ class Escalation(models.Model):
         SAME_DAY = "same_day", "Same working day"
         THREE_DAYS = "three_days", "Within 3 working days"
 
+    # A contract is a permanent record once let (audit.permanence); only the synthetic demo's
+    # contracts are ever deleted, and their escalations go with them.
     contract = models.ForeignKey(
-        "contracts.Contract", on_delete=models.PROTECT, related_name="escalations"
+        "contracts.Contract", on_delete=models.CASCADE, related_name="escalations"
     )
     organisation = models.ForeignKey(
         "directory.Organisation",
