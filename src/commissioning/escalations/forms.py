@@ -21,9 +21,9 @@ from commissioning_analytics.timelines.working_days import LONDON
 
 
 class RaiseForm(GovUKForm, SubmissionKeyForm):
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Raised by",
-        queryset=None,
+        queryset=Organisation.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the organisation raising it"},

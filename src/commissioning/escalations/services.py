@@ -113,6 +113,7 @@ def raise_escalation(
     )
     if problems:
         raise ValidationError(problems)
+    assert occurred_at is not None  # checked above
     key = idempotency.clean_key(submission_key)
     acknowledge_by, respond_by = targets.deadlines(urgency, now)
 
