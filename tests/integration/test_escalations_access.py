@@ -15,6 +15,7 @@ from django.urls import reverse
 from commissioning.audit.models import AuditEvent
 from commissioning.escalations import services
 from commissioning.escalations.models import Escalation
+from commissioning.notifications.models import Notification
 from tests.factories import client_for
 from tests.integration.escalations_setup import Cast, cast, raise_one
 
@@ -175,3 +176,16 @@ def test_the_api_refuses_what_the_forms_refuse(c: Cast) -> None:
     response = provider.post("/api/escalations", body, content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"category", "what_happened"}
+
+
+def test_probation_is_told_of_a_new_escalation_and_the_raiser_of_the_response(c: Cast) -> None:
+    escalation = raise_one(c, urgency=Escalation.Urgency.IMMEDIATE)
+    told = Notification.objects.get(kind="escalation.raised")
+    assert told.user == c.probation
+    assert told.url == escalation.get_absolute_url()
+    assert escalation.what_happened not in told.body + told.subject
+    assert not Notification.objects.filter(user=c.other_probation).exists()
+    services.respond(c.probation, escalation, "Police informed; we will call you.")
+    answered = Notification.objects.get(kind="escalation.responded")
+    assert answered.user == c.sub_member
+    assert "Police informed" not in answered.body

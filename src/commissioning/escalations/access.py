@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from commissioning.accounts.models import User
+from commissioning.accounts.models import Membership, User
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.escalations.models import Escalation
 from commissioning.permissions import (
@@ -114,3 +114,13 @@ def escalation_for_organisation(organisation: Any, escalation_id: int) -> Escala
     if escalation is None:
         raise Http404(NOT_FOUND)
     return escalation
+
+
+def practitioners_of(body_id: int) -> QuerySet[User]:
+    """The people who answer escalations to ``body_id``: its active probation practitioners."""
+    return User.objects.filter(
+        is_active=True,
+        role=User.Role.PROBATION,
+        memberships__organisation_id=body_id,
+        memberships__status=Membership.Status.APPROVED,
+    ).distinct()

@@ -18,7 +18,7 @@ from django.utils import timezone
 from commissioning import idempotency
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
-from commissioning.escalations import access, lifecycle, targets
+from commissioning.escalations import access, lifecycle, notifications, targets
 from commissioning.escalations.models import WHAT_HAPPENED_MAX_LENGTH, Escalation
 from commissioning.service_accounts.models import OrganisationToken
 from commissioning.service_accounts.services import record_write
@@ -151,6 +151,7 @@ def raise_escalation(
             record_write(token, "escalation.raise", escalation, changes)
         else:
             record(actor, "escalation.raise", escalation, changes)
+        notifications.raised(escalation)
         return escalation
 
     with transaction.atomic():
@@ -184,6 +185,8 @@ def _answer(
                 "against_target": standing.text,
             },
         )
+        if target is Status.RESPONDED:
+            notifications.responded(locked)
     return locked
 
 
