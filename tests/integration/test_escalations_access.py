@@ -73,7 +73,10 @@ def test_only_delivering_organisations_raise(c: Cast) -> None:
     url = reverse("escalations:raise", args=[c.contract.reference])
     assert client_for(c.outsider).get(url).status_code == 403
     assert client_for(c.probation).get(url).status_code == 403
-    assert client_for(c.prime_member).get(url).status_code == 200
+    page = client_for(c.prime_member).get(url)
+    assert page.status_code == 200
+    assert "Working hours are 9am to 5pm" in page.text
+    assert "Do not include names, dates of birth or addresses" in page.text
     with pytest.raises(PermissionDenied):
         raise_one(c, by=c.outsider)
     # The contract page offers the link to those who may raise, and to nobody else.

@@ -145,3 +145,16 @@ def test_the_record_by_urgency_on_a_hand_table() -> None:
     assert overall.acknowledge.share_within_target == pytest.approx(2 / 4)
     assert overall.respond.share_within_target == pytest.approx(1 / 3)
     assert overall.respond.late == 2
+
+
+def test_working_hours_in_words() -> None:
+    from datetime import time
+
+    from commissioning.escalations.targets import _clock
+
+    assert [_clock(time(9)), _clock(time(17)), _clock(time(12, 30)), _clock(time(0))] == [
+        "9am",
+        "5pm",
+        "12:30pm",
+        "12am",
+    ]

@@ -28,6 +28,18 @@ def working_hours() -> WorkingHours:
     return WorkingHours(time.fromisoformat(opens), time.fromisoformat(closes))
 
 
+def _clock(moment: time) -> str:
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def describe_working_hours() -> str:
+    """ "9am to 5pm", as the pages say it."""
+    hours = working_hours()
+    return f"{_clock(hours.opens)} to {_clock(hours.closes)}"
+
+
 def targets() -> dict[str, dict[str, Target]]:
     return targets_from_settings(settings.ESCALATION_TARGETS)
 

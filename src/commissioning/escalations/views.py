@@ -54,6 +54,7 @@ def raise_escalation(request: HttpRequest, reference: str) -> HttpResponse:
         "contract": contract,
         "form": form,
         "targets": _target_rows(),
+        "working_hours": targets.describe_working_hours(),
         "crumbs": [
             ("Contracts", reverse("contracts:list")),
             (contract.reference, contract.get_absolute_url()),
