@@ -131,3 +131,13 @@ def test_an_answer_is_stamped_once(c: Cast) -> None:
     escalation.refresh_from_db()
     assert escalation.acknowledged_at == escalation.responded_at == at(1, 11)
     assert escalation.responded_at - escalation.raised_at == timedelta(hours=1)
+
+
+def test_the_bodys_list_shows_the_waiting_first(c: Cast) -> None:
+    made = _hand_table(c)
+    listed = list(queries.waiting_first(queries.for_body(c.contract.commissioning_body)))
+    assert listed[0] == made[4]
+    page = client_for(c.probation).get(
+        reverse("escalations:body", args=[c.contract.commissioning_body.slug])
+    )
+    assert page.text.index(made[4].reference) < page.text.index(made[3].reference)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from commissioning.escalations import targets
 from commissioning.escalations.models import Escalation
@@ -24,6 +24,18 @@ def for_organisation(organisation: Any) -> QuerySet[Escalation]:
 
 def for_body(body: Any) -> QuerySet[Escalation]:
     return _listed().filter(contract__commissioning_body=body)
+
+
+def waiting_first(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
+    """Those waiting for acknowledgement, then for a response, then the answered; newest first
+    within each."""
+    order = Case(
+        When(status=Escalation.Status.RAISED, then=Value(0)),
+        When(status=Escalation.Status.ACKNOWLEDGED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return escalations.order_by(order, "-raised_at", "-pk")
 
 
 def late(escalations: QuerySet[Escalation], now: datetime) -> QuerySet[Escalation]:

@@ -167,7 +167,7 @@ def body_escalations(request: HttpRequest, slug: str) -> HttpResponse:
         "heading": "Escalations to answer",
         "caption": f"Escalations to {body.name}",
         "crumbs": [(body.name, body.get_absolute_url()), ("Escalations", None)],
-        **paginate(request, queries.for_body(body)),
+        **paginate(request, queries.waiting_first(queries.for_body(body))),
     }
     return render(request, "escalations/list.html", context)
 
