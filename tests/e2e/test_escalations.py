@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from commissioning.escalations.models import Escalation
 from tests.e2e.helpers import Journey
-from tests.integration.escalations_setup import cast
+from tests.factories import MembershipFactory, UserFactory
+from tests.integration.escalations_setup import cast, raise_one
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +74,36 @@ def test_a_provider_raises_and_probation_acknowledges_and_responds(
     page.reload()
     axe(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_an_organisation_administrator_makes_and_revokes_an_api_token(
+    page: Page, live_server: Any, axe: Any
+) -> None:
+    c = cast()
+    MembershipFactory(
+        user=UserFactory(username="sub-admin"), organisation=c.subcontractor, is_org_admin=True
+    )
+    raise_one(c)
+    walk = Journey(page, live_server.url, axe)
+    walk.sign_in("sub-admin")
+    walk.go(c.subcontractor.get_absolute_url())
+    walk.click_link("Escalations raised")
+    expect(
+        page.get_by_role("table", name=f"Escalations raised by {c.subcontractor.name}")
+    ).to_be_visible()
+    walk.go(c.subcontractor.get_absolute_url())
+    walk.click_link("API tokens")
+    walk.click_button("Make the token")
+    expect(page.get_by_role("link", name="Enter a name for the token")).to_be_visible()
+    page.get_by_label("Name of the token").fill("Case management (live)")
+    walk.click_button("Make the token")
+    secret = page.get_by_test_id("new-token").inner_text()
+    assert secret.startswith("cst_")
+    walk.go(f"/api-tokens/{c.subcontractor.slug}/")
+    expect(page.get_by_test_id("new-token")).to_have_count(0)
+    tokens = page.get_by_role("table", name=f"Tokens of {c.subcontractor.name}")
+    expect(tokens).to_contain_text(secret[:12])
+    walk.click_link("Revoke Case management (live)")
+    walk.click_button("Revoke the token")
+    expect(page.get_by_text("has been revoked")).to_be_visible()
+    expect(tokens).to_contain_text("Revoked")
