@@ -192,3 +192,32 @@ def test_probation_is_told_of_a_new_escalation_and_the_raiser_of_the_response(c:
     answered = Notification.objects.get(kind="escalation.responded")
     assert answered.user == c.sub_member
     assert "Police informed" not in answered.body
+
+
+def test_the_api_lists_by_status_and_a_retry_raises_once(c: Cast) -> None:
+    answered = raise_one(c)
+    services.respond(c.probation, answered, "Seen.")
+    provider = client_for(c.sub_member)
+    body = {
+        "contract": c.contract.reference,
+        "category": "disengagement",
+        "urgency": "three_days",
+        "what_happened": "Case 88: missed two sessions.",
+        "occurred_at": "2026-06-01T10:00:00+01:00",
+    }
+    first = provider.post(
+        "/api/escalations", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    again = provider.post(
+        "/api/escalations", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    probation = client_for(c.probation)
+    waiting = probation.get("/api/escalations?status=raised").json()
+    assert [e["reference"] for e in waiting["results"]] == [first.json()["reference"]]
+    assert waiting["results"][0]["acknowledgement"]["within_target"] is None
+    done = probation.get("/api/escalations?status=responded").json()["results"]
+    assert [e["id"] for e in done] == [answered.pk]
+    assert done[0]["response"]["within_target"] is True
+    assert probation.get("/api/escalations?status=lost").status_code == 422

@@ -15,7 +15,7 @@ pages: 403 with the reason, 400 naming each field, nothing half-written.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -52,6 +52,12 @@ class RaiseIn(Schema):
         "refer to the person by your own case reference."
     )
     occurred_at: datetime = Field(description="When it happened: ISO 8601 with a time zone offset.")
+
+
+class ListQuery(PageQuery):
+    status: Literal["raised", "acknowledged", "responded"] | None = Field(
+        None, description="Only those in this status (raised: waiting for acknowledgement)."
+    )
 
 
 class RespondIn(Schema):
@@ -179,7 +185,7 @@ def raise_escalation(request: HttpRequest, payload: RaiseIn) -> Any:
     response={200: EscalationListOut, 422: ErrorOut, **WRITE_ERRORS},
     summary="The escalations you may read",
 )
-def list_escalations(request: HttpRequest, pages: Query[PageQuery]) -> Any:
+def list_escalations(request: HttpRequest, pages: Query[ListQuery]) -> Any:
     """Newest first: your organisations' own, and, for probation practitioners, those to their
     body. With a token, its organisation's own."""
     token = acting_token(request)
@@ -187,6 +193,8 @@ def list_escalations(request: HttpRequest, pages: Query[PageQuery]) -> Any:
         escalations = queries.for_organisation(token.organisation)
     else:
         escalations = access.readable_escalations(request.user)
+    if pages.status:
+        escalations = escalations.filter(status=pages.status)
     escalations = escalations.select_related("contract__commissioning_body").order_by(
         "-raised_at", "-pk"
     )
