@@ -141,3 +141,4 @@ def test_the_bodys_list_shows_the_waiting_first(c: Cast) -> None:
         reverse("escalations:body", args=[c.contract.commissioning_body.slug])
     )
     assert page.text.index(made[4].reference) < page.text.index(made[3].reference)
+    assert "Late by 19 hours" in page.text and "Overdue by" in page.text

@@ -8,8 +8,9 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
-from commissioning.escalations import access
+from commissioning.escalations import access, targets
 
 register = template.Library()
 
@@ -40,3 +41,9 @@ def organisation_escalation_links(context: Any, organisation: Any) -> dict[str, 
     if access.can_read_body_record(user, organisation):
         links.append(("Escalations record", reverse("escalations:record", args=[slug])))
     return {"links": links}
+
+
+@register.simple_tag
+def standing(escalation: Any, step: str) -> targets.Standing:
+    """``{% standing escalation "respond" as response %}``: the step against its target now."""
+    return targets.standing(escalation, step, timezone.now())
