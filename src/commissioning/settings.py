@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "commissioning.bids",
     "commissioning.evaluation",
     "commissioning.awards",
+    "commissioning.service_accounts",
+    "commissioning.escalations",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +166,17 @@ PROCUREMENT_WORKING_DAYS_AFTER_ANSWERS = 10
 # Award (PRO-9): the standstill between the award notice (UK6) and the contract, in working days
 # (England and Wales bank holidays); the Procurement Act 2023 minimum is 8.
 AWARD_STANDSTILL_WORKING_DAYS = 8
+
+# Escalations from providers to probation: response targets per urgency, each an amount and a unit
+# ("hours" on the clock, "working_hours" inside ESCALATION_WORKING_HOURS on working days, or
+# "working_days", the close of the n-th working day after the one it was received on; 0 is the
+# close of the same working day). Working days exclude England and Wales bank holidays.
+ESCALATION_WORKING_HOURS = ("09:00", "17:00")
+ESCALATION_TARGETS = {
+    "immediate": {"acknowledge": (1, "hours"), "respond": (4, "hours")},
+    "same_day": {"acknowledge": (2, "working_hours"), "respond": (0, "working_days")},
+    "three_days": {"acknowledge": (1, "working_days"), "respond": (3, "working_days")},
+}
 
 # Sealed bids (PRO-8, ADR 0006): the key-encryption key, 32 random bytes as URL-safe base64
 # (python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())").

@@ -24,6 +24,11 @@ urlpatterns = [
     path("feedback/", include("commissioning.awards.urls_feedback", namespace="feedback")),
     path("opendata/", include("commissioning.opendata.urls", namespace="opendata")),
     path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
+    path("escalations/", include("commissioning.escalations.urls", namespace="escalations")),
+    path(
+        "api-tokens/",
+        include("commissioning.service_accounts.urls", namespace="service_accounts"),
+    ),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

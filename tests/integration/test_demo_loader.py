@@ -140,8 +140,8 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     rows = create_demo_users()
     users = {u.username: u for u in User.objects.all()}
     assert [r.username for r in rows] == [
-        "admin", "commissioner", "commissioner-national", "evaluator", "provider", "provider2",
-        "prime", "reviewer", "pending",
+        "admin", "commissioner", "commissioner-national", "evaluator", "probation", "provider",
+        "provider2", "prime", "reviewer", "pending",
     ]  # fmt: skip
     assert all(r.password == DEMO_PASSWORD for r in rows)
     assert users["admin"].is_site_admin and users["admin"].is_staff and users["admin"].is_superuser
@@ -159,6 +159,8 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     assert national.name == "HM Prison and Probation Service"
     assert membership("evaluator").organisation == pcc
     assert users["evaluator"].role == User.Role.EVALUATOR
+    assert membership("probation").organisation == pcc
+    assert permissions.is_probation_practitioner_of(users["probation"], pcc.pk)
 
     charity = membership("provider")
     assert charity.status == Membership.Status.APPROVED and charity.is_org_admin
@@ -181,8 +183,8 @@ def test_demo_users_survive_a_reload_and_are_not_duplicated(market: SyntheticMar
     load_market(market, replace=True)  # cascades the memberships of synthetic organisations
     create_demo_users()
     people = User.objects.exclude(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)
-    assert people.count() == 9
-    assert Membership.objects.filter(user__in=people).count() == 7
+    assert people.count() == 10
+    assert Membership.objects.filter(user__in=people).count() == 8
     # and one synthetic commissioner per body with exercises, made once (issue 11 item 27)
     bodies = {exercise.commissioning_body for exercise in market.exercises}
     synthetic = User.objects.filter(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)

@@ -27,11 +27,14 @@ from commissioning.bids.api import router as bids_router
 from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
 from commissioning.directory.api import router as directory_router
+from commissioning.escalations.api import router as escalations_router
 from commissioning.exercises.api import router as exercises_router
 from commissioning.opendata import api as opendata_api
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
+from commissioning.service_accounts.auth import TokenRefused
+from commissioning.service_accounts.docs import TOKENS_DOC
 
 request_logger = logging.getLogger("django.request")
 
@@ -43,8 +46,9 @@ api = NinjaAPI(
         "(MKT-1), commissioning exercises (CYC-1), opportunities with their clarification "
         "questions (PRO-4) and expressions of interest (PRO-6), messages between organisations "
         "(PRO-6), bidders' own bids (PRO-7, PRO-8: sealed until the deadline) and contracts paid "
-        "by results (PBR-1 .. PBR-6, SUP-1).\n\n"
-        f"{PAGINATION_DOC}\n\n{ERRORS_DOC}"
+        "by results (PBR-1 .. PBR-6, SUP-1), and escalations from providers to probation "
+        "(REF-2).\n\n"
+        f"{PAGINATION_DOC}\n\n{ERRORS_DOC}\n\n{TOKENS_DOC}"
     ),
     urls_namespace="api",
     parser=StrictJSONParser(),
@@ -61,6 +65,7 @@ api.add_router("/opportunities", interest_router)
 api.add_router("/contracts", opendata_api.contracts_router)
 api.add_router("/messages", messages_router)
 api.add_router("/bids", bids_router)
+api.add_router("/escalations", escalations_router)
 
 
 @api.exception_handler(ValidationError)
@@ -98,6 +103,12 @@ def _field_path(loc: Any) -> list[str]:
 def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     detail = "Sign in first: this needs a signed-in session."
     return api.create_response(request, {"detail": detail, "errors": {}}, status=401)
+
+
+@api.exception_handler(TokenRefused)
+def token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    """An organisation's API token that is unknown or revoked: 401 with the reason."""
+    return api.create_response(request, {"detail": exc.detail, "errors": {}}, status=401)
 
 
 @api.exception_handler(HttpError)

@@ -105,7 +105,8 @@ def record(
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if is_person else None,
-        actor_label=actor.get_username() if is_person else "system",
+        # A non-person actor (an organisation's API token) names itself by its ``audit_label``.
+        actor_label=actor.get_username() if is_person else getattr(actor, "audit_label", "system"),
         action=action,
         target_type=target._meta.label,
         target_id=str(target.pk),

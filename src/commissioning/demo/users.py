@@ -52,6 +52,7 @@ _PEOPLE = (
         "commissioner-national", "Nadia", "Shah", User.Role.COMMISSIONER, "national commissioner"
     ),
     _Person("evaluator", "Evan", "Hughes", User.Role.EVALUATOR, "evaluator at the PCC"),
+    _Person("probation", "Pat", "Reid", User.Role.PROBATION, "probation practitioner at the PCC"),
     _Person("provider", "Priya", "Patel", User.Role.PROVIDER, "charity member and org admin"),
     _Person("provider2", "Rhys", "Evans", User.Role.PROVIDER, "org admin of another charity"),
     _Person("prime", "Grace", "Okafor", User.Role.PROVIDER, "org admin of a prime"),
@@ -107,6 +108,7 @@ _MEMBERSHIPS: dict[str, tuple[str, str, bool]] = {
     "commissioner": ("pcc", Membership.Status.APPROVED, False),
     "commissioner-national": ("hmpps", Membership.Status.APPROVED, False),
     "evaluator": ("pcc", Membership.Status.APPROVED, False),
+    "probation": ("pcc", Membership.Status.APPROVED, False),
     "provider": ("charity", Membership.Status.APPROVED, True),
     "provider2": ("charity2", Membership.Status.APPROVED, True),
     "prime": ("prime", Membership.Status.APPROVED, True),

@@ -1,0 +1,53 @@
+"""The demo's synthetic escalations (REF-2): several for every demo contract, every one labelled
+synthetic, one answered late (on the demo commissioner's body's record, where the demo probation
+practitioner sees it), one still waiting and not yet due; replaced with the contracts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from commissioning.contracts.models import Contract
+from commissioning.demo.contracts import load_demo_contracts
+from commissioning.demo.escalations import PER_CONTRACT, load_demo_escalations
+from commissioning.demo.services import load_market
+from commissioning.demo.users import DEMO_PASSWORD, create_demo_users, demo_organisations
+from commissioning.escalations import queries
+from commissioning.escalations.models import Escalation
+from commissioning_analytics.market.synthetic import generate_market
+from commissioning_analytics.timelines.working_days import LONDON
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 12, 2, 11, 0, tzinfo=LONDON)
+
+
+def _demo_client(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    return client
+
+
+def test_the_demo_tells_of_one_late_answer() -> None:
+    load_market(generate_market(2026, 0.05), replace=False)
+    contracts = load_demo_contracts(seed=2026)
+    made = load_demo_escalations(seed=2026, now=NOW)
+    assert len(made) == PER_CONTRACT * len(contracts) + 1
+    assert all(e.is_synthetic and e.what_happened.startswith("Synthetic example.") for e in made)
+    for contract in contracts:
+        assert contract.escalations.count() >= PER_CONTRACT
+    pcc = demo_organisations()["pcc"]
+    record = queries.body_record(pcc, NOW)
+    assert [item.response.text for item in record.late] == ["Late by 21 hours 40 minutes"]
+    waiting = Escalation.objects.get(status=Escalation.Status.RAISED)
+    assert waiting.respond_by > NOW
+    create_demo_users()
+    page = _demo_client("probation").get(reverse("escalations:record", args=[pcc.slug]))
+    assert "Late by 21 hours 40 minutes" in page.text and "Synthetic" in page.text
+    # Replacing the contracts replaces their escalations.
+    load_demo_contracts(seed=2026)
+    assert not Escalation.objects.exclude(contract__in=Contract.objects.all()).exists()
+    assert Escalation.objects.count() == 0
