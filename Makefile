@@ -74,7 +74,7 @@ types: $(STAMP_PY)
 	$(BIN)/mypy
 
 migrations-check: $(STAMP_PY)
-	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=commissioning.settings_dev $(MANAGE) makemigrations --check --dry-run
 
 test-sqlite: install system-deps
 	$(BIN)/pytest -p no:cacheprovider
@@ -99,7 +99,7 @@ peers-env:
 
 bench: install system-deps peers-env
 	scripts/postgres.sh start $(PG_DIR) $(PG_PORT); \
-	status=0; DATABASE_URL=$(PG_URL) $(PY) bench/run.py || status=$$?; \
+	status=0; DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=commissioning.settings_dev $(PY) bench/run.py || status=$$?; \
 	scripts/postgres.sh stop $(PG_DIR) $(PG_PORT); exit $$status
 
 clean:

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_notify_creates_one_each_and_emails_after_commit(
-    django_capture_on_commit_callbacks: pytest.FixtureRequest,
+    django_capture_on_commit_callbacks: pytest.FixtureRequest, settings: pytest.FixtureRequest
 ) -> None:
+    settings.SITE_URL = "https://commissioning.example.org"  # type: ignore[attr-defined]
     first, second, inactive = UserFactory(), UserFactory(), UserFactory(is_active=False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:  # type: ignore[operator]
         count = notify(
@@ -34,7 +35,8 @@ def test_notify_creates_one_each_and_emails_after_commit(
     assert Notification.objects.filter(user=first).count() == 1
     assert not Notification.objects.filter(user=inactive).exists()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email])
-    assert "See: /opportunities/OPP-1/" in mail.outbox[0].body
+    # Absolute, on the site's address: a mail client cannot follow a path (issue 13 item 3).
+    assert "See: https://commissioning.example.org/opportunities/OPP-1/" in mail.outbox[0].body
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(
