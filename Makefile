@@ -29,10 +29,12 @@ help:
 	@echo "make bench  — benchmarks (PostgreSQL, 10x market; outcome matching beside causalml)"
 
 # ------------------------------------------------------------------ installation
-$(STAMP_PY): pyproject.toml requirements/lock.txt
+# Development gets both locks; a production install uses requirements/runtime.txt alone
+# (docs/deployment.md), so no test tool reaches a server.
+$(STAMP_PY): pyproject.toml requirements/runtime.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements/lock.txt -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements/runtime.txt -c requirements/dev.txt -e ".[dev]"
 	mkdir -p var/staticfiles
 	touch $@
 

@@ -62,7 +62,7 @@ def _sealing_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
-def _run(code: str, **environment: str) -> subprocess.CompletedProcess[str]:
+def run_with_production_settings(code: str, **environment: str) -> subprocess.CompletedProcess[str]:
     """``code`` in a fresh Python with the production settings and only ``environment`` set."""
     env = {name: value for name, value in os.environ.items() if name not in CONFIGURATION}
     env.update(
@@ -80,38 +80,44 @@ START = "import django; django.setup(); print('started')"
 
 
 def test_refuses_to_start_without_a_secret_key() -> None:
-    result = _run(START, DEBUG="0", BID_SEALING_KEY=_sealing_key())
+    result = run_with_production_settings(START, DEBUG="0", BID_SEALING_KEY=_sealing_key())
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
     assert "started" not in result.stdout
 
 
 def test_refuses_to_start_without_a_bid_sealing_key() -> None:
-    result = _run(START, DEBUG="0", SECRET_KEY=_secret_key())
+    result = run_with_production_settings(START, DEBUG="0", SECRET_KEY=_secret_key())
     assert result.returncode != 0
     assert "ImproperlyConfigured: BID_SEALING_KEY is not set" in result.stderr
     assert "BID_SEALING_ALLOW_DEV_KEY=1" in result.stderr
 
 
 def test_refuses_to_start_with_a_malformed_bid_sealing_key() -> None:
-    result = _run(START, SECRET_KEY=_secret_key(), BID_SEALING_KEY="not-a-key")
+    result = run_with_production_settings(
+        START, SECRET_KEY=_secret_key(), BID_SEALING_KEY="not-a-key"
+    )
     assert result.returncode != 0
     assert "BID_SEALING_KEY is not a usable key" in result.stderr
 
 
 def test_the_development_sealing_key_is_never_inferred_from_debug_or_pytest() -> None:
     """PRO-8: DEBUG on, or pytest imported, used to switch the public key on silently."""
-    with_debug = _run(START, DEBUG="1", SECRET_KEY=_secret_key())
+    with_debug = run_with_production_settings(START, DEBUG="1", SECRET_KEY=_secret_key())
     assert "BID_SEALING_KEY is not set" in with_debug.stderr
-    with_pytest = _run(f"import pytest; {START}", SECRET_KEY=_secret_key())
+    with_pytest = run_with_production_settings(f"import pytest; {START}", SECRET_KEY=_secret_key())
     assert "BID_SEALING_KEY is not set" in with_pytest.stderr
 
 
 def test_starts_with_both_keys_or_with_the_development_key_asked_for() -> None:
-    own_keys = _run(START, SECRET_KEY=_secret_key(), BID_SEALING_KEY=_sealing_key())
+    own_keys = run_with_production_settings(
+        START, SECRET_KEY=_secret_key(), BID_SEALING_KEY=_sealing_key()
+    )
     assert own_keys.returncode == 0, own_keys.stderr
     assert own_keys.stdout.strip() == "started"
-    asked = _run(START, SECRET_KEY=_secret_key(), BID_SEALING_ALLOW_DEV_KEY="1")
+    asked = run_with_production_settings(
+        START, SECRET_KEY=_secret_key(), BID_SEALING_ALLOW_DEV_KEY="1"
+    )
     assert asked.returncode == 0, asked.stderr
 
 
@@ -121,7 +127,9 @@ def _production_settings() -> dict[str, Any]:
         "import django, json; django.setup(); from django.conf import settings; "
         f"print(json.dumps({{name: getattr(settings, name) for name in {SECURITY_SETTINGS!r}}}))"
     )
-    result = _run(code, SECRET_KEY=_secret_key(), BID_SEALING_KEY=_sealing_key())
+    result = run_with_production_settings(
+        code, SECRET_KEY=_secret_key(), BID_SEALING_KEY=_sealing_key()
+    )
     assert result.returncode == 0, result.stderr
     values: dict[str, Any] = json.loads(result.stdout)
     return values
@@ -200,7 +208,7 @@ def documented_production_environment() -> dict[str, str]:
 def test_check_deploy_reports_nothing_with_the_documented_production_environment() -> None:
     environment = documented_production_environment()
     assert "BID_SEALING_ALLOW_DEV_KEY" not in environment
-    result = _run(
+    result = run_with_production_settings(
         "from django.core.management import execute_from_command_line; "
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
         **environment,
@@ -210,7 +218,7 @@ def test_check_deploy_reports_nothing_with_the_documented_production_environment
 
 
 def test_check_deploy_flags_the_development_keys() -> None:
-    result = _run(
+    result = run_with_production_settings(
         "from django.core.management import execute_from_command_line; "
         "execute_from_command_line(['manage.py', 'check', '--deploy'])",
         SECRET_KEY="django-insecure-" + _secret_key(),
