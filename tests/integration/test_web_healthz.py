@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from commissioning.bids import keys, sealing
 from commissioning.notifications.tasks import email_notifications
+from tests.procurement_factories import open_opportunity
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +78,7 @@ def test_a_database_that_does_not_answer_gives_503_naming_it(
     response = client.get(HEALTHZ)
     assert response.status_code == 503
     body = response.json()
-    assert body["failed"] == ["database", "task_queue"]
+    assert body["failed"] == ["database", "task_queue", "bid_sealing_key"]
     assert body["checks"]["database"] == {"ok": False, "detail": "The database did not answer."}
     assert "connection refused" not in response.content.decode()
 
@@ -85,3 +87,25 @@ def test_load_balancers_may_probe_over_plain_http(client: Client, settings: Any)
     settings.SECURE_SSL_REDIRECT = True
     assert client.get(HEALTHZ).status_code == 200
     assert client.get(reverse("web:home")).status_code == 301
+
+
+def test_a_bid_sealing_key_that_does_not_open_the_bids_answers_503_naming_it(
+    client: Client, settings: Any
+) -> None:
+    """PRO-8: a machine left with a retired key after a rotation leaves the load balancer."""
+    assert client.get(HEALTHZ).json()["checks"]["bid_sealing_key"]["detail"] == (
+        "No bids are sealed yet."
+    )
+    settings.BID_SEALING_KEY = sealing.encode_key(sealing.generate_key())
+    keys.ensure_key(open_opportunity())
+    assert client.get(HEALTHZ).status_code == 200
+
+    settings.BID_SEALING_KEY = sealing.encode_key(sealing.generate_key())
+    response = client.get(HEALTHZ)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["bid_sealing_key"]
+    assert body["checks"]["bid_sealing_key"] == {
+        "ok": False,
+        "detail": "The configured bid-sealing key does not open the bids.",
+    }

@@ -124,15 +124,16 @@ def rotate(old: bytes, new: bytes) -> int:
     return len(rewrapped)
 
 
+def opens(kek_in_use: bytes, bid_key: BidKey) -> bool:
+    try:
+        sealing.unwrap_key(kek_in_use, bytes(bid_key.wrapped_key), _context(bid_key.opportunity))
+    except sealing.SealingError:
+        return False
+    return True
+
+
 def unreadable(kek_in_use: bytes) -> list[str]:
     """References of the opportunities whose data key does not open with ``kek_in_use``: empty
     when the configured key is the right one (after a restore, before and after a rotation)."""
-    failed = []
-    for bid_key in BidKey.objects.select_related("opportunity").order_by("pk"):
-        try:
-            sealing.unwrap_key(
-                kek_in_use, bytes(bid_key.wrapped_key), _context(bid_key.opportunity)
-            )
-        except sealing.SealingError:
-            failed.append(bid_key.opportunity.reference)
-    return failed
+    bid_keys = BidKey.objects.select_related("opportunity").order_by("pk")
+    return [key.opportunity.reference for key in bid_keys if not opens(kek_in_use, key)]

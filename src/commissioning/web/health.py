@@ -1,4 +1,5 @@
-"""What ``/healthz`` checks: the database answers, and the task queue is being worked.
+"""What ``/healthz`` checks: the database answers and the task queue is being worked, then what
+the feature apps register (bids: the configured sealing key opens the bids).
 
 A load balancer takes a web worker out of rotation on a 503; the body names what failed so that
 whoever is on call knows where to look. Details of an error go to the log, never to the response
@@ -8,6 +9,7 @@ whoever is on call knows where to look. Details of an error go to the log, never
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,5 +71,15 @@ def check_task_queue() -> Check:
     return Check("task_queue", True, "Tasks are being taken.", figures)
 
 
+#: Checks the feature apps add (their AppConfig.ready), run after the kernel's own.
+_registered: list[Callable[[], Check]] = []
+
+
+def register(check: Callable[[], Check]) -> Callable[[], Check]:
+    if check not in _registered:
+        _registered.append(check)
+    return check
+
+
 def health() -> list[Check]:
-    return [check_database(), check_task_queue()]
+    return [check_database(), check_task_queue(), *(check() for check in _registered)]
