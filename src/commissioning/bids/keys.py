@@ -109,7 +109,8 @@ def rotate(old: bytes, new: bytes) -> int:
         raise RotationError("The new key is the key in use: choose a new one.")
     with transaction.atomic():
         rewrapped = []
-        for bid_key in BidKey.objects.select_for_update().select_related("opportunity"):
+        locked = BidKey.objects.select_for_update(of=("self",)).select_related("opportunity")
+        for bid_key in locked:
             context = _context(bid_key.opportunity)
             try:
                 data_key = sealing.unwrap_key(old, bytes(bid_key.wrapped_key), context)
