@@ -29,10 +29,12 @@ help:
 	@echo "make bench  — benchmarks (PostgreSQL, 10x market; outcome matching beside causalml)"
 
 # ------------------------------------------------------------------ installation
-$(STAMP_PY): pyproject.toml requirements/lock.txt
+# Development gets both locks; a production install uses requirements/runtime.txt alone
+# (docs/deployment.md), so no test tool reaches a server.
+$(STAMP_PY): pyproject.toml requirements/runtime.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements/lock.txt -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements/runtime.txt -c requirements/dev.txt -e ".[dev]"
 	mkdir -p var/staticfiles
 	touch $@
 
@@ -74,7 +76,7 @@ types: $(STAMP_PY)
 	$(BIN)/mypy
 
 migrations-check: $(STAMP_PY)
-	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=commissioning.settings_dev $(MANAGE) makemigrations --check --dry-run
 
 test-sqlite: install system-deps
 	$(BIN)/pytest -p no:cacheprovider
@@ -99,7 +101,7 @@ peers-env:
 
 bench: install system-deps peers-env
 	scripts/postgres.sh start $(PG_DIR) $(PG_PORT); \
-	status=0; DATABASE_URL=$(PG_URL) $(PY) bench/run.py || status=$$?; \
+	status=0; DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=commissioning.settings_dev $(PY) bench/run.py || status=$$?; \
 	scripts/postgres.sh stop $(PG_DIR) $(PG_PORT); exit $$status
 
 clean:

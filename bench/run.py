@@ -21,7 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings")
+# The development settings (public keys, plain http): the bench serves on 127.0.0.1.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commissioning.settings_dev")
 
 SEED = int(os.environ.get("BENCH_SEED", "2026"))
 SCALE = float(os.environ.get("BENCH_SCALE", "10"))

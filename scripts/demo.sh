@@ -8,8 +8,6 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export PYTHONPATH="$repo/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-commissioning.settings}
-# The local demo seals bids with the fixed development key (ADR 0006); never set this in production.
-export BID_SEALING_ALLOW_DEV_KEY=${BID_SEALING_ALLOW_DEV_KEY:-1}
 PY="$repo/.venv/bin/python"
 HOST=127.0.0.1
 PORT=${PORT:-8000}
@@ -19,6 +17,28 @@ if [ ! -x "$PY" ]; then
   echo "No virtual environment at .venv: run 'make install' (or 'make demo') first." >&2
   exit 1
 fi
+
+# The settings are the production ones (docs/deployment.md); the local demo says explicitly what
+# it changes. It seals bids with the fixed, public development key (ADR 0006, docs/keys.md):
+# never set BID_SEALING_ALLOW_DEV_KEY in production.
+export BID_SEALING_ALLOW_DEV_KEY=${BID_SEALING_ALLOW_DEV_KEY:-1}
+# Plain http on 127.0.0.1: no redirect to https, no HSTS, cookies not limited to https.
+export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0}
+export SECURE_HSTS_SECONDS=${SECURE_HSTS_SECONDS:-0}
+export SECURE_COOKIES=${SECURE_COOKIES:-0}
+export SITE_URL=${SITE_URL:-$URL}
+# The demo's own secret key, made once and kept in var/ (never committed), so that sign-ins
+# survive a restart.
+mkdir -p "$repo/var"
+if [ -z "${SECRET_KEY:-}" ]; then
+  key_file="$repo/var/demo-secret-key"
+  if [ ! -s "$key_file" ]; then
+    (umask 077 && "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" >"$key_file")
+  fi
+  SECRET_KEY=$(cat "$key_file")
+  export SECRET_KEY
+fi
+
 # STATIC_ROOT need not hold anything (WhiteNoise serves from the finders) but must exist.
 mkdir -p "$repo/var/staticfiles"
 

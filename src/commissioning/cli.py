@@ -19,6 +19,10 @@
 * ``commissioning contracts end REF --as EMAIL`` and ``commissioning contracts terminate REF
   --date YYYY-MM-DD --reason TEXT --as EMAIL`` record that a contract's term is over or that it
   was terminated early (same rules and audit as its page and the API);
+* ``commissioning keys generate`` prints a new bid-sealing key; ``commissioning keys rotate
+  --new-key-file FILE`` re-wraps every opportunity's data key under it in one transaction (the
+  key in use is the configured ``BID_SEALING_KEY``); ``commissioning keys check`` says whether
+  the configured key opens every data key (PRO-8, docs/keys.md);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -82,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     _outcomes_parser(commands)
     register_payments(commands)
     register_contracts(commands)
+    _keys_parser(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
@@ -222,6 +227,24 @@ def _outcomes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
 
 
+def _keys_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    keys = commands.add_parser("keys", help="the bid-sealing key: generate, rotate, check")
+    actions = keys.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    actions.add_parser("generate", help="print a new random bid-sealing key")
+    rotate = actions.add_parser(
+        "rotate",
+        help="re-wrap every bid's data key under a new key (the key in use: BID_SEALING_KEY)",
+    )
+    rotate.add_argument(
+        "--new-key-file",
+        required=True,
+        metavar="FILE",
+        help="file holding the new key ('-' reads standard input); never give a key as an argument",
+    )
+    actions.add_parser("check", help="check the configured key opens every bid's data key")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "payments":
@@ -234,11 +257,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _outcomes_measures(args.people, args.offences, args.output)
     if args.command == "outcomes":
         return _outcomes_evaluate(args)
+    if args.command == "keys" and args.action == "generate":
+        return _keys_generate()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     if args.command == "contracts":
         return run_contracts(args)
     if args.command == "manage":
         return _manage(args.args)
+    if args.command == "keys":
+        return _keys_rotate(args.new_key_file) if args.action == "rotate" else _keys_check()
     return _demo_data(args.seed, args.scale, replace=not args.keep, users=not args.no_users)
 
 
@@ -316,6 +343,71 @@ def _outcomes_measures(people: str, offences: str, output: str | None) -> int:
         print(f"commissioning: error: {message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _keys_generate() -> int:
+    from commissioning.bids.sealing import encode_key, generate_key
+
+    print(encode_key(generate_key()))
+    return 0
+
+
+def _read_key_file(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read().strip()
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()
+
+
+def _keys_rotate(new_key_file: str) -> int:
+    """PRO-8: a new key-encryption key for every opportunity's data key; bids stay as sealed."""
+    import django
+
+    django.setup()
+    from django.core.exceptions import ImproperlyConfigured
+
+    from commissioning.bids import keys, sealing
+
+    try:
+        new = sealing.decode_key(_read_key_file(new_key_file))
+        count = keys.rotate(keys.kek(), new)
+    except (OSError, UnicodeDecodeError) as error:
+        return _fail(f"cannot read the new key from {new_key_file}: {error}")
+    except (sealing.SealingError, keys.RotationError, ImproperlyConfigured) as error:
+        return _fail(str(error))
+    print(
+        f"Re-wrapped the data keys of {count} opportunities under the new key. Now set "
+        "BID_SEALING_KEY to the new key and restart the web and task workers; keep the old key "
+        "with the backups taken before today (docs/keys.md)."
+    )
+    return 0
+
+
+def _keys_check() -> int:
+    import django
+
+    django.setup()
+    from django.core.exceptions import ImproperlyConfigured
+
+    from commissioning.bids import keys
+    from commissioning.bids.models import BidKey
+
+    try:
+        failed = keys.unreadable(keys.kek())
+    except ImproperlyConfigured as error:
+        return _fail(str(error))
+    if failed:
+        return _fail(
+            f"the configured BID_SEALING_KEY does not open the bids of {len(failed)} "
+            f"opportunities: {', '.join(failed)}"
+        )
+    print(f"The configured key opens the data keys of all {BidKey.objects.count()} opportunities.")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"commissioning: error: {' '.join(message.split())}", file=sys.stderr)
+    return 1
 
 
 def _manage(args: Sequence[str]) -> int:

@@ -9,6 +9,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from commissioning.bids.sealing import SealingError, decode_key
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -18,13 +22,50 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 DEBUG = _env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY",
-    # Only used for local demo and tests; a deployment must set SECRET_KEY.
-    "insecure-local-only-key-set-SECRET_KEY-in-production-0123456789",
-)
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# ---------------------------------------------------------------- keys (fail safe, issue 13)
+# Nothing secret is committed: without SECRET_KEY and a bid-sealing key the platform refuses to
+# start, whatever DEBUG says. Development, the demo and the tests ask for the development sealing
+# key explicitly (BID_SEALING_ALLOW_DEV_KEY=1: scripts/demo.sh, commissioning.settings_dev).
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: the platform will not start without its own secret key. Set "
+        'SECRET_KEY to at least 50 random characters (python -c "import secrets; '
+        'print(secrets.token_urlsafe(50))"); for development use '
+        "DJANGO_SETTINGS_MODULE=commissioning.settings_dev. See docs/deployment.md."
+    )
+
+# Sealed bids (PRO-8, ADR 0006): the key-encryption key, 32 random bytes as URL-safe base64
+# (python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())").
+# The fixed development key (committed, so it protects nothing) is used only where
+# BID_SEALING_ALLOW_DEV_KEY=1 is set explicitly; it is never inferred. Key custody and
+# rotation: docs/keys.md.
+BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
+BID_SEALING_ALLOW_DEV_KEY = _env_bool("BID_SEALING_ALLOW_DEV_KEY", False)
+if BID_SEALING_KEY:
+    try:
+        decode_key(BID_SEALING_KEY)
+    except SealingError as error:
+        raise ImproperlyConfigured(f"BID_SEALING_KEY is not a usable key: {error}") from error
+elif not BID_SEALING_ALLOW_DEV_KEY:
+    raise ImproperlyConfigured(
+        "BID_SEALING_KEY is not set: the platform will not start without the key that seals "
+        "bids. Set BID_SEALING_KEY to the deployment's key (32 random bytes, URL-safe base64; "
+        "see docs/keys.md). Only a local demo or the tests may instead set "
+        "BID_SEALING_ALLOW_DEV_KEY=1 to use the development key, which is public."
+    )
+
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# The address people reach the platform at, scheme included: emails carry absolute links built
+# on it (notifications.links.absolute_url), and it is the origin CSRF trusts.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,11 +99,13 @@ INSTALLED_APPS = [
     "commissioning.awards",
     "commissioning.service_accounts",
     "commissioning.escalations",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "commissioning.middleware.RefuseUnknownHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,15 +188,56 @@ TASKS = {
     }
 }
 
+# /healthz answers 503 when a task ready to run has waited longer than this (no worker running).
+HEALTHZ_TASK_MAX_WAIT_SECONDS = int(os.environ.get("HEALTHZ_TASK_MAX_WAIT_SECONDS", "600"))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@commissioning.invalid")
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/deployment.md).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", True)
 
+# ---------------------------------------------------------------- transport and browser security
+# On by default (fail safe); only a local demo over plain http turns the https-only ones off,
+# explicitly through the environment (scripts/demo.sh, settings_dev). docs/deployment.md.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
+# Load balancers probe the health check over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (and strips it from
+# clients): without this Django sees http and SECURE_SSL_REDIRECT would loop.
+if _env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+# No inline scripts, styles or event handlers anywhere: every script and stylesheet is a file
+# served from this origin (base.html, static/build).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The synthetic demo market is labelled as such on every page that shows it.
 SERVICE_NAME = "Commissioning"
@@ -178,18 +262,19 @@ ESCALATION_TARGETS = {
     "three_days": {"acknowledge": (1, "working_days"), "respond": (3, "working_days")},
 }
 
-# Sealed bids (PRO-8, ADR 0006): the key-encryption key, 32 random bytes as URL-safe base64
-# (python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())").
-# Without it a fixed development key is used only with DEBUG, under pytest, or where
-# BID_SEALING_ALLOW_DEV_KEY=1 (the local demo); anywhere else bids cannot be sealed or opened.
-BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
-BID_SEALING_ALLOW_DEV_KEY = (
-    DEBUG or "pytest" in __import__("sys").modules or _env_bool("BID_SEALING_ALLOW_DEV_KEY", False)
-)
-
+# Logs go to standard output, one line each; the service manager or container runtime keeps them.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from commissioning.notifications.links import absolute_url
 from commissioning.notifications.models import Notification
 from commissioning.notifications.services import mark_read, notify, unread_count
 from tests.factories import PASSWORD, UserFactory
@@ -34,7 +35,9 @@ def test_notify_creates_one_each_and_emails_after_commit(
     assert Notification.objects.filter(user=first).count() == 1
     assert not Notification.objects.filter(user=inactive).exists()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email])
-    assert "See: /opportunities/OPP-1/" in mail.outbox[0].body
+    # Absolute, on the site's address (SITE_URL): a mail client cannot follow a path (issue 13
+    # item 3). The tests' address is the local one.
+    assert "See: http://127.0.0.1:8000/opportunities/OPP-1/" in mail.outbox[0].body
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(
@@ -78,3 +81,11 @@ def test_the_page_lists_and_marks_read() -> None:
     assert response.status_code == 302
     note.refresh_from_db()
     assert note.read_at is not None
+
+
+def test_links_in_emails_are_built_on_the_site_address(settings: pytest.FixtureRequest) -> None:
+    settings.SITE_URL = "https://commissioning.example.org"  # type: ignore[attr-defined]
+    assert absolute_url("/opportunities/OPP-1/") == (
+        "https://commissioning.example.org/opportunities/OPP-1/"
+    )
+    assert absolute_url("https://elsewhere.example/x") == "https://elsewhere.example/x"

@@ -1,8 +1,7 @@
 """Background emails about membership (django-tasks; enqueued with ``transaction.on_commit``).
 
 Tasks take ids, not objects (arguments must be JSON), and re-read the database when they run.
-Links are absolute when ``settings.SITE_URL`` is set (e.g. ``https://commissioning.example``),
-otherwise the path alone is given.
+Links are absolute, on ``settings.SITE_URL`` (e.g. ``https://commissioning.example``).
 """
 
 from __future__ import annotations
@@ -14,10 +13,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from commissioning.accounts.models import Membership
-
-
-def _absolute(path: str) -> str:
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+from commissioning.notifications.links import absolute_url
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> int:
@@ -46,7 +42,7 @@ def notify_membership_requested(membership_id: int) -> int:
         "membership": membership,
         "organisation": organisation,
         "person": membership.user.get_full_name() or membership.user.username,
-        "members_url": _absolute(reverse("accounts:members", args=[organisation.slug])),
+        "members_url": absolute_url(reverse("accounts:members", args=[organisation.slug])),
         "service_name": settings.SERVICE_NAME,
     }
     body = render_to_string("accounts/email/membership_requested.txt", context)
@@ -69,7 +65,7 @@ def notify_membership_decided(membership_id: int) -> int:
         "organisation": membership.organisation,
         "approved": approved,
         "person": membership.user.get_full_name() or membership.user.username,
-        "account_url": _absolute(reverse("accounts:profile")),
+        "account_url": absolute_url(reverse("accounts:profile")),
         "service_name": settings.SERVICE_NAME,
     }
     body = render_to_string("accounts/email/membership_decided.txt", context)

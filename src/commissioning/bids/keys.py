@@ -9,6 +9,9 @@ key back — each behind its permission rule:
 
 Nothing else in the web process unwraps a data key, so the stored ciphertext cannot be read by
 the commissioner, site administrators or the admin before the deadline.
+
+The key-encryption key itself is rotated with :func:`rotate` (``commissioning keys rotate``,
+docs/keys.md): every data key is re-wrapped, no bid is re-encrypted.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import transaction
 
 from commissioning.bids import access, sealing
 from commissioning.bids.models import Bid, BidKey, Subcontractor
@@ -24,7 +28,8 @@ from commissioning.permissions import Visitor
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import bid_deadline_passed
 
-#: Used only where settings.BID_SEALING_ALLOW_DEV_KEY is on (DEBUG, tests, the local demo).
+#: Public (it is in the repository): used only where BID_SEALING_ALLOW_DEV_KEY=1 is set
+#: explicitly (the local demo, commissioning.settings_dev for development and the tests).
 DEV_KEY = sealing.encode_key(b"development-only-bid-sealing-key")
 
 
@@ -90,3 +95,46 @@ def released_key(user: Visitor, opportunity: Opportunity, now: datetime | None =
     if key is None or key.opened_at is None:
         raise BidsSealed("The bids have not been opened yet.")
     return unwrap_data_key(opportunity)
+
+
+class RotationError(Exception):
+    """The rotation was refused and nothing was changed."""
+
+
+def rotate(old: bytes, new: bytes) -> int:
+    """Re-wrap every opportunity's data key under the new key-encryption key, in one transaction:
+    if any data key does not open with ``old`` nothing is written. Returns how many were
+    re-wrapped. The data keys themselves, and so every sealed bid, stay as they are."""
+    if old == new:
+        raise RotationError("The new key is the key in use: choose a new one.")
+    with transaction.atomic():
+        rewrapped = []
+        locked = BidKey.objects.select_for_update(of=("self",)).select_related("opportunity")
+        for bid_key in locked:
+            context = _context(bid_key.opportunity)
+            try:
+                data_key = sealing.unwrap_key(old, bytes(bid_key.wrapped_key), context)
+            except sealing.SealingError as error:
+                raise RotationError(
+                    f"The data key of opportunity {bid_key.opportunity.reference} does not open "
+                    "with the key in use (BID_SEALING_KEY); nothing was changed."
+                ) from error
+            bid_key.wrapped_key = sealing.wrap_key(new, data_key, context)
+            rewrapped.append(bid_key)
+        BidKey.objects.bulk_update(rewrapped, ["wrapped_key"], batch_size=500)
+    return len(rewrapped)
+
+
+def opens(kek_in_use: bytes, bid_key: BidKey) -> bool:
+    try:
+        sealing.unwrap_key(kek_in_use, bytes(bid_key.wrapped_key), _context(bid_key.opportunity))
+    except sealing.SealingError:
+        return False
+    return True
+
+
+def unreadable(kek_in_use: bytes) -> list[str]:
+    """References of the opportunities whose data key does not open with ``kek_in_use``: empty
+    when the configured key is the right one (after a restore, before and after a rotation)."""
+    bid_keys = BidKey.objects.select_related("opportunity").order_by("pk")
+    return [key.opportunity.reference for key in bid_keys if not opens(kek_in_use, key)]

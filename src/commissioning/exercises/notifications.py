@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commissioning.accounts.models import Membership, User
 from commissioning.exercises.models import CommissioningExercise, StageChange
+from commissioning.notifications.links import absolute_url
 
 
 def stage_change_recipients(exercise: CommissioningExercise) -> list[str]:
@@ -39,7 +40,6 @@ def stage_change_subject(change: StageChange) -> str:
 
 def stage_change_body(change: StageChange) -> str:
     exercise = change.exercise
-    base_url = getattr(settings, "SITE_URL", "").rstrip("/")
     changed_on = timezone.localtime(change.changed_at)
     lines = [
         f"The commissioning exercise {exercise.reference}, “{exercise.title}”, "
@@ -50,7 +50,7 @@ def stage_change_body(change: StageChange) -> str:
     ]
     if change.reason:
         lines += [f"Reason: {change.reason}"]
-    lines += ["", f"See the exercise: {base_url}{exercise.get_absolute_url()}"]
+    lines += ["", f"See the exercise: {absolute_url(exercise.get_absolute_url())}"]
     return "\n".join(lines)
 
 

@@ -6,14 +6,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django_tasks import task
 
+from commissioning.notifications.links import absolute_url
 from commissioning.notifications.models import Notification
-
-
-def absolute(path: str) -> str:
-    """``path`` prefixed with ``settings.SITE_URL`` where one is set."""
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
 
 
 @task()
@@ -27,7 +21,7 @@ def email_notifications(notification_ids: list[int]) -> int:
             continue
         body = notification.body
         if notification.url:
-            body = f"{body}\n\nSee: {absolute(notification.url)}"
+            body = f"{body}\n\nSee: {absolute_url(notification.url)}"
         body = f"{body}\n\n{settings.SERVICE_NAME}"
         messages.append(EmailMessage(subject=notification.subject, body=body.strip(), to=[address]))
     if not messages:

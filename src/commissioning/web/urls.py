@@ -5,5 +5,6 @@ from commissioning.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("organisations/suggest/", views.organisation_suggest, name="organisation-suggest"),
 ]

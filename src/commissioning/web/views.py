@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from commissioning.web.health import health
 from commissioning.web.organisation_search import ORGANISATION_SETS, suggest
 from commissioning.web.services import headline_figures, user_summary
 
@@ -35,3 +37,21 @@ def organisation_suggest(request: HttpRequest) -> JsonResponse:
             status=400,
         )
     return JsonResponse({"results": suggest(set_name, request.GET.get("q", ""))})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database and the task queue are fine,
+    503 naming each check that failed (docs/deployment.md)."""
+    checks = health()
+    failed = [check.name for check in checks if not check.ok]
+    body = {
+        "status": "unavailable" if failed else "ok",
+        "failed": failed,
+        "checks": {
+            check.name: {"ok": check.ok, "detail": check.detail, **check.figures}
+            for check in checks
+        },
+    }
+    return JsonResponse(body, status=503 if failed else 200)
