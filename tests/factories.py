@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -150,5 +150,7 @@ def client_for(user: User | None) -> Client:
     """A test client signed in as ``user`` (anonymous for None)."""
     client = Client()
     if user is not None:
-        assert client.login(username=user.username, password=PASSWORD)
+        assert client.login(
+            request=RequestFactory().get("/"), username=user.username, password=PASSWORD
+        )
     return client
