@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -80,6 +81,9 @@ def register_provider_member(
     """
     address = User.objects.normalize_email(email.strip())
     owner = User.objects.filter(email__iexact=address).first()
+    if owner is not None or username_in_use(username):
+        # Hashed and thrown away: the answer takes as long as creating the account would.
+        make_password(password)
     if owner is not None:
         owner_id = owner.pk
         transaction.on_commit(lambda: tasks.notify_registration_attempt.enqueue(owner_id, site_url))
