@@ -155,7 +155,8 @@ def test_api_writes_over_the_limit_answer_429_in_the_error_shape(
     ]
     assert statuses[:2] != [429, 429] and statuses[2] == 429
     third = client.post(url, "{}", content_type="application/json")
-    assert third.json() == {"detail": throttling.THROTTLED, "errors": {}}
+    assert third.json() == {"detail": throttling.API_THROTTLED, "errors": {}}
+    assert third["Retry-After"] == "60"
     # reads are not counted
     assert client.get("/api/organisations").status_code == 200
 

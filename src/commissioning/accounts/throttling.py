@@ -7,6 +7,7 @@ locked out after the same number of failures, with the same page and the same co
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django_ratelimit import UNSAFE
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 FIRST_COOL_OFF = timedelta(minutes=15)
@@ -30,6 +33,8 @@ ANONYMOUS_RESPONSE_RATE = "10/h"
 """Signed-out consultation responses from one address in an hour (a family, a drop-in)."""
 
 THROTTLED = "There have been too many attempts from your network. Wait an hour, then try again."
+
+API_THROTTLED = "Too many changes in a minute. Wait a minute, then try again."
 
 
 def _minutes(delta: timedelta) -> str:
@@ -129,10 +134,6 @@ API_WRITE_RATE = "60/m"
 def throttle_api_writes(run: Any) -> Any:
     """Wraps every API operation (a django-ninja "view" decorator): writes over
     :data:`API_WRITE_RATE` answer 429 in the API's ``{detail, errors}`` shape."""
-    import functools
-
-    from django_ratelimit import UNSAFE
-    from django_ratelimit.core import is_ratelimited
 
     @functools.wraps(run)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -144,7 +145,7 @@ def throttle_api_writes(run: Any) -> Any:
             method=UNSAFE,
             increment=True,
         ):
-            return throttled(request)
+            return _refusal(request, "throttled.html", "Too many requests", API_THROTTLED, 60)
         response: HttpResponse = run(request, *args, **kwargs)
         return response
 
