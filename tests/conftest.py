@@ -19,3 +19,11 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts() -> None:
+    # The per-address limits count in the (process-wide) cache: each test starts from zero.
+    from django.core.cache import cache
+
+    cache.clear()

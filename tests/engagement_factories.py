@@ -76,5 +76,15 @@ def open_consultation(**kwargs: Any) -> Consultation:
     return consultation
 
 
+def answers_for(consultation: Consultation) -> dict[str, str]:
+    """A complete response to :func:`open_consultation`'s two questions, as the form posts it."""
+    free, choice = consultation.questions.order_by("position")
+    return {
+        f"question_{free.pk}": "Somewhere to live on day one.",
+        f"question_{choice.pk}": "Both",
+        "respond_as": "lived_experience",
+    }
+
+
 def commissioner_of(exercise: CommissioningExercise) -> User:
     return member_of(exercise.commissioning_body, role=User.Role.COMMISSIONER)

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "commissioning.service_accounts",
     "commissioning.escalations",
     "csp",
+    # Sign-in throttling and lockout (issue 13): see the "Sign-in and accounts" block below.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Sign-in and accounts (issue 13): a throttled form answers 429 with a page (or JSON on the
+    # API); AxesMiddleware stays last so that it sees the lockout flag its signal handler sets.
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "commissioning.urls"
@@ -157,7 +163,12 @@ LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Length over complexity (NCSC password guidance): at least 12 characters, no rules about
+    # digits or symbols, and never one of the 20,000 most common passwords.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -215,6 +226,51 @@ if _env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
+# ---------------------------------------------------------------------- Sign-in and accounts
+# (issue 13; docs/accounts-security.md). Kept in one block for the security settings' neighbours.
+#
+# Throttling and lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one account
+# (the username, whether or not it exists) or from one address, sign-in is refused (429, the
+# lockout page) until the cool-off has passed. The cool-off grows: it doubles with every further
+# AXES_FAILURE_LIMIT failures in the last day (accounts.throttling.cool_off), and a failure during
+# a lockout starts it again (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT, axes' default).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10  # NCSC: allow around 10 attempts before locking
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: account OR address
+AXES_COOLOFF_TIME = "commissioning.accounts.throttling.cool_off"
+AXES_LOCKOUT_CALLABLE = "commissioning.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the back-off counts yesterday's failures from this log
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_VERBOSE = False
+# The client's address is REMOTE_ADDR. Behind a reverse proxy, set AXES_IPWARE_* or put the
+# proxy's client address in REMOTE_ADDR (gunicorn --forwarded-allow-ips) so that one address is
+# not everyone's.
+#
+# Registration, the email-link forms and anonymous consultation responses are throttled per
+# address with django-ratelimit; the counts live in the cache. LocMemCache (the default here) is
+# per process: right for the demo and the tests, wrong for several web workers, which must share
+# a cache. Set CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache with
+# CACHE_LOCATION=commissioning_cache (and run `manage.py createcachetable`): shared through the
+# database, no extra service, though its counts are not atomic so a burst may pass a few over.
+# Memcached or Redis (atomic) need their client library added to the lock first.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "commissioning"),
+    }
+}
+RATELIMIT_VIEW = "commissioning.accounts.throttling.throttled"
+# django_ratelimit is not in INSTALLED_APPS: its only job there is a system check that refuses
+# every cache but memcached and Redis, and neither client is installed.
+#
+# Email verification and password reset links are single-use and expire after this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# ---------------------------------------------------------------------- end of sign-in block
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

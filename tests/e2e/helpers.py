@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
@@ -24,6 +26,18 @@ def sign_out(page: Page, base_url: str, axe: object) -> None:
     axe(page)  # type: ignore[operator]
     page.get_by_role("main").get_by_role("button", name="Sign out").click()
     page.wait_for_load_state("load")
+
+
+def confirm_emailed_link(page: Page, base_url: str, address: str, axe: object) -> None:
+    """Follow the confirmation link emailed to ``address`` (the locmem outbox) and confirm."""
+    bodies = [message.body for message in mail.outbox if address in message.to]
+    link = re.search(r"https?://[^/\s]+(/account/confirm/\S+)", bodies[-1])
+    assert link is not None, bodies
+    page.goto(f"{base_url}{link.group(1)}")
+    axe(page)  # type: ignore[operator]
+    page.get_by_role("button", name="Confirm email address").click()
+    page.wait_for_load_state("load")
+    axe(page)  # type: ignore[operator]
 
 
 class Journey:

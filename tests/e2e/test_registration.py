@@ -10,7 +10,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from commissioning.accounts.models import Membership, User
-from tests.e2e.helpers import sign_in, sign_out
+from tests.e2e.helpers import confirm_emailed_link, sign_in, sign_out
 from tests.factories import (
     PASSWORD,
     AreaFactory,
@@ -54,13 +54,14 @@ def test_member_registers_and_organisation_admin_approves(
     page.get_by_label("Confirm your password").fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
     axe(page)
-    expect(page.get_by_role("heading", name="Your request is waiting for approval")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     membership = Membership.objects.get(user__username="amara")
     assert membership.status == Membership.Status.PENDING
+    # issue 13 item 3: the administrator is told once the address is confirmed
+    assert not any("tyneside-admin@example.org" in message.to for message in mail.outbox)
+    confirm_emailed_link(page, live_server.url, "amara@tyneside.example", axe)
     assert any("tyneside-admin@example.org" in message.to for message in mail.outbox)
 
-    sign_out(page, live_server.url, axe)
-    axe(page)
     sign_in(page, live_server.url, admin.username, axe)
     axe(page)
     page.goto(f"{live_server.url}/account/organisations/{charity.slug}/members/")

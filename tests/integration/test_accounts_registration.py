@@ -111,9 +111,10 @@ def test_registration_creates_pending_membership_emails_admin_and_audits(
         response = client.post(_url(organisation), _details(organisation))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:registered")
+    assert response["Location"] == reverse("accounts:check-email")
     user = User.objects.get(username="grace")
     assert user.is_active and user.role == User.Role.PROVIDER
+    assert not user.email_verified
     assert user.check_password(STRONG_PASSWORD)
     assert (user.first_name, user.last_name) == ("Grace", "Okafor")
     membership = Membership.objects.get(user=user)
@@ -122,11 +123,13 @@ def test_registration_creates_pending_membership_emails_admin_and_audits(
     assert membership.job_title == "Service manager"
     assert not membership.is_org_admin
 
-    # the organisation's administrator is told; the site administrator is not (the org has one)
-    assert [message.to for message in mail.outbox] == [[admin.email]]
-    message = mail.outbox[0]
-    assert "Grace Okafor" in message.subject and "Hope Street Trust" in message.subject
-    assert reverse("accounts:members", args=[organisation.slug]) in message.body
+    # Issue 13 item 3: only the link to confirm the address goes out, and nobody is signed in
+    assert [message.to for message in mail.outbox] == [["grace.okafor@example.org"]]
+    link = re.search(r"http://testserver(/account/confirm/\S+)", mail.outbox[0].body)
+    assert link is not None
+    assert "_auth_user_id" not in client.session
+    page = unescape(client.get(response["Location"]).content.decode())
+    assert "We've sent an email to <strong>grace.okafor@example.org</strong>" in page
 
     event = AuditEvent.objects.get(action=Action.REGISTER)
     assert event.actor == user
@@ -134,11 +137,36 @@ def test_registration_creates_pending_membership_emails_admin_and_audits(
     assert event.target_id == str(membership.pk)
     assert event.changes["organisation"] == {"from": None, "to": "Hope Street Trust"}
     assert "password" not in str(event.changes)
+    # Issue 13 item 5: the audit trail keeps no email addresses
+    assert "grace.okafor@example.org" not in str(event.changes)
+    assert "email" not in event.changes
+
+    # confirming the address tells the organisation's administrator (not the site administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(link.group(1))
+    assert confirmed["Location"] == reverse("accounts:sign-in")
+    user.refresh_from_db()
+    assert user.email_verified
+    assert [message.to for message in mail.outbox[1:]] == [[admin.email]]
+    message = mail.outbox[1]
+    assert "Grace Okafor" in message.subject and "Hope Street Trust" in message.subject
+    assert reverse("accounts:members", args=[organisation.slug]) in message.body
 
     # signed in, and told who must approve
+    client.post(reverse("accounts:sign-in"), {"username": "grace", "password": STRONG_PASSWORD})
     assert client.session["_auth_user_id"] == str(user.pk)
-    page = unescape(client.get(response["Location"]).content.decode())
+    page = unescape(client.get(reverse("accounts:registered")).content.decode())
     assert "Your request is waiting for approval by Hope Street Trust's administrator" in page
+
+
+def _register_and_confirm(client: Client, organisation: Organisation, capture: Capture) -> None:
+    with capture(execute=True):
+        client.post(_url(organisation), _details(organisation))
+    link = re.search(r"http://testserver(/account/confirm/\S+)", mail.outbox[0].body)
+    assert link is not None
+    mail.outbox.clear()
+    with capture(execute=True):
+        client.post(link.group(1))
 
 
 def test_site_administrators_are_told_when_the_organisation_has_no_administrator(
@@ -149,8 +177,7 @@ def test_site_administrators_are_told_when_the_organisation_has_no_administrator
     site_admin = UserFactory(role=User.Role.ADMIN)
     superuser = UserFactory(is_superuser=True, is_staff=True)
     UserFactory(role=User.Role.ADMIN, is_active=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(_url(organisation), _details(organisation))
+    _register_and_confirm(client, organisation, django_capture_on_commit_callbacks)
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         [site_admin.email, superuser.email]
     )
@@ -168,8 +195,7 @@ def test_pending_admin_of_the_organisation_is_not_an_approver(
         status=Membership.Status.PENDING,
     )
     site_admin = UserFactory(role=User.Role.ADMIN)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(_url(organisation), _details(organisation))
+    _register_and_confirm(client, organisation, django_capture_on_commit_callbacks)
     assert [message.to for message in mail.outbox] == [[site_admin.email]]
 
 
@@ -183,15 +209,16 @@ def _assert_nothing_saved() -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        (
-            {"email": "TAKEN@example.org"},
-            "email",
-            "An account with this email address already exists",
-        ),
-        ({"username": "Taken"}, "username", "This username is taken"),
         ({"password2": "something-else-entirely-9"}, "password2", "The passwords do not match"),
         ({"password1": "password", "password2": "password"}, "password1", "too common"),
         ({"password1": "short1", "password2": "short1"}, "password1", "too short"),
+        # Issue 13 item 4: length over complexity; 11 characters are too few
+        ({"password1": "Kingfisher1", "password2": "Kingfisher1"}, "password1", "too short"),
+        (
+            {"password1": "password1234", "password2": "password1234"},
+            "password1",
+            "too common",
+        ),
         ({"password1": "4729384756", "password2": "4729384756"}, "password1", "entirely numeric"),
         (
             {"password1": "grace.okafor@example.org", "password2": "grace.okafor@example.org"},
@@ -230,6 +257,39 @@ def test_every_error_is_shown_next_to_its_field_and_nothing_is_saved(
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize(
+    "overrides",
+    [{"email": "TAKEN@example.org"}, {"username": "Taken"}],
+    ids=["email in use", "username in use"],
+)
+def test_registration_says_the_same_whether_or_not_an_account_exists(
+    client: Client, django_capture_on_commit_callbacks: Capture, overrides: dict[str, str]
+) -> None:
+    """Issue 13 item 1: no page says that an email address or a username has an account; the
+    owner of the address is emailed instead."""
+    organisation = OrganisationFactory()
+    _org_admin(organisation)
+    owner = UserFactory(username="taken", email="taken@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = Client().post(
+            _url(organisation), _details(organisation, email="new@example.org", username="new")
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(organisation), _details(organisation, **overrides))
+    assert response.status_code == fresh.status_code == 302
+    assert response["Location"] == fresh["Location"] == reverse("accounts:check-email")
+    assert User.objects.count() == 3  # the owner, the administrator, "new"
+    assert not AuditEvent.objects.filter(actor__username="grace").exists()
+    if "email" in overrides:
+        assert [message.to for message in mail.outbox] == [[owner.email]]
+        assert "already have an account" in mail.outbox[0].subject
+        assert "http://testserver/account/password/reset/" in mail.outbox[0].body
+    else:
+        assert [message.to for message in mail.outbox] == [["grace.okafor@example.org"]]
+        assert "username they chose is already used" in mail.outbox[0].body
+
+
 def test_missing_organisation_returns_to_step_one_with_an_error(
     client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
@@ -252,12 +312,13 @@ def test_an_organisation_different_from_the_one_chosen_is_refused(client: Client
 
 
 def test_service_saves_nothing_when_the_account_cannot_be_created(
-    django_capture_on_commit_callbacks: Capture,
+    django_capture_on_commit_callbacks: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A race (the username taken between the form check and the save) leaves nothing behind."""
+    """A race (the username taken between the check and the save) leaves nothing behind."""
     organisation = OrganisationFactory()
     _org_admin(organisation)
     UserFactory(username="grace", email="first@example.org")
+    monkeypatch.setattr(services, "username_in_use", lambda username: False)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(IntegrityError):
         services.register_provider_member(
             username="grace",
@@ -266,6 +327,8 @@ def test_service_saves_nothing_when_the_account_cannot_be_created(
             first_name="Grace",
             last_name="Okafor",
             organisation=organisation,
+            job_title="",
+            site_url="http://testserver/",
         )
     assert not User.objects.filter(email="grace.okafor@example.org").exists()
     assert not Membership.objects.filter(user__username="grace").exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from commissioning.notifications.links import absolute_url
@@ -71,7 +71,7 @@ def test_the_page_lists_and_marks_read() -> None:
     notify([me], subject="Cancelled: OPP-9", body="Funding ended.", url="/x/", kind="k")
     client = Client()
     assert client.get(reverse("notifications:list")).status_code == 302
-    client.login(username=me.username, password=PASSWORD)
+    client.login(request=RequestFactory().get("/"), username=me.username, password=PASSWORD)
     page = client.get(reverse("notifications:list"))
     assert page.status_code == 200
     assert "Cancelled: OPP-9" in page.content.decode()

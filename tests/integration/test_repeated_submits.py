@@ -30,7 +30,7 @@ from commissioning.partnering import messaging
 from commissioning.partnering import services as partnering
 from commissioning.partnering.models import Conversation, Message
 from commissioning.procurement.models import Interest
-from tests.engagement_factories import MarketEventFactory, open_consultation
+from tests.engagement_factories import MarketEventFactory, answers_for, open_consultation
 from tests.factories import OrganisationFactory, client_for, member_of
 from tests.procurement_factories import open_opportunity
 
@@ -212,20 +212,11 @@ def test_the_reply_form_sent_twice_sends_once() -> None:
 # ---------------------------------------------------------------- consultation responses
 
 
-def _answers(consultation: Any) -> dict[str, str]:
-    free, choice = consultation.questions.order_by("position")
-    return {
-        f"question_{free.pk}": "Somewhere to live on day one.",
-        f"question_{choice.pk}": "Both",
-        "respond_as": "lived_experience",
-    }
-
-
 def test_a_consultation_response_sent_twice_is_stored_once() -> None:
     consultation = open_consultation()
     client = Client()
     url = reverse("engagement:respond", args=[consultation.pk])
-    data = {**_answers(consultation), "submission_key": hidden_key(client.get(url).text)}
+    data = {**answers_for(consultation), "submission_key": hidden_key(client.get(url).text)}
 
     assert [client.post(url, data).status_code for _ in range(2)] == [302, 302]
 

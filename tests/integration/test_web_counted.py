@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
@@ -43,6 +43,6 @@ def test_the_notifications_page_counts_seven_unread_in_the_plural() -> None:
     for number in range(7):
         notify([me], subject=f"Notice {number}", body="b", url="/x/", kind="k")
     client = Client()
-    client.login(username=me.username, password=PASSWORD)
+    client.login(request=RequestFactory().get("/"), username=me.username, password=PASSWORD)
     page = client.get(reverse("notifications:list")).content.decode()
     assert "You have 7 unread notifications." in page

@@ -77,7 +77,7 @@ class UserAdmin(LastAdministratorDeletionMixin, AuditedModelAdmin, DjangoUserAdm
 
     audit_exclude = ("password", "last_login", "date_joined")
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
-    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    list_filter = ("role", "is_active", "email_verified", "is_staff", "is_superuser")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         ("Platform role", {"fields": ("role",)}),

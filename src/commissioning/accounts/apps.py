@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from commissioning.accounts import guards
+        from commissioning.accounts import guards, sign_in_audit
 
         guards.connect()
+        sign_in_audit.connect()

@@ -6,7 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -17,6 +22,14 @@ from commissioning.directory.models import Organisation
 from commissioning.web.forms import GovUKForm, GovUKFormMixin
 
 INVALID_LOGIN = "Enter a correct username/email and password"
+UNCONFIRMED = (
+    "Confirm your email address before you sign in: follow the link in the email we sent you "
+    "when you registered, or ask for a new link"
+)
+PASSWORD_HINT = (
+    "At least 12 characters. A few unrelated words are easy to remember and hard to guess; "
+    "common passwords are refused."
+)
 CHOOSE_ORGANISATION = "Choose the organisation you work for"
 
 
@@ -45,6 +58,11 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
         )
         username.error_messages["required"] = "Enter your username or email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not user.email_verified:
+            raise ValidationError(UNCONFIRMED, code="unconfirmed")
 
     def clean(self) -> dict[str, Any]:
         given = (self.cleaned_data.get("username") or "").strip()
@@ -137,7 +155,10 @@ class RegistrationForm(GovUKForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
-        help_text="We'll email you when your organisation decides on your request.",
+        help_text=(
+            "We'll email you a link to confirm it, and again when your organisation decides "
+            "on your request."
+        ),
         error_messages={
             "required": "Enter your email address",
             "invalid": "Enter an email address in the correct format, like name@example.com",
@@ -153,7 +174,7 @@ class RegistrationForm(GovUKForm):
         label="Create a password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters; not a common password and not only numbers.",
+        help_text=PASSWORD_HINT,
         error_messages={"required": "Create a password"},
     )
     password2 = forms.CharField(
@@ -183,11 +204,9 @@ class RegistrationForm(GovUKForm):
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
 
     def clean_email(self) -> str:
+        # Whether the address is in use is not checked here: registration answers the same
+        # either way and emails the address (services.register_provider_member).
         email: str = self.cleaned_data["email"].strip()
-        if services.email_in_use(email):
-            raise ValidationError(
-                "An account with this email address already exists. Sign in instead"
-            )
         return email
 
     def clean_username(self) -> str:
@@ -200,8 +219,6 @@ class RegistrationForm(GovUKForm):
             raise ValidationError(
                 "A username can only contain letters, digits and . + - _"
             ) from error
-        if services.username_in_use(username):
-            raise ValidationError("This username is taken. Choose another")
         return username
 
     def clean(self) -> dict[str, Any]:
@@ -316,3 +333,95 @@ class VerifyFirstMemberForm(GovUKForm):
         field.queryset = Membership.objects.filter(
             organisation=organisation, status=Membership.Status.PENDING
         )
+
+
+# ---------------------------------------------------------------------- passwords and links
+def _password_fields(form: SetPasswordForm[User], new: str, confirm: str) -> None:
+    """The GOV.UK wording on Django's new-password fields."""
+    form.fields[new].label = "New password"
+    form.fields[new].help_text = PASSWORD_HINT
+    form.fields[new].error_messages["required"] = "Enter a new password"
+    form.fields[confirm].label = "Confirm your new password"
+    form.fields[confirm].help_text = ""
+    form.fields[confirm].error_messages["required"] = "Enter your new password again"
+    form.error_messages["password_mismatch"] = (
+        "The passwords do not match. Enter the same password twice"
+    )
+
+
+class ChangePasswordForm(GovUKFormMixin, PasswordChangeForm):
+    """Django's password change (checks the old password and the password rules)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        old = self.fields["old_password"]
+        old.label = "Current password"
+        old.widget.attrs.pop("autofocus", None)
+        old.error_messages["required"] = "Enter your current password"
+        self.error_messages["password_incorrect"] = (
+            "Your current password is not right. Enter it again"
+        )
+        _password_fields(self, "new_password1", "new_password2")
+
+
+class NewPasswordForm(GovUKFormMixin, SetPasswordForm):
+    """Setting a new password from an emailed reset link."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _password_fields(self, "new_password1", "new_password2")
+
+
+class ResetPasswordForm(GovUKFormMixin, PasswordResetForm):
+    """Ask for a reset link. The page that follows is the same whether or not an account uses
+    the address; the email goes out from the task queue so the answer takes as long either way.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "The email address you registered with."
+        email.error_messages.update(
+            {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+            }
+        )
+        email.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from django.db import transaction
+        from django.template import loader
+
+        from commissioning.accounts import tasks
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        transaction.on_commit(lambda: tasks.send_account_email.enqueue(subject, body, to_email))
+
+
+class ResendConfirmationForm(GovUKForm):
+    """Ask for a new link to confirm the email address of an account that registered."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The email address you registered with.",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})

@@ -19,6 +19,13 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PROVIDER)
     email = models.EmailField("Email address", unique=True)
+    # Self-registered accounts start unconfirmed and cannot sign in until the emailed link is
+    # followed; accounts made by an administrator, the demo or a command are vouched for.
+    email_verified = models.BooleanField(
+        "Email address confirmed",
+        default=True,
+        help_text="People who registered themselves cannot sign in until they confirm it.",
+    )
 
     @property
     def is_site_admin(self) -> bool:

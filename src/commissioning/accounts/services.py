@@ -9,8 +9,10 @@ background task once the transaction has committed (never for work that was roll
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -51,10 +53,6 @@ def holds_bidders_key(user: User) -> bool:
     ).exists()
 
 
-def email_in_use(email: str) -> bool:
-    return User.objects.filter(email__iexact=email.strip()).exists()
-
-
 def username_in_use(username: str) -> bool:
     return User.objects.filter(username__iexact=username.strip()).exists()
 
@@ -67,28 +65,81 @@ def register_provider_member(
     first_name: str,
     last_name: str,
     organisation: Organisation,
-    job_title: str = "",
-) -> Membership:
-    """Create an active provider account and its pending membership of ``organisation``.
+    job_title: str,
+    site_url: str,
+) -> Membership | None:
+    """Create an unconfirmed provider account and its pending membership of ``organisation``,
+    and email the link that confirms the address; or, where the email address or the username
+    is taken, create nothing and email the address given instead, so that the person registering
+    learns nothing about who else has an account.
 
-    The organisation's administrators (or, where it has none, the site administrators) are told
-    by email that someone is waiting. Raises ``IntegrityError`` if the username or email was taken
-    in the meantime; nothing is saved then.
+    Only a confirmed account can sign in, and the organisation's administrators are told about
+    the request once the address is confirmed (:func:`confirm_email`). ``site_url`` starts the
+    emailed link. Returns the membership, or None when nothing was created (the same page
+    follows either way). Raises ``IntegrityError`` if the username or email was taken in the
+    meantime; nothing is saved then.
     """
+    address = User.objects.normalize_email(email.strip())
+    owner = User.objects.filter(email__iexact=address).first()
+    if owner is not None or username_in_use(username):
+        # Hashed and thrown away: the answer takes as long as creating the account would.
+        make_password(password)
+    if owner is not None:
+        owner_id = owner.pk
+        transaction.on_commit(lambda: tasks.notify_registration_attempt.enqueue(owner_id, site_url))
+        return None
+    if username_in_use(username):
+        transaction.on_commit(lambda: tasks.notify_username_taken.enqueue(address, site_url))
+        return None
     with transaction.atomic():
         user = User.objects.create_user(
             username=username.strip(),
-            email=User.objects.normalize_email(email.strip()),
+            email=address,
             password=password,
             first_name=first_name.strip(),
             last_name=last_name.strip(),
             role=User.Role.PROVIDER,
+            email_verified=False,
         )
-        account = {
-            "username": {"from": None, "to": user.username},
-            "email": {"from": None, "to": user.email},
-        }
-        return _ask(user, organisation, job_title, Action.REGISTER, account)
+        # The username only: the audit trail keeps no email addresses.
+        account = {"username": {"from": None, "to": user.username}}
+        membership = _ask(user, organisation, job_title, Action.REGISTER, account, notify=False)
+        user_id = user.pk
+        transaction.on_commit(lambda: tasks.send_email_confirmation.enqueue(user_id, site_url))
+        return membership
+
+
+def confirm_email(user: User) -> bool:
+    """Mark ``user``'s email address confirmed (the emailed link was followed): from now on they
+    can sign in, and whoever decides their membership requests is told they are waiting.
+    False if it was confirmed already."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.email_verified:
+            return False
+        locked.email_verified = True
+        locked.save(update_fields=["email_verified"])
+        record(
+            locked, Action.EMAIL_CONFIRM, locked, {"email_verified": {"from": False, "to": True}}
+        )
+        waiting = locked.memberships.filter(status=Membership.Status.PENDING)
+        for membership_id in waiting.values_list("pk", flat=True):
+            transaction.on_commit(functools.partial(_notify_requested, membership_id))
+    user.email_verified = True
+    return True
+
+
+def _notify_requested(membership_id: int) -> None:
+    tasks.notify_membership_requested.enqueue(membership_id)
+
+
+def resend_email_confirmation(email: str, site_url: str) -> None:
+    """Email a new confirmation link if an unconfirmed account uses ``email``; otherwise do
+    nothing, silently (the page says the same either way)."""
+    user = User.objects.filter(email__iexact=email.strip(), email_verified=False).first()
+    if user is not None and user.is_active:
+        user_id = user.pk
+        transaction.on_commit(lambda: tasks.send_email_confirmation.enqueue(user_id, site_url))
 
 
 def _ask(
@@ -97,10 +148,12 @@ def _ask(
     job_title: str,
     action: str,
     changes: dict[str, Any],
+    *,
+    notify: bool = True,
 ) -> Membership:
     """A pending membership (the lifecycle's first state, the field's default), its audit
-    record and (once committed) the email to whoever decides; called inside the caller's
-    transaction."""
+    record and (once committed, unless ``notify`` is False) the email to whoever decides;
+    called inside the caller's transaction."""
     membership = Membership.objects.create(
         user=user,
         organisation=organisation,
@@ -116,8 +169,9 @@ def _ask(
             "status": {"from": None, "to": membership.get_status_display()},
         },
     )
-    membership_id = membership.pk
-    transaction.on_commit(lambda: tasks.notify_membership_requested.enqueue(membership_id))
+    if notify:
+        membership_id = membership.pk
+        transaction.on_commit(lambda: tasks.notify_membership_requested.enqueue(membership_id))
     return membership
 
 

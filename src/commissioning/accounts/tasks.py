@@ -6,13 +6,15 @@ Links are absolute, on ``settings.SITE_URL`` (e.g. ``https://commissioning.examp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import Membership, User
 from commissioning.notifications.links import absolute_url
 
 
@@ -72,3 +74,63 @@ def notify_membership_decided(membership_id: int) -> int:
     verdict = "approved" if approved else "not approved"
     subject = f"Your membership of {membership.organisation.name} was {verdict}"
     return _send(subject, body, [membership.user.email])
+
+
+def _link(site_url: str, path: str) -> str:
+    """An absolute link: ``SITE_URL`` where set, else the address the person registered at."""
+    return f"{(getattr(settings, 'SITE_URL', '') or site_url).rstrip('/')}{path}"
+
+
+def _account_email(template: str, subject: str, address: str, context: Mapping[str, object]) -> int:
+    body = render_to_string(template, {**context, "service_name": settings.SERVICE_NAME})
+    return _send(subject, body, [address])
+
+
+@task()
+def send_email_confirmation(user_id: int, site_url: str) -> int:
+    """The link that confirms a new account's email address (single use, expiring)."""
+    from commissioning.accounts.tokens import confirmation_path
+
+    user = User.objects.filter(pk=user_id, email_verified=False, is_active=True).first()
+    if user is None:
+        return 0
+    context = {
+        "person": user.get_full_name() or user.username,
+        "username": user.username,
+        "confirm_url": _link(site_url, confirmation_path(user)),
+        "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+    subject = f"Confirm your email address for {settings.SERVICE_NAME}"
+    return _account_email("accounts/email/confirm_email.txt", subject, user.email, context)
+
+
+@task()
+def notify_registration_attempt(user_id: int, site_url: str) -> int:
+    """Someone registered with an address that already has an account: tell its owner (the
+    person registering sees only "check your email")."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    context = {
+        "person": user.get_full_name() or user.username,
+        "username": user.username,
+        "sign_in_url": _link(site_url, reverse("accounts:sign-in")),
+        "reset_url": _link(site_url, reverse("accounts:password-reset")),
+    }
+    subject = f"You already have an account on {settings.SERVICE_NAME}"
+    return _account_email("accounts/email/already_registered.txt", subject, user.email, context)
+
+
+@task()
+def notify_username_taken(address: str, site_url: str) -> int:
+    """Someone registered with a new address but a username already in use: tell them at that
+    address (only its owner learns the username is taken)."""
+    context = {"register_url": _link(site_url, reverse("accounts:register"))}
+    subject = f"Your registration on {settings.SERVICE_NAME} was not completed"
+    return _account_email("accounts/email/username_taken.txt", subject, address, context)
+
+
+@task()
+def send_account_email(subject: str, body: str, address: str) -> int:
+    """An email already written (a password reset link), sent from the queue."""
+    return _send(subject, body, [address])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.accounts import services
+from commissioning.accounts import services, throttling
 from commissioning.accounts.forms import (
     JoinRequestForm,
     MemberActionForm,
@@ -31,14 +33,22 @@ from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
 
 SEARCH_RESULTS_SHOWN = 20
+CHECK_EMAIL_SESSION_KEY = "accounts_check_email"
 
 
 class SignInView(LoginView):
-    """Django's login view (it only follows a ``next`` on this site) with the GOV.UK form."""
+    """Django's login view (it only follows a ``next`` on this site) with the GOV.UK form.
+    Failures count towards the lockout (django-axes, see accounts.throttling)."""
 
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     extra_context = {"crumbs": [("Sign in", None)]}
+
+
+def site_url(request: HttpRequest) -> str:
+    """Where emailed links start: ``SITE_URL`` where the deployment sets it, else this request's
+    own address."""
+    return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,6 +107,7 @@ def _find_organisation_page(request: HttpRequest, *, choice_required: bool) -> H
 
 
 @require_http_methods(["GET", "POST"])
+@throttling.per_address(throttling.REGISTRATION_RATE)
 def register(request: HttpRequest) -> HttpResponse:
     """Self-registration of provider members in two steps (find the organisation; then the
     account). Works without JavaScript; step 1 is a GET search, step 2 a POST form."""
@@ -112,8 +123,9 @@ def register(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            membership = services.register_provider_member(
+        with contextlib.suppress(IntegrityError):
+            # Taken in the meantime: the same answer as for an address or username in use.
+            services.register_provider_member(
                 username=data["username"],
                 email=data["email"],
                 password=data["password1"],
@@ -121,12 +133,10 @@ def register(request: HttpRequest) -> HttpResponse:
                 last_name=data["last_name"],
                 organisation=data["organisation"],
                 job_title=data["job_title"],
+                site_url=site_url(request),
             )
-        except IntegrityError:
-            form.add_error("email", "An account with this email address or username already exists")
-        else:
-            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("accounts:registered")
+        request.session[CHECK_EMAIL_SESSION_KEY] = data["email"]
+        return redirect("accounts:check-email")
     context = {
         "form": form,
         "organisation": organisation,

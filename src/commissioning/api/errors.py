@@ -17,7 +17,8 @@ ERRORS_DOC = (
     'Every error (4xx) is JSON: `{"detail": "...", "errors": {"field": ["message"]}}`. '
     "A request body must be a JSON object in UTF-8; text with a NUL character or a lone "
     "surrogate is refused (422), as the web forms refuse it. Creating writes take an optional "
-    "`Idempotency-Key` header: a repeat with the same key answers with the first result."
+    "`Idempotency-Key` header: a repeat with the same key answers with the first result. "
+    "More than 60 writes a minute from one person or address answer 429 (`Retry-After`)."
 )
 
 

@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from commissioning.accounts import throttling
 from commissioning.api.body import (
     NOT_AN_OBJECT,
     BodyRefused,
@@ -54,6 +56,7 @@ api = NinjaAPI(
     parser=StrictJSONParser(),
 )
 api.add_decorator(refuse_unusable_path_text, mode="view")
+api.add_decorator(throttling.throttle_api_writes, mode="view")
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/exercises", opendata_api.exercises_router)
@@ -132,6 +135,12 @@ def refused(request: HttpRequest, exc: BodyRefused) -> HttpResponse:
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     detail = str(exc) or "Not found"
     return api.create_response(request, {"detail": detail, "errors": {}}, status=404)
+
+
+@api.exception_handler(Ratelimited)
+def throttled(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
+    """Too many requests (issue 13): 429 in the one shape, before PermissionDenied's 403."""
+    return throttling.throttled(request, exc)
 
 
 @api.exception_handler(PermissionDenied)

@@ -29,6 +29,15 @@ class Action(TextChoices):
     MEMBERSHIP_VERIFY = "membership.verify", "First member verified by the support team"
     MEMBERSHIP_REQUEST = "membership.request", "Asked to join another organisation"
     MEMBERSHIP_REMOVED = "membership.removed", "An approved member removed"
+    # Sign-in and accounts (issue 13): people are named by their account, never by an email
+    # address or a username typed for an account that does not exist.
+    EMAIL_CONFIRM = "account.email_confirm", "Email address confirmed"
+    SIGN_IN = "account.sign_in", "Signed in"
+    SIGN_OUT = "account.sign_out", "Signed out"
+    SIGN_IN_FAILED = "account.sign_in_failed", "Sign-in failed"
+    LOCKED_OUT = "account.locked_out", "Sign-in locked after repeated failures"
+    PASSWORD_CHANGE = "account.password_change", "Password changed"
+    PASSWORD_RESET = "account.password_reset", "Password reset by an emailed link"
 
 
 def _plain(value: Any) -> Any:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commissioning.accounts import throttling
 from commissioning.engagement import access, queries, responding, rules, services
 from commissioning.engagement.forms import ResponseForm, SummaryPublishForm, ThemeForm
 from commissioning.engagement.models import Consultation, Response, SummaryTheme
@@ -25,8 +26,10 @@ SESSION_KEY = "engagement_response_reference"
 
 
 @require_http_methods(["GET", "POST"])
+@throttling.per_address(throttling.ANONYMOUS_RESPONSE_RATE, signed_out_only=True)
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
-    """Anyone may respond to an open consultation: signed-out people anonymously (USR-1)."""
+    """Anyone may respond to an open consultation: signed-out people anonymously (USR-1), a
+    limited number of times an hour from one address (429 over it)."""
     consultation = visible_consultation(request, pk)
     state = consultation.current_state
     signed_in = request.user.is_authenticated
