@@ -19,3 +19,12 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings: pytest.FixtureRequest) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_with_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test client that signs in someone who must use two-factor authentication (or has set it
+    up) also gives the second factor, as a person at the sign-in page does (tests/two_factor.py)."""
+    from tests import two_factor
+
+    two_factor.install(monkeypatch)

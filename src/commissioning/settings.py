@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Serves the API docs (Swagger UI) from local static files rather than a CDN.
     "ninja",
+    # Two-factor sign-in: authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "commissioning.accounts",
     "commissioning.directory",
     "commissioning.exercises",
@@ -67,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "commissioning.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -173,6 +179,13 @@ BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
 BID_SEALING_ALLOW_DEV_KEY = (
     DEBUG or "pytest" in __import__("sys").modules or _env_bool("BID_SEALING_ALLOW_DEV_KEY", False)
 )
+
+# Two-factor sign-in (commissioning.accounts.two_factor): the roles that must use an authenticator
+# app, enforced by TwoFactorMiddleware; everyone else may turn it on from their account page.
+# Probation practitioners see referral data about people, so they are on the list.
+TWO_FACTOR_REQUIRED_ROLES = ["commissioner", "evaluator", "reviewer", "probation", "admin"]
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = SERVICE_NAME
 
 LOGGING = {
     "version": 1,
