@@ -12,7 +12,9 @@ from tests.factories import PASSWORD
 from tests.two_factor import give_authenticator, needs_second_factor, next_code
 
 
-def sign_in(page: Page, base_url: str, username: str, axe: object) -> None:
+def sign_in(
+    page: Page, base_url: str, username: str, axe: object, password: str = PASSWORD
+) -> None:
     """Password, then (for people who must use two-factor authentication or have set it up) the
     code their authenticator would show, computed from its secret."""
     user = User.objects.filter(username=username).first()
@@ -20,7 +22,7 @@ def sign_in(page: Page, base_url: str, username: str, axe: object) -> None:
     page.goto(f"{base_url}/account/sign-in/")
     axe(page)  # type: ignore[operator]
     page.get_by_label("Username or email address").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
     if device is not None:
