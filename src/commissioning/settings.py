@@ -186,6 +186,8 @@ BID_SEALING_ALLOW_DEV_KEY = (
 TWO_FACTOR_REQUIRED_ROLES = ["commissioner", "evaluator", "reviewer", "probation", "admin"]
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = SERVICE_NAME
+# Nobody, administrators included, sees a person's secret key once it is set up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,

@@ -298,3 +298,28 @@ def test_a_required_role_cannot_turn_two_factor_off(client: Client) -> None:
     assert client.post(TURN_OFF)["Location"] == ACCOUNT
     assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     assert not _events(user, Action.TWO_FACTOR_DISABLE)
+
+
+# ---------------------------------------------------------------------- the admin
+def test_a_site_administrator_removes_a_lost_authenticator_audited_without_its_secret(
+    client: Client,
+) -> None:
+    admin_user = UserFactory(role=User.Role.ADMIN, is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    person = UserFactory(role=User.Role.EVALUATOR)
+    device = give_authenticator(person)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+
+    response = client.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    [event] = AuditEvent.objects.filter(action=Action.ADMIN_DELETE, target_id=str(device.pk))
+    assert event.actor_id == admin_user.pk
+    assert device.key not in str(event.changes)
+    # Next time the person signs in, they set up a new authenticator.
+    assert _password_step(Client(), person).startswith(SET_UP)
