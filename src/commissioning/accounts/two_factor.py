@@ -93,6 +93,11 @@ def _is_verified(user: Any) -> bool:
 
 def step_url(step: Step, next_url: str = "") -> str:
     name = "accounts:two-factor-verify" if step is Step.VERIFY else "accounts:two-factor-set-up"
+    return with_next(name, next_url)
+
+
+def with_next(name: str, next_url: str) -> str:
+    """The address of the view ``name``, carrying where the person goes afterwards."""
     url = reverse(name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 

@@ -3,8 +3,6 @@ renew recovery codes, turn it off where it is optional. The rules are in ``two_f
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -24,11 +22,6 @@ def _crumbs(title: str) -> list[tuple[str, str | None]]:
     return [(ACCOUNT_CRUMB[0], reverse(ACCOUNT_CRUMB[1])), (title, None)]
 
 
-def _with_next(name: str, next_url: str) -> str:
-    url = reverse(name)
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def set_up(request: HttpRequest) -> HttpResponse:
@@ -46,7 +39,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
         except two_factor.CodeRefused as refused:
             form.add_error("code", str(refused))
         else:
-            return redirect(_with_next("accounts:two-factor-recovery-codes", next_url))
+            return redirect(two_factor.with_next("accounts:two-factor-recovery-codes", next_url))
     context = {
         "form": form,
         "required": two_factor.is_required(user),
@@ -69,7 +62,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     next_url = two_factor.safe_next(request, reverse("accounts:profile"))
     if request.method == "POST":
         two_factor.new_recovery_codes(request)
-        return redirect(_with_next("accounts:two-factor-recovery-codes", next_url))
+        return redirect(two_factor.with_next("accounts:two-factor-recovery-codes", next_url))
     context = {
         "codes": two_factor.take_new_recovery_codes(request),
         "left": two_factor.recovery_codes_left(user),
