@@ -323,3 +323,11 @@ def test_a_site_administrator_removes_a_lost_authenticator_audited_without_its_s
     assert device.key not in str(event.changes)
     # Next time the person signs in, they set up a new authenticator.
     assert _password_step(Client(), person).startswith(SET_UP)
+
+
+def test_signing_in_again_asks_for_the_code_again(client: Client) -> None:
+    user = UserFactory(role=User.Role.COMMISSIONER)
+    client.force_login(user)
+    assert client.get(ACCOUNT).status_code == 200
+    assert _password_step(client, user).startswith(VERIFY)
+    assert client.get(ACCOUNT)["Location"].startswith(VERIFY)

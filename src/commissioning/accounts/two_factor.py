@@ -114,7 +114,9 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
 
 def after_password(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """The sign-in view's hook once the password is right: a person with a second factor to
-    give (or to set up) goes there, carrying where they were going."""
+    give (or to set up) goes there, carrying where they were going. Every sign-in asks for the
+    second factor afresh, even where the session had one from before."""
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
     step = pending_step(request.user)
     if step is None or not isinstance(response, HttpResponseRedirect):
         return response
