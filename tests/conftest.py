@@ -27,3 +27,12 @@ def _fresh_throttle_counts() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_with_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test client that signs in someone who must use two-factor authentication (or has set it
+    up) also gives the second factor, as a person at the sign-in page does (tests/two_factor.py)."""
+    from tests import two_factor
+
+    two_factor.install(monkeypatch)

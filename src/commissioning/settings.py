@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Serves the API docs (Swagger UI) from local static files rather than a CDN.
     "ninja",
+    # Two-factor sign-in: authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "commissioning.accounts",
     "commissioning.directory",
     "commissioning.exercises",
@@ -114,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "commissioning.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Sign-in and accounts (issue 13): a throttled form answers 429 with a page (or JSON on the
     # API); AxesMiddleware stays last so that it sees the lockout flag its signal handler sets.
@@ -317,6 +323,15 @@ ESCALATION_TARGETS = {
     "same_day": {"acknowledge": (2, "working_hours"), "respond": (0, "working_days")},
     "three_days": {"acknowledge": (1, "working_days"), "respond": (3, "working_days")},
 }
+
+# Two-factor sign-in (commissioning.accounts.two_factor): the roles that must use an authenticator
+# app, enforced by TwoFactorMiddleware; everyone else may turn it on from their account page.
+# Probation practitioners see referral data about people, so they are on the list.
+TWO_FACTOR_REQUIRED_ROLES = ["commissioner", "evaluator", "reviewer", "probation", "admin"]
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Nobody, administrators included, sees a person's secret key once it is set up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Logs go to standard output, one line each; the service manager or container runtime keeps them.
 LOGGING = {

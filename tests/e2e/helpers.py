@@ -9,16 +9,30 @@ from typing import Any
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from commissioning.accounts.models import User
 from tests.factories import PASSWORD
+from tests.two_factor import give_authenticator, needs_second_factor, next_code
 
 
-def sign_in(page: Page, base_url: str, username: str, axe: object) -> None:
+def sign_in(
+    page: Page, base_url: str, username: str, axe: object, password: str = PASSWORD
+) -> None:
+    """Password, then (for people who must use two-factor authentication or have set it up) the
+    code their authenticator would show, computed from its secret."""
+    user = User.objects.filter(username=username).first()
+    device = give_authenticator(user) if user and needs_second_factor(user) else None
     page.goto(f"{base_url}/account/sign-in/")
     axe(page)  # type: ignore[operator]
     page.get_by_label("Username or email address").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
+    if device is not None:
+        expect(page.get_by_role("heading", name="Enter your two-factor code")).to_be_visible()
+        axe(page)  # type: ignore[operator]
+        page.get_by_label("Code", exact=True).fill(next_code(device))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("load")
 
 
 def sign_out(page: Page, base_url: str, axe: object) -> None:

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
+from commissioning.demo.users import DEMO_PASSWORD
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.procurement.models import Opportunity
 from tests.e2e.helpers import sign_in
@@ -90,7 +91,7 @@ def test_pages_reflow_at_320_css_pixels(
         # The statements, stress test and studies do have tables wider than the screen.
         assert wide_before >= 3
 
-        sign_in(page, live_server.url, "commissioner", axe)
+        sign_in(page, live_server.url, "commissioner", axe, password=DEMO_PASSWORD)
         axe(page)
         for path in COMMISSIONER_PAGES:
             page.goto(f"{live_server.url}{path}")

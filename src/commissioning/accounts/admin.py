@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from commissioning.accounts import guards, services
+from commissioning.accounts import two_factor_admin as _two_factor_admin  # noqa: F401 (registers)
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.audit.services import Action, record

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from commissioning.accounts import views, views_links
+from commissioning.accounts import two_factor_views, views, views_links
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("two-factor/", two_factor_views.verify, name="two-factor-verify"),
+    path("two-factor/set-up/", two_factor_views.set_up, name="two-factor-set-up"),
+    path(
+        "two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("two-factor/turn-off/", two_factor_views.turn_off, name="two-factor-turn-off"),
     path("register/", views.register, name="register"),
     path("register/requested/", views.registered, name="registered"),
     path("check-your-email/", views_links.check_email, name="check-email"),

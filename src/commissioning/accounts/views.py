@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.accounts import services, throttling
+from commissioning.accounts import services, throttling, two_factor
 from commissioning.accounts.forms import (
     JoinRequestForm,
     MemberActionForm,
@@ -43,6 +43,10 @@ class SignInView(LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     extra_context = {"crumbs": [("Sign in", None)]}
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        # After the password: a second factor to give, or to set up, comes next.
+        return two_factor.after_password(self.request, super().form_valid(form))
 
 
 def site_url(request: HttpRequest) -> str:
@@ -219,6 +223,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             list(services.organisations_with_pending_members()) if user.is_site_admin else []
         ),
         "can_view_audit": permissions.can_view_audit(user),
+        "two_factor_on": two_factor.has_authenticator(user),
+        "two_factor_required": two_factor.is_required(user),
         "crumbs": [("Your account", None)],
     }
     return render(request, "accounts/profile.html", context)

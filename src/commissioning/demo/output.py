@@ -43,7 +43,24 @@ def format_users(users: Sequence[DemoUser]) -> str:
         for row in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return "\n".join(lines + format_two_factor(users))
+
+
+def format_two_factor(users: Sequence[DemoUser]) -> list[str]:
+    """How the demo users who must use two-factor sign-in get their code (demo only)."""
+    secured = [u for u in users if u.two_factor_secret]
+    if not secured:
+        return []
+    names = ", ".join(u.username for u in secured)
+    width = max(len(u.username) for u in secured)
+    return [
+        "",
+        f"Two-factor sign-in: {names} enter a 6-digit code after the password.",
+        "Print a demo user's current code with:",
+        "  .venv/bin/commissioning manage demo_two_factor_code USERNAME",
+        "or add their synthetic secret key (demo only) to an authenticator app, time-based:",
+        *(f"  {u.username.ljust(width)}  {u.two_factor_secret}" for u in secured),
+    ]
 
 
 def format_procurement(made: Mapping[str, int]) -> str:

@@ -6,6 +6,7 @@ the same market always gives the same people the same organisations.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,8 +14,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commissioning.accounts import lifecycle as membership_lifecycle
+from commissioning.accounts import two_factor
 from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
 
@@ -22,6 +26,9 @@ DEMO_PASSWORD = "demo-password-2026"
 """The password of every demo user. Demo only: anyone who reads the docs knows it."""
 
 DEMO_EMAIL_DOMAIN = "demo.example"
+DEMO_TWO_FACTOR_SALT = "commissioning-demo-two-factor"
+"""Demo authenticator secrets are derived from this and the username: synthetic and published, so
+anyone can compute a demo user's code (demo only, like the password)."""
 HOME_AREA = "northumbria"
 """The demo's local commissioner and first charities work here, so their records meet."""
 
@@ -33,6 +40,8 @@ class DemoUser:
     organisation: str
     password: str
     note: str = ""
+    two_factor_secret: str = ""
+    """The synthetic authenticator secret (base32) of a user who must use two-factor sign-in."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,7 @@ def create_demo_users() -> list[DemoUser]:
                 )
             else:
                 Membership.objects.filter(user=user).delete()
+            device = _reset_two_factor(user)
             result.append(
                 DemoUser(
                     username=person.username,
@@ -161,9 +171,30 @@ def create_demo_users() -> list[DemoUser]:
                     organisation=organisation_name,
                     password=DEMO_PASSWORD,
                     note=person.note,
+                    two_factor_secret=two_factor.secret_text(device) if device else "",
                 )
             )
         return result
+
+
+def demo_authenticator_key(username: str) -> str:
+    """The fixed synthetic TOTP key (hex, 20 bytes) of a demo user."""
+    return hashlib.sha1(f"{DEMO_TWO_FACTOR_SALT}:{username}".encode()).hexdigest()
+
+
+def _reset_two_factor(user: User) -> TOTPDevice | None:
+    """Remove the demo user's authenticator and recovery codes; one who must use two-factor sign-in
+    gets an authenticator with the fixed synthetic secret, so the demo can print how to sign in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if not two_factor.is_required(user):
+        return None
+    return TOTPDevice.objects.create(
+        user=user,
+        name=two_factor.AUTHENTICATOR_NAME,
+        confirmed=True,
+        key=demo_authenticator_key(user.username),
+    )
 
 
 SYNTHETIC_COMMISSIONER_PREFIX = "synthetic-commissioner-"
