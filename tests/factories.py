@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
