@@ -21,7 +21,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REQUIRED = ["admin", "commissioner", "commissioner-national", "evaluator", "reviewer"]
+REQUIRED = ["admin", "commissioner", "commissioner-national", "evaluator", "probation", "reviewer"]
 
 
 @pytest.fixture
