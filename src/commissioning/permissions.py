@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from commissioning.accounts.models import Membership, User
 
@@ -42,6 +44,17 @@ def is_active_user(user: Visitor | None) -> TypeIs[User]:
     """Signed in with an account that has not been deactivated (for the type checker, a rule
     past ``if not is_active_user(user): return ...`` holds a :class:`User`)."""
     return is_signed_in(user) and user.is_active
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The person making ``request`` on a page or endpoint behind sign-in (``login_required``,
+    the API's ``django_auth``), as the account model the write services take. Those guards send
+    the public to the sign-in page (or answer 401) first; anyone who still arrives signed out is
+    refused (403) rather than passed on as a user."""
+    user = request.user
+    if not is_signed_in(user):
+        raise PermissionDenied("Sign in first.")
+    return user
 
 
 def is_site_admin(user: Visitor | None) -> bool:

@@ -18,6 +18,7 @@ from commissioning.accounts import guards, services
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.audit.services import Action, record
+from commissioning.permissions import signed_in_user
 from commissioning.web.admin import ReadOnlyInline
 
 _PASSWORD_CHANGE_ATTR = "_audit_password_change"
@@ -177,7 +178,7 @@ class MembershipAdmin(LastAdministratorDeletionMixin, AuditedModelAdmin):
         decided = skipped = 0
         for membership in queryset.select_related("organisation", "user"):
             try:
-                services.decide_membership(request.user, membership, approve=approve)
+                services.decide_membership(signed_in_user(request), membership, approve=approve)
                 decided += 1
             except (services.MembershipError, PermissionDenied):
                 skipped += 1

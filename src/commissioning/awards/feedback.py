@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import Membership, User
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
 from commissioning.bids.models import Bid
@@ -271,7 +271,7 @@ def _own_price(feedback: BidderFeedback, evaluation: Evaluation) -> str:
     return text
 
 
-def decided_bids_for(user: Any) -> Any:
+def decided_bids_for(user: User) -> QuerySet[Bid]:
     """The submitted bids of ``user``'s organisations (approved memberships) whose lot's award
     is decided, newest decision first: the bids they have feedback on."""
     return (

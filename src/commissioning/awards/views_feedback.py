@@ -11,6 +11,7 @@ from django.urls import reverse
 from commissioning.awards.feedback import FeedbackNotReady, decided_bids_for, feedback_for
 from commissioning.awards.feedback_pdf import render_pdf
 from commissioning.bids.models import Bid
+from commissioning.permissions import signed_in_user
 from commissioning.web.pagination import paginate
 
 
@@ -60,6 +61,6 @@ def bid_feedback_pdf(request: HttpRequest, bid_pk: int) -> HttpResponse:
 def my_feedback(request: HttpRequest) -> HttpResponse:
     context = {
         "crumbs": [("Feedback on your bids", None)],
-        **paginate(request, decided_bids_for(request.user)),
+        **paginate(request, decided_bids_for(signed_in_user(request))),
     }
     return render(request, "awards/feedback_mine.html", context)

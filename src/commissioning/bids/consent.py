@@ -5,14 +5,13 @@ prime's members are told either way."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading
 from commissioning.bids.content import Terms
@@ -49,7 +48,7 @@ def promised_terms(user: Visitor, sub: Subcontractor) -> Terms:
 
 
 def answer(
-    actor: Any,
+    actor: User,
     sub: Subcontractor,
     *,
     confirm: bool,

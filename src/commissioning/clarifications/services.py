@@ -58,7 +58,7 @@ def asking_problem(opportunity: Opportunity, now: datetime | None = None) -> str
 
 
 def ask_question(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     *,
     text: str,
@@ -96,7 +96,7 @@ def ask_question(
 
 
 def _ask(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     organisation: Organisation,
     lot: Lot | None,
@@ -167,7 +167,7 @@ def question_url(question: Question) -> str:
     return f"{base}#question-{question.number}"
 
 
-def _check_manager(actor: Any, question: Question) -> None:
+def _check_manager(actor: User, question: Question) -> None:
     if not access.can_answer(actor, question.opportunity):
         raise PermissionDenied("Only the commissioners of this opportunity can do that.")
 
@@ -179,7 +179,7 @@ class Published:
 
 
 def publish_answer(
-    actor: Any,
+    actor: User,
     question: Question,
     *,
     answer: str,
@@ -257,7 +257,7 @@ def unconfirmed_names_message(names: list[str]) -> str:
 
 
 def edit_published_text(
-    actor: Any,
+    actor: User,
     question: Question,
     *,
     text: str,
@@ -286,7 +286,7 @@ CLOSING = lifecycle.CLOSING
 
 
 def close_question(
-    actor: Any,
+    actor: User,
     question: Question,
     *,
     outcome: str,

@@ -23,6 +23,7 @@ from commissioning import permissions
 from commissioning.cli_payments import statement_json
 from commissioning.contracts import services
 from commissioning.contracts.models import Contract
+from commissioning.permissions import signed_in_user
 from commissioning_analytics.cashflow.stress import FAN_PERCENTILES
 from commissioning_analytics.cashflow.stress_inputs import Levers
 
@@ -343,7 +344,7 @@ def put_mechanism(request: HttpRequest, reference: str, mechanism: Body[dict[str
         return Status(403, {"detail": detail, "errors": {}})
     try:
         services.update_documents(
-            request.user,
+            signed_in_user(request),
             contract,
             mechanism=mechanism,
             observed=contract.observed,

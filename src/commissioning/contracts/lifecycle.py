@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning import permissions
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
 from commissioning.transitions import Transition
@@ -64,7 +65,7 @@ def problems(contract: Contract, target: Status, *, reason: str, today: date) ->
 
 
 def transition(
-    actor: Any,
+    actor: User,
     contract: Contract,
     target: Status | str,
     *,

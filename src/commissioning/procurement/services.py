@@ -183,7 +183,7 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
 
 
 def transition(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     target: Status | str,
     *,
@@ -261,13 +261,13 @@ def _side_effects(opportunity: Opportunity, current: Status, target: Status) -> 
         )
 
 
-def publish(actor: Any, opportunity: Opportunity, now: datetime | None = None) -> Opportunity:
+def publish(actor: User, opportunity: Opportunity, now: datetime | None = None) -> Opportunity:
     """Open the opportunity for bids (refused with every reason listed)."""
     return transition(actor, opportunity, Status.OPEN, now=now)
 
 
 def cancel(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     *,
     code: str,
