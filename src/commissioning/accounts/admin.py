@@ -18,8 +18,8 @@ from commissioning.accounts import guards, services
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.audit.services import Action, record
+from commissioning.kernel.admin import ReadOnlyInline
 from commissioning.permissions import signed_in_user
-from commissioning.web.admin import ReadOnlyInline
 
 _PASSWORD_CHANGE_ATTR = "_audit_password_change"
 PROVIDER_PASSWORD_REFUSED = (

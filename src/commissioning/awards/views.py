@@ -22,10 +22,10 @@ from commissioning.awards.presentation import results_context
 from commissioning.awards.results import is_public_sector, lot_bids
 from commissioning.awards.tendered import TenderedPaymentModel, tendered_payment_model
 from commissioning.bids.models import Bid
+from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Lot, Opportunity
-from commissioning.web.forms import apply_validation_error
 
 Crumbs = list[tuple[str, str | None]]
 

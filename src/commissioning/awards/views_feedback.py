@@ -11,8 +11,8 @@ from django.urls import reverse
 from commissioning.awards.feedback import FeedbackNotReady, decided_bids_for, feedback_for
 from commissioning.awards.feedback_pdf import render_pdf
 from commissioning.bids.models import Bid
+from commissioning.kernel.pagination import paginate
 from commissioning.permissions import signed_in_user
-from commissioning.web.pagination import paginate
 
 
 def _bid(bid_pk: int) -> Bid:

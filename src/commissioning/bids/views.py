@@ -29,10 +29,10 @@ from commissioning.bids.views_common import (
     own_bid,
     save_form,
 )
+from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
-from commissioning.web.forms import apply_validation_error
 
 
 @login_required

@@ -13,8 +13,8 @@ from django.urls import reverse
 from commissioning.bids import access, consent, lifecycle
 from commissioning.bids.forms import ConsentForm
 from commissioning.bids.models import Bid, Subcontractor
+from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
-from commissioning.web.forms import apply_validation_error
 
 
 @login_required

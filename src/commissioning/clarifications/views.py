@@ -25,12 +25,12 @@ from commissioning.clarifications.forms import (
 )
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import long_date
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import interest_holders
 from commissioning.procurement.views import get_visible
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
 
 
 def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[str, str | None]]:

@@ -13,7 +13,7 @@ from django import forms
 
 from commissioning.contracts import services
 from commissioning.directory.models import Organisation
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 from commissioning_analytics.cashflow.stress_inputs import Levers
 from commissioning_analytics.payments import example_names
 

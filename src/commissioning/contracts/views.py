@@ -30,8 +30,8 @@ from commissioning.contracts.forms import (
     document_text,
 )
 from commissioning.contracts.models import Contract
+from commissioning.kernel.pagination import paginate
 from commissioning.permissions import signed_in_user
-from commissioning.web.pagination import paginate
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
 

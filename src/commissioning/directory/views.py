@@ -15,8 +15,8 @@ from commissioning.directory import queries, services
 from commissioning.directory.filters import DirectoryFilterForm
 from commissioning.directory.forms import OrganisationProfileForm
 from commissioning.directory.models import Organisation
+from commissioning.kernel.pagination import paginate
 from commissioning.permissions import signed_in_user
-from commissioning.web.pagination import paginate
 
 PAGE_SIZE = 25
 

@@ -23,10 +23,10 @@ from commissioning.evaluation.forms import (
 )
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore, PanelAdviser
 from commissioning.evaluation.scales import evaluator_guidance
+from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
-from commissioning.web.forms import apply_validation_error
 
 
 def _opportunity(request: HttpRequest, reference: str, manage: bool = False) -> Opportunity:

@@ -19,10 +19,10 @@ from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
 from commissioning.evaluation.models import SelectionResult
 from commissioning.evaluation.selection import selection_for_lot
+from commissioning.kernel.forms import GovUKForm, apply_validation_error
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
-from commissioning.web.forms import GovUKForm, apply_validation_error
 from commissioning_analytics.evaluation.selection import RequiredQuestion, SelectionRequirement
 
 NOT_APPLICABLE = "That question does not apply to this lot."

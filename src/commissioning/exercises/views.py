@@ -27,9 +27,9 @@ from commissioning.exercises.lifecycle import (
     cycle_progress,
 )
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web.services import exercise_studies
 from commissioning.permissions import signed_in_user
-from commissioning.web.pagination import paginate
 
 
 def _exercise_or_404(reference: str) -> CommissioningExercise:

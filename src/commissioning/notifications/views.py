@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from commissioning.kernel.pagination import paginate
 from commissioning.notifications import services
 from commissioning.permissions import signed_in_user
-from commissioning.web.pagination import paginate
 
 
 @login_required

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
 from commissioning.accounts.models import User
+from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web import chart_tables, charts, pool, presentation, services
 from commissioning.outcomes_web.forms import OutcomeUploadForm
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.permissions import signed_in_user
-from commissioning.web.pagination import paginate
 
 
 def _list_crumb() -> tuple[str, str]:

@@ -16,14 +16,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commissioning.directory.models import Organisation
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
 from commissioning.partnering import access, services
 from commissioning.partnering.context import lot_url, partnering_for_lot
 from commissioning.partnering.forms import InterestForm, PartnerFilterForm
 from commissioning.partnering.rules import directory_search_links
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Interest, Lot
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
 
 
 def get_lot(request: HttpRequest, reference: str, number: int) -> Lot:

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
 from commissioning.partnering import access, messaging
 from commissioning.partnering.context import lot_url
 from commissioning.partnering.forms import ReplyForm, StartConversationForm
@@ -18,8 +20,6 @@ from commissioning.partnering.rules import excerpt
 from commissioning.partnering.views import get_lot, organisation_or_404
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Lot
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
 
 INBOX_CRUMB = ("Messages", None)
 

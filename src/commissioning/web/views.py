@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from commissioning.web.organisation_search import ORGANISATION_SETS, suggest
+from commissioning.accounts.organisation_search import ORGANISATION_SETS, suggest
 from commissioning.web.services import headline_figures, user_summary
 
 
