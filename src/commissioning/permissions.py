@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from commissioning.accounts.models import Membership, User
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.models import QuerySet
     from typing_extensions import TypeIs
 
@@ -102,6 +104,21 @@ def member_organisations(user: Visitor) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__status=Membership.Status.APPROVED
     ).order_by("name", "pk")
+
+
+def approved_members(organisation_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[User]:
+    """Active people with an approved membership of any of ``organisation_ids`` (ids, or a query
+    of ids), each once, by id: whom an organisation's notices go to. The reverse of
+    :func:`member_organisations`."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=organisation_ids,
+            memberships__status=Membership.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def speaks_for(user: Visitor) -> list[Organisation]:

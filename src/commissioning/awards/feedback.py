@@ -20,11 +20,11 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
 from commissioning.bids.models import Bid
-from commissioning.permissions import Visitor, can_view_bid_feedback
+from commissioning.permissions import Visitor, can_view_bid_feedback, member_organisations
 from commissioning.procurement.models import Lot, Opportunity, PriceMethodChoice
 from commissioning_analytics.evaluation.feedback import (
     BidderFeedback,
@@ -276,8 +276,7 @@ def decided_bids_for(user: User) -> QuerySet[Bid]:
     is decided, newest decision first: the bids they have feedback on."""
     return (
         Bid.objects.filter(
-            organisation__memberships__user=user,
-            organisation__memberships__status=Membership.Status.APPROVED,
+            organisation__in=member_organisations(user),
             status=Bid.Status.SUBMITTED,
             lot__award__isnull=False,
         )

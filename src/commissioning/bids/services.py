@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading, sealing
 from commissioning.bids.content import COST_LINES, BidContent, Terms
@@ -25,22 +25,14 @@ from commissioning.bids.documents import validate_document
 from commissioning.bids.models import Bid, BidDocument, Subcontractor
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
-from commissioning.permissions import Visitor
+from commissioning.permissions import Visitor, approved_members
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
 
 
 def members_of(organisation_id: int) -> list[User]:
     """Active, approved members of an organisation (who hear about its bids)."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__status=Membership.Status.APPROVED,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return list(approved_members([organisation_id]))
 
 
 def bid_url(bid: Bid) -> str:

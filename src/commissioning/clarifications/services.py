@@ -19,13 +19,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from commissioning import idempotency
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.clarifications import access, lifecycle, naming
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import due_date, long_date
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
+from commissioning.permissions import approved_members
 from commissioning.procurement import services as procurement
 from commissioning.procurement.models import DateChange, Lot, Opportunity
 
@@ -148,16 +149,8 @@ def _ask(
 
 
 def _commissioners(opportunity: Opportunity) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role=User.Role.COMMISSIONER,
-            memberships__organisation_id=opportunity.exercise.commissioning_body_id,
-            memberships__status=Membership.Status.APPROVED,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    body_members = approved_members([opportunity.exercise.commissioning_body_id])
+    return list(body_members.filter(role=User.Role.COMMISSIONER))
 
 
 def question_url(question: Question) -> str:

@@ -18,14 +18,14 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from commissioning import idempotency
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
 from commissioning.partnering import access
 from commissioning.partnering.models import Conversation, Message, ReadMarker
 from commissioning.partnering.rules import TextProblem, clean_message_text, clean_subject
-from commissioning.permissions import Visitor, is_signed_in
+from commissioning.permissions import Visitor, approved_members, is_signed_in
 from commissioning.procurement.models import Lot
 
 NOTIFICATION_KIND = "partnering.message"
@@ -189,11 +189,7 @@ def _notify(
     actor: User, conversation: Conversation, sender: Organisation, recipient: Organisation
 ) -> int:
     """Tell the other organisation's approved members (not the author) about the message."""
-    people = User.objects.filter(
-        memberships__organisation=recipient,
-        memberships__status=Membership.Status.APPROVED,
-        is_active=True,
-    ).exclude(pk=actor.pk)
+    people = approved_members([recipient.pk]).exclude(pk=actor.pk)
     about = f" about {conversation.lot}" if conversation.lot_id else ""
     return notify(
         people.distinct(),
