@@ -9,11 +9,11 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-PEOPLE = {"user", "actor"}
+PEOPLE = {"user", "actor", "viewer"}
 
 
 def untyped_people() -> list[str]:
-    """``file:line name`` for each parameter named user/actor annotated ``Any`` (or ``Any | …``)."""
+    """``file:line name`` of each user/actor/viewer parameter typed ``Any`` (or ``Any | …``)."""
     found = []
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

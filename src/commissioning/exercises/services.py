@@ -95,7 +95,9 @@ class HistoryEntry:
     reason: str
 
 
-def stage_history(exercise: CommissioningExercise, viewer: Any = None) -> list[HistoryEntry]:
+def stage_history(
+    exercise: CommissioningExercise, viewer: permissions.Visitor | None = None
+) -> list[HistoryEntry]:
     """The dated stage history, oldest first. The public sees who acted by role and organisation
     ("Commissioner, <body>"); people who may edit the exercise also see names."""
     changes = list(exercise.stage_changes.select_related("changed_by"))
