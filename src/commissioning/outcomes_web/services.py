@@ -26,7 +26,6 @@ from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.outcomes_web import lifecycle, pool
 from commissioning.outcomes_web.models import OutcomeStudy
-from commissioning.permissions import Visitor
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
 from commissioning_analytics.outcomes.io import InputError, PeopleTable, read_people
 from commissioning_analytics.outcomes.safeguards import SafeguardError, check_cohort_size
@@ -47,7 +46,7 @@ SUBGROUP_COLUMNS = ("sex", "ethnicity", "area")
 """Results by protected characteristic (EQU-2) and by area (OUT-2), for the columns present."""
 
 
-def upload_organisation(user: Visitor) -> Organisation | None:
+def upload_organisation(user: permissions.Visitor) -> Organisation | None:
     """The organisation a user uploads cohorts for: providers with an approved membership
     (the first by name when there are several); ``None`` means they may not upload."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -65,7 +64,7 @@ def studies_for(user: User) -> QuerySet[OutcomeStudy]:
     return studies.filter(organisation_id__in=user.approved_organisation_ids())
 
 
-def linked_studies_for(user: Visitor) -> QuerySet[OutcomeStudy]:
+def linked_studies_for(user: permissions.Visitor) -> QuerySet[OutcomeStudy]:
     """Studies linked to the exercises of the commissioning bodies a commissioner is an approved
     member of, unpublished ones included (the rule of
     :func:`commissioning.permissions.can_view_outcome_study`); none for anyone else."""
@@ -80,7 +79,9 @@ def linked_studies_for(user: Visitor) -> QuerySet[OutcomeStudy]:
     )
 
 
-def exercise_studies(user: Visitor, exercise: CommissioningExercise) -> list[OutcomeStudy]:
+def exercise_studies(
+    user: permissions.Visitor, exercise: CommissioningExercise
+) -> list[OutcomeStudy]:
     """The studies linked to ``exercise`` that ``user`` may see: all of them for whoever may
     see their full result, otherwise the published ones (OUT-1)."""
     studies = OutcomeStudy.objects.filter(exercise=exercise).select_related(
