@@ -7,7 +7,7 @@ import { initAll } from "./govuk-frontend.min.js";
 initAll();
 initChoosers();
 
-// A table region (web/templatetags/layout.py) is a named, focusable group only while it actually
+// A table region (kernel/templatetags/layout.py) is a named, focusable group only while it actually
 // scrolls: a table that fits is neither an extra tab stop nor an extra group to hear. Without
 // JavaScript every region keeps its role, name and tab stop, which is the safe default.
 function updateTableRegions() {

@@ -1,6 +1,6 @@
 // Choosing organisations and areas with GOV.UK's accessible autocomplete (npm
 // `accessible-autocomplete`), as an enhancement of forms that work without JavaScript
-// (src/commissioning/web/organisation_search.py, issue 11 item 21):
+// (src/commissioning/accounts/organisation_search.py, issue 11 item 21):
 //
 // - data-module="app-organisation-search": a text box for an organisation's name; the
 //   autocomplete suggests names from the server (data-source) as you type. The server still

@@ -13,10 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from commissioning.accounts.models import Membership, User
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.models import QuerySet
     from typing_extensions import TypeIs
 
@@ -42,6 +46,17 @@ def is_active_user(user: Visitor | None) -> TypeIs[User]:
     """Signed in with an account that has not been deactivated (for the type checker, a rule
     past ``if not is_active_user(user): return ...`` holds a :class:`User`)."""
     return is_signed_in(user) and user.is_active
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The person making ``request`` on a page or endpoint behind sign-in (``login_required``,
+    the API's ``django_auth``), as the account model the write services take. Those guards send
+    the public to the sign-in page (or answer 401) first; anyone who still arrives signed out is
+    refused (403) rather than passed on as a user."""
+    user = request.user
+    if not is_signed_in(user):
+        raise PermissionDenied("Sign in first.")
+    return user
 
 
 def is_site_admin(user: Visitor | None) -> bool:
@@ -89,6 +104,21 @@ def member_organisations(user: Visitor) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__status=Membership.Status.APPROVED
     ).order_by("name", "pk")
+
+
+def approved_members(organisation_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[User]:
+    """Active people with an approved membership of any of ``organisation_ids`` (ids, or a query
+    of ids), each once, by id: whom an organisation's notices go to. The reverse of
+    :func:`member_organisations`."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=organisation_ids,
+            memberships__status=Membership.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def speaks_for(user: Visitor) -> list[Organisation]:

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "commissioning.notifications",
     "commissioning.contracts",
     "commissioning.audit",
+    # The shared kernel (forms, pagination, layout tags, widgets); web is the home page.
+    "commissioning.kernel",
     "commissioning.web",
     "commissioning.demo",
     "commissioning.engagement",
@@ -143,7 +145,7 @@ TEMPLATES = [
                 "commissioning.web.context_processors.site",
                 "commissioning.notifications.context_processors.unread_notifications",
             ],
-            "builtins": ["commissioning.web.templatetags.layout"],
+            "builtins": ["commissioning.kernel.templatetags.layout"],
         },
     },
 ]

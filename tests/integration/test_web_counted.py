@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from commissioning.kernel.text import counted, form_for
 from commissioning.notifications.services import notify
-from commissioning.web.text import counted, form_for
 from tests.factories import PASSWORD, UserFactory
 
 

@@ -12,12 +12,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from commissioning.accounts.organisation_search import suggest
 from commissioning.bids import services
 from commissioning.bids.forms import SubcontractorForm
 from commissioning.bids.models import Subcontractor
 from commissioning.directory.models import Organisation
 from commissioning.exercises.forms import ExerciseForm
-from commissioning.web.organisation_search import suggest
 from tests.factories import OrganisationFactory
 from tests.integration.test_bids_services import Setting
 from tests.integration.test_bids_services import clock as clock

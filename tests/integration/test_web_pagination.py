@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import RequestFactory
 
-from commissioning.web.pagination import paginate
+from commissioning.kernel.pagination import paginate
 
 
 def test_filters_are_kept_and_page_is_dropped(rf: RequestFactory) -> None:

@@ -1,7 +1,7 @@
 """The layers of docs/architecture.md hold, and a forbidden import breaks the build (issue 12,
 ADR 0010): the import-linter contracts in pyproject.toml pass on the tree and fail, naming the
-import, when the analytics core imports the Django project, an app imports one above it, or an
-app imports another app's views."""
+import, when the analytics core imports the Django project, an app imports one above it, an app
+imports another app's views, or the shared kernel imports a feature app or the home page."""
 
 from __future__ import annotations
 
@@ -87,9 +87,27 @@ def test_the_tree_keeps_every_contract() -> None:
             "Views of bids are imported only inside bids BROKEN",
             "commissioning.awards.services -> commissioning.bids.views",
         ),
+        (
+            ("commissioning/kernel/forms.py", "import commissioning.bids.services"),
+            "The shared kernel imports no feature app BROKEN",
+            "commissioning.kernel.forms -> commissioning.bids.services",
+        ),
+        (
+            ("commissioning/kernel/pagination.py", "import commissioning.web.navigation"),
+            "arrows point down",
+            "commissioning.kernel.pagination -> commissioning.web.navigation",
+        ),
     ],
     indirect=["src_with"],
-    ids=["core-imports-project", "core-imports-django", "upward", "sibling", "other-apps-views"],
+    ids=[
+        "core-imports-project",
+        "core-imports-django",
+        "upward",
+        "sibling",
+        "other-apps-views",
+        "kernel-imports-feature",
+        "kernel-imports-home-page",
+    ],
 )
 def test_a_forbidden_import_breaks_a_contract(src_with: Path, broken: str, named: str) -> None:
     result = lint_imports(src_with)

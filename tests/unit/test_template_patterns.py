@@ -37,7 +37,7 @@ def test_every_table_sits_in_a_table_region_with_a_caption(path: Path) -> None:
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=_template_id)
 def test_counts_are_worded_by_the_one_counted_filter(path: Path) -> None:
-    """Item 23: ``|counted``/``|form_for`` (commissioning.web.text), never ``|pluralize``,
+    """Item 23: ``|counted``/``|form_for`` (commissioning.kernel.text), never ``|pluralize``,
     which read a lazy count as one ("You have 7 unread notification.")."""
     source = path.read_text(encoding="utf-8")
     assert "|pluralize" not in source, f"{_template_id(path)}: use |counted or |form_for"

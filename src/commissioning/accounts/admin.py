@@ -19,7 +19,8 @@ from commissioning.accounts import two_factor_admin as _two_factor_admin  # noqa
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.admin import AuditedModelAdmin
 from commissioning.audit.services import Action, record
-from commissioning.web.admin import ReadOnlyInline
+from commissioning.kernel.admin import ReadOnlyInline
+from commissioning.permissions import signed_in_user
 
 _PASSWORD_CHANGE_ATTR = "_audit_password_change"
 PROVIDER_PASSWORD_REFUSED = (
@@ -178,7 +179,7 @@ class MembershipAdmin(LastAdministratorDeletionMixin, AuditedModelAdmin):
         decided = skipped = 0
         for membership in queryset.select_related("organisation", "user"):
             try:
-                services.decide_membership(request.user, membership, approve=approve)
+                services.decide_membership(signed_in_user(request), membership, approve=approve)
                 decided += 1
             except (services.MembershipError, PermissionDenied):
                 skipped += 1

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from commissioning.accounts import services
 from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
-from commissioning.web.forms import GovUKForm, GovUKFormMixin
+from commissioning.kernel.forms import GovUKForm, GovUKFormMixin
 
 INVALID_LOGIN = "Enter a correct username/email and password"
 UNCONFIRMED = (

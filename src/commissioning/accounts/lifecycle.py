@@ -16,8 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import Membership, User
 from commissioning.audit.services import Action
+from commissioning.directory.models import Organisation
 from commissioning.transitions import Transition
 
 Status = Membership.Status
@@ -44,7 +45,7 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
 
 
 def decide(
-    locked: Membership, *, approve: bool, actor: Any, now: datetime, **changes: Any
+    locked: Membership, *, approve: bool, actor: User, now: datetime, **changes: Any
 ) -> Membership:
     """Approve or reject a membership locked by the caller, recording who decided and when, with
     ``changes`` (verification details): the only writer of a decided status. Raises
@@ -70,7 +71,7 @@ def seeded(status: Status | str, **fields: Any) -> Membership:
     return Membership(status=status, **fields)
 
 
-def seed(user: Any, organisation: Any, status: Status | str, **fields: Any) -> Membership:
+def seed(user: User, organisation: Organisation, status: Status | str, **fields: Any) -> Membership:
     """Create or reset the synthetic demo membership of ``user`` in ``organisation`` in
     ``status`` (demo data only, as :func:`seeded`)."""
     membership, _ = Membership.objects.update_or_create(

@@ -225,7 +225,7 @@ def _locked(membership: Membership) -> Membership:
     )
 
 
-def decide_membership(actor: Any, membership: Membership, approve: bool) -> Membership:
+def decide_membership(actor: User, membership: Membership, approve: bool) -> Membership:
     """Approve or reject a pending membership: the organisation's own administrators (site
     administrators only for commissioning bodies; ADR 0009), never the person who asked. The
     member is told by email."""
@@ -253,7 +253,7 @@ def decide_membership(actor: Any, membership: Membership, approve: bool) -> Memb
 
 
 def verify_first_member(
-    actor: Any, membership: Membership, *, approve: bool, checked_against: str, reason: str
+    actor: User, membership: Membership, *, approve: bool, checked_against: str, reason: str
 ) -> Membership:
     """The support team's decision on a request to join a provider organisation that has no
     administrator (ADR 0009): checked against the organisation's registered details, with the
@@ -310,7 +310,7 @@ def verify_first_member(
     return locked
 
 
-def set_organisation_admin(actor: Any, membership: Membership, is_org_admin: bool) -> Membership:
+def set_organisation_admin(actor: User, membership: Membership, is_org_admin: bool) -> Membership:
     """Give or take away an approved member's right to manage the organisation's members."""
     if not permissions.can_manage_members(actor, membership.organisation):
         raise PermissionDenied("You cannot manage members of this organisation.")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from commissioning.accounts import two_factor
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 
 
 def _code_field(label: str, hint: str, required: str) -> forms.CharField:

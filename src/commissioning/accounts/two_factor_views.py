@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from commissioning.accounts import two_factor
 from commissioning.accounts.models import User
 from commissioning.accounts.two_factor_forms import SetUpForm, VerifyForm
-from commissioning.web.text import counted
+from commissioning.kernel.text import counted
 
 ACCOUNT_CRUMB = ("Your account", "accounts:profile")
 

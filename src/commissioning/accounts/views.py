@@ -31,6 +31,7 @@ from commissioning.accounts.forms import (
 )
 from commissioning.accounts.models import Membership, User
 from commissioning.directory.models import Organisation
+from commissioning.permissions import signed_in_user
 
 SEARCH_RESULTS_SHOWN = 20
 CHECK_EMAIL_SESSION_KEY = "accounts_check_email"
@@ -238,12 +239,14 @@ def _apply_member_action(request: HttpRequest, form: MemberActionForm) -> None:
     try:
         if action in (MemberActionForm.APPROVE, MemberActionForm.REJECT):
             approve = action == MemberActionForm.APPROVE
-            services.decide_membership(request.user, membership, approve=approve)
+            services.decide_membership(signed_in_user(request), membership, approve=approve)
             verdict = "approved" if approve else "rejected"
             messages.success(request, f"{name}'s request was {verdict}. We've emailed them.")
         else:
             make_admin = action == MemberActionForm.MAKE_ADMIN
-            services.set_organisation_admin(request.user, membership, is_org_admin=make_admin)
+            services.set_organisation_admin(
+                signed_in_user(request), membership, is_org_admin=make_admin
+            )
             change = "is now an" if make_admin else "is no longer an"
             messages.success(request, f"{name} {change} organisation administrator.")
     except services.MembershipError as error:
@@ -256,7 +259,7 @@ def _verify_first_member(request: HttpRequest, form: VerifyFirstMemberForm) -> b
     approve = form.cleaned_data["decision"] == VerifyFirstMemberForm.APPROVE
     try:
         services.verify_first_member(
-            request.user,
+            signed_in_user(request),
             membership,
             approve=approve,
             checked_against=form.cleaned_data["checked_against"],

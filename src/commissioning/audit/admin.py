@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from commissioning import permissions
 from commissioning.audit import services
 from commissioning.audit.models import AuditEvent
-from commissioning.web.admin import ReadOnlyAdmin
+from commissioning.kernel.admin import ReadOnlyAdmin
 
 _BEFORE_ATTR = "_audit_before_snapshot"
 

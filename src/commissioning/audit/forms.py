@@ -9,7 +9,7 @@ from django import forms
 
 from commissioning.audit import services
 from commissioning.audit.models import AuditEvent
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 
 
 def _choices(field: str, label: Callable[[str], str]) -> list[tuple[str, str]]:

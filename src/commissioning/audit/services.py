@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import QuerySet, TextChoices
 
 from commissioning.audit.models import AuditEvent
+from commissioning.permissions import Visitor, is_signed_in
 
 
 class Action(TextChoices):
@@ -112,16 +113,18 @@ def editable_field_names(model: type[models.Model], exclude: Iterable[str] = ())
 
 
 def record(
-    actor: Any,
+    actor: Visitor | None,
     action: str,
     target: models.Model,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    person = actor if is_signed_in(actor) else None
     return AuditEvent.objects.create(
-        actor=actor if is_person else None,
+        actor=person,
         # A non-person actor (an organisation's API token) names itself by its ``audit_label``.
-        actor_label=actor.get_username() if is_person else getattr(actor, "audit_label", "system"),
+        actor_label=(
+            person.get_username() if person is not None else getattr(actor, "audit_label", "system")
+        ),
         action=action,
         target_type=target._meta.label,
         target_id=str(target.pk),

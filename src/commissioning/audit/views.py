@@ -12,7 +12,7 @@ from commissioning import permissions
 from commissioning.audit import services
 from commissioning.audit.forms import AuditFilterForm
 from commissioning.audit.models import AuditEvent
-from commissioning.web.pagination import paginate
+from commissioning.kernel.pagination import paginate
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.awards.access import can_manage_award
 from commissioning.awards.models import LotAward, PriceAdjustment
@@ -35,7 +36,7 @@ def _amount(value: Any) -> Decimal | None:
 
 
 def record_price_adjustment(
-    actor: Any, bid: Bid, hidden_subsidy: Any, reason: str, now: datetime | None = None
+    actor: User, bid: Bid, hidden_subsidy: Any, reason: str, now: datetime | None = None
 ) -> PriceAdjustment:
     """Record (or change) the hidden subsidy of a public-sector bid (EVA-4): only by the body's
     commissioners, only for submitted public-sector bids once opened, and only until the lot's

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from commissioning.awards.models import LotAward, PriceAdjustment
-from commissioning.web.admin import SiteAdminReadOnly
+from commissioning.kernel.admin import SiteAdminReadOnly
 
 
 @admin.register(LotAward)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.awards.access import can_manage_award
 from commissioning.awards.models import LotAward
@@ -142,7 +143,7 @@ def put_fee_at_risk(
     document["description"] += f" {tendered.as_tendered}: {tendered.risk_sentence(outcome_target)}."
 
 
-def _check(actor: Any, award: LotAward, start_date: Any, now: datetime) -> None:
+def _check(actor: User, award: LotAward, start_date: Any, now: datetime) -> None:
     if not can_manage_award(actor, award.lot.opportunity):
         raise PermissionDenied("Only the commissioning body's commissioners create contracts.")
     if award.outcome != LotAward.Outcome.AWARDED or award.winning_bid_id is None:
@@ -167,7 +168,7 @@ def _check(actor: Any, award: LotAward, start_date: Any, now: datetime) -> None:
 
 
 def create_contract(
-    actor: Any,
+    actor: User,
     award: LotAward,
     start_date: date,
     now: datetime | None = None,

@@ -7,7 +7,6 @@ When every lot is decided, the opportunity becomes awarded or unsuccessful."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.awards.access import can_manage_award
 from commissioning.awards.models import LotAward
@@ -108,7 +108,7 @@ def _notify_bidders(award: LotAward, bids: list[Bid]) -> None:
         )
 
 
-def _close_opportunity(actor: Any, opportunity: Opportunity, now: datetime) -> None:
+def _close_opportunity(actor: User, opportunity: Opportunity, now: datetime) -> None:
     """Every lot decided: awarded if any lot was awarded, else unsuccessful."""
     lots = opportunity.lots.all()
     decided = LotAward.objects.filter(lot__opportunity=opportunity)
@@ -125,7 +125,7 @@ def _close_opportunity(actor: Any, opportunity: Opportunity, now: datetime) -> N
         raise ValidationError(error.message) from error
 
 
-def decide_award(actor: Any, lot: Lot, reasons: str, now: datetime | None = None) -> LotAward:
+def decide_award(actor: User, lot: Lot, reasons: str, now: datetime | None = None) -> LotAward:
     """Decide the award of ``lot`` (PRO-9): refused to anyone but the body's commissioners
     (``PermissionDenied``), and with a ``ValidationError`` (nothing written) when the reasons
     are too short, the opportunity is not in evaluation, the lot is already decided, or its

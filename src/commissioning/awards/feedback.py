@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import User
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
 from commissioning.bids.models import Bid
-from commissioning.permissions import Visitor, can_view_bid_feedback
+from commissioning.permissions import Visitor, can_view_bid_feedback, member_organisations
 from commissioning.procurement.models import Lot, Opportunity, PriceMethodChoice
 from commissioning_analytics.evaluation.feedback import (
     BidderFeedback,
@@ -271,13 +271,12 @@ def _own_price(feedback: BidderFeedback, evaluation: Evaluation) -> str:
     return text
 
 
-def decided_bids_for(user: Any) -> Any:
+def decided_bids_for(user: User) -> QuerySet[Bid]:
     """The submitted bids of ``user``'s organisations (approved memberships) whose lot's award
     is decided, newest decision first: the bids they have feedback on."""
     return (
         Bid.objects.filter(
-            organisation__memberships__user=user,
-            organisation__memberships__status=Membership.Status.APPROVED,
+            organisation__in=member_organisations(user),
             status=Bid.Status.SUBMITTED,
             lot__award__isnull=False,
         )

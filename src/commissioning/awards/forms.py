@@ -12,7 +12,7 @@ from django import forms
 from commissioning.awards.adjustments import MIN_ADJUSTMENT_REASON
 from commissioning.awards.decision import MIN_REASONS
 from commissioning.awards.tendered import TenderedPaymentModel
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 
 
 class PriceAdjustmentForm(GovUKForm):

@@ -5,10 +5,10 @@ decision was made on (ADR 0008), so the page never disagrees with the decision."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from commissioning.accounts.models import User
 from commissioning.awards.access import can_manage_award
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs, ResultsNotReady, lot_bids, lot_inputs
@@ -82,7 +82,7 @@ def results_for(inputs: EvaluationInputs, lot: Lot, award: LotAward | None) -> L
     )
 
 
-def lot_results(actor: Any, lot: Lot) -> LotResults:
+def lot_results(actor: User, lot: Lot) -> LotResults:
     """The lot's results for the body's commissioners (``PermissionDenied`` for anyone else):
     from the award's snapshot once decided; otherwise live, or the reasons they are not ready
     (bids not opened, missing moderated scores or prices, criteria that do not validate)."""

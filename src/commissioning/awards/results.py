@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from commissioning.accounts.models import User
 from commissioning.awards.models import PriceAdjustment
 from commissioning.bids import keys, reading
 from commissioning.bids.models import Bid
@@ -195,7 +196,7 @@ def lot_bids(lot: Lot) -> list[Bid]:
     return [bid for bid in evaluated_bids(lot.opportunity) if bid.lot_id == lot.pk]
 
 
-def lot_inputs(actor: Any, lot: Lot) -> EvaluationInputs:
+def lot_inputs(actor: User, lot: Lot) -> EvaluationInputs:
     """The live inputs for ``lot``, read with the commissioner's released key (so refused to
     anyone else, and before the bids are opened). Raises :class:`ResultsNotReady` listing every
     missing moderated score or price (none is needed of a bid that failed selection), and

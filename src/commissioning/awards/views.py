@@ -22,9 +22,10 @@ from commissioning.awards.presentation import results_context
 from commissioning.awards.results import is_public_sector, lot_bids
 from commissioning.awards.tendered import TenderedPaymentModel, tendered_payment_model
 from commissioning.bids.models import Bid
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Lot, Opportunity
-from commissioning.web.forms import apply_validation_error
 
 Crumbs = list[tuple[str, str | None]]
 
@@ -88,7 +89,7 @@ def _render_lot(
     contract_form: ContractForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    results = services.lot_results(request.user, lot)
+    results = services.lot_results(signed_in_user(request), lot)
     award = results.award
     now = timezone.now()
     can_contract = bool(
@@ -130,7 +131,9 @@ def decide(request: HttpRequest, reference: str, number: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            award = services.decide_award(request.user, lot, form.cleaned_data["reasons"])
+            award = services.decide_award(
+                signed_in_user(request), lot, form.cleaned_data["reasons"]
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -150,7 +153,7 @@ def create_contract(request: HttpRequest, reference: str, number: int) -> HttpRe
     if form.is_valid():
         try:
             contract = services.create_contract(
-                request.user,
+                signed_in_user(request),
                 award,
                 form.cleaned_data["start_date"],
                 outcome_target=form.cleaned_data.get("outcome_target"),
@@ -179,7 +182,7 @@ def adjust(request: HttpRequest, reference: str, number: int, bid_pk: int) -> Ht
         if form.is_valid():
             try:
                 services.record_price_adjustment(
-                    request.user,
+                    signed_in_user(request),
                     bid,
                     form.cleaned_data["hidden_subsidy"],
                     form.cleaned_data["reason"],

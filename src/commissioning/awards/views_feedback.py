@@ -11,7 +11,8 @@ from django.urls import reverse
 from commissioning.awards.feedback import FeedbackNotReady, decided_bids_for, feedback_for
 from commissioning.awards.feedback_pdf import render_pdf
 from commissioning.bids.models import Bid
-from commissioning.web.pagination import paginate
+from commissioning.kernel.pagination import paginate
+from commissioning.permissions import signed_in_user
 
 
 def _bid(bid_pk: int) -> Bid:
@@ -60,6 +61,6 @@ def bid_feedback_pdf(request: HttpRequest, bid_pk: int) -> HttpResponse:
 def my_feedback(request: HttpRequest) -> HttpResponse:
     context = {
         "crumbs": [("Feedback on your bids", None)],
-        **paginate(request, decided_bids_for(request.user)),
+        **paginate(request, decided_bids_for(signed_in_user(request))),
     }
     return render(request, "awards/feedback_mine.html", context)

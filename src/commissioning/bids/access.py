@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from commissioning.accounts.models import User
+from commissioning.bids.models import Subcontractor
 from commissioning.permissions import (
     Visitor,
     is_active_user,
@@ -46,7 +47,7 @@ def can_prepare_bid(user: Visitor, bid: Any) -> bool:
     return can_bid_for(user, bid.organisation)
 
 
-def can_answer_subcontract(user: Visitor, subcontractor: Any) -> bool:
+def can_answer_subcontract(user: Visitor, subcontractor: Subcontractor) -> bool:
     """See the promise and confirm or decline: approved members of the named organisation."""
     return is_approved_member(user, subcontractor.organisation_id)
 

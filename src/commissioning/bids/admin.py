@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from commissioning.bids.models import Bid, Receipt
-from commissioning.web.admin import ReadOnlyInline, SiteAdminReadOnly
+from commissioning.kernel.admin import ReadOnlyInline, SiteAdminReadOnly
 
 
 class ReceiptInline(ReadOnlyInline):

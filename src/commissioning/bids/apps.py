@@ -8,6 +8,6 @@ class BidsConfig(AppConfig):
 
     def ready(self) -> None:
         from commissioning.bids.health import check_bid_sealing_key
-        from commissioning.web.health import register
+        from commissioning.kernel.health import register
 
         register(check_bid_sealing_key)

@@ -5,21 +5,20 @@ prime's members are told either way."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from commissioning.accounts.models import Membership
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading
 from commissioning.bids.content import Terms
 from commissioning.bids.models import Bid, Subcontractor
 from commissioning.bids.services import bid_url, members_of
 from commissioning.notifications.services import notify
-from commissioning.permissions import Visitor, is_signed_in
+from commissioning.permissions import Visitor, is_signed_in, member_organisations
 
 _ANSWER_REFUSALS = {
     lifecycle.DEADLINE_REFUSAL: "The bid deadline has passed: this request is closed.",
@@ -34,10 +33,7 @@ def requests_for(user: Visitor) -> QuerySet[Subcontractor]:
     if not is_signed_in(user):
         return Subcontractor.objects.none()
     return (
-        Subcontractor.objects.filter(
-            organisation__memberships__user=user,
-            organisation__memberships__status=Membership.Status.APPROVED,
-        )
+        Subcontractor.objects.filter(organisation__in=member_organisations(user))
         .select_related("bid__organisation", "bid__lot__opportunity", "organisation")
         .order_by("-created_at", "-pk")
     )
@@ -49,7 +45,7 @@ def promised_terms(user: Visitor, sub: Subcontractor) -> Terms:
 
 
 def answer(
-    actor: Any,
+    actor: User,
     sub: Subcontractor,
     *,
     confirm: bool,

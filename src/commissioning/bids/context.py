@@ -7,10 +7,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from commissioning.accounts.models import Membership
 from commissioning.bids import access
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.permissions import Visitor, is_signed_in
+from commissioning.permissions import Visitor, is_signed_in, member_organisations
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning.procurement.services import bid_deadline_passed, is_open_for_bids
 
@@ -30,9 +29,7 @@ def bids_for_lot(user: Visitor, lot: Lot) -> dict[str, Any]:
     if is_signed_in(user):
         requests = list(
             Subcontractor.objects.filter(
-                bid__lot=lot,
-                organisation__memberships__user=user,
-                organisation__memberships__status=Membership.Status.APPROVED,
+                bid__lot=lot, organisation__in=member_organisations(user)
             ).select_related("bid__organisation", "organisation")
         )
     is_commissioner = access.can_open_bids(user, opportunity)

@@ -8,11 +8,11 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
+from commissioning.accounts.organisation_search import OrganisationChoiceField
 from commissioning.bids.content import COST_LINES, BidContent
 from commissioning.bids.documents import ALLOWED_TEXT
 from commissioning.directory.models import Organisation
-from commissioning.web.forms import GovUKForm
-from commissioning.web.organisation_search import OrganisationChoiceField
+from commissioning.kernel.forms import GovUKForm
 
 TEXTAREA = {"rows": 5}
 YES_NO = [("yes", "Yes"), ("no", "No")]

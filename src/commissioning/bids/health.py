@@ -10,7 +10,7 @@ from django.db import DatabaseError
 
 from commissioning.bids import keys
 from commissioning.bids.models import BidKey
-from commissioning.web.health import Check
+from commissioning.kernel.health import Check
 
 log = logging.getLogger(__name__)
 

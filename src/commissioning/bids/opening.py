@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, reading
 from commissioning.bids.models import Bid, BidDocument, BidKey
@@ -33,7 +34,7 @@ def opened_at(opportunity: Opportunity) -> datetime | None:
     return key.opened_at if key else None
 
 
-def open_bids(actor: Any, opportunity: Opportunity, now: datetime | None = None) -> int:
+def open_bids(actor: User, opportunity: Opportunity, now: datetime | None = None) -> int:
     """Open the bids: refused before the deadline by the server's clock and to anyone but the
     body's commissioners. Returns how many submitted bids there are; opening twice is a no-op."""
     if not access.can_open_bids(actor, opportunity):

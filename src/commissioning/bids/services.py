@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading, sealing
 from commissioning.bids.content import COST_LINES, BidContent, Terms
@@ -25,22 +25,14 @@ from commissioning.bids.documents import validate_document
 from commissioning.bids.models import Bid, BidDocument, Subcontractor
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
-from commissioning.permissions import Visitor
+from commissioning.permissions import Visitor, approved_members
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
 
 
 def members_of(organisation_id: int) -> list[User]:
     """Active, approved members of an organisation (who hear about its bids)."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__status=Membership.Status.APPROVED,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return list(approved_members([organisation_id]))
 
 
 def bid_url(bid: Bid) -> str:
@@ -51,7 +43,7 @@ def _locked(bid: Bid) -> Bid:
     return Bid.objects.select_for_update().select_related("lot__opportunity").get(pk=bid.pk)
 
 
-def check_editable(actor: Any, bid: Bid, now: datetime | None = None) -> None:
+def check_editable(actor: User, bid: Bid, now: datetime | None = None) -> None:
     """Only the bidder's members change a bid; not once submitted (withdraw first); never once
     the deadline has passed by the server's clock (PRO-8)."""
     if not access.can_prepare_bid(actor, bid):
@@ -77,7 +69,9 @@ def commissioner_in_chain_message(organisation: Organisation) -> str:
     )
 
 
-def start_bid(actor: Any, lot: Lot, organisation: Organisation, now: datetime | None = None) -> Bid:
+def start_bid(
+    actor: User, lot: Lot, organisation: Organisation, now: datetime | None = None
+) -> Bid:
     """Start (or return) ``organisation``'s bid for ``lot``. An organisation cannot bid in an
     exercise it commissions (PRO-11)."""
     if not access.can_bid_for(actor, organisation):
@@ -119,7 +113,7 @@ def _store(bid: Bid, key: bytes, content: BidContent) -> None:
 
 
 def save_pricing(
-    actor: Any,
+    actor: User,
     bid: Bid,
     *,
     price: Decimal,
@@ -150,7 +144,7 @@ def save_pricing(
 
 
 def save_answers(
-    actor: Any, bid: Bid, answers: dict[str, str], now: datetime | None = None
+    actor: User, bid: Bid, answers: dict[str, str], now: datetime | None = None
 ) -> None:
     """Answers to the opportunity's published non-price criteria (EVA-1), keyed by criterion id."""
     valid = {str(pk) for pk in answerable_criteria(bid).values_list("pk", flat=True)}
@@ -170,7 +164,7 @@ def answerable_criteria(bid: Bid) -> Any:
 
 
 def add_document(
-    actor: Any, bid: Bid, *, name: str, size: int, data: bytes, now: datetime | None = None
+    actor: User, bid: Bid, *, name: str, size: int, data: bytes, now: datetime | None = None
 ) -> BidDocument:
     """Check (type by name and content, size) and seal a document; nothing is saved if the
     check fails."""
@@ -187,7 +181,7 @@ def add_document(
     return document
 
 
-def remove_document(actor: Any, document: BidDocument, now: datetime | None = None) -> None:
+def remove_document(actor: User, document: BidDocument, now: datetime | None = None) -> None:
     with transaction.atomic():
         locked = _locked(document.bid)
         check_editable(actor, locked, now)
@@ -201,7 +195,7 @@ def own_document(user: Visitor, document: BidDocument) -> tuple[str, bytes]:
 
 
 def add_subcontractor(
-    actor: Any,
+    actor: User,
     bid: Bid,
     organisation: Organisation,
     terms: Terms,
@@ -241,7 +235,7 @@ def add_subcontractor(
     return sub
 
 
-def remove_subcontractor(actor: Any, sub: Subcontractor, now: datetime | None = None) -> None:
+def remove_subcontractor(actor: User, sub: Subcontractor, now: datetime | None = None) -> None:
     with transaction.atomic():
         locked = _locked(sub.bid)
         check_editable(actor, locked, now)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading
 from commissioning.bids.models import Bid, Receipt, Subcontractor
@@ -47,7 +47,7 @@ def new_reference() -> str:
     return f"BID-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-def submission_problems(user: Any, bid: Bid, now: datetime | None = None) -> list[str]:
+def submission_problems(user: User, bid: Bid, now: datetime | None = None) -> list[str]:
     """Every reason ``bid`` cannot be submitted now (empty when it can)."""
     bid = fresh(bid)
     if not is_open_for_bids(bid.lot.opportunity, now):
@@ -79,7 +79,7 @@ def submission_problems(user: Any, bid: Bid, now: datetime | None = None) -> lis
     return problems
 
 
-def submit(actor: Any, bid: Bid, now: datetime | None = None) -> Receipt:
+def submit(actor: User, bid: Bid, now: datetime | None = None) -> Receipt:
     """Submit the bid (PRO-7, PRO-8): refused after the deadline by the server's clock, or while
     anything in :func:`submission_problems` is outstanding. Emails and shows a receipt."""
     if not access.can_prepare_bid(actor, bid):
@@ -122,7 +122,7 @@ def submit(actor: Any, bid: Bid, now: datetime | None = None) -> Receipt:
     return receipt
 
 
-def withdraw(actor: Any, bid: Bid, now: datetime | None = None) -> None:
+def withdraw(actor: User, bid: Bid, now: datetime | None = None) -> None:
     """Withdraw a submitted bid before the deadline; it can be changed and submitted again."""
     if not access.can_prepare_bid(actor, bid):
         raise PermissionDenied("Only members of the bidding organisation can withdraw this bid.")

@@ -29,9 +29,10 @@ from commissioning.bids.views_common import (
     own_bid,
     save_form,
 )
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
-from commissioning.web.forms import apply_validation_error
 
 
 @login_required
@@ -48,7 +49,9 @@ def start(request: HttpRequest, lot_id: int) -> HttpResponse:
     form = StartBidForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            bid = services.start_bid(request.user, lot, form.cleaned_data["organisation"])
+            bid = services.start_bid(
+                signed_in_user(request), lot, form.cleaned_data["organisation"]
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -87,7 +90,9 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "receipts": bid.receipts.all(),
         "editable": editable,
         "open_for_bids": is_open_for_bids(bid.lot.opportunity),
-        "problems": submission.submission_problems(request.user, bid) if editable else [],
+        "problems": submission.submission_problems(signed_in_user(request), bid)
+        if editable
+        else [],
         "crumbs": bid_crumbs(bid),
     }
     return render(request, "bids/bid.html", context)
@@ -102,7 +107,7 @@ def pricing(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.save_pricing(
-            request.user,
+            signed_in_user(request),
             bid,
             price=form.cleaned_data["price"],
             costs=form.costs(),
@@ -135,7 +140,7 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
     done = save_form(
         request,
         form,
-        lambda: services.save_answers(request.user, bid, form.answers()),
+        lambda: services.save_answers(signed_in_user(request), bid, form.answers()),
         "Answers saved (sealed).",
         reverse("bids:bid", args=[bid.pk]),
     )
@@ -159,7 +164,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     def upload() -> None:
         upload = form.cleaned_data["document"]
         services.add_document(
-            request.user,
+            signed_in_user(request),
             bid,
             name=upload.name or "",
             size=upload.size or 0,
@@ -188,7 +193,7 @@ def document_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     back = reverse("bids:bid", args=[bid.pk])
     return confirm_page(
         request,
-        action=lambda: services.remove_document(request.user, document),
+        action=lambda: services.remove_document(signed_in_user(request), document),
         success=f"{name} removed.",
         done_url=back,
         title=f"Remove {name}?",
@@ -227,7 +232,7 @@ def subcontractor_add(request: HttpRequest, pk: int) -> HttpResponse:
             referrals_per_year=data["referrals_per_year"],
             value_per_year=data["value_per_year"],
         )
-        services.add_subcontractor(request.user, bid, data["organisation"], terms)
+        services.add_subcontractor(signed_in_user(request), bid, data["organisation"], terms)
 
     done = save_form(
         request,
@@ -257,7 +262,7 @@ def subcontractor_remove(request: HttpRequest, pk: int, sub_pk: int) -> HttpResp
     back = reverse("bids:bid", args=[bid.pk]) + "#supply-chain"
     return confirm_page(
         request,
-        action=lambda: services.remove_subcontractor(request.user, sub),
+        action=lambda: services.remove_subcontractor(signed_in_user(request), sub),
         success=f"{sub.organisation} removed from the supply chain.",
         done_url=back,
         title=f"Remove {sub.organisation} from the supply chain?",
@@ -273,14 +278,14 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     bid = own_bid(request, pk)
     if request.method == "POST":
         try:
-            receipt = submission.submit(request.user, bid)
+            receipt = submission.submit(signed_in_user(request), bid)
         except ValidationError as error:
             problems = error.messages
         else:
             messages.success(request, "Bid submitted. We have emailed you this receipt.")
             return HttpResponseRedirect(reverse("bids:receipt", args=[receipt.reference]))
     else:
-        problems = submission.submission_problems(request.user, bid)
+        problems = submission.submission_problems(signed_in_user(request), bid)
     context = {
         "bid": bid,
         "opportunity": bid.lot.opportunity,
@@ -297,7 +302,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("bids:bid", args=[bid.pk])
     return confirm_page(
         request,
-        action=lambda: submission.withdraw(request.user, bid),
+        action=lambda: submission.withdraw(signed_in_user(request), bid),
         success="Bid withdrawn. Change it and submit it again before the deadline for it to count.",
         done_url=back,
         title="Withdraw this bid?",

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from commissioning.bids import access
 from commissioning.bids.models import Bid
-from commissioning.web.forms import apply_validation_error
+from commissioning.kernel.forms import apply_validation_error
 
 
 def own_bid(request: HttpRequest, pk: int) -> Bid:

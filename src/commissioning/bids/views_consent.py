@@ -13,7 +13,8 @@ from django.urls import reverse
 from commissioning.bids import access, consent, lifecycle
 from commissioning.bids.forms import ConsentForm
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.web.forms import apply_validation_error
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.permissions import signed_in_user
 
 
 @login_required
@@ -50,7 +51,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and answerable and form.is_valid():
         confirm = form.cleaned_data["decision"] == "confirm"
         try:
-            consent.answer(request.user, sub, confirm=confirm, reason=form.cleaned_data["reason"])
+            consent.answer(
+                signed_in_user(request), sub, confirm=confirm, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

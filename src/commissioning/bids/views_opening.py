@@ -13,6 +13,7 @@ from django.utils import timezone
 from commissioning.bids import access, keys, opening
 from commissioning.bids.models import Bid, BidDocument
 from commissioning.bids.views import _attachment
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import bid_deadline_passed
@@ -55,7 +56,7 @@ def open_bids(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseRedirect(reverse("bids:opportunity", args=[reference]))
     try:
-        count = opening.open_bids(request.user, opportunity, timezone.now())
+        count = opening.open_bids(signed_in_user(request), opportunity, timezone.now())
     except keys.BidsSealed as refusal:
         messages.error(request, str(refusal.args[0]) if refusal.args else "Bids are sealed.")
         return HttpResponseRedirect(reverse("bids:opportunity", args=[reference]))

@@ -27,6 +27,7 @@ from commissioning.clarifications import queries, services
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import is_overdue
 from commissioning.directory.models import Organisation
+from commissioning.permissions import signed_in_user
 from commissioning.procurement import access as procurement_access
 from commissioning.procurement.models import Lot, Opportunity
 
@@ -151,7 +152,7 @@ def ask_question(request: HttpRequest, reference: str, payload: AskIn) -> Any:
         if lot is None:
             return error(400, "No such lot.", {"lot": ["Select a lot of this opportunity"]})
     question = services.ask_question(
-        request.user,
+        signed_in_user(request),
         opportunity,
         text=payload.text,
         organisation=organisation,
@@ -180,7 +181,7 @@ def answer_question(request: HttpRequest, reference: str, number: int, payload: 
     if question is None:
         raise Http404(f"No question {number} on {reference}")
     published = services.publish_answer(
-        request.user,
+        signed_in_user(request),
         question,
         answer=payload.answer,
         text=payload.text,

@@ -12,8 +12,8 @@ from commissioning.clarifications.models import Question
 from commissioning.clarifications.services import MAX_TEXT
 from commissioning.directory.models import Organisation
 from commissioning.idempotency import SubmissionKeyForm
+from commissioning.kernel.forms import GovUKForm
 from commissioning.procurement.models import Lot, Opportunity
-from commissioning.web.forms import GovUKForm
 
 TEXTAREA = {"rows": 6}
 

@@ -19,13 +19,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from commissioning import idempotency
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.clarifications import access, lifecycle, naming
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import due_date, long_date
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
+from commissioning.permissions import approved_members
 from commissioning.procurement import services as procurement
 from commissioning.procurement.models import DateChange, Lot, Opportunity
 
@@ -58,7 +59,7 @@ def asking_problem(opportunity: Opportunity, now: datetime | None = None) -> str
 
 
 def ask_question(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     *,
     text: str,
@@ -96,7 +97,7 @@ def ask_question(
 
 
 def _ask(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     organisation: Organisation,
     lot: Lot | None,
@@ -148,16 +149,8 @@ def _ask(
 
 
 def _commissioners(opportunity: Opportunity) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role=User.Role.COMMISSIONER,
-            memberships__organisation_id=opportunity.exercise.commissioning_body_id,
-            memberships__status=Membership.Status.APPROVED,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    body_members = approved_members([opportunity.exercise.commissioning_body_id])
+    return list(body_members.filter(role=User.Role.COMMISSIONER))
 
 
 def question_url(question: Question) -> str:
@@ -167,7 +160,7 @@ def question_url(question: Question) -> str:
     return f"{base}#question-{question.number}"
 
 
-def _check_manager(actor: Any, question: Question) -> None:
+def _check_manager(actor: User, question: Question) -> None:
     if not access.can_answer(actor, question.opportunity):
         raise PermissionDenied("Only the commissioners of this opportunity can do that.")
 
@@ -179,7 +172,7 @@ class Published:
 
 
 def publish_answer(
-    actor: Any,
+    actor: User,
     question: Question,
     *,
     answer: str,
@@ -257,7 +250,7 @@ def unconfirmed_names_message(names: list[str]) -> str:
 
 
 def edit_published_text(
-    actor: Any,
+    actor: User,
     question: Question,
     *,
     text: str,
@@ -286,7 +279,7 @@ CLOSING = lifecycle.CLOSING
 
 
 def close_question(
-    actor: Any,
+    actor: User,
     question: Question,
     *,
     outcome: str,

@@ -25,11 +25,12 @@ from commissioning.clarifications.forms import (
 )
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import long_date
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import interest_holders
 from commissioning.procurement.views import get_visible
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
 
 
 def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[str, str | None]]:
@@ -89,7 +90,7 @@ def ask(request: HttpRequest, reference: str) -> HttpResponse:
         def action() -> None:
             created.append(
                 services.ask_question(
-                    request.user,
+                    signed_in_user(request),
                     opportunity,
                     text=form.cleaned_data["text"],
                     organisation=form.chosen_organisation(),
@@ -196,7 +197,7 @@ def answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
         def action() -> None:
             published.append(
                 services.publish_answer(
-                    request.user,
+                    signed_in_user(request),
                     question,
                     answer=check.cleaned_data["answer"],
                     text=check.cleaned_data["text"],
@@ -229,7 +230,7 @@ def edit_text(request: HttpRequest, reference: str, number: int) -> HttpResponse
         and _save(
             form,
             lambda: services.edit_published_text(
-                request.user,
+                signed_in_user(request),
                 question,
                 text=form.cleaned_data["text"],
                 names_confirmed=form.names_confirmed(),
@@ -251,7 +252,7 @@ def close(request: HttpRequest, reference: str, number: int) -> HttpResponse:
     if request.method == "POST" and _save(
         form,
         lambda: services.close_question(
-            request.user,
+            signed_in_user(request),
             question,
             outcome=form.cleaned_data["outcome"],
             reason=form.cleaned_data["reason"],

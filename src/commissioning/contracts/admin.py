@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from commissioning.contracts.models import Contract, ContractParty
-from commissioning.web.admin import ReadOnlyInline, SiteAdminReadOnly
+from commissioning.kernel.admin import ReadOnlyInline, SiteAdminReadOnly
 
 
 class ContractPartyInline(ReadOnlyInline):

@@ -27,6 +27,7 @@ from commissioning.contracts import access, services
 from commissioning.contracts.forms import ContractEndInputForm
 from commissioning.contracts.models import Contract
 from commissioning.exercises.forms import form_errors
+from commissioning.permissions import signed_in_user
 from commissioning_analytics.cashflow.stress import FAN_PERCENTILES
 from commissioning_analytics.cashflow.stress_inputs import Levers
 
@@ -353,7 +354,7 @@ def put_mechanism(request: HttpRequest, reference: str, mechanism: Body[dict[str
         return Status(403, {"detail": detail, "errors": {}})
     try:
         services.update_documents(
-            request.user,
+            signed_in_user(request),
             contract,
             mechanism=mechanism,
             observed=contract.observed,

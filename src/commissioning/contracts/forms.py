@@ -17,7 +17,7 @@ from django.utils import timezone
 from commissioning.contracts import lifecycle, services
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 from commissioning_analytics.cashflow.stress_inputs import Levers
 from commissioning_analytics.payments import example_names
 

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts import access
 from commissioning.contracts.models import Contract
@@ -92,7 +93,7 @@ def problems(
 
 
 def transition(
-    actor: Any,
+    actor: User,
     contract: Contract,
     target: Status | str,
     *,

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
 from commissioning_analytics.cashflow.from_mechanism import (
@@ -238,7 +239,7 @@ def stress_for(
 
 @transaction.atomic
 def update_documents(
-    actor: Any,
+    actor: User,
     contract: Contract,
     *,
     mechanism: object,

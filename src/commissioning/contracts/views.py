@@ -30,9 +30,10 @@ from commissioning.contracts.forms import (
     document_text,
 )
 from commissioning.contracts.models import Contract
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
 from commissioning.opendata import publication
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
+from commissioning.permissions import signed_in_user
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
 
@@ -226,7 +227,7 @@ def contract_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.update_documents(
-            request.user,
+            signed_in_user(request),
             contract,
             mechanism=data["mechanism"],
             observed=data.get("observed"),

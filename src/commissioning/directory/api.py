@@ -31,6 +31,7 @@ from commissioning.directory.schemas import (
     OrganisationPage,
     OrganisationPatch,
 )
+from commissioning.permissions import signed_in_user
 
 router = Router(tags=["Provider directory"])
 
@@ -211,5 +212,5 @@ def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPa
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
         return Status(422, {"detail": "The profile was not changed.", "errors": errors})
 
-    services.update_organisation(request.user, organisation, form.service_data())
+    services.update_organisation(signed_in_user(request), organisation, form.service_data())
     return Status(200, _detail(queries.organisation_for_profile(organisation.slug)))

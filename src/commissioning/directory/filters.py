@@ -15,7 +15,7 @@ from django import forms
 
 from commissioning.directory.models import LED_BY_FIELDS, SIZE_BAND_CHOICES, Area, Organisation
 from commissioning.directory.queries import DirectoryFilters, Lookups, Show, areas_matching
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 
 MAX_QUERY_LENGTH = 200
 

@@ -19,7 +19,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from commissioning.directory.models import LED_BY_FIELDS, Area, Cohort, Organisation, Specialism
 from commissioning.directory.services import EDITABLE_FIELDS
-from commissioning.web.forms import GovUKModelForm
+from commissioning.kernel.forms import GovUKModelForm
 
 MAX_RESERVES_MONTHS = Decimal(120)
 MAX_DESCRIPTION = 5000

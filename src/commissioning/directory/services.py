@@ -14,6 +14,9 @@ from django.db import transaction
 from commissioning.audit import services as audit
 from commissioning.directory.models import LED_BY_FIELDS, Organisation
 
+# The account model through the kernel: the directory sits below accounts in the layers.
+from commissioning.permissions import User
+
 MANY_TO_MANY_FIELDS = ("areas", "specialisms", "cohorts")
 
 EDITABLE_FIELDS = (
@@ -66,7 +69,7 @@ def snapshot(organisation: Organisation) -> dict[str, Any]:
 
 
 def update_organisation(
-    actor: Any, organisation: Organisation, data: Mapping[str, Any]
+    actor: User, organisation: Organisation, data: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Apply a member's validated profile changes and audit them, all in one transaction.
 

@@ -15,7 +15,8 @@ from commissioning.directory import queries, services
 from commissioning.directory.filters import DirectoryFilterForm
 from commissioning.directory.forms import OrganisationProfileForm
 from commissioning.directory.models import Organisation
-from commissioning.web.pagination import paginate
+from commissioning.kernel.pagination import paginate
+from commissioning.permissions import signed_in_user
 
 PAGE_SIZE = 25
 
@@ -64,7 +65,9 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = OrganisationProfileForm(request.POST, instance=organisation)
         if form.is_valid():
-            changes = services.update_organisation(request.user, organisation, form.service_data())
+            changes = services.update_organisation(
+                signed_in_user(request), organisation, form.service_data()
+            )
             if changes:
                 messages.success(request, f"The profile of {organisation.name} has been updated.")
             else:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning import idempotency
+from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.directory.models import Organisation
 from commissioning.engagement import access, rules
@@ -52,7 +53,7 @@ def event_initial(event: MarketEvent) -> dict[str, Any]:
     }
 
 
-def create_event(actor: Any, exercise: CommissioningExercise, data: dict[str, Any]) -> MarketEvent:
+def create_event(actor: User, exercise: CommissioningExercise, data: dict[str, Any]) -> MarketEvent:
     """A draft event; the form sent twice records one (issue 11 item 25)."""
 
     def create(key: str) -> MarketEvent:
@@ -66,7 +67,7 @@ def create_event(actor: Any, exercise: CommissioningExercise, data: dict[str, An
     return idempotency.create_keyed(exercise.market_events.all(), data, create)
 
 
-def update_event(actor: Any, event: MarketEvent, data: dict[str, Any]) -> None:
+def update_event(actor: User, event: MarketEvent, data: dict[str, Any]) -> None:
     """Edit an event's details (its notes are published separately). A published event can be
     changed too — a moved date must reach people — and the change is in the audit trail."""
     with transaction.atomic():
@@ -78,7 +79,7 @@ def update_event(actor: Any, event: MarketEvent, data: dict[str, Any]) -> None:
         record(actor, "market_event.update", event, diff(before, snapshot(event, EVENT_FIELDS)))
 
 
-def publish_event(actor: Any, event: MarketEvent) -> None:
+def publish_event(actor: User, event: MarketEvent) -> None:
     with transaction.atomic():
         event = MarketEvent.objects.select_for_update().get(pk=event.pk)
         if not event.is_draft:
@@ -90,7 +91,7 @@ def publish_event(actor: Any, event: MarketEvent) -> None:
         )
 
 
-def publish_notes(actor: Any, event: MarketEvent, notes: str) -> None:
+def publish_notes(actor: User, event: MarketEvent, notes: str) -> None:
     """Publish (or correct) the meeting notes once the event has taken place (CYC-3)."""
     with transaction.atomic():
         event = MarketEvent.objects.select_for_update().get(pk=event.pk)
@@ -152,7 +153,7 @@ def signup_problem(event: MarketEvent, now: datetime | None = None) -> str | Non
 
 
 def sign_up(
-    actor: Any, event: MarketEvent, organisation: Organisation, now: datetime | None = None
+    actor: User, event: MarketEvent, organisation: Organisation, now: datetime | None = None
 ) -> EventRegistration:
     """Take a place at ``event`` for ``organisation`` (one each; refused once it has started or
     when it is full). Raises PermissionDenied or EngagementError. Signing up again — a double
@@ -168,7 +169,7 @@ def sign_up(
 
 
 def _take_place(
-    actor: Any, event: MarketEvent, organisation: Organisation, now: datetime
+    actor: User, event: MarketEvent, organisation: Organisation, now: datetime
 ) -> EventRegistration:
     with transaction.atomic():
         # Lock the event so two last sign-ups cannot both take the final place.
@@ -188,7 +189,7 @@ def _take_place(
     return registration
 
 
-def cancel_registration(actor: Any, event: MarketEvent, now: datetime | None = None) -> None:
+def cancel_registration(actor: User, event: MarketEvent, now: datetime | None = None) -> None:
     """Give up one's place before the event starts."""
     now = now or timezone.now()
     with transaction.atomic():

@@ -14,7 +14,7 @@ from commissioning.directory.models import Organisation
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, Response
 from commissioning.idempotency import SubmissionKeyForm, submission_key_field
-from commissioning.web.forms import FirstOptionBoundField, GovUKForm
+from commissioning.kernel.forms import FirstOptionBoundField, GovUKForm
 
 TEXT_ANSWER_MAX = 5000
 

@@ -14,6 +14,7 @@ from commissioning.audit.services import record
 from commissioning.engagement import rules
 from commissioning.engagement.models import Answer, Consultation, Response
 from commissioning.engagement.services import EngagementError
+from commissioning.permissions import Visitor, is_signed_in
 
 
 class ConsultationNotOpen(EngagementError):
@@ -27,7 +28,7 @@ def refusal(state: rules.State) -> str:
 
 
 def submit_response(
-    actor: Any,
+    actor: Visitor,
     consultation: Consultation,
     *,
     respondent_type: str,
@@ -63,7 +64,7 @@ def submit_response(
 
 
 def _save(
-    actor: Any,
+    actor: Visitor,
     consultation: Consultation,
     respondent_type: str,
     organisation: Any,
@@ -71,7 +72,7 @@ def _save(
     answers: dict[int, str],
     key: str,
 ) -> Response:
-    signed_in = bool(getattr(actor, "is_authenticated", False))
+    person = actor if is_signed_in(actor) else None
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         now = timezone.now()
@@ -89,7 +90,7 @@ def _save(
             reference=rules.new_reference(),
             respondent_type=respondent_type,
             is_anonymous=anonymous,
-            user=actor if signed_in and not anonymous else None,
+            user=person if not anonymous else None,
             organisation=organisation,
             submitted_at=now,
             submission_key=key,

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from commissioning import idempotency
+from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, SummaryTheme
@@ -40,7 +41,7 @@ def _dates(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_consultation(
-    actor: Any, exercise: CommissioningExercise, data: dict[str, Any]
+    actor: User, exercise: CommissioningExercise, data: dict[str, Any]
 ) -> Consultation:
     """A draft consultation; the form sent twice creates one (issue 11 item 25)."""
 
@@ -65,7 +66,7 @@ def _require_draft(consultation: Consultation) -> None:
         raise EngagementError("A published consultation cannot be changed")
 
 
-def update_consultation(actor: Any, consultation: Consultation, data: dict[str, Any]) -> None:
+def update_consultation(actor: User, consultation: Consultation, data: dict[str, Any]) -> None:
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _require_draft(consultation)
@@ -81,7 +82,7 @@ def update_consultation(actor: Any, consultation: Consultation, data: dict[str, 
         )
 
 
-def add_question(actor: Any, consultation: Consultation, data: dict[str, Any]) -> Question:
+def add_question(actor: User, consultation: Consultation, data: dict[str, Any]) -> Question:
     """The question goes last; the form sent twice adds it once (issue 11 item 25)."""
 
     def add(key: str) -> Question:
@@ -107,7 +108,7 @@ def add_question(actor: Any, consultation: Consultation, data: dict[str, Any]) -
     return idempotency.create_keyed(consultation.questions.all(), data, add)
 
 
-def remove_question(actor: Any, consultation: Consultation, question_id: int) -> None:
+def remove_question(actor: User, consultation: Consultation, question_id: int) -> None:
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _require_draft(consultation)
@@ -117,7 +118,7 @@ def remove_question(actor: Any, consultation: Consultation, question_id: int) ->
         record(actor, "consultation.question.remove", consultation, {"question": text})
 
 
-def publish_consultation(actor: Any, consultation: Consultation) -> None:
+def publish_consultation(actor: User, consultation: Consultation) -> None:
     """Publish a draft: it then opens and closes by its dates (CYC-2)."""
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -140,7 +141,7 @@ def _require_summary_editable(consultation: Consultation) -> None:
         raise EngagementError("The summary has been published and cannot be changed")
 
 
-def add_theme(actor: Any, consultation: Consultation, data: dict[str, Any]) -> SummaryTheme:
+def add_theme(actor: User, consultation: Consultation, data: dict[str, Any]) -> SummaryTheme:
     """The theme goes last; the form sent twice adds it once (issue 11 item 25)."""
 
     def add(key: str) -> SummaryTheme:
@@ -165,7 +166,7 @@ def add_theme(actor: Any, consultation: Consultation, data: dict[str, Any]) -> S
     return idempotency.create_keyed(consultation.themes.all(), data, add)
 
 
-def remove_theme(actor: Any, consultation: Consultation, theme_id: int) -> None:
+def remove_theme(actor: User, consultation: Consultation, theme_id: int) -> None:
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _require_summary_editable(consultation)
@@ -184,7 +185,7 @@ def summary_problems(consultation: Consultation) -> list[str]:
     return problems
 
 
-def publish_summary(actor: Any, consultation: Consultation, intro: str) -> None:
+def publish_summary(actor: User, consultation: Consultation, intro: str) -> None:
     """Publish the "you said, we did" summary to everyone at once (CYC-2)."""
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -204,7 +205,7 @@ def publish_summary(actor: Any, consultation: Consultation, intro: str) -> None:
         )
 
 
-def close_early(actor: Any, consultation: Consultation, note: str) -> None:
+def close_early(actor: User, consultation: Consultation, note: str) -> None:
     """Close a published consultation now, with a public note saying why: the commissioner's
     way to end the engagement before the tender is published (CYC-3). The closing moment becomes
     now, so every page and the market engagement notice end the engagement here."""

@@ -22,6 +22,7 @@ from commissioning.engagement.forms import (
 )
 from commissioning.engagement.models import Consultation
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.permissions import signed_in_user
 
 LIST_CRUMB = ("Consultations and events", "engagement:list")
 
@@ -126,7 +127,9 @@ def consultation_create(request: HttpRequest, reference: str) -> HttpResponse:
     exercise = managed_exercise(request, reference)
     form = ConsultationForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        consultation = services.create_consultation(request.user, exercise, form.cleaned_data)
+        consultation = services.create_consultation(
+            signed_in_user(request), exercise, form.cleaned_data
+        )
         messages.success(request, "Consultation created as a draft. Add its questions.")
         return redirect(consultation)
     context = {
@@ -149,7 +152,7 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(consultation)
     form = ConsultationForm(posted(request), initial=consultation_initial(consultation))
     if request.method == "POST" and form.is_valid():
-        services.update_consultation(request.user, consultation, form.cleaned_data)
+        services.update_consultation(signed_in_user(request), consultation, form.cleaned_data)
         messages.success(request, "Consultation updated")
         return redirect(consultation)
     context = {
@@ -172,7 +175,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(consultation)
     form = QuestionForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.add_question(request.user, consultation, form.cleaned_data)
+        services.add_question(signed_in_user(request), consultation, form.cleaned_data)
         messages.success(request, "Question added")
         return redirect(consultation)
     context = {
@@ -191,7 +194,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 def question_remove(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
     consultation = managed_consultation(request, pk)
     try:
-        services.remove_question(request.user, consultation, question_id)
+        services.remove_question(signed_in_user(request), consultation, question_id)
     except services.EngagementError as error:
         messages.error(request, str(error))
     except consultation.questions.model.DoesNotExist:
@@ -208,7 +211,7 @@ def consultation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            services.publish_consultation(request.user, consultation)
+            services.publish_consultation(signed_in_user(request), consultation)
         except services.EngagementError as error:
             problems = error.problems
         else:
@@ -234,7 +237,7 @@ def consultation_close_early(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseEarlyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.close_early(request.user, consultation, form.cleaned_data["note"])
+            services.close_early(signed_in_user(request), consultation, form.cleaned_data["note"])
         except services.EngagementError as error:
             form.add_error("note", error.problems)
         else:

@@ -19,6 +19,7 @@ from commissioning.engagement.models import MarketEvent
 from commissioning.engagement.services import EngagementError
 from commissioning.engagement.views import list_crumb, managed_exercise, posted
 from commissioning.engagement.views_signup import signup_context
+from commissioning.permissions import signed_in_user
 
 
 def _managed_event(request: HttpRequest, pk: int) -> MarketEvent:
@@ -58,7 +59,7 @@ def event_create(request: HttpRequest, reference: str) -> HttpResponse:
     exercise = managed_exercise(request, reference)
     form = EventForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        event = events.create_event(request.user, exercise, form.cleaned_data)
+        event = events.create_event(signed_in_user(request), exercise, form.cleaned_data)
         messages.success(request, "Event recorded as a draft")
         return redirect(event)
     context = {
@@ -78,7 +79,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
     form = EventForm(posted(request), initial=events.event_initial(event))
     if request.method == "POST" and form.is_valid():
-        events.update_event(request.user, event, form.cleaned_data)
+        events.update_event(signed_in_user(request), event, form.cleaned_data)
         messages.success(request, "Event updated")
         return redirect(event)
     context = {
@@ -97,7 +98,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
     try:
-        events.publish_event(request.user, event)
+        events.publish_event(signed_in_user(request), event)
     except EngagementError as error:
         messages.error(request, str(error))
     else:
@@ -112,7 +113,7 @@ def event_notes(request: HttpRequest, pk: int) -> HttpResponse:
     form = NotesForm(posted(request), initial={"notes": event.notes})
     if request.method == "POST" and form.is_valid():
         try:
-            events.publish_notes(request.user, event, form.cleaned_data["notes"])
+            events.publish_notes(signed_in_user(request), event, form.cleaned_data["notes"])
         except EngagementError as error:
             form.add_error("notes", str(error))
         else:

@@ -21,6 +21,7 @@ from commissioning.engagement.views import (
     posted,
     visible_consultation,
 )
+from commissioning.permissions import signed_in_user
 
 SESSION_KEY = "engagement_response_reference"
 
@@ -128,7 +129,7 @@ def summary_manage(request: HttpRequest, pk: int) -> HttpResponse:
     problem = ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_theme(request.user, consultation, form.cleaned_data)
+            services.add_theme(signed_in_user(request), consultation, form.cleaned_data)
         except services.EngagementError as error:
             problem = str(error)
         else:
@@ -164,7 +165,7 @@ def _summary_page(
 def theme_remove(request: HttpRequest, pk: int, theme_id: int) -> HttpResponse:
     consultation = managed_consultation(request, pk)
     try:
-        services.remove_theme(request.user, consultation, theme_id)
+        services.remove_theme(signed_in_user(request), consultation, theme_id)
     except services.EngagementError as error:
         messages.error(request, str(error))
     except SummaryTheme.DoesNotExist:
@@ -181,7 +182,9 @@ def summary_publish(request: HttpRequest, pk: int) -> HttpResponse:
     form = SummaryPublishForm(request.POST)
     if form.is_valid():
         try:
-            services.publish_summary(request.user, consultation, form.cleaned_data["summary_intro"])
+            services.publish_summary(
+                signed_in_user(request), consultation, form.cleaned_data["summary_intro"]
+            )
         except services.EngagementError as error:
             return _summary_page(request, consultation, ThemeForm(), form, problems=error.problems)
         messages.success(request, "“You said, we did” summary published")

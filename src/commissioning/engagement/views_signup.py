@@ -19,7 +19,7 @@ from commissioning.engagement.forms import EventSignUpForm
 from commissioning.engagement.models import MarketEvent
 from commissioning.engagement.services import EngagementError
 from commissioning.engagement.views import list_crumb, posted
-from commissioning.permissions import Visitor
+from commissioning.permissions import Visitor, signed_in_user
 
 
 def visible_event(request: HttpRequest, pk: int) -> MarketEvent:
@@ -62,7 +62,7 @@ def event_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            events.sign_up(request.user, event, form.chosen_organisation())
+            events.sign_up(signed_in_user(request), event, form.chosen_organisation())
         except EngagementError as error:
             form.add_error(None, str(error))
         else:
@@ -82,7 +82,7 @@ def event_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
 def event_cancel_sign_up(request: HttpRequest, pk: int) -> HttpResponse:
     event = visible_event(request, pk)
     try:
-        events.cancel_registration(request.user, event)
+        events.cancel_registration(signed_in_user(request), event)
     except EngagementError as error:
         messages.error(request, str(error))
     else:

@@ -16,7 +16,7 @@ from commissioning.escalations.models import (
     Escalation,
 )
 from commissioning.idempotency import SubmissionKeyForm
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 from commissioning_analytics.timelines.working_days import LONDON
 
 

@@ -19,8 +19,8 @@ from commissioning.directory.models import Organisation
 from commissioning.escalations import access, queries, services, targets
 from commissioning.escalations.forms import RaiseForm, RespondForm
 from commissioning.escalations.models import Escalation
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
 
 
 @login_required

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from commissioning.web.forms import GovUKForm
+from commissioning.kernel.forms import GovUKForm
 from commissioning_analytics.scoring.criteria import Scale
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.awards.models import LotAward
 from commissioning.bids.models import Bid
@@ -132,7 +133,7 @@ def moderation_rows(opportunity: Opportunity) -> list[ModerationRow]:
 
 
 def moderate(
-    actor: Any,
+    actor: User,
     bid: Bid,
     criterion: Criterion,
     score: Any,

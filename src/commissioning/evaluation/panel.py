@@ -60,12 +60,12 @@ def assignments(opportunity: Opportunity) -> QuerySet[EvaluatorAssignment]:
     )
 
 
-def _require_manager(actor: Any, opportunity: Opportunity) -> None:
+def _require_manager(actor: User, opportunity: Opportunity) -> None:
     if not access.can_manage_evaluation(actor, opportunity):
         raise PermissionDenied("Only the commissioning body's commissioners manage evaluation.")
 
 
-def assign_evaluator(actor: Any, criterion: Criterion, evaluator: User) -> EvaluatorAssignment:
+def assign_evaluator(actor: User, criterion: Criterion, evaluator: User) -> EvaluatorAssignment:
     """Assign ``evaluator`` to score ``criterion`` (quality or social value) on every bid."""
     opportunity = criterion.opportunity
     _require_manager(actor, opportunity)
@@ -94,7 +94,7 @@ def assign_evaluator(actor: Any, criterion: Criterion, evaluator: User) -> Evalu
     return assignment
 
 
-def unassign_evaluator(actor: Any, assignment: EvaluatorAssignment) -> None:
+def unassign_evaluator(actor: User, assignment: EvaluatorAssignment) -> None:
     """Remove an assignment (e.g. after a conflict) unless its scores are already submitted;
     its draft scores go with it, and the audit trail keeps them."""
     opportunity = assignment.criterion.opportunity
@@ -125,7 +125,7 @@ def advisers(opportunity: Opportunity) -> QuerySet[PanelAdviser]:
 
 
 def add_adviser(
-    actor: Any, opportunity: Opportunity, adviser: User, expertise: str
+    actor: User, opportunity: Opportunity, adviser: User, expertise: str
 ) -> PanelAdviser:
     """Add ``adviser`` to the panel: they score nothing and, like the evaluators, read no bid
     until they have declared their interests in every bidder (PRO-11)."""
@@ -152,7 +152,7 @@ def add_adviser(
     return place
 
 
-def remove_adviser(actor: Any, place: PanelAdviser) -> None:
+def remove_adviser(actor: User, place: PanelAdviser) -> None:
     """Take an adviser off the panel; their declarations stay on the record."""
     opportunity = place.opportunity
     _require_manager(actor, opportunity)
@@ -184,7 +184,7 @@ def conflicted_organisation_ids(user: Visitor, opportunity: Opportunity) -> set[
 
 
 def declare_conflicts(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     answers: Mapping[int, tuple[bool, str]],
     now: datetime | None = None,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access
@@ -43,12 +44,12 @@ def score_errors(criterion: Criterion, score: Any, justification: str) -> dict[s
     return errors
 
 
-def _scoreable(actor: Any, assignment: EvaluatorAssignment) -> list[Bid]:
+def _scoreable(actor: User, assignment: EvaluatorAssignment) -> list[Bid]:
     return evaluator_bids(actor, assignment.criterion.opportunity)
 
 
 def save_score(
-    actor: Any, assignment: EvaluatorAssignment, bid: Bid, score: Any, justification: str
+    actor: User, assignment: EvaluatorAssignment, bid: Bid, score: Any, justification: str
 ) -> EvaluatorScore:
     """Save (or change) a draft score; refused once the assignment is submitted."""
     if not access.can_score(actor, assignment):
@@ -89,13 +90,13 @@ def save_score(
     return saved
 
 
-def missing_bids(actor: Any, assignment: EvaluatorAssignment) -> list[Bid]:
+def missing_bids(actor: User, assignment: EvaluatorAssignment) -> list[Bid]:
     scored = set(assignment.scores.values_list("bid_id", flat=True))
     return [bid for bid in _scoreable(actor, assignment) if bid.pk not in scored]
 
 
 def submit_scores(
-    actor: Any, assignment: EvaluatorAssignment, now: datetime | None = None
+    actor: User, assignment: EvaluatorAssignment, now: datetime | None = None
 ) -> EvaluatorAssignment:
     """Submit every score on the criterion (all bids the evaluator may score must be scored)."""
     if not access.can_score(actor, assignment):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.awards.models import LotAward
 from commissioning.bids import opening
@@ -45,7 +45,7 @@ def selection_for_opportunity(opportunity: Opportunity) -> list[tuple[Lot, Selec
 
 
 def record_selection(
-    actor: Any,
+    actor: User,
     bid: Bid,
     question_id: str,
     passed: bool,

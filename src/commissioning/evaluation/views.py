@@ -23,9 +23,10 @@ from commissioning.evaluation.forms import (
 )
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore, PanelAdviser
 from commissioning.evaluation.scales import evaluator_guidance
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
-from commissioning.web.forms import apply_validation_error
 
 
 def _opportunity(request: HttpRequest, reference: str, manage: bool = False) -> Opportunity:
@@ -136,7 +137,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
         criterion = services.judged_criteria(opportunity).get(pk=form.cleaned_data["criterion"])
         evaluator = services.eligible_evaluators().get(pk=form.cleaned_data["evaluator"])
         try:
-            services.assign_evaluator(request.user, criterion, evaluator)
+            services.assign_evaluator(signed_in_user(request), criterion, evaluator)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -151,7 +152,7 @@ def unassign(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assignment = get_object_or_404(EvaluatorAssignment, pk=pk, criterion__opportunity=opportunity)
     if request.method == "POST":
         try:
-            services.unassign_evaluator(request.user, assignment)
+            services.unassign_evaluator(signed_in_user(request), assignment)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -168,7 +169,9 @@ def add_adviser(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         adviser = services.eligible_evaluators().get(pk=form.cleaned_data["adviser"])
         try:
-            services.add_adviser(request.user, opportunity, adviser, form.cleaned_data["expertise"])
+            services.add_adviser(
+                signed_in_user(request), opportunity, adviser, form.cleaned_data["expertise"]
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -186,7 +189,7 @@ def remove_adviser(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     opportunity = _opportunity(request, reference, manage=True)
     place = get_object_or_404(PanelAdviser, pk=pk, opportunity=opportunity)
     if request.method == "POST":
-        services.remove_adviser(request.user, place)
+        services.remove_adviser(signed_in_user(request), place)
         messages.success(request, f"{place.adviser.email} is no longer an adviser.")
     return HttpResponseRedirect(_url("opportunity", opportunity))
 
@@ -223,7 +226,7 @@ def declare(request: HttpRequest, reference: str) -> HttpResponse:
     form = DeclarationForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            services.declare_conflicts(request.user, opportunity, form.answers())
+            services.declare_conflicts(signed_in_user(request), opportunity, form.answers())
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -289,7 +292,7 @@ def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             services.save_score(
-                request.user,
+                signed_in_user(request),
                 assignment,
                 bid,
                 form.cleaned_data["score"],
@@ -322,7 +325,7 @@ def submit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     assignment = _assignment(request, opportunity, pk)
     if request.method == "POST":
         try:
-            services.submit_scores(request.user, assignment)
+            services.submit_scores(signed_in_user(request), assignment)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -360,7 +363,7 @@ def moderate(request: HttpRequest, reference: str, bid_pk: int, criterion_pk: in
     if request.method == "POST" and form.is_valid():
         try:
             services.moderate(
-                request.user,
+                signed_in_user(request),
                 bid,
                 criterion,
                 form.cleaned_data["score"],

@@ -19,9 +19,10 @@ from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
 from commissioning.evaluation.models import SelectionResult
 from commissioning.evaluation.selection import selection_for_lot
+from commissioning.kernel.forms import GovUKForm, apply_validation_error
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.access import published_opportunity
 from commissioning.procurement.models import Opportunity
-from commissioning.web.forms import GovUKForm, apply_validation_error
 from commissioning_analytics.evaluation.selection import RequiredQuestion, SelectionRequirement
 
 NOT_APPLICABLE = "That question does not apply to this lot."
@@ -123,7 +124,7 @@ def _record(request: HttpRequest, opportunity: Opportunity) -> tuple[int, Select
     if form.is_valid():
         try:
             services.record_selection(
-                request.user,
+                signed_in_user(request),
                 bid,
                 form.cleaned_data["question"],
                 form.cleaned_data["result"] == "pass",

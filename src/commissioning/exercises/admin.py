@@ -21,7 +21,7 @@ from commissioning.exercises.services import (
     keep_published_pipeline,
     publish_pipeline_if_planned,
 )
-from commissioning.web.admin import ReadOnlyInline
+from commissioning.kernel.admin import ReadOnlyInline
 
 
 class StageChangeInline(ReadOnlyInline):

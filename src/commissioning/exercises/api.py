@@ -35,6 +35,7 @@ from commissioning.exercises.schemas import (
     ExerciseUpdateIn,
     StageChangeIn,
 )
+from commissioning.permissions import signed_in_user
 
 router = Router(tags=["Commissioning exercises"])
 
@@ -165,7 +166,9 @@ def create_exercise(request: HttpRequest, payload: ExerciseCreateIn) -> Any:
         return _invalid(form_errors(form))
     try:
         exercise = services.create_exercise(
-            request.user, form.cleaned_data, submission_key=idempotency.header_key(request)
+            signed_in_user(request),
+            form.cleaned_data,
+            submission_key=idempotency.header_key(request),
         )
     except PermissionDenied as denied:
         return _forbidden(str(denied))
@@ -189,7 +192,7 @@ def update_exercise(request: HttpRequest, reference: str, payload: ExerciseUpdat
     form = ExerciseEditForm({k: v for k, v in data.items() if v is not None}, exercise=exercise)
     if not form.is_valid():
         return _invalid(form_errors(form))
-    services.update_exercise(request.user, exercise, form.cleaned_data)
+    services.update_exercise(signed_in_user(request), exercise, form.cleaned_data)
     return Status(200, exercise_detail(services.get_exercise(reference)))
 
 
@@ -209,7 +212,9 @@ def change_stage(request: HttpRequest, reference: str, payload: StageChangeIn) -
     if not form.is_valid():
         return _invalid(form_errors(form))
     try:
-        services.change_stage(request.user, exercise, form.target(), form.cleaned_data["reason"])
+        services.change_stage(
+            signed_in_user(request), exercise, form.target(), form.cleaned_data["reason"]
+        )
     except TransitionError as error:
         return _invalid({error.field: [error.message]})
     return Status(200, exercise_detail(services.get_exercise(reference)))

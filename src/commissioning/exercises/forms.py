@@ -13,13 +13,14 @@ from typing import Any, cast
 from django import forms
 
 from commissioning import permissions
+from commissioning.accounts.organisation_search import public_bodies
 from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises import services
 from commissioning.exercises.lifecycle import Stage, allowed_next
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.idempotency import SubmissionKeyForm
-from commissioning.web.forms import GovUKForm
-from commissioning.web.organisation_search import ChooseSeveral, public_bodies
+from commissioning.kernel.forms import GovUKForm
+from commissioning.kernel.widgets import ChooseSeveral
 
 TIER_CHOICES = CommissioningExercise.Tier.choices
 

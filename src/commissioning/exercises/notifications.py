@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils import timezone
 
-from commissioning.accounts.models import Membership, User
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning.notifications.links import absolute_url
+from commissioning.permissions import approved_members
 
 
 def stage_change_recipients(exercise: CommissioningExercise) -> list[str]:
@@ -21,16 +21,7 @@ def stage_change_recipients(exercise: CommissioningExercise) -> list[str]:
         exercise.commissioning_body_id,
         *exercise.partners.values_list("pk", flat=True),
     ]
-    emails = (
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id__in=organisation_ids,
-            memberships__status=Membership.Status.APPROVED,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    emails = approved_members(organisation_ids).exclude(email="").values_list("email", flat=True)
     return sorted(set(emails))
 
 

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from commissioning import idempotency, permissions
+from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.directory.models import Organisation
 from commissioning.directory.queries import serving_area
@@ -94,7 +95,9 @@ class HistoryEntry:
     reason: str
 
 
-def stage_history(exercise: CommissioningExercise, viewer: Any = None) -> list[HistoryEntry]:
+def stage_history(
+    exercise: CommissioningExercise, viewer: permissions.Visitor | None = None
+) -> list[HistoryEntry]:
     """The dated stage history, oldest first. The public sees who acted by role and organisation
     ("Commissioner, <body>"); people who may edit the exercise also see names."""
     changes = list(exercise.stage_changes.select_related("changed_by"))
@@ -190,7 +193,7 @@ def next_reference(year: int) -> str:
 
 
 def create_exercise(
-    actor: Any, data: Mapping[str, Any], now: datetime | None = None, submission_key: str = ""
+    actor: User, data: Mapping[str, Any], now: datetime | None = None, submission_key: str = ""
 ) -> CommissioningExercise:
     """Create an exercise at "assess need" with its first history entry and an audit record.
 
@@ -219,7 +222,7 @@ def create_exercise(
 
 
 def _create(
-    actor: Any, body: Organisation, data: Mapping[str, Any], now: datetime, key: str
+    actor: User, body: Organisation, data: Mapping[str, Any], now: datetime, key: str
 ) -> CommissioningExercise:
     with transaction.atomic():
         exercise = _insert_with_fresh_reference(actor, body, data, now, key)
@@ -251,7 +254,7 @@ def _lock_references() -> None:
 
 
 def _insert_with_fresh_reference(
-    actor: Any, body: Organisation, data: Mapping[str, Any], now: datetime, key: str = ""
+    actor: User, body: Organisation, data: Mapping[str, Any], now: datetime, key: str = ""
 ) -> CommissioningExercise:
     """Insert the row under the next reference. Allocation is serialised by
     :func:`_lock_references`; as a second line of defence, when the unique constraint refuses
@@ -282,7 +285,7 @@ def _insert_with_fresh_reference(
 
 
 def update_exercise(
-    actor: Any, exercise: CommissioningExercise, data: Mapping[str, Any]
+    actor: User, exercise: CommissioningExercise, data: Mapping[str, Any]
 ) -> CommissioningExercise:
     """Change the editable fields (not the body, reference or stage); audits what changed."""
     if not permissions.can_edit_exercise(actor, exercise):
@@ -323,7 +326,7 @@ def publish_pipeline_if_planned(exercise: CommissioningExercise, now: datetime) 
 
 
 def change_stage(
-    actor: Any,
+    actor: User,
     exercise: CommissioningExercise,
     target: Stage | str,
     reason: str = "",

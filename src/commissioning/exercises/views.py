@@ -27,8 +27,9 @@ from commissioning.exercises.lifecycle import (
     cycle_progress,
 )
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web.services import exercise_studies
-from commissioning.web.pagination import paginate
+from commissioning.permissions import signed_in_user
 
 
 def _exercise_or_404(reference: str) -> CommissioningExercise:
@@ -88,7 +89,9 @@ def exercise_create(request: HttpRequest) -> HttpResponse:
     form = ExerciseForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         exercise = services.create_exercise(
-            request.user, form.cleaned_data, submission_key=form.cleaned_data["submission_key"]
+            signed_in_user(request),
+            form.cleaned_data,
+            submission_key=form.cleaned_data["submission_key"],
         )
         messages.success(request, f"Exercise {exercise.reference} created")
         return redirect(exercise)
@@ -112,7 +115,7 @@ def exercise_edit(request: HttpRequest, reference: str) -> HttpResponse:
         _posted(request), exercise=exercise, initial=services.initial_from_exercise(exercise)
     )
     if request.method == "POST" and form.is_valid():
-        services.update_exercise(request.user, exercise, form.cleaned_data)
+        services.update_exercise(signed_in_user(request), exercise, form.cleaned_data)
         messages.success(request, f"Exercise {exercise.reference} updated")
         return redirect(exercise)
     context = {
@@ -140,7 +143,7 @@ def exercise_stage(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.change_stage(
-                request.user, exercise, form.target(), form.cleaned_data["reason"]
+                signed_in_user(request), exercise, form.target(), form.cleaned_data["reason"]
             )
         except TransitionError as error:
             form.add_error(error.field, error.message)

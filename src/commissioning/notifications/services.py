@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from commissioning.notifications.models import Notification
 from commissioning.notifications.tasks import email_notifications
-from commissioning.permissions import Visitor, is_signed_in
+
+# The account model through permissions: notices sit in the kernel, below accounts.
+from commissioning.permissions import User, Visitor, is_signed_in
 
 
 def notify(recipients: Iterable[Any], *, subject: str, body: str, url: str, kind: str) -> int:
@@ -46,7 +48,7 @@ def notify(recipients: Iterable[Any], *, subject: str, body: str, url: str, kind
     return len(rows)
 
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
+def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
 
 
@@ -56,7 +58,7 @@ def unread_count(user: Visitor | None) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def mark_read(user: Any, notification_ids: Iterable[int] | None = None) -> int:
+def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all unread ones when ``notification_ids`` is None);
     someone else's notifications are never touched. Returns how many changed."""
     queryset = Notification.objects.filter(user=user, read_at__isnull=True)

@@ -8,13 +8,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from commissioning.kernel.pagination import paginate
 from commissioning.notifications import services
-from commissioning.web.pagination import paginate
+from commissioning.permissions import signed_in_user
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    context = paginate(request, services.notifications_for(request.user))
+    context = paginate(request, services.notifications_for(signed_in_user(request)))
     context["crumbs"] = [("Notifications", None)]
     return render(request, "notifications/list.html", context)
 
@@ -25,5 +26,5 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id`` in the POST) or all of them (no ``id``) as read."""
     raw = request.POST.get("id", "")
     ids = [int(raw)] if raw.isdigit() else None
-    services.mark_read(request.user, ids)
+    services.mark_read(signed_in_user(request), ids)
     return HttpResponseRedirect(reverse("notifications:list"))

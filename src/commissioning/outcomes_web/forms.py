@@ -10,8 +10,8 @@ from django import forms
 
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.idempotency import SubmissionKeyForm
+from commissioning.kernel.forms import GovUKForm
 from commissioning.outcomes_web import pool, services
-from commissioning.web.forms import GovUKForm
 from commissioning_analytics.outcomes.io import InputError
 from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER
 from commissioning_analytics.outcomes.safeguards import SafeguardError

@@ -20,8 +20,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from commissioning import idempotency, permissions
+from commissioning.accounts.models import User
 from commissioning.audit.services import created, record
 from commissioning.directory.models import Organisation
+from commissioning.exercises.models import CommissioningExercise
 from commissioning.outcomes_web import lifecycle, pool
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
@@ -44,7 +46,7 @@ SUBGROUP_COLUMNS = ("sex", "ethnicity", "area")
 """Results by protected characteristic (EQU-2) and by area (OUT-2), for the columns present."""
 
 
-def upload_organisation(user: Any) -> Organisation | None:
+def upload_organisation(user: permissions.Visitor) -> Organisation | None:
     """The organisation a user uploads cohorts for: providers with an approved membership
     (the first by name when there are several); ``None`` means they may not upload."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -54,7 +56,7 @@ def upload_organisation(user: Any) -> Organisation | None:
     return permissions.member_organisations(user).first()
 
 
-def studies_for(user: Any) -> QuerySet[OutcomeStudy]:
+def studies_for(user: User) -> QuerySet[OutcomeStudy]:
     """The studies a user may see: their organisations' (all of them for site admins)."""
     studies = OutcomeStudy.objects.select_related("organisation", "created_by")
     if getattr(user, "is_site_admin", False):
@@ -62,11 +64,11 @@ def studies_for(user: Any) -> QuerySet[OutcomeStudy]:
     return studies.filter(organisation_id__in=user.approved_organisation_ids())
 
 
-def linked_studies_for(user: Any) -> QuerySet[OutcomeStudy]:
+def linked_studies_for(user: permissions.Visitor) -> QuerySet[OutcomeStudy]:
     """Studies linked to the exercises of the commissioning bodies a commissioner is an approved
     member of, unpublished ones included (the rule of
     :func:`commissioning.permissions.can_view_outcome_study`); none for anyone else."""
-    if not getattr(user, "is_authenticated", False) or user.role != user.Role.COMMISSIONER:
+    if not permissions.is_signed_in(user) or user.role != User.Role.COMMISSIONER:
         return OutcomeStudy.objects.none()
     return (
         OutcomeStudy.objects.filter(
@@ -77,7 +79,9 @@ def linked_studies_for(user: Any) -> QuerySet[OutcomeStudy]:
     )
 
 
-def exercise_studies(user: Any, exercise: Any) -> list[OutcomeStudy]:
+def exercise_studies(
+    user: permissions.Visitor, exercise: CommissioningExercise
+) -> list[OutcomeStudy]:
     """The studies linked to ``exercise`` that ``user`` may see: all of them for whoever may
     see their full result, otherwise the published ones (OUT-1)."""
     studies = OutcomeStudy.objects.filter(exercise=exercise).select_related(
@@ -103,7 +107,7 @@ class PublishError(ValueError):
     """The study cannot be published (not finished, or already published)."""
 
 
-def publish_study(actor: Any, study_id: int) -> OutcomeStudy:
+def publish_study(actor: User, study_id: int) -> OutcomeStudy:
     """Publish a finished study in one audited transaction (OUT-1, OUT-4); raise
     :class:`PublishError` with the reason when it is not finished or already published."""
     with transaction.atomic():
@@ -155,7 +159,7 @@ def validate_cohort(csv_text: str, filename: str, outcome: str, covariates: list
     check_cohort_size(table.rows, what=f"the cohort ({table.name})")
 
 
-def create_study(actor: Any, organisation: Organisation, data: dict[str, Any]) -> OutcomeStudy:
+def create_study(actor: User, organisation: Organisation, data: dict[str, Any]) -> OutcomeStudy:
     """Store a validated study and queue its evaluation once the transaction commits; the
     upload sent twice stores and evaluates one study (issue 11 item 25)."""
     return idempotency.create_keyed(
@@ -166,7 +170,7 @@ def create_study(actor: Any, organisation: Organisation, data: dict[str, Any]) -
 
 
 def _create_study(
-    actor: Any, organisation: Organisation, data: dict[str, Any], key: str
+    actor: User, organisation: Organisation, data: dict[str, Any], key: str
 ) -> OutcomeStudy:
     from commissioning.outcomes_web.tasks import evaluate_study
 

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
 from commissioning.accounts.models import User
+from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web import chart_tables, charts, pool, presentation, services
 from commissioning.outcomes_web.forms import OutcomeUploadForm
 from commissioning.outcomes_web.models import OutcomeStudy
-from commissioning.web.pagination import paginate
+from commissioning.permissions import signed_in_user
 
 
 def _list_crumb() -> tuple[str, str]:
@@ -63,7 +64,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
     """The viewer's organisations' studies; for commissioners, first the studies linked to
     their bodies' exercises (OUT-1)."""
     linked = services.linked_studies_for(request.user)
-    own = services.studies_for(request.user)
+    own = services.studies_for(signed_in_user(request))
     is_commissioner = getattr(request.user, "role", None) == User.Role.COMMISSIONER
     context = {
         "crumbs": [("Your outcome studies", None)],
@@ -84,7 +85,7 @@ def study_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = OutcomeUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            study = services.create_study(request.user, organisation, form.study_data())
+            study = services.create_study(signed_in_user(request), organisation, form.study_data())
             return redirect("outcomes:detail", pk=study.pk)
     else:
         form = OutcomeUploadForm()
@@ -154,7 +155,7 @@ def study_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_publish_outcome_study(request.user, study):
         raise PermissionDenied("Only members of the uploading organisation can publish its study")
     try:
-        services.publish_study(request.user, study.pk)
+        services.publish_study(signed_in_user(request), study.pk)
     except services.PublishError as error:
         return _detail(request, study, True, publish_error=str(error), status=400)
     messages.success(request, "The study is published: everyone can now see its summary")

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commissioning.accounts.models import Membership
-from commissioning.permissions import Visitor, is_active_user, speaks_for
+from commissioning.permissions import Visitor, is_active_user, member_organisations, speaks_for
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
@@ -35,13 +34,7 @@ def approved_organisation_ids(user: Visitor) -> set[int]:
 
 def can_message(user: Visitor) -> bool:
     """Whether ``user`` takes part in messaging at all (the "Messages" menu item)."""
-    if not is_active_user(user):
-        return False
-    return bool(
-        user.memberships.filter(
-            status=Membership.Status.APPROVED, organisation__is_commissioning_body=False
-        ).exists()
-    )
+    return member_organisations(user).filter(is_commissioning_body=False).exists()
 
 
 def excluded_from_exercise(organisation: Organisation, lot: Lot) -> bool:

@@ -29,6 +29,7 @@ from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.directory.models import Organisation
 from commissioning.partnering import access, services
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Interest, Lot
 
 interest_router = Router(tags=["Partner finding"])
@@ -179,7 +180,7 @@ def register_interest(
     except MissingOrganisation as problem:
         return error(400, str(problem), {"organisation": [str(problem)]})
     interest = services.register_interest(
-        request.user,
+        signed_in_user(request),
         lot,
         organisation=organisation,
         role=payload.role,
@@ -210,7 +211,7 @@ def withdraw_interest(
     if len(own) > 1:
         message = "Select which of your organisations withdraws"
         return error(400, message, {"organisation": [message]})
-    services.withdraw_interest(request.user, own[0])
+    services.withdraw_interest(signed_in_user(request), own[0])
     return Status(204, None)
 
 

@@ -29,7 +29,7 @@ from commissioning.partnering.api import (
 )
 from commissioning.partnering.models import Conversation
 from commissioning.partnering.rules import excerpt
-from commissioning.permissions import Visitor
+from commissioning.permissions import Visitor, signed_in_user
 
 messages_router = Router(tags=["Messages between organisations"])
 
@@ -170,7 +170,7 @@ def get_conversation(request: HttpRequest, conversation_id: int, pages: Query[Pa
     unread = messaging.unread_by_conversation(request.user, [conversation.pk]).get(
         conversation.pk, 0
     )
-    messaging.mark_read(request.user, conversation)
+    messaging.mark_read(signed_in_user(request), conversation)
     return Status(200, _thread(request.user, conversation, unread, pages))
 
 
@@ -198,7 +198,7 @@ def start_conversation(request: HttpRequest, payload: StartIn) -> Any:
     if payload.lot is not None:
         lot = lot_for(request, payload.lot.opportunity, payload.lot.number)
     conversation = messaging.start_conversation(
-        request.user,
+        signed_in_user(request),
         sender=sender,
         recipient=recipient,
         subject=payload.subject,
@@ -220,6 +220,9 @@ def reply(request: HttpRequest, conversation_id: int, payload: ReplyIn) -> Any:
     header a repeat sends nothing new."""
     conversation = _readable(request, conversation_id)
     messaging.reply(
-        request.user, conversation, payload.body, submission_key=idempotency.header_key(request)
+        signed_in_user(request),
+        conversation,
+        payload.body,
+        submission_key=idempotency.header_key(request),
     )
     return Status(201, _thread_ending(request.user, _readable(request, conversation_id)))

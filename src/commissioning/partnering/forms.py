@@ -9,6 +9,7 @@ from django import forms
 
 from commissioning.directory.models import Cohort, Organisation, Specialism
 from commissioning.idempotency import SubmissionKeyForm
+from commissioning.kernel.forms import GovUKForm
 from commissioning.partnering.rules import (
     MAX_MESSAGE_LENGTH,
     MAX_NOTE_LENGTH,
@@ -19,7 +20,6 @@ from commissioning.partnering.rules import (
     clean_subject,
 )
 from commissioning.procurement.models import Interest
-from commissioning.web.forms import GovUKForm
 
 
 def _organisation_field(organisations: list[Organisation], label: str) -> forms.ChoiceField:

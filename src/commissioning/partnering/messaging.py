@@ -18,14 +18,14 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from commissioning import idempotency
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
 from commissioning.notifications.services import notify
 from commissioning.partnering import access
 from commissioning.partnering.models import Conversation, Message, ReadMarker
 from commissioning.partnering.rules import TextProblem, clean_message_text, clean_subject
-from commissioning.permissions import Visitor
+from commissioning.permissions import Visitor, approved_members, is_signed_in
 from commissioning.procurement.models import Lot
 
 NOTIFICATION_KIND = "partnering.message"
@@ -51,7 +51,7 @@ def _clean(fields: dict[str, tuple[Any, str]]) -> dict[str, str]:
 
 
 def start_conversation(
-    actor: Any,
+    actor: User,
     *,
     sender: Organisation,
     recipient: Organisation,
@@ -80,7 +80,7 @@ def start_conversation(
     return message.conversation
 
 
-def _sent_before(actor: Any, key: str) -> Message | None:
+def _sent_before(actor: User, key: str) -> Message | None:
     """The message ``actor`` sent with this submission key, if any."""
     if not key:
         return None
@@ -92,7 +92,7 @@ def _sent_before(actor: Any, key: str) -> Message | None:
 
 
 def _start(
-    actor: Any,
+    actor: User,
     sender: Organisation,
     recipient: Organisation,
     lot: Lot | None,
@@ -126,7 +126,7 @@ def _start(
 
 
 def reply(
-    actor: Any,
+    actor: User,
     conversation: Conversation,
     body: str,
     now: datetime | None = None,
@@ -148,7 +148,7 @@ def reply(
 
 
 def _reply(
-    actor: Any, conversation: Conversation, sender_id: int, body: str, now: datetime, key: str
+    actor: User, conversation: Conversation, sender_id: int, body: str, now: datetime, key: str
 ) -> Message:
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
@@ -166,7 +166,7 @@ def _sides(conversation: Conversation, sender_id: int) -> tuple[Organisation, Or
 
 
 def _add_message(
-    actor: Any, conversation: Conversation, sender_id: int, body: str, now: datetime, key: str
+    actor: User, conversation: Conversation, sender_id: int, body: str, now: datetime, key: str
 ) -> Message:
     message = Message.objects.create(
         conversation=conversation,
@@ -186,14 +186,10 @@ def _add_message(
 
 
 def _notify(
-    actor: Any, conversation: Conversation, sender: Organisation, recipient: Organisation
+    actor: User, conversation: Conversation, sender: Organisation, recipient: Organisation
 ) -> int:
     """Tell the other organisation's approved members (not the author) about the message."""
-    people = User.objects.filter(
-        memberships__organisation=recipient,
-        memberships__status=Membership.Status.APPROVED,
-        is_active=True,
-    ).exclude(pk=actor.pk)
+    people = approved_members([recipient.pk]).exclude(pk=actor.pk)
     about = f" about {conversation.lot}" if conversation.lot_id else ""
     return notify(
         people.distinct(),
@@ -207,7 +203,7 @@ def _notify(
     )
 
 
-def mark_read(user: Any, conversation: Conversation, now: datetime | None = None) -> None:
+def mark_read(user: User, conversation: Conversation, now: datetime | None = None) -> None:
     """Record that ``user`` has read ``conversation`` up to now."""
     ReadMarker.objects.update_or_create(
         conversation=conversation, user=user, defaults={"read_at": now or timezone.now()}
@@ -232,9 +228,9 @@ def conversations_for(user: Visitor) -> QuerySet[Conversation]:
     )
 
 
-def _unread_messages(user: Any) -> QuerySet[Message]:
+def _unread_messages(user: Visitor) -> QuerySet[Message]:
     ids = access.approved_organisation_ids(user)
-    if not ids:
+    if not ids or not is_signed_in(user):
         return Message.objects.none()
     marker = ReadMarker.objects.filter(conversation=OuterRef("conversation"), user=user)
     return (

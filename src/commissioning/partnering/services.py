@@ -10,13 +10,13 @@ one transaction with its audit record. Who sees what is decided in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
 from commissioning import idempotency
+from commissioning.accounts.models import User
 from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.directory.models import Organisation
 from commissioning.partnering import access
@@ -38,7 +38,7 @@ def is_open(lot: Lot) -> bool:
     return bool(procurement_services.is_open_for_bids(lot.opportunity))
 
 
-def _check_may_act(actor: Any, lot: Lot, organisation: Organisation) -> None:
+def _check_may_act(actor: User, lot: Lot, organisation: Organisation) -> None:
     if not is_open(lot):
         raise PermissionDenied("Interest can only be registered while the opportunity is open.")
     allowed = {org.pk for org in access.interest_organisations(actor, lot)}
@@ -47,7 +47,7 @@ def _check_may_act(actor: Any, lot: Lot, organisation: Organisation) -> None:
 
 
 def register_interest(
-    actor: Any,
+    actor: User,
     lot: Lot,
     *,
     organisation: Organisation,
@@ -101,7 +101,7 @@ def register_interest(
         return interest
 
 
-def withdraw_interest(actor: Any, interest: Interest) -> None:
+def withdraw_interest(actor: User, interest: Interest) -> None:
     """Withdraw an interest (its conversations stay: they belong to the two organisations)."""
     _check_may_act(actor, interest.lot, interest.organisation)
     with transaction.atomic():

@@ -16,13 +16,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commissioning.directory.models import Organisation
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
 from commissioning.partnering import access, services
 from commissioning.partnering.context import lot_url, partnering_for_lot
 from commissioning.partnering.forms import InterestForm, PartnerFilterForm
 from commissioning.partnering.rules import directory_search_links
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Interest, Lot
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
 
 
 def get_lot(request: HttpRequest, reference: str, number: int) -> Lot:
@@ -96,7 +97,7 @@ def interest_edit(request: HttpRequest, reference: str, number: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             services.register_interest(
-                request.user,
+                signed_in_user(request),
                 lot,
                 organisation=form.chosen_organisation(),
                 role=form.cleaned_data["role"],
@@ -138,7 +139,7 @@ def interest_withdraw(request: HttpRequest, reference: str, number: int) -> Http
     if not services.is_open(lot):
         raise PermissionDenied("Interest can only be withdrawn while the opportunity is open.")
     if request.method == "POST":
-        services.withdraw_interest(request.user, interest)
+        services.withdraw_interest(signed_in_user(request), interest)
         messages.success(request, f"{interest.organisation.name}'s interest is withdrawn.")
         return HttpResponseRedirect(lot_url("lot", lot))
     context = {

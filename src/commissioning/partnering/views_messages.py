@@ -10,15 +10,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagination import paginate
 from commissioning.partnering import access, messaging
 from commissioning.partnering.context import lot_url
 from commissioning.partnering.forms import ReplyForm, StartConversationForm
 from commissioning.partnering.models import Conversation
 from commissioning.partnering.rules import excerpt
 from commissioning.partnering.views import get_lot, organisation_or_404
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Lot
-from commissioning.web.forms import apply_validation_error
-from commissioning.web.pagination import paginate
 
 INBOX_CRUMB = ("Messages", None)
 
@@ -67,7 +68,7 @@ def start(
     if request.method == "POST" and form.is_valid():
         try:
             conversation = messaging.start_conversation(
-                request.user,
+                signed_in_user(request),
                 sender=form.chosen_organisation(),
                 recipient=recipient,
                 subject=form.cleaned_data["subject"],
@@ -105,7 +106,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             messaging.reply(
-                request.user,
+                signed_in_user(request),
                 conversation,
                 form.cleaned_data["body"],
                 submission_key=form.cleaned_data["submission_key"],
@@ -124,7 +125,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         conversation.pk, 0
     )
     if request.method == "GET":
-        messaging.mark_read(request.user, conversation)
+        messaging.mark_read(signed_in_user(request), conversation)
     own = access.approved_organisation_ids(request.user)
     context = {
         "conversation": conversation,

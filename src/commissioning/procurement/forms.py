@@ -13,11 +13,11 @@ from django import forms
 
 from commissioning.directory.models import Area, Specialism
 from commissioning.idempotency import SubmissionKeyForm
+from commissioning.kernel.forms import GovUKForm, GovUKModelForm
 from commissioning.procurement import services_criteria, services_editing
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from commissioning.procurement.services_editing import DETAIL_FIELDS, LOT_FIELDS
 from commissioning.procurement.services_timeline import FIELD_LABELS, TIMELINE_FIELDS
-from commissioning.web.forms import GovUKForm, GovUKModelForm
 from commissioning_analytics.scoring.library import LibraryCriterion
 from commissioning_analytics.timelines.working_days import LONDON
 

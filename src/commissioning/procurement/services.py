@@ -20,8 +20,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from commissioning import permissions
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
+from commissioning.directory.models import Organisation
 from commissioning.directory.queries import serving_area
 from commissioning.engagement.queries import running_engagement
 from commissioning.notifications.services import notify
@@ -81,15 +82,8 @@ def bid_deadline_passed(opportunity: Opportunity, now: datetime | None = None) -
 def interest_holders(opportunity: Opportunity) -> list[User]:
     """Active, approved members of the organisations that registered interest in any of the
     opportunity's lots (PRO-3: every change is sent to them), each once."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__status=Membership.Status.APPROVED,
-            memberships__organisation__lot_interests__lot__opportunity=opportunity,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    interested = Organisation.objects.filter(lot_interests__lot__opportunity=opportunity)
+    return list(permissions.approved_members(interested.values("pk")))
 
 
 # ---------------------------------------------------------------- reading
@@ -183,7 +177,7 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
 
 
 def transition(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     target: Status | str,
     *,
@@ -261,13 +255,13 @@ def _side_effects(opportunity: Opportunity, current: Status, target: Status) -> 
         )
 
 
-def publish(actor: Any, opportunity: Opportunity, now: datetime | None = None) -> Opportunity:
+def publish(actor: User, opportunity: Opportunity, now: datetime | None = None) -> Opportunity:
     """Open the opportunity for bids (refused with every reason listed)."""
     return transition(actor, opportunity, Status.OPEN, now=now)
 
 
 def cancel(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     *,
     code: str,

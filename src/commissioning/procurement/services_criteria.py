@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from commissioning import idempotency
+from commissioning.accounts.models import User
 from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import MIN_SOCIAL_VALUE_PERCENT, Status, is_editable
@@ -42,7 +43,7 @@ LIBRARY_ENTRIES: tuple[LibraryCriterion, ...] = (*LIBRARY, PRICE)
 then price."""
 
 
-def _check(actor: Any, opportunity: Opportunity) -> None:
+def _check(actor: User, opportunity: Opportunity) -> None:
     if not access.can_manage_opportunity(actor, opportunity):
         raise PermissionDenied("You cannot change this opportunity.")
     if not is_editable(Status(opportunity.status)):
@@ -126,7 +127,7 @@ def _price_errors(
 
 
 def save_criterion(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     data: Mapping[str, Any],
     criterion: Criterion | None = None,
@@ -144,7 +145,7 @@ def save_criterion(
 
 
 def _write_criterion(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     data: Mapping[str, Any],
     criterion: Criterion | None,
@@ -176,7 +177,7 @@ def _write_criterion(
     return target
 
 
-def delete_criterion(actor: Any, criterion: Criterion) -> None:
+def delete_criterion(actor: User, criterion: Criterion) -> None:
     _check(actor, criterion.opportunity)
     with transaction.atomic():
         record(actor, "criterion.delete", criterion, deleted(snapshot(criterion, CRITERION_FIELDS)))
@@ -196,7 +197,7 @@ def picked_library_ids(opportunity: Opportunity) -> set[str]:
 
 
 def add_from_library(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     library_id: str,
     weight: Decimal,
@@ -219,7 +220,7 @@ def add_from_library(
     return save_criterion(actor, opportunity, data)
 
 
-def set_price_method(actor: Any, opportunity: Opportunity, method: str) -> Opportunity:
+def set_price_method(actor: User, opportunity: Opportunity, method: str) -> Opportunity:
     """Declare how price is scored (EVA-4); published with the criteria, so drafts only."""
     _check(actor, opportunity)
     if method not in PriceMethodChoice.values:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commissioning import idempotency
+from commissioning.accounts.models import User
 from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.procurement import access
@@ -86,7 +87,7 @@ DEFAULT_SECTIONS: tuple[tuple[str, str, bool], ...] = (
 while blank."""
 
 
-def _check_manage(actor: Any, opportunity: Opportunity) -> None:
+def _check_manage(actor: User, opportunity: Opportunity) -> None:
     if not access.can_manage_opportunity(actor, opportunity):
         raise PermissionDenied("You cannot change this opportunity.")
 
@@ -111,7 +112,7 @@ def next_reference(year: int) -> str:
 
 
 def create_opportunity(
-    actor: Any, exercise: CommissioningExercise, data: Mapping[str, Any]
+    actor: User, exercise: CommissioningExercise, data: Mapping[str, Any]
 ) -> Opportunity:
     """A draft opportunity in ``exercise`` with the default specification sections; the form
     sent twice creates one (issue 11 item 25)."""
@@ -125,7 +126,7 @@ def create_opportunity(
 
 
 def _create_opportunity(
-    actor: Any, exercise: CommissioningExercise, data: Mapping[str, Any], key: str
+    actor: User, exercise: CommissioningExercise, data: Mapping[str, Any], key: str
 ) -> Opportunity:
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -152,7 +153,7 @@ def _create_opportunity(
     return opportunity
 
 
-def update_details(actor: Any, opportunity: Opportunity, data: Mapping[str, Any]) -> Opportunity:
+def update_details(actor: User, opportunity: Opportunity, data: Mapping[str, Any]) -> Opportunity:
     _check_manage(actor, opportunity)
     _check_draft(opportunity)
     with transaction.atomic():
@@ -195,7 +196,7 @@ def outcome_payment_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def save_lot(
-    actor: Any, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None = None
+    actor: User, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None = None
 ) -> Lot:
     """Add (``lot`` None) or change a lot; lot numbers are unique within the opportunity, and a
     turnover condition above twice the annual value needs its justification (PRO-2). The add
@@ -212,7 +213,7 @@ def save_lot(
 
 
 def _write_lot(
-    actor: Any, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None, key: str = ""
+    actor: User, opportunity: Opportunity, data: Mapping[str, Any], lot: Lot | None, key: str = ""
 ) -> Lot:
     if turnover_needs_justification(
         data.get("turnover_multiple"), data.get("turnover_justification") or ""
@@ -245,7 +246,7 @@ def _write_lot(
     return target
 
 
-def delete_lot(actor: Any, lot: Lot) -> None:
+def delete_lot(actor: User, lot: Lot) -> None:
     _check_manage(actor, lot.opportunity)
     _check_draft(lot.opportunity)
     with transaction.atomic():
@@ -261,7 +262,7 @@ def delete_lot(actor: Any, lot: Lot) -> None:
 
 
 def save_section(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     data: Mapping[str, Any],
     section: SpecSection | None = None,
@@ -280,7 +281,7 @@ def save_section(
 
 
 def _write_section(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     data: Mapping[str, Any],
     section: SpecSection | None,
@@ -314,7 +315,7 @@ def _free_key(opportunity: Opportunity, title: str) -> str:
     return key
 
 
-def delete_section(actor: Any, section: SpecSection) -> None:
+def delete_section(actor: User, section: SpecSection) -> None:
     _check_manage(actor, section.opportunity)
     _check_draft(section.opportunity)
     with transaction.atomic():
@@ -323,7 +324,7 @@ def delete_section(actor: Any, section: SpecSection) -> None:
 
 
 def set_draft_timeline(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     values: Mapping[str, datetime | None],
     consortium_encouraged: bool | None = None,

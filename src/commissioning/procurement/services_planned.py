@@ -7,12 +7,12 @@ from then on, even while the opportunity is still being prepared."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.opendata.publication import publish_planned_release
 from commissioning.procurement import access
@@ -41,7 +41,7 @@ def planned_notice_problems(opportunity: Opportunity) -> list[str]:
 
 
 def publish_planned_notice(
-    actor: Any, opportunity: Opportunity, now: datetime | None = None
+    actor: User, opportunity: Opportunity, now: datetime | None = None
 ) -> Opportunity:
     """Publish the UK3 now; refused with the reasons (nothing is written when refused)."""
     if not access.can_manage_opportunity(actor, opportunity):

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from itertools import pairwise
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.notifications.services import notify
 from commissioning.procurement import access
@@ -163,7 +164,7 @@ def _notify_changes(opportunity: Opportunity, changes: list[DateChange]) -> None
 
 
 def _apply_outcome(
-    actor: Any,
+    actor: User | None,
     opportunity: Opportunity,
     outcome: ChangeOutcome,
     manual: tuple[str, datetime, str] | None,
@@ -223,7 +224,7 @@ def _apply_outcome(
 
 
 def apply_timeline_change(
-    actor: Any,
+    actor: User,
     opportunity: Opportunity,
     *,
     field: str,

@@ -9,11 +9,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commissioning.clarifications.queries import clarifications_for
+from commissioning.kernel.pagination import paginate
 from commissioning.procurement import access, services
 from commissioning.procurement.forms import OpportunityFilterForm
 from commissioning.procurement.lifecycle import Status, can_cancel, dates_changeable, is_editable
 from commissioning.procurement.models import Opportunity
-from commissioning.web.pagination import paginate
 
 
 def get_visible(request: HttpRequest, reference: str) -> Opportunity:

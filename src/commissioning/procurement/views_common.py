@@ -13,10 +13,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from commissioning.kernel.forms import apply_validation_error
 from commissioning.procurement import access
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.views import get_visible
-from commissioning.web.forms import apply_validation_error
 
 
 def managed(request: HttpRequest, reference: str) -> Opportunity:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from commissioning.permissions import signed_in_user
 from commissioning.procurement import services_criteria
 from commissioning.procurement.forms import KIND_LABELS, LibraryCriterionForm, PriceMethodForm
 from commissioning.procurement.lifecycle import Status, is_editable
@@ -38,7 +39,7 @@ def criterion_library(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         form,
         lambda: services_criteria.add_from_library(
-            request.user,
+            signed_in_user(request),
             opportunity,
             form.cleaned_data["entry"],
             form.cleaned_data["weight"],
@@ -70,7 +71,7 @@ def price_method(request: HttpRequest, reference: str) -> HttpResponse:
         request,
         form,
         lambda: services_criteria.set_price_method(
-            request.user, opportunity, form.cleaned_data["price_method"]
+            signed_in_user(request), opportunity, form.cleaned_data["price_method"]
         ),
         "Price method saved.",
         url,

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from commissioning.permissions import signed_in_user
 from commissioning.procurement import services_criteria, services_editing
 from commissioning.procurement.forms import (
     CriterionForm,
@@ -45,7 +46,9 @@ def lot_edit(request: HttpRequest, reference: str, number: int | None = None) ->
     done = save_form(
         request,
         form,
-        lambda: services_editing.save_lot(request.user, opportunity, form.cleaned_data, lot),
+        lambda: services_editing.save_lot(
+            signed_in_user(request), opportunity, form.cleaned_data, lot
+        ),
         "Lot saved.",
         url,
     )
@@ -69,7 +72,7 @@ def lot_delete(request: HttpRequest, reference: str, number: int) -> HttpRespons
         request,
         opportunity,
         str(lot),
-        lambda: services_editing.delete_lot(request.user, lot),
+        lambda: services_editing.delete_lot(signed_in_user(request), lot),
         opportunity.get_absolute_url() + "#lots",
     )
 
@@ -87,7 +90,7 @@ def section_edit(request: HttpRequest, reference: str, key: str | None = None) -
         request,
         form,
         lambda: services_editing.save_section(
-            request.user, opportunity, form.cleaned_data, section
+            signed_in_user(request), opportunity, form.cleaned_data, section
         ),
         "Specification section saved.",
         url,
@@ -113,7 +116,7 @@ def section_delete(request: HttpRequest, reference: str, key: str) -> HttpRespon
         request,
         opportunity,
         f"the section “{section.title}”",
-        lambda: services_editing.delete_section(request.user, section),
+        lambda: services_editing.delete_section(signed_in_user(request), section),
         opportunity.get_absolute_url() + "#specification",
     )
 
@@ -131,7 +134,7 @@ def criterion_edit(request: HttpRequest, reference: str, pk: int | None = None) 
         request,
         form,
         lambda: services_criteria.save_criterion(
-            request.user, opportunity, form.cleaned_data, criterion
+            signed_in_user(request), opportunity, form.cleaned_data, criterion
         ),
         "Criterion saved.",
         url,
@@ -158,6 +161,6 @@ def criterion_delete(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         request,
         opportunity,
         f"the criterion “{criterion.name}”",
-        lambda: services_criteria.delete_criterion(request.user, criterion),
+        lambda: services_criteria.delete_criterion(signed_in_user(request), criterion),
         opportunity.get_absolute_url() + "#criteria",
     )

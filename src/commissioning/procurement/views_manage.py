@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.permissions import signed_in_user
 from commissioning.procurement import access, services, services_editing, services_reports
 from commissioning.procurement.forms import (
     CancelForm,
@@ -39,7 +40,9 @@ def opportunity_create(request: HttpRequest, exercise_reference: str) -> HttpRes
         raise PermissionDenied("Only the exercise's commissioners can create opportunities.")
     form = OpportunityForm(request.POST or None, instance=Opportunity(exercise=exercise))
     if form.is_valid():
-        opportunity = services_editing.create_opportunity(request.user, exercise, form.cleaned_data)
+        opportunity = services_editing.create_opportunity(
+            signed_in_user(request), exercise, form.cleaned_data
+        )
         messages.success(request, f"Opportunity {opportunity.reference} created as a draft.")
         return HttpResponseRedirect(opportunity.get_absolute_url())
     return form_page(
@@ -65,7 +68,9 @@ def opportunity_edit(request: HttpRequest, reference: str) -> HttpResponse:
     done = save_form(
         request,
         form,
-        lambda: services_editing.update_details(request.user, opportunity, form.cleaned_data),
+        lambda: services_editing.update_details(
+            signed_in_user(request), opportunity, form.cleaned_data
+        ),
         "Details saved.",
         url,
     )
@@ -108,7 +113,7 @@ def timeline_edit(request: HttpRequest, reference: str) -> HttpResponse:
             field = change.cleaned_data["field"]
             try:
                 services.apply_timeline_change(
-                    request.user,
+                    signed_in_user(request),
                     opportunity,
                     field=field,
                     new_value=value,
@@ -142,7 +147,9 @@ def timeline_edit(request: HttpRequest, reference: str) -> HttpResponse:
     done = save_form(
         request,
         form,
-        lambda: services_editing.set_draft_timeline(request.user, opportunity, form.deadlines()),
+        lambda: services_editing.set_draft_timeline(
+            signed_in_user(request), opportunity, form.deadlines()
+        ),
         "Timeline saved.",
         url,
     )
@@ -183,7 +190,7 @@ def publish(request: HttpRequest, reference: str) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         try:
-            services.publish(request.user, opportunity)
+            services.publish(signed_in_user(request), opportunity)
         except TransitionError as error:
             problems = error.reasons
         else:
@@ -210,7 +217,7 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     def apply() -> None:
         try:
             services.cancel(
-                request.user,
+                signed_in_user(request),
                 opportunity,
                 code=form.cleaned_data["cancellation_code"],
                 reason=form.cleaned_data["cancellation_reason"],

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.services_planned import (
     planned_notice_problems,
     publish_planned_notice,
@@ -25,7 +26,7 @@ def planned_notice(request: HttpRequest, reference: str) -> HttpResponse:
     problems = planned_notice_problems(opportunity)
     if request.method == "POST":
         try:
-            publish_planned_notice(request.user, opportunity)
+            publish_planned_notice(signed_in_user(request), opportunity)
         except ValidationError as error:
             problems = [str(message) for message in error.messages]
         else:

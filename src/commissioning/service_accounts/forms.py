@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from commissioning.kernel.forms import GovUKForm
 from commissioning.service_accounts.services import NAME_MAX_LENGTH
-from commissioning.web.forms import GovUKForm
 
 
 class TokenForm(GovUKForm):

@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commissioning.directory.models import Organisation
+from commissioning.kernel.forms import apply_validation_error
 from commissioning.service_accounts import access, services
 from commissioning.service_accounts.forms import TokenForm
 from commissioning.service_accounts.models import OrganisationToken
-from commissioning.web.forms import apply_validation_error
 
 
 def _organisation_for_admin(request: HttpRequest, slug: str) -> Organisation:

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from commissioning.web.health import health
-from commissioning.web.organisation_search import ORGANISATION_SETS, suggest
+from commissioning.accounts.organisation_search import ORGANISATION_SETS, suggest
+from commissioning.kernel.health import health
 from commissioning.web.services import headline_figures, user_summary
 
 

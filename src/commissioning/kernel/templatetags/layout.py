@@ -19,7 +19,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from commissioning.web.text import counted, form_for
+from commissioning.kernel.text import counted, form_for
 
 register = template.Library()
 

@@ -9,8 +9,11 @@ render) and the exercise form 160 partner and 55 area checkboxes (issue 11 item 
   GOV.UK's accessible autocomplete (frontend/js/app.mjs) suggests names from
   :func:`suggest` as you type. Either way only the right set is offered: providers for a
   sub-contractor, public bodies for a joint-commissioning partner.
-* :class:`ChooseSeveral` is a compact <select multiple> that the autocomplete turns into "add one
-  at a time, remove with a button" when JavaScript runs.
+* Several at once (partners, areas) are chosen with the kernel's
+  :class:`commissioning.kernel.widgets.ChooseSeveral`, from :func:`public_bodies` or another set.
+
+The names come from the directory and the providers' set from accounts, so this lives in accounts,
+above both; the suggestions page (``web:organisation-suggest``) is the web app's.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def suggest(set_name: str, query: str, limit: int = SUGGESTIONS) -> list[dict[st
 class OrganisationSearchInput(forms.TextInput):
     """A text box for a name, with the organisations matching it as radios after a search."""
 
-    template_name = "web/widgets/organisation_search.html"
+    template_name = "accounts/widgets/organisation_search.html"
     CHOICE_SUFFIX = "__choice"
 
     def __init__(self, set_name: str, attrs: dict[str, Any] | None = None) -> None:
@@ -138,29 +141,3 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         self.widget.matches = found[:MATCHES]
         self.widget.more_matches = len(found) > MATCHES
         raise ValidationError(self.error_messages["choose"], code="choose")
-
-
-class ChooseSeveral(forms.SelectMultiple):
-    """A short <select multiple>; with JavaScript, an autocomplete to add and buttons to remove."""
-
-    template_name = "web/widgets/choose_several.html"
-
-    def __init__(self, add_label: str, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            {
-                "size": 8,
-                "class": "govuk-select app-choose-several",
-                "data-module": "app-choose-several",
-                "data-add-label": add_label,
-                **(attrs or {}),
-            }
-        )
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        how = f"{widget_attrs.get('id', name)}-how"
-        described = widget_attrs.get("aria-describedby", "")
-        widget_attrs["aria-describedby"] = f"{described} {how}".strip()
-        context["widget"]["how_id"] = how
-        return context
