@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
 from django.db.models import QuerySet, TextChoices
@@ -112,13 +112,21 @@ def editable_field_names(model: type[models.Model], exclude: Iterable[str] = ())
     return names
 
 
+class NamedActor(Protocol):
+    """Something other than a person that acts, such as an organisation's API token: it is named
+    in the trail by its ``audit_label``."""
+
+    @property
+    def audit_label(self) -> str: ...
+
+
 def record(
-    actor: Visitor | None,
+    actor: Visitor | NamedActor | None,
     action: str,
     target: models.Model,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    person = actor if is_signed_in(actor) else None
+    person = actor if is_signed_in(actor) else None  # type: ignore[arg-type]
     return AuditEvent.objects.create(
         actor=person,
         # A non-person actor (an organisation's API token) names itself by its ``audit_label``.
