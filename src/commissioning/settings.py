@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "commissioning.bids",
     "commissioning.evaluation",
     "commissioning.awards",
+    "commissioning.invoices",
 ]
 
 MIDDLEWARE = [
