@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.contracts import charts, presentation, services
+from commissioning.contracts import charts, navigation, presentation, services
 from commissioning.contracts import ocds as contract_ocds
 from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.forms import (
@@ -34,14 +34,6 @@ from commissioning.web.pagination import paginate
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
 
-SECTIONS = (
-    ("detail", "Summary and supply chain"),
-    ("mechanism", "Payment mechanism"),
-    ("statements", "Payment statements"),
-    ("risk", "Money and risk down the chain"),
-    ("stress", "Cash-flow stress test"),
-)
-
 
 def _contract_or_404(reference: str) -> Contract:
     try:
@@ -51,18 +43,11 @@ def _contract_or_404(reference: str) -> Contract:
 
 
 def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) -> dict[str, Any]:
-    label = dict(SECTIONS)[section]
+    label = navigation.label(f"contracts:{section}")
     return {
         "contract": contract,
         "section_label": label,
-        "sections": [
-            {
-                "label": text,
-                "url": reverse(f"contracts:{name}", args=[contract.reference]),
-                "current": name == section,
-            }
-            for name, text in SECTIONS
-        ],
+        "sections": navigation.sections(contract.reference, f"contracts:{section}"),
         "can_edit": permissions.can_edit_contract(request.user, contract),
         "crumbs": [
             ("Contracts", reverse("contracts:list")),

@@ -30,10 +30,9 @@ def _day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def money(value: Any, field: str = "amount") -> Decimal:
+def money(value: Any, field: str = "amount", label: str = "The amount") -> Decimal:
     """Pounds and pence as a Decimal, or a ValidationError naming ``field``. More than two
     decimal places is refused, never rounded: an invoice's amount is what it says."""
-    label = "The amount" if field == "amount" else "The amount paid"
     try:
         amount = Decimal(str(value).strip().replace(",", "").removeprefix("£"))
     except (InvalidOperation, ValueError):
@@ -186,7 +185,7 @@ def record_payment(
     payments reach its amount, on the day of the last one."""
     _payer_only(actor, invoice, "record payments of this invoice")
     today = today or timezone.localdate()
-    value = money(amount, "amount")
+    value = money(amount, "amount", "The amount paid")
     with transaction.atomic():
         locked = _locked(invoice)
         problems = lifecycle.payment_problems(locked, value, paid_on, today)
