@@ -28,6 +28,8 @@ from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
 from commissioning.directory.api import router as directory_router
 from commissioning.exercises.api import router as exercises_router
+from commissioning.invoices.api import compliance_router as payments_compliance_router
+from commissioning.invoices.api import router as invoices_router
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
@@ -58,6 +60,8 @@ api.add_router("/opportunities", interest_router)
 api.add_router("/contracts", procurement_api.contracts_router)
 api.add_router("/messages", messages_router)
 api.add_router("/bids", bids_router)
+api.add_router("/contracts", invoices_router)
+api.add_router("/payments-compliance", payments_compliance_router)
 
 
 @api.exception_handler(ValidationError)

@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
+from commissioning.idempotency import SubmissionKeyForm
 from commissioning.web.forms import GovUKForm
 
 
@@ -74,7 +75,7 @@ class InvoiceForm(GovUKForm):
             self.fields["party"].widget = forms.HiddenInput()
 
 
-class PaymentForm(GovUKForm):
+class PaymentForm(GovUKForm, SubmissionKeyForm):
     amount = _amount_field("Amount paid")
     paid_on = _date_field("Date paid")
 

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from commissioning import idempotency
+
 
 class Invoice(models.Model):
     class Tier(models.TextChoices):
@@ -110,6 +112,7 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    submission_key = idempotency.key_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,6 +121,7 @@ class Payment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="payment_amount_positive"
             ),
+            idempotency.key_constraint("invoice", "payment_submission_key_unique"),
         ]
 
     def __str__(self) -> str:

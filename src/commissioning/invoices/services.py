@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from commissioning import idempotency
 from commissioning.audit.services import record
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
@@ -179,15 +180,28 @@ def _payer_only(actor: Any, invoice: Invoice, what: str) -> None:
 
 
 def record_payment(
-    actor: Any, invoice: Invoice, *, amount: Any, paid_on: date, today: date | None = None
+    actor: Any,
+    invoice: Invoice,
+    *,
+    amount: Any,
+    paid_on: date,
+    submission_key: str = "",
+    today: date | None = None,
 ) -> Payment:
     """Record a payment (all or part of what is still owed); the invoice is paid when the
-    payments reach its amount, on the day of the last one."""
+    payments reach its amount, on the day of the last one. A repeat with the same
+    ``submission_key`` (the form's, or the API's Idempotency-Key) records nothing and returns
+    the first payment: a payment sent twice is not paid twice."""
     _payer_only(actor, invoice, "record payments of this invoice")
     today = today or timezone.localdate()
     value = money(amount, "amount", "The amount paid")
+    key = idempotency.clean_key(submission_key)
     with transaction.atomic():
         locked = _locked(invoice)
+        earlier = locked.payments.filter(submission_key=key).first() if key else None
+        if earlier is not None:
+            _refresh(invoice, locked)
+            return earlier
         problems = lifecycle.payment_problems(locked, value, paid_on, today)
         if problems:
             raise ValidationError(problems)
@@ -199,7 +213,7 @@ def record_payment(
             locked.paid_on = max([paid_on, *locked.payments.values_list("paid_on", flat=True)])
         locked.save()
         payment = Payment.objects.create(
-            invoice=locked, paid_on=paid_on, amount=value, recorded_by=actor
+            invoice=locked, paid_on=paid_on, amount=value, recorded_by=actor, submission_key=key
         )
         record(
             actor,

@@ -206,7 +206,11 @@ def invoice_pay(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         pk,
         PaymentForm,
         lambda user, invoice, data: services.record_payment(
-            user, invoice, amount=data["amount"], paid_on=data["paid_on"]
+            user,
+            invoice,
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            submission_key=data["submission_key"],
         ),
         "Record a payment",
         "The payment of invoice {reference} was recorded",
