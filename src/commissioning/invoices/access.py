@@ -51,7 +51,8 @@ def issuing_parties(user: Visitor, contract: Contract) -> list[IssuingParty]:
     mine = set(member_organisations(user).values_list("pk", flat=True))
     parties = []
     for party in contract.parties.select_related("organisation").order_by("role", "party_id"):
-        if party.organisation_id not in mine:
+        organisation = party.organisation
+        if organisation is None or organisation.pk not in mine:
             continue
         if party.role == ContractParty.Role.PRIME and party.organisation_id == contract.prime_id:
             tier, payer = Invoice.Tier.PRIME, contract.commissioning_body
@@ -59,9 +60,7 @@ def issuing_parties(user: Visitor, contract: Contract) -> list[IssuingParty]:
             tier, payer = Invoice.Tier.SUBCONTRACTOR, contract.prime
         else:
             continue
-        parties.append(
-            IssuingParty(party.party_id, tier, party.organisation, payer, party.organisation.name)
-        )
+        parties.append(IssuingParty(party.party_id, tier, organisation, payer, organisation.name))
     return parties
 
 

@@ -68,8 +68,10 @@ class InvoiceForm(GovUKForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = parties
-        self.fields["period"].choices = [("", "Select a period"), *periods]
+        party, period = self.fields["party"], self.fields["period"]
+        assert isinstance(party, forms.ChoiceField) and isinstance(period, forms.ChoiceField)
+        party.choices = parties
+        period.choices = [("", "Select a period"), *periods]
         if len(parties) == 1:
             self.fields["party"].initial = parties[0][0]
             self.fields["party"].widget = forms.HiddenInput()
