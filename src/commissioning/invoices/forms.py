@@ -5,19 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from commissioning.idempotency import SubmissionKeyForm
-from commissioning.web.forms import GovUKForm
-
-
-def _date_field(label: str, help_text: str = "For example, 27 3 2027") -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
-    field.error_messages["required"] = f"Enter the {label.lower()}"
-    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
-    field.error_messages["invalid"] = f"Enter the {label.lower()} as a real date"
-    return field
+from commissioning.web.forms import GovUKForm, date_field
 
 
 def _amount_field(label: str) -> forms.CharField:
@@ -55,7 +46,7 @@ class InvoiceForm(GovUKForm):
         },
     )
     amount = _amount_field("Amount")
-    received_on = _date_field(
+    received_on = date_field(
         "Date received",
         "The day the paying organisation received it, for example 27 3 2027. It may correct it.",
     )
@@ -79,7 +70,7 @@ class InvoiceForm(GovUKForm):
 
 class PaymentForm(GovUKForm, SubmissionKeyForm):
     amount = _amount_field("Amount paid")
-    paid_on = _date_field("Date paid")
+    paid_on = date_field("Date paid")
 
 
 class DisputeForm(GovUKForm):
@@ -89,7 +80,7 @@ class DisputeForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter why the invoice is disputed"},
     )
-    disputed_on = _date_field("Date of the dispute")
+    disputed_on = date_field("Date of the dispute")
 
 
 class ResolutionForm(GovUKForm):
@@ -99,8 +90,8 @@ class ResolutionForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter how the dispute was resolved"},
     )
-    resolved_on = _date_field("Date of the resolution")
+    resolved_on = date_field("Date of the resolution")
 
 
 class ReceivedForm(GovUKForm):
-    received_on = _date_field("Date received")
+    received_on = date_field("Date received")
