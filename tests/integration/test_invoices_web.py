@@ -5,6 +5,7 @@ outsiders are refused; each body's compliance page is public."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -96,3 +97,27 @@ def test_body_compliance_page_is_public_and_your_contracts_lists_invoices() -> N
     assert body.name in client_for(None).get("/payments-compliance/").content.decode()
     mine = client_for(c.prime).get("/your-contracts/").content.decode()
     assert c.contract.reference in mine and "P-1" in mine and "Paid on time" in mine
+
+
+def test_owed_comes_from_the_statement_beside_what_was_invoiced_and_paid() -> None:
+    """June (period 3) of the illustrative contract: the body owes the prime £135,000 fee +
+    £15,000 released + £16,500 outcomes; the prime owes the housing charity £45,408 and the
+    women's centre £21,252 less a £5,000 offset against its earlier minimum-value top-up."""
+    from commissioning.invoices.presentation import aggregate_subcontractors, contract_money
+
+    c = cast()
+    money = contract_money(c.contract)
+    assert money.owed[("prime", 3)] == Decimal("166500.00")
+    assert money.owed[("housing-charity", 3)] == Decimal("45408.00")
+    assert money.owed[("womens-centre", 3)] == Decimal("16252.00")
+    sent = invoice(c.housing, c.contract, "housing-charity", "H-3", date(2026, 7, 3), "45408.00", 3)
+    services.record_payment(c.prime, sent, amount="20000.00", paid_on=date(2026, 7, 20))
+    june = next(r for r in aggregate_subcontractors(c.contract, money) if r["period"] == "June")
+    assert june == {
+        "period": "June",
+        "owed": "£61,660.00",
+        "invoiced": "£45,408.00",
+        "paid": "£20,000.00",
+    }
+    page = client_for(c.housing).get(f"/contracts/{c.contract.reference}/invoices/")
+    assert "£166,500.00" in page.content.decode()  # the prime's, public

@@ -26,7 +26,7 @@ from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.invoices import lifecycle
 from commissioning.invoices.models import Invoice, Payment
-from commissioning.invoices.presentation import owed
+from commissioning.invoices.presentation import contract_money
 
 PRIME_DAYS = (21, 29)
 """How many days the commissioning bodies take to pay their primes (about 25)."""
@@ -68,7 +68,7 @@ def _contract_invoices(contract: Contract, rng: random.Random, today: date) -> i
         and p.role in (ContractParty.Role.PRIME, ContractParty.Role.SUBCONTRACTOR)
     }
     terms = {s.subcontractor: s.payment_terms_days for s in mechanism.supply_chain}
-    amounts = owed(contract)
+    amounts = contract_money(contract).owed
     disputed_one = False
     invoices: list[tuple[Invoice, date | None]] = []
     for period in documents.observed.periods:

@@ -1,12 +1,14 @@
 """What the invoice pages show (LAW-3, UK17): owed, invoiced and paid side by side per contract
 period, each invoice's timeliness, and the compliance figures as text. Plain rows; templates
 only lay them out. "Owed" is the payment statement the contract computes from its mechanism
-(:func:`commissioning.contracts.services.statement_for`)."""
+(the core's :func:`~commissioning_analytics.payments.calculate`, as the contract's statements
+page has it)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +20,7 @@ from commissioning.contracts.models import Contract
 from commissioning.invoices.compliance import PeriodFigures
 from commissioning.invoices.models import Invoice
 from commissioning_analytics.cashflow.prompt_payment import BANDS
+from commissioning_analytics.payments import Mechanism, calculate
 from commissioning_analytics.payments.money import pounds
 
 ZERO = Decimal("0.00")
@@ -33,22 +36,35 @@ def period_labels(contract: Contract) -> dict[int, str]:
     return {} if observed is None else {p.period: p.label for p in observed.periods}
 
 
-def owed(contract: Contract) -> dict[tuple[str, int], Decimal]:
+@dataclass(frozen=True)
+class ContractMoney:
+    """A contract's documents parsed once, its period labels and what the statement says each
+    issuing party is owed per period: what the invoice pages compare the invoices with."""
+
+    mechanism: Mechanism
+    labels: dict[int, str]
+    owed: dict[tuple[str, int], Decimal]
+
+    def label(self, number: int) -> str:
+        return self.labels.get(number, f"Period {number}")
+
+
+def contract_money(contract: Contract) -> ContractMoney:
     """What each issuing party is owed by its payer per period by the payment statement: the
     prime by the commissioner, each sub-contractor by the prime (net of what it repays)."""
-    statement = contract_services.statement_for(contract)
-    if statement is None:
-        return {}
-    mechanism = contract_services.parsed(contract).mechanism
-    payer_of = {s.subcontractor: mechanism.prime for s in mechanism.supply_chain}
-    payer_of[mechanism.prime] = mechanism.commissioner
+    documents = contract_services.parsed(contract)
+    mechanism, observed = documents.mechanism, documents.observed
     totals: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
-    for line in statement.lines:
-        if payer_of.get(line.payee) == line.payer:
-            totals[(line.payee, line.period)] += line.amount
-        elif payer_of.get(line.payer) == line.payee:
-            totals[(line.payer, line.period)] -= line.amount
-    return dict(totals)
+    if observed is not None and observed.periods:
+        payer_of = {s.subcontractor: mechanism.prime for s in mechanism.supply_chain}
+        payer_of[mechanism.prime] = mechanism.commissioner
+        for line in calculate(mechanism, observed).lines:
+            if payer_of.get(line.payee) == line.payer:
+                totals[(line.payee, line.period)] += line.amount
+            elif payer_of.get(line.payer) == line.payee:
+                totals[(line.payer, line.period)] -= line.amount
+    labels = {} if observed is None else {p.period: p.label for p in observed.periods}
+    return ContractMoney(mechanism, labels, dict(totals))
 
 
 def _sums(invoices: QuerySet[Invoice]) -> dict[tuple[str, int], tuple[Decimal, Decimal]]:
@@ -58,61 +74,56 @@ def _sums(invoices: QuerySet[Invoice]) -> dict[tuple[str, int], tuple[Decimal, D
     return {(r["issuer_party"], r["period"]): (r["invoiced"], r["paid"]) for r in rows}
 
 
-def side_by_side(contract: Contract, parties: Iterable[str]) -> list[dict[str, Any]]:
+def _row(
+    money: ContractMoney, number: int, due: Decimal | None, invoiced: Decimal, paid: Decimal
+) -> dict[str, str]:
+    return {
+        "period": money.label(number),
+        "owed": "Not known" if due is None else pounds(due),
+        "invoiced": pounds(invoiced),
+        "paid": pounds(paid),
+    }
+
+
+def side_by_side(
+    contract: Contract, money: ContractMoney, parties: Iterable[str]
+) -> list[dict[str, Any]]:
     """One table per issuing party in ``parties`` (the prime first): per contract period, what
     the statement says it is owed, what it invoiced and what it was paid."""
-    mechanism = contract_services.parsed(contract).mechanism
-    names = {p.id: p.name for p in mechanism.parties}
-    due = owed(contract)
+    names = {p.id: p.name for p in money.mechanism.parties}
     sums = _sums(Invoice.objects.filter(contract=contract))
-    labels = period_labels(contract)
     tables = []
     for party in parties:
-        periods = sorted({n for p, n in due if p == party} | {n for p, n in sums if p == party})
-        payer = "the commissioning body" if party == mechanism.prime else "the prime contractor"
-        rows = []
-        for number in periods:
-            invoiced, paid = sums.get((party, number), (ZERO, ZERO))
-            rows.append(
-                {
-                    "period": labels.get(number, f"Period {number}"),
-                    "owed": pounds(due[(party, number)]) if (party, number) in due else "Not known",
-                    "invoiced": pounds(invoiced),
-                    "paid": pounds(paid),
-                }
-            )
+        mine = {n for p, n in money.owed if p == party} | {n for p, n in sums if p == party}
+        rows = [
+            _row(money, n, money.owed.get((party, n)), *sums.get((party, n), (ZERO, ZERO)))
+            for n in sorted(mine)
+        ]
+        is_prime = party == money.mechanism.prime
+        payer = "the commissioning body" if is_prime else "the prime contractor"
         tables.append(
             {"party": party, "name": names.get(party, party), "payer": payer, "rows": rows}
         )
     return tables
 
 
-def aggregate_subcontractors(contract: Contract) -> list[dict[str, Any]]:
+def aggregate_subcontractors(contract: Contract, money: ContractMoney) -> list[dict[str, Any]]:
     """What all the sub-contractors together were owed, invoiced and paid per period: what the
     public sees of the second tier."""
-    mechanism = contract_services.parsed(contract).mechanism
-    subs = {s.subcontractor for s in mechanism.supply_chain}
+    subs = {s.subcontractor for s in money.mechanism.supply_chain}
     if not subs:
         return []
     due: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (party, number), amount in owed(contract).items():
+    for (party, number), amount in money.owed.items():
         if party in subs:
             due[number] += amount
     sums: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for (_party, number), (invoiced, paid) in _sums(
-        Invoice.objects.filter(contract=contract, tier=Invoice.Tier.SUBCONTRACTOR)
-    ).items():
+    invoices = Invoice.objects.filter(contract=contract, tier=Invoice.Tier.SUBCONTRACTOR)
+    for (_party, number), (invoiced, paid) in _sums(invoices).items():
         sums[number][0] += invoiced
         sums[number][1] += paid
-    labels = period_labels(contract)
     return [
-        {
-            "period": labels.get(n, f"Period {n}"),
-            "owed": pounds(due[n]) if n in due else "Not known",
-            "invoiced": pounds(sums[n][0]),
-            "paid": pounds(sums[n][1]),
-        }
-        for n in sorted(set(due) | set(sums))
+        _row(money, n, due.get(n), sums[n][0], sums[n][1]) for n in sorted(set(due) | set(sums))
     ]
 
 

@@ -59,7 +59,8 @@ def _crumbs(contract: Contract, *last: tuple[str, str | None]) -> list[tuple[str
 @require_http_methods(["GET", "HEAD"])
 def contract_invoices(request: HttpRequest, reference: str) -> HttpResponse:
     contract = _contract_or_404(reference)
-    mechanism = contract_services.parsed(contract).mechanism
+    money = presentation.contract_money(contract)
+    mechanism = money.mechanism
     names = {p.id: p.name for p in mechanism.parties}
     user = request.user
     visible = access.visible_invoices(user, contract).select_related("contract", "issuer")
@@ -80,8 +81,8 @@ def contract_invoices(request: HttpRequest, reference: str) -> HttpResponse:
         "crumbs": _crumbs(contract),
         "can_record": access.can_record_invoice(user, contract),
         "is_party": access.is_party_to_invoices(user, contract),
-        "tables": presentation.side_by_side(contract, parties),
-        "subcontractors": presentation.aggregate_subcontractors(contract),
+        "tables": presentation.side_by_side(contract, money, parties),
+        "subcontractors": presentation.aggregate_subcontractors(contract, money),
         "has_chain": bool(mechanism.supply_chain),
         "invoices": presentation.invoice_rows(visible, today),
         "chain": presentation.figures_rows(compliance.chain_compliance(contract, today), names),
