@@ -147,3 +147,16 @@ def test_who_sees_which_invoices() -> None:
 
     assert not access.visible_invoices(AnonymousUser(), c.contract).exists()
     assert not access.can_view_invoice(c.housing, theirs)
+
+
+def test_the_payer_hears_of_an_invoice_and_the_issuer_of_its_payment() -> None:
+    from commissioning.notifications.models import Notification
+
+    c = cast()
+    sent = invoice(c.housing, c.contract, "housing-charity", "H-1", date(2026, 5, 5), "900.00")
+    told = Notification.objects.get(user=c.prime)
+    assert told.subject.startswith("Invoice H-1 from ")
+    assert "due by 19 May 2026" in told.body and told.url == sent.get_absolute_url()
+    assert not Notification.objects.filter(user=c.womens).exists()
+    services.record_payment(c.prime, sent, amount="900.00", paid_on=date(2026, 6, 1), today=TODAY)
+    assert Notification.objects.get(user=c.housing).subject == "Invoice H-1 was paid in full"

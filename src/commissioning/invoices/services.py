@@ -20,7 +20,7 @@ from commissioning import idempotency
 from commissioning.audit.services import record
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
-from commissioning.invoices import access, lifecycle
+from commissioning.invoices import access, lifecycle, notifications
 from commissioning.invoices.models import Invoice, Payment
 
 Status = Invoice.Status
@@ -146,6 +146,7 @@ def record_invoice(
                     "due_on": {"from": None, "to": invoice.due_on.isoformat()},
                 },
             )
+            notifications.invoice_recorded(invoice)
     except IntegrityError:
         raise ValidationError(
             {"reference": f"Invoice {invoice.reference} is already recorded for this organisation"}
@@ -225,6 +226,9 @@ def record_payment(
                 "payment": {"from": None, "to": f"{value} on {paid_on.isoformat()}"},
             },
         )
+        notifications.invoice_changed(
+            locked, "paid in full" if target is Status.PAID else f"paid £{value:,} in part"
+        )
     _refresh(invoice, locked)
     return payment
 
@@ -256,6 +260,7 @@ def dispute(
                 "disputed_on": {"from": None, "to": disputed_on.isoformat()},
             },
         )
+        notifications.invoice_changed(locked, f"disputed: {locked.dispute_reason}")
     return _refresh(invoice, locked)
 
 
@@ -287,6 +292,7 @@ def resolve(
                 "due_on": {"from": before["due_on"], "to": locked.due_on.isoformat()},
             },
         )
+        notifications.invoice_changed(locked, f"no longer disputed: {locked.resolution}")
     return _refresh(invoice, locked)
 
 
@@ -337,4 +343,6 @@ def correct_received(
                 "due_on": {"from": before["due_on"], "to": locked.due_on.isoformat()},
             },
         )
+        day = f"{received_on.day} {received_on:%B %Y}"
+        notifications.invoice_changed(locked, f"received on {day}, the payer says")
     return _refresh(invoice, locked)
