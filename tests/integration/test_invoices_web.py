@@ -121,3 +121,14 @@ def test_owed_comes_from_the_statement_beside_what_was_invoiced_and_paid() -> No
     }
     page = client_for(c.housing).get(f"/contracts/{c.contract.reference}/invoices/")
     assert "£166,500.00" in page.content.decode()  # the prime's, public
+
+
+def test_a_day_that_does_not_exist_is_named() -> None:
+    c = cast()
+    sent = invoice(c.prime, c.contract, "prime", "P-1", date(2026, 5, 5))
+    page = client_for(c.body_finance).post(
+        f"{sent.get_absolute_url()}pay/",
+        {"amount": "10.00", "paid_on_0": "31", "paid_on_1": "2", "paid_on_2": "2027"},
+    )
+    assert "Enter the date paid as a real date" in page.content.decode()
+    assert not sent.payments.exists()

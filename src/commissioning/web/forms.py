@@ -52,12 +52,24 @@ class GovUKModelForm(GovUKFormMixin, forms.ModelForm):
     pass
 
 
+class RealDateField(DateInputField):
+    """A day that does not exist (31 2 2027) is "Enter the date paid as a real date", not the
+    library's "day is out of range for month"."""
+
+    def compress(self, data_list: Any) -> Any:
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 def date_field(label: str, help_text: str = "For example, 27 3 2027") -> DateInputField:
     """A GOV.UK date input (day, month, year) whose errors name the field: "Enter the date paid",
-    "Enter the date paid as a day, month and year"."""
-    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
+    "Enter the date paid as a day, month and year", "Enter the date paid as a real date"."""
+    field = RealDateField(label=label, help_text=help_text, require_all_fields=False)
     field.error_messages["required"] = f"Enter the {label.lower()}"
     field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    field.error_messages["invalid"] = f"Enter the {label.lower()} as a real date"
     return field
 
 
