@@ -80,3 +80,14 @@ def test_the_primes_payments_to_subs_against_their_terms() -> None:
         2,
     )
     assert not by_payee["womens-centre"].later_than_terms
+
+
+def test_the_period_under_way_counts_as_unpaid_only_what_is_already_due() -> None:
+    c = cast()
+    invoice(c.prime, c.contract, "prime", "P-1", date(2026, 10, 1))  # due 31 October, unpaid
+    invoice(c.prime, c.contract, "prime", "P-2", date(2026, 11, 20))  # due 20 December
+    today = date(2026, 12, 6)
+    current = compliance.body_compliance(c.contract.commissioning_body, today)[0]
+    assert current.period == ReportingPeriod(date(2026, 10, 1), date(2027, 3, 31))
+    assert not current.complete and current.figures is not None
+    assert (current.figures.invoices_became_payable, current.figures.share_due_unpaid) == (1, 1.0)

@@ -85,6 +85,12 @@ class PeriodFigures:
     against_terms: tuple[AgainstTerms, ...] = ()
 
 
+def _so_far(period: ReportingPeriod, today: date) -> ReportingPeriod:
+    """The part of ``period`` up to ``today``: an invoice of the period under way that is not
+    yet due is not counted as unpaid."""
+    return ReportingPeriod(period.first_day, min(period.last_day, today))
+
+
 def body_compliance(body: Organisation, today: date | None = None) -> list[PeriodFigures]:
     """A commissioning body's figures for its payments to primes, per period, newest first."""
     today = today or timezone.localdate()
@@ -92,7 +98,7 @@ def body_compliance(body: Organisation, today: date | None = None) -> list[Perio
     return [
         PeriodFigures(
             period,
-            payments_compliance(records, period).get(str(body.pk)),
+            payments_compliance(records, _so_far(period, today)).get(str(body.pk)),
             period.last_day < today,
         )
         for period in reporting_periods(records, today)
@@ -109,9 +115,9 @@ def chain_compliance(contract: Contract, today: date | None = None) -> list[Peri
     return [
         PeriodFigures(
             period,
-            payments_compliance(records, period).get(str(contract.prime_id)),
+            payments_compliance(records, _so_far(period, today)).get(str(contract.prime_id)),
             period.last_day < today,
-            tuple(payments_against_terms(records, period).values()),
+            tuple(payments_against_terms(records, _so_far(period, today)).values()),
         )
         for period in reporting_periods(records, today)
     ]
