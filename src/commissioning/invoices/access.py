@@ -96,6 +96,18 @@ def is_party_to_invoices(user: Visitor, contract: Contract) -> bool:
     return sees_every_invoice(user, contract) or bool(issuing_parties(user, contract))
 
 
+def issuers_shown(
+    user: Visitor, contract: Contract, prime: str, subcontractors: list[str]
+) -> list[str]:
+    """The issuing parties whose owed, invoiced and paid figures ``user`` sees one by one: the
+    prime's (public), and each sub-contractor's to those who see its invoices (the public sees
+    the sub-contractors' together)."""
+    if sees_every_invoice(user, contract):
+        return [prime, *subcontractors]
+    own = {p.party_id for p in issuing_parties(user, contract)}
+    return [prime, *(party for party in subcontractors if party in own)]
+
+
 def can_view_invoice(user: Visitor, invoice: Invoice) -> bool:
     return (
         sees_every_invoice(user, invoice.contract)

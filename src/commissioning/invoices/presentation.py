@@ -140,8 +140,12 @@ def timeliness(invoice: Invoice, today: date) -> str:
     return f"Due by {day(invoice.due_on)}"
 
 
-def invoice_rows(invoices: Iterable[Invoice], today: date) -> list[dict[str, Any]]:
-    labels: dict[int, dict[int, str]] = {}
+def invoice_rows(
+    invoices: Iterable[Invoice], today: date, labels: dict[int, dict[int, str]] | None = None
+) -> list[dict[str, Any]]:
+    """Each invoice as text, with whether it was paid on time; ``labels`` holds the period
+    labels of contracts already parsed (by contract id), the others are read as needed."""
+    labels = dict(labels or {})
     rows = []
     for invoice in invoices:
         if invoice.contract_id not in labels:

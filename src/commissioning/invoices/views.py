@@ -63,15 +63,10 @@ def contract_invoices(request: HttpRequest, reference: str) -> HttpResponse:
     mechanism = money.mechanism
     names = {p.id: p.name for p in mechanism.parties}
     user = request.user
-    visible = access.visible_invoices(user, contract).select_related("contract", "issuer")
-    if access.sees_every_invoice(user, contract):
-        parties = [mechanism.prime, *(s.subcontractor for s in mechanism.supply_chain)]
-    else:
-        own = {p.party_id for p in access.issuing_parties(user, contract)}
-        parties = [
-            mechanism.prime,
-            *(s.subcontractor for s in mechanism.supply_chain if s.subcontractor in own),
-        ]
+    visible = access.visible_invoices(user, contract).select_related("contract", "issuer", "payer")
+    parties = access.issuers_shown(
+        user, contract, mechanism.prime, [s.subcontractor for s in mechanism.supply_chain]
+    )
     today = timezone.localdate()
     context = {
         "contract": contract,
@@ -84,7 +79,7 @@ def contract_invoices(request: HttpRequest, reference: str) -> HttpResponse:
         "tables": presentation.side_by_side(contract, money, parties),
         "subcontractors": presentation.aggregate_subcontractors(contract, money),
         "has_chain": bool(mechanism.supply_chain),
-        "invoices": presentation.invoice_rows(visible, today),
+        "invoices": presentation.invoice_rows(visible, today, {contract.pk: money.labels}),
         "chain": presentation.figures_rows(compliance.chain_compliance(contract, today), names),
         "prime_name": names.get(mechanism.prime, contract.prime.name),
     }
