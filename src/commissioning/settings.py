@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "csp",
     # Sign-in throttling and lockout (issue 13): see the "Sign-in and accounts" block below.
     "axes",
+    "commissioning.invoices",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("exercises/", include("commissioning.exercises.urls")),
     path("outcomes/", include("commissioning.outcomes_web.urls")),
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
+    path("", include("commissioning.invoices.urls", namespace="invoices")),
     path("audit/", include("commissioning.audit.urls")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
     path(

@@ -30,6 +30,8 @@ PUBLIC_PAGES = [
     "/contracts/PBR-DEMO-04/risk/",
     "/contracts/PBR-DEMO-04/mechanism/",
     "/contracts/PBR-DEMO-03/statements/",
+    "/contracts/PBR-DEMO-04/invoices/",
+    "/payments-compliance/police-and-crime-commissioner-for-northumbria/",
     "/outcomes/published/",
     "/opendata/",
     "/directory/",

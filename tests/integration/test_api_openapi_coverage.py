@@ -27,6 +27,14 @@ NEW_ENDPOINTS = {
     ("get", "/api/bids/{bid_id}"): "session",
     ("get", "/api/bids/{bid_id}/content"): "session",
     ("get", "/api/opportunities/{reference}/awards"): "public",  # PRO-9: UK6 and UK7
+    # LAW-3, UK17: invoices and payments at every tier, and payments compliance.
+    ("get", "/api/contracts/{reference}/invoices"): "session",
+    ("post", "/api/contracts/{reference}/invoices"): "session",
+    ("post", "/api/contracts/{reference}/invoices/{invoice_id}/payments"): "session",
+    ("post", "/api/contracts/{reference}/invoices/{invoice_id}/dispute"): "session",
+    ("post", "/api/contracts/{reference}/invoices/{invoice_id}/resolution"): "session",
+    ("get", "/api/contracts/{reference}/payments-compliance"): "public",
+    ("get", "/api/payments-compliance/{slug}"): "public",
 }
 
 

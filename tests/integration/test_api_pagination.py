@@ -16,6 +16,7 @@ from django.utils import timezone
 from commissioning.bids.models import Bid
 from commissioning.clarifications import services
 from commissioning.partnering.models import Conversation, Message
+from tests.contract_factories import contract_with_parties
 from tests.factories import OrganisationFactory, member_of
 from tests.procurement_factories import InterestFactory, open_opportunity
 
@@ -39,6 +40,8 @@ RECORDS = {
     "/api/bids/{bid_id}": "one bid's metadata",
     "/api/bids/{bid_id}/content": "what one bid says",
     "/api/escalations/{escalation_id}": "one escalation",
+    "/api/contracts/{reference}/payments-compliance": "one contract's prime's figures",
+    "/api/payments-compliance/{slug}": "one commissioning body's figures",
 }
 
 
@@ -76,6 +79,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/messages/conversations/{conversation_id}",
         "/api/bids",
         "/api/escalations",
+        "/api/contracts/{reference}/invoices",
     } == set(list_routes(schema))
 
 
@@ -130,6 +134,8 @@ def world() -> dict[str, Any]:
         )
     for other_lot in opportunity.lots.all():
         Bid.objects.create(lot=other_lot, organisation=mine, created_by=member)
+    # LAW-3: a contract under the same reference, whose prime sees its invoices.
+    contract_with_parties(reference=opportunity.reference, prime=mine)
     return {
         "member": member,
         "reference": opportunity.reference,

@@ -195,3 +195,26 @@ def test_vectorised_figures_match_a_plain_loop(batch: list[Invoice]) -> None:
         unpaid = [i for i in payable if i.paid is None or i.paid > SUMMER.last_day]
         if payable:
             assert figures.share_due_unpaid == pytest.approx(len(unpaid) / len(payable))
+
+
+def test_payments_against_terms_flag_a_prime_paying_later_than_its_terms() -> None:
+    """LAW-3 beyond the Act: each sub-contractor's invoices against the terms they were due by."""
+    from commissioning_analytics.cashflow.prompt_payment import payments_against_terms
+
+    def sub(reference: str, payee: str, received: date, terms: int, paid: date | None) -> Invoice:
+        return Invoice.with_terms(
+            reference, "Prime", payee, received, terms, Decimal("500.00"), paid
+        )
+
+    invoices = [
+        sub("h1", "housing", APRIL_1, 14, date(2026, 6, 5)),  # 65 days, 51 late
+        sub("h2", "housing", date(2026, 5, 1), 14, date(2026, 7, 10)),  # 70 days
+        sub("w1", "womens", APRIL_1, 30, date(2026, 4, 21)),  # 20 days, on time
+        sub("w2", "womens", APRIL_1, 30, None),  # unpaid: not in the comparison
+    ]
+    figures = payments_against_terms(invoices, SUMMER)
+    housing, womens = figures["housing"], figures["womens"]
+    assert (housing.invoices_paid, housing.average_days_to_pay, housing.terms_days) == (2, 67.5, 14)
+    assert housing.paid_after_due == 2 and housing.later_than_terms
+    assert (womens.invoices_paid, womens.average_days_to_pay, womens.paid_after_due) == (1, 20.0, 0)
+    assert not womens.later_than_terms

@@ -163,6 +163,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "Contract": "contracts",
         "Escalation": "escalations",
         "OrganisationToken": "service_accounts",
+        "Invoice": "invoices",
     }
     assert set(owners) == set(models_with_status())
     for app in owners.values():

@@ -31,6 +31,8 @@ from commissioning.contracts.api import router as contracts_router
 from commissioning.directory.api import router as directory_router
 from commissioning.escalations.api import router as escalations_router
 from commissioning.exercises.api import router as exercises_router
+from commissioning.invoices.api import compliance_router as payments_compliance_router
+from commissioning.invoices.api import router as invoices_router
 from commissioning.opendata import api as opendata_api
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
@@ -69,6 +71,8 @@ api.add_router("/contracts", opendata_api.contracts_router)
 api.add_router("/messages", messages_router)
 api.add_router("/bids", bids_router)
 api.add_router("/escalations", escalations_router)
+api.add_router("/contracts", invoices_router)
+api.add_router("/payments-compliance", payments_compliance_router)
 
 
 @api.exception_handler(ValidationError)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.contracts import access, charts, presentation, services
+from commissioning.contracts import access, charts, navigation, presentation, services
 from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.forms import (
     ContractEndForm,
@@ -37,14 +37,6 @@ from commissioning.permissions import signed_in_user
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
 
-SECTIONS = (
-    ("detail", "Summary and supply chain"),
-    ("mechanism", "Payment mechanism"),
-    ("statements", "Payment statements"),
-    ("risk", "Money and risk down the chain"),
-    ("stress", "Cash-flow stress test"),
-)
-
 
 def _contract_or_404(reference: str) -> Contract:
     try:
@@ -54,18 +46,11 @@ def _contract_or_404(reference: str) -> Contract:
 
 
 def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) -> dict[str, Any]:
-    label = dict(SECTIONS)[section]
+    label = navigation.label(f"contracts:{section}")
     return {
         "contract": contract,
         "section_label": label,
-        "sections": [
-            {
-                "label": text,
-                "url": reverse(f"contracts:{name}", args=[contract.reference]),
-                "current": name == section,
-            }
-            for name, text in SECTIONS
-        ],
+        "sections": navigation.sections(contract.reference, f"contracts:{section}"),
         "can_edit": permissions.can_edit_contract(request.user, contract),
         "can_end": contract.status == Contract.Status.ACTIVE
         and access.can_end_contract(request.user, contract),

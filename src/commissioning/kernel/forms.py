@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -49,6 +50,27 @@ class GovUKForm(GovUKFormMixin, forms.Form):
 
 class GovUKModelForm(GovUKFormMixin, forms.ModelForm):
     pass
+
+
+class RealDateField(DateInputField):
+    """A day that does not exist (31 2 2027) is "Enter the date paid as a real date", not the
+    library's "day is out of range for month"."""
+
+    def compress(self, data_list: Any) -> Any:
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def date_field(label: str, help_text: str = "For example, 27 3 2027") -> DateInputField:
+    """A GOV.UK date input (day, month, year) whose errors name the field: "Enter the date paid",
+    "Enter the date paid as a day, month and year", "Enter the date paid as a real date"."""
+    field = RealDateField(label=label, help_text=help_text, require_all_fields=False)
+    field.error_messages["required"] = f"Enter the {label.lower()}"
+    field.error_messages["incomplete"] = f"Enter the {label.lower()} as a day, month and year"
+    field.error_messages["invalid"] = f"Enter the {label.lower()} as a real date"
+    return field
 
 
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:

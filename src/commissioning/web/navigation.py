@@ -65,6 +65,8 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         unread = messaging.unread_count(user)
         label = f"Messages ({unread} unread)" if unread else "Messages"
         items.append((label, reverse("partnering:inbox")))
+    if permissions.member_organisations(user).exists():  # LAW-3: invoices under its contracts
+        items.append(("Your contracts", reverse("invoices:your-contracts")))
     if user.role == user.Role.EVALUATOR:
         items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
     items.append(("Your account", reverse("accounts:profile")))

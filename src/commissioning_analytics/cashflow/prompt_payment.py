@@ -184,6 +184,58 @@ def payments_compliance(
     return results
 
 
+@dataclass(frozen=True)
+class AgainstTerms:
+    """How one payee's invoices paid in a period compare with the terms they were due by (LAW-3
+    beyond the Act: a prime's payments to each sub-contractor against the contract's terms).
+
+    ``terms_days`` is the longest term among those invoices (due − received); the payer pays
+    later than its terms when the average days to pay exceed it."""
+
+    payee: str
+    period: ReportingPeriod
+    invoices_paid: int
+    average_days_to_pay: float
+    terms_days: int
+    paid_after_due: int
+
+    @property
+    def share_paid_after_due(self) -> float:
+        return self.paid_after_due / self.invoices_paid
+
+    @property
+    def later_than_terms(self) -> bool:
+        return self.average_days_to_pay > self.terms_days
+
+
+def payments_against_terms(
+    invoices: Sequence[Invoice], period: ReportingPeriod
+) -> dict[str, AgainstTerms]:
+    """For each payee paid in ``period``: the average days to pay (the day-1 rule of
+    :func:`payments_compliance`), the terms and how many invoices were paid after their due
+    date. Payees with nothing paid in the period are left out."""
+    columns = _columns(invoices)
+    first = np.datetime64(period.first_day, "D")
+    last = np.datetime64(period.last_day, "D")
+    paid_in = ~np.isnat(columns.paid) & (columns.paid >= first) & (columns.paid <= last)
+    results: dict[str, AgainstTerms] = {}
+    payees = sorted({invoices[int(i)].payee for i in np.flatnonzero(paid_in)})
+    payee_of = np.array([i.payee for i in invoices], dtype=object)
+    for payee in payees:
+        chosen = paid_in & (payee_of == payee)
+        days = (columns.paid[chosen] - columns.received[chosen]).astype(np.int64)
+        terms = (columns.due[chosen] - columns.received[chosen]).astype(np.int64)
+        results[payee] = AgainstTerms(
+            payee=payee,
+            period=period,
+            invoices_paid=int(chosen.sum()),
+            average_days_to_pay=float(days.mean()),
+            terms_days=int(terms.max()),
+            paid_after_due=int((columns.paid[chosen] > columns.due[chosen]).sum()),
+        )
+    return results
+
+
 def _columns(invoices: Sequence[Invoice]) -> _Columns:
     payers = sorted({invoice.payer for invoice in invoices})
     position = {payer: i for i, payer in enumerate(payers)}

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from commissioning.cli import DEFAULT_SEED, scale_value, seed_value
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.escalations import load_demo_escalations
+from commissioning.demo.invoices import load_demo_invoices
 from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
@@ -64,6 +65,8 @@ class Command(BaseCommand):
                 )
                 escalations = load_demo_escalations(seed=options["seed"])
                 self.stdout.write(f"Synthetic escalations to probation: {len(escalations)}.")
+                invoices = load_demo_invoices(contracts, seed=options["seed"])
+                self.stdout.write(f"Synthetic invoices with their payments: {invoices}.")
                 made = load_demo_engagement(seed=options["seed"])
                 self.stdout.write(
                     f"Synthetic consultations: {made['consultations']} with "
