@@ -10,6 +10,7 @@ export PYTHONPATH="$repo/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-commissioning.settings}
 # The local demo seals bids with the fixed development key (ADR 0006); never set this in production.
 export BID_SEALING_ALLOW_DEV_KEY=${BID_SEALING_ALLOW_DEV_KEY:-1}
+export REFERRAL_PSEUDONYM_ALLOW_DEV_KEY=${REFERRAL_PSEUDONYM_ALLOW_DEV_KEY:-1}
 PY="$repo/.venv/bin/python"
 HOST=127.0.0.1
 PORT=${PORT:-8000}

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "commissioning.bids",
     "commissioning.evaluation",
     "commissioning.awards",
+    "commissioning.referrals",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,17 @@ AWARD_STANDSTILL_WORKING_DAYS = 8
 BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
 BID_SEALING_ALLOW_DEV_KEY = (
     DEBUG or "pytest" in __import__("sys").modules or _env_bool("BID_SEALING_ALLOW_DEV_KEY", False)
+)
+
+# Referrals (REF-1): the key of the keyed hash (HMAC-SHA256) that turns a referrer's case
+# reference into the pseudonymous reference stored for the person; a long random secret. As for
+# the bid-sealing key, a fixed development key is used without it only with DEBUG, under pytest
+# or where REFERRAL_PSEUDONYM_ALLOW_DEV_KEY=1 (the local demo); anywhere else nobody is referred.
+REFERRAL_PSEUDONYM_KEY = os.environ.get("REFERRAL_PSEUDONYM_KEY", "")
+REFERRAL_PSEUDONYM_ALLOW_DEV_KEY = (
+    DEBUG
+    or "pytest" in __import__("sys").modules
+    or _env_bool("REFERRAL_PSEUDONYM_ALLOW_DEV_KEY", False)
 )
 
 LOGGING = {

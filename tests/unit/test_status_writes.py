@@ -161,6 +161,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "Membership": "accounts",
         "OutcomeStudy": "outcomes_web",
         "Contract": "contracts",
+        "Referral": "referrals",
     }
     assert set(owners) == set(models_with_status())
     for app in owners.values():

@@ -1,0 +1,56 @@
+"""A person referred is a pseudonymous reference, never a name or a date of birth (REF-1): the
+HMAC-SHA256 of the referrer's case reference under a key only the platform holds, so the same
+case reference always gives the same person and nobody without the key can go back from it.
+
+The key is ``settings.REFERRAL_PSEUDONYM_KEY``. Without it a fixed development key is used only
+where ``REFERRAL_PSEUDONYM_ALLOW_DEV_KEY`` is on (DEBUG, tests, the local demo), as for the key
+that seals bids; anywhere else nobody can be referred.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEV_KEY = "development-only-referral-pseudonym-key"
+MAX_CASE_REFERENCE = 40
+_SPACES = re.compile(r"\s+")
+
+
+def key() -> bytes:
+    text = getattr(settings, "REFERRAL_PSEUDONYM_KEY", "")
+    if not text:
+        if not getattr(settings, "REFERRAL_PSEUDONYM_ALLOW_DEV_KEY", False):
+            raise ImproperlyConfigured(
+                "Set REFERRAL_PSEUDONYM_KEY (a long random secret) to record referrals."
+            )
+        text = DEV_KEY
+    return str(text).encode()
+
+
+def normalise(case_reference: str) -> str:
+    """Case references are compared without spaces and case: ``x123 456`` is ``X123456``."""
+    return _SPACES.sub("", case_reference).upper()
+
+
+def case_reference_problem(case_reference: str) -> str | None:
+    text = normalise(case_reference)
+    if not text:
+        return "Enter the person's case reference"
+    if len(text) > MAX_CASE_REFERENCE:
+        return f"The case reference must be {MAX_CASE_REFERENCE} characters or fewer"
+    if not re.fullmatch(r"[A-Z0-9/_.-]+", text):
+        return (
+            "The case reference can only have letters, numbers, slashes, dots, dashes and "
+            "underscores"
+        )
+    return None
+
+
+def pseudonym(case_reference: str) -> str:
+    """The person's pseudonymous reference: 64 hexadecimal characters."""
+    return hmac.new(key(), normalise(case_reference).encode(), hashlib.sha256).hexdigest()
