@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from commissioning.referrals import characteristics, lifecycle
+from commissioning.referrals import characteristics, lifecycle, pseudonyms
 from commissioning.referrals.lifecycle import Side, Status
 
 TODAY = date(2026, 12, 6)
@@ -101,3 +101,24 @@ def test_counts_below_five_are_never_shown_nor_recoverable_from_the_total() -> N
     ]
     assert characteristics.publishable([2, 4, 9]) == ["fewer than 5", "fewer than 5", 9]
     assert characteristics.publishable([5, 0, 6]) == [5, 0, 6]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("X123456", None),
+        ("2001/0123456A", None),
+        ("", "Enter the person's case reference"),
+        ("Jane Smith", "Enter only your case reference, never the person's name"),
+        ("X1 12/03/1980", "Enter only your case reference, never a date such as a date of birth"),
+        (
+            "X1;DROP",
+            "The case reference can only have letters, numbers, slashes, dots, dashes "
+            "and underscores",
+        ),
+    ],
+)
+def test_a_case_reference_is_refused_where_it_looks_like_a_name_or_a_date(
+    text: str, problem: str | None
+) -> None:
+    assert pseudonyms.case_reference_problem(text) == problem

@@ -30,17 +30,10 @@ from commissioning.contracts.forms import (
     document_text,
 )
 from commissioning.contracts.models import Contract
+from commissioning.contracts.sections import section_context
 from commissioning.web.pagination import paginate
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
-
-SECTIONS = (
-    ("detail", "Summary and supply chain"),
-    ("mechanism", "Payment mechanism"),
-    ("statements", "Payment statements"),
-    ("risk", "Money and risk down the chain"),
-    ("stress", "Cash-flow stress test"),
-)
 
 
 def _contract_or_404(reference: str) -> Contract:
@@ -51,26 +44,7 @@ def _contract_or_404(reference: str) -> Contract:
 
 
 def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) -> dict[str, Any]:
-    label = dict(SECTIONS)[section]
-    return {
-        "contract": contract,
-        "section_label": label,
-        "sections": [
-            {
-                "label": text,
-                "url": reverse(f"contracts:{name}", args=[contract.reference]),
-                "current": name == section,
-            }
-            for name, text in SECTIONS
-        ],
-        "can_edit": permissions.can_edit_contract(request.user, contract),
-        "crumbs": [
-            ("Contracts", reverse("contracts:list")),
-            (contract.reference, contract.get_absolute_url() if section != "detail" else None),
-            *([(label, None)] if section != "detail" else []),
-        ],
-        **extra,
-    }
+    return section_context(request.user, contract, section, **extra)
 
 
 @require_http_methods(["GET", "HEAD"])

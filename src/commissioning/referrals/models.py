@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from commissioning.idempotency import key_constraint, key_field
+
 
 class Referral(models.Model):
     class Status(models.TextChoices):
@@ -53,11 +55,13 @@ class Referral(models.Model):
     status_on = models.DateField(help_text="When the referral reached its current status.")
     referred_on = models.DateField()
     is_synthetic = models.BooleanField(default=False)
+    submission_key = key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-referred_on", "-pk"]
+        constraints = [key_constraint("referrer", "referral_submission_key_unique")]
         indexes = [
             models.Index(fields=["contract", "status"], name="referral_contract_status"),
             models.Index(fields=["provider", "status"], name="referral_provider_status"),

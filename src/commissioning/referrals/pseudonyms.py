@@ -37,10 +37,20 @@ def normalise(case_reference: str) -> str:
     return _SPACES.sub("", case_reference).upper()
 
 
+_NAME = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")
+_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](\d{2}|\d{4})\b")
+
+
 def case_reference_problem(case_reference: str) -> str | None:
+    """Why ``case_reference`` cannot be used; it is refused where it looks like a name (two
+    words) or holds a date, which would be a date of birth."""
     text = normalise(case_reference)
     if not text:
         return "Enter the person's case reference"
+    if _NAME.search(case_reference):
+        return "Enter only your case reference, never the person's name"
+    if _DATE.search(case_reference):
+        return "Enter only your case reference, never a date such as a date of birth"
     if len(text) > MAX_CASE_REFERENCE:
         return f"The case reference must be {MAX_CASE_REFERENCE} characters or fewer"
     if not re.fullmatch(r"[A-Z0-9/_.-]+", text):

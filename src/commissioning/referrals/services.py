@@ -16,6 +16,7 @@ from django.utils import timezone
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
+from commissioning.idempotency import clean_key, create_once
 from commissioning.permissions import Visitor
 from commissioning.referrals import access, characteristics, lifecycle, pseudonyms
 from commissioning.referrals.lifecycle import Side, Status
@@ -53,6 +54,7 @@ class NewReferral:
     referred_on: date | None
     referrer_id: int | None = None
     characteristics: dict[str, str] | None = None
+    submission_key: str = ""
 
 
 def refer(
@@ -90,8 +92,17 @@ def refer(
     if errors:
         raise ValidationError(errors)
     assert party is not None and new.referred_on is not None and referrer is not None
-    with transaction.atomic():
+    key = clean_key(new.submission_key)
+
+    def made_before() -> Referral | None:
+        return (
+            Referral.objects.filter(referrer=referrer, submission_key=key).first() if key else None
+        )
+
+    def create() -> Referral:
+        assert party is not None and new.referred_on is not None and referrer is not None
         referral = Referral.objects.create(
+            submission_key=key,
             reference=new_reference(),
             contract=contract,
             party=party,
@@ -119,6 +130,9 @@ def refer(
                 "referred_on": {"from": None, "to": new.referred_on.isoformat()},
             },
         )
+        return referral
+
+    referral, _ = create_once(made_before, create)
     return referral
 
 
