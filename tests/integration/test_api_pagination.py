@@ -38,6 +38,7 @@ RECORDS = {
     "/api/opportunities/{reference}/ocds/record": "an OCDS record package (the standard's shape)",
     "/api/bids/{bid_id}": "one bid's metadata",
     "/api/bids/{bid_id}/content": "what one bid says",
+    "/api/referrals/counts/{contract}": "one contract's public referral counts",
 }
 
 
@@ -74,6 +75,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/messages/conversations",
         "/api/messages/conversations/{conversation_id}",
         "/api/bids",
+        "/api/referrals",
     } == set(list_routes(schema))
 
 

@@ -31,6 +31,7 @@ from commissioning.exercises.api import router as exercises_router
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
+from commissioning.referrals.api import router as referrals_router
 
 request_logger = logging.getLogger("django.request")
 
@@ -58,6 +59,7 @@ api.add_router("/opportunities", interest_router)
 api.add_router("/contracts", procurement_api.contracts_router)
 api.add_router("/messages", messages_router)
 api.add_router("/bids", bids_router)
+api.add_router("/referrals", referrals_router)
 
 
 @api.exception_handler(ValidationError)
