@@ -16,6 +16,9 @@
   every payment down the chain and stress-tests cash flow (no Django, docs/payments-cli.md);
 * ``commissioning outcomes synthetic-data DIR [--seed N] [--pool-size N]`` writes a synthetic
   comparison pool and demo cohorts (docs/outcomes-synthetic-data.md);
+* ``commissioning referrals import FILE --organisation SLUG`` imports a quarter's referral
+  events from a CSV file for one organisation: every row checked, each error naming its row and
+  column, nothing stored unless every row is right (REF-1);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -77,9 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     _outcomes_parser(commands)
     register_payments(commands)
 
+    _referrals_parser(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
     return parser
+
+
+def _referrals_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    referrals = commands.add_parser("referrals", help="referral events (import a CSV file)")
+    actions = referrals.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    imports = actions.add_parser(
+        "import", help="import a quarter's referral events for one organisation, all or nothing"
+    )
+    imports.add_argument("file", metavar="FILE", help="the CSV file (UTF-8, with a header row)")
+    imports.add_argument(
+        "--organisation", required=True, metavar="SLUG", help="the organisation the events are for"
+    )
 
 
 def _market_options(parser: argparse.ArgumentParser) -> None:
@@ -231,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     if args.command == "manage":
         return _manage(args.args)
+    if args.command == "referrals":
+        return _referrals_import(args.file, args.organisation)
     return _demo_data(args.seed, args.scale, replace=not args.keep, users=not args.no_users)
 
 
@@ -314,6 +334,29 @@ def _manage(args: Sequence[str]) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["commissioning manage", *args])
+    return 0
+
+
+def _referrals_import(path: str, slug: str) -> int:
+    """Exit 0 with the number stored; 1 with every row's error (and nothing stored)."""
+    import django
+
+    django.setup()
+    from commissioning.referrals.imports import import_file
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        print(f"commissioning referrals import: {error}", file=sys.stderr)
+        return 1
+    stored, errors = import_file(slug, data)
+    if errors:
+        print(f"commissioning referrals import: nothing stored from {path}:", file=sys.stderr)
+        for problem in errors:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"{stored} referral events imported from {path} for {slug}.")
     return 0
 
 

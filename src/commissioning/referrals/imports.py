@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
@@ -179,7 +180,15 @@ def _apply(
         result.stored += 1
 
 
-def _involves(organisation: Organisation) -> Any:
-    from django.db.models import Q
-
+def _involves(organisation: Organisation) -> Q:
     return Q(referrer=organisation) | Q(provider=organisation)
+
+
+def import_file(slug: str, data: bytes) -> tuple[int, list[RowError | str]]:
+    """The command line's import, run by the operator for the organisation ``slug`` (the audit
+    trail records it as the system): how many events were stored, or every error."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        return 0, [f"No organisation with the slug {slug!r}"]
+    result = import_events(None, organisation, data)
+    return result.stored, list(result.errors)
