@@ -8,19 +8,23 @@
 Each move is made by one side: the referring organisation withdraws; the receiving organisation
 does everything else. Every step is dated (the day it happened: not in the future, not before
 the step before it) and kept as a :class:`~commissioning.referrals.models.ReferralEvent`.
-:func:`move` (and :func:`open_referral`) are the only code that writes
-``Referral.status``; :mod:`commissioning.referrals.services` runs the guards that need the
-database (who the actor speaks for) inside the transaction.
+:func:`move` (with :func:`open_referral`, and :func:`seeded` for demo data) is the only code
+that writes ``Referral.status``; :mod:`commissioning.referrals.services` runs the guards that
+need the database (who the actor speaks for) inside the transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commissioning.referrals.models import Referral, ReferralEvent
 from commissioning.transitions import Transition
+
+if TYPE_CHECKING:
+    from commissioning.directory.models import Organisation
 
 Status = Referral.Status
 
@@ -163,3 +167,40 @@ def move(
     if caller is not None:
         caller.status, caller.status_on = target, happened_on
     return transition
+
+
+def seeded(
+    referral: Referral,
+    steps: Sequence[tuple[Status, date, str, Organisation]],
+    *,
+    source: str = ReferralEvent.Source.DEMO,
+) -> list[ReferralEvent]:
+    """Demo data: an unsaved ``referral`` walked through ``steps`` (status, day, reason,
+    organisation), each checked against the table and the dates; returns its events (unsaved,
+    the first being the referral itself) for the caller to save in bulk."""
+    current, previous = Status.REFERRED, referral.referred_on
+    events = [
+        ReferralEvent(
+            referral=referral,
+            step=current,
+            happened_on=previous,
+            organisation=referral.referrer,
+            source=source,
+        )
+    ]
+    for target, day, reason, organisation in steps:
+        if (current, target) not in TRANSITIONS or day < previous:
+            raise ValueError(f"{current.label} cannot become {target.label.lower()} on {day}")
+        events.append(
+            ReferralEvent(
+                referral=referral,
+                step=target,
+                happened_on=day,
+                organisation=organisation,
+                reason=reason,
+                source=source,
+            )
+        )
+        current, previous = target, day
+    referral.status, referral.status_on = current, previous
+    return events

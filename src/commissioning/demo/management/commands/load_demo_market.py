@@ -12,6 +12,7 @@ from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
+from commissioning.demo.referrals import load_demo_referrals
 from commissioning.demo.services import (
     LoadError,
     create_demo_users,
@@ -60,6 +61,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Synthetic contracts with payment mechanisms: {len(contracts)} "
                     f"({', '.join(c.reference for c in contracts)})."
+                )
+                referrals = load_demo_referrals(seed=options["seed"])
+                self.stdout.write(
+                    f"Synthetic referrals: {referrals['referrals']} with "
+                    f"{referrals['events']} events."
                 )
                 made = load_demo_engagement(seed=options["seed"])
                 self.stdout.write(
