@@ -29,6 +29,7 @@ PUBLIC_PAGES = [
     "/contracts/PBR-DEMO-04/risk/",
     "/contracts/PBR-DEMO-04/mechanism/",
     "/contracts/PBR-DEMO-03/statements/",
+    "/contracts/PBR-DEMO-04/referrals/",
     "/outcomes/published/",
     "/opendata/",
     "/directory/",

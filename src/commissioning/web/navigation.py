@@ -65,6 +65,8 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         unread = messaging.unread_count(user)
         label = f"Messages ({unread} unread)" if unread else "Messages"
         items.append((label, reverse("partnering:inbox")))
+    if user.role in (user.Role.PROVIDER, user.Role.PROBATION):  # REF-1: to and from them
+        items.append(("Referrals", reverse("referrals:mine")))
     if user.role == user.Role.EVALUATOR:
         items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
     items.append(("Your account", reverse("accounts:profile")))
