@@ -84,8 +84,8 @@ class ReferForm(GovUKForm, SubmissionKeyForm):
         party_field = self.fields["party"]
         assert isinstance(party_field, forms.ModelChoiceField)
         party_field.queryset = parties
-        party_field.label_from_instance = lambda party: (  # type: ignore[method-assign]
-            f"{party.organisation.name} ({party.get_role_display().lower()})"
+        party_field.label_from_instance = lambda obj: (  # type: ignore[method-assign]
+            f"{obj.organisation.name} ({obj.get_role_display().lower()})"
         )
         groups = self.fields["need_group"]
         assert isinstance(groups, forms.ChoiceField)

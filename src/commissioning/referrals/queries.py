@@ -79,7 +79,7 @@ def public_counts(contract: Contract, today: date | None = None) -> list[Provide
     for row in rows:
         quarter = row["quarter"]
         quarter = quarter.date() if hasattr(quarter, "date") else quarter
-        table[(row["referral__party"], quarter)][row["step"]] = row["n"]
+        table[(int(row["referral__party"]), quarter)][str(row["step"])] = int(row["n"])
     result = []
     for party in access.receiving_parties(contract):
         assert party.organisation is not None

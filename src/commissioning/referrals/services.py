@@ -74,7 +74,11 @@ def refer(
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
     referrer = _one_of(referrers, new.referrer_id, errors)
-    party = access.receiving_parties(contract).filter(pk=new.party_id).first()
+    party = (
+        access.receiving_parties(contract).filter(pk=new.party_id).first()
+        if new.party_id is not None
+        else None
+    )
     if party is None:
         errors["party"] = "Select the service the person is referred to"
     problem = pseudonyms.case_reference_problem(new.case_reference)
@@ -101,12 +105,14 @@ def refer(
 
     def create() -> Referral:
         assert party is not None and new.referred_on is not None and referrer is not None
+        provider = party.organisation
+        assert provider is not None  # a receiving party is linked to its organisation
         referral = Referral.objects.create(
             submission_key=key,
             reference=new_reference(),
             contract=contract,
             party=party,
-            provider=party.organisation,
+            provider=provider,
             referrer=referrer,
             person=pseudonyms.pseudonym(new.case_reference),
             need_group=new.need_group,

@@ -85,14 +85,14 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
     referrers = access.referring_organisations(request.user, contract)
     if not referrers:
         raise PermissionDenied("You cannot refer under this contract.")
-    options = {
-        "contract": contract,
-        "referrers": referrers,
-        "parties": access.receiving_parties(contract),
-        "need_groups": services.need_groups(contract),
-    }
     data = request.POST if request.method == "POST" else None
-    form = ReferForm(data, **options)
+    form = ReferForm(
+        data,
+        contract=contract,
+        referrers=referrers,
+        parties=access.receiving_parties(contract),
+        need_groups=services.need_groups(contract),
+    )
     equality_form = CharacteristicsForm(data)
     if request.method == "POST" and form.is_valid() & equality_form.is_valid():
         cleaned = form.cleaned_data
