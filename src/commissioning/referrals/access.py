@@ -111,12 +111,15 @@ def can_see(user: Visitor, referral: Referral) -> bool:
     ) or sees_every_referral(user, referral.contract)
 
 
-def sides(user: Visitor, referral: Referral) -> set[Side]:
-    """The sides ``user`` speaks for on ``referral`` (both where a prime refers to itself)."""
+def sides(user: Visitor, referral: Referral, mine: set[int] | None = None) -> set[Side]:
+    """The sides ``user`` speaks for on ``referral`` (both where a prime refers to itself);
+    ``mine``, the ids of the user's organisations where the caller has them already."""
+    if mine is None:
+        mine = set(member_organisations(user).values_list("pk", flat=True))
     found: set[Side] = set()
-    if is_approved_member(user, referral.referrer_id):
+    if referral.referrer_id in mine:
         found.add(Side.REFERRER)
-    if is_approved_member(user, referral.provider_id):
+    if referral.provider_id in mine:
         found.add(Side.PROVIDER)
     return found
 

@@ -26,6 +26,7 @@ from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.contracts.models import Contract
+from commissioning.permissions import member_organisations
 from commissioning.referrals import access, queries, services
 from commissioning.referrals.lifecycle import ACTIONS, VERB, allowed_next, side_of
 from commissioning.referrals.lifecycle import Status as ReferralStatus
@@ -119,8 +120,11 @@ class CountsOut(Schema):
     providers: list[ProviderCountsOut]
 
 
-def referral_out(request: HttpRequest, referral: Referral) -> dict[str, Any]:
-    sides = access.sides(request.user, referral)
+def referral_out(
+    request: HttpRequest, referral: Referral, mine: set[int] | None = None
+) -> dict[str, Any]:
+    """``mine``: the caller's organisations, where the caller has them already (a list)."""
+    sides = access.sides(request.user, referral, mine)
     return {
         "reference": referral.reference,
         "contract": referral.contract.reference,
@@ -142,7 +146,7 @@ def referral_out(request: HttpRequest, referral: Referral) -> dict[str, Any]:
                 "organisation": event.organisation.slug,
                 "reason": event.reason,
             }
-            for event in referral.events.select_related("organisation")
+            for event in referral.events.all()
         ],
     }
 
@@ -172,11 +176,14 @@ def list_referrals(
                 {"status": ["Use one of " + ", ".join(ReferralStatus.values)]},
             )
         referrals = referrals.filter(status=filters.status)
-    referrals = referrals.select_related("contract", "provider", "referrer").order_by(
-        "-referred_on", "-pk"
+    referrals = (
+        referrals.select_related("contract", "provider", "referrer")
+        .prefetch_related("events__organisation")
+        .order_by("-referred_on", "-pk")
     )
     page = page_of(referrals, pages)
-    page["results"] = [referral_out(request, referral) for referral in page["results"]]
+    mine = set(member_organisations(request.user).values_list("pk", flat=True))
+    page["results"] = [referral_out(request, referral, mine) for referral in page["results"]]
     return Status(200, page)
 
 

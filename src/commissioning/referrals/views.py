@@ -135,6 +135,11 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "referrals/refer.html", context)
 
 
+MADE_SHOWN = 25
+"""The most recent referrals an organisation made, listed under those it received (each
+contract's referrals page lists them all)."""
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def for_organisation(request: HttpRequest) -> HttpResponse:
@@ -148,9 +153,11 @@ def for_organisation(request: HttpRequest) -> HttpResponse:
     context = {
         "crumbs": [("Referrals for your organisation", None)],
         "waiting": received.filter(status=Status.REFERRED).count(),
-        "received": received[:200],
-        "made": made[:200],
+        "made": made[:MADE_SHOWN],
+        "made_count": made.count(),
+        "made_shown": MADE_SHOWN,
         "organisations": list(mine),
+        **paginate(request, received),
     }
     return render(request, "referrals/for_organisation.html", context)
 
