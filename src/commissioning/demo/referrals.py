@@ -120,7 +120,8 @@ def _contract_referrals(
                     party.role == ContractParty.Role.SUBCONTRACTOR and rng.random() < PRIME_SHARE
                 )
                 referrer = contract.prime if by_prime else probation
-                referral = _referral(contract, party, referrer, rng, groups, day)
+                sequence = len(referrals) + 1
+                referral = _referral(contract, party, referrer, rng, groups, day, sequence)
                 events.extend(
                     lifecycle.seeded(referral, _steps(referral, rng, last), source="demo")
                 )
@@ -135,11 +136,13 @@ def _referral(
     rng: random.Random,
     groups: list[str],
     day: date,
+    sequence: int,
 ) -> Referral:
-    number = rng.randrange(10**9)
-    case = f"synthetic:{contract.reference}:{number}"
+    """The ``sequence``th synthetic referral under ``contract`` (its reference is unique: the
+    contract's id and the sequence)."""
+    case = f"synthetic:{contract.reference}:{rng.randrange(10**9)}"
     return Referral(
-        reference=f"RF-D{hashlib.sha256(case.encode()).hexdigest()[:9].upper()}",
+        reference=f"RF-S{contract.pk:03d}{sequence:05d}",
         contract=contract,
         party=party,
         provider=party.organisation,
