@@ -164,3 +164,18 @@ def test_who_sees_a_referral() -> None:
     assert not access.can_see(AnonymousUser(), referral)
     assert access.sees_characteristics(setting.probation, referral)
     assert not access.sees_characteristics(setting.housing, referral)
+
+
+def test_nobody_refers_under_a_contract_that_has_ended() -> None:
+    setting = referral_setting()
+    from commissioning.contracts import lifecycle as contract_lifecycle
+
+    contract_lifecycle.transition(
+        setting.commissioner,
+        setting.contract,
+        "terminated",
+        reason="Provider failure",
+        today=date(2026, 9, 1),
+    )
+    assert not access.may_refer(setting.probation, setting.contract)
+    assert not access.may_refer(setting.prime, setting.contract)
