@@ -8,6 +8,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 export PYTHONPATH="$repo/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-commissioning.settings}
+# The demo pseudonymises referred people with the public development key (docs/referrals.md).
+export REFERRAL_PSEUDONYM_ALLOW_DEV_KEY=${REFERRAL_PSEUDONYM_ALLOW_DEV_KEY:-1}
 PY="$repo/.venv/bin/python"
 HOST=127.0.0.1
 PORT=${PORT:-8000}

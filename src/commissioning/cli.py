@@ -23,6 +23,9 @@
   --new-key-file FILE`` re-wraps every opportunity's data key under it in one transaction (the
   key in use is the configured ``BID_SEALING_KEY``); ``commissioning keys check`` says whether
   the configured key opens every data key (PRO-8, docs/keys.md);
+* ``commissioning referrals import FILE --organisation SLUG`` imports a quarter's referral
+  events from a CSV file for one organisation: every row checked, each error naming its row and
+  column, nothing stored unless every row is right (REF-1);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -88,9 +91,24 @@ def build_parser() -> argparse.ArgumentParser:
     register_contracts(commands)
     _keys_parser(commands)
 
+    _referrals_parser(commands)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
     return parser
+
+
+def _referrals_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    referrals = commands.add_parser("referrals", help="referral events (import a CSV file)")
+    actions = referrals.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    imports = actions.add_parser(
+        "import", help="import a quarter's referral events for one organisation, all or nothing"
+    )
+    imports.add_argument("file", metavar="FILE", help="the CSV file (UTF-8, with a header row)")
+    imports.add_argument(
+        "--organisation", required=True, metavar="SLUG", help="the organisation the events are for"
+    )
 
 
 def _market_options(parser: argparse.ArgumentParser) -> None:
@@ -266,6 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _manage(args.args)
     if args.command == "keys":
         return _keys_rotate(args.new_key_file) if args.action == "rotate" else _keys_check()
+    if args.command == "referrals":
+        return _referrals_import(args.file, args.organisation)
     return _demo_data(args.seed, args.scale, replace=not args.keep, users=not args.no_users)
 
 
@@ -414,6 +434,29 @@ def _manage(args: Sequence[str]) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["commissioning manage", *args])
+    return 0
+
+
+def _referrals_import(path: str, slug: str) -> int:
+    """Exit 0 with the number stored; 1 with every row's error (and nothing stored)."""
+    import django
+
+    django.setup()
+    from commissioning.referrals.imports import import_file
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        print(f"commissioning referrals import: {error}", file=sys.stderr)
+        return 1
+    stored, errors = import_file(slug, data)
+    if errors:
+        print(f"commissioning referrals import: nothing stored from {path}:", file=sys.stderr)
+        for problem in errors:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"{stored} referral events imported from {path} for {slug}.")
     return 0
 
 

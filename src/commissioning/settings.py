@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     # Sign-in throttling and lockout (issue 13): see the "Sign-in and accounts" block below.
     "axes",
     "commissioning.invoices",
+    "commissioning.referrals",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,23 @@ TWO_FACTOR_REQUIRED_ROLES = ["commissioner", "evaluator", "reviewer", "probation
 OTP_TOTP_ISSUER = SERVICE_NAME
 # Nobody, administrators included, sees a person's secret key once it is set up.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Referrals (REF-1): the key of the keyed hash (HMAC-SHA256) that turns a referrer's case
+# reference into the pseudonymous reference stored for the person; a long random secret. As for
+# the bid-sealing key, the platform refuses to start without it unless the public development key
+# is asked for explicitly (REFERRAL_PSEUDONYM_ALLOW_DEV_KEY=1: scripts/demo.sh, settings_dev);
+# it is never inferred (docs/referrals.md, docs/deployment.md).
+REFERRAL_PSEUDONYM_KEY = os.environ.get("REFERRAL_PSEUDONYM_KEY", "")
+REFERRAL_PSEUDONYM_ALLOW_DEV_KEY = _env_bool("REFERRAL_PSEUDONYM_ALLOW_DEV_KEY", False)
+if not REFERRAL_PSEUDONYM_KEY and not REFERRAL_PSEUDONYM_ALLOW_DEV_KEY:
+    raise ImproperlyConfigured(
+        "REFERRAL_PSEUDONYM_KEY is not set: the platform will not start without the key that "
+        "pseudonymises referred people. Set it to a long random secret (at least 32 characters), "
+        "or, for the local demo and the tests only, set REFERRAL_PSEUDONYM_ALLOW_DEV_KEY=1 to use "
+        "the development key, which is public."
+    )
+if REFERRAL_PSEUDONYM_KEY and len(REFERRAL_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfigured("REFERRAL_PSEUDONYM_KEY is too short: use at least 32 characters.")
 
 # Logs go to standard output, one line each; the service manager or container runtime keeps them.
 LOGGING = {

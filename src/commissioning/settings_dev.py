@@ -16,6 +16,7 @@ DEVELOPMENT_ENVIRONMENT = {
     # The "django-insecure-" prefix makes `check --deploy` flag this key wherever it leaks.
     "SECRET_KEY": "django-insecure-development-only-never-deploy-0123456789abcdefghijkl",
     "BID_SEALING_ALLOW_DEV_KEY": "1",
+    "REFERRAL_PSEUDONYM_ALLOW_DEV_KEY": "1",
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_HSTS_SECONDS": "0",
     "SECURE_COOKIES": "0",

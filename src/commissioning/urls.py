@@ -9,6 +9,7 @@ urlpatterns = [
     path("directory/", include("commissioning.directory.urls")),
     path("exercises/", include("commissioning.exercises.urls")),
     path("outcomes/", include("commissioning.outcomes_web.urls")),
+    path("", include("commissioning.referrals.urls", namespace="referrals")),
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("", include("commissioning.invoices.urls", namespace="invoices")),
     path("audit/", include("commissioning.audit.urls")),

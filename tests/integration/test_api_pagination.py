@@ -42,6 +42,7 @@ RECORDS = {
     "/api/escalations/{escalation_id}": "one escalation",
     "/api/contracts/{reference}/payments-compliance": "one contract's prime's figures",
     "/api/payments-compliance/{slug}": "one commissioning body's figures",
+    "/api/referrals/counts/{contract}": "one contract's public referral counts",
 }
 
 
@@ -80,6 +81,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/bids",
         "/api/escalations",
         "/api/contracts/{reference}/invoices",
+        "/api/referrals",
     } == set(list_routes(schema))
 
 

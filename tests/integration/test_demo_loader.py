@@ -147,6 +147,7 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     assert users["admin"].is_site_admin and users["admin"].is_staff and users["admin"].is_superuser
     assert users["reviewer"].role == User.Role.REVIEWER
     assert not users["reviewer"].memberships.exists()
+    assert users["probation"].role == User.Role.PROBATION
 
     def membership(username: str) -> Membership:
         return Membership.objects.select_related("organisation").get(user=users[username])

@@ -164,6 +164,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "Escalation": "escalations",
         "OrganisationToken": "service_accounts",
         "Invoice": "invoices",
+        "Referral": "referrals",
     }
     assert set(owners) == set(models_with_status())
     for app in owners.values():

@@ -37,6 +37,7 @@ from commissioning.opendata import api as opendata_api
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
+from commissioning.referrals.api import router as referrals_router
 from commissioning.service_accounts.auth import TokenRefused
 from commissioning.service_accounts.docs import TOKENS_DOC
 
@@ -73,6 +74,7 @@ api.add_router("/bids", bids_router)
 api.add_router("/escalations", escalations_router)
 api.add_router("/contracts", invoices_router)
 api.add_router("/payments-compliance", payments_compliance_router)
+api.add_router("/referrals", referrals_router)
 
 
 @api.exception_handler(ValidationError)

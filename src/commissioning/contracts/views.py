@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.contracts import access, charts, navigation, presentation, services
+from commissioning.contracts import access, charts, presentation, services
 from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.forms import (
     ContractEndForm,
@@ -30,6 +30,7 @@ from commissioning.contracts.forms import (
     document_text,
 )
 from commissioning.contracts.models import Contract
+from commissioning.contracts.sections import section_context
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.kernel.pagination import paginate
 from commissioning.opendata import publication
@@ -46,21 +47,14 @@ def _contract_or_404(reference: str) -> Contract:
 
 
 def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) -> dict[str, Any]:
-    label = navigation.label(f"contracts:{section}")
-    return {
-        "contract": contract,
-        "section_label": label,
-        "sections": navigation.sections(contract.reference, f"contracts:{section}"),
-        "can_edit": permissions.can_edit_contract(request.user, contract),
-        "can_end": contract.status == Contract.Status.ACTIVE
+    return section_context(
+        request.user,
+        contract,
+        section,
+        can_end=contract.status == Contract.Status.ACTIVE
         and access.can_end_contract(request.user, contract),
-        "crumbs": [
-            ("Contracts", reverse("contracts:list")),
-            (contract.reference, contract.get_absolute_url() if section != "detail" else None),
-            *([(label, None)] if section != "detail" else []),
-        ],
         **extra,
-    }
+    )
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -25,6 +25,7 @@ from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.notifications.models import Notification
 from commissioning.procurement.models import Opportunity
+from commissioning.referrals.models import Referral
 
 
 def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
@@ -46,6 +47,9 @@ def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
         _merge(deleted, by_model)
     # Bids protect their lots: the bids on synthetic opportunities go with them.
     _, by_model = Bid.objects.filter(lot__opportunity__is_synthetic=True).delete()
+    _merge(deleted, by_model)
+    # A referral protects its contract: those under synthetic contracts go first.
+    _, by_model = Referral.objects.filter(contract__is_synthetic=True).delete()
     _merge(deleted, by_model)
     _, by_model = Contract.objects.filter(is_synthetic=True).delete()
     _merge(deleted, by_model)
@@ -91,10 +95,14 @@ def delete_demo_notifications() -> int:
 
 
 def awards_first(opportunities: QuerySet[Opportunity]) -> list[QuerySet[Any]]:
-    """What must go before the bids and lots of ``opportunities``: the synthetic contracts let
-    for their lots (a contract protects its lot), then the award decisions (an award protects
-    its winning bid). Price adjustments, scores and moderation go with the bids."""
+    """What must go before the bids and lots of ``opportunities``: the referrals under the
+    synthetic contracts let for their lots, those contracts (a contract protects its lot), then
+    the award decisions (an award protects its winning bid). Price adjustments, scores and
+    moderation go with the bids."""
     return [
+        Referral.objects.filter(
+            contract__is_synthetic=True, contract__lot__opportunity__in=opportunities
+        ),
         Contract.objects.filter(is_synthetic=True, lot__opportunity__in=opportunities),
         LotAward.objects.filter(lot__opportunity__in=opportunities),
     ]

@@ -61,7 +61,13 @@ _PEOPLE = (
         "commissioner-national", "Nadia", "Shah", User.Role.COMMISSIONER, "national commissioner"
     ),
     _Person("evaluator", "Evan", "Hughes", User.Role.EVALUATOR, "evaluator at the PCC"),
-    _Person("probation", "Pat", "Reid", User.Role.PROBATION, "probation practitioner at the PCC"),
+    _Person(
+        "probation",
+        "Pat",
+        "Reid",
+        User.Role.PROBATION,
+        "probation practitioner at the PCC: refers, answers escalations",
+    ),
     _Person("provider", "Priya", "Patel", User.Role.PROVIDER, "charity member and org admin"),
     _Person("provider2", "Rhys", "Evans", User.Role.PROVIDER, "org admin of another charity"),
     _Person("prime", "Grace", "Okafor", User.Role.PROVIDER, "org admin of a prime"),
@@ -109,7 +115,28 @@ def demo_organisations() -> dict[str, Organisation]:
     if len(local) < 2:
         raise DemoUsersError("The synthetic market has fewer than two small charities.")
     prime = _first(synthetic.filter(is_prime=True), "prime contractor")
-    return {"pcc": pcc, "hmpps": hmpps, "charity": local[0], "charity2": local[1], "prime": prime}
+    return {
+        "pcc": pcc,
+        "hmpps": hmpps,
+        "charity": local[0],
+        "charity2": local[1],
+        "prime": prime,
+        "probation": _probation_service(pcc),
+    }
+
+
+def _probation_service(pcc: Organisation) -> Organisation:
+    """The probation service for the home area's region (it refers under the PCC's contracts,
+    whose lots lie in the region), or the PCC itself in a market without one."""
+    regions = pcc.areas.exclude(parent=None).values("parent")
+    found = (
+        Organisation.objects.filter(
+            is_synthetic=True, public_body_kind="prison_probation", areas__in=regions
+        )
+        .order_by("slug")
+        .first()
+    )
+    return found or pcc
 
 
 # username → (organisation key, membership status, organisation administrator?)

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
-from commissioning.contracts import navigation
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
+from commissioning.contracts.sections import section_context
 from commissioning.directory.models import Organisation
 from commissioning.invoices import access, compliance, lifecycle, presentation, queries, services
 from commissioning.invoices.forms import (
@@ -69,10 +69,7 @@ def contract_invoices(request: HttpRequest, reference: str) -> HttpResponse:
     )
     today = timezone.localdate()
     context = {
-        "contract": contract,
-        "section_label": navigation.label(SECTION),
-        "sections": navigation.sections(contract.reference, SECTION),
-        "can_edit": permissions.can_edit_contract(user, contract),
+        **section_context(user, contract, SECTION),
         "crumbs": _crumbs(contract),
         "can_record": access.can_record_invoice(user, contract),
         "is_party": access.is_party_to_invoices(user, contract),

@@ -14,6 +14,7 @@ from commissioning.demo.invoices import load_demo_invoices
 from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
+from commissioning.demo.referrals import load_demo_referrals
 from commissioning.demo.services import (
     LoadError,
     create_demo_users,
@@ -67,6 +68,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"Synthetic escalations to probation: {len(escalations)}.")
                 invoices = load_demo_invoices(contracts, seed=options["seed"])
                 self.stdout.write(f"Synthetic invoices with their payments: {invoices}.")
+                referrals = load_demo_referrals(seed=options["seed"])
+                self.stdout.write(
+                    f"Synthetic referrals: {referrals['referrals']} with "
+                    f"{referrals['events']} events."
+                )
                 made = load_demo_engagement(seed=options["seed"])
                 self.stdout.write(
                     f"Synthetic consultations: {made['consultations']} with "

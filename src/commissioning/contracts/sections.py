@@ -1,0 +1,53 @@
+"""The sections of a contract's pages, each a page linked from the others (PBR-1 .. PBR-6,
+SUP-1, REF-1, LAW-3). A later app that adds a section (referrals, invoices and payments) builds
+its page's context here too, so every section shows the same header and navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from commissioning import permissions
+from commissioning.contracts.models import Contract
+
+#: (URL name, label): a name without a namespace is one of the contract pages'.
+SECTIONS = (
+    ("detail", "Summary and supply chain"),
+    ("mechanism", "Payment mechanism"),
+    ("statements", "Payment statements"),
+    ("risk", "Money and risk down the chain"),
+    ("stress", "Cash-flow stress test"),
+    ("referrals:contract", "Referrals"),
+    ("invoices:contract", "Invoices and payments"),
+)
+
+
+def _url_name(name: str) -> str:
+    return name if ":" in name else f"contracts:{name}"
+
+
+def section_context(
+    user: permissions.Visitor, contract: Contract, section: str, **extra: Any
+) -> dict[str, Any]:
+    """The header, section navigation and breadcrumbs of the ``section`` page of ``contract``."""
+    label = dict(SECTIONS)[section]
+    return {
+        "contract": contract,
+        "section_label": label,
+        "sections": [
+            {
+                "label": text,
+                "url": reverse(_url_name(name), args=[contract.reference]),
+                "current": name == section,
+            }
+            for name, text in SECTIONS
+        ],
+        "can_edit": permissions.can_edit_contract(user, contract),
+        "crumbs": [
+            ("Contracts", reverse("contracts:list")),
+            (contract.reference, contract.get_absolute_url() if section != "detail" else None),
+            *([(label, None)] if section != "detail" else []),
+        ],
+        **extra,
+    }

@@ -1,0 +1,153 @@
+"""Read queries of the referral pages and the API (REF-1): the public counts per provider and
+quarter, the equality-monitoring counts (suppressed below 5), and the filtered lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+
+from commissioning.contracts.models import Contract
+from commissioning.referrals import access, characteristics
+from commissioning.referrals.lifecycle import Status
+from commissioning.referrals.models import Referral, ReferralEvent
+
+#: The steps the public counts show, in order.
+COUNTED = (Status.REFERRED, Status.ACCEPTED, Status.STARTED, Status.COMPLETED)
+_MONTHS = ("January", "April", "July", "October")
+_ENDS = ("March", "June", "September", "December")
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_label(start: date) -> str:
+    index = (start.month - 1) // 3
+    return f"{_MONTHS[index]} to {_ENDS[index]} {start.year}"
+
+
+def quarters(first: date, last: date) -> list[date]:
+    """The first days of each calendar quarter from ``first``'s to ``last``'s, oldest first."""
+    found, current = [], quarter_start(first)
+    while current <= last:
+        found.append(current)
+        month = current.month + 3
+        current = date(current.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return found
+
+
+@dataclass
+class ProviderQuarter:
+    quarter: date
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def none_referred(self) -> bool:
+        return self.counts.get(Status.REFERRED, 0) == 0
+
+
+@dataclass
+class ProviderCounts:
+    name: str
+    role: str
+    slug: str
+    quarters: list[ProviderQuarter]
+
+
+def public_counts(contract: Contract, today: date | None = None) -> list[ProviderCounts]:
+    """For every service a person can be referred to under ``contract`` (prime and each
+    sub-contractor) and every quarter from the contract's start to today's (or its end): how
+    many were referred, accepted, started and completed, by the day each step happened. Zeros
+    are shown: a named partner that gets no referrals is the point."""
+    today = today or timezone.localdate()
+    last = min(today, contract.end_date)
+    periods = quarters(contract.start_date, last) if contract.start_date <= last else []
+    rows = (
+        ReferralEvent.objects.filter(referral__contract=contract, step__in=COUNTED)
+        .annotate(quarter=TruncQuarter("happened_on"))
+        .values("referral__party", "quarter", "step")
+        .annotate(n=Count("pk"))
+    )
+    table: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        quarter = row["quarter"]
+        quarter = quarter.date() if hasattr(quarter, "date") else quarter
+        table[(int(row["referral__party"]), quarter)][str(row["step"])] = int(row["n"])
+    result = []
+    for party in access.receiving_parties(contract):
+        assert party.organisation is not None
+        result.append(
+            ProviderCounts(
+                name=party.organisation.name,
+                role=party.get_role_display(),
+                slug=party.organisation.slug,
+                quarters=[
+                    ProviderQuarter(
+                        quarter=start,
+                        label=quarter_label(start),
+                        counts={s.value: table[(party.pk, start)].get(s, 0) for s in COUNTED},
+                    )
+                    for start in periods
+                ],
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class EqualityRow:
+    characteristic: str
+    answers: list[tuple[str, int | str]]
+
+
+def equality_counts(referrals: QuerySet[Referral]) -> list[EqualityRow]:
+    """The referrals by each protected characteristic's answers ("not recorded" included), as
+    they may be published: 1 to 4 never shown (:func:`characteristics.publishable`)."""
+    tallies: dict[str, dict[str, int]] = {
+        c.name: defaultdict(int) for c in characteristics.CHARACTERISTICS
+    }
+    for answers in referrals.values_list("characteristics", flat=True):
+        for item in characteristics.CHARACTERISTICS:
+            tallies[item.name][(answers or {}).get(item.name, characteristics.NOT_RECORDED)] += 1
+    result = []
+    for item in characteristics.CHARACTERISTICS:
+        codes = [code for code, _ in item.choices()] + [characteristics.NOT_RECORDED]
+        shown = characteristics.publishable([tallies[item.name][code] for code in codes])
+        result.append(
+            EqualityRow(
+                item.label, [(item.label_of(c), v) for c, v in zip(codes, shown, strict=True)]
+            )
+        )
+    return result
+
+
+def waiting_first(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Referrals waiting for a decision first, then the rest; each newest first."""
+    return referrals.annotate(
+        waiting=Case(
+            When(status=Status.REFERRED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("waiting", "-referred_on", "-pk")
+
+
+def filtered(referrals: QuerySet[Referral], filters: dict[str, Any]) -> QuerySet[Referral]:
+    if filters.get("status"):
+        referrals = referrals.filter(status=filters["status"])
+    if filters.get("provider"):
+        referrals = referrals.filter(provider=filters["provider"])
+    if filters.get("need_group"):
+        referrals = referrals.filter(need_group=filters["need_group"])
+    if filters.get("referred_from"):
+        referrals = referrals.filter(referred_on__gte=filters["referred_from"])
+    if filters.get("referred_to"):
+        referrals = referrals.filter(referred_on__lte=filters["referred_to"])
+    return referrals.select_related("contract", "provider", "referrer")
