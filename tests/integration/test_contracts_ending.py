@@ -1,7 +1,7 @@
 """Ending a contract (PBR-1, SUP-1, LAW-1; issue 12): its commissioners mark it ended once its
 term is over, or record that it was terminated early with the date and the reason — on its
 page, through the API and from the command line, with the same rules and errors, in one audited
-transaction. The page shows how it ended, and its OCDS package gains a UK17 contract
+transaction. The page shows how it ended, and its OCDS package gains a UK11 contract
 termination release whose contract status is ``terminated``."""
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def test_the_published_release_says_the_contract_is_terminated(client: Client) -
     assert ended["status"] == "terminated"
     assert ended["period"]["endDate"].startswith(f"{last_day.isoformat()}T23:59:59")
     (notice,) = ended["implementation"]["documents"]
-    assert (notice["noticeType"], notice["documentType"]) == ("UK17", "contractTerminationNotice")
+    assert (notice["noticeType"], notice["documentType"]) == ("UK11", "contractTerminationNotice")
     assert notice["description"] == (
         f"Terminated early; its last day was {_day(last_day)}. Reason: {REASON}"
     )

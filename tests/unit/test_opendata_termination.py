@@ -1,4 +1,4 @@
-"""The UK17 contract termination release (LAW-1; issue 12, contract ending): the contract closes
+"""The UK11 contract termination release (LAW-1; issue 12, contract ending): the contract closes
 with the OCDS status ``terminated`` whether it ran its term or was terminated early, its period
 ends on its last day, and the notice says which — valid OCDS, offline."""
 
@@ -27,12 +27,12 @@ def _ending(early: bool, reason: str | None = None) -> ContractEnding:
 def test_an_early_termination_is_a_terminated_contract_with_its_reason() -> None:
     release = build_contract_termination(_ending(True, "The provider closed."))
     assert release["tag"] == ["contractTermination"]
-    assert release["id"].startswith(f"{release['ocid']}-UK17-")
+    assert release["id"].startswith(f"{release['ocid']}-UK11-")
     (contract,) = release["contracts"]
     assert contract["status"] == "terminated"
     assert contract["period"]["endDate"] == "2026-09-30T23:00:00+01:00"
     (notice,) = contract["implementation"]["documents"]
-    assert notice["noticeType"] == "UK17"
+    assert notice["noticeType"] == "UK11"
     assert notice["documentType"] == "contractTerminationNotice"
     assert notice["description"] == (
         "Terminated early; its last day was 30 September 2026. Reason: The provider closed."

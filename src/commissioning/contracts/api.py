@@ -390,7 +390,7 @@ def end_contract(request: HttpRequest, reference: str, payload: ContractEndIn) -
     page: ``ended`` on or after its end date; ``terminated`` before it, with the date (not in
     the future, not before it started) and the reason. Refused with 400 naming each field, and
     nothing written; a contract that has already ended or been terminated cannot change. The
-    contract termination notice (UK17) is then published with its OCDS release package."""
+    contract termination notice (UK11) is then published with its OCDS release package."""
     contract = _get(reference)
     if contract is None:
         return _not_found(reference)

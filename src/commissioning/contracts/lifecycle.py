@@ -7,7 +7,7 @@ A contract is active from the award; it ends when its term is over or is termina
 both are final. The table names each move's audit action, guard and side effects;
 :func:`transition` checks them and is the only code that writes ``Contract.status`` (with the
 day it ended, when that was recorded and why it was terminated). Its contract termination
-notice (UK17) is published from those fields (:mod:`commissioning.opendata.sources.contract`).
+notice (UK11) is published from those fields (:mod:`commissioning.opendata.sources.contract`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
         action="contract.end",
         guard="A commissioner of the contract's commissioning body (or a site administrator), "
         "on or after the contract's end date.",
-        effects=("audit contract.end", "contract termination notice (UK17), terminated"),
+        effects=("audit contract.end", "contract termination notice (UK11), terminated"),
     ),
     (Status.ACTIVE, Status.TERMINATED): Transition(
         action="contract.terminate",
@@ -42,7 +42,7 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
         "terminated (not in the future, not before the contract started).",
         effects=(
             "audit contract.terminate, with the reason and the date",
-            "contract termination notice (UK17), terminated, with the reason",
+            "contract termination notice (UK11), terminated, with the reason",
         ),
     ),
 }

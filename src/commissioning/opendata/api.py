@@ -130,7 +130,7 @@ def get_opportunity_record(request: HttpRequest, reference: str) -> Any:
 @contracts_router.get(
     "/{reference}/ocds",
     response={200: dict[str, Any], 404: ErrorOut, 409: ErrorOut},
-    summary="OCDS release package with the UK7 contract details release (and the UK17 contract "
+    summary="OCDS release package with the UK7 contract details release (and the UK11 contract "
     "termination release once the contract has ended)",
     url_name="contract_ocds",
 )

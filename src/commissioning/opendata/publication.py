@@ -56,7 +56,7 @@ def opportunity_with_releases(queryset: QuerySet[Opportunity]) -> Opportunity | 
 
 
 def _decided_releases(awards: Any, site: str) -> list[JsonDict]:
-    """UK6 releases of ``awards`` and the UK7 (and UK17) releases of their contracts that can be
+    """UK6 releases of ``awards`` and the UK7 (and UK11) releases of their contracts that can be
     published (an award without its standstill cannot be noticed as UK6 and is left out)."""
     out = []
     for award in awards:
@@ -73,7 +73,7 @@ def _decided_releases(awards: Any, site: str) -> list[JsonDict]:
 
 
 def award_releases(opportunity: Opportunity, site: str) -> list[JsonDict]:
-    """UK6 releases of the opportunity's awarded lots and UK7 (and UK17) releases of their
+    """UK6 releases of the opportunity's awarded lots and UK7 (and UK11) releases of their
     contracts; plus those of any contract of its lots not made through an award decision."""
     awards = award_source.published_awards().filter(lot__opportunity=opportunity)
     others = contract_source.published_contracts().filter(
@@ -110,7 +110,7 @@ def exercise_releases(reference: str, site: str) -> list[JsonDict] | None:
 
 def contract_releases(reference: str, site: str) -> list[JsonDict] | None:
     """The UK7 release of the contract ``reference`` (repeating the award decision it came
-    from, if any) and, once it has ended or been terminated, its UK17; ``None`` when there is
+    from, if any) and, once it has ended or been terminated, its UK11; ``None`` when there is
     no such published contract. Raises :class:`ContractOcdsError` when it cannot be published."""
     contract: Contract | None = (
         contract_source.published_contracts().filter(reference=reference).first()
@@ -125,7 +125,7 @@ def all_releases(site: str) -> list[JsonDict]:
     """Every published release: UK1 pipeline and UK2 engagement, each opportunity's UK3 planned
     procurement notice (also while it is prepared) and each published opportunity's tender releases
     (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
-    that can be published (from its award where it has one), with the UK17 of each contract that
+    that can be published (from its award where it has one), with the UK11 of each contract that
     has come to a close."""
     releases = exercise_source.all_planning_releases(site)
     published = Q(published_at__isnull=False) & ~Q(status=Opportunity.Status.DRAFT)

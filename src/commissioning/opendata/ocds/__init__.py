@@ -19,7 +19,7 @@ UK4     tenderNotice               tender          tender                 :mod:`
 UK12    tenderCancellationNotice   tender          tenderCancellation     :mod:`.tender`
 UK6     awardNotice                awards          award                  :mod:`.award`
 UK7     contractNotice             contracts       awardUpdate, contract  :mod:`.contract`
-UK17    contractTerminationNotice  implementation  contractTermination    :mod:`.termination`
+UK11    contractTerminationNotice  implementation  contractTermination    :mod:`.termination`
 ======  =========================  ==============  =====================  ===================
 
 Beside them: :mod:`.common` (ids, dates, money, parties, notice documents), :mod:`.packaging`

@@ -255,7 +255,7 @@ class Contract:
 
 @dataclass(frozen=True)
 class ContractEnding:
-    """A contract come to a close (UK17 contract termination notice, LAW-1): at the end of its
+    """A contract come to a close (UK11 contract termination notice, LAW-1): at the end of its
     term, or terminated early (``early``) with the ``reason``; ``ended`` is the last moment it
     ran. The OCDS contract status is then ``terminated`` either way, as the codelist says."""
 

@@ -1,4 +1,4 @@
-"""The UK17 contract termination notice (LAW-1): section ``implementation`` (the contract's),
+"""The UK11 contract termination notice (LAW-1): section ``implementation`` (the contract's),
 documentType ``contractTerminationNotice``, tag ``contractTermination``.
 
 A contract that ran to its end date and one terminated early both close with the OCDS contract
@@ -33,7 +33,7 @@ def _description(ending: ContractEnding) -> str:
 def build_contract_termination(
     ending: ContractEnding, *, prefix: str = DEFAULT_OCID_PREFIX
 ) -> JsonDict:
-    """UK17 contract termination notice: the contract ``terminated``, its period ending on the
+    """UK11 contract termination notice: the contract ``terminated``, its period ending on the
     day it ended, and the notice saying whether it ran its term or was ended early, and why."""
     if ending.early and not (ending.reason or "").strip():
         raise ValueError(f"contract {ending.contract.id} was terminated early without a reason")
@@ -41,7 +41,7 @@ def build_contract_termination(
     contract = ending.contract
     award = contract.award
     ocid = ocid_for(contract.reference, prefix)
-    release = base_release(ocid, "UK17", ending.notice, ["contractTermination"], award.buyer)
+    release = base_release(ocid, "UK11", ending.notice, ["contractTermination"], award.buyer)
     release["parties"] = award_parties(award)
     release["awards"] = [award_section(award, "active")]
     release["contracts"] = [
@@ -56,7 +56,7 @@ def build_contract_termination(
                 "documents": [
                     notice_document(
                         ocid,
-                        "UK17",
+                        "UK11",
                         "contractTerminationNotice",
                         "Contract termination notice",
                         ending.notice,

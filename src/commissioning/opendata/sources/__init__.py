@@ -11,7 +11,7 @@ module          record                                              notices
 ``exercise``    a commissioning exercise (engagement, estimate)     UK1, UK2
 ``opportunity`` an opportunity (lots, criteria, dates, questions)   UK3, UK4, UK12
 ``award``       a lot's award decision, or a contract's own award   UK6 (and UK7's)
-``contract``    a contract (value, term, KPIs, how it ended)        UK7, UK17
+``contract``    a contract (value, term, KPIs, how it ended)        UK7, UK11
 ``stored``      notices kept as published (UK1, UK3)                served as stored
 ``common``      ocid prefix, organisations as parties, lots, terms  —
 ==============  ==================================================  =================

@@ -1,5 +1,5 @@
 """A contract as the UK7 contract details release, and once it has come to a close (ended or
-terminated early, :mod:`commissioning.contracts.lifecycle`) the UK17 contract termination
+terminated early, :mod:`commissioning.contracts.lifecycle`) the UK11 contract termination
 release (LAW-1, LAW-2, LAW-4, PRO-9).
 
 The award the release repeats is the decision's when the contract came from one on the
@@ -124,7 +124,7 @@ def kpi_error(contract: Contract) -> ContractOcdsError:
 
 
 def contract_data(contract: Contract, site: str, award: LotAward | None = None) -> OcdsContract:
-    """The contract as the UK7 and UK17 builders take it, repeating ``award`` (the decision the
+    """The contract as the UK7 and UK11 builders take it, repeating ``award`` (the decision the
     contract came from) when there is one; raises :class:`ContractOcdsError` when its KPIs
     are missing (LAW-4)."""
     if kpis_missing(contract):
@@ -175,7 +175,7 @@ def contract_release(contract: Contract, site: str, award: LotAward | None = Non
 def termination_release(
     contract: Contract, site: str, award: LotAward | None = None
 ) -> JsonDict | None:
-    """The UK17 contract termination release once the contract has ended or been terminated
+    """The UK11 contract termination release once the contract has ended or been terminated
     (``None`` while it is active), dated when that was recorded; raises
     :class:`ContractOcdsError` when the contract cannot be published."""
     if contract.status == Contract.Status.ACTIVE or contract.ended_on is None:
@@ -195,18 +195,18 @@ def termination_release(
         release = build_contract_termination(ending, prefix=ocid_prefix())
     except ValueError as error:
         raise ContractOcdsError(str(error)) from error
-    return _named(release, "UK17", contract, recorded)
+    return _named(release, "UK11", contract, recorded)
 
 
 def notices_of(contract: Contract, site: str, award: LotAward | None = None) -> list[JsonDict]:
-    """The contract's UK7 and, once it has come to a close, its UK17; raises
+    """The contract's UK7 and, once it has come to a close, its UK11; raises
     :class:`ContractOcdsError` when it cannot be published."""
     ended = termination_release(contract, site, award)
     return [contract_release(contract, site, award), *([ended] if ended else [])]
 
 
 def releases_of(contracts: Any, site: str) -> list[JsonDict]:
-    """UK7 (and UK17) releases of the contracts made without an award decision that can be
+    """UK7 (and UK11) releases of the contracts made without an award decision that can be
     published (others are left out)."""
     out = []
     for contract in contracts:
