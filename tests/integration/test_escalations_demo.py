@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from commissioning.contracts.models import Contract
@@ -27,7 +27,10 @@ NOW = datetime(2026, 12, 2, 11, 0, tzinfo=LONDON)
 
 def _demo_client(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=DEMO_PASSWORD)
+    # axes' backend needs the request a sign-in comes with.
+    assert client.login(
+        request=RequestFactory().get("/"), username=username, password=DEMO_PASSWORD
+    )
     return client
 
 
