@@ -19,6 +19,8 @@
 * ``commissioning contracts end REF --as EMAIL`` and ``commissioning contracts terminate REF
   --date YYYY-MM-DD --reason TEXT --as EMAIL`` record that a contract's term is over or that it
   was terminated early (same rules and audit as its page and the API);
+* ``commissioning audit verify [--expect HEAD]`` walks the audit trail's hash chain and names the
+  first event altered, inserted or removed (docs/audit-trail.md);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -31,6 +33,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from commissioning.cli_args import column_pair, seed_value, whole_number
+from commissioning.cli_audit import register as register_audit
+from commissioning.cli_audit import run as run_audit
 from commissioning.cli_contracts import register as register_contracts
 from commissioning.cli_contracts import run as run_contracts
 from commissioning.cli_payments import register as register_payments
@@ -82,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     _outcomes_parser(commands)
     register_payments(commands)
     register_contracts(commands)
+    register_audit(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
@@ -237,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     if args.command == "contracts":
         return run_contracts(args)
+    if args.command == "audit":
+        return run_audit(args)
     if args.command == "manage":
         return _manage(args.args)
     return _demo_data(args.seed, args.scale, replace=not args.keep, users=not args.no_users)

@@ -86,7 +86,7 @@ def register_provider_member(
         )
         account = {
             "username": {"from": None, "to": user.username},
-            "email": {"from": None, "to": user.email},
+            "user_id": {"from": None, "to": user.pk},
         }
         return _ask(user, organisation, job_title, Action.REGISTER, account)
 

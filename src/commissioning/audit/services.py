@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import QuerySet, TextChoices
 
 from commissioning.audit.models import AuditEvent
+from commissioning.audit.privacy import scrub
 
 
 class Action(TextChoices):
@@ -102,15 +103,18 @@ def record(
     target: models.Model,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
+    """Write one audit event for ``actor`` doing ``action`` to ``target``, in the caller's
+    transaction, appended to the hash chain. People are named by account (the ``actor`` link
+    and username); any email address in the label or the changes is replaced (issue 13 item 2)."""
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if is_person else None,
-        actor_label=actor.get_username() if is_person else "system",
+        actor_label=scrub(actor.get_username())[:150] if is_person else "system",
         action=action,
         target_type=target._meta.label,
         target_id=str(target.pk),
-        target_label=str(target)[:250],
-        changes=dict(changes or {}),
+        target_label=scrub(str(target))[:250],
+        changes=scrub(dict(changes or {})),
     )
 
 
