@@ -12,6 +12,8 @@
 * ``commissioning outcomes measures PEOPLE.csv OFFENCES.csv [--output FILE]`` adds the
   proven-reoffending measures (reoffended, reoffences, days_to_first, first_event, custodial)
   to each person's row, ready for ``evaluate``;
+* ``commissioning outcomes purge`` deletes the uploaded cohorts whose keeping time is over (run
+  daily; ``OUTCOME_COHORT_RETENTION_DAYS``, docs/outcomes.md);
 * ``commissioning payments validate|calculate|simulate …`` checks payment mechanisms, computes
   every payment down the chain and stress-tests cash flow (no Django, docs/payments-cli.md);
 * ``commissioning outcomes synthetic-data DIR [--seed N] [--pool-size N]`` writes a synthetic
@@ -225,6 +227,10 @@ def _outcomes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="people in the comparison pool (default %(default)s)",
     )
+    actions.add_parser(
+        "purge",
+        help="delete the uploaded cohorts whose keeping time is over (database; run daily)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,9 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _outcomes_synthetic_data(args.directory, args.seed, args.pool_size)
     if args.command == "outcomes" and args.action == "measures":
         return _outcomes_measures(args.people, args.offences, args.output)
-    if args.command == "outcomes":
+    if args.command == "outcomes" and args.action != "purge":
         return _outcomes_evaluate(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    if args.command == "outcomes":
+        return _manage(["purge_outcome_cohorts"])
     if args.command == "contracts":
         return run_contracts(args)
     if args.command == "audit":
