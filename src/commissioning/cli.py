@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _outcomes_evaluate(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     if args.command == "outcomes":
-        return _manage(["purge_outcome_cohorts"])
+        return _outcomes_purge()
     if args.command == "contracts":
         return run_contracts(args)
     if args.command == "audit":
@@ -330,6 +330,16 @@ def _outcomes_measures(people: str, offences: str, output: str | None) -> int:
         message = " ".join(str(error).split())
         print(f"commissioning: error: {message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _outcomes_purge() -> int:
+    """Delete the uploaded cohorts whose keeping time is over (issue 13 item 3)."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("purge_outcome_cohorts")
     return 0
 
 
