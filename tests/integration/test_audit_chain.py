@@ -228,6 +228,19 @@ def test_the_migration_scrubs_old_events_then_chains_them() -> None:
     )
     migration.scrub_and_chain(current_apps, None)
 
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET previous_hash = '', entry_hash = '', "
+            "target_type = 'accounts.User', changes = %s WHERE action = 'test.first'",
+            [json.dumps({"first_name": {"from": "Olwen", "to": "Nerys"}, "role": "x"})],
+        )
+    migration.scrub_and_chain(current_apps, None)
+
+    renamed = AuditEvent.objects.get(action="test.first")
+    assert renamed.changes == {
+        "first_name": {"from": "(not recorded)", "to": "(not recorded)"},
+        "role": "x",
+    }
     old = AuditEvent.objects.get(action="account.register")
     assert old.changes == {"email": {"to": "(email address not recorded)"}}
     assert old.target_label == "(email address not recorded) at Tyne"

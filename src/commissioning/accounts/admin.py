@@ -76,6 +76,7 @@ class UserAdmin(LastAdministratorDeletionMixin, AuditedModelAdmin, DjangoUserAdm
     form = AccountChangeForm
 
     audit_exclude = ("password", "last_login", "date_joined")
+    audit_private = ("email", "first_name", "last_name")
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     fieldsets = (

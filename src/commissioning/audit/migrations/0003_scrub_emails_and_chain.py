@@ -1,6 +1,6 @@
-"""Issue 13 items 1 and 2: remove email addresses from the events already written, then chain
-every event (in id order) so that ``audit verify`` can check them. The scrub runs first: the
-hashes cover the scrubbed content."""
+"""Issue 13 items 1 and 2: remove email addresses (and names changed in the user admin) from the
+events already written, then chain every event (in id order) so that ``audit verify`` can check
+them. The scrub runs first: the hashes cover the scrubbed content."""
 
 from typing import Any
 
@@ -8,6 +8,9 @@ from django.db import migrations
 
 from commissioning.audit.hashing import GENESIS, content_of, event_hash
 from commissioning.audit.privacy import scrub
+
+# What the user admin now withholds (UserAdmin.audit_private): withheld in old events too.
+PRIVATE_USER_FIELDS = {"email", "first_name", "last_name"}
 
 
 def scrub_and_chain(apps: Any, schema_editor: Any) -> None:
@@ -18,6 +21,9 @@ def scrub_and_chain(apps: Any, schema_editor: Any) -> None:
         event.actor_label = scrub(event.actor_label)
         event.target_label = scrub(event.target_label)
         event.changes = scrub(event.changes)
+        if event.target_type == "accounts.User" and isinstance(event.changes, dict):
+            for name in PRIVATE_USER_FIELDS & set(event.changes):
+                event.changes[name] = {"from": "(not recorded)", "to": "(not recorded)"}
         event.previous_hash = previous
         event.entry_hash = previous = event_hash(previous, content_of(event))
         batch.append(event)
