@@ -12,6 +12,8 @@
 * ``commissioning outcomes measures PEOPLE.csv OFFENCES.csv [--output FILE]`` adds the
   proven-reoffending measures (reoffended, reoffences, days_to_first, first_event, custodial)
   to each person's row, ready for ``evaluate``;
+* ``commissioning outcomes purge`` deletes the uploaded cohorts whose keeping time is over (run
+  daily; ``OUTCOME_COHORT_RETENTION_DAYS``, docs/outcomes.md);
 * ``commissioning payments validate|calculate|simulate …`` checks payment mechanisms, computes
   every payment down the chain and stress-tests cash flow (no Django, docs/payments-cli.md);
 * ``commissioning outcomes synthetic-data DIR [--seed N] [--pool-size N]`` writes a synthetic
@@ -26,6 +28,8 @@
 * ``commissioning referrals import FILE --organisation SLUG`` imports a quarter's referral
   events from a CSV file for one organisation: every row checked, each error naming its row and
   column, nothing stored unless every row is right (REF-1);
+* ``commissioning audit verify [--expect HEAD]`` walks the audit trail's hash chain and names the
+  first event altered, inserted or removed (docs/audit-trail.md);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -38,6 +42,8 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from commissioning.cli_args import column_pair, seed_value, whole_number
+from commissioning.cli_audit import register as register_audit
+from commissioning.cli_audit import run as run_audit
 from commissioning.cli_contracts import register as register_contracts
 from commissioning.cli_contracts import run as run_contracts
 from commissioning.cli_payments import register as register_payments
@@ -92,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     _keys_parser(commands)
 
     _referrals_parser(commands)
+    register_audit(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
@@ -243,6 +250,10 @@ def _outcomes_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="people in the comparison pool (default %(default)s)",
     )
+    actions.add_parser(
+        "purge",
+        help="delete the uploaded cohorts whose keeping time is over (database; run daily)",
+    )
 
 
 def _keys_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -273,13 +284,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _outcomes_synthetic_data(args.directory, args.seed, args.pool_size)
     if args.command == "outcomes" and args.action == "measures":
         return _outcomes_measures(args.people, args.offences, args.output)
-    if args.command == "outcomes":
+    if args.command == "outcomes" and args.action != "purge":
         return _outcomes_evaluate(args)
     if args.command == "keys" and args.action == "generate":
         return _keys_generate()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    if args.command == "outcomes":
+        return _outcomes_purge()
     if args.command == "contracts":
         return run_contracts(args)
+    if args.command == "audit":
+        return run_audit(args)
     if args.command == "manage":
         return _manage(args.args)
     if args.command == "keys":
@@ -428,6 +443,16 @@ def _keys_check() -> int:
 def _fail(message: str) -> int:
     print(f"commissioning: error: {' '.join(message.split())}", file=sys.stderr)
     return 1
+
+
+def _outcomes_purge() -> int:
+    """Delete the uploaded cohorts whose keeping time is over (issue 13 item 3)."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("purge_outcome_cohorts")
+    return 0
 
 
 def _manage(args: Sequence[str]) -> int:

@@ -370,3 +370,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Uploaded outcome cohorts hold personal data (person id, sex, age, ethnicity, offence history;
+# issue 13 item 3). 0 (the default): a cohort is deleted as soon as its study finishes, keeping
+# only the aggregate result. N > 0: finished studies keep their cohort for N days after upload,
+# then `commissioning outcomes purge` (run daily) deletes it. See docs/outcomes.md.
+OUTCOME_COHORT_RETENTION_DAYS = int(os.environ.get("OUTCOME_COHORT_RETENTION_DAYS", "0"))

@@ -64,6 +64,23 @@ def test_changing_a_users_role_in_the_admin_is_audited(admin_client: Client) -> 
     assert event.changes == {"role": {"from": "provider", "to": "commissioner"}}
 
 
+def test_a_users_email_and_name_changed_in_the_admin_are_not_recorded(
+    admin_client: Client,
+) -> None:
+    """The audit trail says that personal details changed, never what they are (issue 13
+    item 2)."""
+    user = UserFactory(email="old.private@example.org", first_name="Olwen")
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    data = _user_change_data(user, email="new.private@example.org", first_name="Nerys")
+
+    assert admin_client.post(url, data).status_code == 302
+
+    event = AuditEvent.objects.get(action=Action.ADMIN_UPDATE, target_id=str(user.pk))
+    withheld = {"from": "(not recorded)", "to": "(not recorded)"}
+    assert event.changes == {"email": withheld, "first_name": withheld}
+    assert "Olwen" not in str(event.changes) and "Nerys" not in str(event.changes)
+
+
 def test_saving_without_changes_writes_no_event(admin_client: Client) -> None:
     user = UserFactory()
     url = reverse("admin:accounts_user_change", args=[user.pk])

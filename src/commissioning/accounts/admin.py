@@ -78,6 +78,7 @@ class UserAdmin(LastAdministratorDeletionMixin, AuditedModelAdmin, DjangoUserAdm
     form = AccountChangeForm
 
     audit_exclude = ("password", "last_login", "date_joined")
+    audit_private = ("email", "first_name", "last_name")
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "email_verified", "is_staff", "is_superuser")
     fieldsets = (

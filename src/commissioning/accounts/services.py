@@ -101,8 +101,11 @@ def register_provider_member(
             role=User.Role.PROVIDER,
             email_verified=False,
         )
-        # The username only: the audit trail keeps no email addresses.
-        account = {"username": {"from": None, "to": user.username}}
+        # The account, never its email address: the audit trail keeps none.
+        account = {
+            "username": {"from": None, "to": user.username},
+            "user_id": {"from": None, "to": user.pk},
+        }
         membership = _ask(user, organisation, job_title, Action.REGISTER, account, notify=False)
         user_id = user.pk
         transaction.on_commit(lambda: tasks.send_email_confirmation.enqueue(user_id, site_url))

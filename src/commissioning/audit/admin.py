@@ -42,6 +42,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     audit_fields: Sequence[str] | None = None
     audit_exclude: Sequence[str] = ("password", "last_login")
+    audit_private: Sequence[str] = ()
+    """Personal data: the event says that these changed, never their values (issue 13 item 2)."""
 
     # ------------------------------------------------------------------ what is compared
     def get_audit_fields(self) -> list[str]:
@@ -69,12 +71,20 @@ class AuditedModelAdmin(admin.ModelAdmin):
         after = services.snapshot(obj, self.get_audit_fields())
         inline_changes = _inline_changes(formsets)
         if change:
-            changes = {**services.diff(before, after), **inline_changes}
+            changes = {**self._withheld(services.diff(before, after)), **inline_changes}
             if changes:
                 services.record(request.user, services.Action.ADMIN_UPDATE, obj, changes)
         else:
-            changes = {**services.created(after), **inline_changes}
+            changes = {**self._withheld(services.created(after)), **inline_changes}
             services.record(request.user, services.Action.ADMIN_CREATE, obj, changes)
+
+    def _withheld(self, changes: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: {"from": "(not recorded)", "to": "(not recorded)"}
+            if name in self.audit_private
+            else change
+            for name, change in changes.items()
+        }
 
     # ------------------------------------------------------------------ deleting
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -90,7 +100,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def _record_deletion(self, request: HttpRequest, obj: models.Model) -> None:
         before = services.snapshot(obj, self.get_audit_fields())
-        services.record(request.user, services.Action.ADMIN_DELETE, obj, services.deleted(before))
+        deleted = self._withheld(services.deleted(before))
+        services.record(request.user, services.Action.ADMIN_DELETE, obj, deleted)
 
 
 def _inline_changes(formsets: Any) -> dict[str, dict[str, list[str]]]:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import QuerySet, TextChoices
 
 from commissioning.audit.models import AuditEvent
+from commissioning.audit.privacy import scrub
 from commissioning.permissions import Visitor, is_signed_in
 
 
@@ -126,18 +127,23 @@ def record(
     target: models.Model,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
+    """Write one audit event for ``actor`` doing ``action`` to ``target``, in the caller's
+    transaction, appended to the hash chain. People are named by account (the ``actor`` link
+    and username); any email address in the label or the changes is replaced (issue 13 item 2)."""
     person = actor if is_signed_in(actor) else None  # type: ignore[arg-type]
     return AuditEvent.objects.create(
         actor=person,
         # A non-person actor (an organisation's API token) names itself by its ``audit_label``.
         actor_label=(
-            person.get_username() if person is not None else getattr(actor, "audit_label", "system")
+            scrub(person.get_username())[:150]
+            if person is not None
+            else getattr(actor, "audit_label", "system")
         ),
         action=action,
         target_type=target._meta.label,
         target_id=str(target.pk),
-        target_label=str(target)[:250],
-        changes=dict(changes or {}),
+        target_label=scrub(str(target))[:250],
+        changes=scrub(dict(changes or {})),
     )
 
 

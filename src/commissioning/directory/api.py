@@ -18,6 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
 from commissioning import permissions
+from commissioning.audit.versions import StaleEdit, current_version
 from commissioning.directory import queries, services
 from commissioning.directory.filters import DirectoryFilterForm
 from commissioning.directory.forms import OrganisationProfileForm, form_data
@@ -77,6 +78,7 @@ def _detail(organisation: Organisation) -> dict[str, Any]:
                 "contact_phone", "updated_at",
             )
         },
+        "version": current_version(organisation),
     }  # fmt: skip
 
 
@@ -176,6 +178,7 @@ def _as_form_value(value: Any) -> Any:
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
+        409: ErrorOut,
         422: ErrorOut,
     },
     summary="Change an organisation's profile (its approved members and site administrators)",
@@ -212,5 +215,12 @@ def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPa
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
         return Status(422, {"detail": "The profile was not changed.", "errors": errors})
 
-    services.update_organisation(signed_in_user(request), organisation, form.service_data())
+    try:
+        services.update_organisation(
+            signed_in_user(request), organisation, form.service_data(), form.edited_version()
+        )
+    except StaleEdit as stale:
+        return Status(
+            409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}}
+        )
     return Status(200, _detail(queries.organisation_for_profile(organisation.slug)))

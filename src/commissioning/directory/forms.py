@@ -17,6 +17,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.db.models import Case, IntegerField, Value, When
 
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.directory.models import LED_BY_FIELDS, Area, Cohort, Organisation, Specialism
 from commissioning.directory.services import EDITABLE_FIELDS
 from commissioning.kernel.forms import GovUKModelForm
@@ -66,7 +67,7 @@ def _areas_in_order() -> Any:
     return Area.objects.annotate(rank=rank).order_by("rank", "name")
 
 
-class OrganisationProfileForm(GovUKModelForm):
+class OrganisationProfileForm(VersionedFormMixin, GovUKModelForm):
     org_type = forms.ChoiceField(
         label="Type of organisation",
         choices=Organisation.OrgType.choices,
@@ -233,6 +234,7 @@ class OrganisationProfileForm(GovUKModelForm):
             "contact_name",
             "contact_email",
             Field.text("contact_phone", field_width=20),
+            "version",
         )
 
     def clean_contact_phone(self) -> str:

@@ -98,6 +98,9 @@ class OrganisationDetail(OrganisationSummary):
     contact_email: str
     contact_phone: str
     updated_at: datetime
+    version: str = Field(
+        description="Send it back with a change: a change made since is refused (409)."
+    )
 
 
 class OrganisationPage(Schema):
@@ -113,6 +116,11 @@ class OrganisationPatch(Schema):
     Validated exactly as the web form validates them. The lists replace the current values.
     """
 
+    version: str | None = Field(
+        None,
+        description="The version read with the profile: if the profile changed since, the "
+        "change is refused (409) with what changed and by whom, and nothing is overwritten.",
+    )
     org_type: str | None = None
     description: str | None = None
     annual_income: Decimal | str | None = Field(None, description="Pounds, like 250000.00.")

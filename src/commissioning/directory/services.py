@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from commissioning.audit import services as audit
+from commissioning.audit.versions import check_version
 from commissioning.directory.models import LED_BY_FIELDS, Organisation
 
 # The account model through the kernel: the directory sits below accounts in the layers.
@@ -69,7 +70,7 @@ def snapshot(organisation: Organisation) -> dict[str, Any]:
 
 
 def update_organisation(
-    actor: User, organisation: Organisation, data: Mapping[str, Any]
+    actor: User, organisation: Organisation, data: Mapping[str, Any], version: str | None = None
 ) -> dict[str, Any]:
     """Apply a member's validated profile changes and audit them, all in one transaction.
 
@@ -77,7 +78,9 @@ def update_organisation(
     fields to iterables of objects; usually :meth:`OrganisationProfileForm.service_data`. The row
     is locked and re-read, so the "before" of the audit diff is what was stored, whatever the form
     did to its in-memory instance. Returns the changes (empty when nothing changed, in which case
-    no audit record is written). If anything fails, nothing is saved.
+    no audit record is written). If anything fails, nothing is saved. ``version`` is the one the
+    edit started from (:mod:`commissioning.audit.versions`): a later change raises
+    ``StaleEdit`` and nothing is overwritten (issue 13 item 4).
     """
     unknown = set(data) - UPDATABLE_FIELDS
     if unknown:
@@ -85,6 +88,7 @@ def update_organisation(
 
     with transaction.atomic():
         stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        check_version(stored, version)
         before = snapshot(stored)
         for name, value in data.items():
             if name not in MANY_TO_MANY_FIELDS:

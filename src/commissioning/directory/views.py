@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
+from commissioning.audit.versions import StaleEdit
 from commissioning.directory import queries, services
 from commissioning.directory.filters import DirectoryFilterForm
 from commissioning.directory.forms import OrganisationProfileForm
@@ -62,19 +63,30 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDenied("Only approved members of this organisation can edit its profile.")
+    status = 200
     if request.method == "POST":
         form = OrganisationProfileForm(request.POST, instance=organisation)
         if form.is_valid():
-            changes = services.update_organisation(
-                signed_in_user(request), organisation, form.service_data()
-            )
-            if changes:
-                messages.success(request, f"The profile of {organisation.name} has been updated.")
+            try:
+                changes = services.update_organisation(
+                    signed_in_user(request),
+                    organisation,
+                    form.service_data(),
+                    form.edited_version(),
+                )
+            except StaleEdit as stale:
+                form.refuse_stale(stale)
+                status = 409
             else:
-                messages.info(request, "You did not change anything, so nothing was saved.")
-            return redirect(organisation)
+                if changes:
+                    messages.success(
+                        request, f"The profile of {organisation.name} has been updated."
+                    )
+                else:
+                    messages.info(request, "You did not change anything, so nothing was saved.")
+                return redirect(organisation)
     else:
-        form = OrganisationProfileForm(instance=organisation)
+        form = OrganisationProfileForm(instance=organisation, versioned=organisation)
     profile_url = reverse("directory:organisation", args=[slug])
     context = {
         "form": form,
@@ -86,4 +98,4 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             ("Edit profile", None),
         ],
     }
-    return render(request, "directory/edit.html", context)
+    return render(request, "directory/edit.html", context, status=status)

@@ -85,7 +85,7 @@ def save_score(
             actor,
             "evaluation.score",
             bid,
-            {"criterion": locked.criterion.name, "evaluator": actor.email, **changes},
+            {"criterion": locked.criterion.name, "evaluator_id": actor.pk, **changes},
         )
     return saved
 

@@ -17,6 +17,7 @@ from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from commissioning import idempotency, permissions
+from commissioning.audit.versions import StaleEdit, current_version
 from commissioning.exercises import services
 from commissioning.exercises.forms import (
     ExerciseEditForm,
@@ -75,6 +76,7 @@ def exercise_detail(exercise: CommissioningExercise) -> dict[str, Any]:
         **exercise_summary(exercise),
         "partners": [_org(p) for p in exercise.partners.all()],
         "summary": exercise.summary,
+        "version": current_version(exercise),
         "cycle": cycle_number([(h.from_stage, h.to_stage) for h in history]),
         "stage_history": [
             {
@@ -178,7 +180,7 @@ def create_exercise(request: HttpRequest, payload: ExerciseCreateIn) -> Any:
 @router.patch(
     "/{reference}",
     auth=django_auth,
-    response={200: ExerciseDetailOut, **WRITE_ERRORS},
+    response={200: ExerciseDetailOut, 409: ErrorOut, **WRITE_ERRORS},
     summary="Change an exercise",
 )
 def update_exercise(request: HttpRequest, reference: str, payload: ExerciseUpdateIn) -> Any:
@@ -192,7 +194,14 @@ def update_exercise(request: HttpRequest, reference: str, payload: ExerciseUpdat
     form = ExerciseEditForm({k: v for k, v in data.items() if v is not None}, exercise=exercise)
     if not form.is_valid():
         return _invalid(form_errors(form))
-    services.update_exercise(signed_in_user(request), exercise, form.cleaned_data)
+    try:
+        services.update_exercise(
+            signed_in_user(request), exercise, form.cleaned_data, form.edited_version()
+        )
+    except StaleEdit as stale:
+        return Status(
+            409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}}
+        )
     return Status(200, exercise_detail(services.get_exercise(reference)))
 
 

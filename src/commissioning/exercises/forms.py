@@ -14,6 +14,7 @@ from django import forms
 
 from commissioning import permissions
 from commissioning.accounts.organisation_search import public_bodies
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.directory.models import Area, Organisation, Specialism
 from commissioning.exercises import services
 from commissioning.exercises.lifecycle import Stage, allowed_next
@@ -29,7 +30,7 @@ def commissioning_bodies() -> Any:
     return Organisation.objects.filter(is_commissioning_body=True)
 
 
-class ExerciseEditForm(GovUKForm):
+class ExerciseEditForm(VersionedFormMixin, GovUKForm):
     """The fields of an exercise that can change after it is created (not its body or reference)."""
 
     title = forms.CharField(

@@ -58,6 +58,9 @@ class ExerciseSummaryOut(Schema):
 class ExerciseDetailOut(ExerciseSummaryOut):
     partners: list[OrganisationRef] = Field(description="Joint-commissioning partners.")
     summary: str
+    version: str = Field(
+        description="Send it back with a change: a change saved since is refused (409)."
+    )
     cycle: int = Field(description="1 for the first cycle, +1 for every re-commissioning.")
     stage_history: list[StageChangeOut] = Field(description="Oldest first.")
 
@@ -72,6 +75,11 @@ class ExercisePageOut(Schema):
 class ExerciseUpdateIn(Schema):
     """Fields to change; those left out keep their value (PATCH)."""
 
+    version: str | None = Field(
+        None,
+        description="The version read with the exercise: if it changed since, the change is "
+        "refused (409) with what changed and by whom, and nothing is overwritten.",
+    )
     title: str | None = None
     tier: str | None = Field(None, description="national, sub_national or local")
     partners: list[str] | None = Field(None, description="Slugs of public-sector organisations.")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from commissioning import idempotency, permissions
 from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
+from commissioning.audit.versions import check_version
 from commissioning.directory.models import Organisation
 from commissioning.directory.queries import serving_area
 from commissioning.exercises.lifecycle import Stage, TransitionError, check_transition, write
@@ -285,13 +286,20 @@ def _insert_with_fresh_reference(
 
 
 def update_exercise(
-    actor: User, exercise: CommissioningExercise, data: Mapping[str, Any]
+    actor: User,
+    exercise: CommissioningExercise,
+    data: Mapping[str, Any],
+    version: str | None = None,
 ) -> CommissioningExercise:
-    """Change the editable fields (not the body, reference or stage); audits what changed."""
+    """Change the editable fields (not the body, reference or stage); audits what changed.
+    ``version`` is the one the edit started from: a change saved since raises ``StaleEdit``
+    and nothing is overwritten (issue 13 item 4, :mod:`commissioning.audit.versions`)."""
     if not permissions.can_edit_exercise(actor, exercise):
         raise PermissionDenied("You cannot edit this exercise.")
     _check_rules(exercise.commissioning_body, data)
     with transaction.atomic():
+        CommissioningExercise.objects.select_for_update().filter(pk=exercise.pk).first()
+        check_version(exercise, version)
         before = snapshot(exercise, AUDITED_FIELDS)
         keep_published_pipeline(exercise)
         for name in EDITABLE_FIELDS:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
+from commissioning.audit.versions import StaleEdit
 from commissioning.engagement.queries import engagement_for_exercise
 from commissioning.exercises import services
 from commissioning.exercises.forms import (
@@ -112,12 +113,23 @@ def exercise_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if not permissions.can_edit_exercise(request.user, exercise):
         raise PermissionDenied("Only commissioners of the commissioning body can edit this.")
     form = ExerciseEditForm(
-        _posted(request), exercise=exercise, initial=services.initial_from_exercise(exercise)
+        _posted(request),
+        exercise=exercise,
+        initial=services.initial_from_exercise(exercise),
+        versioned=exercise,
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.update_exercise(signed_in_user(request), exercise, form.cleaned_data)
-        messages.success(request, f"Exercise {exercise.reference} updated")
-        return redirect(exercise)
+        try:
+            services.update_exercise(
+                signed_in_user(request), exercise, form.cleaned_data, form.edited_version()
+            )
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+            status = 409
+        else:
+            messages.success(request, f"Exercise {exercise.reference} updated")
+            return redirect(exercise)
     context = {
         "form": form,
         "exercise": exercise,
@@ -130,7 +142,7 @@ def exercise_edit(request: HttpRequest, reference: str) -> HttpResponse:
         "submit_label": "Save changes",
         "cancel_url": exercise.get_absolute_url(),
     }
-    return render(request, "exercises/form.html", context)
+    return render(request, "exercises/form.html", context, status=status)
 
 
 @login_required

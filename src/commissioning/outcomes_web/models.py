@@ -31,6 +31,8 @@ class OutcomeStudy(models.Model):
     options = models.JSONField(default=dict, help_text="caliper (number or null), replace, ratio")
     cohort_csv = models.TextField(help_text="The uploaded cohort file (at most 5 MB)")
     cohort_filename = models.CharField(max_length=200, blank=True)
+    # When the uploaded cohort (personal data) was deleted; the aggregate result stays.
+    cohort_deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)

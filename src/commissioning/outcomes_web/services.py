@@ -11,10 +11,13 @@ import csv
 import logging
 import re
 import tempfile
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -261,5 +264,71 @@ def run_study(study_id: int) -> str:
 def _finish(
     study: OutcomeStudy, status: OutcomeStudy.Status, result: dict[str, Any] | None, error: str
 ) -> str:
-    lifecycle.finish(study.pk, status, result, error)
+    with transaction.atomic():
+        if lifecycle.finish(study.pk, status, result, error) and cohort_retention_days() == 0:
+            _delete_cohorts(OutcomeStudy.objects.filter(pk=study.pk), "the study finished")
     return status
+
+
+# ---------------------------------------------------------------- personal data (issue 13 item 3)
+
+FINISHED = (OutcomeStudy.Status.DONE, OutcomeStudy.Status.FAILED)
+
+
+def cohort_retention_days() -> int:
+    """0: a cohort is deleted when its study finishes; N: N days after upload (settings)."""
+    return max(0, int(getattr(settings, "OUTCOME_COHORT_RETENTION_DAYS", 0)))
+
+
+def _delete_cohorts(studies: QuerySet[OutcomeStudy], why: str) -> int:
+    """Blank the cohorts of ``studies`` (still held), one audit event each, in one transaction.
+    The result keeps only aggregates, so it stays."""
+    now = timezone.now()
+    with transaction.atomic():
+        held = list(
+            studies.select_for_update().filter(cohort_deleted_at__isnull=True).order_by("pk")
+        )
+        for study in held:
+            OutcomeStudy.objects.filter(pk=study.pk).update(cohort_csv="", cohort_deleted_at=now)
+            record(None, "cohort.delete", study, {"cohort": {"from": "kept", "to": why}})
+    return len(held)
+
+
+def purge_expired_cohorts() -> int:
+    """Delete the cohorts whose keeping time is over (``commissioning outcomes purge``, run
+    daily): finished studies' cohorts, at once under the default rule or once they are older
+    than the retention period. Queued and running studies keep theirs. Returns how many."""
+    days = cohort_retention_days()
+    finished = OutcomeStudy.objects.filter(status__in=FINISHED)
+    if days:
+        finished = finished.filter(created_at__lte=timezone.now() - timedelta(days=days))
+        return _delete_cohorts(finished, f"kept for {days} days after upload")
+    return _delete_cohorts(finished, "the study finished")
+
+
+def can_delete_study(user: Any, study: OutcomeStudy) -> bool:
+    """Approved members of the uploading organisation delete its study (the same people who
+    publish it)."""
+    return permissions.can_publish_outcome_study(user, study)
+
+
+def delete_study(actor: Any, study_id: int) -> None:
+    """Delete a study, its cohort and its result, in one audited transaction; raise
+    ``PermissionDenied`` for anyone but the uploading organisation's members."""
+    with transaction.atomic():
+        study = OutcomeStudy.objects.select_for_update().get(pk=study_id)
+        if not can_delete_study(actor, study):
+            raise PermissionDenied(
+                "Only members of the uploading organisation can delete its study"
+            )
+        record(
+            actor,
+            "delete",
+            study,
+            {
+                "title": {"from": study.title, "to": None},
+                "status": {"from": study.get_status_display(), "to": None},
+                "published": {"from": study.is_published, "to": None},
+            },
+        )
+        study.delete()

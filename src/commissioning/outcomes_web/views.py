@@ -93,6 +93,7 @@ def study_upload(request: HttpRequest) -> HttpResponse:
         "form": form,
         "organisation": organisation,
         "pool_label": pool.POOL_LABEL,
+        "retention_days": services.cohort_retention_days(),
         "cancel_url": reverse("outcomes:list"),
         "crumbs": [_list_crumb(), ("Upload a cohort", None)],
     }
@@ -118,6 +119,7 @@ def _detail(
             and permissions.can_publish_outcome_study(request.user, study)
         ),
         "publish_error": publish_error,
+        "can_delete": services.can_delete_study(request.user, study),
         "pool_label": pool.POOL_LABEL,
         "crumbs": [crumb, (study.title, None)],
     }
@@ -160,6 +162,24 @@ def study_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, study, True, publish_error=str(error), status=400)
     messages.success(request, "The study is published: everyone can now see its summary")
     return redirect("outcomes:detail", pk=study.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def study_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete a study with its cohort and result (the uploading organisation only)."""
+    study = _study(pk)
+    if not services.can_delete_study(request.user, study):
+        raise PermissionDenied("Only members of the uploading organisation can delete its study")
+    if request.method == "POST":
+        services.delete_study(request.user, study.pk)
+        messages.success(request, f"The study “{study.title}” is deleted")
+        return redirect("outcomes:list")
+    context = {
+        "study": study,
+        "crumbs": [_list_crumb(), (study.title, reverse("outcomes:detail", args=[study.pk]))],
+    }
+    return render(request, "outcomes_web/delete.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])
