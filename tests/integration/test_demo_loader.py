@@ -16,7 +16,11 @@ from commissioning import permissions
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.models import AuditEvent
 from commissioning.demo.services import create_demo_users, load_market
-from commissioning.demo.users import DEMO_PASSWORD, SYNTHETIC_COMMISSIONER_PREFIX
+from commissioning.demo.users import (
+    DEMO_PASSWORD,
+    SYNTHETIC_COMMISSIONER_PREFIX,
+    demo_organisations,
+)
 from commissioning.directory.models import Area, Cohort, Organisation, Specialism
 from commissioning.exercises.models import CommissioningExercise, StageChange
 from commissioning_analytics.market.size import size_band
@@ -160,7 +164,14 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     assert national.name == "HM Prison and Probation Service"
     assert membership("evaluator").organisation == pcc
     assert users["evaluator"].role == User.Role.EVALUATOR
-    assert membership("probation").organisation == pcc
+    # The probation practitioner answers escalations at the PCC and refers for the probation
+    # service of the PCC's region.
+    probation_service = demo_organisations()["probation"]
+    assert set(users["probation"].memberships.values_list("organisation", flat=True)) == {
+        pcc.pk,
+        probation_service.pk,
+    }
+    assert probation_service.public_body_kind in {"prison_probation", "pcc"}
     assert permissions.is_probation_practitioner_of(users["probation"], pcc.pk)
 
     charity = membership("provider")
@@ -185,7 +196,9 @@ def test_demo_users_survive_a_reload_and_are_not_duplicated(market: SyntheticMar
     create_demo_users()
     people = User.objects.exclude(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)
     assert people.count() == 10
-    assert Membership.objects.filter(user__in=people).count() == 8
+    assert (
+        Membership.objects.filter(user__in=people).count() == 9
+    )  # the probation practitioner is a member of two
     # and one synthetic commissioner per body with exercises, made once (issue 11 item 27)
     bodies = {exercise.commissioning_body for exercise in market.exercises}
     synthetic = User.objects.filter(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)

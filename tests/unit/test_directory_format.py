@@ -52,5 +52,6 @@ def test_pounds_field_accepts_what_people_type(typed: str, value: Decimal | None
 
 
 def test_api_patch_accepts_exactly_what_the_form_edits() -> None:
-    assert set(OrganisationPatch.model_fields) == {*EDITABLE_FIELDS, "led_by"}
+    # and the version the edit started from (no lost updates: audit.versions)
+    assert set(OrganisationPatch.model_fields) == {*EDITABLE_FIELDS, "led_by", "version"}
     assert {*EDITABLE_FIELDS, *LED_BY_FIELDS} == UPDATABLE_FIELDS

@@ -59,7 +59,7 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
         username.error_messages["required"] = "Enter your username or email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
-    def confirm_login_allowed(self, user: Any) -> None:
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if not user.email_verified:
             raise ValidationError(UNCONFIRMED, code="unconfirmed")

@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import Action, record
+from commissioning.permissions import Visitor
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -58,7 +59,7 @@ class Step(StrEnum):
     SET_UP = "set-up"
 
 
-def is_required(user: Any) -> bool:
+def is_required(user: Visitor) -> bool:
     """Whether ``user``'s role must use two-factor sign-in (site administrators by flag too)."""
     required = set(getattr(settings, "TWO_FACTOR_REQUIRED_ROLES", ()))
     if getattr(user, "is_superuser", False) and User.Role.ADMIN in required:
@@ -75,7 +76,7 @@ def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_step(user: Any) -> Step | None:
+def pending_step(user: Visitor) -> Step | None:
     """For a signed-in person: the two-factor step still to do, or None when there is none."""
     if not user.is_authenticated or _is_verified(user):
         return None
@@ -86,7 +87,7 @@ def pending_step(user: Any) -> Step | None:
     return None
 
 
-def _is_verified(user: Any) -> bool:
+def _is_verified(user: Visitor) -> bool:
     is_verified: Callable[[], bool] | None = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
 

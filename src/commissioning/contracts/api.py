@@ -401,7 +401,7 @@ def end_contract(request: HttpRequest, reference: str, payload: ContractEndIn) -
     if not form.is_valid():
         return Status(400, {"detail": INVALID, "errors": form_errors(form)})
     try:
-        form.record(request.user)
+        form.record(signed_in_user(request))
     except ValidationError as error:
         return Status(400, validation_errors(error))
     return Status(200, contract_detail(services.get_contract(reference)))

@@ -14,6 +14,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.contracts import lifecycle, services
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
@@ -317,7 +318,7 @@ class ContractEndForm(GovUKForm):
                 self.add_error(field, message)
         return data
 
-    def record(self, actor: Any) -> Contract:
+    def record(self, actor: User) -> Contract:
         """Write how the contract ended through its lifecycle (one audited transaction, the
         rules checked again on the locked row); raises ``ValidationError`` by field if they
         refuse it now, ``PermissionDenied`` if ``actor`` may not."""

@@ -239,7 +239,7 @@ def contract_end(request: HttpRequest, reference: str) -> HttpResponse:
     form = ContractEndForm(request.POST if request.method == "POST" else None, contract=contract)
     if request.method == "POST" and form.is_valid():
         try:
-            form.record(request.user)
+            form.record(signed_in_user(request))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

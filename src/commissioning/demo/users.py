@@ -66,7 +66,7 @@ _PEOPLE = (
         "Pat",
         "Reid",
         User.Role.PROBATION,
-        "probation practitioner at the PCC: refers, answers escalations",
+        "probation practitioner: refers, answers escalations",
     ),
     _Person("provider", "Priya", "Patel", User.Role.PROVIDER, "charity member and org admin"),
     _Person("provider2", "Rhys", "Evans", User.Role.PROVIDER, "org admin of another charity"),
@@ -150,6 +150,10 @@ _MEMBERSHIPS: dict[str, tuple[str, str, bool]] = {
     "prime": ("prime", Membership.Status.APPROVED, True),
     "pending": ("charity", Membership.Status.PENDING, False),
 }
+# A second organisation for some: the demo's probation practitioner answers escalations under
+# the PCC's contracts (as a member of the PCC) and refers as a member of the probation service
+# for the PCC's region, which serves the contracts' areas.
+_ALSO_MEMBER_OF: dict[str, str] = {"probation": "probation"}
 
 
 def create_demo_users() -> list[DemoUser]:
@@ -179,15 +183,20 @@ def create_demo_users() -> list[DemoUser]:
                 organisation = organisations[key]
                 organisation_name = organisation.name
                 approved = status == Membership.Status.APPROVED
-                Membership.objects.filter(user=user).exclude(organisation=organisation).delete()
-                membership_lifecycle.seed(
-                    user,
-                    organisation,
-                    status,
-                    is_org_admin=is_admin,
-                    decided_at=now if approved else None,
-                    job_title=person.note[:1].upper() + person.note[1:],
-                )
+                also = organisations.get(_ALSO_MEMBER_OF.get(person.username, ""))
+                keep = [organisation.pk] + ([also.pk] if also is not None else [])
+                Membership.objects.filter(user=user).exclude(organisation__in=keep).delete()
+                for member_of in [organisation] + (
+                    [also] if also not in (None, organisation) else []
+                ):
+                    membership_lifecycle.seed(
+                        user,
+                        member_of,
+                        status,
+                        is_org_admin=is_admin,
+                        decided_at=now if approved else None,
+                        job_title=person.note[:1].upper() + person.note[1:],
+                    )
             else:
                 Membership.objects.filter(user=user).delete()
             device = _reset_two_factor(user)

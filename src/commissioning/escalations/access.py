@@ -19,11 +19,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.escalations.models import Escalation
 from commissioning.permissions import (
     Visitor,
+    approved_members,
     is_active_user,
     is_approved_member,
     is_probation_practitioner_of,
@@ -41,7 +42,7 @@ def delivering_organisation_ids(contract: Contract) -> set[int]:
     return {contract.prime_id, *parties.values_list("organisation_id", flat=True)}
 
 
-def raising_organisations(user: Visitor, contract: Contract) -> list[Any]:
+def raising_organisations(user: Visitor | None, contract: Contract) -> list[Any]:
     """The organisations ``user`` may raise escalations for under ``contract``."""
     if not is_active_user(user):
         return []
@@ -118,9 +119,4 @@ def escalation_for_organisation(organisation: Any, escalation_id: int) -> Escala
 
 def practitioners_of(body_id: int) -> QuerySet[User]:
     """The people who answer escalations to ``body_id``: its active probation practitioners."""
-    return User.objects.filter(
-        is_active=True,
-        role=User.Role.PROBATION,
-        memberships__organisation_id=body_id,
-        memberships__status=Membership.Status.APPROVED,
-    ).distinct()
+    return approved_members([body_id]).filter(role=User.Role.PROBATION)

@@ -29,6 +29,7 @@ from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
 from commissioning.escalations import access, queries, services, targets
 from commissioning.escalations.models import Escalation
+from commissioning.permissions import signed_in_user
 from commissioning.service_accounts.auth import OrganisationToken, acting_token
 
 router = Router(tags=["Escalations"])
@@ -167,7 +168,7 @@ def raise_escalation(request: HttpRequest, payload: RaiseIn) -> Any:
         return error(400, message, {"occurred_at": [message]})
     token = acting_token(request)
     escalation = services.raise_escalation(
-        token if token is not None else request.user,
+        token if token is not None else signed_in_user(request),
         contract,
         organisation=organisation,
         category=payload.category,
@@ -223,7 +224,7 @@ def get_escalation(request: HttpRequest, escalation_id: int) -> Any:
 def acknowledge(request: HttpRequest, escalation_id: int) -> Any:
     """For the probation practitioners of the contract's commissioning body."""
     escalation = services.acknowledge(
-        request.user, access.escalation_for(request.user, escalation_id)
+        signed_in_user(request), access.escalation_for(request.user, escalation_id)
     )
     return Status(200, escalation_out(escalation, timezone.now()))
 
@@ -238,6 +239,8 @@ def respond(request: HttpRequest, escalation_id: int, payload: RespondIn) -> Any
     """For the probation practitioners of the contract's commissioning body; acknowledges it
     too if it was not yet."""
     escalation = services.respond(
-        request.user, access.escalation_for(request.user, escalation_id), payload.response
+        signed_in_user(request),
+        access.escalation_for(request.user, escalation_id),
+        payload.response,
     )
     return Status(200, escalation_out(escalation, timezone.now()))

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from commissioning.accounts.models import User
 from commissioning.escalations.models import RESPONSE_MAX_LENGTH, Escalation
 from commissioning.transitions import Transition
 
@@ -59,7 +60,7 @@ def problems(escalation: Escalation, target: Status, *, response: str = "") -> d
 
 
 def move(
-    locked: Escalation, target: Status, actor: Any, now: datetime, *, response: str = ""
+    locked: Escalation, target: Status, actor: User, now: datetime, *, response: str = ""
 ) -> Transition:
     """Write ``target`` and its stamps to an escalation locked by the caller, whose guards have
     passed; refuses a move the table does not allow (nothing written)."""

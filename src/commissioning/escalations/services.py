@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning import idempotency
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
 from commissioning.escalations import access, lifecycle, notifications, targets
@@ -72,7 +73,7 @@ def _check(
 
 
 def raise_escalation(
-    actor: Any,
+    actor: User | OrganisationToken,
     contract: Contract,
     *,
     organisation: Any,
@@ -89,6 +90,7 @@ def raise_escalation(
     its own organisation only). PermissionDenied or ValidationError by field, nothing written.
     A repeat with the same ``submission_key`` returns the first one."""
     token = actor if isinstance(actor, OrganisationToken) else None
+    person = actor if isinstance(actor, User) else None
     if token is not None:
         if organisation is None:
             organisation = token.organisation
@@ -97,7 +99,7 @@ def raise_escalation(
         if not access.organisation_may_raise(organisation, contract):
             raise PermissionDenied(NOT_A_PARTY)
     else:
-        allowed = access.raising_organisations(actor, contract)
+        allowed = access.raising_organisations(person, contract)
         if organisation is None and len(allowed) == 1:
             organisation = allowed[0]
         if organisation is None or organisation not in allowed:
@@ -126,7 +128,7 @@ def raise_escalation(
         escalation = Escalation.objects.create(
             contract=contract,
             organisation=organisation,
-            raised_by=None if token else actor,
+            raised_by=person,
             raised_with_token=token,
             category=category,
             urgency=urgency,
@@ -160,7 +162,7 @@ def raise_escalation(
 
 
 def _answer(
-    user: Any,
+    user: User,
     escalation: Escalation,
     target: Status,
     *,
@@ -190,11 +192,11 @@ def _answer(
     return locked
 
 
-def acknowledge(user: Any, escalation: Escalation, *, now: datetime | None = None) -> Escalation:
+def acknowledge(user: User, escalation: Escalation, *, now: datetime | None = None) -> Escalation:
     return _answer(user, escalation, Status.ACKNOWLEDGED, now=now)
 
 
 def respond(
-    user: Any, escalation: Escalation, response: str, *, now: datetime | None = None
+    user: User, escalation: Escalation, response: str, *, now: datetime | None = None
 ) -> Escalation:
     return _answer(user, escalation, Status.RESPONDED, response=response, now=now)

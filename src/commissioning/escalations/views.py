@@ -21,6 +21,7 @@ from commissioning.escalations.forms import RaiseForm, RespondForm
 from commissioning.escalations.models import Escalation
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.kernel.pagination import paginate
+from commissioning.permissions import Visitor, signed_in_user
 
 
 @login_required
@@ -34,7 +35,7 @@ def raise_escalation(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             escalation = services.raise_escalation(
-                request.user,
+                signed_in_user(request),
                 contract,
                 organisation=form.cleaned_data["organisation"],
                 category=form.cleaned_data["category"],
@@ -110,7 +111,7 @@ def escalation_detail(request: HttpRequest, escalation_id: int) -> HttpResponse:
 def escalation_acknowledge(request: HttpRequest, escalation_id: int) -> HttpResponse:
     escalation = access.escalation_for(request.user, escalation_id)
     try:
-        services.acknowledge(request.user, escalation)
+        services.acknowledge(signed_in_user(request), escalation)
     except ValidationError as problem:
         messages.error(request, problem.messages[0])
     else:
@@ -125,7 +126,7 @@ def escalation_respond(request: HttpRequest, escalation_id: int) -> HttpResponse
     form = RespondForm(request.POST)
     if form.is_valid():
         try:
-            services.respond(request.user, escalation, form.cleaned_data["response"])
+            services.respond(signed_in_user(request), escalation, form.cleaned_data["response"])
         except ValidationError as problem:
             apply_validation_error(form, problem)
         else:
@@ -134,7 +135,7 @@ def escalation_respond(request: HttpRequest, escalation_id: int) -> HttpResponse
     return render(request, "escalations/detail.html", _detail_context(request, escalation, form))
 
 
-def _organisation(slug: str, allowed: Any, user: Any) -> Organisation:
+def _organisation(slug: str, allowed: Any, user: Visitor) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None or not allowed(user, organisation):
         raise Http404("No escalations to show here")

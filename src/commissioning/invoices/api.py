@@ -35,6 +35,7 @@ from commissioning.directory.models import Organisation
 from commissioning.invoices import access, compliance, services
 from commissioning.invoices.compliance import PeriodFigures
 from commissioning.invoices.models import Invoice
+from commissioning.permissions import signed_in_user
 
 router = Router(tags=["Invoices and payments"])
 compliance_router = Router(tags=["Invoices and payments"])
@@ -228,7 +229,7 @@ def record_invoice(request: HttpRequest, reference: str, payload: InvoiceIn) -> 
     follows from the contract's terms for its tier. An invoice number is recorded once."""
     contract = _contract(reference)
     invoice = services.record_invoice(
-        request.user,
+        signed_in_user(request),
         contract,
         services.InvoiceInput(
             payload.party, payload.reference, payload.period, payload.amount, payload.received_on
@@ -249,7 +250,7 @@ def record_payment(
     """For members of the paying organisation: all or part of what is still owed."""
     invoice = _invoice(request, reference, invoice_id)
     payment = services.record_payment(
-        request.user,
+        signed_in_user(request),
         invoice,
         amount=payload.amount,
         paid_on=payload.paid_on,
@@ -276,7 +277,9 @@ def dispute_invoice(
 ) -> Any:
     """For members of the paying organisation, with the reason."""
     invoice = _invoice(request, reference, invoice_id)
-    services.dispute(request.user, invoice, reason=payload.reason, disputed_on=payload.disputed_on)
+    services.dispute(
+        signed_in_user(request), invoice, reason=payload.reason, disputed_on=payload.disputed_on
+    )
     return Status(200, invoice_out(invoice))
 
 
@@ -292,7 +295,10 @@ def resolve_dispute(
     """For members of the paying organisation: the invoice is owed from the resolution day."""
     invoice = _invoice(request, reference, invoice_id)
     services.resolve(
-        request.user, invoice, resolution=payload.resolution, resolved_on=payload.resolved_on
+        signed_in_user(request),
+        invoice,
+        resolution=payload.resolution,
+        resolved_on=payload.resolved_on,
     )
     return Status(200, invoice_out(invoice))
 

@@ -4,21 +4,16 @@ dispute resolved or its date received corrected. In-app, each also emailed after
 
 from __future__ import annotations
 
-from commissioning.accounts.models import Membership, User
+from commissioning.accounts.models import User
 from commissioning.invoices.models import Invoice
 from commissioning.notifications.services import notify
+from commissioning.permissions import approved_members
 
 KIND = "invoice"
 
 
 def _members(organisation_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__status=Membership.Status.APPROVED,
-        ).distinct()
-    )
+    return list(approved_members([organisation_id]))
 
 
 def _day(invoice: Invoice) -> str:

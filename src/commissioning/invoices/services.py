@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commissioning import idempotency
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
@@ -101,7 +102,7 @@ def _invoice_problems(
 
 
 def record_invoice(
-    actor: Any, contract: Contract, data: InvoiceInput, *, today: date | None = None
+    actor: User, contract: Contract, data: InvoiceInput, *, today: date | None = None
 ) -> Invoice:
     """Record an invoice from one of the actor's organisations on ``contract``, due after the
     terms for its tier."""
@@ -175,13 +176,13 @@ def _refresh(invoice: Invoice, locked: Invoice) -> Invoice:
     return invoice
 
 
-def _payer_only(actor: Any, invoice: Invoice, what: str) -> None:
+def _payer_only(actor: User, invoice: Invoice, what: str) -> None:
     if not access.can_act_as_payer(actor, invoice):
         raise PermissionDenied(f"Only members of {invoice.payer.name} {what}.")
 
 
 def record_payment(
-    actor: Any,
+    actor: User,
     invoice: Invoice,
     *,
     amount: Any,
@@ -234,7 +235,7 @@ def record_payment(
 
 
 def dispute(
-    actor: Any, invoice: Invoice, *, reason: str, disputed_on: date, today: date | None = None
+    actor: User, invoice: Invoice, *, reason: str, disputed_on: date, today: date | None = None
 ) -> Invoice:
     _payer_only(actor, invoice, "dispute this invoice")
     today = today or timezone.localdate()
@@ -265,7 +266,7 @@ def dispute(
 
 
 def resolve(
-    actor: Any, invoice: Invoice, *, resolution: str, resolved_on: date, today: date | None = None
+    actor: User, invoice: Invoice, *, resolution: str, resolved_on: date, today: date | None = None
 ) -> Invoice:
     """Close a dispute: the invoice is owed from the day of the resolution, so its due date
     moves to that day plus its terms."""
@@ -297,7 +298,7 @@ def resolve(
 
 
 def correct_received(
-    actor: Any, invoice: Invoice, *, received_on: date, today: date | None = None
+    actor: User, invoice: Invoice, *, received_on: date, today: date | None = None
 ) -> Invoice:
     """The payer corrects the day it received the invoice (the issuer stated it); the due date
     follows. Not after a payment or a dispute already recorded against it."""

@@ -36,6 +36,7 @@ from commissioning.invoices.forms import (
 )
 from commissioning.invoices.models import Invoice
 from commissioning.kernel.forms import apply_validation_error
+from commissioning.permissions import signed_in_user
 
 SECTION = "invoices:contract"
 
@@ -101,7 +102,7 @@ def invoice_new(request: HttpRequest, reference: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             invoice = services.record_invoice(
-                request.user,
+                signed_in_user(request),
                 contract,
                 services.InvoiceInput(
                     data["party"],

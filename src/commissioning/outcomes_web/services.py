@@ -29,6 +29,7 @@ from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.outcomes_web import lifecycle, pool
 from commissioning.outcomes_web.models import OutcomeStudy
+from commissioning.permissions import Visitor
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
 from commissioning_analytics.outcomes.io import InputError, PeopleTable, read_people
 from commissioning_analytics.outcomes.safeguards import SafeguardError, check_cohort_size
@@ -306,13 +307,13 @@ def purge_expired_cohorts() -> int:
     return _delete_cohorts(finished, "the study finished")
 
 
-def can_delete_study(user: Any, study: OutcomeStudy) -> bool:
+def can_delete_study(user: Visitor, study: OutcomeStudy) -> bool:
     """Approved members of the uploading organisation delete its study (the same people who
     publish it)."""
     return permissions.can_publish_outcome_study(user, study)
 
 
-def delete_study(actor: Any, study_id: int) -> None:
+def delete_study(actor: User, study_id: int) -> None:
     """Delete a study, its cohort and its result, in one audited transaction; raise
     ``PermissionDenied`` for anyone but the uploading organisation's members."""
     with transaction.atomic():

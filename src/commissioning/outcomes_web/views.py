@@ -172,7 +172,7 @@ def study_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_delete_study(request.user, study):
         raise PermissionDenied("Only members of the uploading organisation can delete its study")
     if request.method == "POST":
-        services.delete_study(request.user, study.pk)
+        services.delete_study(signed_in_user(request), study.pk)
         messages.success(request, f"The study “{study.title}” is deleted")
         return redirect("outcomes:list")
     context = {

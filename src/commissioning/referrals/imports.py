@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
+from commissioning.permissions import Visitor
 from commissioning.referrals import services
 from commissioning.referrals.lifecycle import ACTIONS
 from commissioning.referrals.models import Referral, ReferralEvent
@@ -65,7 +66,7 @@ def _text(data: bytes | str) -> str:
 
 
 def import_events(
-    actor: Any,
+    actor: Visitor | None,
     organisation: Organisation,
     data: bytes | str,
     *,
@@ -119,7 +120,7 @@ def import_events(
 
 
 def _apply(
-    actor: Any,
+    actor: Visitor | None,
     organisation: Organisation,
     number: int,
     row: dict[str, Any],

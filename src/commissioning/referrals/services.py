@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
 from commissioning.idempotency import clean_key, create_once
-from commissioning.permissions import Visitor
+from commissioning.permissions import Visitor, is_signed_in
 from commissioning.referrals import access, characteristics, lifecycle, pseudonyms
 from commissioning.referrals.lifecycle import Side, Status
 from commissioning.referrals.models import Referral, ReferralEvent
@@ -154,12 +155,12 @@ def _one_of(
     return None
 
 
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _person(actor: Visitor | None) -> User | None:
+    return actor if is_signed_in(actor) else None
 
 
 def move(
-    actor: Visitor,
+    actor: Visitor | None,
     referral: Referral,
     target: Status | str,
     *,
@@ -220,9 +221,9 @@ def move(
     return referral
 
 
-def _sides(actor: Visitor, referral: Referral, acting_for: Organisation | None) -> set[Side]:
+def _sides(actor: Visitor | None, referral: Referral, acting_for: Organisation | None) -> set[Side]:
     if acting_for is None:
-        return access.sides(actor, referral)
+        return access.sides(actor, referral) if actor is not None else set()
     found = set()
     if referral.referrer_id == acting_for.pk:
         found.add(Side.REFERRER)

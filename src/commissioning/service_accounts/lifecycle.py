@@ -9,10 +9,10 @@ access guard and the audit record in the same transaction.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from commissioning.accounts.models import User
 from commissioning.service_accounts.models import OrganisationToken
 from commissioning.transitions import Transition
 
@@ -27,7 +27,7 @@ TRANSITIONS: dict[tuple[Status, Status], Transition] = {
 }
 
 
-def revoke(locked: OrganisationToken, actor: Any, now: datetime) -> Transition:
+def revoke(locked: OrganisationToken, actor: User, now: datetime) -> Transition:
     """Revoke a token locked by the caller, whose guard has passed."""
     current = Status(locked.status)
     transition = TRANSITIONS.get((current, Status.REVOKED))

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
 from commissioning.audit.services import record
 from commissioning.service_accounts import access, lifecycle
@@ -31,7 +32,7 @@ def digest_of(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_token(user: Any, organisation: Any, name: str) -> tuple[OrganisationToken, str]:
+def create_token(user: User, organisation: Any, name: str) -> tuple[OrganisationToken, str]:
     """A new active token for ``organisation`` and its secret, which is not stored: the caller
     shows it once. Only the organisation's administrators make tokens."""
     if not access.can_manage_tokens(user, organisation):
@@ -62,7 +63,7 @@ def create_token(user: Any, organisation: Any, name: str) -> tuple[OrganisationT
     return token, secret
 
 
-def revoke_token(user: Any, token: OrganisationToken) -> OrganisationToken:
+def revoke_token(user: User, token: OrganisationToken) -> OrganisationToken:
     """Revoke ``token`` for good: every later request with it is refused."""
     if not access.can_manage_tokens(user, token.organisation):
         raise PermissionDenied("Only this organisation's administrators can revoke its tokens.")

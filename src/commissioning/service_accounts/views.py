@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from commissioning.directory.models import Organisation
 from commissioning.kernel.forms import apply_validation_error
+from commissioning.permissions import signed_in_user
 from commissioning.service_accounts import access, services
 from commissioning.service_accounts.forms import TokenForm
 from commissioning.service_accounts.models import OrganisationToken
@@ -46,7 +47,7 @@ def token_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created, secret = services.create_token(
-                request.user, organisation, form.cleaned_data["name"]
+                signed_in_user(request), organisation, form.cleaned_data["name"]
             )
         except ValidationError as problem:
             apply_validation_error(form, problem)
@@ -71,7 +72,7 @@ def token_revoke(request: HttpRequest, slug: str, token_id: int) -> HttpResponse
     problem = None
     if request.method == "POST":
         try:
-            services.revoke_token(request.user, token)
+            services.revoke_token(signed_in_user(request), token)
         except ValidationError as refused:
             problem = refused.messages[0]
         else:
