@@ -28,6 +28,9 @@
 * ``commissioning referrals import FILE --organisation SLUG`` imports a quarter's referral
   events from a CSV file for one organisation: every row checked, each error naming its row and
   column, nothing stored unless every row is right (REF-1);
+* ``commissioning referrals purge`` erases the protected characteristics and pseudonymous
+  references of referrals that ended longer ago than ``REFERRAL_PERSONAL_DATA_RETENTION_DAYS``
+  (run daily; docs/referrals.md);
 * ``commissioning audit verify [--expect HEAD]`` walks the audit trail's hash chain and names the
   first event altered, inserted or removed (docs/audit-trail.md);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
@@ -106,7 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _referrals_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
-    referrals = commands.add_parser("referrals", help="referral events (import a CSV file)")
+    referrals = commands.add_parser(
+        "referrals", help="referral events (import a CSV file, purge personal data)"
+    )
     actions = referrals.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     actions.required = True
     imports = actions.add_parser(
@@ -115,6 +120,10 @@ def _referrals_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     imports.add_argument("file", metavar="FILE", help="the CSV file (UTF-8, with a header row)")
     imports.add_argument(
         "--organisation", required=True, metavar="SLUG", help="the organisation the events are for"
+    )
+    actions.add_parser(
+        "purge",
+        help="erase the personal data of referrals whose keeping time is over (run daily)",
     )
 
 
@@ -299,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _manage(args.args)
     if args.command == "keys":
         return _keys_rotate(args.new_key_file) if args.action == "rotate" else _keys_check()
+    if args.command == "referrals" and args.action == "purge":
+        return _call("purge_referral_personal_data")
     if args.command == "referrals":
         return _referrals_import(args.file, args.organisation)
     return _demo_data(args.seed, args.scale, replace=not args.keep, users=not args.no_users)
@@ -447,11 +458,16 @@ def _fail(message: str) -> int:
 
 def _outcomes_purge() -> int:
     """Delete the uploaded cohorts whose keeping time is over (issue 13 item 3)."""
+    return _call("purge_outcome_cohorts")
+
+
+def _call(command: str) -> int:
+    """Run a daily management command (the purges of personal data, issue 13)."""
     import django
     from django.core.management import call_command
 
     django.setup()
-    call_command("purge_outcome_cohorts")
+    call_command(command)
     return 0
 
 

@@ -376,3 +376,11 @@ LOGGING = {
 # only the aggregate result. N > 0: finished studies keep their cohort for N days after upload,
 # then `commissioning outcomes purge` (run daily) deletes it. See docs/outcomes.md.
 OUTCOME_COHORT_RETENTION_DAYS = int(os.environ.get("OUTCOME_COHORT_RETENTION_DAYS", "0"))
+
+# A referral's protected characteristics and pseudonymous reference are erased this many days
+# after it reaches a final state (declined, completed, withdrawn, disengaged), by
+# `commissioning referrals purge` (run daily); its contract keeps only the counts the published
+# equality table needs (issue 13). See docs/referrals.md.
+REFERRAL_PERSONAL_DATA_RETENTION_DAYS = int(
+    os.environ.get("REFERRAL_PERSONAL_DATA_RETENTION_DAYS", "365")
+)

@@ -75,6 +75,15 @@ def check_version(record: models.Model, version: str | None) -> None:
         raise StaleEdit(later, str(later[-1].pk))
 
 
+def lock_and_check(record: models.Model, version: str | None) -> None:
+    """Lock ``record``'s row and :func:`check_version`: the first step of a versioned save,
+    inside its transaction. A record not saved yet (being added) has no version to check."""
+    if record.pk is None:
+        return
+    type(record)._default_manager.select_for_update().filter(pk=record.pk).first()
+    check_version(record, version)
+
+
 class VersionedFormMixin:
     """Adds a hidden ``version`` field carrying the edited record's version
     (:func:`current_version`); pass ``versioned=record`` to the form. Mix in before the form
@@ -83,6 +92,7 @@ class VersionedFormMixin:
     fields: dict[str, forms.Field]
     cleaned_data: dict[str, Any]
     data: Any
+    stale: StaleEdit | None = None
 
     def __init__(self, *args: Any, versioned: models.Model | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,8 +110,15 @@ class VersionedFormMixin:
         return str(self.cleaned_data.get("version") or "")
 
     def refuse_stale(self, error: StaleEdit) -> None:
-        """Show the refusal; the next save from this form overwrites, knowingly."""
+        """Show the refusal; the next save from this form overwrites, knowingly. The page
+        answers with :func:`page_status` (409)."""
+        self.stale = error
         self.add_error(None, error.message)  # type: ignore[attr-defined]
         data = self.data.copy()
         data[self.add_prefix("version")] = error.version  # type: ignore[attr-defined]
         self.data = data
+
+
+def page_status(form: object) -> int:
+    """The status of a page showing ``form``: 409 when it shows a refused stale save."""
+    return 409 if getattr(form, "stale", None) is not None else 200

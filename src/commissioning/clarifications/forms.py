@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms_gds.layout import Layout
 from django import forms
 
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.services import MAX_TEXT
 from commissioning.directory.models import Organisation
@@ -127,7 +128,7 @@ class ConfirmAnswerForm(NamesConfirmationMixin, GovUKForm):
         self.ask_to_confirm(names)
 
 
-class EditTextForm(NamesConfirmationMixin, GovUKForm):
+class EditTextForm(VersionedFormMixin, NamesConfirmationMixin, GovUKForm):
     text = forms.CharField(
         label="Question as published",
         help_text=PUBLISHED_WORDING_HINT,

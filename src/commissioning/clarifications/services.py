@@ -21,6 +21,7 @@ from django.utils import timezone
 from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
+from commissioning.audit.versions import check_version
 from commissioning.clarifications import access, lifecycle, naming
 from commissioning.clarifications.models import Question
 from commissioning.clarifications.timing import due_date, long_date
@@ -256,13 +257,16 @@ def edit_published_text(
     text: str,
     names_confirmed: bool = False,
     now: datetime | None = None,
+    version: str | None = None,
 ) -> Question:
     """Change the published wording (to anonymise it); the original stays for commissioners.
-    The same naming check as publishing applies (PRO-4)."""
+    The same naming check as publishing applies (PRO-4). A change saved since ``version``
+    raises ``StaleEdit`` (issue 13)."""
     _check_manager(actor, question)
     text, names = _published_wording(question, text, names_confirmed)
     with transaction.atomic():
         locked = Question.objects.select_for_update().get(pk=question.pk)
+        check_version(locked, version)
         if locked.text == text:
             return locked
         changes: dict[str, Any] = {"text": {"from": locked.text, "to": text}}

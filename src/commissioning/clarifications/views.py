@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from commissioning.audit.versions import StaleEdit, page_status
 from commissioning.clarifications import access, naming, queries, services
 from commissioning.clarifications.forms import (
     AnswerForm,
@@ -54,6 +55,9 @@ def _save(form: BaseForm, action: Callable[[], Any]) -> bool:
         action()
     except ValidationError as error:
         apply_validation_error(form, error)
+        return False
+    except StaleEdit as stale:  # a save from a stale version (issue 13)
+        form.refuse_stale(stale)  # type: ignore[attr-defined]
         return False
     return True
 
@@ -145,7 +149,7 @@ def _question_page(
         "cancel_url": _list_url(opportunity),
         "crumbs": _crumbs(opportunity, title),
     }
-    return render(request, "clarifications/question_form.html", context)
+    return render(request, "clarifications/question_form.html", context, status=page_status(form))
 
 
 def _not_awaiting(request: HttpRequest, question: Question) -> HttpResponse:
@@ -223,7 +227,7 @@ def edit_text(request: HttpRequest, reference: str, number: int) -> HttpResponse
     if question.status != Question.Status.ANSWERED:
         messages.error(request, f"Question {question.number} has no published wording yet.")
         return HttpResponseRedirect(services.question_url(question))
-    form = EditTextForm(request.POST or None, initial={"text": question.text})
+    form = EditTextForm(request.POST or None, initial={"text": question.text}, versioned=question)
     if (
         request.method == "POST"
         and _names_checked(form, question)
@@ -234,6 +238,7 @@ def edit_text(request: HttpRequest, reference: str, number: int) -> HttpResponse
                 question,
                 text=form.cleaned_data["text"],
                 names_confirmed=form.names_confirmed(),
+                version=form.edited_version(),
             ),
         )
     ):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
+from commissioning.audit.versions import check_version
 from commissioning.directory.models import Organisation
 from commissioning.engagement import access, rules
 from commissioning.engagement.models import EventRegistration, MarketEvent
@@ -72,6 +73,7 @@ def update_event(actor: User, event: MarketEvent, data: dict[str, Any]) -> None:
     changed too — a moved date must reach people — and the change is in the audit trail."""
     with transaction.atomic():
         event = MarketEvent.objects.select_for_update().get(pk=event.pk)
+        check_version(event, data.get("version"))
         before = snapshot(event, EVENT_FIELDS)
         for field, value in _values(data).items():
             setattr(event, field, value)

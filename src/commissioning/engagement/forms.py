@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Layout
 from django import forms
 from django.utils import timezone
 
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.directory.models import Organisation
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, Response
@@ -26,7 +27,7 @@ def _date_field(label: str, hint: str) -> DateInputField:
     return field
 
 
-class ConsultationForm(GovUKForm, SubmissionKeyForm):
+class ConsultationForm(VersionedFormMixin, GovUKForm, SubmissionKeyForm):
     title = forms.CharField(label="Title", max_length=200)
     purpose = forms.CharField(
         label="Purpose",
@@ -214,7 +215,7 @@ class SummaryPublishForm(GovUKForm):
     )
 
 
-class EventForm(GovUKForm, SubmissionKeyForm):
+class EventForm(VersionedFormMixin, GovUKForm, SubmissionKeyForm):
     title = forms.CharField(label="Title", max_length=200)
     starts_on = _date_field("Date", "For example, 14 1 2027")
     start_time = forms.TimeField(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
+from commissioning.audit.versions import check_version
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, SummaryTheme
 from commissioning.exercises.models import CommissioningExercise
@@ -70,6 +71,7 @@ def update_consultation(actor: User, consultation: Consultation, data: dict[str,
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _require_draft(consultation)
+        check_version(consultation, data.get("version"))
         before = snapshot(consultation, CONSULTATION_FIELDS)
         for field, value in _dates(data).items():
             setattr(consultation, field, value)

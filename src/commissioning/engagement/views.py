@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commissioning.audit.versions import StaleEdit, page_status
 from commissioning.engagement import access, queries, rules, services
 from commissioning.engagement.forms import (
     CloseEarlyForm,
@@ -150,11 +151,17 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not consultation.is_draft:
         messages.info(request, "A published consultation cannot be changed.")
         return redirect(consultation)
-    form = ConsultationForm(posted(request), initial=consultation_initial(consultation))
+    form = ConsultationForm(
+        posted(request), initial=consultation_initial(consultation), versioned=consultation
+    )
     if request.method == "POST" and form.is_valid():
-        services.update_consultation(signed_in_user(request), consultation, form.cleaned_data)
-        messages.success(request, "Consultation updated")
-        return redirect(consultation)
+        try:
+            services.update_consultation(signed_in_user(request), consultation, form.cleaned_data)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+        else:
+            messages.success(request, "Consultation updated")
+            return redirect(consultation)
     context = {
         "form": form,
         "exercise": consultation.exercise,
@@ -163,7 +170,7 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "cancel_url": consultation.get_absolute_url(),
         "crumbs": consultation_crumbs(consultation, ("Edit", None)),
     }
-    return render(request, "engagement/form.html", context)
+    return render(request, "engagement/form.html", context, status=page_status(form))
 
 
 @login_required

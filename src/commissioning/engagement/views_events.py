@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commissioning.audit.versions import StaleEdit, page_status
 from commissioning.engagement import access, events, rules
 from commissioning.engagement.forms import EventForm, NotesForm
 from commissioning.engagement.models import MarketEvent
@@ -77,11 +78,15 @@ def event_create(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _managed_event(request, pk)
-    form = EventForm(posted(request), initial=events.event_initial(event))
+    form = EventForm(posted(request), initial=events.event_initial(event), versioned=event)
     if request.method == "POST" and form.is_valid():
-        events.update_event(signed_in_user(request), event, form.cleaned_data)
-        messages.success(request, "Event updated")
-        return redirect(event)
+        try:
+            events.update_event(signed_in_user(request), event, form.cleaned_data)
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+        else:
+            messages.success(request, "Event updated")
+            return redirect(event)
     context = {
         "form": form,
         "exercise": event.exercise,
@@ -90,7 +95,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "cancel_url": event.get_absolute_url(),
         "crumbs": _crumbs(event, "Edit"),
     }
-    return render(request, "engagement/form.html", context)
+    return render(request, "engagement/form.html", context, status=page_status(form))
 
 
 @login_required

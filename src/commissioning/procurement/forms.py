@@ -11,6 +11,7 @@ from typing import Any
 from crispy_forms_gds.fields import DateInputField
 from django import forms
 
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.directory.models import Area, Specialism
 from commissioning.idempotency import SubmissionKeyForm
 from commissioning.kernel.forms import GovUKForm, GovUKModelForm
@@ -25,7 +26,7 @@ TEXTAREA = {"rows": 4}
 KIND_LABELS = dict(Criterion.Kind.choices)
 
 
-class OpportunityForm(GovUKModelForm, SubmissionKeyForm):
+class OpportunityForm(VersionedFormMixin, GovUKModelForm, SubmissionKeyForm):
     class Meta:
         model = Opportunity
         fields = list(DETAIL_FIELDS)
@@ -56,7 +57,7 @@ class OpportunityForm(GovUKModelForm, SubmissionKeyForm):
         }
 
 
-class LotForm(GovUKModelForm, SubmissionKeyForm):
+class LotForm(VersionedFormMixin, GovUKModelForm, SubmissionKeyForm):
     areas = forms.ModelMultipleChoiceField(
         label="Areas",
         queryset=Area.objects.order_by("kind", "name"),
@@ -133,7 +134,7 @@ class LotForm(GovUKModelForm, SubmissionKeyForm):
         return value
 
 
-class SpecSectionForm(GovUKModelForm, SubmissionKeyForm):
+class SpecSectionForm(VersionedFormMixin, GovUKModelForm, SubmissionKeyForm):
     class Meta:
         model = SpecSection
         fields = ["title", "required", "must_have", "ideal"]
@@ -172,7 +173,7 @@ def minimum_field() -> forms.TypedChoiceField:
     )
 
 
-class CriterionForm(GovUKModelForm, SubmissionKeyForm):
+class CriterionForm(VersionedFormMixin, GovUKModelForm, SubmissionKeyForm):
     """A free-form criterion (EVA-1) with its weight and optional minimum score."""
 
     minimum = minimum_field()
@@ -235,7 +236,7 @@ class LibraryCriterionForm(GovUKForm):
         field.choices = [(e.id, f"{e.name} ({KIND_LABELS[e.kind.value]})") for e in entries]
 
 
-class PriceMethodForm(GovUKModelForm):
+class PriceMethodForm(VersionedFormMixin, GovUKModelForm):
     """How price is scored (EVA-4), published with the criteria."""
 
     class Meta:
@@ -277,7 +278,7 @@ def aware(day: Any, clock: time) -> datetime | None:
     return datetime.combine(day, clock, tzinfo=LONDON)
 
 
-class TimelineForm(GovUKForm):
+class TimelineForm(VersionedFormMixin, GovUKForm):
     """A draft's deadlines (PRO-3, PRO-4); each falls at the same time of day."""
 
     question_deadline = _date_field(FIELD_LABELS["question_deadline"])

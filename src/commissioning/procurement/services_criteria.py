@@ -21,6 +21,7 @@ from django.db.models import Max
 from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import created, deleted, diff, record, snapshot
+from commissioning.audit.versions import lock_and_check
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import MIN_SOCIAL_VALUE_PERCENT, Status, is_editable
 from commissioning.procurement.models import Criterion, Opportunity, PriceMethodChoice
@@ -163,6 +164,7 @@ def _write_criterion(
         target = criterion or Criterion(opportunity=opportunity, submission_key=key)
         if criterion is None and not data.get("order"):
             target.order = (opportunity.criteria.aggregate(m=Max("order"))["m"] or 0) + 1
+        lock_and_check(target, data.get("version"))
         before = snapshot(target, CRITERION_FIELDS) if criterion else {}
         for name in CRITERION_FIELDS:
             if name == "minimum" and name in data:
@@ -220,12 +222,16 @@ def add_from_library(
     return save_criterion(actor, opportunity, data)
 
 
-def set_price_method(actor: User, opportunity: Opportunity, method: str) -> Opportunity:
-    """Declare how price is scored (EVA-4); published with the criteria, so drafts only."""
+def set_price_method(
+    actor: User, opportunity: Opportunity, method: str, version: str | None = None
+) -> Opportunity:
+    """Declare how price is scored (EVA-4); published with the criteria, so drafts only. A change
+    to the opportunity saved since ``version`` raises ``StaleEdit`` (issue 13)."""
     _check(actor, opportunity)
     if method not in PriceMethodChoice.values:
         raise ValidationError({"price_method": ["Select how price is scored"]})
     with transaction.atomic():
+        lock_and_check(opportunity, version)
         before = snapshot(opportunity, ["price_method"])
         opportunity.price_method = method
         opportunity.save(update_fields=["price_method"])

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import created, deleted, diff, record, snapshot
+from commissioning.audit.versions import lock_and_check
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import Status, is_editable
@@ -157,6 +158,7 @@ def update_details(actor: User, opportunity: Opportunity, data: Mapping[str, Any
     _check_manage(actor, opportunity)
     _check_draft(opportunity)
     with transaction.atomic():
+        lock_and_check(opportunity, data.get("version"))
         before = snapshot(opportunity, DETAIL_FIELDS)
         for name in DETAIL_FIELDS:
             if name in data:
@@ -229,6 +231,7 @@ def _write_lot(
         raise ValidationError({"number": [f"Lot {data['number']} already exists"]})
     with transaction.atomic():
         target = lot or Lot(opportunity=opportunity, submission_key=key)
+        lock_and_check(target, data.get("version"))
         before = snapshot(target, LOT_FIELDS) if lot else {}
         for name in LOT_FIELDS:
             if name not in ("areas", "specialisms") and name in data:
@@ -292,6 +295,7 @@ def _write_section(
         if section is None:
             target.key = _free_key(opportunity, data["title"])
             target.order = (opportunity.spec_sections.aggregate(m=Max("order"))["m"] or 0) + 1
+        lock_and_check(target, data.get("version"))
         before = snapshot(target, SECTION_FIELDS) if section else {}
         for name in SECTION_FIELDS:
             if name in data and data[name] is not None:
@@ -329,9 +333,11 @@ def set_draft_timeline(
     values: Mapping[str, datetime | None],
     consortium_encouraged: bool | None = None,
     now: datetime | None = None,
+    version: str | None = None,
 ) -> Opportunity:
     """Set a draft's dates, checked against the policy as if it opened ``now`` (PRO-3, PRO-4);
-    raises ``ValidationError`` keyed by field."""
+    raises ``ValidationError`` keyed by field, ``StaleEdit`` when the opportunity changed since
+    ``version`` (issue 13)."""
     _check_manage(actor, opportunity)
     _check_draft(opportunity)
     errors = timeline_errors(opportunity, values, now=now, consortium=consortium_encouraged)
@@ -341,6 +347,7 @@ def set_draft_timeline(
     if consortium_encouraged is not None:
         fields.append("consortium_encouraged")
     with transaction.atomic():
+        lock_and_check(opportunity, version)
         before = snapshot(opportunity, fields)
         for name in TIMELINE_FIELDS:
             setattr(opportunity, name, values[name])

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from commissioning.audit.versions import StaleEdit, page_status
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.procurement import access
 from commissioning.procurement.models import Opportunity
@@ -54,19 +55,23 @@ def form_page(
         "intro": intro,
         "caption": caption,
     }
-    return render(request, "procurement/form.html", context)
+    return render(request, "procurement/form.html", context, status=page_status(form))
 
 
 def save_form(
     request: HttpRequest, form: BaseForm, action: Callable[[], Any], success: str, redirect: str
 ) -> HttpResponse | None:
-    """Run ``action`` when the form is valid; map service errors onto the form."""
+    """Run ``action`` when the form is valid; map service errors onto the form. A save from a
+    stale version is refused on the form (issue 13)."""
     if not form.is_valid():
         return None
     try:
         action()
     except ValidationError as error:
         apply_validation_error(form, error)
+        return None
+    except StaleEdit as stale:
+        form.refuse_stale(stale)  # type: ignore[attr-defined]
         return None
     messages.success(request, success)
     return HttpResponseRedirect(redirect)

@@ -65,13 +65,18 @@ def criterion_library(request: HttpRequest, reference: str) -> HttpResponse:
 def price_method(request: HttpRequest, reference: str) -> HttpResponse:
     """Declare how price is scored (EVA-4) while the opportunity is a draft."""
     opportunity = _draft(request, reference)
-    form = PriceMethodForm(request.POST or None, instance=copy.copy(opportunity))
+    form = PriceMethodForm(
+        request.POST or None, instance=copy.copy(opportunity), versioned=opportunity
+    )
     url = opportunity.get_absolute_url() + "#price-method"
     done = save_form(
         request,
         form,
         lambda: services_criteria.set_price_method(
-            signed_in_user(request), opportunity, form.cleaned_data["price_method"]
+            signed_in_user(request),
+            opportunity,
+            form.cleaned_data["price_method"],
+            version=form.edited_version(),
         ),
         "Price method saved.",
         url,

@@ -41,6 +41,7 @@ def lot_edit(request: HttpRequest, reference: str, number: int | None = None) ->
         request.POST or None,
         instance=copy.copy(lot) if lot else Lot(opportunity=opportunity),
         initial=initial,
+        versioned=lot,
     )
     url = opportunity.get_absolute_url() + "#lots"
     done = save_form(
@@ -84,6 +85,7 @@ def section_edit(request: HttpRequest, reference: str, key: str | None = None) -
     form = SpecSectionForm(
         request.POST or None,
         instance=copy.copy(section) if section else SpecSection(opportunity=opportunity),
+        versioned=section,
     )
     url = opportunity.get_absolute_url() + "#specification"
     done = save_form(
@@ -128,6 +130,7 @@ def criterion_edit(request: HttpRequest, reference: str, pk: int | None = None) 
     form = CriterionForm(
         request.POST or None,
         instance=copy.copy(criterion) if criterion else Criterion(opportunity=opportunity),
+        versioned=criterion,
     )
     url = opportunity.get_absolute_url() + "#criteria"
     done = save_form(

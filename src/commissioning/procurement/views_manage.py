@@ -63,7 +63,9 @@ def opportunity_create(request: HttpRequest, exercise_reference: str) -> HttpRes
 @login_required
 def opportunity_edit(request: HttpRequest, reference: str) -> HttpResponse:
     opportunity = managed(request, reference)
-    form = OpportunityForm(request.POST or None, instance=copy.copy(opportunity))
+    form = OpportunityForm(
+        request.POST or None, instance=copy.copy(opportunity), versioned=opportunity
+    )
     url = opportunity.get_absolute_url()
     done = save_form(
         request,
@@ -143,12 +145,14 @@ def timeline_edit(request: HttpRequest, reference: str) -> HttpResponse:
         )
     if status is not Status.DRAFT:
         raise Http404("The timeline of this opportunity can no longer change")
-    form = TimelineForm(request.POST or None, initial=_timeline_initial(opportunity))
+    form = TimelineForm(
+        request.POST or None, initial=_timeline_initial(opportunity), versioned=opportunity
+    )
     done = save_form(
         request,
         form,
         lambda: services_editing.set_draft_timeline(
-            signed_in_user(request), opportunity, form.deadlines()
+            signed_in_user(request), opportunity, form.deadlines(), version=form.edited_version()
         ),
         "Timeline saved.",
         url,

@@ -55,6 +55,12 @@ class Referral(models.Model):
     status_on = models.DateField(help_text="When the referral reached its current status.")
     referred_on = models.DateField()
     is_synthetic = models.BooleanField(default=False)
+    personal_data_erased_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the protected characteristics and the pseudonymous reference were erased "
+        "(the retention period after the referral ended); its counts are kept by its contract.",
+    )
     submission_key = key_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -106,3 +112,27 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral.reference}: {self.get_step_display()} on {self.happened_on}"
+
+
+class ErasedCharacteristicCount(models.Model):
+    """How many of a contract's referrals whose personal data was erased gave each answer to a
+    protected characteristic ("" for not recorded): the only thing kept of those answers, so
+    that the published equality counts do not change when the answers are erased."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="erased_characteristic_counts"
+    )
+    characteristic = models.CharField(max_length=40)
+    answer = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "characteristic", "answer"],
+                name="erased_characteristic_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.characteristic}={self.answer or 'not recorded'}: {self.count}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from commissioning.contracts.models import Contract
 from commissioning.referrals import access, characteristics
 from commissioning.referrals.lifecycle import Status
-from commissioning.referrals.models import Referral, ReferralEvent
+from commissioning.referrals.models import ErasedCharacteristicCount, Referral, ReferralEvent
 
 #: The steps the public counts show, in order.
 COUNTED = (Status.REFERRED, Status.ACCEPTED, Status.STARTED, Status.COMPLETED)
@@ -109,13 +109,20 @@ class EqualityRow:
 
 def equality_counts(referrals: QuerySet[Referral]) -> list[EqualityRow]:
     """The referrals by each protected characteristic's answers ("not recorded" included), as
-    they may be published: 1 to 4 never shown (:func:`characteristics.publishable`)."""
+    they may be published: 1 to 4 never shown (:func:`characteristics.publishable`). Referrals
+    whose answers were erased count through their contract's kept totals
+    (:mod:`.retention`), so ``referrals`` is all of one or more contracts' referrals."""
     tallies: dict[str, dict[str, int]] = {
         c.name: defaultdict(int) for c in characteristics.CHARACTERISTICS
     }
-    for answers in referrals.values_list("characteristics", flat=True):
+    held = referrals.filter(personal_data_erased_on__isnull=True)
+    for answers in held.values_list("characteristics", flat=True):
         for item in characteristics.CHARACTERISTICS:
             tallies[item.name][(answers or {}).get(item.name, characteristics.NOT_RECORDED)] += 1
+    erased = ErasedCharacteristicCount.objects.filter(contract__in=referrals.values("contract"))
+    for kept in erased:
+        if kept.characteristic in tallies:
+            tallies[kept.characteristic][kept.answer] += kept.count
     result = []
     for item in characteristics.CHARACTERISTICS:
         codes = [code for code, _ in item.choices()] + [characteristics.NOT_RECORDED]

@@ -28,7 +28,7 @@ from commissioning.directory.models import Organisation
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.kernel.pagination import paginate
 from commissioning.permissions import member_organisations
-from commissioning.referrals import access, characteristics, imports, queries, services
+from commissioning.referrals import access, characteristics, imports, queries, retention, services
 from commissioning.referrals.forms import (
     CharacteristicsForm,
     ImportForm,
@@ -126,6 +126,7 @@ def refer(request: HttpRequest, reference: str) -> HttpResponse:
         form=form,
         equality_form=equality_form,
         section_label="Refer a person",
+        retention_days=retention.retention_days(),
     )
     context["crumbs"] = [
         *context["crumbs"][:2],
