@@ -74,6 +74,7 @@ api.add_router("/bids", bids_router)
 api.add_router("/escalations", escalations_router)
 api.add_router("/contracts", invoices_router)
 api.add_router("/payments-compliance", payments_compliance_router)
+api.add_router("/payments-compliance", opendata_api.payments_compliance_router)
 api.add_router("/referrals", referrals_router)
 
 

@@ -14,11 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.invoices.compliance import PeriodFigures
-from commissioning.invoices.models import Invoice
+from commissioning.invoices.models import Invoice, PaymentNotice
+from commissioning.invoices.payment_notices import Quarter
 from commissioning_analytics.cashflow.prompt_payment import BANDS
 from commissioning_analytics.payments import Mechanism, calculate
 from commissioning_analytics.payments.money import pounds
@@ -208,3 +210,19 @@ def figures_rows(
             }
         )
     return rows
+
+
+def payment_notice_rows(notices: Iterable[PaymentNotice]) -> list[dict[str, Any]]:
+    """Each published contract payment notice (UK8): its quarter, when it was published and
+    each payment over £30,000 it lists."""
+    return [
+        {
+            "quarter": Quarter(notice.quarter_start, notice.quarter_end).label,
+            "published": day(timezone.localdate(notice.published_at)),
+            "payments": [
+                {"paid": day(p.paid_on), "amount": pounds(p.amount)}
+                for p in sorted(notice.payments.all(), key=lambda p: (p.paid_on, p.pk))
+            ],
+        }
+        for notice in notices
+    ]

@@ -26,7 +26,15 @@ from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.contracts.sections import section_context
 from commissioning.directory.models import Organisation
-from commissioning.invoices import access, compliance, lifecycle, presentation, queries, services
+from commissioning.invoices import (
+    access,
+    compliance,
+    lifecycle,
+    payment_notices,
+    presentation,
+    queries,
+    services,
+)
 from commissioning.invoices.forms import (
     DisputeForm,
     InvoiceForm,
@@ -79,6 +87,9 @@ def contract_invoices(request: HttpRequest, reference: str) -> HttpResponse:
         "invoices": presentation.invoice_rows(visible, today, {contract.pk: money.labels}),
         "chain": presentation.figures_rows(compliance.chain_compliance(contract, today), names),
         "prime_name": names.get(mechanism.prime, contract.prime.name),
+        "payment_notices": presentation.payment_notice_rows(
+            payment_notices.notices_of(contract.pk)
+        ),
     }
     return render(request, "invoices/contract.html", context)
 
