@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from commissioning.opendata.ocds.award import award_parties, award_section
+from commissioning.opendata.ocds.award import implementation_release
 from commissioning.opendata.ocds.common import (
     DEFAULT_OCID_PREFIX,
     JsonDict,
-    base_release,
     iso,
     money,
     notice_document,
@@ -76,31 +75,26 @@ def build_contract_payments(
             )
         if not quarter.start <= payment.paid <= quarter.end:
             raise ValueError(f"payment {payment.id} was not made in the notice's quarter")
-    contract = payments.contract
-    award = contract.award
-    ocid = ocid_for(contract.reference, prefix)
-    release = base_release(ocid, "UK8", payments.notice, ["implementation"], award.buyer)
-    release["parties"] = award_parties(award)
-    release["awards"] = [award_section(award, "active")]
-    release["contracts"] = [
-        {
-            "id": contract.id,
-            "awardID": award.id,
-            "title": contract.title,
-            "status": "active",
-            "implementation": {
-                "transactions": [_transaction(p) for p in payments.payments],
-                "documents": [
-                    notice_document(
-                        ocid,
-                        "UK8",
-                        "implementationNotice",
-                        "Contract payment notice",
-                        payments.notice,
-                        _description(payments),
-                    )
-                ],
-            },
-        }
-    ]
-    return release
+    ocid = ocid_for(payments.contract.reference, prefix)
+    implementation = {
+        "transactions": [_transaction(p) for p in payments.payments],
+        "documents": [
+            notice_document(
+                ocid,
+                "UK8",
+                "implementationNotice",
+                "Contract payment notice",
+                payments.notice,
+                _description(payments),
+            )
+        ],
+    }
+    return implementation_release(
+        payments.contract,
+        "UK8",
+        payments.notice,
+        ["implementation"],
+        "active",
+        implementation,
+        prefix=prefix,
+    )
