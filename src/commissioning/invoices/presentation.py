@@ -6,6 +6,8 @@ page has it)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from commissioning.contracts.models import Contract
 from commissioning.invoices.compliance import PeriodFigures
 from commissioning.invoices.models import Invoice, PaymentNotice
 from commissioning.invoices.payment_notices import Quarter
+from commissioning.invoices.vcs_share import NATIONAL_NAME, ShareRow
 from commissioning_analytics.cashflow.prompt_payment import BANDS
 from commissioning_analytics.payments import Mechanism, calculate
 from commissioning_analytics.payments.money import pounds
@@ -226,3 +229,50 @@ def payment_notice_rows(notices: Iterable[PaymentNotice]) -> list[dict[str, Any]
         }
         for notice in notices
     ]
+
+
+def vcs_share_rows(rows: Iterable[ShareRow]) -> list[dict[str, Any]]:
+    """The figures as text: money in pounds, the share as a percentage."""
+    return [
+        {
+            "quarter": row.quarter,
+            "area": row.area,
+            "national": row.area == NATIONAL_NAME,
+            "delivery": pounds(row.delivery_money),
+            "vcs": pounds(row.vcs_money),
+            "share": "No delivery money paid" if row.share is None else f"{row.share}%",
+            "organisations": row.organisations,
+            "vcs_organisations": row.vcs_organisations,
+        }
+        for row in rows
+    ]
+
+
+VCS_CSV_HEADER = (
+    "quarter_start",
+    "area",
+    "delivery_money",
+    "vcs_money",
+    "vcs_share_percent",
+    "organisations_paid",
+    "vcs_organisations_paid",
+)
+
+
+def vcs_share_csv(rows: Iterable[ShareRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(VCS_CSV_HEADER)
+    for row in rows:
+        writer.writerow(
+            (
+                row.quarter_start.isoformat(),
+                row.area,
+                f"{row.delivery_money:.2f}",
+                f"{row.vcs_money:.2f}",
+                "" if row.share is None else f"{row.share}",
+                row.organisations,
+                row.vcs_organisations,
+            )
+        )
+    return out.getvalue()

@@ -35,6 +35,7 @@ from commissioning.invoices import (
     queries,
     services,
 )
+from commissioning.invoices import vcs_share as vcs_share_service
 from commissioning.invoices.forms import (
     DisputeForm,
     InvoiceForm,
@@ -313,3 +314,24 @@ def body_compliance(request: HttpRequest, slug: str) -> HttpResponse:
         ],
     }
     return render(request, "invoices/body_compliance.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def vcs_share(request: HttpRequest) -> HttpResponse:
+    """Public: the share of delivery money reaching voluntary and community organisations, by
+    quarter and police force area (SUP-6)."""
+    context = {
+        "rows": presentation.vcs_share_rows(vcs_share_service.shares()),
+        "crumbs": [("Money reaching voluntary and community organisations", None)],
+    }
+    return render(request, "invoices/vcs_share.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def vcs_share_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        presentation.vcs_share_csv(vcs_share_service.shares()),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="vcs-share.csv"'
+    return response
