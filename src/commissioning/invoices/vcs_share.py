@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from commissioning.directory.models import Area, Organisation
 from commissioning.invoices.models import Invoice, Payment
+from commissioning.invoices.payment_notices import Quarter
 from commissioning_analytics.chain.vcs_share import NATIONAL, ChainPayment, VcsShare, vcs_shares
 
 VCS_TYPES = (Organisation.OrgType.VCS_CHARITY, Organisation.OrgType.SOCIAL_ENTERPRISE)
@@ -36,12 +37,6 @@ class ShareRow:
     share: Decimal | None
     organisations: int
     vcs_organisations: int
-
-
-def quarter_label(first_day: date) -> str:
-    last = date(first_day.year + (first_day.month == 10), (first_day.month + 2) % 12 + 1, 1)
-    last -= timedelta(days=1)
-    return f"{first_day.day} {first_day:%B %Y} to {last.day} {last:%B %Y}"
 
 
 def _areas(contract_ids: set[int]) -> dict[str, tuple[str, ...]]:
@@ -83,7 +78,7 @@ def shares() -> list[ShareRow]:
 
 def _row(figures: VcsShare) -> ShareRow:
     return ShareRow(
-        quarter=quarter_label(figures.quarter_start),
+        quarter=Quarter.containing(figures.quarter_start).label,
         quarter_start=figures.quarter_start,
         area=NATIONAL_NAME if figures.area == NATIONAL else figures.area,
         delivery_money=figures.delivery_money,
