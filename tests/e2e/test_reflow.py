@@ -32,6 +32,7 @@ PUBLIC_PAGES = [
     "/contracts/PBR-DEMO-03/statements/",
     "/contracts/PBR-DEMO-04/invoices/",
     "/payments-compliance/police-and-crime-commissioner-for-northumbria/",
+    "/vcs-share/",
     "/contracts/PBR-DEMO-04/referrals/",
     "/outcomes/published/",
     "/opendata/",

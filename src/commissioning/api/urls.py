@@ -33,6 +33,7 @@ from commissioning.escalations.api import router as escalations_router
 from commissioning.exercises.api import router as exercises_router
 from commissioning.invoices.api import compliance_router as payments_compliance_router
 from commissioning.invoices.api import router as invoices_router
+from commissioning.invoices.api import vcs_share_router
 from commissioning.opendata import api as opendata_api
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
@@ -74,6 +75,8 @@ api.add_router("/bids", bids_router)
 api.add_router("/escalations", escalations_router)
 api.add_router("/contracts", invoices_router)
 api.add_router("/payments-compliance", payments_compliance_router)
+api.add_router("/payments-compliance", opendata_api.payments_compliance_router)
+api.add_router("/vcs-share", vcs_share_router)
 api.add_router("/referrals", referrals_router)
 
 

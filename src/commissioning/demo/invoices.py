@@ -5,7 +5,9 @@ invoices the commissioning body for what the payment statement says it is owed a
 about 25 days; on the contract with a supply chain, each sub-contractor invoices the prime for
 its share and is paid in 60 days or more — far past its terms — the seeds' story of risk and
 delay pushed down the chain. One of the body's invoices is disputed and resolved, and the last
-periods' invoices are still unpaid where their payment would fall after today.
+periods' invoices are still unpaid where their payment would fall after today. Each quarter
+that has ended has its contract payment notices (the bodies' payments over £30,000), published
+a week after its end as the scheduled command would.
 
 Records in later states are seeded through :func:`commissioning.invoices.lifecycle.seed`; the
 invoices go with their contracts when the demo contracts are replaced.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -24,9 +26,10 @@ from django.utils import timezone
 from commissioning.audit.models import AuditEvent
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract, ContractParty
-from commissioning.invoices import lifecycle
+from commissioning.invoices import lifecycle, payment_notices
 from commissioning.invoices.models import Invoice, Payment
 from commissioning.invoices.presentation import contract_money
+from commissioning_analytics.timelines.working_days import LONDON
 
 PRIME_DAYS = (21, 29)
 """How many days the commissioning bodies take to pay their primes (about 25)."""
@@ -44,6 +47,7 @@ def load_demo_invoices(
     with transaction.atomic():
         for contract in contracts:
             made += _contract_invoices(contract, rng, today)
+        _publish_payment_notices(contracts, today)
         AuditEvent.objects.create(
             actor=None,
             actor_label="system",
@@ -54,6 +58,17 @@ def load_demo_invoices(
             changes={"invoices": made},
         )
     return made
+
+
+def _publish_payment_notices(contracts: Sequence[Contract], today: date) -> None:
+    """The UK8 notices of every quarter that ended a week or more ago, from the first payment."""
+    first = Payment.objects.filter(invoice__contract__in=contracts).order_by("paid_on").first()
+    if first is None:
+        return
+    quarter = payment_notices.Quarter.containing(first.paid_on)
+    while (published := quarter.last_day + timedelta(days=7)) <= today:
+        payment_notices.publish_quarter(quarter, now=datetime.combine(published, time(9), LONDON))
+        quarter = payment_notices.Quarter.containing(quarter.last_day + timedelta(days=1))
 
 
 def _contract_invoices(contract: Contract, rng: random.Random, today: date) -> int:

@@ -10,6 +10,8 @@
 * ``GET /api/payments-compliance/{slug}`` (a commissioning body) and
   ``GET /api/contracts/{reference}/payments-compliance`` (the prime's payments to its
   sub-contractors): public aggregate figures per six-month reporting period.
+* ``GET /api/vcs-share``: the share of delivery money reaching voluntary and community
+  organisations, each quarter, nationally and by police force area (SUP-6).
 
 Money is a decimal string of pounds; dates are ISO dates.
 """
@@ -33,6 +35,7 @@ from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
 from commissioning.invoices import access, compliance, services
+from commissioning.invoices import vcs_share as vcs_share_service
 from commissioning.invoices.compliance import PeriodFigures
 from commissioning.invoices.models import Invoice
 from commissioning.permissions import signed_in_user
@@ -329,3 +332,43 @@ def body_compliance(request: HttpRequest, slug: str) -> Any:
     body = get_object_or_404(Organisation, slug=slug, is_commissioning_body=True)
     periods = compliance.body_compliance(body, timezone.localdate())
     return Status(200, {"payer": body.name, "periods": [_figures_out(p) for p in periods]})
+
+
+vcs_share_router = Router(tags=["Invoices and payments"])
+
+
+class VcsShareOut(Schema):
+    quarter_start: date
+    area: str = Field(description="A police force area, or England and Wales for the total.")
+    delivery_money: str = Field(description="Pounds paid for delivery in the quarter.")
+    vcs_money: str = Field(
+        description="Pounds of it that reached charities and social enterprises."
+    )
+    vcs_share_percent: str | None = Field(description="None where no delivery money was paid.")
+    organisations_paid: int
+    vcs_organisations_paid: int
+
+
+@vcs_share_router.get(
+    "",
+    response={200: list[VcsShareOut]},
+    summary="The share of delivery money reaching voluntary and community organisations",
+)
+def vcs_share(request: HttpRequest) -> Any:
+    """Public: each quarter, nationally and by police force area, from the recorded payments
+    (docs/invoices.md); newest quarter first."""
+    return Status(
+        200,
+        [
+            {
+                "quarter_start": row.quarter_start,
+                "area": row.area,
+                "delivery_money": f"{row.delivery_money:.2f}",
+                "vcs_money": f"{row.vcs_money:.2f}",
+                "vcs_share_percent": None if row.share is None else str(row.share),
+                "organisations_paid": row.organisations,
+                "vcs_organisations_paid": row.vcs_organisations,
+            }
+            for row in vcs_share_service.shares()
+        ],
+    )

@@ -126,3 +126,29 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"Payment of £{self.amount} on {self.paid_on} against {self.invoice}"
+
+
+class PaymentNotice(models.Model):
+    """A contract payment notice as published (UK8, LAW-1): the payments over £30,000 the
+    commissioning body made to the prime under the contract in one quarter, chosen once when the
+    quarter's notices are published (:mod:`commissioning.invoices.payment_notices`), so a
+    payment recorded later never changes a notice already published."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="payment_notices"
+    )
+    quarter_start = models.DateField()
+    quarter_end = models.DateField()
+    published_at = models.DateTimeField()
+    payments = models.ManyToManyField(Payment, related_name="notices")
+
+    class Meta:
+        ordering = ["contract", "quarter_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "quarter_start"], name="one_payment_notice_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: contract payment notice for {self.quarter_start}"

@@ -6,6 +6,8 @@ page has it)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,11 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.invoices.compliance import PeriodFigures
-from commissioning.invoices.models import Invoice
+from commissioning.invoices.models import Invoice, PaymentNotice
+from commissioning.invoices.payment_notices import Quarter
+from commissioning.invoices.vcs_share import NATIONAL_NAME, ShareRow
 from commissioning_analytics.cashflow.prompt_payment import BANDS
 from commissioning_analytics.payments import Mechanism, calculate
 from commissioning_analytics.payments.money import pounds
@@ -208,3 +213,66 @@ def figures_rows(
             }
         )
     return rows
+
+
+def payment_notice_rows(notices: Iterable[PaymentNotice]) -> list[dict[str, Any]]:
+    """Each published contract payment notice (UK8): its quarter, when it was published and
+    each payment over £30,000 it lists."""
+    return [
+        {
+            "quarter": Quarter(notice.quarter_start, notice.quarter_end).label,
+            "published": day(timezone.localdate(notice.published_at)),
+            "payments": [
+                {"paid": day(p.paid_on), "amount": pounds(p.amount)}
+                for p in sorted(notice.payments.all(), key=lambda p: (p.paid_on, p.pk))
+            ],
+        }
+        for notice in notices
+    ]
+
+
+def vcs_share_rows(rows: Iterable[ShareRow]) -> list[dict[str, Any]]:
+    """The figures as text: money in pounds, the share as a percentage."""
+    return [
+        {
+            "quarter": row.quarter,
+            "area": row.area,
+            "national": row.area == NATIONAL_NAME,
+            "delivery": pounds(row.delivery_money),
+            "vcs": pounds(row.vcs_money),
+            "share": "No delivery money paid" if row.share is None else f"{row.share}%",
+            "organisations": row.organisations,
+            "vcs_organisations": row.vcs_organisations,
+        }
+        for row in rows
+    ]
+
+
+VCS_CSV_HEADER = (
+    "quarter_start",
+    "area",
+    "delivery_money",
+    "vcs_money",
+    "vcs_share_percent",
+    "organisations_paid",
+    "vcs_organisations_paid",
+)
+
+
+def vcs_share_csv(rows: Iterable[ShareRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(VCS_CSV_HEADER)
+    for row in rows:
+        writer.writerow(
+            (
+                row.quarter_start.isoformat(),
+                row.area,
+                f"{row.delivery_money:.2f}",
+                f"{row.vcs_money:.2f}",
+                "" if row.share is None else f"{row.share}",
+                row.organisations,
+                row.vcs_organisations,
+            )
+        )
+    return out.getvalue()

@@ -29,4 +29,6 @@ urlpatterns = [
     path("your-contracts/", views.your_contracts, name="your-contracts"),
     path("payments-compliance/", views.compliance_index, name="compliance"),
     path("payments-compliance/<slug:slug>/", views.body_compliance, name="body-compliance"),
+    path("vcs-share/", views.vcs_share, name="vcs-share"),
+    path("vcs-share.csv", views.vcs_share_csv, name="vcs-share-csv"),
 ]

@@ -26,7 +26,16 @@ from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.contracts.sections import section_context
 from commissioning.directory.models import Organisation
-from commissioning.invoices import access, compliance, lifecycle, presentation, queries, services
+from commissioning.invoices import (
+    access,
+    compliance,
+    lifecycle,
+    payment_notices,
+    presentation,
+    queries,
+    services,
+)
+from commissioning.invoices import vcs_share as vcs_share_service
 from commissioning.invoices.forms import (
     DisputeForm,
     InvoiceForm,
@@ -80,6 +89,9 @@ def contract_invoices(request: HttpRequest, reference: str) -> HttpResponse:
         "invoices": presentation.invoice_rows(visible, today, {contract.pk: money.labels}),
         "chain": presentation.figures_rows(compliance.chain_compliance(contract, today), names),
         "prime_name": names.get(mechanism.prime, contract.prime.name),
+        "payment_notices": presentation.payment_notice_rows(
+            payment_notices.notices_of(contract.pk)
+        ),
     }
     return render(request, "invoices/contract.html", context)
 
@@ -303,3 +315,24 @@ def body_compliance(request: HttpRequest, slug: str) -> HttpResponse:
         ],
     }
     return render(request, "invoices/body_compliance.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def vcs_share(request: HttpRequest) -> HttpResponse:
+    """Public: the share of delivery money reaching voluntary and community organisations, by
+    quarter and police force area (SUP-6)."""
+    context = {
+        "rows": presentation.vcs_share_rows(vcs_share_service.shares()),
+        "crumbs": [("Money reaching voluntary and community organisations", None)],
+    }
+    return render(request, "invoices/vcs_share.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def vcs_share_csv(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        presentation.vcs_share_csv(vcs_share_service.shares()),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="vcs-share.csv"'
+    return response

@@ -27,6 +27,7 @@ from commissioning.procurement.models import Opportunity
 opportunities_router = Router(tags=["Opportunities"])
 contracts_router = Router(tags=["Contracts (Payment by Results)"])
 exercises_router = Router(tags=["Commissioning exercises"])
+payments_compliance_router = Router(tags=["Invoices and payments"])
 
 
 def _site(request: HttpRequest) -> str:
@@ -130,8 +131,8 @@ def get_opportunity_record(request: HttpRequest, reference: str) -> Any:
 @contracts_router.get(
     "/{reference}/ocds",
     response={200: dict[str, Any], 404: ErrorOut, 409: ErrorOut},
-    summary="OCDS release package with the UK7 contract details release (and the UK11 contract "
-    "termination release once the contract has ended)",
+    summary="OCDS release package with the UK7 contract details release, its UK8 contract payment "
+    "notices (and the UK11 contract termination release once the contract has ended)",
     url_name="contract_ocds",
 )
 def get_contract_ocds(request: HttpRequest, reference: str) -> Any:
@@ -160,4 +161,25 @@ def get_exercise_ocds(request: HttpRequest, reference: str) -> Any:
         return _not_found(f"No commissioning exercise {reference}")
     if not releases:
         return _not_found(f"{reference} has published no pipeline or market engagement notice yet")
+    return _releases(request, releases)
+
+
+@payments_compliance_router.get(
+    "/{slug}/ocds",
+    response={200: dict[str, Any], 404: ErrorOut},
+    summary="OCDS release package: a commissioning body's UK17 payments compliance notices",
+    url_name="payments_compliance_ocds",
+)
+def get_payments_compliance_ocds(request: HttpRequest, slug: str) -> Any:
+    """Public. One UK17 release per six-month reporting period that has ended (LAW-3), under
+    the body's own ocid; 404 until a period with invoices to the body has ended (a package is
+    never empty)."""
+    releases = publication.payments_compliance_releases(slug, _site(request))
+    if releases is None:
+        return _not_found(f"No commissioning body {slug}")
+    if not releases:
+        return _not_found(
+            "No six-month reporting period with invoices to this body has ended yet, so it has "
+            "no payments compliance notice"
+        )
     return _releases(request, releases)

@@ -13,11 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from commissioning.contracts.models import Contract
+from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.opendata.ocds.common import JsonDict
 from commissioning.opendata.sources import award as award_source
+from commissioning.opendata.sources import compliance as compliance_source
 from commissioning.opendata.sources import contract as contract_source
 from commissioning.opendata.sources import exercise as exercise_source
 from commissioning.opendata.sources import opportunity as opportunity_source
@@ -40,6 +43,7 @@ __all__ = [
     "exercise_releases",
     "notice_status",
     "opportunity_with_releases",
+    "payments_compliance_releases",
     "process_releases",
     "publish_pipeline",
     "publish_planned_release",
@@ -121,12 +125,22 @@ def contract_releases(reference: str, site: str) -> list[JsonDict] | None:
     return contract_source.notices_of(contract, site, award)
 
 
+def payments_compliance_releases(slug: str, site: str) -> list[JsonDict] | None:
+    """The UK17 payments compliance release of each ended six-month period of the commissioning
+    body ``slug``, oldest first; ``None`` when there is no such body."""
+    body = Organisation.objects.filter(slug=slug, is_commissioning_body=True).first()
+    if body is None:
+        return None
+    return compliance_source.compliance_releases(body, site, timezone.localdate())
+
+
 def all_releases(site: str) -> list[JsonDict]:
     """Every published release: UK1 pipeline and UK2 engagement, each opportunity's UK3 planned
     procurement notice (also while it is prepared) and each published opportunity's tender releases
     (with enquiries), the UK6 release of every awarded lot and the UK7 release of every contract
-    that can be published (from its award where it has one), with the UK11 of each contract that
-    has come to a close."""
+    that can be published (from its award where it has one), with its UK8 contract payment
+    notices and the UK11 of each contract that has come to a close; and each commissioning
+    body's UK17 payments compliance notices."""
     releases = exercise_source.all_planning_releases(site)
     published = Q(published_at__isnull=False) & ~Q(status=Opportunity.Status.DRAFT)
     opportunities = opportunity_source.with_ocds_relations(
@@ -136,4 +150,7 @@ def all_releases(site: str) -> list[JsonDict]:
     releases += _decided_releases(award_source.published_awards(), site)
     contracts = contract_source.published_contracts().filter(award__isnull=True)
     releases += contract_source.releases_of(contracts.order_by("reference"), site)
+    today = timezone.localdate()
+    for body in compliance_source.bodies():
+        releases += compliance_source.compliance_releases(body, site, today)
     return sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"]))

@@ -20,6 +20,8 @@ UK12    tenderCancellationNotice   tender          tenderCancellation     :mod:`
 UK6     awardNotice                awards          award                  :mod:`.award`
 UK7     contractNotice             contracts       awardUpdate, contract  :mod:`.contract`
 UK11    contractTerminationNotice  implementation  contractTermination    :mod:`.termination`
+UK8     implementationNotice       implementation  implementation         :mod:`.payment`
+UK17    implementationNotice       planning        implementation         :mod:`.compliance`
 ======  =========================  ==============  =====================  ===================
 
 Beside them: :mod:`.common` (ids, dates, money, parties, notice documents), :mod:`.packaging`

@@ -8,6 +8,7 @@ The award section and the parties are shared with the UK7 contract details notic
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from commissioning.opendata.ocds.common import (
     DEFAULT_OCID_PREFIX,
@@ -24,7 +25,7 @@ from commissioning.opendata.ocds.common import (
     period,
     with_roles,
 )
-from commissioning.opendata.ocds.data import Award, BidStatistics
+from commissioning.opendata.ocds.data import Award, BidStatistics, Contract, Notice
 
 
 def _statistics(stats: tuple[BidStatistics, ...]) -> list[JsonDict]:
@@ -87,6 +88,37 @@ def award_parties(award: Award) -> list[JsonDict]:
         *(with_roles(item, "supplier") for item in award.suppliers),
         *(with_roles(sub.subcontractor, "subcontractor") for sub in award.subcontracts),
     )
+
+
+def implementation_release(
+    contract: Contract,
+    code: str,
+    notice: Notice,
+    tag: list[str],
+    status: str,
+    implementation: JsonDict,
+    *,
+    prefix: str,
+    **fields: Any,
+) -> JsonDict:
+    """A release about a contract in force (UK8, UK11): the award repeated, active, and the
+    contract with its ``status``, ``implementation`` and any other ``fields``."""
+    award = contract.award
+    ocid = ocid_for(contract.reference, prefix)
+    release = base_release(ocid, code, notice, tag, award.buyer)
+    release["parties"] = award_parties(award)
+    release["awards"] = [award_section(award, "active")]
+    release["contracts"] = [
+        {
+            "id": contract.id,
+            "awardID": award.id,
+            "title": contract.title,
+            "status": status,
+            **fields,
+            "implementation": implementation,
+        }
+    ]
+    return release
 
 
 def _applied_criteria(award: Award) -> JsonDict:

@@ -264,3 +264,44 @@ class ContractEnding:
     notice: Notice
     early: bool = False
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ContractPayment:
+    """One payment by the buyer to the contract's supplier (UK8 contract payment notice):
+    ``paid`` is the day it was paid (timezone-aware)."""
+
+    id: str
+    paid: datetime
+    amount: Decimal
+    payer: Party
+    payee: Party
+
+
+@dataclass(frozen=True)
+class ContractPayments:
+    """The payments over £30,000 made under a contract in one quarter (``quarter``), published
+    as a UK8 contract payment notice after the quarter's end (LAW-1)."""
+
+    contract: Contract
+    quarter: Period
+    payments: tuple[ContractPayment, ...]
+    notice: Notice
+
+
+@dataclass(frozen=True)
+class PaymentsCompliance:
+    """A buyer's payments compliance figures for one six-month reporting period (UK17, LAW-3):
+    shares are percentages (``None`` when nothing was paid or fell due)."""
+
+    reference: str
+    buyer: Party
+    period: Period
+    invoices_paid: int
+    average_days_to_pay: Decimal | None
+    paid_in_1_to_30_days: Decimal | None
+    paid_in_31_to_60_days: Decimal | None
+    paid_in_61_days_or_more: Decimal | None
+    invoices_fell_due: int
+    due_but_unpaid: Decimal | None
+    notice: Notice

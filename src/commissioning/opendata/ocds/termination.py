@@ -9,11 +9,10 @@ the reason for an early termination, and the contract's period ends on its last 
 
 from __future__ import annotations
 
-from commissioning.opendata.ocds.award import award_parties, award_section
+from commissioning.opendata.ocds.award import implementation_release
 from commissioning.opendata.ocds.common import (
     DEFAULT_OCID_PREFIX,
     JsonDict,
-    base_release,
     iso,
     money,
     notice_document,
@@ -39,31 +38,27 @@ def build_contract_termination(
         raise ValueError(f"contract {ending.contract.id} was terminated early without a reason")
     iso(ending.ended)
     contract = ending.contract
-    award = contract.award
     ocid = ocid_for(contract.reference, prefix)
-    release = base_release(ocid, "UK11", ending.notice, ["contractTermination"], award.buyer)
-    release["parties"] = award_parties(award)
-    release["awards"] = [award_section(award, "active")]
-    release["contracts"] = [
-        {
-            "id": contract.id,
-            "awardID": award.id,
-            "title": contract.title,
-            "status": "terminated",
-            "value": money(contract.value),
-            "period": period(Period(contract.period.start, ending.ended)),
-            "implementation": {
-                "documents": [
-                    notice_document(
-                        ocid,
-                        "UK11",
-                        "contractTerminationNotice",
-                        "Contract termination notice",
-                        ending.notice,
-                        _description(ending),
-                    )
-                ]
-            },
-        }
-    ]
-    return release
+    implementation = {
+        "documents": [
+            notice_document(
+                ocid,
+                "UK11",
+                "contractTerminationNotice",
+                "Contract termination notice",
+                ending.notice,
+                _description(ending),
+            )
+        ]
+    }
+    return implementation_release(
+        contract,
+        "UK11",
+        ending.notice,
+        ["contractTermination"],
+        "terminated",
+        implementation,
+        prefix=prefix,
+        value=money(contract.value),
+        period=period(Period(contract.period.start, ending.ended)),
+    )

@@ -49,6 +49,7 @@ from commissioning.opendata.sources.common import (
     lot_value,
     ocid_prefix,
     organisation_party,
+    payment_notices,
     whole_value,
     years,
 )
@@ -73,6 +74,7 @@ def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
         Prefetch("lot__bids", queryset=Bid.objects.select_related("organisation")),
         Prefetch("winning_bid__supply_chain", queryset=chain),
         Prefetch("contract__parties", queryset=parties),
+        payment_notices("contract__payment_notices"),
     )
 
 

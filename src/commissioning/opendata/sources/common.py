@@ -3,13 +3,15 @@ term and value, read from the platform's records (LAW-2, PRO-9)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Prefetch
 
 from commissioning.contracts.models import Contract
+from commissioning.invoices.models import PaymentNotice
 from commissioning.opendata.ocds.common import DEFAULT_OCID_PREFIX
 from commissioning.opendata.ocds.data import Party, Period
 from commissioning_analytics.timelines.working_days import LONDON
@@ -47,6 +49,12 @@ def organisation_party(organisation: Any, *roles: str, supplier: bool = False) -
     )
 
 
+def payment_notices(path: str = "payment_notices") -> Prefetch:
+    """A contract's published payment notices (UK8) with their payments, oldest first."""
+    notices = PaymentNotice.objects.order_by("quarter_start").prefetch_related("payments")
+    return Prefetch(path, queryset=notices)
+
+
 def lot_id(lot: Any) -> str:
     return str(lot.number)
 
@@ -77,9 +85,16 @@ def whole_value(contract: Contract) -> Decimal:
     return (contract.annual_value * years(contract)).quantize(Decimal("0.01"))
 
 
+def day_start(day: date) -> datetime:
+    """The first moment of ``day``, London time."""
+    return datetime.combine(day, time(0, 0), LONDON)
+
+
+def day_end(day: date) -> datetime:
+    """The last second of ``day``, London time."""
+    return datetime.combine(day, time(23, 59, 59), LONDON)
+
+
 def contract_period(contract: Contract) -> Period:
     """From the first moment of its start date to the last of its end date, London time."""
-    return Period(
-        datetime.combine(contract.start_date, time(0, 0), LONDON),
-        datetime.combine(contract.end_date, time(23, 59, 59), LONDON),
-    )
+    return Period(day_start(contract.start_date), day_end(contract.end_date))

@@ -23,13 +23,29 @@ from django.db.models import Prefetch, QuerySet
 
 from commissioning.awards.models import LotAward
 from commissioning.contracts.models import Contract, ContractParty
+from commissioning.invoices.models import PaymentNotice
 from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
 from commissioning.opendata.ocds.contract import KPI_MINIMUM, KPI_THRESHOLD, build_contract
 from commissioning.opendata.ocds.data import Contract as OcdsContract
-from commissioning.opendata.ocds.data import ContractEnding, Kpi, Notice
+from commissioning.opendata.ocds.data import (
+    ContractEnding,
+    ContractPayment,
+    ContractPayments,
+    Kpi,
+    Notice,
+    Period,
+)
+from commissioning.opendata.ocds.payment import build_contract_payments
 from commissioning.opendata.ocds.termination import build_contract_termination
 from commissioning.opendata.sources.award import award_data, contract_award_data
-from commissioning.opendata.sources.common import contract_period, ocid_prefix, whole_value
+from commissioning.opendata.sources.common import (
+    contract_period,
+    day_end,
+    day_start,
+    ocid_prefix,
+    payment_notices,
+    whole_value,
+)
 from commissioning_analytics.timelines.working_days import LONDON
 
 NO_KPIS_RATIONALE = (
@@ -46,7 +62,11 @@ def with_ocds_relations(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
     parties = ContractParty.objects.select_related("organisation")
     return queryset.select_related(
         "commissioning_body", "prime", "lot__opportunity"
-    ).prefetch_related(Prefetch("parties", queryset=parties), "lot__opportunity__lots")
+    ).prefetch_related(
+        Prefetch("parties", queryset=parties),
+        "lot__opportunity__lots",
+        payment_notices(),
+    )
 
 
 def published_contracts() -> QuerySet[Contract]:
@@ -198,11 +218,56 @@ def termination_release(
     return _named(release, "UK11", contract, recorded)
 
 
+def payment_notice_release(
+    notice: PaymentNotice, contract: Contract, site: str, award: LotAward | None = None
+) -> JsonDict:
+    """The UK8 release of a stored notice; raises :class:`ContractOcdsError` when the contract
+    cannot be published."""
+    data = contract_data(contract, site, award)
+    payer = data.award.buyer
+    payee = data.award.suppliers[0]
+    payments = tuple(
+        ContractPayment(
+            id=f"payment-{payment.pk}",
+            paid=day_start(payment.paid_on),
+            amount=payment.amount,
+            payer=payer,
+            payee=payee,
+        )
+        for payment in sorted(notice.payments.all(), key=lambda p: (p.paid_on, p.pk))
+    )
+    page = site.rstrip("/") + contract.get_absolute_url() + "invoices/#payment-notices"
+    release = build_contract_payments(
+        ContractPayments(
+            contract=data,
+            quarter=Period(day_start(notice.quarter_start), day_end(notice.quarter_end)),
+            payments=payments,
+            notice=Notice(published=notice.published_at, url=page),
+        ),
+        prefix=ocid_prefix(),
+    )
+    return _named(release, f"UK8-{notice.quarter_start:%Y%m%d}", contract, notice.published_at)
+
+
+def payment_notice_releases(
+    contract: Contract, site: str, award: LotAward | None = None
+) -> list[JsonDict]:
+    """The UK8 releases of the contract's published notices, oldest first."""
+    return [
+        payment_notice_release(notice, contract, site, award)
+        for notice in contract.payment_notices.all()
+    ]
+
+
 def notices_of(contract: Contract, site: str, award: LotAward | None = None) -> list[JsonDict]:
-    """The contract's UK7 and, once it has come to a close, its UK11; raises
-    :class:`ContractOcdsError` when it cannot be published."""
+    """The contract's UK7, its UK8 contract payment notices and, once it has come to a close,
+    its UK11; raises :class:`ContractOcdsError` when it cannot be published."""
     ended = termination_release(contract, site, award)
-    return [contract_release(contract, site, award), *([ended] if ended else [])]
+    return [
+        contract_release(contract, site, award),
+        *payment_notice_releases(contract, site, award),
+        *([ended] if ended else []),
+    ]
 
 
 def releases_of(contracts: Any, site: str) -> list[JsonDict]:
