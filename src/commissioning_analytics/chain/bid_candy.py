@@ -152,6 +152,7 @@ def promise_record(
                 quarter.start,
                 window,
             )
+        value = promised_value[i]
         referral_flag = referral_flag or ref_flag
         value_flag = value_flag or val_flag
         lines.append(
@@ -159,7 +160,7 @@ def promise_record(
                 start=quarter.start,
                 promised_referrals=promised_refs[i],
                 referrals=quarter.referrals,
-                promised_value=None if promised_value[i] is None else to_penny(promised_value[i]),
+                promised_value=None if value is None else to_penny(value),
                 paid=quarter.paid,
                 referrals_flagged=ref_flag is not None,
                 value_flagged=val_flag is not None,
