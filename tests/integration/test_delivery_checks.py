@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from commissioning.delivery_checks import services
@@ -75,6 +77,9 @@ def test_the_public_section_shows_the_flags_with_their_thresholds(
     assert page.count("Referrals flagged") == 1
     detail = Client().get(f"/contracts/{setting.contract.reference}/").content.decode()
     assert "promised-and-received/" in detail  # the section is linked from the contract
+    # The summary page says who is flagged, and for what.
+    assert "1 sub-contractor named in the bid received less than promised" in detail
+    assert "(referrals and money)" in detail
 
 
 def test_the_api_gives_each_sub_contractor_its_quarters_and_flags(
@@ -111,6 +116,17 @@ def test_a_new_flag_is_notified_once_to_the_sub_contractor_and_the_commissioners
     assert "received 3 of the 60 referrals promised" in womens.order_by("pk").first().body  # type: ignore[union-attr]
     assert services.notify_new_flags(TODAY) == 0
     assert Notification.objects.filter(kind="delivery.bid_candy").count() == 4
+
+
+def test_the_command_evaluates_the_flags_and_notifies_each_once(
+    setting: ReferralSetting,
+) -> None:
+    first, again = StringIO(), StringIO()
+    call_command("evaluate_bid_candy", stdout=first)
+    call_command("evaluate_bid_candy", stdout=again)
+    assert "New flags notified: 2." in first.getvalue()
+    assert "New flags notified: 0." in again.getvalue()
+    assert Notification.objects.filter(user=setting.womens, kind="delivery.bid_candy").count() == 2
 
 
 def _move(s: ReferralSetting, referral, steps: list[str]) -> None:  # type: ignore[no-untyped-def]
