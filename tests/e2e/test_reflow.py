@@ -33,6 +33,7 @@ PUBLIC_PAGES = [
     "/contracts/PBR-DEMO-04/invoices/",
     "/payments-compliance/police-and-crime-commissioner-for-northumbria/",
     "/contracts/PBR-DEMO-04/referrals/",
+    "/contracts/PBR-DEMO-04/promised-and-received/",
     "/outcomes/published/",
     "/opendata/",
     "/directory/",
