@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "commissioning.awards",
     "commissioning.service_accounts",
     "commissioning.escalations",
+    "commissioning.delivery_checks",
     "csp",
     # Sign-in throttling and lockout (issue 13): see the "Sign-in and accounts" block below.
     "axes",
@@ -353,6 +354,13 @@ if not REFERRAL_PSEUDONYM_KEY and not REFERRAL_PSEUDONYM_ALLOW_DEV_KEY:
     )
 if REFERRAL_PSEUDONYM_KEY and len(REFERRAL_PSEUDONYM_KEY) < 32:
     raise ImproperlyConfigured("REFERRAL_PSEUDONYM_KEY is too short: use at least 32 characters.")
+
+# Bid candy after award (docs/delivery-checks.md): a sub-contractor named in the winning bid is
+# flagged when, over this many complete quarters, it received less than these shares of the
+# referrals and of the money it was promised for them. Shown beside each flag.
+BID_CANDY_WINDOW_QUARTERS = 2
+BID_CANDY_REFERRAL_SHARE = "0.25"
+BID_CANDY_VALUE_SHARE = "0.25"
 
 # Logs go to standard output, one line each; the service manager or container runtime keeps them.
 LOGGING = {

@@ -34,6 +34,7 @@ PUBLIC_PAGES = [
     "/payments-compliance/police-and-crime-commissioner-for-northumbria/",
     "/vcs-share/",
     "/contracts/PBR-DEMO-04/referrals/",
+    "/contracts/PBR-DEMO-04/promised-and-received/",
     "/outcomes/published/",
     "/opendata/",
     "/directory/",

@@ -28,6 +28,7 @@ from commissioning.api.pagination import PAGINATION_DOC
 from commissioning.bids.api import router as bids_router
 from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
+from commissioning.delivery_checks.api import router as delivery_checks_router
 from commissioning.directory.api import router as directory_router
 from commissioning.escalations.api import router as escalations_router
 from commissioning.exercises.api import router as exercises_router
@@ -74,6 +75,7 @@ api.add_router("/messages", messages_router)
 api.add_router("/bids", bids_router)
 api.add_router("/escalations", escalations_router)
 api.add_router("/contracts", invoices_router)
+api.add_router("/contracts", delivery_checks_router)
 api.add_router("/payments-compliance", payments_compliance_router)
 api.add_router("/payments-compliance", opendata_api.payments_compliance_router)
 api.add_router("/vcs-share", vcs_share_router)

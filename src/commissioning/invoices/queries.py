@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncQuarter
 
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.directory.models import Organisation
-from commissioning.invoices.models import Invoice
+from commissioning.invoices.models import Invoice, Payment
 
 
 def contracts_of(organisation: Organisation) -> QuerySet[Contract]:
@@ -39,3 +43,23 @@ def invoices_of(organisation: Organisation, contract: Contract) -> QuerySet[Invo
         .filter(Q(issuer=organisation) | Q(payer=organisation))
         .select_related("contract", "issuer", "payer")
     )
+
+
+def subcontractor_paid_by_quarter(contract: Contract) -> dict[tuple[str, date], Decimal]:
+    """The money paid to each sub-contractor (by its party id in the mechanism) in each
+    calendar quarter (by its first day), by the day of each payment: what it received against
+    its bid's promise (SUP-2)."""
+    rows = (
+        Payment.objects.filter(invoice__contract=contract, invoice__tier=Invoice.Tier.SUBCONTRACTOR)
+        .annotate(quarter=TruncQuarter("paid_on"))
+        .values("invoice__issuer_party", "quarter")
+        .annotate(total=Sum("amount"))
+    )
+    found: dict[tuple[str, date], Decimal] = {}
+    for row in rows:
+        quarter = row["quarter"]
+        quarter = quarter.date() if hasattr(quarter, "date") else quarter
+        found[(str(row["invoice__issuer_party"]), quarter)] = Decimal(row["total"]).quantize(
+            Decimal("0.01")
+        )
+    return found

@@ -158,3 +158,50 @@ def filtered(referrals: QuerySet[Referral], filters: dict[str, Any]) -> QuerySet
     if filters.get("referred_to"):
         referrals = referrals.filter(referred_on__lte=filters["referred_to"])
     return referrals.select_related("contract", "provider", "referrer")
+
+
+def referred_by_quarter(contract: Contract) -> dict[tuple[int, date], int]:
+    """How many people were referred to each contract party (by its id) in each calendar
+    quarter (by its first day), by the day they were referred: what a sub-contractor received
+    against its bid's promise (SUP-2)."""
+    rows = (
+        Referral.objects.filter(contract=contract)
+        .annotate(quarter=TruncQuarter("referred_on"))
+        .values("party", "quarter")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[tuple[int, date], int] = {}
+    for row in rows:
+        quarter = row["quarter"]
+        quarter = quarter.date() if hasattr(quarter, "date") else quarter
+        found[(int(row["party"]), quarter)] = int(row["n"])
+    return found
+
+
+@dataclass(frozen=True)
+class ReferralProgress:
+    need_group: str
+    accepted: bool
+    engaged: bool
+    completed: bool
+
+
+def progress_by_referral(contract: Contract) -> list[ReferralProgress]:
+    """Each referral under ``contract`` with its need group and whether it was ever accepted,
+    engaged or completed (from its events: a referral that disengaged after engaging still
+    engaged), for acceptance, engagement and completion by need group (PBR-3)."""
+    reached: dict[int, set[str]] = defaultdict(set)
+    for referral_id, step in ReferralEvent.objects.filter(
+        referral__contract=contract,
+        step__in=(Status.ACCEPTED, Status.ENGAGED, Status.COMPLETED),
+    ).values_list("referral_id", "step"):
+        reached[referral_id].add(step)
+    return [
+        ReferralProgress(
+            need_group=group,
+            accepted=Status.ACCEPTED in reached[pk],
+            engaged=Status.ENGAGED in reached[pk],
+            completed=Status.COMPLETED in reached[pk],
+        )
+        for pk, group in Referral.objects.filter(contract=contract).values_list("pk", "need_group")
+    ]
