@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("commissioning.referrals.urls", namespace="referrals")),
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("", include("commissioning.invoices.urls", namespace="invoices")),
+    path("", include("commissioning.supply_returns.urls", namespace="supply_returns")),
     path("audit/", include("commissioning.audit.urls")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
     path(

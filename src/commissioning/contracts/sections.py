@@ -20,6 +20,7 @@ SECTIONS = (
     ("stress", "Cash-flow stress test"),
     ("referrals:contract", "Referrals"),
     ("invoices:contract", "Invoices and payments"),
+    ("supply_returns:contract", "Supply-chain returns"),
 )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
 
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.directory.models import Organisation
-from commissioning.invoices.models import Invoice
+from commissioning.invoices.models import Invoice, Payment
 
 
 def contracts_of(organisation: Organisation) -> QuerySet[Contract]:
@@ -38,4 +41,34 @@ def invoices_of(organisation: Organisation, contract: Contract) -> QuerySet[Invo
         Invoice.objects.filter(contract=contract)
         .filter(Q(issuer=organisation) | Q(payer=organisation))
         .select_related("contract", "issuer", "payer")
+    )
+
+
+def paid_to_subcontractors(contract: Contract, first: date, last: date) -> dict[str, Decimal]:
+    """The money the prime paid each sub-contractor (by its party id in the mechanism) under
+    ``contract`` between ``first`` and ``last`` inclusive, by the day of each payment: a
+    quarter's supply-chain return (SUP-1)."""
+    rows = (
+        Payment.objects.filter(
+            invoice__contract=contract,
+            invoice__tier=Invoice.Tier.SUBCONTRACTOR,
+            paid_on__range=(first, last),
+        )
+        .values("invoice__issuer_party")
+        .annotate(total=Sum("amount"))
+    )
+    return {str(row["invoice__issuer_party"]): Decimal(row["total"]) for row in rows}
+
+
+def subcontractor_payments(contract: Contract, first: date, last: date) -> QuerySet[Payment]:
+    """Each payment the prime made to a sub-contractor under ``contract`` between ``first`` and
+    ``last`` inclusive, oldest first: the contract's implementation transactions (SUP-1)."""
+    return (
+        Payment.objects.filter(
+            invoice__contract=contract,
+            invoice__tier=Invoice.Tier.SUBCONTRACTOR,
+            paid_on__range=(first, last),
+        )
+        .select_related("invoice", "invoice__issuer", "invoice__payer")
+        .order_by("paid_on", "pk")
     )

@@ -151,3 +151,21 @@ def filtered(referrals: QuerySet[Referral], filters: dict[str, Any]) -> QuerySet
     if filters.get("referred_to"):
         referrals = referrals.filter(referred_on__lte=filters["referred_to"])
     return referrals.select_related("contract", "provider", "referrer")
+
+
+def steps_by_party(
+    contract: Contract, first: date, last: date, steps: tuple[Status, ...] = COUNTED
+) -> dict[int, dict[str, int]]:
+    """How many of each of ``steps`` happened between ``first`` and ``last`` (inclusive) under
+    ``contract``, by the receiving contract party's id: a quarter's supply-chain return (SUP-1)."""
+    rows = (
+        ReferralEvent.objects.filter(
+            referral__contract=contract, step__in=steps, happened_on__range=(first, last)
+        )
+        .values("referral__party", "step")
+        .annotate(n=Count("pk"))
+    )
+    table: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        table[int(row["referral__party"])][str(row["step"])] = int(row["n"])
+    return dict(table)
