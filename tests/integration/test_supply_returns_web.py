@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 
+from commissioning.opendata.ocds.validate import validate_package
 from commissioning.supply_returns.models import ReturnLine, SupplyReturn
 from tests.factories import client_for
 from tests.supply_return_factories import TODAY, hand_quarter
@@ -64,6 +65,23 @@ def test_draft_submit_dispute_and_the_published_csv_shows_the_dispute() -> None:
     )
     assert any(",0,0,0,1250.50,,Disputed,2026-" in r for r in rows)
     assert REASON not in csv_text
+
+    package = client_for(None).get(f"/api/contracts/{ref}/ocds").json()
+    (update,) = [r for r in package["releases"] if r["tag"] == ["implementationUpdate"]]
+    subcontracts = update["awards"][0]["subcontracting"]["subcontracts"]
+    texts = {s["id"]: s["description"] for s in subcontracts}
+    assert texts[f"{ref}-womens-centre"].endswith("The sub-contractor's answer: disputed.")
+    assert (
+        "3 referrals received, 2 started, 1 completed; £500.00 paid"
+        in (texts[f"{ref}-housing-charity"])
+    )
+    transactions = update["contracts"][0]["implementation"]["transactions"]
+    assert sorted(t["value"]["amount"] for t in transactions) == [500, 1250.5]
+    (document,) = update["contracts"][0]["implementation"]["documents"]
+    assert "disputed" in document["description"] and document["url"].endswith("return.csv")
+    assert REASON not in str(package)
+    result = validate_package(package)
+    assert result.error_count == 0, result.summary()
 
 
 def test_the_section_lists_quarters_to_the_prime_only() -> None:
