@@ -138,3 +138,18 @@ def test_reviewers_see_reasons_outsiders_do_not() -> None:
     assert access.sees_dispute_reasons(setting.commissioner, setting.contract)
     assert not access.sees_dispute_reasons(setting.outsider, setting.contract)
     assert not access.sees_dispute_reasons(setting.womens, setting.contract)
+
+
+def test_the_command_line_drafts_a_quarter_and_can_run_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from commissioning import cli
+
+    hand_quarter()
+    assert cli.main(["returns", "draft", "--quarter", "2026Q3"]) == 0
+    assert cli.main(["returns", "draft", "--quarter", "2026q3"]) == 0
+    assert SupplyReturn.objects.count() == 1
+    assert "1 return for 2026Q3 drafted" in capsys.readouterr().out
+    assert cli.main(["returns", "draft", "--quarter", "2031Q1"]) == 1
+    assert "once its quarter has ended" in capsys.readouterr().err
+    assert cli.main(["returns", "draft", "--quarter", "Q3"]) == 1

@@ -120,6 +120,9 @@ def draft(
 def draft_quarter(start: date, *, today: date | None = None) -> list[SupplyReturn]:
     """Draft every running contract's return for the quarter from ``start`` (idempotent): what
     the quarterly command runs."""
+    today = today or timezone.localdate()
+    if quarter_end(start) >= today:
+        raise ValidationError({"quarter": "A return is drafted once its quarter has ended."})
     return [draft(contract, start, today=today) for contract in contracts_in(start)]
 
 
