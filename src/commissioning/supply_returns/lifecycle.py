@@ -111,3 +111,13 @@ def respond(locked: ReturnLine, answer: str) -> Transition:
         raise ValidationError(f"This line cannot become {target.label.lower()}.")
     locked.status = target
     return transition
+
+
+def seed(supply_return: SupplyReturn, lines: list[ReturnLine], answers: dict[int, str]) -> None:
+    """Mark a drafted return submitted and its lines answered (``answers``: line id → confirm or
+    dispute; a line not named awaits confirmation): synthetic demo data only, which records a
+    history that never ran on the platform."""
+    assert supply_return.is_synthetic, "only synthetic demo returns are seeded"
+    supply_return.status = Status.SUBMITTED
+    for line in lines:
+        line.status = ANSWERS[answers[line.pk]] if line.pk in answers else LineStatus.AWAITING

@@ -63,7 +63,7 @@ class ReturnLine(models.Model):
 
     supply_return = models.ForeignKey(SupplyReturn, on_delete=models.CASCADE, related_name="lines")
     party = models.ForeignKey(
-        "contracts.ContractParty", on_delete=models.PROTECT, related_name="return_lines"
+        "contracts.ContractParty", on_delete=models.CASCADE, related_name="return_lines"
     )
     organisation = models.ForeignKey(
         "directory.Organisation", on_delete=models.PROTECT, related_name="return_lines"

@@ -15,6 +15,7 @@ from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
 from commissioning.demo.referrals import load_demo_referrals
+from commissioning.demo.supply_returns import load_demo_returns
 from commissioning.demo.services import (
     LoadError,
     create_demo_users,
@@ -72,6 +73,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Synthetic referrals: {referrals['referrals']} with "
                     f"{referrals['events']} events."
+                )
+                returns = load_demo_returns()
+                self.stdout.write(
+                    f"Synthetic supply-chain returns: {returns['returns']} submitted, "
+                    f"{returns['disputed']} with a disputed line."
                 )
                 made = load_demo_engagement(seed=options["seed"])
                 self.stdout.write(
