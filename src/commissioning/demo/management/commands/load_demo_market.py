@@ -15,13 +15,13 @@ from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
 from commissioning.demo.referrals import load_demo_referrals
-from commissioning.demo.supply_returns import load_demo_returns
 from commissioning.demo.services import (
     LoadError,
     create_demo_users,
     load_market,
     record_who_moved_the_exercises,
 )
+from commissioning.demo.supply_returns import load_demo_returns
 from commissioning.demo.users import DemoUsersError
 from commissioning.engagement.demo import load_demo_engagement
 from commissioning_analytics.market.synthetic import generate_market
