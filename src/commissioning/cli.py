@@ -33,6 +33,9 @@
   (run daily; docs/referrals.md);
 * ``commissioning audit verify [--expect HEAD]`` walks the audit trail's hash chain and names the
   first event altered, inserted or removed (docs/audit-trail.md);
+* ``commissioning returns draft --quarter 2026Q3`` drafts every running contract's supply-chain
+  return for a quarter that has ended from the referral and payment records; safe to run again
+  (SUP-1, docs/supply-returns.md);
 * ``commissioning manage ARGS…`` passes ``ARGS`` to Django's ``manage.py``.
 """
 
@@ -102,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _referrals_parser(commands)
     register_audit(commands)
+    _returns_parser(commands)
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its arguments")
@@ -125,6 +129,16 @@ def _referrals_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "purge",
         help="erase the personal data of referrals whose keeping time is over (run daily)",
     )
+
+
+def _returns_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    returns = commands.add_parser("returns", help="quarterly supply-chain returns (draft)")
+    actions = returns.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    draft = actions.add_parser(
+        "draft", help="draft every running contract's return for a quarter that has ended"
+    )
+    draft.add_argument("--quarter", required=True, metavar="YYYYQN", help="for example 2026Q3")
 
 
 def _market_options(parser: argparse.ArgumentParser) -> None:
@@ -312,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _call("purge_referral_personal_data")
     if args.command == "referrals":
         return _referrals_import(args.file, args.organisation)
+    if args.command == "returns":
+        return _returns_draft(args.quarter)
     return _demo_data(args.seed, args.scale, replace=not args.keep, users=not args.no_users)
 
 
@@ -498,6 +514,33 @@ def _referrals_import(path: str, slug: str) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     print(f"{stored} referral events imported from {path} for {slug}.")
+    return 0
+
+
+def _returns_draft(quarter: str) -> int:
+    """Exit 0 with how many returns were drafted; 1 with why none could be."""
+    import django
+    from django.core.exceptions import ValidationError
+
+    django.setup()
+    from commissioning.kernel.text import counted
+    from commissioning.supply_returns.quarters import parse_quarter
+    from commissioning.supply_returns.services import draft_quarter
+
+    try:
+        start, _ = parse_quarter(quarter)
+        drafted = draft_quarter(start)
+    except ValueError as error:
+        print(f"commissioning returns draft: {error}", file=sys.stderr)
+        return 1
+    except ValidationError as error:
+        print(f"commissioning returns draft: {' '.join(error.messages)}", file=sys.stderr)
+        return 1
+    submitted = sum(1 for r in drafted if r.status == r.Status.SUBMITTED)
+    print(
+        f"{counted(len(drafted), 'return')} for {quarter.upper()} drafted from the records "
+        f"({submitted} already submitted, left as they were)."
+    )
     return 0
 
 

@@ -82,6 +82,12 @@ def is_commissioner_of(user: Visitor, body_id: int | None) -> bool:
     )
 
 
+def is_independent_reviewer(user: Visitor | None) -> bool:
+    """An active account with the independent reviewer's role: sees what the parties of a
+    contract dispute between themselves (SUP-1), as the seeds ask of an independent check."""
+    return bool(is_active_user(user) and user.role == User.Role.REVIEWER)
+
+
 def is_probation_practitioner_of(user: Visitor, body_id: int | None) -> bool:
     """A probation practitioner (by role) who is an approved member of the public body
     ``body_id``: the people who refer under that body's contracts and answer providers'

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "axes",
     "commissioning.invoices",
     "commissioning.referrals",
+    "commissioning.supply_returns",
 ]
 
 MIDDLEWARE = [

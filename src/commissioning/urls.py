@@ -13,6 +13,7 @@ urlpatterns = [
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("", include("commissioning.invoices.urls", namespace="invoices")),
     path("contracts/", include("commissioning.delivery_checks.urls", namespace="delivery_checks")),
+    path("", include("commissioning.supply_returns.urls", namespace="supply_returns")),
     path("audit/", include("commissioning.audit.urls")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
     path(

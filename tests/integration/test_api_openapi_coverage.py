@@ -35,6 +35,10 @@ NEW_ENDPOINTS = {
     ("post", "/api/contracts/{reference}/invoices/{invoice_id}/resolution"): "session",
     ("get", "/api/contracts/{reference}/payments-compliance"): "public",
     ("get", "/api/payments-compliance/{slug}"): "public",
+    # SUP-1: quarterly supply-chain returns.
+    ("get", "/api/contracts/{reference}/returns"): "public",
+    ("post", "/api/contracts/{reference}/returns/{quarter}/submit"): "session",
+    ("post", "/api/contracts/{reference}/returns/{quarter}/lines/{line_id}/answer"): "session",
 }
 
 

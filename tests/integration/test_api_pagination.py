@@ -81,6 +81,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/bids",
         "/api/escalations",
         "/api/contracts/{reference}/invoices",
+        "/api/contracts/{reference}/returns",  # SUP-1
         "/api/referrals",
     } == set(list_routes(schema))
 

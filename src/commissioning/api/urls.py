@@ -42,6 +42,7 @@ from commissioning.procurement import api as procurement_api
 from commissioning.referrals.api import router as referrals_router
 from commissioning.service_accounts.auth import TokenRefused
 from commissioning.service_accounts.docs import TOKENS_DOC
+from commissioning.supply_returns.api import router as supply_returns_router
 
 request_logger = logging.getLogger("django.request")
 
@@ -80,6 +81,7 @@ api.add_router("/payments-compliance", payments_compliance_router)
 api.add_router("/payments-compliance", opendata_api.payments_compliance_router)
 api.add_router("/vcs-share", vcs_share_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/contracts", supply_returns_router)
 
 
 @api.exception_handler(ValidationError)

@@ -21,6 +21,7 @@ SECTIONS = (
     ("referrals:contract", "Referrals"),
     ("invoices:contract", "Invoices and payments"),
     ("delivery_checks:contract", "Promised and received"),
+    ("supply_returns:contract", "Supply-chain returns"),
 )
 
 

@@ -63,3 +63,33 @@ def subcontractor_paid_by_quarter(contract: Contract) -> dict[tuple[str, date], 
             Decimal("0.01")
         )
     return found
+
+
+def paid_to_subcontractors(contract: Contract, first: date, last: date) -> dict[str, Decimal]:
+    """The money the prime paid each sub-contractor (by its party id in the mechanism) under
+    ``contract`` between ``first`` and ``last`` inclusive, by the day of each payment: a
+    quarter's supply-chain return (SUP-1)."""
+    rows = (
+        Payment.objects.filter(
+            invoice__contract=contract,
+            invoice__tier=Invoice.Tier.SUBCONTRACTOR,
+            paid_on__range=(first, last),
+        )
+        .values("invoice__issuer_party")
+        .annotate(total=Sum("amount"))
+    )
+    return {str(row["invoice__issuer_party"]): Decimal(row["total"]) for row in rows}
+
+
+def subcontractor_payments(contract: Contract, first: date, last: date) -> QuerySet[Payment]:
+    """Each payment the prime made to a sub-contractor under ``contract`` between ``first`` and
+    ``last`` inclusive, oldest first: the contract's implementation transactions (SUP-1)."""
+    return (
+        Payment.objects.filter(
+            invoice__contract=contract,
+            invoice__tier=Invoice.Tier.SUBCONTRACTOR,
+            paid_on__range=(first, last),
+        )
+        .select_related("invoice", "invoice__issuer", "invoice__payer")
+        .order_by("paid_on", "pk")
+    )

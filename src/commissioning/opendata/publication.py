@@ -24,6 +24,7 @@ from commissioning.opendata.sources import compliance as compliance_source
 from commissioning.opendata.sources import contract as contract_source
 from commissioning.opendata.sources import exercise as exercise_source
 from commissioning.opendata.sources import opportunity as opportunity_source
+from commissioning.opendata.sources import supply_chain as supply_chain_source
 from commissioning.opendata.sources.contract import (
     ContractOcdsError,
     NoticeStatus,
@@ -32,6 +33,7 @@ from commissioning.opendata.sources.contract import (
 from commissioning.opendata.sources.exercise import publish_pipeline, stored_pipeline
 from commissioning.opendata.sources.opportunity import publish_planned_release
 from commissioning.procurement.models import Opportunity
+from commissioning.supply_returns.models import SupplyReturn
 
 __all__ = [
     "PUBLISHER",
@@ -114,15 +116,35 @@ def exercise_releases(reference: str, site: str) -> list[JsonDict] | None:
 
 def contract_releases(reference: str, site: str) -> list[JsonDict] | None:
     """The UK7 release of the contract ``reference`` (repeating the award decision it came
-    from, if any) and, once it has ended or been terminated, its UK11; ``None`` when there is
-    no such published contract. Raises :class:`ContractOcdsError` when it cannot be published."""
+    from, if any), once it has ended or been terminated its UK11, and an implementation update
+    per submitted supply-chain return (SUP-1); ``None`` when there is no such published
+    contract. Raises :class:`ContractOcdsError` when it cannot be published."""
     contract: Contract | None = (
         contract_source.published_contracts().filter(reference=reference).first()
     )
     if contract is None:
         return None
     award = award_source.published_awards().filter(contract=contract).first()
-    return contract_source.notices_of(contract, site, award)
+    return [
+        *contract_source.notices_of(contract, site, award),
+        *supply_chain_source.releases_of(contract, site, award),
+    ]
+
+
+def _supply_chain_releases(site: str) -> list[JsonDict]:
+    """An implementation update per submitted supply-chain return of each contract that can be
+    published (SUP-1)."""
+    out: list[JsonDict] = []
+    with_returns = contract_source.published_contracts().filter(
+        supply_returns__status=SupplyReturn.Status.SUBMITTED
+    )
+    for contract in with_returns.distinct().order_by("reference"):
+        award = award_source.published_awards().filter(contract=contract).first()
+        try:
+            out.extend(supply_chain_source.releases_of(contract, site, award))
+        except ContractOcdsError:
+            continue
+    return out
 
 
 def payments_compliance_releases(slug: str, site: str) -> list[JsonDict] | None:
@@ -153,4 +175,5 @@ def all_releases(site: str) -> list[JsonDict]:
     today = timezone.localdate()
     for body in compliance_source.bodies():
         releases += compliance_source.compliance_releases(body, site, today)
+    releases += _supply_chain_releases(site)
     return sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"]))

@@ -205,3 +205,21 @@ def progress_by_referral(contract: Contract) -> list[ReferralProgress]:
         )
         for pk, group in Referral.objects.filter(contract=contract).values_list("pk", "need_group")
     ]
+
+
+def steps_by_party(
+    contract: Contract, first: date, last: date, steps: tuple[Status, ...] = COUNTED
+) -> dict[int, dict[str, int]]:
+    """How many of each of ``steps`` happened between ``first`` and ``last`` (inclusive) under
+    ``contract``, by the receiving contract party's id: a quarter's supply-chain return (SUP-1)."""
+    rows = (
+        ReferralEvent.objects.filter(
+            referral__contract=contract, step__in=steps, happened_on__range=(first, last)
+        )
+        .values("referral__party", "step")
+        .annotate(n=Count("pk"))
+    )
+    table: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        table[int(row["referral__party"])][str(row["step"])] = int(row["n"])
+    return dict(table)

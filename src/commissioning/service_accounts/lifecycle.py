@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
-from commissioning.accounts.models import User
+from commissioning.permissions import User
 from commissioning.service_accounts.models import OrganisationToken
 from commissioning.transitions import Transition
 

@@ -17,9 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
 from commissioning.audit.services import record
+from commissioning.permissions import User
 from commissioning.service_accounts import access, lifecycle
 from commissioning.service_accounts.models import OrganisationToken
 

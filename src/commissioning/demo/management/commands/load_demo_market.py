@@ -21,6 +21,7 @@ from commissioning.demo.services import (
     load_market,
     record_who_moved_the_exercises,
 )
+from commissioning.demo.supply_returns import load_demo_returns
 from commissioning.demo.users import DemoUsersError
 from commissioning.engagement.demo import load_demo_engagement
 from commissioning_analytics.market.synthetic import generate_market
@@ -72,6 +73,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Synthetic referrals: {referrals['referrals']} with "
                     f"{referrals['events']} events."
+                )
+                returns = load_demo_returns()
+                self.stdout.write(
+                    f"Synthetic supply-chain returns: {returns['returns']} submitted, "
+                    f"{returns['disputed']} with a disputed line."
                 )
                 made = load_demo_engagement(seed=options["seed"])
                 self.stdout.write(
