@@ -165,6 +165,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "OrganisationToken": "service_accounts",
         "Invoice": "invoices",
         "Referral": "referrals",
+        "Concern": "concerns",
     }
     assert set(owners) == set(models_with_status())
     for app in owners.values():
