@@ -29,3 +29,4 @@ from commissioning.settings import *  # noqa: E402, F403
 
 # Public development settings: the cheapest Argon2id cost for concerns' keys (tests, demo).
 CONCERNS_KDF_COST = "min"
+CONCERNS_CHALLENGE_BITS = 10

@@ -124,6 +124,7 @@ class GunicornLogger(_gunicorn_logger()):  # type: ignore[misc]
     """gunicorn's ``--logger-class``: the access log skips the anonymous route entirely."""
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
-        if is_anonymous_route(str(environ.get("PATH_INFO", ""))):
+        paths = (str(environ.get("PATH_INFO", "")), str(environ.get("RAW_URI", "")))
+        if any(is_anonymous_route(path) for path in paths):
             return
         super().access(resp, req, environ, request_time)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,11 +20,13 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.concerns import access, crypto, files, lifecycle
 from commissioning.concerns.models import (
+    ACKNOWLEDGE_WITHIN_DAYS,
+    FEEDBACK_WITHIN_MONTHS,
     Concern,
+    ConcernReferral,
     File,
     KeyGrant,
     Message,
-    ConcernReferral,
     ReviewerKey,
 )
 
@@ -389,3 +391,55 @@ def published_summary() -> tuple[list[SummaryRow], int]:
             shown.append(("Other outcomes", rest))
         rows.append(SummaryRow(labels[kind], total, shown))
     return rows, withheld if withheld >= SUMMARY_MINIMUM else 0
+
+
+# ------------------------------------------------------------------------------- clocks
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+@dataclass
+class Clock:
+    label: str
+    due: date
+    done_on: date | None
+    late: bool
+
+    @property
+    def text(self) -> str:
+        if self.done_on is not None:
+            on_time = "late" if self.done_on > self.due else "on time"
+            return f"Done {self.done_on:%d %B %Y} ({on_time})"
+        return f"Late: was due {self.due:%d %B %Y}" if self.late else f"Due by {self.due:%d %B %Y}"
+
+
+def clocks(concern: Concern, on: date | None = None) -> list[Clock]:
+    """The whistleblowing directive's clocks: acknowledge within 7 days of receipt; feedback
+    (the outcome) within 3 months of the acknowledgement, or of the end of those 7 days."""
+    on = on or today()
+    acknowledge_by = concern.received_on + timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
+    start = min(concern.acknowledged_on or acknowledge_by, acknowledge_by)
+    feedback_by = add_months(start, FEEDBACK_WITHIN_MONTHS)
+    return [
+        Clock(
+            "Acknowledgement",
+            acknowledge_by,
+            concern.acknowledged_on,
+            concern.acknowledged_on is None and on > acknowledge_by,
+        ),
+        Clock(
+            "Feedback",
+            feedback_by,
+            concern.closed_on,
+            concern.closed_on is None and on > feedback_by,
+        ),
+    ]
