@@ -8,8 +8,9 @@
 * removes the client's address, user agent and forwarding headers from the request, after
   turning the address into :data:`RATE_KEY_ATTRIBUTE`: a keyed hash of the address and the hour,
   kept only in memory for the rate limits (their cache holds a hash of that hash, for an hour);
-* answers with ``Cache-Control: no-store`` and ``Referrer-Policy: no-referrer``, and sends no
-  cookie but the CSRF token.
+* answers with ``Cache-Control: no-store`` and sends no cookie but the CSRF token (the site's
+  ``Referrer-Policy: same-origin`` stays: ``no-referrer`` would make browsers send
+  ``Origin: null``, which the CSRF check refuses).
 
 :class:`AnonymousRouteLogFilter` withholds the path, the request and its arguments from every log
 record about the route, and :class:`GunicornLogger` writes no access-log line for it
@@ -83,7 +84,6 @@ class AnonymousRouteMiddleware:
             if name != settings.CSRF_COOKIE_NAME:
                 del response.cookies[name]
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
 

@@ -144,8 +144,8 @@ class PassphraseForm(GovUKForm):
 
 
 class MessageForm(GovUKForm):
-    message = forms.CharField(
-        label="Message to the reporter",
+    question = forms.CharField(
+        label="Question or reply to the reporter",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MESSAGE_MAX_LENGTH,
         error_messages={"required": "Enter the message"},

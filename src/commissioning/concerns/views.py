@@ -315,7 +315,9 @@ def _review_action(
 ) -> bool:
     try:
         if action == "message" and message_form.is_valid():
-            services.message_reporter(user, data_key, concern, message_form.cleaned_data["message"])
+            services.message_reporter(
+                user, data_key, concern, message_form.cleaned_data["question"]
+            )
             return True
         if action == "note" and note_form.is_valid():
             services.message_reporter(
@@ -339,6 +341,6 @@ def _review_action(
             )
             return True
     except ValidationError as error:
-        target = {"message": message_form, "note": note_form}.get(action, status_form)
+        target: Any = {"message": message_form, "note": note_form}.get(action, status_form)
         apply_validation_error(target, error)
     return False
