@@ -114,7 +114,7 @@ class AnonymousRouteLogFilter(logging.Filter):
 
 def _gunicorn_logger() -> Any:
     try:
-        from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+        from gunicorn.glogging import Logger
     except ImportError:  # pragma: no cover - gunicorn is not needed in development
         return object
     return Logger

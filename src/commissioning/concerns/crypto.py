@@ -29,6 +29,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+Stored = bytes | memoryview
+"""What a BinaryField gives back: bytes, or a memoryview on PostgreSQL."""
+
 RECEIPT_DIGITS = 16
 LOOKUP_DIGITS = 4
 
@@ -64,7 +67,7 @@ def encrypt(data_key: bytes, plain: bytes) -> bytes:
     return bytes(_box(data_key).encrypt(plain))
 
 
-def decrypt(data_key: bytes, cipher: bytes) -> bytes:
+def decrypt(data_key: bytes, cipher: Stored) -> bytes:
     try:
         return bytes(_box(data_key).decrypt(bytes(cipher)))
     except nacl.exceptions.CryptoError as error:
@@ -75,7 +78,7 @@ def encrypt_json(data_key: bytes, value: Any) -> bytes:
     return encrypt(data_key, json.dumps(value).encode())
 
 
-def decrypt_json(data_key: bytes, cipher: bytes) -> Any:
+def decrypt_json(data_key: bytes, cipher: Stored) -> Any:
     return json.loads(decrypt(data_key, cipher))
 
 
@@ -104,18 +107,18 @@ def new_key_pair(passphrase: str) -> LockedKeyPair:
 
 
 def unlock_private_key(
-    locked_private_key: bytes, salt: bytes, opslimit: int, memlimit: int, passphrase: str
+    locked_private_key: Stored, salt: Stored, opslimit: int, memlimit: int, passphrase: str
 ) -> bytes:
     """The raw private key, or :class:`CannotOpen` for a wrong passphrase."""
     key = _derive(passphrase, bytes(salt), opslimit, memlimit)
     return decrypt(key, bytes(locked_private_key))
 
 
-def seal_to(public_key: bytes, data_key: bytes) -> bytes:
+def seal_to(public_key: Stored, data_key: bytes) -> bytes:
     return bytes(SealedBox(PublicKey(bytes(public_key))).encrypt(data_key))
 
 
-def open_sealed(private_key: bytes, sealed: bytes) -> bytes:
+def open_sealed(private_key: bytes, sealed: Stored) -> bytes:
     try:
         return bytes(SealedBox(PrivateKey(bytes(private_key))).decrypt(bytes(sealed)))
     except nacl.exceptions.CryptoError as error:
@@ -174,6 +177,6 @@ def wrap_for_receipt(receipt: str, data_key: bytes) -> ReceiptWrapping:
 
 
 def unwrap_with_receipt(
-    receipt: str, salt: bytes, wrapped_key: bytes, opslimit: int, memlimit: int
+    receipt: str, salt: Stored, wrapped_key: Stored, opslimit: int, memlimit: int
 ) -> bytes:
     return decrypt(_derive(receipt, bytes(salt), opslimit, memlimit), bytes(wrapped_key))

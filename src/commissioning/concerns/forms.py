@@ -80,7 +80,8 @@ class ReportForm(GovUKForm, ChallengeFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [
+        subject_field: Any = self.fields["subject"]
+        subject_field.choices = [
             ("", "Choose"),
             *subjects.grouped_choices(),
             ("Not listed", [(DESCRIBED, "Something else (describe it)")]),
@@ -196,5 +197,6 @@ class StatusForm(GovUKForm):
 
     def __init__(self, *args: Any, allowed: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, s.label) for s in allowed]
+        status_field: Any = self.fields["status"]
+        status_field.choices = [(s.value, s.label) for s in allowed]
         self.fields["status"].error_messages["required"] = "Choose where to move the concern"

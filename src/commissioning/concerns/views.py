@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from commissioning.accounts.models import User
 from commissioning.accounts.throttling import throttled
 from commissioning.concerns import (
     access,
@@ -94,13 +95,13 @@ def report(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                context = {
+                shown = {
                     "receipt": crypto.grouped(reported.receipt),
                     "file_notes": reported.file_notes,
                     "crumbs": _crumbs(("Your receipt", None)),
                 }
-                return render(request, "concerns/receipt.html", context)
-    context = {
+                return render(request, "concerns/receipt.html", shown)
+    context: dict[str, Any] = {
         "form": form,
         "difficulty": challenge.difficulty(),
         "crumbs": _crumbs(("Report a concern", None)),
@@ -186,7 +187,7 @@ def _review_crumbs(*more: tuple[str, str | None]) -> list[tuple[str, str | None]
     return [("Concerns", reverse("concerns_review:inbox")), *more]
 
 
-def _reviewer(request: HttpRequest) -> Any:
+def _reviewer(request: HttpRequest) -> User:
     user = signed_in_user(request)
     if not access.is_reviewer(user):
         raise Http404(access.NOT_FOUND)
@@ -305,7 +306,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_action(
-    user: Any,
+    user: User,
     data_key: bytes,
     concern: Concern,
     action: str,
