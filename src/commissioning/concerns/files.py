@@ -27,8 +27,8 @@ def clean(name: str, content: bytes) -> Cleaned:
             if image_format not in IMAGE_FORMATS:
                 raise UnidentifiedImageError(image_format)
             image.load()
-            bare = Image.new(image.mode, image.size)
-            bare.putdata(list(image.getdata()))
+            # Only the pixels are carried over: info, EXIF, XMP and ICC profiles are not.
+            bare = Image.frombytes(image.mode, image.size, image.tobytes())
             if image.mode == "P" and image.getpalette():
                 bare.putpalette(image.getpalette() or [])
             out = io.BytesIO()
