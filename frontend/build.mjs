@@ -8,6 +8,7 @@
 //   govuk-frontend.min.js     GOV.UK Frontend's ES module, copied (with its source map)
 //   app.js                    frontend/js/app.mjs: imports the module above and calls initAll()
 //   choosers.js               frontend/js/choosers.mjs: the organisation and area choosers
+//   proof-of-work.js          frontend/js/proof-of-work.mjs: the anonymous concerns' challenge
 //   js-enabled.js             frontend/js/js-enabled.js: the js-enabled class, before first paint
 //   accessible-autocomplete.min.js  GOV.UK's accessible autocomplete (npm `accessible-autocomplete`),
 //                             loaded by choosers.js on the pages that need it; its stylesheet is
@@ -84,6 +85,7 @@ function copyJavaScript() {
   }
   copyFileSync(join(ROOT, "frontend", "js", "app.mjs"), join(OUT, "app.js"));
   copyFileSync(join(ROOT, "frontend", "js", "choosers.mjs"), join(OUT, "choosers.js"));
+  copyFileSync(join(ROOT, "frontend", "js", "proof-of-work.mjs"), join(OUT, "proof-of-work.js"));
   copyFileSync(join(ROOT, "frontend", "js", "js-enabled.js"), join(OUT, "js-enabled.js"));
 }
 

@@ -112,10 +112,14 @@ INSTALLED_APPS = [
     "commissioning.invoices",
     "commissioning.referrals",
     "commissioning.supply_returns",
+    "commissioning.concerns",
 ]
 
 MIDDLEWARE = [
     "commissioning.middleware.RefuseUnknownHostMiddleware",
+    # Anonymous concerns (SUP-5): first after the host check, so that nothing below sees a
+    # reporter's address, user agent or session cookie (concerns/anonymity.py).
+    "commissioning.concerns.anonymity.AnonymousRouteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -375,7 +379,12 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "line",
+            "filters": ["anonymous_route"],
         }
+    },
+    # Nothing about a request on the anonymous concerns route reaches the log (SUP-5).
+    "filters": {
+        "anonymous_route": {"()": "commissioning.concerns.anonymity.AnonymousRouteLogFilter"}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
@@ -393,3 +402,7 @@ OUTCOME_COHORT_RETENTION_DAYS = int(os.environ.get("OUTCOME_COHORT_RETENTION_DAY
 REFERRAL_PERSONAL_DATA_RETENTION_DAYS = int(
     os.environ.get("REFERRAL_PERSONAL_DATA_RETENTION_DAYS", "365")
 )
+
+# Anonymous concerns (SUP-5): the Argon2id cost of deriving keys from reviewers' passphrases and
+# reporters' receipts ("moderate": about a second on a server). The tests use "min".
+CONCERNS_KDF_COST = "moderate"

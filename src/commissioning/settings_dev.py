@@ -26,3 +26,7 @@ for _name, _value in DEVELOPMENT_ENVIRONMENT.items():
     os.environ.setdefault(_name, _value)
 
 from commissioning.settings import *  # noqa: E402, F403
+
+# Public development settings: the cheapest Argon2id cost for concerns' keys (tests, demo).
+CONCERNS_KDF_COST = "min"
+CONCERNS_CHALLENGE_BITS = 10

@@ -28,6 +28,13 @@ urlpatterns = [
     path("feedback/", include("commissioning.awards.urls_feedback", namespace="feedback")),
     path("opendata/", include("commissioning.opendata.urls", namespace="opendata")),
     path("partnering/", include("commissioning.partnering.urls", namespace="partnering")),
+    # Anonymous concerns (SUP-5): the reporter's route, which keeps no session, address or
+    # user agent (concerns/anonymity.py), and the independent reviewers' pages.
+    path("concerns/", include("commissioning.concerns.urls", namespace="concerns")),
+    path(
+        "review/concerns/",
+        include("commissioning.concerns.urls_review", namespace="concerns_review"),
+    ),
     path("escalations/", include("commissioning.escalations.urls", namespace="escalations")),
     path(
         "api-tokens/",

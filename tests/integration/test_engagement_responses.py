@@ -206,3 +206,27 @@ def test_response_pages_follow_the_named_reading_rule(
     assert client.get(url).status_code == 403
     detail = client.get(reverse("engagement:consultation", args=[consultation.pk])).content
     assert b"Read the responses" not in detail
+
+
+def test_a_signed_in_anonymous_response_leaves_no_session_row_linking_them(
+    client: Client,
+) -> None:
+    """The signed-in person's session holds their user id; it must not also hold the
+    reference of the response they chose to give anonymously (USR-1, SUP-5, issue 16)."""
+    from django.contrib.sessions.models import Session
+
+    consultation = open_consultation()
+    person = member_of(OrganisationFactory())
+    client.force_login(person)
+    answer = client.post(
+        reverse("engagement:respond", args=[consultation.pk]),
+        _answers(consultation, anonymous="on"),
+    )
+    saved = Response.objects.get()
+    assert saved.is_anonymous and saved.user is None
+    assert answer.status_code == 200 and saved.reference in answer.content.decode()
+    rows = [session.get_decoded() for session in Session.objects.all()]
+    assert [row for row in rows if str(person.pk) == row.get("_auth_user_id")]
+    for row in rows:
+        assert saved.reference not in str(row)
+        assert "engagement_response_reference" not in row

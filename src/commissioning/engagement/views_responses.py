@@ -59,6 +59,11 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         except services.EngagementError as error:
             refused = str(error)
         else:
+            if signed_in and response.is_anonymous:
+                # The session of a signed-in person holds their user id: it must not also hold
+                # the reference of the response they gave anonymously (issue 16). The
+                # confirmation is the answer to the POST instead of a redirect.
+                return _confirmation_page(request, consultation, response.reference)
             request.session[SESSION_KEY] = {
                 "consultation": consultation.pk,
                 "reference": response.reference,
@@ -81,9 +86,15 @@ def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     held = request.session.get(SESSION_KEY) or {}
     if held.get("consultation") != consultation.pk:
         return redirect(consultation)
+    return _confirmation_page(request, consultation, held.get("reference", ""))
+
+
+def _confirmation_page(
+    request: HttpRequest, consultation: Consultation, reference: str
+) -> HttpResponse:
     context = {
         "consultation": consultation,
-        "reference": held.get("reference", ""),
+        "reference": reference,
         "crumbs": consultation_crumbs(consultation, ("Response received", None)),
     }
     return render(request, "engagement/confirmation.html", context)

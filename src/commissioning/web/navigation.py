@@ -71,6 +71,8 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         items.append(("Referrals", reverse("referrals:mine")))
     if user.role == user.Role.EVALUATOR:
         items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
+    if user.role == user.Role.REVIEWER:
+        items.append(("Concerns", reverse("concerns_review:inbox")))  # SUP-5
     items.append(("Your account", reverse("accounts:profile")))
     if permissions.can_view_audit(user):
         items.append(("Audit trail", reverse("audit:list")))
