@@ -212,6 +212,13 @@ class ServiceFeeForm(StepForm):
             ):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, message)
+        if data.get("at_risk_percent"):
+            if data.get("at_risk_target") is None and "at_risk_target" not in self.errors:
+                self.add_error(
+                    "at_risk_target", "Enter the target improvement the fee at risk depends on"
+                )
+            if not data.get("at_risk_mode"):
+                self.add_error("at_risk_mode", "Select how the share at risk is handled")
         return data
 
 
