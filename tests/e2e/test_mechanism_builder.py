@@ -49,6 +49,7 @@ def test_commissioner_builds_a_mechanism_and_the_cli_agrees(
     contract = ContractFactory(observed=None, assumptions=None)
     member_of(contract.commissioning_body, role=User.Role.COMMISSIONER, username="mbcomm")
     sign_in(page, live_server.url, "mbcomm", axe)
+    axe(page)
     page.goto(f"{live_server.url}{contract.get_absolute_url()}")
     axe(page)
     page.get_by_role("link", name="Build the payment mechanism with forms").click()
