@@ -129,7 +129,7 @@ def test_steps_build_the_mechanism_and_save_it_audited(
     assert document["service_fee"]["at_risk"] == {
         "share": "0.1",
         "mode": "clawback",
-        "measure": "outcome",
+        "measure": "settled-accommodation",  # the stored mechanism's ids are kept
         "target": "45",
     }
     assert document["outcome_payments"][0]["need_group_tariffs"] == {
@@ -138,8 +138,9 @@ def test_steps_build_the_mechanism_and_save_it_audited(
     }
     assert [t["subcontractor"] for t in document["supply_chain"]] == [
         "housing-charity",
-        "women-s-centre",
+        "womens-centre",
     ]
+    assert document["id"] == "illustrative-supply-chain"
     event = AuditEvent.objects.get(action=ACTION_UPDATE_DOCUMENTS)
     assert event.actor == commissioner and set(event.changes) == {"mechanism"}
     # The saved document and the preview's scenario give the statement the page showed.
@@ -147,8 +148,9 @@ def test_steps_build_the_mechanism_and_save_it_audited(
     observed = scenario_observed(document, referrals_per_year=200, outcome_rate=40)
     statement = calculate(mechanism, parse_observed(observed, mechanism))
     assert statement.funders_paid() == 804000
-    # The draft is gone once saved.
-    assert "Northern Prime Ltd" not in client.get(check_url(contract)).content.decode()
+    # The draft is gone once saved: a new one starts from the saved mechanism.
+    page = client.get(check_url(contract)).content.decode()
+    assert "Northern Prime Ltd" in page and 'id="left-out"' not in page
 
 
 def test_the_preview_changes_with_the_scenario(
@@ -195,6 +197,7 @@ def test_check_your_answers_lists_what_stops_saving(
     client: Client, contract: Contract, commissioner: User
 ) -> None:
     client.post(step_url(contract, "term"), {**STEPS["term"], **SCENARIO})
+    client.post(step_url(contract, "measure"), {"measure_kind": "", **SCENARIO})
     client.post(
         step_url(contract, "service-fee"),
         {**STEPS["service-fee"], **SCENARIO},
@@ -208,6 +211,20 @@ def test_check_your_answers_lists_what_stops_saving(
     contract.refresh_from_db()
     assert contract.mechanism == before
     assert not AuditEvent.objects.filter(action=ACTION_UPDATE_DOCUMENTS).exists()
+
+
+def test_a_contracts_mechanism_is_edited_from_what_it_says(
+    client: Client, contract: Contract, commissioner: User
+) -> None:
+    page = client.get(step_url(contract, "term")).content.decode()
+    assert 'value="Illustrative resettlement contract with a supply chain"' in page
+    assert 'id="preview-statement"' in page  # the stored mechanism previews at once
+    page = client.get(step_url(contract, "subcontractors")).content.decode()
+    assert 'value="Local housing charity"' in page
+    page = client.get(check_url(contract)).content.decode()
+    left_out = page.split('id="left-out"')[1].split("</ul>")[0]
+    assert "Outcome measures after the first" in left_out
+    assert "Outcome payments or need groups beyond the first" in left_out
 
 
 def test_a_management_fee_above_the_threshold_is_flagged(

@@ -11,10 +11,12 @@ import pytest
 from commissioning_analytics.payments import calculate, parse_mechanism, parse_observed
 from commissioning_analytics.payments.builder import (
     BuilderError,
+    answers_from_mechanism,
     build_mechanism,
     guidance,
     scenario_observed,
 )
+from commissioning_analytics.payments.loader import example_document as load_example_document
 
 TERM = {
     "name": "Resettlement in the North",
@@ -275,3 +277,45 @@ def test_the_scenario_for_reoffending_and_volumes() -> None:
             "reference": "52",
         }
     ]
+
+
+def test_a_stored_mechanism_gives_back_the_answers_that_build_it() -> None:
+    document = built(
+        measure_kind="intermediate",
+        annual_value="400000",
+        frequency="quarterly",
+        timing="advance",
+        at_risk_percent="10",
+        at_risk_mode="clawback",
+        at_risk_target="45",
+        outcome_tariff="300",
+        group1="Standard",
+        group1_tariff="300",
+        group2="High need",
+        group2_tariff="750",
+        cap="50000",
+        sub1_name="Housing charity",
+        sub1_fee_share="30",
+        sub1_management_fee="12.5",
+        sub1_minimum="100000",
+        sub2_name="Women's centre",
+        sub2_outcome_share="20",
+        sub2_payment_terms="45",
+    )
+    answers, left_out = answers_from_mechanism(document)
+    assert left_out == []
+    assert answers["sub1_management_fee"] == "12.5"
+    assert build_mechanism(answers, mechanism_id=document["id"]) == document
+
+
+def test_a_reference_case_keeps_its_party_ids_and_says_what_the_forms_leave_out() -> None:
+    doncaster = load_example_document("hmp-doncaster")
+    answers, left_out = answers_from_mechanism(doncaster)
+    rebuilt = build_mechanism(answers, mechanism_id=doncaster["id"])
+    assert [p["id"] for p in rebuilt["parties"]] == [p["id"] for p in doncaster["parties"]]
+    assert left_out == []
+    assert parse_mechanism(rebuilt).service_fee == parse_mechanism(doncaster).service_fee
+    assert parse_mechanism(rebuilt).measures == parse_mechanism(doncaster).measures
+    supply = load_example_document("illustrative-supply-chain")
+    _, left_out = answers_from_mechanism(supply)
+    assert "outcome measures after the first" in left_out

@@ -136,6 +136,7 @@ def builder_check(request: HttpRequest, reference: str) -> HttpResponse:
         sections=mechanism_builder.summary(draft["answers"]),
         first_step_url=reverse("contracts:build-step", args=[contract.reference, STEP_NAMES[0]]),
         problems=built.problems,
+        left_out=draft.get("left_out", []),
         dropped=None
         if built.document is None or built.problems
         else mechanism_builder.dropped_documents(contract, built.document),

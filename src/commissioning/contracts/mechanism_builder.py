@@ -25,6 +25,7 @@ from commissioning_analytics.chain import chain_risk
 from commissioning_analytics.payments import PaymentsFormatError, calculate, parse_mechanism
 from commissioning_analytics.payments.builder import (
     BuilderError,
+    answers_from_mechanism,
     build_mechanism,
     guidance,
     scenario_observed,
@@ -66,10 +67,13 @@ def _drafts(session: MutableMapping[str, Any]) -> dict[str, Any]:
 
 
 def draft(session: MutableMapping[str, Any], contract: Contract) -> dict[str, Any]:
-    """The contract's draft: ``{"answers": {...}, "scenario": {...}}`` (text values)."""
-    return _drafts(session).get(
-        contract.reference, {"answers": {}, "scenario": dict(DEFAULT_SCENARIO)}
-    )
+    """The contract's draft: ``{"answers": {...}, "scenario": {...}, "left_out": [...]}``
+    (text values); a new draft starts from the contract's stored mechanism."""
+    stored = _drafts(session).get(contract.reference)
+    if stored is not None:
+        return stored
+    answers, left_out = answers_from_mechanism(contract.mechanism or {})
+    return {"answers": answers, "scenario": dict(DEFAULT_SCENARIO), "left_out": left_out}
 
 
 def _as_text(value: object) -> str:

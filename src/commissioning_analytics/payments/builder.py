@@ -70,18 +70,25 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+def _measure_id(answers: Mapping[str, Any]) -> str:
+    return _text(answers, "measure_id") or MEASURE_ID
+
+
 def _parties(answers: Mapping[str, Any]) -> tuple[list[dict[str, str]], list[str]]:
+    commissioner = _text(answers, "commissioner_id") or "commissioner"
+    prime = _text(answers, "prime_id") or "prime"
+    investor = _text(answers, "investor_id") or "investor"
     parties = [
-        {"id": "commissioner", "name": _text(answers, "commissioner_name"), "role": "commissioner"},
-        {"id": "prime", "name": _text(answers, "prime_name"), "role": "prime"},
+        {"id": commissioner, "name": _text(answers, "commissioner_name"), "role": "commissioner"},
+        {"id": prime, "name": _text(answers, "prime_name"), "role": "prime"},
     ]
     subs: list[str] = []
-    taken = {"commissioner", "prime", "investor"}
+    taken = {commissioner, prime, investor}
     for number in range(1, MAX_SUBCONTRACTORS + 1):
         name = _text(answers, f"sub{number}_name")
         if not name:
             continue
-        party_id = slug(name, f"subcontractor-{number}")
+        party_id = _text(answers, f"sub{number}_id") or slug(name, f"subcontractor-{number}")
         while party_id in taken:
             party_id = f"{party_id}-{number}"[:64]
         taken.add(party_id)
@@ -89,7 +96,7 @@ def _parties(answers: Mapping[str, Any]) -> tuple[list[dict[str, str]], list[str
         parties.append({"id": party_id, "name": name, "role": "subcontractor"})
     if _text(answers, "investor_name"):
         parties.append(
-            {"id": "investor", "name": _text(answers, "investor_name"), "role": "investor"}
+            {"id": investor, "name": _text(answers, "investor_name"), "role": "investor"}
         )
     return parties, subs
 
@@ -98,7 +105,7 @@ def _measure(answers: Mapping[str, Any]) -> dict[str, str] | None:
     kind = _text(answers, "measure_kind")
     if not kind:
         return None
-    measure: dict[str, str] = {"id": MEASURE_ID, "kind": kind}
+    measure: dict[str, str] = {"id": _measure_id(answers), "kind": kind}
     description = _text(answers, "measure_description")
     if description:
         measure["description"] = description
@@ -135,7 +142,7 @@ def _service_fee(answers: Mapping[str, Any], errors: dict[str, str]) -> dict[str
             fee["at_risk"] = {
                 "share": _share(_text(answers, "at_risk_percent")),
                 "mode": _text(answers, "at_risk_mode") or "clawback",
-                "measure": MEASURE_ID,
+                "measure": _measure_id(answers),
                 "target": _decimal(_text(answers, "at_risk_target")),
             }
     return fee
@@ -162,8 +169,8 @@ def _outcome_payment(answers: Mapping[str, Any], errors: dict[str, str]) -> dict
     if _text(answers, "outcome_basis") == "fixed":
         basis = "fixed"
     rule: dict[str, Any] = {
-        "id": OUTCOME_RULE_ID,
-        "measure": MEASURE_ID,
+        "id": _text(answers, "outcome_rule_id") or OUTCOME_RULE_ID,
+        "measure": _measure_id(answers),
         "basis": basis,
         "tariff": _money(_text(answers, "outcome_tariff")),
     }
@@ -182,7 +189,7 @@ def _volume_fee(answers: Mapping[str, Any]) -> dict[str, Any] | None:
     if not _text(answers, "volume_tariff"):
         return None
     fee: dict[str, Any] = {
-        "id": VOLUME_RULE_ID,
+        "id": _text(answers, "volume_rule_id") or VOLUME_RULE_ID,
         "event": _text(answers, "volume_event") or "referral",
         "tariff": _money(_text(answers, "volume_tariff")),
     }
@@ -201,9 +208,9 @@ def _social_impact_bond(
         )
         return None
     bond: dict[str, Any] = {
-        "investor": "investor",
+        "investor": _text(answers, "investor_id") or "investor",
         "capital": [{"period": 1, "amount": _money(_text(answers, "sib_capital") or "0")}],
-        "measure": MEASURE_ID,
+        "measure": _measure_id(answers),
         "tariff": _money(_text(answers, "sib_tariff") or "0"),
         "all_cohorts_threshold": _decimal(_text(answers, "sib_threshold") or "0"),
         "final_period": int(_text(answers, "sib_final_period") or _text(answers, "term_periods")),
@@ -213,18 +220,132 @@ def _social_impact_bond(
     return bond
 
 
+def _percent_text(share: object) -> str:
+    return format((Decimal(str(share)) * HUNDRED).normalize(), "f")
+
+
+def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """The builder's answers for a stored mechanism, so a contract's mechanism is edited from
+    what it says, and what the builder cannot show (a second measure, a service fee promised
+    as money…): saving the built mechanism replaces those. Party ids are kept, so the
+    contract's parties still name them."""
+    answers: dict[str, str] = {
+        "name": str(document.get("name", "")),
+        "period": str(document.get("period", "")),
+        "term_periods": str(document.get("term_periods", "")),
+        "payment_terms_days": str(document.get("payment_terms_days", "")),
+    }
+    left_out: list[str] = []
+    parties = list(document.get("parties", []))
+    names = {p["id"]: p["name"] for p in parties}
+    for role in ("commissioner", "prime", "investor"):
+        for party in parties:
+            if party["role"] == role:
+                answers[f"{role}_id"] = party["id"]
+                if role != "investor":
+                    answers[f"{role}_name"] = party["name"]
+                break
+    if any(p["role"] == "outcome_payer" for p in parties):
+        left_out.append("outcome payers other than the commissioner")
+    measures = list(document.get("measures", []))
+    fee = document.get("service_fee") or {}
+    at_risk = fee.get("at_risk") or {}
+    outcomes = list(document.get("outcome_payments", []))
+    wanted = at_risk.get("measure") or (outcomes[0]["measure"] if outcomes else None)
+    measure = next((m for m in measures if m["id"] == wanted), measures[0] if measures else None)
+    if measure is not None:
+        answers["measure_id"] = measure["id"]
+        answers["measure_kind"] = measure["kind"]
+        answers["measure_description"] = measure.get("description", "")
+        answers["comparison"] = measure.get("comparison", "")
+        answers["improvement"] = measure.get("improvement", "")
+        answers["baseline"] = str(measure.get("baseline", ""))
+        if len(measures) > 1:
+            left_out.append("outcome measures after the first")
+    if fee:
+        answers.update(
+            annual_value=fee["annual_value"], frequency=fee["frequency"], timing=fee["timing"]
+        )
+        if at_risk:
+            answers.update(
+                at_risk_percent=_percent_text(at_risk["share"]),
+                at_risk_mode=at_risk["mode"],
+                at_risk_target=str(at_risk["target"]),
+            )
+    if outcomes:
+        rule = outcomes[0]
+        answers["outcome_rule_id"] = rule["id"]
+        answers["outcome_tariff"] = rule["tariff"]
+        answers["outcome_basis"] = "fixed" if rule["basis"] == "fixed" else "per_result"
+        for number, (group, tariff) in enumerate(
+            list(rule.get("need_group_tariffs", {}).items())[:NEED_GROUPS], start=1
+        ):
+            answers[f"group{number}"], answers[f"group{number}_tariff"] = group, tariff
+        for name in ("threshold", "floor", "cap", "total_cap"):
+            answers[name] = str(rule.get(name, ""))
+        if len(outcomes) > 1 or len(rule.get("need_group_tariffs", {})) > NEED_GROUPS:
+            left_out.append("outcome payments or need groups beyond the first")
+    volumes = list(document.get("volume_fees", []))
+    if volumes:
+        answers["volume_event"], answers["volume_tariff"] = (
+            volumes[0]["event"],
+            volumes[0]["tariff"],
+        )
+        if (
+            len(volumes) > 1
+            or volumes[0].get("need_group_tariffs")
+            or volumes[0].get("max_units_per_person")
+        ):
+            left_out.append("volume fees beyond one fee per event")
+    bond = document.get("social_impact_bond")
+    if bond:
+        answers["investor_name"] = names.get(bond["investor"], "")
+        answers["investor_id"] = bond["investor"]
+        answers["sib_capital"] = format(sum(Decimal(c["amount"]) for c in bond["capital"]), "f")
+        answers["sib_tariff"] = bond["tariff"]
+        answers["sib_threshold"] = str(
+            bond.get("all_cohorts_threshold", bond.get("single_cohort_threshold", ""))
+        )
+        answers["sib_final_period"] = str(bond["final_period"])
+        if "max_return" in bond:
+            answers["sib_max_return"] = _percent_text(bond["max_return"])
+        left_out.append(
+            "the social impact bond's capital schedule, single-cohort threshold and cap"
+        )
+    chain = list(document.get("supply_chain", []))
+    for number, terms in enumerate(chain[:MAX_SUBCONTRACTORS], start=1):
+        prefix = f"sub{number}_"
+        answers[prefix + "id"] = terms["subcontractor"]
+        answers[prefix + "name"] = names.get(terms["subcontractor"], "")
+        for answer, field in SUBCONTRACT_SHARES:
+            if field in terms:
+                answers[prefix + answer] = _percent_text(terms[field])
+        if "minimum_contract_value" in terms:
+            answers[prefix + "minimum"] = terms["minimum_contract_value"]
+        if "payment_terms_days" in terms:
+            answers[prefix + "payment_terms"] = str(terms["payment_terms_days"])
+        if "service_fee_value" in terms:
+            left_out.append(f"the service fee promised to {answers[prefix + 'name']} as money")
+    if len(chain) > MAX_SUBCONTRACTORS:
+        left_out.append(f"sub-contractors after the first {MAX_SUBCONTRACTORS}")
+    return answers, left_out
+
+
+SUBCONTRACT_SHARES = (
+    ("fee_share", "service_fee_share"),
+    ("outcome_share", "outcome_payment_share"),
+    ("volume_share", "volume_fee_share"),
+    ("management_fee", "management_fee"),
+    ("risk_passed", "at_risk_share"),
+)
+
+
 def _supply_chain(answers: Mapping[str, Any], subs: list[str]) -> list[dict[str, Any]]:
     chain: list[dict[str, Any]] = []
     numbers = [n for n in range(1, MAX_SUBCONTRACTORS + 1) if _text(answers, f"sub{n}_name")]
     for number, party_id in zip(numbers, subs, strict=True):
         terms: dict[str, Any] = {"subcontractor": party_id}
-        for answer, field in (
-            ("fee_share", "service_fee_share"),
-            ("outcome_share", "outcome_payment_share"),
-            ("volume_share", "volume_fee_share"),
-            ("management_fee", "management_fee"),
-            ("risk_passed", "at_risk_share"),
-        ):
+        for answer, field in SUBCONTRACT_SHARES:
             value = _text(answers, f"sub{number}_{answer}")
             if value:
                 terms[field] = _share(value)
