@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commissioning.contracts import views
+from commissioning.contracts import builder_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -14,5 +14,12 @@ urlpatterns = [
     path("<str:reference>/risk/", views.contract_risk, name="risk"),
     path("<str:reference>/stress/", views.contract_stress, name="stress"),
     path("<str:reference>/edit/", views.contract_edit, name="edit"),
+    path("<str:reference>/mechanism/build/", builder_views.builder_start, name="build"),
+    path("<str:reference>/mechanism/build/check/", builder_views.builder_check, name="build-check"),
+    path(
+        "<str:reference>/mechanism/build/<slug:step>/",
+        builder_views.builder_step,
+        name="build-step",
+    ),
     path("<str:reference>/end/", views.contract_end, name="end"),
 ]
