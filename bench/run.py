@@ -103,6 +103,9 @@ def gunicorn() -> Iterator[int]:
             f"--workers={WORKERS}",
             "--worker-class=sync",
             "--backlog=2048",
+            # A busy shared machine can take over gunicorn's default 30 s to import the project
+            # in four workers at once.
+            "--timeout=120",
             "--log-level=warning",
         ],
         env=env,
