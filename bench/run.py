@@ -179,7 +179,11 @@ def main() -> int:
     chosen = only or list(parts)
     if "core" in chosen:
         core_and_peers()
-    if set(chosen) - {"core"}:
+    if chosen == ["delivery"] and os.environ.get("BENCH_DELIVERY_REUSE"):
+        import django
+
+        django.setup()  # the last run's market and records, kept: reloading the market drops them
+    elif set(chosen) - {"core"}:
         prepare_database()
     if "demo" in chosen:
         import demo_loading
