@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,9 +43,10 @@ class LoadResult:
         )
 
 
-async def _one_request(host: str, port: int, path: str) -> tuple[int, int]:
+async def _one_request(host: str, port: int, path: str, cookie: str = "") -> tuple[int, int]:
     reader, writer = await asyncio.open_connection(host, port)
-    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n"
+    header = f"Cookie: {cookie}\r\n" if cookie else ""
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{header}Connection: close\r\n\r\n"
     writer.write(request.encode("ascii"))
     await writer.drain()
     data = await reader.read()
@@ -55,7 +57,13 @@ async def _one_request(host: str, port: int, path: str) -> tuple[int, int]:
 
 
 async def _run(
-    host: str, port: int, paths: list[str], concurrency: int, duration_s: float, max_requests: int
+    host: str,
+    port: int,
+    paths: list[str],
+    concurrency: int,
+    duration_s: float,
+    max_requests: int,
+    cookies: Sequence[str] = (),
 ) -> LoadResult:
     result = LoadResult(label="", concurrency=concurrency, duration_s=duration_s)
     deadline = time.perf_counter() + duration_s
@@ -64,13 +72,14 @@ async def _run(
     async def worker(offset: int) -> None:
         nonlocal counter
         i = offset
+        cookie = cookies[offset % len(cookies)] if cookies else ""
         while time.perf_counter() < deadline and counter < max_requests:
             counter += 1
             path = paths[i % len(paths)]
             i += 1
             start = time.perf_counter()
             try:
-                status, _ = await _one_request(host, port, path)
+                status, _ = await _one_request(host, port, path, cookie)
             except OSError:
                 result.errors += 1
                 continue
@@ -95,7 +104,11 @@ def run_load(
     concurrency: int = 50,
     duration_s: float = 10.0,
     max_requests: int = 20_000,
+    cookies: Sequence[str] = (),
 ) -> LoadResult:
-    result = asyncio.run(_run("127.0.0.1", port, paths, concurrency, duration_s, max_requests))
+    """``cookies``: one per client in turn (a signed-in session each), or none."""
+    result = asyncio.run(
+        _run("127.0.0.1", port, paths, concurrency, duration_s, max_requests, cookies)
+    )
     result.label = label
     return result

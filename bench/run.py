@@ -1,7 +1,9 @@
 """`make bench`: the analytics core's benchmarks (bench/core.py), the outcome matching beside
 causalml's run in its own environment (bench/peers.py), the demo's loading and replacing times
-(bench/demo_loading.py), then the directory page and directory search API under load, on
-PostgreSQL, with the 10x market.
+(bench/demo_loading.py), the directory page and directory search API under load, on
+PostgreSQL, with the 10x market, then delivery at scale (bench/delivery.py: referrals, invoices,
+the drafting targets and a contract's referral and statement pages under signed-in load).
+``BENCH_ONLY=delivery`` (or any comma-separated parts) runs only those parts.
 
 Prints p50/p95/p99 latency and requests/s at 50 concurrent clients for each target. Everything is
 bounded: each target runs for BENCH_SECONDS (default 15 s) or 20,000 requests, on loopback only.
@@ -16,6 +18,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,7 +90,40 @@ def search_terms() -> list[str]:
     return words[:40] or ["trust"]
 
 
-def main() -> int:
+@contextmanager
+def gunicorn() -> Iterator[int]:
+    """The project under gunicorn on a free loopback port, stopped on leaving."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), LOG_LEVEL="ERROR")
+    server = subprocess.Popen(
+        [
+            str(REPO / ".venv" / "bin" / "gunicorn"),
+            "commissioning.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={WORKERS}",
+            "--worker-class=sync",
+            "--backlog=2048",
+            # A busy shared machine can take over gunicorn's default 30 s to import the project
+            # in four workers at once.
+            "--timeout=120",
+            "--log-level=warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(port, timeout_s=180)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=20)
+
+
+def core_and_peers() -> None:
     import tempfile
 
     import core
@@ -99,34 +136,15 @@ def main() -> int:
         for line in peers.compare(data, figures.ours):
             print(line)
     print()
-    prepare_database()
-    import demo_loading
 
-    for line in demo_loading.main():
-        print(line)
+
+def directory_load() -> None:
     from django.db import connection
-
-    connection.close()
     from loadgen import run_load
 
     terms = search_terms()
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), LOG_LEVEL="ERROR")
-    server = subprocess.Popen(
-        [
-            str(REPO / ".venv" / "bin" / "gunicorn"),
-            "commissioning.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={WORKERS}",
-            "--worker-class=sync",
-            "--backlog=2048",
-            "--log-level=warning",
-        ],
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        wait_until_up(port)
+    connection.close()
+    with gunicorn() as port:
         targets = {
             "directory page /directory/": ["/directory/"],
             "directory page, filtered + paged": [
@@ -147,9 +165,39 @@ def main() -> int:
             print(result.summary())
             if result.errors:
                 print(f"  statuses: {result.statuses}")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+
+
+def main() -> int:
+    """Every part in turn, or only those ``BENCH_ONLY`` names (comma-separated: core, demo,
+    directory, delivery; docs/benchmarks.md)."""
+    parts = ("core", "demo", "directory", "delivery")
+    only = [p.strip() for p in os.environ.get("BENCH_ONLY", "").split(",") if p.strip()]
+    unknown = sorted(set(only) - set(parts))
+    if unknown:
+        print(f"BENCH_ONLY: unknown part(s) {', '.join(unknown)}; the parts: {', '.join(parts)}")
+        return 2
+    chosen = only or list(parts)
+    if "core" in chosen:
+        core_and_peers()
+    if chosen == ["delivery"] and os.environ.get("BENCH_DELIVERY_REUSE"):
+        import django
+
+        django.setup()  # the last run's market and records, kept: reloading the market drops them
+    elif set(chosen) - {"core"}:
+        prepare_database()
+    if "demo" in chosen:
+        import demo_loading
+
+        for line in demo_loading.main():
+            print(line)
+    if "directory" in chosen:
+        directory_load()
+    if "delivery" in chosen:
+        import delivery
+
+        print()
+        for line in delivery.main(gunicorn, SECONDS):
+            print(line, flush=True)
     return 0
 
 

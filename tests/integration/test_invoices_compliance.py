@@ -4,13 +4,15 @@ dispute, gives the hand-worked figures; the prime's payments to its subs against
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
+from commissioning.directory.models import Organisation
 from commissioning.invoices import compliance, services
-from commissioning_analytics.cashflow.prompt_payment import ReportingPeriod
-from tests.invoice_factories import cast, invoice
+from commissioning_analytics.cashflow.prompt_payment import PaymentsCompliance, ReportingPeriod
+from tests.invoice_factories import Cast, cast, invoice
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2027, 6, 30)
@@ -91,3 +93,39 @@ def test_the_period_under_way_counts_as_unpaid_only_what_is_already_due() -> Non
     assert current.period == ReportingPeriod(date(2026, 10, 1), date(2027, 3, 31))
     assert not current.complete and current.figures is not None
     assert (current.figures.invoices_became_payable, current.figures.share_due_unpaid) == (1, 1.0)
+
+
+def test_every_bodys_half_year_in_two_queries_however_many_invoices(
+    django_assert_num_queries: Any,
+) -> None:
+    """LAW-3, UK17 (issue 14, Speed): every body's figures for one half-year, as drafted for
+    the notices, are each body's own figures for that period, from one query of the invoices
+    (and one of the bodies) however many invoices there are: later ones are never read."""
+    casts = [cast(), cast()]
+
+    def record(c: Cast, number: int, received: date, days: int) -> None:
+        sent = invoice(c.prime, c.contract, "prime", f"P-{number}", received)
+        _pay(c.body_finance, sent, received + timedelta(days=days))
+
+    for n, c in enumerate(casts):
+        record(c, 1, date(2026, 5, 1), 19 + 30 * n)
+        record(c, 2, date(2026, 8, 15), 61)  # falls due on 14 September, paid after the period
+
+    def drafted() -> dict[Organisation, PaymentsCompliance]:
+        with django_assert_num_queries(2):
+            return compliance.bodies_figures(SUMMER)
+
+    first = drafted()
+    for c in casts:
+        for k in range(12):  # later invoices, each paid in 19 days: none counts in the summer
+            record(c, 100 + k, date(2026, 10, 1) + timedelta(days=20 * k), 19)
+    figures = drafted()
+    assert figures == first
+    assert set(figures) == {c.contract.commissioning_body for c in casts}
+    for c in casts:
+        body = c.contract.commissioning_body
+        own = next(p for p in compliance.body_compliance(body, TODAY) if p.period == SUMMER)
+        assert figures[body] == own.figures
+    slow = figures[casts[1].contract.commissioning_body]
+    assert slow.average_days_to_pay == 49
+    assert slow.share_due_unpaid == 0.5

@@ -186,3 +186,30 @@ def test_referrals_for_your_organisation_lists_those_waiting_first() -> None:
     text = client_for(setting.housing).get(reverse("referrals:mine")).text
     assert "1 referral waiting for your decision" in text
     assert text.index(waiting.reference) < text.index(done.reference)
+
+
+def test_the_contract_referral_list_takes_as_many_queries_for_thirty_referrals_as_for_one() -> None:
+    """REF-1 (issue 14, Speed): the referral list a prime's member sees does no query per
+    referral, per event or per characteristic: the count stays flat as the rows grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    setting = referral_setting()
+    client = client_for(setting.prime)
+    url = reverse("referrals:contract", args=[setting.contract.reference])
+    refer(setting)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    queries()  # the session and anything cached on first use
+    one = queries()
+    for n in range(29):
+        party = setting.womens_party if n % 2 else setting.housing_party
+        answers = {"sex": "female"} if n % 3 else {"sex": characteristics.PREFER_NOT_TO_SAY}
+        refer(setting, party=party, case_reference=f"X{200000 + n}", characteristics=answers)
+    assert Referral.objects.filter(contract=setting.contract).count() == 30
+    assert queries() == one

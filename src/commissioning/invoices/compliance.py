@@ -132,3 +132,16 @@ def bodies_with_figures() -> QuerySet[Organisation]:
         .distinct()
         .order_by("name")
     )
+
+
+def bodies_figures(period: ReportingPeriod) -> dict[Organisation, PaymentsCompliance]:
+    """Every commissioning body's figures for its payments to primes in one reporting period
+    (LAW-3, UK17: the half-year a payments compliance notice is drafted for), from one query of
+    only the invoices that count in it: those paid, or falling due, within the period."""
+    relevant = Invoice.objects.filter(tier=Invoice.Tier.PRIME).filter(
+        Q(paid_on__range=(period.first_day, period.last_day))
+        | Q(due_on__range=(period.first_day, period.last_day))
+    )
+    figures = payments_compliance(core_invoices(relevant), period)
+    bodies = Organisation.objects.in_bulk([int(payer) for payer in figures])
+    return {bodies[int(payer)]: result for payer, result in figures.items()}
