@@ -280,3 +280,37 @@ def test_commissioners_use_the_pages_and_outsiders_are_refused() -> None:
         assert other.get(f"/contracts/{contract.reference}/{url}").status_code == 403
     assert other.post(f"/contracts/{contract.reference}/changes/add/", {}).status_code == 403
     assert KpiAssessment.objects.count() == 1
+
+
+def test_the_api_has_the_same_rules_and_refuses_outsiders() -> None:
+    contract, commissioner = _large()
+    kpi = _add_kpis(contract, commissioner, 1)[0]
+    api = client_for(commissioner)
+    url = f"/api/contracts/{contract.reference}"
+    body = {
+        "period_start": "2026-04-01",
+        "period_end": "2026-09-30",
+        "ratings": [{"kpi": kpi.pk, "rating": "excellent", "result": "95%"}],
+    }
+    response = api.post(f"{url}/assessments", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Select a rating for KPI 1",
+        "errors": {f"rating_{kpi.pk}": ["Select a rating for KPI 1"]},
+    }
+    body["ratings"][0]["rating"] = "good"  # type: ignore[index]
+    response = api.post(f"{url}/assessments", body, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["assessments"][0]["ratings"][0]["rating"] == "good"
+
+    outsider = member_of(contract_with_parties().commissioning_body, User.Role.COMMISSIONER)
+    change = {"kind": "scope", "description": "Adds women's services", "reason": "Need grew"}
+    response = client_for(outsider).post(f"{url}/changes", change, content_type="application/json")
+    assert response.status_code == 403
+    assert (
+        client_for(None).post(f"{url}/changes", change, content_type="application/json").status_code
+        == 401
+    )
+    response = api.post(f"{url}/changes", change, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["changes"][0]["reason"] == "Need grew"
