@@ -5,23 +5,29 @@ a change a UK10, a termination a UK11, all valid OCDS; only the contract's commi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils.html import strip_tags
 
 from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
+from commissioning.awards import services as awards_services
 from commissioning.contracts import lifecycle, performance
 from commissioning.contracts.models import Contract, ContractChange, Kpi, KpiAssessment
 from commissioning.opendata.ocds.validate import validate_package
+from commissioning_analytics.timelines.working_days import LONDON
 from tests.contract_factories import contract_with_parties
 from tests.factories import client_for, member_of
+from tests.integration.awards_setup import award_setup
 
 pytestmark = pytest.mark.django_db
+
+REASONS = "Highest total on the published criteria; the price is sustainable for the term."
 
 RATINGS = ["good", "approaching", "requires_improvement", "inadequate", "other"]
 
@@ -314,3 +320,19 @@ def test_the_api_has_the_same_rules_and_refuses_outsiders() -> None:
     response = api.post(f"{url}/changes", change, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["changes"][0]["reason"] == "Need grew"
+
+
+def test_a_contract_made_from_an_award_starts_mobilising() -> None:
+    """Issue 15 item 1: the award services' contract is mobilising until marked active."""
+    s = award_setup()
+    award = awards_services.decide_award(s.commissioner, s.lot, REASONS)
+    assert award.standstill_ends_at is not None
+    with time_machine.travel(award.standstill_ends_at, tick=False):
+        start = award.standstill_ends_at.astimezone(LONDON).date() + timedelta(days=7)
+        contract = awards_services.create_contract(
+            s.commissioner, award, start, outcome_target=Decimal(60)
+        )
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.MOBILISING
+    lifecycle.transition(s.commissioner, contract, Contract.Status.ACTIVE)
+    assert Contract.objects.get(pk=contract.pk).status == Contract.Status.ACTIVE
