@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms_gds.layout import Layout
 from django import forms
 
 from commissioning.contracts.models import (
@@ -17,7 +18,7 @@ from commissioning.contracts.models import (
     PerformanceFailure,
 )
 from commissioning.contracts.performance import RatingInput
-from commissioning.kernel.forms import GovUKForm, date_field
+from commissioning.kernel.forms import FirstOptionBoundField, GovUKForm, date_field
 
 
 def _choice(label: str, choices: Any, message: str, **kwargs: Any) -> forms.ChoiceField:
@@ -90,6 +91,9 @@ class AssessmentForm(GovUKForm):
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            self.fields[f"rating_{kpi.pk}"].bound_field_class = FirstOptionBoundField
+        # The helper's layout was made from the fields before the KPIs' were added.
+        self.helper.layout = Layout(*self.fields)
 
     def ratings(self) -> list[RatingInput]:
         data = self.cleaned_data
