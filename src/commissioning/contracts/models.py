@@ -185,7 +185,7 @@ class KpiRating(models.Model):
         OTHER = "other", "Other"
 
     assessment = models.ForeignKey(KpiAssessment, on_delete=models.CASCADE, related_name="ratings")
-    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="ratings")
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="ratings")
     rating = models.CharField(max_length=30, choices=Rating.choices)
     result = models.CharField("Result in the period", max_length=200)
     comment = models.TextField(blank=True)

@@ -281,7 +281,7 @@ class Migration(migrations.Migration):
                 (
                     "kpi",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="ratings",
                         to="contracts.kpi",
                     ),
