@@ -1,12 +1,10 @@
 """Open data notices in the browser (issue 11 items 7 and 9; LAW-1, LAW-4, PRO-3): a large
-contract without enough KPIs says why its notice is pending, its commissioner adds the outcome
-measures and it is published; a commissioner publishes a planned procurement notice. axe-core
-on every page; the planned notice page reflows at 320 px."""
+contract without enough KPIs says why its notice is pending, its commissioner adds KPIs (issue
+15: KPIs are records) and it is published; a commissioner publishes a planned procurement
+notice. axe-core on every page; the planned notice page reflows at 320 px."""
 
 from __future__ import annotations
 
-import copy
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -40,14 +38,19 @@ def test_a_commissioner_adds_the_missing_kpis_and_the_notice_is_published(
     expect(page.locator(".govuk-warning-text")).to_contain_text(
         "Add 2 more KPIs before the contract details notice can be published."
     )
-    page.get_by_role("link", name="add outcome measures to the payment mechanism").click()
-    axe(page)
-    mechanism = copy.deepcopy(contract.mechanism)
-    for ident in ("settled-accommodation", "in-work-or-training"):
-        mechanism["measures"].append({"id": ident, "kind": "intermediate"})
-    page.get_by_label("Payment mechanism").fill(json.dumps(mechanism, indent=2))
-    page.get_by_role("button", name="Save the documents").click()
-    axe(page)
+    # KPI records replace the mechanism's outcome measures: three are added
+    for name in ("Settled accommodation", "In work or training", "Referrals seen in 5 days"):
+        page.get_by_role("link", name="Add a KPI").first.click()
+        axe(page)
+        page.get_by_label("Name", exact=True).fill(name)
+        page.get_by_label("Measure", exact=True).fill(f"Share of people released: {name.lower()}")
+        page.get_by_label("Target", exact=True).fill("60%")
+        page.get_by_label("Quarterly").check()
+        page.get_by_label("Outcomes observed (this platform's contract outcomes)").check()
+        page.get_by_role("button", name="Save the KPI").click()
+        axe(page)
+        page.goto(url)
+        axe(page)
     expect(
         page.get_by_text("The contract details notice is published as open data")
     ).to_be_visible()

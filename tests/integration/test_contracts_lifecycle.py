@@ -27,11 +27,14 @@ def _commissioner(contract: Contract) -> User:
 
 
 def test_the_table_ends_or_terminates_an_active_contract_only() -> None:
+    """Issue 15: a mobilising contract only becomes active; only an active one closes."""
     assert set(lifecycle.TRANSITIONS) == {
+        (Status.MOBILISING, Status.ACTIVE),
         (Status.ACTIVE, Status.ENDED),
         (Status.ACTIVE, Status.TERMINATED),
     }
     assert lifecycle.allowed_next(Status.ENDED) == []
+    assert lifecycle.allowed_next(Status.MOBILISING) == [Status.ACTIVE]
 
 
 def test_a_contract_ends_only_once_its_term_is_over() -> None:

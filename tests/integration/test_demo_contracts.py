@@ -206,3 +206,30 @@ def test_a_small_charity_runs_out_under_harsh_terms_not_mild_ones_and_both_pages
             if risk[member["party"]]["reserves"] is not None:
                 assert f"£{Decimal(risk[member['party']]['reserves']):,.2f}" in page
     assert runs_out_only_when_harsh
+
+
+def test_the_demo_has_each_state_rating_a_change_and_a_termination(
+    contracts: list[Contract], client: Client
+) -> None:
+    """Issue 15: KPIs assessed with each rating (UK9), one change (UK10), one termination and
+    one ending (UK11), every package valid; the award demo's contract is the mobilising one."""
+    from commissioning.contracts.models import KpiRating
+    from commissioning.demo.contract_performance import load_demo_performance
+    from commissioning.opendata.ocds.validate import validate_package
+
+    made = load_demo_performance(contracts)
+    assert made == {"kpis": 14, "assessments": 1, "changes": 1}
+    states = {c.reference: Contract.objects.get(pk=c.pk).status for c in contracts}
+    assert sorted(states.values()) == ["active", "active", "ended", "terminated"]
+    assert sorted(KpiRating.objects.values_list("rating", flat=True)) == sorted(
+        KpiRating.Rating.values
+    )
+    tags = []
+    for contract in contracts:
+        package = client.get(f"/api/contracts/{contract.reference}/ocds").json()
+        result = validate_package(package)
+        assert result.error_count == 0, result.summary()
+        tags += [tuple(r["tag"]) for r in package["releases"]]
+    assert tags.count(("implementationUpdate",)) == 1
+    assert tags.count(("contractAmendment",)) == 1
+    assert tags.count(("contractTermination",)) == 2

@@ -28,6 +28,7 @@ from commissioning.api.pagination import PAGINATION_DOC
 from commissioning.bids.api import router as bids_router
 from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
+from commissioning.contracts.performance_api import router as contract_performance_router
 from commissioning.delivery_checks.api import router as delivery_checks_router
 from commissioning.directory.api import router as directory_router
 from commissioning.escalations.api import router as escalations_router
@@ -67,6 +68,7 @@ api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/exercises", opendata_api.exercises_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/contracts", contract_performance_router)
 api.add_router("/opportunities", procurement_api.router)
 api.add_router("/opportunities", opendata_api.opportunities_router)
 api.add_router("/opportunities", clarifications_router)

@@ -26,6 +26,7 @@ from commissioning.bids import opening
 from commissioning.bids.content import Terms
 from commissioning.bids.models import Subcontractor
 from commissioning.bids.services import members_of
+from commissioning.contracts import lifecycle as contracts_lifecycle
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.contracts.services import ContractDataError, validate_documents
 from commissioning.directory.models import Organisation
@@ -261,6 +262,8 @@ def create_contract(
             for org, terms in chain
         ]
         ContractParty.objects.bulk_create(parties)
+        # It starts mobilising: active once its commissioners say so (issue 15).
+        contracts_lifecycle.start_mobilising(contract)
         locked.contract = contract
         locked.save(update_fields=["contract"])
         record(

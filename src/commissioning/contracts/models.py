@@ -16,6 +16,7 @@ from django.urls import reverse
 
 class Contract(models.Model):
     class Status(models.TextChoices):
+        MOBILISING = "mobilising", "Mobilising"
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
         TERMINATED = "terminated", "Terminated"
@@ -39,6 +40,9 @@ class Contract(models.Model):
     ended_on = models.DateField("Ended on", null=True, blank=True)
     end_recorded_at = models.DateTimeField(null=True, blank=True)
     termination_reason = models.TextField("Why it was terminated early", blank=True)
+    # LAW-4: a light-touch contract need not publish KPIs, but then says why none were set.
+    is_light_touch = models.BooleanField("Light-touch contract", default=False)
+    no_kpis_rationale = models.TextField("Why no KPIs were set", blank=True)
     mechanism = models.JSONField(help_text="Payment mechanism, format version 1")  # PBR-1
     observed = models.JSONField(
         null=True, blank=True, help_text="Observed volumes and outcomes, format version 1"
@@ -109,3 +113,148 @@ class ContractParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.reference}: {self.party_id}"
+
+
+class Kpi(models.Model):
+    """A key performance indicator agreed on the contract (LAW-4): what is measured, the target,
+    how often it is assessed and where the figures come from, which may be the platform's own
+    records."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        SIX_MONTHLY = "six_monthly", "Every six months"
+        ANNUALLY = "annually", "Annually"
+
+    class DataSource(models.TextChoices):
+        REFERRALS_COMPLETED = (
+            "referrals_completed",
+            "Referrals completed (this platform's referrals)",
+        )
+        OUTCOMES = "outcomes", "Outcomes observed (this platform's contract outcomes)"
+        PAYMENT_TIMES = "payment_times", "Payment times (this platform's invoices and payments)"
+        PROVIDER_RETURN = "provider_return", "The prime's monitoring return"
+        OTHER = "other", "Another source, named in the measure"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=200)
+    measure = models.TextField(help_text="What is counted and how.")
+    target = models.CharField(max_length=200)
+    frequency = models.CharField(
+        "How often it is assessed", max_length=20, choices=Frequency.choices
+    )
+    data_source = models.CharField("Data source", max_length=30, choices=DataSource.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "created_at", "pk"]
+        verbose_name = "KPI"
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: {self.name}"
+
+
+class KpiAssessment(models.Model):
+    """An assessment of every KPI of the contract over a period (at least every 12 months, and
+    at the end), published as the contract performance notice."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="assessments")
+    period_start = models.DateField("Start of the period assessed")
+    period_end = models.DateField("End of the period assessed")
+    is_final = models.BooleanField("Final assessment at the end of the contract", default=False)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["contract", "period_end", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: {self.period_start} to {self.period_end}"
+
+
+class KpiRating(models.Model):
+    """One KPI's rating in an assessment, with the result observed."""
+
+    class Rating(models.TextChoices):
+        GOOD = "good", "Good"
+        APPROACHING = "approaching", "Approaching target"
+        REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+        INADEQUATE = "inadequate", "Inadequate"
+        OTHER = "other", "Other"
+
+    assessment = models.ForeignKey(KpiAssessment, on_delete=models.CASCADE, related_name="ratings")
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="ratings")
+    rating = models.CharField(max_length=30, choices=Rating.choices)
+    result = models.CharField("Result in the period", max_length=200)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["assessment", "kpi__created_at", "kpi__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "kpi"], name="kpi_rating_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.get_rating_display()}"
+
+
+class PerformanceFailure(models.Model):
+    """A breach or performance failure and the penalty that followed, by how it was decided."""
+
+    class PenaltyType(models.TextChoices):
+        CONTRACTED = "contracted", "Contracted: the penalty was set in the contract"
+        IMPOSED = "imposed", "Imposed by a court or tribunal"
+        NEGOTIATED = "negotiated", "Negotiated in a settlement agreement"
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="performance_failures"
+    )
+    requirement = models.TextField("Requirement not met")
+    description = models.TextField("What happened")
+    decided_on = models.DateField("Date the failure was decided")
+    penalty_type = models.CharField(max_length=20, choices=PenaltyType.choices)
+    penalty_value = models.DecimalField(
+        "Penalty value (£)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["contract", "decided_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: failure decided {self.decided_on}"
+
+
+class ContractChange(models.Model):
+    """A change to a contract in force (value, term, scope or supply chain; an extension is a
+    change of term), with its reason: the contract change notice."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "Value"
+        TERM = "term", "Term (including an extension)"
+        SCOPE = "scope", "Scope"
+        SUPPLY_CHAIN = "supply_chain", "Supply chain"
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField("What changes", max_length=20, choices=Kind.choices)
+    description = models.TextField("The change")
+    reason = models.TextField("Why")
+    previous_annual_value = models.DecimalField(max_digits=14, decimal_places=2)
+    new_annual_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    previous_end_date = models.DateField()
+    new_end_date = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["contract", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: {self.get_kind_display()} change"

@@ -18,6 +18,7 @@ SECTIONS = (
     ("statements", "Payment statements"),
     ("risk", "Money and risk down the chain"),
     ("stress", "Cash-flow stress test"),
+    ("performance", "Performance"),
     ("referrals:contract", "Referrals"),
     ("invoices:contract", "Invoices and payments"),
     ("delivery_checks:contract", "Promised and received"),

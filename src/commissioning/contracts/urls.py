@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commissioning.contracts import builder_views, views
+from commissioning.contracts import builder_views, performance_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -22,4 +22,19 @@ urlpatterns = [
         name="build-step",
     ),
     path("<str:reference>/end/", views.contract_end, name="end"),
+    path(
+        "<str:reference>/performance/",
+        performance_views.contract_performance,
+        name="performance",
+    ),
+    path("<str:reference>/kpis/add/", performance_views.kpi_add, name="kpi-add"),
+    path("<str:reference>/kpis/<int:pk>/", performance_views.kpi_add, name="kpi-edit"),
+    path(
+        "<str:reference>/assessments/add/",
+        performance_views.assessment_add,
+        name="assessment-add",
+    ),
+    path("<str:reference>/failures/add/", performance_views.failure_add, name="failure-add"),
+    path("<str:reference>/changes/add/", performance_views.change_add, name="change-add"),
+    path("<str:reference>/activate/", performance_views.activate, name="activate"),
 ]

@@ -19,6 +19,8 @@ UK4     tenderNotice               tender          tender                 :mod:`
 UK12    tenderCancellationNotice   tender          tenderCancellation     :mod:`.tender`
 UK6     awardNotice                awards          award                  :mod:`.award`
 UK7     contractNotice             contracts       awardUpdate, contract  :mod:`.contract`
+UK10    contractAmendmentNotice    contracts       contractAmendment      :mod:`.change`
+UK9     implementationNotice       implementation  implementationUpdate   :mod:`.performance`
 UK11    contractTerminationNotice  implementation  contractTermination    :mod:`.termination`
 UK8     implementationNotice       implementation  implementation         :mod:`.payment`
 UK17    implementationNotice       planning        implementation         :mod:`.compliance`

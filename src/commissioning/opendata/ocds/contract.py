@@ -18,7 +18,7 @@ from commissioning.opendata.ocds.common import (
     ocid_for,
     period,
 )
-from commissioning.opendata.ocds.data import Contract
+from commissioning.opendata.ocds.data import Contract, Kpi
 
 #: LAW-4: contracts above this value must carry at least KPI_MINIMUM KPIs.
 KPI_THRESHOLD = Decimal("5000000")
@@ -26,12 +26,27 @@ KPI_MINIMUM = 3
 
 
 def check_kpis(contract: Contract) -> None:
-    """LAW-4: over £5m a contract needs at least 3 KPIs (no rationale can replace them)."""
+    """LAW-4: over £5m a contract needs at least 3 KPIs (no rationale can replace them), unless
+    it is a light-touch contract; a light-touch contract with none says why."""
+    if contract.light_touch:
+        if not contract.kpis and not (contract.no_kpis_rationale or "").strip():
+            raise ValueError(
+                f"light-touch contract {contract.id} sets no KPIs and does not say why"
+            )
+        return
     if contract.value > KPI_THRESHOLD and len(contract.kpis) < KPI_MINIMUM:
         raise ValueError(
             f"contract {contract.id} is worth more than £5m and has {len(contract.kpis)} KPIs; "
             f"at least {KPI_MINIMUM} are required"
         )
+
+
+def agreed_metric(kpi: Kpi) -> JsonDict:
+    """A KPI as an agreed metric; its target, when set, is the metric's target observation."""
+    metric: JsonDict = {"id": kpi.id, "title": kpi.title, "description": kpi.description}
+    if kpi.target:
+        metric["observations"] = [{"id": f"{kpi.id}-target", "measure": kpi.target}]
+    return metric
 
 
 def build_contract(contract: Contract, *, prefix: str = DEFAULT_OCID_PREFIX) -> JsonDict:
@@ -58,10 +73,7 @@ def build_contract(contract: Contract, *, prefix: str = DEFAULT_OCID_PREFIX) -> 
     if contract.date_signed is not None:
         section["dateSigned"] = iso(contract.date_signed)
     if contract.kpis:
-        section["agreedMetrics"] = [
-            {"id": kpi.id, "title": kpi.title, "description": kpi.description}
-            for kpi in contract.kpis
-        ]
+        section["agreedMetrics"] = [agreed_metric(kpi) for kpi in contract.kpis]
     elif contract.no_kpis_rationale:
         section["noAgreedMetricsRationale"] = contract.no_kpis_rationale
     release["contracts"] = [section]

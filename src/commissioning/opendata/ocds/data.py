@@ -234,11 +234,13 @@ class Kpi:
     id: str
     title: str
     description: str
+    target: str | None = None
 
 
 @dataclass(frozen=True)
 class Contract:
-    """Contract details (UK7); over £5m it must carry at least 3 KPIs (LAW-4).
+    """Contract details (UK7); over £5m it must carry at least 3 KPIs unless it is a
+    light-touch contract, which then says why none were set (LAW-4).
     ``date_signed`` is left out of the release when it is not known (``None``)."""
 
     reference: str
@@ -251,6 +253,7 @@ class Contract:
     notice: Notice
     kpis: tuple[Kpi, ...] = field(default=())
     no_kpis_rationale: str | None = None
+    light_touch: bool = False
 
 
 @dataclass(frozen=True)
@@ -304,4 +307,57 @@ class PaymentsCompliance:
     paid_in_61_days_or_more: Decimal | None
     invoices_fell_due: int
     due_but_unpaid: Decimal | None
+    notice: Notice
+
+
+#: A KPI's rating in an assessment: the platform's words (as the Act's guidance rates them).
+Rating = Literal["good", "approaching", "requires_improvement", "inadequate", "other"]
+
+
+@dataclass(frozen=True)
+class KpiObservation:
+    """One KPI as an assessment rated it: ``result`` is what was observed in the period."""
+
+    kpi: Kpi
+    rating: Rating
+    result: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class PerformanceFailureRecord:
+    """A breach or performance failure and its penalty, decided on ``decided``."""
+
+    id: str
+    requirement: str
+    description: str
+    decided: datetime
+    penalty_type: Literal["contracted", "imposed", "negotiated"]
+    penalty_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Performance:
+    """An assessment of the contract's KPIs over ``period`` (UK9 contract performance notice,
+    LAW-1, LAW-4), with the performance failures recorded by then."""
+
+    contract: Contract
+    id: str
+    period: Period
+    observations: tuple[KpiObservation, ...]
+    notice: Notice
+    final: bool = False
+    failures: tuple[PerformanceFailureRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContractChange:
+    """A change to the contract in force (UK10 contract change notice, LAW-1): ``contract`` is
+    the contract as changed (its value and period after the change)."""
+
+    contract: Contract
+    id: str
+    kind: Literal["value", "term", "scope", "supply_chain"]
+    description: str
+    reason: str
     notice: Notice

@@ -6,8 +6,11 @@ The award the release repeats is the decision's when the contract came from one 
 platform, else the contract's own (:mod:`commissioning.opendata.sources.award`). Its ocid is its
 opportunity's, so the opportunity's record gathers tender and contracts. What
 the platform does not record (the award decision date, the standstill, the signature date) is
-left out. KPIs are the outcome measures of the payment mechanism (LAW-4: 3 over £5m);
-a contract over £5m with fewer cannot be published (:class:`ContractOcdsError`), and
+left out. KPIs are the contract's KPI records (:class:`commissioning.contracts.models.Kpi`;
+LAW-4: 3 over £5m unless light-touch, and a light-touch contract with none says why); a
+contract with no KPI records and no such rationale, made before KPIs were records, publishes the
+outcome measures of its payment mechanism. A contract over £5m with fewer cannot be published
+(:class:`ContractOcdsError`), and
 :func:`notice_status` says so on its page: the commissioner sees the task, the public why the
 notice is pending (issue 11 item 7), so no contract stays unpublished silently.
 """
@@ -15,27 +18,35 @@ notice is pending (issue 11 item 7), so no contract stays unpublished silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from commissioning.awards.models import LotAward
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.invoices.models import PaymentNotice
+from commissioning.opendata.ocds.change import build_contract_change
 from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
 from commissioning.opendata.ocds.contract import KPI_MINIMUM, KPI_THRESHOLD, build_contract
 from commissioning.opendata.ocds.data import Contract as OcdsContract
+from commissioning.opendata.ocds.data import ContractChange as OcdsContractChange
 from commissioning.opendata.ocds.data import (
     ContractEnding,
     ContractPayment,
     ContractPayments,
     Kpi,
+    KpiObservation,
     Notice,
+    Performance,
+    PerformanceFailureRecord,
     Period,
 )
 from commissioning.opendata.ocds.payment import build_contract_payments
+from commissioning.opendata.ocds.performance import build_performance
 from commissioning.opendata.ocds.termination import build_contract_termination
 from commissioning.opendata.sources.award import award_data, contract_award_data
 from commissioning.opendata.sources.common import (
@@ -66,6 +77,10 @@ def with_ocds_relations(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
         Prefetch("parties", queryset=parties),
         "lot__opportunity__lots",
         payment_notices(),
+        "kpis",
+        "changes",
+        "performance_failures",
+        "assessments__ratings__kpi",
     )
 
 
@@ -75,6 +90,22 @@ def published_contracts() -> QuerySet[Contract]:
 
 
 def kpis(contract: Contract) -> tuple[Kpi, ...]:
+    """The contract's KPIs: its KPI records; while it has none and no rationale for having none,
+    the outcome measures of its payment mechanism (what KPIs were before they were records)."""
+    records = list(contract.kpis.all())
+    if records:
+        return tuple(
+            Kpi(
+                f"kpi-{record.pk}",
+                record.name,
+                f"{record.measure} Assessed {record.get_frequency_display().lower()}; "
+                f"data source: {record.get_data_source_display()}.",
+                record.target,
+            )
+            for record in records
+        )
+    if contract.no_kpis_rationale.strip():
+        return ()
     out = []
     for measure in contract.mechanism.get("measures", []):
         ident = str(measure.get("id", ""))
@@ -86,8 +117,9 @@ def kpis(contract: Contract) -> tuple[Kpi, ...]:
 
 
 def kpis_missing(contract: Contract) -> int:
-    """How many more KPIs the contract needs before its UK7 can be published (LAW-4)."""
-    if whole_value(contract) <= KPI_THRESHOLD:
+    """How many more KPIs the contract needs before its UK7 can be published (LAW-4): none for
+    a light-touch contract (which says why it has none instead)."""
+    if contract.is_light_touch or whole_value(contract) <= KPI_THRESHOLD:
         return 0
     return max(0, KPI_MINIMUM - len(kpis(contract)))
 
@@ -139,7 +171,8 @@ def kpi_error(contract: Contract) -> ContractOcdsError:
     return ContractOcdsError(
         f"{kpi_task(missing)}: a contract worth more than £{KPI_THRESHOLD:,.0f} publishes at "
         f"least {KPI_MINIMUM} key performance indicators, and {contract.reference} has "
-        f"{len(kpis(contract))}. Its KPIs are the outcome measures of its payment mechanism."
+        f"{len(kpis(contract))}. Add them on its Performance page (while it has none there, "
+        "its KPIs are the outcome measures of its payment mechanism)."
     )
 
 
@@ -151,10 +184,10 @@ def contract_data(contract: Contract, site: str, award: LotAward | None = None) 
         raise kpi_error(contract)
     value = whole_value(contract)
     agreed = kpis(contract)
-    rationale = None
+    rationale = contract.no_kpis_rationale.strip() or None
     if award is not None:
         decided = award_data(award, site)
-        if not agreed and value <= KPI_THRESHOLD:
+        if not agreed and not rationale and value <= KPI_THRESHOLD:
             rationale = NO_KPIS_RATIONALE
     else:
         decided = contract_award_data(contract, site)
@@ -170,7 +203,8 @@ def contract_data(contract: Contract, site: str, award: LotAward | None = None) 
             published=contract.created_at, url=site.rstrip("/") + contract.get_absolute_url()
         ),
         kpis=agreed,
-        no_kpis_rationale=rationale,
+        no_kpis_rationale=rationale if not agreed else None,
+        light_touch=contract.is_light_touch,
     )
 
 
@@ -198,7 +232,9 @@ def termination_release(
     """The UK11 contract termination release once the contract has ended or been terminated
     (``None`` while it is active), dated when that was recorded; raises
     :class:`ContractOcdsError` when the contract cannot be published."""
-    if contract.status == Contract.Status.ACTIVE or contract.ended_on is None:
+    if contract.status in (Contract.Status.MOBILISING, Contract.Status.ACTIVE):
+        return None
+    if contract.ended_on is None:
         return None
     recorded = contract.end_recorded_at
     assert recorded is not None
@@ -259,15 +295,111 @@ def payment_notice_releases(
     ]
 
 
+def performance_releases(
+    contract: Contract, site: str, award: LotAward | None = None
+) -> list[JsonDict]:
+    """A UK9 contract performance release per assessment of the contract's KPIs, dated when it
+    was recorded, with the performance failures decided by then."""
+    assessments = list(contract.assessments.all())
+    if not assessments:
+        return []
+    data = contract_data(contract, site, award)
+    page = site.rstrip("/") + reverse("contracts:performance", args=[contract.reference])
+    failures = list(contract.performance_failures.all())
+    out = []
+    for assessment in assessments:
+        observations = tuple(
+            KpiObservation(
+                kpi=Kpi(
+                    f"kpi-{rating.kpi.pk}",
+                    rating.kpi.name,
+                    rating.kpi.measure,
+                    rating.kpi.target,
+                ),
+                rating=rating.rating,  # type: ignore[arg-type]
+                result=rating.result,
+                comment=rating.comment or None,
+            )
+            for rating in assessment.ratings.all()
+        )
+        performance = Performance(
+            contract=data,
+            id=f"{contract.reference}-assessment-{assessment.pk}",
+            period=Period(
+                datetime.combine(assessment.period_start, time(0, 0), LONDON),
+                datetime.combine(assessment.period_end, time(23, 59, 59), LONDON),
+            ),
+            observations=observations,
+            notice=Notice(published=assessment.recorded_at, url=page),
+            final=assessment.is_final,
+            failures=tuple(
+                PerformanceFailureRecord(
+                    id=f"{contract.reference}-failure-{failure.pk}",
+                    requirement=failure.requirement,
+                    description=failure.description,
+                    decided=datetime.combine(failure.decided_on, time(12, 0), LONDON),
+                    penalty_type=failure.penalty_type,  # type: ignore[arg-type]
+                    penalty_value=failure.penalty_value,
+                )
+                for failure in failures
+                if failure.recorded_at <= assessment.recorded_at
+            ),
+        )
+        try:
+            release = build_performance(performance, prefix=ocid_prefix())
+        except ValueError as error:
+            raise ContractOcdsError(str(error)) from error
+        out.append(_named(release, f"UK9-{assessment.pk}", contract, assessment.recorded_at))
+    return out
+
+
+def change_releases(contract: Contract, site: str, award: LotAward | None = None) -> list[JsonDict]:
+    """A UK10 contract change release per change recorded, dated when it was recorded, with the
+    contract's value and period as they stood after it."""
+    out = []
+    page = site.rstrip("/") + contract.get_absolute_url()
+    base = contract_data(contract, site, award) if contract.changes.exists() else None
+    for change in contract.changes.all():
+        assert base is not None
+        annual = change.new_annual_value or change.previous_annual_value
+        end = change.new_end_date or change.previous_end_date
+        then = Contract(start_date=contract.start_date, end_date=end, annual_value=annual)
+        as_changed = dataclass_replace(
+            base,
+            value=whole_value(then),
+            period=Period(base.period.start, datetime.combine(end, time(23, 59, 59), LONDON)),
+        )
+        try:
+            release = build_contract_change(
+                OcdsContractChange(
+                    contract=as_changed,
+                    id=f"{contract.reference}-change-{change.pk}",
+                    kind=change.kind,  # type: ignore[arg-type]
+                    description=change.description,
+                    reason=change.reason,
+                    notice=Notice(published=change.recorded_at, url=page),
+                ),
+                prefix=ocid_prefix(),
+            )
+        except ValueError as error:
+            raise ContractOcdsError(str(error)) from error
+        out.append(_named(release, f"UK10-{change.pk}", contract, change.recorded_at))
+    return out
+
+
 def notices_of(contract: Contract, site: str, award: LotAward | None = None) -> list[JsonDict]:
-    """The contract's UK7, its UK8 contract payment notices and, once it has come to a close,
-    its UK11; raises :class:`ContractOcdsError` when it cannot be published."""
+    """The contract's UK7, a UK10 per change, its UK8 contract payment notices, a UK9 per
+    assessment and, once it has come to a close, its UK11, oldest first; raises
+    :class:`ContractOcdsError` when it cannot be published."""
     ended = termination_release(contract, site, award)
-    return [
+    releases = [
         contract_release(contract, site, award),
+        *change_releases(contract, site, award),
         *payment_notice_releases(contract, site, award),
+        *performance_releases(contract, site, award),
         *([ended] if ended else []),
     ]
+    return sorted(releases, key=lambda r: (r["date"], r["id"]))
 
 
 def releases_of(contracts: Any, site: str) -> list[JsonDict]:

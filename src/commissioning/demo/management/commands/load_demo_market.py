@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from commissioning.cli import DEFAULT_SEED, scale_value, seed_value
+from commissioning.demo.contract_performance import load_demo_performance
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.escalations import load_demo_escalations
 from commissioning.demo.invoices import load_demo_invoices
@@ -78,6 +79,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Synthetic supply-chain returns: {returns['returns']} submitted, "
                     f"{returns['disputed']} with a disputed line."
+                )
+                performance = load_demo_performance(contracts)
+                self.stdout.write(
+                    f"Synthetic KPIs: {performance['kpis']}, assessments: "
+                    f"{performance['assessments']}, contract changes: {performance['changes']}."
                 )
                 made = load_demo_engagement(seed=options["seed"])
                 self.stdout.write(

@@ -1,0 +1,230 @@
+"""A contract's KPIs, their assessments and its performance failures (LAW-4, LAW-1 UK9; issue
+15). Each write is one audited transaction by the contract's commissioners; a rule broken gives a
+``ValidationError`` by form field with nothing written, the same for the pages and the API.
+
+KPIs are records: name, measure, target, how often assessed and the data source (which may be
+the platform's own records: referrals completed, outcomes observed, payment times). Over £5m a
+contract that is not light-touch publishes its contract details notice (UK7) only with at least
+3; a light-touch contract with none says why (:mod:`commissioning.opendata.sources.contract`).
+An assessment rates every KPI over a period of at most 12 months (and a final one at the end)
+and is published as the contract performance notice (UK9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from commissioning.accounts.models import User
+from commissioning.audit.services import record
+from commissioning.contracts import access
+from commissioning.contracts.models import (
+    Contract,
+    Kpi,
+    KpiAssessment,
+    KpiRating,
+    PerformanceFailure,
+)
+
+#: The longest period one assessment covers: KPIs are assessed at least every 12 months.
+MAX_ASSESSMENT_DAYS = 366
+
+
+def _require(actor: User, contract: Contract) -> None:
+    if not access.can_manage_performance(actor, contract):
+        raise PermissionDenied(
+            "Only the commissioning body's commissioners can manage this contract's performance."
+        )
+
+
+def _required_text(values: dict[str, str], messages: dict[str, str]) -> dict[str, str]:
+    return {name: message for name, message in messages.items() if not values[name].strip()}
+
+
+def save_kpi(
+    actor: User,
+    contract: Contract,
+    *,
+    name: str,
+    measure: str,
+    target: str,
+    frequency: str,
+    data_source: str,
+    kpi: Kpi | None = None,
+) -> Kpi:
+    """Add a KPI to the contract, or edit ``kpi``; audited."""
+    _require(actor, contract)
+    values = {"name": name, "measure": measure, "target": target}
+    refused = _required_text(
+        values,
+        {
+            "name": "Enter the KPI's name",
+            "measure": "Enter what is measured and how",
+            "target": "Enter the target",
+        },
+    )
+    if frequency not in Kpi.Frequency.values:
+        refused["frequency"] = "Select how often the KPI is assessed"
+    if data_source not in Kpi.DataSource.values:
+        refused["data_source"] = "Select where the figures come from"
+    if kpi is not None and kpi.contract_id != contract.pk:
+        raise PermissionDenied("That KPI belongs to another contract.")
+    if refused:
+        raise ValidationError(refused)
+    with transaction.atomic():
+        target_kpi = kpi or Kpi(contract=contract)
+        before = {f: str(getattr(target_kpi, f, "") or "") for f in values}
+        target_kpi.name, target_kpi.measure, target_kpi.target = (
+            name.strip(),
+            measure.strip(),
+            target.strip(),
+        )
+        target_kpi.frequency, target_kpi.data_source = frequency, data_source
+        target_kpi.save()
+        changes = {f: {"from": before[f], "to": getattr(target_kpi, f)} for f in values}
+        record(actor, "contract.kpi_edit" if kpi else "contract.kpi_add", contract, changes)
+    return target_kpi
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    kpi_id: int
+    rating: str
+    result: str
+    comment: str = ""
+
+
+def record_assessment(
+    actor: User,
+    contract: Contract,
+    *,
+    period_start: date | None,
+    period_end: date | None,
+    ratings: list[RatingInput],
+    is_final: bool = False,
+    today: date | None = None,
+) -> KpiAssessment:
+    """Rate every KPI of the contract over a period of at most 12 months, ending no later than
+    today; published as the contract performance notice (UK9). Audited, one transaction."""
+    _require(actor, contract)
+    today = today or timezone.localdate()
+    kpis = {kpi.pk: kpi for kpi in contract.kpis.all()}
+    refused: dict[str, str] = {}
+    if not kpis:
+        refused["ratings"] = "Add the contract's KPIs before assessing them"
+    if period_start is None:
+        refused["period_start"] = "Enter the start of the period assessed"
+    if period_end is None:
+        refused["period_end"] = "Enter the end of the period assessed"
+    if period_start and period_end:
+        if period_end < period_start:
+            refused["period_end"] = "The end of the period must be after its start"
+        elif (period_end - period_start).days > MAX_ASSESSMENT_DAYS:
+            refused["period_end"] = "A period assessed can be at most 12 months"
+        elif period_end > today:
+            refused["period_end"] = "The end of the period assessed must be today or in the past"
+        elif period_start < contract.start_date:
+            refused["period_start"] = "The period assessed must start on or after the contract did"
+    given = {r.kpi_id: r for r in ratings}
+    if set(given) - set(kpis):
+        raise PermissionDenied("A KPI rated belongs to another contract.")
+    for pk, kpi in kpis.items():
+        entry = given.get(pk)
+        if entry is None or entry.rating not in KpiRating.Rating.values:
+            refused[f"rating_{pk}"] = f"Select a rating for {kpi.name}"
+        elif not entry.result.strip():
+            refused[f"result_{pk}"] = f"Enter the result for {kpi.name}"
+    if refused:
+        raise ValidationError(refused)
+    assert period_start is not None and period_end is not None
+    with transaction.atomic():
+        assessment = KpiAssessment.objects.create(
+            contract=contract,
+            period_start=period_start,
+            period_end=period_end,
+            is_final=is_final,
+            recorded_at=timezone.now(),
+            recorded_by=actor,
+        )
+        KpiRating.objects.bulk_create(
+            KpiRating(
+                assessment=assessment,
+                kpi=kpis[pk],
+                rating=given[pk].rating,
+                result=given[pk].result.strip(),
+                comment=given[pk].comment.strip(),
+            )
+            for pk in kpis
+        )
+        record(
+            actor,
+            "contract.kpi_assessment",
+            contract,
+            {
+                "period": {"from": "", "to": f"{period_start} to {period_end}"},
+                "ratings": {"from": "", "to": {kpis[pk].name: given[pk].rating for pk in kpis}},
+            },
+        )
+    return assessment
+
+
+def record_failure(
+    actor: User,
+    contract: Contract,
+    *,
+    requirement: str,
+    description: str,
+    decided_on: date | None,
+    penalty_type: str,
+    penalty_value: Decimal | None = None,
+    today: date | None = None,
+) -> PerformanceFailure:
+    """Record a breach or performance failure with how its penalty was decided; published in
+    the contract performance notice. Audited, one transaction."""
+    _require(actor, contract)
+    today = today or timezone.localdate()
+    values = {"requirement": requirement, "description": description}
+    refused = _required_text(
+        values,
+        {
+            "requirement": "Enter the requirement that was not met",
+            "description": "Describe the failure",
+        },
+    )
+    if decided_on is None:
+        refused["decided_on"] = "Enter the date the failure was decided"
+    elif decided_on > today:
+        refused["decided_on"] = "The date the failure was decided must be today or in the past"
+    if penalty_type not in PerformanceFailure.PenaltyType.values:
+        refused["penalty_type"] = "Select how the penalty was decided"
+    if penalty_value is not None and penalty_value < 0:
+        refused["penalty_value"] = "The penalty value cannot be negative"
+    if refused:
+        raise ValidationError(refused)
+    assert decided_on is not None
+    with transaction.atomic():
+        failure = PerformanceFailure.objects.create(
+            contract=contract,
+            requirement=requirement.strip(),
+            description=description.strip(),
+            decided_on=decided_on,
+            penalty_type=penalty_type,
+            penalty_value=penalty_value,
+            recorded_at=timezone.now(),
+            recorded_by=actor,
+        )
+        record(
+            actor,
+            "contract.performance_failure",
+            contract,
+            {
+                "requirement": {"from": "", "to": failure.requirement},
+                "penalty_type": {"from": "", "to": penalty_type},
+            },
+        )
+    return failure
