@@ -75,6 +75,10 @@ def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
         Prefetch("winning_bid__supply_chain", queryset=chain),
         Prefetch("contract__parties", queryset=parties),
         payment_notices("contract__payment_notices"),
+        "contract__kpis",
+        "contract__changes",
+        "contract__performance_failures",
+        "contract__assessments__ratings__kpi",
     )
 
 

@@ -358,8 +358,9 @@ def change_releases(contract: Contract, site: str, award: LotAward | None = None
     contract's value and period as they stood after it."""
     out = []
     page = site.rstrip("/") + contract.get_absolute_url()
-    base = contract_data(contract, site, award) if contract.changes.exists() else None
-    for change in contract.changes.all():
+    changes = list(contract.changes.all())
+    base = contract_data(contract, site, award) if changes else None
+    for change in changes:
         assert base is not None
         annual = change.new_annual_value or change.previous_annual_value
         end = change.new_end_date or change.previous_end_date
