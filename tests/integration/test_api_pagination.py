@@ -43,6 +43,11 @@ RECORDS = {
     "/api/contracts/{reference}/payments-compliance": "one contract's prime's figures",
     "/api/payments-compliance/{slug}": "one commissioning body's figures",
     "/api/referrals/counts/{contract}": "one contract's public referral counts",
+    "/api/contracts/{reference}/bid-candy": "one contract's promises against what was received",
+    "/api/contracts/{reference}/need-groups": "one contract's table by need group",
+    "/api/contracts/{reference}/performance": "one contract's KPIs, assessments and failures",
+    "/api/payments-compliance/{slug}/ocds": "an OCDS release package (the standard's shape)",
+    "/api/vcs-share": "one table: the VCS share by area and nationally, quarter by quarter",
 }
 
 

@@ -48,12 +48,15 @@ def application_log() -> Any:
         if any(isinstance(f, AnonymousRouteLogFilter) for f in h.filters)
     )
     buffer = io.StringIO()
-    old_stream = handler.setStream(buffer)  # type: ignore[attr-defined]
+    # Swapped directly, not with setStream(): that flushes the old stream, which may be one the
+    # test runner has closed since logging was configured.
+    old_stream = handler.stream  # type: ignore[attr-defined]
+    handler.stream = buffer  # type: ignore[attr-defined]
     old_level = logging.getLogger().level
     logging.getLogger().setLevel(logging.DEBUG)
     yield buffer
     logging.getLogger().setLevel(old_level)
-    handler.setStream(old_stream)  # type: ignore[attr-defined]
+    handler.stream = old_stream  # type: ignore[attr-defined]
 
 
 def identifying(client: Client) -> dict[str, str]:
