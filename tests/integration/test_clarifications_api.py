@@ -146,7 +146,7 @@ def test_the_commissioner_answers_and_publishes() -> None:
     assert (public["text"], public["answer"]) == ("Anonymised?", "Published for all.")
     again = assert_error(post(commissioner, answer_url, payload), 400)
     assert list(again["errors"]) == ["answer"]
-    assert_error(post(commissioner, url(opportunity, "/99/answer"), payload), 404)
+    assert_error(post(commissioner, url(opportunity, "/999999/answer"), payload), 404)
 
 
 def test_the_api_refuses_the_asked_wording_by_default_and_unconfirmed_names() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db.models import Max
 from django.test import Client
 
 from commissioning.accounts.models import User
@@ -150,7 +151,9 @@ def test_interest_permissions_and_errors(m: Market) -> None:
     )
     assert list(too_long["errors"]) == ["note"]
     assert_error(send(client_for(m.third_member), "delete", lot_url(m, "interest")), 403)
-    missing = f"/api/opportunities/{m.opportunity.reference}/lots/99/interests"
+    # A lot number past every lot of the opportunity, whatever the factory sequence reached.
+    unused = m.opportunity.lots.aggregate(Max("number"))["number__max"] + 1
+    missing = f"/api/opportunities/{m.opportunity.reference}/lots/{unused}/interests"
     assert_error(Client().get(missing), 404)
     assert not Interest.objects.exists()
 
