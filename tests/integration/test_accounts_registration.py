@@ -329,7 +329,6 @@ def test_service_saves_nothing_when_the_account_cannot_be_created(
             last_name="Okafor",
             organisation=organisation,
             job_title="",
-            site_url="http://testserver/",
         )
     assert not User.objects.filter(email="grace.okafor@example.org").exists()
     assert not Membership.objects.filter(user__username="grace").exists()

@@ -180,7 +180,6 @@ def test_registration_records_the_account_id_not_the_email_address() -> None:
         last_name="Heron",
         organisation=organisation,
         job_title="Volunteer coordinator",
-        site_url="https://commissioning.example",
     )
 
     event = AuditEvent.objects.get(target_type="accounts.Membership", target_id=membership.pk)

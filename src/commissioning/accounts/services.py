@@ -66,7 +66,6 @@ def register_provider_member(
     last_name: str,
     organisation: Organisation,
     job_title: str,
-    site_url: str,
 ) -> Membership | None:
     """Create an unconfirmed provider account and its pending membership of ``organisation``,
     and email the link that confirms the address; or, where the email address or the username
@@ -74,8 +73,8 @@ def register_provider_member(
     learns nothing about who else has an account.
 
     Only a confirmed account can sign in, and the organisation's administrators are told about
-    the request once the address is confirmed (:func:`confirm_email`). ``site_url`` starts the
-    emailed link. Returns the membership, or None when nothing was created (the same page
+    the request once the address is confirmed (:func:`confirm_email`). Links start with
+    ``SITE_URL``. Returns the membership, or None when nothing was created (the same page
     follows either way). Raises ``IntegrityError`` if the username or email was taken in the
     meantime; nothing is saved then.
     """
@@ -86,10 +85,10 @@ def register_provider_member(
         make_password(password)
     if owner is not None:
         owner_id = owner.pk
-        transaction.on_commit(lambda: tasks.notify_registration_attempt.enqueue(owner_id, site_url))
+        transaction.on_commit(lambda: tasks.notify_registration_attempt.enqueue(owner_id))
         return None
     if username_in_use(username):
-        transaction.on_commit(lambda: tasks.notify_username_taken.enqueue(address, site_url))
+        transaction.on_commit(lambda: tasks.notify_username_taken.enqueue(address))
         return None
     with transaction.atomic():
         user = User.objects.create_user(
@@ -108,7 +107,7 @@ def register_provider_member(
         }
         membership = _ask(user, organisation, job_title, Action.REGISTER, account, notify=False)
         user_id = user.pk
-        transaction.on_commit(lambda: tasks.send_email_confirmation.enqueue(user_id, site_url))
+        transaction.on_commit(lambda: tasks.send_email_confirmation.enqueue(user_id))
         return membership
 
 
@@ -136,13 +135,13 @@ def _notify_requested(membership_id: int) -> None:
     tasks.notify_membership_requested.enqueue(membership_id)
 
 
-def resend_email_confirmation(email: str, site_url: str) -> None:
+def resend_email_confirmation(email: str) -> None:
     """Email a new confirmation link if an unconfirmed account uses ``email``; otherwise do
     nothing, silently (the page says the same either way)."""
     user = User.objects.filter(email__iexact=email.strip(), email_verified=False).first()
     if user is not None and user.is_active:
         user_id = user.pk
-        transaction.on_commit(lambda: tasks.send_email_confirmation.enqueue(user_id, site_url))
+        transaction.on_commit(lambda: tasks.send_email_confirmation.enqueue(user_id))
 
 
 def _ask(

@@ -76,18 +76,13 @@ def notify_membership_decided(membership_id: int) -> int:
     return _send(subject, body, [membership.user.email])
 
 
-def _link(site_url: str, path: str) -> str:
-    """An absolute link: ``SITE_URL`` where set, else the address the person registered at."""
-    return f"{(getattr(settings, 'SITE_URL', '') or site_url).rstrip('/')}{path}"
-
-
 def _account_email(template: str, subject: str, address: str, context: Mapping[str, object]) -> int:
     body = render_to_string(template, {**context, "service_name": settings.SERVICE_NAME})
     return _send(subject, body, [address])
 
 
 @task()
-def send_email_confirmation(user_id: int, site_url: str) -> int:
+def send_email_confirmation(user_id: int) -> int:
     """The link that confirms a new account's email address (single use, expiring)."""
     from commissioning.accounts.tokens import confirmation_path
 
@@ -97,7 +92,7 @@ def send_email_confirmation(user_id: int, site_url: str) -> int:
     context = {
         "person": user.get_full_name() or user.username,
         "username": user.username,
-        "confirm_url": _link(site_url, confirmation_path(user)),
+        "confirm_url": absolute_url(confirmation_path(user)),
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
     subject = f"Confirm your email address for {settings.SERVICE_NAME}"
@@ -105,7 +100,7 @@ def send_email_confirmation(user_id: int, site_url: str) -> int:
 
 
 @task()
-def notify_registration_attempt(user_id: int, site_url: str) -> int:
+def notify_registration_attempt(user_id: int) -> int:
     """Someone registered with an address that already has an account: tell its owner (the
     person registering sees only "check your email")."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -114,18 +109,18 @@ def notify_registration_attempt(user_id: int, site_url: str) -> int:
     context = {
         "person": user.get_full_name() or user.username,
         "username": user.username,
-        "sign_in_url": _link(site_url, reverse("accounts:sign-in")),
-        "reset_url": _link(site_url, reverse("accounts:password-reset")),
+        "sign_in_url": absolute_url(reverse("accounts:sign-in")),
+        "reset_url": absolute_url(reverse("accounts:password-reset")),
     }
     subject = f"You already have an account on {settings.SERVICE_NAME}"
     return _account_email("accounts/email/already_registered.txt", subject, user.email, context)
 
 
 @task()
-def notify_username_taken(address: str, site_url: str) -> int:
+def notify_username_taken(address: str) -> int:
     """Someone registered with a new address but a username already in use: tell them at that
     address (only its owner learns the username is taken)."""
-    context = {"register_url": _link(site_url, reverse("accounts:register"))}
+    context = {"register_url": absolute_url(reverse("accounts:register"))}
     subject = f"Your registration on {settings.SERVICE_NAME} was not completed"
     return _account_email("accounts/email/username_taken.txt", subject, address, context)
 

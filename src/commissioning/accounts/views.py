@@ -6,7 +6,6 @@ import contextlib
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -48,12 +47,6 @@ class SignInView(LoginView):
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
         # After the password: a second factor to give, or to set up, comes next.
         return two_factor.after_password(self.request, super().form_valid(form))
-
-
-def site_url(request: HttpRequest) -> str:
-    """Where emailed links start: ``SITE_URL`` where the deployment sets it, else this request's
-    own address."""
-    return getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,7 +131,6 @@ def register(request: HttpRequest) -> HttpResponse:
                 last_name=data["last_name"],
                 organisation=data["organisation"],
                 job_title=data["job_title"],
-                site_url=site_url(request),
             )
         request.session[CHECK_EMAIL_SESSION_KEY] = data["email"]
         return redirect("accounts:check-email")

@@ -26,7 +26,7 @@ from commissioning.accounts.forms import (
 )
 from commissioning.accounts.models import User
 from commissioning.accounts.tokens import user_for_link
-from commissioning.accounts.views import CHECK_EMAIL_SESSION_KEY, site_url
+from commissioning.accounts.views import CHECK_EMAIL_SESSION_KEY
 from commissioning.audit.services import Action, record
 
 ACCOUNT_CRUMB = ("Your account", reverse_lazy("accounts:profile"))
@@ -65,7 +65,7 @@ def confirm_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = ResendConfirmationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.resend_email_confirmation(form.cleaned_data["email"], site_url(request))
+        services.resend_email_confirmation(form.cleaned_data["email"])
         request.session[CHECK_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
         return redirect("accounts:check-email")
     context = {"form": form, "crumbs": [SIGN_IN_CRUMB, ("Get a new confirmation link", None)]}
@@ -100,7 +100,7 @@ class ResetPasswordView(auth_views.PasswordResetView):
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = {
-            "site_url": site_url(self.request).rstrip("/"),
+            "site_url": settings.SITE_URL.rstrip("/"),
             "service_name": settings.SERVICE_NAME,
         }
         self.request.session[CHECK_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
