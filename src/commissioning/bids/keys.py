@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 
 from commissioning.bids import access, sealing
 from commissioning.bids.models import Bid, BidKey, Subcontractor
+from commissioning.kernel.secrets import configured_key
 from commissioning.permissions import Visitor
 from commissioning.procurement.models import Opportunity
 from commissioning.procurement.services import bid_deadline_passed
@@ -38,13 +38,8 @@ class BidsSealed(PermissionDenied):
 
 
 def kek() -> bytes:
-    text = getattr(settings, "BID_SEALING_KEY", "")
-    if not text:
-        if not getattr(settings, "BID_SEALING_ALLOW_DEV_KEY", False):
-            raise ImproperlyConfigured(
-                "Set BID_SEALING_KEY (32 random bytes, URL-safe base64) to seal and open bids."
-            )
-        text = DEV_KEY
+    missing = "Set BID_SEALING_KEY (32 random bytes, URL-safe base64) to seal and open bids."
+    text = configured_key("BID_SEALING_KEY", DEV_KEY, missing)
     try:
         return sealing.decode_key(text)
     except sealing.SealingError as error:

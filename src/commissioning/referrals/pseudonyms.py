@@ -13,8 +13,7 @@ import hashlib
 import hmac
 import re
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from commissioning.kernel.secrets import configured_key
 
 DEV_KEY = "development-only-referral-pseudonym-key"
 MAX_CASE_REFERENCE = 40
@@ -22,14 +21,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def key() -> bytes:
-    text = getattr(settings, "REFERRAL_PSEUDONYM_KEY", "")
-    if not text:
-        if not getattr(settings, "REFERRAL_PSEUDONYM_ALLOW_DEV_KEY", False):
-            raise ImproperlyConfigured(
-                "Set REFERRAL_PSEUDONYM_KEY (a long random secret) to record referrals."
-            )
-        text = DEV_KEY
-    return str(text).encode()
+    missing = "Set REFERRAL_PSEUDONYM_KEY (a long random secret) to record referrals."
+    return configured_key("REFERRAL_PSEUDONYM_KEY", DEV_KEY, missing).encode()
 
 
 def normalise(case_reference: str) -> str:
