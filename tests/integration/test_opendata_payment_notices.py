@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from commissioning.audit.permanence import PermanentRecordError
 from commissioning.invoices import payment_notices, services
-from commissioning.invoices.models import PaymentNotice
+from commissioning.invoices.models import Payment, PaymentNotice
 from commissioning.invoices.payment_notices import Quarter
 from commissioning.opendata.ocds.validate import validate_package
 from tests.invoice_factories import cast, invoice
@@ -46,6 +48,19 @@ def test_a_quarters_notice_holds_only_the_bodys_payments_over_30000() -> None:
     assert [p.amount for p in notice.payments.all()] == [45000]
     assert payment_notices.publish_quarter(Q2, now=AFTER_Q2) == []  # published once
     assert PaymentNotice.objects.count() == 1
+
+
+def test_a_published_notice_and_the_payments_it_lists_are_never_deleted() -> None:
+    _payments_of_q2()
+    (notice,) = payment_notices.publish_quarter(Q2, now=AFTER_Q2)
+    listed = notice.payments.get()
+    for attempt in (notice.delete, listed.delete, Payment.objects.filter(pk=listed.pk).delete):
+        with pytest.raises(PermanentRecordError), transaction.atomic():
+            attempt()
+    assert [p.amount for p in PaymentNotice.objects.get().payments.all()] == [45000]
+    unlisted = Payment.objects.exclude(pk=listed.pk).first()
+    assert unlisted is not None
+    unlisted.delete()  # a payment no notice lists is not yet public
 
 
 def test_a_quarter_is_published_only_after_it_ends() -> None:

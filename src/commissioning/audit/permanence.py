@@ -2,7 +2,8 @@
 
 An opportunity once published, its lots and its public change log of dates, an award decision, a
 contract, a published consultation or market engagement event, and a stored UK1 or UK3 notice
-(``exercises.PublishedNotice``) are public notices: they are
+(``exercises.PublishedNotice``), a contract payment notice (UK8) and the payments it lists are
+public notices: they are
 withdrawn or corrected with a public reason through their lifecycle (cancellation, a date change,
 a corrected notice), never deleted. The admin refuses to delete them, and this guard refuses on
 every other path: a ``pre_delete`` receiver runs for ``Model.delete()`` and ``QuerySet.delete()``
@@ -87,6 +88,17 @@ RULES: dict[str, tuple[Callable[[Any], bool], Callable[[Any], bool], str]] = {
         _published_at_set,
         lambda event: bool(event.is_synthetic),
         "a published market engagement event",
+    ),
+    "invoices.PaymentNotice": (
+        lambda notice: True,
+        lambda notice: bool(notice.contract.is_synthetic),
+        "a published contract payment notice",
+    ),
+    # A payment a published notice lists: deleting it would silently shrink the notice.
+    "invoices.Payment": (
+        lambda payment: payment.notices.exists(),
+        lambda payment: bool(payment.invoice.contract.is_synthetic),
+        "a payment in a published contract payment notice",
     ),
 }
 
