@@ -47,7 +47,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from commissioning.cli_args import column_pair, seed_value, whole_number
+from commissioning.cli_args import column_pair, seed_value, setup_django, whole_number
 from commissioning.cli_audit import register as register_audit
 from commissioning.cli_audit import run as run_audit
 from commissioning.cli_contracts import register as register_contracts
@@ -423,9 +423,7 @@ def _read_key_file(path: str) -> str:
 
 def _keys_rotate(new_key_file: str) -> int:
     """PRO-8: a new key-encryption key for every opportunity's data key; bids stay as sealed."""
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.exceptions import ImproperlyConfigured
 
     from commissioning.bids import keys, sealing
@@ -446,9 +444,7 @@ def _keys_rotate(new_key_file: str) -> int:
 
 
 def _keys_check() -> int:
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.exceptions import ImproperlyConfigured
 
     from commissioning.bids import keys
@@ -479,10 +475,9 @@ def _outcomes_purge() -> int:
 
 def _call(command: str) -> int:
     """Run a daily management command (the purges of personal data, issue 13)."""
-    import django
     from django.core.management import call_command
 
-    django.setup()
+    setup_django()
     call_command(command)
     return 0
 
@@ -496,9 +491,7 @@ def _manage(args: Sequence[str]) -> int:
 
 def _referrals_import(path: str, slug: str) -> int:
     """Exit 0 with the number stored; 1 with every row's error (and nothing stored)."""
-    import django
-
-    django.setup()
+    setup_django()
     from commissioning.referrals.imports import import_file
 
     try:
@@ -519,10 +512,9 @@ def _referrals_import(path: str, slug: str) -> int:
 
 def _returns_draft(quarter: str) -> int:
     """Exit 0 with how many returns were drafted; 1 with why none could be."""
-    import django
     from django.core.exceptions import ValidationError
 
-    django.setup()
+    setup_django()
     from commissioning.kernel.text import counted
     from commissioning.supply_returns.quarters import parse_quarter
     from commissioning.supply_returns.services import draft_quarter
@@ -545,11 +537,10 @@ def _returns_draft(quarter: str) -> int:
 
 
 def _demo_data(seed: int, scale: float, *, replace: bool, users: bool) -> int:
-    import django
     from django.core.management import call_command
     from django.db import DatabaseError
 
-    django.setup()
+    setup_django()
     from commissioning.demo.output import DEMO_URL, format_report, format_users
     from commissioning.demo.services import LoadError, create_demo_users, load_market
     from commissioning.demo.users import DemoUsersError

@@ -45,3 +45,15 @@ def column_pair(name: str) -> Callable[[str], tuple[str, str]]:
         return columns[0], columns[1]
 
     return parse
+
+
+def setup_django() -> None:
+    """Start Django for a sub-command that needs the database, once: calling ``django.setup()``
+    again would configure logging again, binding its handler to whatever ``sys.stdout`` is at
+    that moment (under pytest, a capture stream closed after the test)."""
+    from django.apps import apps
+
+    if not apps.ready:
+        import django
+
+        django.setup()

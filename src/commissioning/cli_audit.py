@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import Any
 
+from commissioning.cli_args import setup_django
+
 
 def register(commands: Any) -> None:
     """Add ``audit verify`` to ``commands`` (``add_subparsers()``)."""
@@ -31,9 +33,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import django
-
-    django.setup()
+    setup_django()
     from commissioning.audit.chain import report
 
     status, lines = report(args.expect)

@@ -17,6 +17,8 @@ import argparse
 import sys
 from typing import Any
 
+from commissioning.cli_args import setup_django
+
 ACTIONS = {"end": "ended", "terminate": "terminated"}
 
 
@@ -47,9 +49,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.exceptions import PermissionDenied, ValidationError
 
     from commissioning.accounts.models import User
