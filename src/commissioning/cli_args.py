@@ -29,6 +29,20 @@ def whole_number(name: str, minimum: int, maximum: int | None = None) -> Callabl
 
 seed_value = whole_number("seed", 0)
 
+DEFAULT_SEED = 2026
+MAX_SCALE = 100.0
+
+
+def scale_value(text: str) -> float:
+    """The synthetic market's ``--scale`` (1 is about 1,700 VCS organisations)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"scale must be a number, not {text!r}") from None
+    if not 0 < value <= MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"scale must be more than 0 and at most {MAX_SCALE:g}")
+    return value
+
 
 def column_pair(name: str) -> Callable[[str], tuple[str, str]]:
     """An argparse ``type`` for two comma-separated column names, e.g. ``DURATION,EVENT``."""

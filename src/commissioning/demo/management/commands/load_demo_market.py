@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commissioning.cli import DEFAULT_SEED, scale_value, seed_value
+from commissioning.cli_args import DEFAULT_SEED, scale_value, seed_value
 from commissioning.demo.contract_performance import load_demo_performance
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.escalations import load_demo_escalations
