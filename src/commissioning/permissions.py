@@ -37,7 +37,7 @@ Visitor = User | AnonymousUser
 # Building blocks shared by these rules and by each later app's ``access.py`` (ADR 0007).
 
 
-def is_signed_in(user: Visitor | None) -> TypeIs[User]:
+def is_signed_in(user: object) -> TypeIs[User]:
     """Signed in (every account is; the public is an anonymous user, or no user at all)."""
     return bool(getattr(user, "is_authenticated", False))
 

@@ -130,7 +130,7 @@ def record(
     """Write one audit event for ``actor`` doing ``action`` to ``target``, in the caller's
     transaction, appended to the hash chain. People are named by account (the ``actor`` link
     and username); any email address in the label or the changes is replaced (issue 13 item 2)."""
-    person = actor if is_signed_in(actor) else None  # type: ignore[arg-type]
+    person = actor if is_signed_in(actor) else None
     return AuditEvent.objects.create(
         actor=person,
         # A non-person actor (an organisation's API token) names itself by its ``audit_label``.
