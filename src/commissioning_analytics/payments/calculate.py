@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from commissioning_analytics.payments.chain import pass_down
-from commissioning_analytics.payments.measures import describe, improvement, units_improved
+from commissioning_analytics.payments.measures import UNIT, describe, improvement, units_improved
 from commissioning_analytics.payments.model import (
     INSTALMENTS_PER_YEAR,
     PERIODS_PER_YEAR,
@@ -90,35 +90,86 @@ def _at_risk(run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine,
         return
     risk = fee.at_risk
     measure = m.measures[risk.measure]
-    due = obs.end + run.terms_delay
     for result in obs.outcomes:
         if result.measure != risk.measure:
             continue
         value = improvement(measure, result)
         text = f"{describe(measure, result, value)}; target {risk.target}"
-        met = value >= risk.target
-        if risk.mode == "clawback":
-            if met:
-                run.note(obs.period, m.prime, "service_fee.at_risk", f"{text} met: nothing repaid")
-                continue
-            amount = to_penny(fee.annual_value * risk.share)
-            why = f"{text} missed: repays {percent(risk.share)} of a year's service fee"
-            why += f" of {pounds(fee.annual_value)}"
-            line = run.pay(
-                obs.period, m.prime, fee.payer, amount, "clawback", "service_fee.at_risk", why, due
-            )
-            upstream.append((line, ZERO))
-            continue
-        pool, run.withheld_pool = run.withheld_pool, ZERO
-        if met and pool > 0:
-            why = f"{text} met: releases the {pounds(pool)} withheld since the last evaluation"
-            line = run.pay(
-                obs.period, fee.payer, m.prime, pool, "fee_release", "service_fee.at_risk", why, due
-            )
-            upstream.append((line, ZERO))
-        elif not met:
-            why = f"{text} missed: the {pounds(pool)} withheld is forfeited (stays with the payer)"
-            run.note(obs.period, m.prime, "service_fee.at_risk", why)
+        at_risk_amount = fee.annual_value * risk.share
+        of_what = f"a year's service fee of {pounds(fee.annual_value)}"
+        _judge(run, obs, upstream, value, text, at_risk_amount, of_what)
+
+
+def _judge(
+    run: Run,
+    obs: PeriodObservation,
+    upstream: list[tuple[PaymentLine, Decimal]],
+    value: Decimal,
+    text: str,
+    at_risk_amount: Decimal,
+    of_what: str,
+) -> None:
+    """Judge one improvement against the at-risk target (PBR-1): a clawback (whole, or on a
+    sliding scale in proportion to the shortfall), or the release or forfeiture of the withheld
+    share. ``at_risk_amount`` is unrounded; each line is rounded once."""
+    m = run.mechanism
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    due = obs.end + run.terms_delay
+    met = value >= risk.target
+    if risk.mode == "clawback":
+        if met:
+            run.note(obs.period, m.prime, "service_fee.at_risk", f"{text} met: nothing repaid")
+            return
+        scale = risk.sliding_scale
+        if scale is None:
+            amount = to_penny(at_risk_amount)
+            why = f"{text} missed: repays {percent(risk.share)} of {of_what}"
+        else:
+            shortfall = risk.target - value
+            amount = to_penny(scale.repayment(shortfall, at_risk_amount))
+            why = _sliding_explanation(risk.measure, m, text, shortfall, at_risk_amount)
+        line = run.pay(
+            obs.period, m.prime, fee.payer, amount, "clawback", "service_fee.at_risk", why, due
+        )
+        upstream.append((line, ZERO))
+        return
+    pool, run.withheld_pool = run.withheld_pool, ZERO
+    if met and pool > 0:
+        why = f"{text} met: releases the {pounds(pool)} withheld since the last evaluation"
+        line = run.pay(
+            obs.period, fee.payer, m.prime, pool, "fee_release", "service_fee.at_risk", why, due
+        )
+        upstream.append((line, ZERO))
+    elif not met:
+        why = f"{text} missed: the {pounds(pool)} withheld is forfeited (stays with the payer)"
+        run.note(obs.period, m.prime, "service_fee.at_risk", why)
+
+
+def _sliding_explanation(
+    measure_id: str, m: Mechanism, text: str, shortfall: Decimal, at_risk_amount: Decimal
+) -> str:
+    """E.g. ``…; target 5.0 missed by 1.7: repays 20% of the £100,000.00 at risk for each
+    percentage point short (1.7 × £20,000.00), at most 60% (£60,000.00)``."""
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None and fee.at_risk.sliding_scale
+    scale = fee.at_risk.sliding_scale
+    unit = UNIT[m.measures[measure_id].improvement]
+    if scale.amount_per_unit is not None:
+        rate = scale.amount_per_unit
+        how = f"repays {pounds(rate)} for each {unit} short"
+    else:
+        rate = (scale.share_per_unit or ZERO) * at_risk_amount
+        how = f"repays {percent(scale.share_per_unit or ZERO)} of the {pounds(at_risk_amount)}"
+        how += f" at risk for each {unit} short"
+    shown = shortfall.quantize(Decimal("0.1"))
+    limit = scale.cap * at_risk_amount
+    why = f"{text} missed by {shown}: {how} ({shown} × {pounds(rate)})"
+    if shortfall * rate > limit:
+        why += f", capped at {percent(scale.cap)} of the {pounds(at_risk_amount)} at risk"
+        why += f" ({pounds(limit)})"
+    return why
 
 
 def _outcome_payments(

@@ -24,6 +24,14 @@ UNITS = {
     None: "% achieving",
 }
 
+UNIT = {
+    "percentage_points": "percentage point",
+    "relative_percent": "1% of the reference",
+    "events_per_100": "event per 100",
+    None: "percentage point of the cohort",
+}
+"""One unit of improvement, for "… per unit short" (sliding-scale clawbacks)."""
+
 
 def reference_of(measure: Measure, result: OutcomeResult) -> Decimal:
     reference = result.reference if result.reference is not None else measure.baseline
