@@ -89,6 +89,19 @@ def test_a_sliding_clawback_is_described_with_its_rate_and_cap() -> None:
     assert "at most £60,000.00 (60% of the amount at risk)" in text
 
 
+def test_a_target_measured_over_several_years_says_so() -> None:
+    """PBR-1: a target judged over two contract years is described as such."""
+    document = example_document("hmp-doncaster")
+    assert isinstance(document, dict)
+    document = {**document, "service_fee": {**document["service_fee"]}}
+    document["service_fee"]["at_risk"] = {
+        **document["service_fee"]["at_risk"],
+        "measured_over_years": 2,
+    }
+    text = " ".join(section(describe_mechanism(parse_mechanism(document)), "Service fee"))
+    assert "The target is judged once for each 2 contract years, at the end" in text
+
+
 def test_subcontract_sentence_names_every_term() -> None:
     mechanism = load_example(ILLUSTRATIVE)
     women = next(t for t in mechanism.supply_chain if t.subcontractor == "womens-centre")

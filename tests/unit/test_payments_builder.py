@@ -319,3 +319,11 @@ def test_a_reference_case_keeps_its_party_ids_and_says_what_the_forms_leave_out(
     supply = load_example_document("illustrative-supply-chain")
     _, left_out = answers_from_mechanism(supply)
     assert "outcome measures after the first" in left_out
+
+
+def test_a_target_measured_over_several_years_is_listed_as_left_out() -> None:
+    """PBR-1: the forms judge each result on its own, so saving would drop the window."""
+    doncaster = load_example_document("hmp-doncaster")
+    doncaster["service_fee"]["at_risk"]["measured_over_years"] = 2
+    _, left_out = answers_from_mechanism(doncaster)
+    assert left_out == ["the target measured over several contract years"]

@@ -142,6 +142,14 @@ def _service_fee(mechanism: Mechanism) -> Section:
             f"next result on “{risk.measure}” reaches {risk.target}, and forfeited if it does "
             "not."
         )
+    if risk is not None and risk.measured_over_years is not None:
+        years = "contract year"
+        if risk.measured_over_years > 1:
+            years = _plural(risk.measured_over_years, years)
+        items.append(
+            f"The target is judged once for each {years}, at the end, on all their results "
+            "together (weighted by cohort size), against the at-risk amount of all those years."
+        )
     return {"title": "Service fee", "items": items}
 
 

@@ -272,6 +272,8 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
                 at_risk_mode=at_risk["mode"],
                 at_risk_target=str(at_risk["target"]),
             )
+            if "measured_over_years" in at_risk:
+                left_out.append("the target measured over several contract years")
     if outcomes:
         rule = outcomes[0]
         answers["outcome_rule_id"] = rule["id"]

@@ -11,7 +11,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from commissioning_analytics.payments.chain import pass_down
-from commissioning_analytics.payments.measures import UNIT, describe, improvement, units_improved
+from commissioning_analytics.payments.measures import (
+    UNIT,
+    describe,
+    improvement,
+    pooled,
+    units_improved,
+)
 from commissioning_analytics.payments.model import (
     INSTALMENTS_PER_YEAR,
     PERIODS_PER_YEAR,
@@ -90,6 +96,9 @@ def _at_risk(run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine,
         return
     risk = fee.at_risk
     measure = m.measures[risk.measure]
+    if risk.measured_over_years is not None:
+        _at_risk_over_years(run, obs, upstream)
+        return
     for result in obs.outcomes:
         if result.measure != risk.measure:
             continue
@@ -98,6 +107,60 @@ def _at_risk(run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine,
         at_risk_amount = fee.annual_value * risk.share
         of_what = f"a year's service fee of {pounds(fee.annual_value)}"
         _judge(run, obs, upstream, value, text, at_risk_amount, of_what)
+
+
+def _at_risk_over_years(
+    run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine, Decimal]]
+) -> None:
+    """A target measured over several contract years (PBR-1, PBR-2): the term is cut into
+    windows of ``measured_over_years`` years; the results observed in a window's periods are
+    pooled and judged once, in its last period (or, if that period is not observed, in the
+    first observed period after it), against the at-risk amount of all its years."""
+    m = run.mechanism
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None and fee.at_risk.measured_over_years
+    window_periods = fee.at_risk.measured_over_years * PERIODS_PER_YEAR[m.period]
+    window = (obs.period - 1) // window_periods
+    if run.risk_results and run.risk_window < window:
+        _judge_window(run, obs, upstream, run.risk_window, window_periods)
+    run.risk_window = window
+    run.risk_results.extend(r for r in obs.outcomes if r.measure == fee.at_risk.measure)
+    last = min((window + 1) * window_periods, m.term_periods)
+    if obs.period == last and run.risk_results:
+        _judge_window(run, obs, upstream, window, window_periods)
+
+
+def _judge_window(
+    run: Run,
+    obs: PeriodObservation,
+    upstream: list[tuple[PaymentLine, Decimal]],
+    window: int,
+    window_periods: int,
+) -> None:
+    m = run.mechanism
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    measure = m.measures[risk.measure]
+    per_year = PERIODS_PER_YEAR[m.period]
+    first = window * window_periods + 1
+    last = min((window + 1) * window_periods, m.term_periods)
+    years = Decimal(last - first + 1) / per_year
+    first_year, last_year = (first - 1) // per_year + 1, (last - 1) // per_year + 1
+    span = f"contract year {first_year}"
+    if last_year > first_year:
+        span = f"contract years {first_year} to {last_year}"
+    results, run.risk_results = run.risk_results, []
+    together = pooled(measure, results)
+    value = improvement(measure, together)
+    cohorts = ", ".join(r.cohort for r in results)
+    who = f"{span}, cohorts {cohorts} pooled" if len(results) > 1 else f"{span}, cohort {cohorts}"
+    text = f"{describe(measure, together, value, who)}; target {risk.target}"
+    shown_years = f"{years.normalize():f}"
+    of_what = f"{shown_years} years' service fee of {pounds(fee.annual_value)} a year"
+    if years == 1:
+        of_what = f"a year's service fee of {pounds(fee.annual_value)}"
+    _judge(run, obs, upstream, value, text, fee.annual_value * risk.share * years, of_what)
 
 
 def _judge(

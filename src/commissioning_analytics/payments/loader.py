@@ -251,6 +251,7 @@ def _at_risk(risk: dict[str, Any]) -> AtRisk:
             amount_per_unit=_money(scale.get("amount_per_unit")),
             cap=Decimal(scale.get("cap", "1")),
         ),
+        measured_over_years=risk.get("measured_over_years"),
     )
 
 

@@ -29,6 +29,8 @@ class Run:
     sib_paid_cohorts: set[str] = field(default_factory=set)
     sib_paid: Decimal = ZERO
     sib_latest: dict[str, OutcomeResult] = field(default_factory=dict)
+    risk_window: int = 0  # the window of contract years whose at-risk results are pending
+    risk_results: list[OutcomeResult] = field(default_factory=list)
     sub_earned: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     sub_top_ups: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     chain: tuple[PreparedTerms, ...] | None = (
