@@ -23,9 +23,10 @@ from commissioning_analytics.payments.model import (
     PERIODS_PER_YEAR,
     Mechanism,
     Role,
+    VolumeFee,
 )
 from commissioning_analytics.payments.money import ZERO, percent, pounds, to_penny
-from commissioning_analytics.payments.observed import Observed, PeriodObservation
+from commissioning_analytics.payments.observed import Observed, PeriodObservation, Volume
 from commissioning_analytics.payments.run_state import Run
 from commissioning_analytics.payments.sib import social_impact_bond
 from commissioning_analytics.payments.statement import PaymentLine, Statement
@@ -300,6 +301,8 @@ def _volume_fees(
         return
     for volume in obs.volumes:
         run.event_totals[volume.event] += volume.count
+        for person, count in volume.people.items():
+            run.person_events[volume.event, person] += count
     due = obs.end + run.terms_delay
     for fee in m.volume_fees:
         rule_name = f"volume_fees.{fee.id}"
@@ -308,7 +311,9 @@ def _volume_fees(
                 continue
             units = volume.count
             limit = ""
-            if fee.max_units_per_person is not None and fee.per_person_event is not None:
+            if fee.max_units_per_person is not None and volume.people:
+                units, limit = _units_per_person(run, fee, volume)
+            elif fee.max_units_per_person is not None and fee.per_person_event is not None:
                 people = run.event_totals[fee.per_person_event]
                 allowed = max(fee.max_units_per_person * people - run.units_paid[fee.id], 0)
                 if units > allowed:
@@ -329,3 +334,27 @@ def _volume_fees(
                 obs.period, fee.payer, m.prime, amount, "volume_fee", rule_name, why, due
             )
             upstream.append((line, ZERO))
+
+
+def _units_per_person(run: Run, fee: VolumeFee, volume: Volume) -> tuple[int, str]:
+    """The units of ``volume`` that fit each person's own limit (PBR-1): no person is paid for
+    more than ``max_units_per_person`` × their own ``per_person_event`` count to date."""
+    assert fee.max_units_per_person is not None and fee.per_person_event is not None
+    paid = 0
+    over: list[str] = []
+    for person, count in sorted(volume.people.items()):
+        allowed = fee.max_units_per_person * run.person_events[fee.per_person_event, person]
+        allowed = max(allowed - run.person_units_paid[fee.id, person], 0)
+        units = min(count, allowed)
+        run.person_units_paid[fee.id, person] += units
+        paid += units
+        if units < count:
+            over.append(f"{person} {count - units}")
+    if not over:
+        return paid, ""
+    limit = (
+        f" ({volume.count - paid} of {volume.count} not paid: at most "
+        f"{fee.max_units_per_person} per {fee.per_person_event} for each person to date; "
+        f"over the limit: {', '.join(over)})"
+    )
+    return paid, limit
