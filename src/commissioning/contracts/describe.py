@@ -156,9 +156,10 @@ def _service_fee(mechanism: Mechanism) -> Section:
 def _sliding_clawback(mechanism: Mechanism) -> str:
     """A clawback in proportion to the shortfall, with its cap (PBR-1, docs/payments.md)."""
     fee = mechanism.service_fee
-    assert fee is not None and fee.at_risk is not None and fee.at_risk.sliding_scale
+    assert fee is not None and fee.at_risk is not None
     risk = fee.at_risk
     scale = risk.sliding_scale
+    assert scale is not None
     at_risk = risk.share * fee.annual_value
     unit = UNIT[mechanism.measures[risk.measure].improvement]
     if scale.amount_per_unit is not None:
