@@ -4,6 +4,7 @@ audited save; only the contract's commissioners may use it."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -235,3 +236,78 @@ def test_a_management_fee_above_the_threshold_is_flagged(
     guidance = page.split('id="preview-guidance"')[1].split("</ul>")[0]
     assert "management fee 25% exceeds the policy threshold of 20%" in guidance
     assert "Housing charity</strong>: management fee" not in guidance
+
+
+SLIDING_AT_RISK_JSON = """
+{
+  "share": "0.10",
+  "mode": "clawback",
+  "measure": "settled-accommodation",
+  "target": "45",
+  "sliding_scale": {"share_per_unit": "0.05", "cap": "0.50"}
+}
+"""
+
+
+def test_a_sliding_scale_clawback_built_with_the_forms_gives_the_jsons_statement(
+    client: Client, contract: Contract, commissioner: User
+) -> None:
+    """PBR-1: the clawback step offers a sliding scale with a cap; what the forms save gives
+    the same statement as the mechanism written as JSON."""
+    answer_every_step(client, contract)
+    sliding = {
+        **STEPS["service-fee"],
+        "clawback_scale": "sliding",
+        "sliding_percent_per_unit": "5",
+        "sliding_cap_percent": "50",
+    }
+    response = client.post(step_url(contract, "service-fee"), {**sliding, **SCENARIO})
+    assert response.status_code == 302
+    page = client.get(check_url(contract)).content.decode()
+    assert "An amount in proportion to the shortfall, up to a cap" in page
+    # 40% achieve against a 45% target: 5 points short × 5% of the £40,000 at risk = £10,000
+    # a year (under the cap of 50%, £20,000), clawed back in each of the two years.
+    assert preview_row(page, "Police and Crime Commissioner").split()[-2:] == [
+        "£20,000.00",
+        "£884,000.00",
+    ]
+    assert client.post(check_url(contract)).status_code == 302
+    contract.refresh_from_db()
+    built_document = contract.mechanism
+    written_document = {
+        **built_document,
+        "service_fee": {
+            **built_document["service_fee"],
+            "at_risk": json.loads(SLIDING_AT_RISK_JSON),
+        },
+    }
+    statements = []
+    for document in (built_document, written_document):
+        mechanism = parse_mechanism(document)
+        observed = scenario_observed(document, referrals_per_year=200, outcome_rate=40)
+        statements.append(calculate(mechanism, parse_observed(observed, mechanism)).to_dict())
+    assert statements[0] == statements[1]
+    clawbacks = [
+        (line["period"], line["amount"])
+        for line in statements[0]["lines"]
+        if line["kind"] == "clawback"
+    ]
+    assert clawbacks == [(4, "10000.00"), (8, "10000.00")]
+
+
+def test_a_sliding_scale_on_a_withheld_share_is_refused_next_to_the_question(
+    client: Client, contract: Contract, commissioner: User
+) -> None:
+    response = client.post(
+        step_url(contract, "service-fee"),
+        {
+            **STEPS["service-fee"],
+            "at_risk_mode": "withheld",
+            "clawback_scale": "sliding",
+            **SCENARIO,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose all of the share at risk: a share withheld is released or kept whole" in page
+    assert "Enter the share of the amount at risk clawed back for each point short" in page

@@ -195,6 +195,18 @@ def test_doncaster_prime_alone() -> None:
     assert "No flags." in result.summary()
 
 
+def test_a_capped_sliding_clawback_puts_only_its_cap_at_risk() -> None:
+    """Doncaster's 10% (£100,000) on a sliding scale capped at 60%: at most £60,000 can be
+    clawed back, so £940,000 is the prime's whatever the results (PBR-1, PBR-4)."""
+    doc = example_document("hmp-doncaster")
+    assert isinstance(doc, dict)
+    doc = copy.deepcopy(doc)
+    doc["service_fee"]["at_risk"]["sliding_scale"] = {"share_per_unit": "0.2", "cap": "0.6"}
+    result = chain_risk(parse_mechanism(doc), {"serco-catch22": OrgFinances(D("9000000"), D("2"))})
+    (row,) = result.rows
+    assert (row.up_front, row.at_risk) == (D("940000.00"), D("60000.00"))
+
+
 def test_volume_fees_split_activity_from_results() -> None:
     """Attachment fees pay for activity (arrears); job outcomes and sustainment for results."""
     assumptions = Assumptions(

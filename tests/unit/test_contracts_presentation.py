@@ -14,7 +14,12 @@ from commissioning_analytics.cashflow.from_mechanism import scenario_from_mechan
 from commissioning_analytics.cashflow.stress import what_if
 from commissioning_analytics.cashflow.stress_inputs import Levers
 from commissioning_analytics.chain import OrgFinances, chain_risk
-from commissioning_analytics.payments import calculate, load_example, parse_observed
+from commissioning_analytics.payments import (
+    calculate,
+    load_example,
+    parse_mechanism,
+    parse_observed,
+)
 from commissioning_analytics.payments.loader import example_document
 from commissioning_analytics.payments.money import pounds
 
@@ -67,6 +72,34 @@ def test_clawback_sib_and_volume_fees_are_described() -> None:
         section(describe_mechanism(load_example("work-programme-jsa-18-24")), "Volume fees")
     )
     assert "for each job outcome" in work and "At most 13" in work
+
+
+def test_a_sliding_clawback_is_described_with_its_rate_and_cap() -> None:
+    """PBR-1: the page says how much is repaid per point short and the most it can be."""
+    document = example_document("hmp-doncaster")
+    assert isinstance(document, dict)
+    document = {**document, "service_fee": {**document["service_fee"]}}
+    document["service_fee"]["at_risk"] = {
+        **document["service_fee"]["at_risk"],
+        "sliding_scale": {"share_per_unit": "0.2", "cap": "0.6"},
+    }
+    text = " ".join(section(describe_mechanism(parse_mechanism(document)), "Service fee"))
+    assert "10% of the fee (£100,000.00 a year) is at risk by clawback on a sliding scale" in text
+    assert "repays 20% of it for each percentage point short" in text
+    assert "at most £60,000.00 (60% of the amount at risk)" in text
+
+
+def test_a_target_measured_over_several_years_says_so() -> None:
+    """PBR-1: a target judged over two contract years is described as such."""
+    document = example_document("hmp-doncaster")
+    assert isinstance(document, dict)
+    document = {**document, "service_fee": {**document["service_fee"]}}
+    document["service_fee"]["at_risk"] = {
+        **document["service_fee"]["at_risk"],
+        "measured_over_years": 2,
+    }
+    text = " ".join(section(describe_mechanism(parse_mechanism(document)), "Service fee"))
+    assert "The target is judged once for each 2 contract years, at the end" in text
 
 
 def test_subcontract_sentence_names_every_term() -> None:

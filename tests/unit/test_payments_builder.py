@@ -319,3 +319,60 @@ def test_a_reference_case_keeps_its_party_ids_and_says_what_the_forms_leave_out(
     supply = load_example_document("illustrative-supply-chain")
     _, left_out = answers_from_mechanism(supply)
     assert "outcome measures after the first" in left_out
+
+
+def test_a_target_measured_over_several_years_is_listed_as_left_out() -> None:
+    """PBR-1: the forms judge each result on its own, so saving would drop the window."""
+    doncaster = load_example_document("hmp-doncaster")
+    doncaster["service_fee"]["at_risk"]["measured_over_years"] = 2
+    _, left_out = answers_from_mechanism(doncaster)
+    assert left_out == ["the target measured over several contract years"]
+
+
+SLIDING = {
+    "measure_kind": "intermediate",
+    "annual_value": "400000",
+    "frequency": "quarterly",
+    "timing": "advance",
+    "at_risk_percent": "10",
+    "at_risk_mode": "clawback",
+    "at_risk_target": "45",
+    "clawback_scale": "sliding",
+    "sliding_percent_per_unit": "5",
+    "sliding_cap_percent": "50",
+}
+
+
+def test_a_sliding_scale_clawback_from_the_answers() -> None:
+    """PBR-1: 5% of the amount at risk for each point short, at most 50% of it."""
+    document = built(**SLIDING)
+    assert document["service_fee"]["at_risk"]["sliding_scale"] == {
+        "share_per_unit": "0.05",
+        "cap": "0.5",
+    }
+    without_cap = built(**{**SLIDING, "sliding_cap_percent": ""})
+    assert without_cap["service_fee"]["at_risk"]["sliding_scale"] == {"share_per_unit": "0.05"}
+    assert (
+        "sliding_scale"
+        not in built(**{**SLIDING, "clawback_scale": "whole"})["service_fee"]["at_risk"]
+    )
+    answers, left_out = answers_from_mechanism(document)
+    assert (answers["clawback_scale"], answers["sliding_percent_per_unit"]) == ("sliding", "5")
+    assert left_out == []
+    assert build_mechanism(answers, mechanism_id=document["id"]) == document
+
+
+def test_a_sliding_scale_needs_a_clawback_and_a_rate() -> None:
+    with pytest.raises(BuilderError) as caught:
+        build_mechanism({**TERM, **SLIDING, "at_risk_mode": "withheld"})
+    assert list(caught.value.errors) == ["clawback_scale"]
+    with pytest.raises(BuilderError) as caught:
+        build_mechanism({**TERM, **SLIDING, "sliding_percent_per_unit": ""})
+    assert list(caught.value.errors) == ["sliding_percent_per_unit"]
+
+
+def test_a_sliding_scale_of_money_per_point_is_listed_as_left_out() -> None:
+    doncaster = load_example_document("hmp-doncaster")
+    doncaster["service_fee"]["at_risk"]["sliding_scale"] = {"amount_per_unit": "5000.00"}
+    _, left_out = answers_from_mechanism(doncaster)
+    assert left_out == ["a clawback of an amount in pounds for each point short"]

@@ -58,3 +58,20 @@ def test_statement_and_stress_test_agree_on_what_a_sub_loses_to_a_clawback(
         * (1 - x.management_fee_share)
     )
     assert at_risk_a_year == pytest.approx(float(repaid.amount), abs=0.01)
+
+
+def test_a_capped_sliding_clawback_puts_only_its_cap_at_risk_in_the_stress_test() -> None:
+    """Issue 15: a sliding scale capped at 60% of the £100,000 at risk. Cohort 2 is 1.7 points
+    short at 100% a point (£170,000), capped at £60,000; the sub (20% of the fee, all the risk,
+    no management fee) repays £12,000.00, and the stress test puts that much at risk a year."""
+    document = _doncaster_with_a_sub("0", "1")
+    document["service_fee"]["at_risk"]["sliding_scale"] = {"share_per_unit": "1", "cap": "0.6"}
+    mechanism = parse_mechanism(document)
+    observed = copy.deepcopy(example_document("hmp-doncaster.observed"))
+    statement = calculate(mechanism, parse_observed(observed, mechanism))
+    (repaid,) = [x for x in statement.lines if x.kind == "clawback_pass_down"]
+    assert repaid.amount == Decimal("12000.00")
+    (_, sub) = scenario_from_mechanism(mechanism).members
+    x = sub.member
+    at_risk_a_year = 12 * x.referrals_mean * x.outcome_rate_mean * x.price_per_referral
+    assert at_risk_a_year * x.at_risk_share == pytest.approx(12000.0, abs=0.01)

@@ -19,6 +19,23 @@ rate = st.decimals(min_value=Decimal("0.5"), max_value=99, places=1).map(str)
 
 
 @st.composite
+def at_risk_terms(draw: st.DrawFn) -> dict[str, Any]:
+    """Clawback whole or on a sliding scale (issue 15), or withheld; per result or pooled over
+    the year."""
+    terms: dict[str, Any] = {"mode": draw(st.sampled_from(["clawback", "withheld"]))}
+    if terms["mode"] == "clawback" and draw(st.booleans()):
+        rate = (
+            {"share_per_unit": draw(share)}
+            if draw(st.booleans())
+            else {"amount_per_unit": draw(money)}
+        )
+        terms["sliding_scale"] = {**rate, "cap": draw(share)}
+    if draw(st.booleans()):
+        terms["measured_over_years"] = 1
+    return terms
+
+
+@st.composite
 def mechanisms(draw: st.DrawFn) -> dict[str, Any]:
     subs = draw(st.integers(min_value=0, max_value=4))
     parties = [
@@ -65,9 +82,9 @@ def mechanisms(draw: st.DrawFn) -> dict[str, Any]:
             "timing": draw(st.sampled_from(["advance", "arrears"])),
             "at_risk": {
                 "share": draw(share),
-                "mode": draw(st.sampled_from(["clawback", "withheld"])),
                 "measure": draw(st.sampled_from(["housed", "reconviction"])),
                 "target": draw(st.sampled_from(["2.0", "5.0", "30"])),
+                **draw(at_risk_terms()),
             },
         },
         "outcome_payments": [

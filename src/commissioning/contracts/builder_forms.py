@@ -202,6 +202,22 @@ class ServiceFeeForm(StepForm):
     at_risk_target = decimal(
         "Target improvement", "The improvement on the outcome measure that keeps the fee, like 5"
     )
+    clawback_scale = choice(
+        "How much is clawed back when the target is missed?",
+        [
+            ("whole", "All of the share at risk"),
+            ("sliding", "An amount in proportion to the shortfall, up to a cap"),
+        ],
+        required=False,
+    )
+    sliding_percent_per_unit = percentage(
+        "Clawed back for each point short",
+        "The share of the amount at risk repaid for each point of improvement below the "
+        "target, like 20",
+    )
+    sliding_cap_percent = percentage(
+        "Most clawed back", "The share of the amount at risk; 100% if left blank"
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -219,6 +235,20 @@ class ServiceFeeForm(StepForm):
                 )
             if not data.get("at_risk_mode"):
                 self.add_error("at_risk_mode", "Select how the share at risk is handled")
+        if data.get("clawback_scale") == "sliding":
+            if data.get("at_risk_mode") == "withheld":
+                self.add_error(
+                    "clawback_scale",
+                    "Choose all of the share at risk: a share withheld is released or kept whole",
+                )
+            if (
+                data.get("sliding_percent_per_unit") is None
+                and "sliding_percent_per_unit" not in self.errors
+            ):
+                self.add_error(
+                    "sliding_percent_per_unit",
+                    "Enter the share of the amount at risk clawed back for each point short",
+                )
         return data
 
 

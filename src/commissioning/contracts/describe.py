@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from commissioning_analytics.payments.measures import UNIT
 from commissioning_analytics.payments.model import (
     Mechanism,
     OutcomePayment,
@@ -127,6 +128,8 @@ def _service_fee(mechanism: Mechanism) -> Section:
     risk = fee.at_risk
     if risk is None:
         items.append("None of the service fee is at risk.")
+    elif risk.mode == "clawback" and risk.sliding_scale is not None:
+        items.append(_sliding_clawback(mechanism))
     elif risk.mode == "clawback":
         items.append(
             f"{percent(risk.share)} of the fee is at risk by clawback: each result on "
@@ -139,7 +142,36 @@ def _service_fee(mechanism: Mechanism) -> Section:
             f"next result on “{risk.measure}” reaches {risk.target}, and forfeited if it does "
             "not."
         )
+    if risk is not None and risk.measured_over_years is not None:
+        years = "contract year"
+        if risk.measured_over_years > 1:
+            years = _plural(risk.measured_over_years, years)
+        items.append(
+            f"The target is judged once for each {years}, at the end, on all their results "
+            "together (weighted by cohort size), against the at-risk amount of all those years."
+        )
     return {"title": "Service fee", "items": items}
+
+
+def _sliding_clawback(mechanism: Mechanism) -> str:
+    """A clawback in proportion to the shortfall, with its cap (PBR-1, docs/payments.md)."""
+    fee = mechanism.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    scale = risk.sliding_scale
+    assert scale is not None
+    at_risk = risk.share * fee.annual_value
+    unit = UNIT[mechanism.measures[risk.measure].improvement]
+    if scale.amount_per_unit is not None:
+        rate = pounds(scale.amount_per_unit)
+    else:
+        rate = f"{percent(scale.share_per_unit or Decimal(0))} of it"
+    return (
+        f"{percent(risk.share)} of the fee ({pounds(at_risk)} a year) is at risk by clawback on "
+        f"a sliding scale: for each result on “{risk.measure}” whose improvement is below "
+        f"{risk.target}, the prime repays {rate} for each {unit} short, at most "
+        f"{pounds(scale.cap * at_risk)} ({percent(scale.cap)} of the amount at risk)."
+    )
 
 
 def _tariffs(default: Decimal, by_group: dict[str, Decimal]) -> str:

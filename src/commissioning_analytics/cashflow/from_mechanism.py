@@ -10,7 +10,8 @@ The chain members are the prime and each sub-contractor; funders and investors a
 simulated. Money from the mechanism, per month, with ``R`` referrals a month and outcome rate
 ``p`` (the contract-level assumptions):
 
-* the service fee's guaranteed part (``1 − at_risk.share``) and any social impact bond capital,
+* the service fee's guaranteed part (``1 − at_risk.share``, or ``1 − share × cap`` on a sliding
+  scale) and any social impact bond capital,
   spread evenly over the term, are the member's ``service_fee_monthly``;
 * volume fees for ``attachment``, ``referral`` or ``start`` are paid up front per referral;
   other volume fees (``× max_units_per_person``) and ``per_person_achieving`` /
@@ -232,7 +233,7 @@ def _flows(
     improvement = float(assumed.values["improvement_per_referral"] or 0.0)
     fee = mechanism.service_fee
     if fee is not None:
-        share = fee.at_risk.share if fee.at_risk else Decimal(0)
+        share = fee.at_risk.most_lost_share if fee.at_risk else Decimal(0)
         flows.fixed += float(fee.annual_value * (1 - share)) / 12
         flows.at_risk_fee = float(fee.annual_value * share) / 12
         if fee.at_risk is not None:

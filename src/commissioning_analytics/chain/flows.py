@@ -78,7 +78,7 @@ def flows_from_mechanism(mechanism: Mechanism, assumptions: Assumptions) -> Flow
     fee = mechanism.service_fee
     fee_value = fee.annual_value if fee is not None else ZERO
     risk = fee.at_risk if fee is not None else None
-    risk_value = fee_value * risk.share if risk is not None else ZERO
+    risk_value = fee_value * risk.most_lost_share if risk is not None else ZERO
     prime[timing] += fee_value - risk_value
     prime["at_risk"] += risk_value
     outcomes = sum(

@@ -145,7 +145,35 @@ def _service_fee(answers: Mapping[str, Any], errors: dict[str, str]) -> dict[str
                 "measure": _measure_id(answers),
                 "target": _decimal(_text(answers, "at_risk_target")),
             }
+            scale = _sliding_scale(answers, fee["at_risk"]["mode"], errors)
+            if scale is not None:
+                fee["at_risk"]["sliding_scale"] = scale
     return fee
+
+
+def _sliding_scale(
+    answers: Mapping[str, Any], mode: str, errors: dict[str, str]
+) -> dict[str, str] | None:
+    """A clawback in proportion to the shortfall, with a cap (PBR-1): asked as the percentage
+    of the amount at risk repaid for each point short, and the most repaid."""
+    if _text(answers, "clawback_scale") != "sliding":
+        return None
+    if mode != "clawback":
+        errors["clawback_scale"] = (
+            "A sliding scale is for a share that is paid and clawed back: a share withheld is "
+            "released or kept whole"
+        )
+        return None
+    per_unit = _text(answers, "sliding_percent_per_unit")
+    if not per_unit:
+        errors["sliding_percent_per_unit"] = (
+            "Enter the share of the amount at risk clawed back for each point short"
+        )
+        return None
+    scale = {"share_per_unit": _share(per_unit)}
+    if _text(answers, "sliding_cap_percent"):
+        scale["cap"] = _share(_text(answers, "sliding_cap_percent"))
+    return scale
 
 
 def _need_group_tariffs(answers: Mapping[str, Any], prefix: str) -> dict[str, str]:
@@ -272,6 +300,17 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
                 at_risk_mode=at_risk["mode"],
                 at_risk_target=str(at_risk["target"]),
             )
+            scale = at_risk.get("sliding_scale") or {}
+            if at_risk["mode"] == "clawback":
+                answers["clawback_scale"] = "sliding" if scale else "whole"
+            if "share_per_unit" in scale:
+                answers["sliding_percent_per_unit"] = _percent_text(scale["share_per_unit"])
+            if "cap" in scale:
+                answers["sliding_cap_percent"] = _percent_text(scale["cap"])
+            if "amount_per_unit" in scale:
+                left_out.append("a clawback of an amount in pounds for each point short")
+            if "measured_over_years" in at_risk:
+                left_out.append("the target measured over several contract years")
     if outcomes:
         rule = outcomes[0]
         answers["outcome_rule_id"] = rule["id"]

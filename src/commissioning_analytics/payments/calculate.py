@@ -11,15 +11,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from commissioning_analytics.payments.chain import pass_down
-from commissioning_analytics.payments.measures import describe, improvement, units_improved
+from commissioning_analytics.payments.measures import (
+    UNIT,
+    describe,
+    improvement,
+    pooled,
+    units_improved,
+)
 from commissioning_analytics.payments.model import (
     INSTALMENTS_PER_YEAR,
     PERIODS_PER_YEAR,
     Mechanism,
     Role,
+    VolumeFee,
 )
 from commissioning_analytics.payments.money import ZERO, percent, pounds, to_penny
-from commissioning_analytics.payments.observed import Observed, PeriodObservation
+from commissioning_analytics.payments.observed import Observed, PeriodObservation, Volume
 from commissioning_analytics.payments.run_state import Run
 from commissioning_analytics.payments.sib import social_impact_bond
 from commissioning_analytics.payments.statement import PaymentLine, Statement
@@ -90,35 +97,143 @@ def _at_risk(run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine,
         return
     risk = fee.at_risk
     measure = m.measures[risk.measure]
-    due = obs.end + run.terms_delay
+    if risk.measured_over_years is not None:
+        _at_risk_over_years(run, obs, upstream)
+        return
     for result in obs.outcomes:
         if result.measure != risk.measure:
             continue
         value = improvement(measure, result)
         text = f"{describe(measure, result, value)}; target {risk.target}"
-        met = value >= risk.target
-        if risk.mode == "clawback":
-            if met:
-                run.note(obs.period, m.prime, "service_fee.at_risk", f"{text} met: nothing repaid")
-                continue
-            amount = to_penny(fee.annual_value * risk.share)
-            why = f"{text} missed: repays {percent(risk.share)} of a year's service fee"
-            why += f" of {pounds(fee.annual_value)}"
-            line = run.pay(
-                obs.period, m.prime, fee.payer, amount, "clawback", "service_fee.at_risk", why, due
-            )
-            upstream.append((line, ZERO))
-            continue
-        pool, run.withheld_pool = run.withheld_pool, ZERO
-        if met and pool > 0:
-            why = f"{text} met: releases the {pounds(pool)} withheld since the last evaluation"
-            line = run.pay(
-                obs.period, fee.payer, m.prime, pool, "fee_release", "service_fee.at_risk", why, due
-            )
-            upstream.append((line, ZERO))
-        elif not met:
-            why = f"{text} missed: the {pounds(pool)} withheld is forfeited (stays with the payer)"
-            run.note(obs.period, m.prime, "service_fee.at_risk", why)
+        at_risk_amount = fee.annual_value * risk.share
+        of_what = f"a year's service fee of {pounds(fee.annual_value)}"
+        _judge(run, obs, upstream, value, text, at_risk_amount, of_what)
+
+
+def _at_risk_over_years(
+    run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine, Decimal]]
+) -> None:
+    """A target measured over several contract years (PBR-1, PBR-2): the term is cut into
+    windows of ``measured_over_years`` years; the results observed in a window's periods are
+    pooled and judged once, in its last period (or, if that period is not observed, in the
+    first observed period after it), against the at-risk amount of all its years."""
+    m = run.mechanism
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None and fee.at_risk.measured_over_years
+    window_periods = fee.at_risk.measured_over_years * PERIODS_PER_YEAR[m.period]
+    window = (obs.period - 1) // window_periods
+    if run.risk_results and run.risk_window < window:
+        _judge_window(run, obs, upstream, run.risk_window, window_periods)
+    run.risk_window = window
+    run.risk_results.extend(r for r in obs.outcomes if r.measure == fee.at_risk.measure)
+    last = min((window + 1) * window_periods, m.term_periods)
+    if obs.period == last and run.risk_results:
+        _judge_window(run, obs, upstream, window, window_periods)
+
+
+def _judge_window(
+    run: Run,
+    obs: PeriodObservation,
+    upstream: list[tuple[PaymentLine, Decimal]],
+    window: int,
+    window_periods: int,
+) -> None:
+    m = run.mechanism
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    measure = m.measures[risk.measure]
+    per_year = PERIODS_PER_YEAR[m.period]
+    first = window * window_periods + 1
+    last = min((window + 1) * window_periods, m.term_periods)
+    years = Decimal(last - first + 1) / per_year
+    first_year, last_year = (first - 1) // per_year + 1, (last - 1) // per_year + 1
+    span = f"contract year {first_year}"
+    if last_year > first_year:
+        span = f"contract years {first_year} to {last_year}"
+    results, run.risk_results = run.risk_results, []
+    together = pooled(measure, results)
+    value = improvement(measure, together)
+    cohorts = ", ".join(r.cohort for r in results)
+    who = f"{span}, cohorts {cohorts} pooled" if len(results) > 1 else f"{span}, cohort {cohorts}"
+    text = f"{describe(measure, together, value, who)}; target {risk.target}"
+    shown_years = f"{years.normalize():f}"
+    of_what = f"{shown_years} years' service fee of {pounds(fee.annual_value)} a year"
+    if years == 1:
+        of_what = f"a year's service fee of {pounds(fee.annual_value)}"
+    _judge(run, obs, upstream, value, text, fee.annual_value * risk.share * years, of_what)
+
+
+def _judge(
+    run: Run,
+    obs: PeriodObservation,
+    upstream: list[tuple[PaymentLine, Decimal]],
+    value: Decimal,
+    text: str,
+    at_risk_amount: Decimal,
+    of_what: str,
+) -> None:
+    """Judge one improvement against the at-risk target (PBR-1): a clawback (whole, or on a
+    sliding scale in proportion to the shortfall), or the release or forfeiture of the withheld
+    share. ``at_risk_amount`` is unrounded; each line is rounded once."""
+    m = run.mechanism
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    due = obs.end + run.terms_delay
+    met = value >= risk.target
+    if risk.mode == "clawback":
+        if met:
+            run.note(obs.period, m.prime, "service_fee.at_risk", f"{text} met: nothing repaid")
+            return
+        scale = risk.sliding_scale
+        if scale is None:
+            amount = to_penny(at_risk_amount)
+            why = f"{text} missed: repays {percent(risk.share)} of {of_what}"
+        else:
+            shortfall = risk.target - value
+            amount = to_penny(scale.repayment(shortfall, at_risk_amount))
+            why = _sliding_explanation(risk.measure, m, text, shortfall, at_risk_amount)
+        line = run.pay(
+            obs.period, m.prime, fee.payer, amount, "clawback", "service_fee.at_risk", why, due
+        )
+        upstream.append((line, ZERO))
+        return
+    pool, run.withheld_pool = run.withheld_pool, ZERO
+    if met and pool > 0:
+        why = f"{text} met: releases the {pounds(pool)} withheld since the last evaluation"
+        line = run.pay(
+            obs.period, fee.payer, m.prime, pool, "fee_release", "service_fee.at_risk", why, due
+        )
+        upstream.append((line, ZERO))
+    elif not met:
+        why = f"{text} missed: the {pounds(pool)} withheld is forfeited (stays with the payer)"
+        run.note(obs.period, m.prime, "service_fee.at_risk", why)
+
+
+def _sliding_explanation(
+    measure_id: str, m: Mechanism, text: str, shortfall: Decimal, at_risk_amount: Decimal
+) -> str:
+    """E.g. ``…; target 5.0 missed by 1.7: repays 20% of the £100,000.00 at risk for each
+    percentage point short (1.7 × £20,000.00), at most 60% (£60,000.00)``."""
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None and fee.at_risk.sliding_scale
+    scale = fee.at_risk.sliding_scale
+    unit = UNIT[m.measures[measure_id].improvement]
+    if scale.amount_per_unit is not None:
+        rate = scale.amount_per_unit
+        how = f"repays {pounds(rate)} for each {unit} short"
+    else:
+        rate = (scale.share_per_unit or ZERO) * at_risk_amount
+        how = f"repays {percent(scale.share_per_unit or ZERO)} of the {pounds(at_risk_amount)}"
+        how += f" at risk for each {unit} short"
+    shown = shortfall.quantize(Decimal("0.1"))
+    limit = scale.cap * at_risk_amount
+    why = f"{text} missed by {shown}: {how} ({shown} × {pounds(rate)})"
+    if shortfall * rate > limit:
+        why += f", capped at {percent(scale.cap)} of the {pounds(at_risk_amount)} at risk"
+        why += f" ({pounds(limit)})"
+    return why
 
 
 def _outcome_payments(
@@ -186,6 +301,8 @@ def _volume_fees(
         return
     for volume in obs.volumes:
         run.event_totals[volume.event] += volume.count
+        for person, count in volume.people.items():
+            run.person_events[volume.event, person] += count
     due = obs.end + run.terms_delay
     for fee in m.volume_fees:
         rule_name = f"volume_fees.{fee.id}"
@@ -194,7 +311,9 @@ def _volume_fees(
                 continue
             units = volume.count
             limit = ""
-            if fee.max_units_per_person is not None and fee.per_person_event is not None:
+            if fee.max_units_per_person is not None and volume.people:
+                units, limit = _units_per_person(run, fee, volume)
+            elif fee.max_units_per_person is not None and fee.per_person_event is not None:
                 people = run.event_totals[fee.per_person_event]
                 allowed = max(fee.max_units_per_person * people - run.units_paid[fee.id], 0)
                 if units > allowed:
@@ -215,3 +334,27 @@ def _volume_fees(
                 obs.period, fee.payer, m.prime, amount, "volume_fee", rule_name, why, due
             )
             upstream.append((line, ZERO))
+
+
+def _units_per_person(run: Run, fee: VolumeFee, volume: Volume) -> tuple[int, str]:
+    """The units of ``volume`` that fit each person's own limit (PBR-1): no person is paid for
+    more than ``max_units_per_person`` × their own ``per_person_event`` count to date."""
+    assert fee.max_units_per_person is not None and fee.per_person_event is not None
+    paid = 0
+    over: list[str] = []
+    for person, count in sorted(volume.people.items()):
+        allowed = fee.max_units_per_person * run.person_events[fee.per_person_event, person]
+        allowed = max(allowed - run.person_units_paid[fee.id, person], 0)
+        units = min(count, allowed)
+        run.person_units_paid[fee.id, person] += units
+        paid += units
+        if units < count:
+            over.append(f"{person} {count - units}")
+    if not over:
+        return paid, ""
+    limit = (
+        f" ({volume.count - paid} of {volume.count} not paid: at most "
+        f"{fee.max_units_per_person} per {fee.per_person_event} for each person to date; "
+        f"over the limit: {', '.join(over)})"
+    )
+    return paid, limit

@@ -25,6 +25,7 @@ from commissioning_analytics.payments.model import (
     Party,
     Role,
     ServiceFee,
+    SlidingScale,
     SocialImpactBond,
     SubcontractTerms,
     VolumeFee,
@@ -236,6 +237,24 @@ def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _at_risk(risk: dict[str, Any]) -> AtRisk:
+    scale = risk.get("sliding_scale")
+    return AtRisk(
+        share=Decimal(risk["share"]),
+        mode=risk["mode"],
+        measure=risk["measure"],
+        target=Decimal(risk["target"]),
+        sliding_scale=None
+        if scale is None
+        else SlidingScale(
+            share_per_unit=_money(scale.get("share_per_unit")),
+            amount_per_unit=_money(scale.get("amount_per_unit")),
+            cap=Decimal(scale.get("cap", "1")),
+        ),
+        measured_over_years=risk.get("measured_over_years"),
+    )
+
+
 def _build(doc: dict[str, Any]) -> Mechanism:
     parties = tuple(Party(p["id"], p["name"], Role(p["role"])) for p in doc["parties"])
     commissioner = next(p.id for p in parties if p.role == Role.COMMISSIONER)
@@ -261,11 +280,7 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             annual_value=Decimal(fee["annual_value"]),
             frequency=fee["frequency"],
             timing=fee["timing"],
-            at_risk=None
-            if risk is None
-            else AtRisk(
-                Decimal(risk["share"]), risk["mode"], risk["measure"], Decimal(risk["target"])
-            ),
+            at_risk=None if risk is None else _at_risk(risk),
         )
     outcome_payments = tuple(
         OutcomePayment(

@@ -24,6 +24,14 @@ UNITS = {
     None: "% achieving",
 }
 
+UNIT = {
+    "percentage_points": "percentage point",
+    "relative_percent": "1% of the reference",
+    "events_per_100": "event per 100",
+    None: "percentage point of the cohort",
+}
+"""One unit of improvement, for "… per unit short" (sliding-scale clawbacks)."""
+
 
 def reference_of(measure: Measure, result: OutcomeResult) -> Decimal:
     reference = result.reference if result.reference is not None else measure.baseline
@@ -51,25 +59,36 @@ def units_improved(measure: Measure, result: OutcomeResult) -> Decimal:
 
 
 def pooled(measure: Measure, results: Iterable[OutcomeResult]) -> OutcomeResult:
-    """Several cohorts as one: observed and reference values weighted by cohort size."""
+    """Several cohorts as one: observed and reference values weighted by cohort size; for an
+    intermediate measure, the people achieving it added up by need group."""
     items = list(results)
     size = sum(r.cohort_size for r in items)
+    if measure.kind == "intermediate":
+        achieved: dict[str, int] = {}
+        for r in items:
+            for group, people in r.achieved.items():
+                achieved[group] = achieved.get(group, 0) + people
+        return OutcomeResult(measure.id, "all", size, achieved=achieved)
     observed = sum(((r.observed or ZERO) * r.cohort_size for r in items), ZERO) / size
     reference = sum((reference_of(measure, r) * r.cohort_size for r in items), ZERO) / size
     return OutcomeResult(measure.id, "all", size, observed, reference)
 
 
-def describe(measure: Measure, result: OutcomeResult, value: Decimal) -> str:
-    """E.g. ``cohort 1: 142 vs 155 events per 100, improvement 8.4%``."""
+def describe(
+    measure: Measure, result: OutcomeResult, value: Decimal, who: str | None = None
+) -> str:
+    """E.g. ``cohort 1: 142 vs 155 events per 100, improvement 8.4%``; ``who`` replaces
+    ``cohort 1`` (e.g. for pooled cohorts)."""
     shown = f"{value.quantize(Decimal('0.1'))}{UNITS[measure.improvement]}"
+    who = who or f"cohort {result.cohort}"
     if measure.kind == "intermediate":
         achieved = sum(result.achieved.values())
-        return f"cohort {result.cohort}: {achieved} of {result.cohort_size} achieved ({shown})"
+        return f"{who}: {achieved} of {result.cohort_size} achieved ({shown})"
     reference = reference_of(measure, result)
     scale = " events per 100" if measure.kind == "frequency" else "%"
     against = "matched comparison" if measure.comparison == "matched_comparison" else "baseline"
     return (
-        f"cohort {result.cohort}: {_num(result.observed)}{scale} vs "
+        f"{who}: {_num(result.observed)}{scale} vs "
         f"{against} {_num(reference)}{scale}, improvement {shown}"
     )
 

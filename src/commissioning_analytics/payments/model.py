@@ -46,13 +46,49 @@ class Measure:
 
 
 @dataclass(frozen=True, slots=True)
+class SlidingScale:
+    """A clawback in proportion to the shortfall against the target, with a cap (PBR-1, PBR-2).
+
+    For each unit of the measure's improvement below the target (a percentage point, an event
+    per 100, 1% of the reference), ``share_per_unit`` of the at-risk amount, or
+    ``amount_per_unit`` pounds, is repaid; never more than ``cap`` of the at-risk amount.
+    Exactly one of the two rates is set (checked by the loader)."""
+
+    share_per_unit: Decimal | None = None
+    amount_per_unit: Decimal | None = None
+    cap: Decimal = Decimal(1)
+
+    def repayment(self, shortfall: Decimal, at_risk_amount: Decimal) -> Decimal:
+        """The unrounded repayment for ``shortfall`` units below the target (never negative)."""
+        rate = (
+            self.amount_per_unit
+            if self.amount_per_unit is not None
+            else (self.share_per_unit or Decimal(0)) * at_risk_amount
+        )
+        return min(max(shortfall, Decimal(0)) * rate, self.cap * at_risk_amount)
+
+
+@dataclass(frozen=True, slots=True)
 class AtRisk:
-    """A share of the service fee at risk on a target (PBR-1): clawed back, or withheld."""
+    """A share of the service fee at risk on a target (PBR-1): clawed back, or withheld.
+
+    Without ``sliding_scale`` a missed target claws back the whole at-risk amount; with it, an
+    amount in proportion to the shortfall. Without ``measured_over_years`` each result is judged
+    on its own; with it, the results of each window of that many contract years are pooled and
+    judged once at the window's end, against the at-risk amount of all its years."""
 
     share: Decimal
     mode: str  # clawback | withheld
     measure: str
     target: Decimal
+    sliding_scale: SlidingScale | None = None
+    measured_over_years: int | None = None
+
+    @property
+    def most_lost_share(self) -> Decimal:
+        """The most of the annual fee a missed target can take: ``share``, or ``share × cap``
+        on a sliding scale (the risk table's at-risk money, PBR-4)."""
+        return self.share * (self.sliding_scale.cap if self.sliding_scale else Decimal(1))
 
 
 @dataclass(frozen=True, slots=True)

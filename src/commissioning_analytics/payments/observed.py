@@ -34,9 +34,13 @@ class OutcomeResult:
 
 @dataclass(frozen=True, slots=True)
 class Volume:
+    """``count`` fee-bearing events; ``people`` (optional) splits them by pseudonymous person
+    id, so a per-person limit is enforced for each person (PBR-1)."""
+
     event: str
     count: int
     need_group: str | None = None
+    people: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,8 @@ def _period(doc: dict[str, Any]) -> PeriodObservation:
             for o in doc.get("outcomes", [])
         ),
         volumes=tuple(
-            Volume(v["event"], v["count"], v.get("need_group")) for v in doc.get("volumes", [])
+            Volume(v["event"], v["count"], v.get("need_group"), dict(v.get("people", {})))
+            for v in doc.get("volumes", [])
         ),
     )
 
@@ -119,6 +124,35 @@ def _reference_errors(doc: dict[str, Any], mechanism: Mechanism) -> list[FieldEr
             if volume["event"] not in events:
                 msg = f"is {volume['event']!r}, which no volume fee pays for"
                 errors.append(FieldError(f"{here}.volumes[{j}].event", msg))
+            if "people" in volume and sum(volume["people"].values()) != volume["count"]:
+                msg = f"add up to {sum(volume['people'].values())}, not the count {volume['count']}"
+                errors.append(FieldError(f"{here}.volumes[{j}].people", msg))
+    errors.extend(_people_errors(doc, mechanism))
+    return errors
+
+
+def _people_errors(doc: dict[str, Any], mechanism: Mechanism) -> list[FieldError]:
+    """A per-person limit is checked for each person only if every volume of the fee's event
+    and of its ``per_person_event`` says whose it is; some with people and some without would
+    be counted half one way and half the other."""
+    errors: list[FieldError] = []
+    for fee in mechanism.volume_fees:
+        if fee.per_person_event is None:
+            continue
+        limited = {fee.event, fee.per_person_event}
+        entries = [
+            (f"periods[{i}].volumes[{j}]", "people" in volume)
+            for i, period in enumerate(doc["periods"])
+            for j, volume in enumerate(period.get("volumes", []))
+            if volume["event"] in limited
+        ]
+        if any(has for _, has in entries) and not all(has for _, has in entries):
+            names = " and ".join(sorted(limited))
+            msg = (
+                f"is required: other volumes of {names} list people, and the limit of "
+                f"{fee.max_units_per_person} per {fee.per_person_event} is then kept per person"
+            )
+            errors.extend(FieldError(f"{path}.people", msg) for path, has in entries if not has)
     return errors
 
 

@@ -26,9 +26,17 @@ class Run:
     outcome_paid: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     units_paid: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     event_totals: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    person_events: defaultdict[tuple[str, str], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )  # (event, person) → events to date
+    person_units_paid: defaultdict[tuple[str, str], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )  # (volume fee id, person) → units paid to date
     sib_paid_cohorts: set[str] = field(default_factory=set)
     sib_paid: Decimal = ZERO
     sib_latest: dict[str, OutcomeResult] = field(default_factory=dict)
+    risk_window: int = 0  # the window of contract years whose at-risk results are pending
+    risk_results: list[OutcomeResult] = field(default_factory=list)
     sub_earned: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     sub_top_ups: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     chain: tuple[PreparedTerms, ...] | None = (
