@@ -103,8 +103,9 @@ def text_of(response: Any) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
-@pytest.fixture
-def contract() -> Contract:
+def hand_made_contract() -> Contract:
+    """The contract of :data:`MECHANISM`, its prime and two sub-contractors linked to the
+    directory (Hope Housing with its bid's promises, Bridge Project with none) and one KPI."""
     contract: Contract = ContractFactory(mechanism=MECHANISM, observed=None, is_synthetic=True)
     ContractPartyFactory(
         contract=contract,
@@ -135,6 +136,11 @@ def contract() -> Contract:
         data_source=Kpi.DataSource.PROVIDER_RETURN,
     )
     return contract
+
+
+@pytest.fixture
+def contract() -> Contract:
+    return hand_made_contract()
 
 
 def _url(contract: Contract, party: str, name: str = "contracts:subcontract") -> str:
