@@ -9,6 +9,7 @@ service fee passed a year 480,000 × 25% × (1 − 15%) = £102,000.00; at risk 
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from html import unescape
@@ -250,3 +251,37 @@ def test_section_lists_subcontractors_with_links_for_parties_only(contract: Cont
     html = client_for(_member(contract, "hope-housing")).get(index).content.decode()
     assert _url(contract, "hope-housing") in html
     assert _url(contract, "bridge-project") not in html
+
+
+def test_clawback_passed_down_is_worded_as_a_repayment() -> None:
+    """A clawback passed down is net of the management fee (docs/payments.md): the same £10,200
+    a year, but repaid rather than held back."""
+    mechanism = json.loads(json.dumps(MECHANISM))
+    mechanism["service_fee"]["at_risk"]["mode"] = "clawback"
+    contract: Contract = ContractFactory(mechanism=mechanism, observed=None)
+    said = {
+        c.title: " ".join(c.paragraphs) for c in model_subcontract(contract, "hope-housing").clauses
+    }
+    assert (
+        "up to £10,200.00 a year of its service fee may have to be repaid to the prime. It never "
+        "repays more than it was paid"
+    ) in said["What is at risk"]
+    assert "makes the prime repay that share of a year's fee" in said["What is at risk"]
+
+
+def test_unlinked_subcontractor_of_a_shipped_example() -> None:
+    """The illustrative example's women's centre, with no directory entry: its mechanism name,
+    the prime carrying all the risk and its £60,000 minimum contract value."""
+    contract: Contract = ContractFactory()
+    document = model_subcontract(contract, "womens-centre")
+    assert document.subcontractor == "Women's centre"
+    terms = dict(document.key_terms)
+    assert terms["Service fee passed to you a year"] == "£79,200.00"  # 600,000 × 15% × 88%
+    assert terms["Minimum contract value"] == "£60,000.00 over the term"
+    assert terms["Service fee at risk a year"] == "None"
+    said = {c.title: " ".join(c.paragraphs) for c in document.clauses}
+    assert "The prime carries all of that risk" in said["What is at risk"]
+    assert "over the term of 24 months" in said["Minimum contract value"]
+    assert said["Monitoring asked"].startswith(
+        "No performance measures have been set on the contract yet."
+    )
