@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from commissioning.awards.feedback import feedback_for
-from commissioning.awards.feedback_pdf import DEJAVU_DIR, latin1, pdf_blocks, render_pdf
+from commissioning.awards.feedback_pdf import pdf_blocks, render_pdf
+from commissioning.kernel.pdf import DEJAVU_DIR, latin1
 from tests.integration.test_awards_feedback import (
     AWARD_REASONS,
     BETA_QUALITY,

@@ -17,3 +17,18 @@ def can_manage_performance(user: permissions.Visitor, contract: Contract) -> boo
     """The contract's commissioners (or a site administrator) set its KPIs, record assessments,
     performance failures and changes (LAW-4): the people answerable for the contract."""
     return permissions.can_edit_contract(user, contract)
+
+
+def can_see_model_subcontract(
+    user: permissions.Visitor, contract: Contract, organisation_id: int | None
+) -> bool:
+    """A sub-contractor's model sub-contract (SUP-3): the two parties who sign it (the prime's
+    and that sub-contractor's approved members) and the contract's commissioners. The figures
+    are on the public contract pages, but the open data publishes no sub-contractor's terms
+    and the document is the parties' draft agreement, so nobody else, site administrators
+    included, sees it."""
+    return (
+        permissions.is_commissioner_of(user, contract.commissioning_body_id)
+        or permissions.is_approved_member(user, contract.prime_id)
+        or (organisation_id is not None and permissions.is_approved_member(user, organisation_id))
+    )

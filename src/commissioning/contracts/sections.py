@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.urls import reverse
 
 from commissioning import permissions
+from commissioning.contracts import services
 from commissioning.contracts.models import Contract
 
 #: (URL name, label): a name without a namespace is one of the contract pages'.
@@ -18,12 +20,21 @@ SECTIONS = (
     ("statements", "Payment statements"),
     ("risk", "Money and risk down the chain"),
     ("stress", "Cash-flow stress test"),
+    ("subcontracts", "Model sub-contracts"),
     ("performance", "Performance"),
     ("referrals:contract", "Referrals"),
     ("invoices:contract", "Invoices and payments"),
     ("delivery_checks:contract", "Promised and received"),
     ("supply_returns:contract", "Supply-chain returns"),
 )
+
+
+def contract_or_404(reference: str) -> Contract:
+    """The contract a section page is about, or 404."""
+    try:
+        return services.get_contract(reference)
+    except Contract.DoesNotExist:
+        raise Http404("No contract with that reference") from None
 
 
 def _url_name(name: str) -> str:

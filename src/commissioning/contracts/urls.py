@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commissioning.contracts import builder_views, performance_views, views
+from commissioning.contracts import builder_views, performance_views, subcontract_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -13,6 +13,17 @@ urlpatterns = [
     path("<str:reference>/statements/", views.contract_statements, name="statements"),
     path("<str:reference>/risk/", views.contract_risk, name="risk"),
     path("<str:reference>/stress/", views.contract_stress, name="stress"),
+    path("<str:reference>/subcontracts/", subcontract_views.index, name="subcontracts"),
+    path(
+        "<str:reference>/subcontracts/<slug:party_id>/",
+        subcontract_views.detail,
+        name="subcontract",
+    ),
+    path(
+        "<str:reference>/subcontracts/<slug:party_id>.pdf",
+        subcontract_views.pdf,
+        name="subcontract-pdf",
+    ),
     path("<str:reference>/edit/", views.contract_edit, name="edit"),
     path("<str:reference>/mechanism/build/", builder_views.builder_start, name="build"),
     path("<str:reference>/mechanism/build/check/", builder_views.builder_check, name="build-check"),
