@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
+from commissioning.audit.versions import StaleEdit, VersionedFormMixin, page_status
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.contracts.sections import section_context
@@ -174,17 +175,26 @@ def _payer_action(
     title: str,
     done: str,
 ) -> HttpResponse:
-    """A paying organisation's action on one invoice: the form, the service, back to it."""
+    """A paying organisation's action on one invoice: the form, the service, back to it. A
+    versioned form (:class:`VersionedFormMixin`) carries the invoice's version, and a save from
+    a stale one is refused with 409 (issue 13)."""
     contract = _contract_or_404(reference)
     invoice = access.invoice_or_404(request.user, contract, pk)
     if not access.can_act_as_payer(request.user, invoice):
         raise PermissionDenied(f"Only members of {invoice.payer.name} can do this.")
-    form = form_class(request.POST or None)
+    versioned = issubclass(form_class, VersionedFormMixin)
+    form = form_class(request.POST or None, **({"versioned": invoice} if versioned else {}))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if isinstance(form, VersionedFormMixin):
+            data = {**data, "version": form.edited_version()}
         try:
-            act(request.user, invoice, form.cleaned_data)
+            act(request.user, invoice, data)
         except ValidationError as error:
             apply_validation_error(form, error)
+        except StaleEdit as stale:
+            assert isinstance(form, VersionedFormMixin)
+            form.refuse_stale(stale)
         else:
             messages.success(request, done.format(reference=invoice.reference))
             return redirect(invoice)
@@ -200,7 +210,7 @@ def _payer_action(
             (title, None),
         ),
     }
-    return render(request, "invoices/action.html", context)
+    return render(request, "invoices/action.html", context, status=page_status(form))
 
 
 @login_required
@@ -264,7 +274,7 @@ def invoice_received(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         pk,
         ReceivedForm,
         lambda user, invoice, data: services.correct_received(
-            user, invoice, received_on=data["received_on"]
+            user, invoice, received_on=data["received_on"], version=data["version"]
         ),
         "Correct the date received",
         "The date invoice {reference} was received was corrected",
