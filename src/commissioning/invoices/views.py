@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from commissioning import permissions
 from commissioning.audit.versions import StaleEdit, VersionedFormMixin, page_status
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
@@ -33,7 +32,6 @@ from commissioning.invoices import (
     lifecycle,
     payment_notices,
     presentation,
-    queries,
     services,
 )
 from commissioning.invoices import vcs_share as vcs_share_service
@@ -182,8 +180,10 @@ def _payer_action(
     invoice = access.invoice_or_404(request.user, contract, pk)
     if not access.can_act_as_payer(request.user, invoice):
         raise PermissionDenied(f"Only members of {invoice.payer.name} can do this.")
-    versioned = issubclass(form_class, VersionedFormMixin)
-    form = form_class(request.POST or None, **({"versioned": invoice} if versioned else {}))
+    extra: dict[str, Any] = {}
+    if issubclass(form_class, VersionedFormMixin):
+        extra["versioned"] = invoice
+    form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if isinstance(form, VersionedFormMixin):
@@ -279,29 +279,6 @@ def invoice_received(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         "Correct the date received",
         "The date invoice {reference} was received was corrected",
     )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def your_contracts(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    organisations = []
-    for organisation in permissions.member_organisations(request.user):
-        contracts = [
-            {
-                "contract": contract,
-                "role": queries.role_in(organisation, contract),
-                "invoices": presentation.invoice_rows(
-                    queries.invoices_of(organisation, contract), today
-                ),
-                "can_record": access.can_record_invoice(request.user, contract),
-            }
-            for contract in queries.contracts_of(organisation)
-        ]
-        if contracts:
-            organisations.append({"organisation": organisation, "contracts": contracts})
-    context = {"organisations": organisations, "crumbs": [("Your contracts", None)]}
-    return render(request, "invoices/your_contracts.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])
