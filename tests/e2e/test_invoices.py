@@ -1,11 +1,13 @@
-"""Invoices in the browser (LAW-3, UK17): a sub-contractor records an invoice from "Your
-contracts", the prime records the payment (late against the sub's terms), and the contract's
-commissioner sees the prime's payments compliance flagged; the public sees figures only.
-axe-core after every page; the invoice pages reflow at 320 px."""
+"""Invoices in the browser (LAW-3, UK17): a sub-contractor sees on "Your contracts" the referral
+waiting for it, its bid-candy flags and its return to confirm (issue 14; REF-1, SUP-1, SUP-2;
+the page reflows at 320 px), and records an invoice from there; the prime records the payment
+(late against the sub's terms), and the contract's commissioner sees the prime's payments
+compliance flagged; the public sees figures only. axe-core after every page; the invoice pages
+reflow at 320 px."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +15,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from commissioning.accounts.models import User
+from commissioning.referrals import services as referral_services
+from commissioning.supply_returns import services as return_services
 from tests.contract_factories import contract_with_parties
 from tests.e2e.helpers import Journey
 from tests.factories import member_of
@@ -25,6 +29,7 @@ def test_a_sub_invoices_the_prime_pays_late_and_the_commissioner_sees_it(
 ) -> None:
     contract = contract_with_parties(title="Resettlement in Northshire", is_synthetic=True)
     organisation = {p.party_id: p.organisation for p in contract.parties.all()}
+    housing = contract.parties.get(party_id="housing-charity")
     charity = member_of(organisation["housing-charity"])
     prime = member_of(contract.prime)
     commissioner = member_of(contract.commissioning_body, role=User.Role.COMMISSIONER)
@@ -32,9 +37,36 @@ def test_a_sub_invoices_the_prime_pays_late_and_the_commissioner_sees_it(
     received = today - timedelta(days=70)
     walk = Journey(page, live_server.url, axe)
 
+    waiting = referral_services.refer(
+        member_of(contract.commissioning_body, role=User.Role.PROBATION),
+        contract,
+        referral_services.NewReferral(
+            party_id=housing.pk,
+            case_reference="E2E000001",
+            need_group="standard",
+            referred_on=today,
+        ),
+    )
+    supply_return = return_services.draft(contract, date(2026, 7, 1), today=today)
+    return_services.submit(prime, supply_return, today=today)
+
     walk.sign_in(charity.username)
     walk.click_link("Your contracts", exact=True)
     expect(page.get_by_role("heading", name=f"{contract.reference}: Resettlement")).to_be_visible()
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("1 referral waiting for a decision")
+    expect(main).to_contain_text("2 open flags")  # no referrals and no money in two quarters
+    expect(main).to_contain_text("1 return to confirm")
+    expect(
+        page.get_by_role("link", name=f"Accept or decline referral {waiting.reference}")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Confirm or dispute your line for July to September 2026")
+    ).to_be_visible()
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    axe(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("link", name=f"Record an invoice under {contract.reference}").click()
     axe(page)
     page.get_by_label("Invoice number").fill("HC-0042")

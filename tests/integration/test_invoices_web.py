@@ -13,6 +13,7 @@ from django.utils import timezone
 from commissioning.invoices import services
 from commissioning.invoices.models import Invoice
 from tests.factories import client_for
+from tests.integration.stale_edits import assert_stale_edit_refused
 from tests.invoice_factories import cast, invoice
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,25 @@ def test_a_day_that_does_not_exist_is_named() -> None:
     )
     assert "Enter the date paid as a real date" in page.content.decode()
     assert not sent.payments.exists()
+
+
+def test_a_stale_received_date_correction_is_refused_naming_who_changed_it() -> None:
+    """No lost updates (issue 13; LAW-3): two of the paying body's people open the correction
+    form; the first corrects the day received to 3 May, the second's correction to 2 May (from
+    the version before) is refused with 409 naming the first and the change, and the invoice
+    keeps 3 May."""
+    c = cast()
+    sent = invoice(c.prime, c.contract, "prime", "P-1", date(2026, 5, 5))
+    url = f"{sent.get_absolute_url()}received/"
+    page = assert_stale_edit_refused(
+        url,
+        client_for(c.commissioner),
+        client_for(c.body_finance),
+        typed_first=_date("received_on", date(2026, 5, 2)),
+        typed_second=_date("received_on", date(2026, 5, 3)),
+        saved=lambda: Invoice.objects.get(pk=sent.pk).received_on,
+        shows="2026-05-03",
+    )
+    assert c.body_finance.username in page
+    stored = Invoice.objects.get(pk=sent.pk)
+    assert (stored.received_on, stored.due_on) == (date(2026, 5, 3), date(2026, 6, 2))

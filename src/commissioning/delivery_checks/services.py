@@ -6,6 +6,7 @@ this module reads the referrals and payments into them and suppresses small coun
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -84,41 +85,65 @@ class SubcontractorPromise:
 def promises_kept(contract: Contract, today: date | None = None) -> list[SubcontractorPromise]:
     """Each sub-contractor of ``contract`` (as named in the winning bid), its promises against
     the referrals it was sent and the money it was paid in each complete quarter."""
+    return promises_kept_of([contract], today).get(contract.pk, [])
+
+
+def promises_kept_of(
+    contracts: Sequence[Contract], today: date | None = None
+) -> dict[int, list[SubcontractorPromise]]:
+    """:func:`promises_kept` for several contracts, by contract id, in three queries however
+    many contracts there are (the pages that list an organisation's contracts)."""
     today = today or timezone.localdate()
-    periods = complete_quarters(contract, today)
-    referred = referral_queries.referred_by_quarter(contract)
-    paid = invoice_queries.subcontractor_paid_by_quarter(contract)
+    ids = [contract.pk for contract in contracts]
+    referred = referral_queries.referred_by_quarter(ids)
+    paid_by_contract = invoice_queries.subcontractor_paid_by_quarter(ids)
     policy = thresholds()
-    result = []
-    parties = contract.parties.filter(role=ContractParty.Role.SUBCONTRACTOR).select_related(
-        "organisation"
-    )
+    parties_by_contract: dict[int, list[ContractParty]] = {pk: [] for pk in ids}
+    parties = ContractParty.objects.filter(
+        contract__in=ids, role=ContractParty.Role.SUBCONTRACTOR
+    ).select_related("organisation")
     for party in parties.order_by("party_id"):
-        record = promise_record(
-            Promise(party.party_id, party.promised_referrals_per_year, _value(party)),
-            [
-                QuarterReceived(
-                    start,
-                    referred.get((party.pk, start), 0),
-                    paid.get((party.party_id, start), Decimal("0.00")),
-                    covered,
-                )
-                for start, covered in periods
-            ],
-            policy,
-        )
-        result.append(
-            SubcontractorPromise(
-                party=party,
-                name=party.organisation.name if party.organisation else party.party_id,
-                record=record,
-                quarters=[
-                    QuarterShown(referral_queries.quarter_label(line.start), line)
-                    for line in record.quarters
-                ],
-            )
-        )
+        parties_by_contract[party.contract_id].append(party)
+    result: dict[int, list[SubcontractorPromise]] = {}
+    for contract in contracts:
+        periods = complete_quarters(contract, today)
+        paid = paid_by_contract.get(contract.pk, {})
+        result[contract.pk] = [
+            _promise(party, periods, referred, paid, policy)
+            for party in parties_by_contract[contract.pk]
+        ]
     return result
+
+
+def _promise(
+    party: ContractParty,
+    periods: list[tuple[date, Decimal]],
+    referred: dict[tuple[int, date], int],
+    paid: dict[tuple[str, date], Decimal],
+    policy: Thresholds,
+) -> SubcontractorPromise:
+    record = promise_record(
+        Promise(party.party_id, party.promised_referrals_per_year, _value(party)),
+        [
+            QuarterReceived(
+                start,
+                referred.get((party.pk, start), 0),
+                paid.get((party.party_id, start), Decimal("0.00")),
+                covered,
+            )
+            for start, covered in periods
+        ],
+        policy,
+    )
+    return SubcontractorPromise(
+        party=party,
+        name=party.organisation.name if party.organisation else party.party_id,
+        record=record,
+        quarters=[
+            QuarterShown(referral_queries.quarter_label(line.start), line)
+            for line in record.quarters
+        ],
+    )
 
 
 def _value(party: ContractParty) -> Decimal | None:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,14 +44,25 @@ class IssuingParty:
     name: str
 
 
-def issuing_parties(user: Visitor, contract: Contract) -> list[IssuingParty]:
+def issuing_parties(
+    user: Visitor,
+    contract: Contract,
+    *,
+    mine: Collection[int] | None = None,
+    parties: Iterable[ContractParty] | None = None,
+) -> list[IssuingParty]:
     """The parties of ``contract`` whose invoices ``user`` may record: the prime (to the body)
-    and each sub-contractor (to the prime) they are an approved member of."""
+    and each sub-contractor (to the prime) they are an approved member of. A page listing many
+    contracts passes the ids of the user's organisations (``mine``) and each contract's parties
+    with their organisations, read once for all."""
     if not is_active_user(user):
         return []
-    mine = set(member_organisations(user).values_list("pk", flat=True))
-    parties = []
-    for party in contract.parties.select_related("organisation").order_by("role", "party_id"):
+    if mine is None:
+        mine = set(member_organisations(user).values_list("pk", flat=True))
+    if parties is None:
+        parties = contract.parties.select_related("organisation")
+    found = []
+    for party in sorted(parties, key=lambda p: (p.role, p.party_id)):
         organisation = party.organisation
         if organisation is None or organisation.pk not in mine:
             continue
@@ -60,12 +72,20 @@ def issuing_parties(user: Visitor, contract: Contract) -> list[IssuingParty]:
             tier, payer = Invoice.Tier.SUBCONTRACTOR, contract.prime
         else:
             continue
-        parties.append(IssuingParty(party.party_id, tier, organisation, payer, organisation.name))
-    return parties
+        found.append(IssuingParty(party.party_id, tier, organisation, payer, organisation.name))
+    return found
 
 
-def can_record_invoice(user: Visitor, contract: Contract) -> bool:
-    return contract.status == Contract.Status.ACTIVE and bool(issuing_parties(user, contract))
+def can_record_invoice(
+    user: Visitor,
+    contract: Contract,
+    *,
+    mine: Collection[int] | None = None,
+    parties: Iterable[ContractParty] | None = None,
+) -> bool:
+    return contract.status == Contract.Status.ACTIVE and bool(
+        issuing_parties(user, contract, mine=mine, parties=parties)
+    )
 
 
 def can_act_as_payer(user: Visitor, invoice: Invoice) -> bool:

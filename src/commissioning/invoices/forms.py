@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.idempotency import SubmissionKeyForm
 from commissioning.kernel.forms import GovUKForm, date_field
 
@@ -93,5 +94,8 @@ class ResolutionForm(GovUKForm):
     resolved_on = date_field("Date of the resolution")
 
 
-class ReceivedForm(GovUKForm):
+class ReceivedForm(VersionedFormMixin, GovUKForm):
+    """Carries the invoice's version: a correction made from a stale page is refused, not
+    saved over another's (issue 13)."""
+
     received_on = date_field("Date received")

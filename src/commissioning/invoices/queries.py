@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -28,40 +29,47 @@ def contracts_of(organisation: Organisation) -> QuerySet[Contract]:
 
 
 def role_in(organisation: Organisation, contract: Contract) -> str:
+    """The organisation's role in ``contract``; reads the contract's parties as prefetched
+    where they are (``prefetch_related("parties")``)."""
     if contract.commissioning_body_id == organisation.pk:
         return "Commissioning body"
     if contract.prime_id == organisation.pk:
         return "Prime contractor"
-    party = contract.parties.filter(organisation=organisation).first()
+    party = next((p for p in contract.parties.all() if p.organisation_id == organisation.pk), None)
     return ContractParty.Role(party.role).label if party else "Party"
 
 
-def invoices_of(organisation: Organisation, contract: Contract) -> QuerySet[Invoice]:
-    """The invoices ``organisation`` issued or was sent under ``contract``."""
+def invoices_under(organisation: Organisation, contract_ids: Iterable[int]) -> QuerySet[Invoice]:
+    """The invoices ``organisation`` issued or was sent under any of the contracts, in one
+    query."""
     return (
-        Invoice.objects.filter(contract=contract)
+        Invoice.objects.filter(contract__in=list(contract_ids))
         .filter(Q(issuer=organisation) | Q(payer=organisation))
         .select_related("contract", "issuer", "payer")
     )
 
 
-def subcontractor_paid_by_quarter(contract: Contract) -> dict[tuple[str, date], Decimal]:
+def subcontractor_paid_by_quarter(
+    contract_ids: Iterable[int],
+) -> dict[int, dict[tuple[str, date], Decimal]]:
     """The money paid to each sub-contractor (by its party id in the mechanism) in each
-    calendar quarter (by its first day), by the day of each payment: what it received against
-    its bid's promise (SUP-2)."""
+    calendar quarter (by its first day), by the day of each payment, by contract id, for the
+    contracts in one query: what it received against its bid's promise (SUP-2)."""
     rows = (
-        Payment.objects.filter(invoice__contract=contract, invoice__tier=Invoice.Tier.SUBCONTRACTOR)
+        Payment.objects.filter(
+            invoice__contract__in=list(contract_ids), invoice__tier=Invoice.Tier.SUBCONTRACTOR
+        )
         .annotate(quarter=TruncQuarter("paid_on"))
-        .values("invoice__issuer_party", "quarter")
+        .values("invoice__contract", "invoice__issuer_party", "quarter")
         .annotate(total=Sum("amount"))
     )
-    found: dict[tuple[str, date], Decimal] = {}
+    found: dict[int, dict[tuple[str, date], Decimal]] = {}
     for row in rows:
         quarter = row["quarter"]
         quarter = quarter.date() if hasattr(quarter, "date") else quarter
-        found[(str(row["invoice__issuer_party"]), quarter)] = Decimal(row["total"]).quantize(
-            Decimal("0.01")
-        )
+        found.setdefault(int(row["invoice__contract"]), {})[
+            (str(row["invoice__issuer_party"]), quarter)
+        ] = Decimal(row["total"]).quantize(Decimal("0.01"))
     return found
 
 

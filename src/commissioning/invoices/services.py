@@ -19,6 +19,7 @@ from django.utils import timezone
 from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
+from commissioning.audit.versions import check_version
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.invoices import access, lifecycle, notifications
@@ -298,14 +299,22 @@ def resolve(
 
 
 def correct_received(
-    actor: User, invoice: Invoice, *, received_on: date, today: date | None = None
+    actor: User,
+    invoice: Invoice,
+    *,
+    received_on: date,
+    version: str | None = None,
+    today: date | None = None,
 ) -> Invoice:
     """The payer corrects the day it received the invoice (the issuer stated it); the due date
-    follows. Not after a payment or a dispute already recorded against it."""
+    follows. Not after a payment or a dispute already recorded against it. ``version`` is the
+    invoice's version the correction started from: a change saved since raises ``StaleEdit``
+    and nothing is written (issue 13)."""
     _payer_only(actor, invoice, "correct the day this invoice was received")
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = _locked(invoice)
+        check_version(locked, version)
         problems: dict[str, str] = {}
         first_paid = locked.payments.order_by("paid_on").values_list("paid_on", flat=True).first()
         if received_on > today:

@@ -26,7 +26,6 @@ urlpatterns = [
         views.invoice_received,
         name="received",
     ),
-    path("your-contracts/", views.your_contracts, name="your-contracts"),
     path("payments-compliance/", views.compliance_index, name="compliance"),
     path("payments-compliance/<slug:slug>/", views.body_compliance, name="body-compliance"),
     path("vcs-share/", views.vcs_share, name="vcs-share"),

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from commissioning import permissions
+from commissioning.audit.versions import StaleEdit, VersionedFormMixin, page_status
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.contracts.sections import section_context
@@ -32,7 +32,6 @@ from commissioning.invoices import (
     lifecycle,
     payment_notices,
     presentation,
-    queries,
     services,
 )
 from commissioning.invoices import vcs_share as vcs_share_service
@@ -174,17 +173,28 @@ def _payer_action(
     title: str,
     done: str,
 ) -> HttpResponse:
-    """A paying organisation's action on one invoice: the form, the service, back to it."""
+    """A paying organisation's action on one invoice: the form, the service, back to it. A
+    versioned form (:class:`VersionedFormMixin`) carries the invoice's version, and a save from
+    a stale one is refused with 409 (issue 13)."""
     contract = _contract_or_404(reference)
     invoice = access.invoice_or_404(request.user, contract, pk)
     if not access.can_act_as_payer(request.user, invoice):
         raise PermissionDenied(f"Only members of {invoice.payer.name} can do this.")
-    form = form_class(request.POST or None)
+    extra: dict[str, Any] = {}
+    if issubclass(form_class, VersionedFormMixin):
+        extra["versioned"] = invoice
+    form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if isinstance(form, VersionedFormMixin):
+            data = {**data, "version": form.edited_version()}
         try:
-            act(request.user, invoice, form.cleaned_data)
+            act(request.user, invoice, data)
         except ValidationError as error:
             apply_validation_error(form, error)
+        except StaleEdit as stale:
+            assert isinstance(form, VersionedFormMixin)
+            form.refuse_stale(stale)
         else:
             messages.success(request, done.format(reference=invoice.reference))
             return redirect(invoice)
@@ -200,7 +210,7 @@ def _payer_action(
             (title, None),
         ),
     }
-    return render(request, "invoices/action.html", context)
+    return render(request, "invoices/action.html", context, status=page_status(form))
 
 
 @login_required
@@ -264,34 +274,11 @@ def invoice_received(request: HttpRequest, reference: str, pk: int) -> HttpRespo
         pk,
         ReceivedForm,
         lambda user, invoice, data: services.correct_received(
-            user, invoice, received_on=data["received_on"]
+            user, invoice, received_on=data["received_on"], version=data["version"]
         ),
         "Correct the date received",
         "The date invoice {reference} was received was corrected",
     )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def your_contracts(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    organisations = []
-    for organisation in permissions.member_organisations(request.user):
-        contracts = [
-            {
-                "contract": contract,
-                "role": queries.role_in(organisation, contract),
-                "invoices": presentation.invoice_rows(
-                    queries.invoices_of(organisation, contract), today
-                ),
-                "can_record": access.can_record_invoice(request.user, contract),
-            }
-            for contract in queries.contracts_of(organisation)
-        ]
-        if contracts:
-            organisations.append({"organisation": organisation, "contracts": contracts})
-    context = {"organisations": organisations, "crumbs": [("Your contracts", None)]}
-    return render(request, "invoices/your_contracts.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])

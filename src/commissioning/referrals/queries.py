@@ -4,6 +4,7 @@ quarter, the equality-monitoring counts (suppressed below 5), and the filtered l
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,7 +13,9 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
+from commissioning.accounts.models import User
 from commissioning.contracts.models import Contract
+from commissioning.permissions import member_organisations
 from commissioning.referrals import access, characteristics
 from commissioning.referrals.lifecycle import Status
 from commissioning.referrals.models import ErasedCharacteristicCount, Referral, ReferralEvent
@@ -160,12 +163,13 @@ def filtered(referrals: QuerySet[Referral], filters: dict[str, Any]) -> QuerySet
     return referrals.select_related("contract", "provider", "referrer")
 
 
-def referred_by_quarter(contract: Contract) -> dict[tuple[int, date], int]:
-    """How many people were referred to each contract party (by its id) in each calendar
-    quarter (by its first day), by the day they were referred: what a sub-contractor received
-    against its bid's promise (SUP-2)."""
+def referred_by_quarter(contract_ids: Iterable[int]) -> dict[tuple[int, date], int]:
+    """How many people were referred to each contract party (by its id, unique across
+    contracts) in each calendar quarter (by its first day), by the day they were referred, under
+    the contracts, in one query: what a sub-contractor received against its bid's promise
+    (SUP-2)."""
     rows = (
-        Referral.objects.filter(contract=contract)
+        Referral.objects.filter(contract__in=list(contract_ids))
         .annotate(quarter=TruncQuarter("referred_on"))
         .values("party", "quarter")
         .annotate(n=Count("pk"))
@@ -223,3 +227,16 @@ def steps_by_party(
     for row in rows:
         table[int(row["referral__party"])][str(row["step"])] = int(row["n"])
     return dict(table)
+
+
+def waiting_for_decision(user: User) -> QuerySet[Referral]:
+    """The referrals addressed to any organisation ``user`` is an approved member of that are
+    waiting for its decision (referred, neither accepted nor declined), oldest first: what
+    "Your contracts" lists for each contract (REF-1). Read through :func:`access.visible_referrals`,
+    so nothing the user may not see."""
+    return (
+        access.visible_referrals(user)
+        .filter(status=Status.REFERRED, provider__in=member_organisations(user).values("pk"))
+        .select_related("contract")
+        .order_by("referred_on", "pk")
+    )

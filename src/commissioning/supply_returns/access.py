@@ -21,6 +21,7 @@ from commissioning.permissions import (
     is_approved_member,
     is_commissioner_of,
     is_independent_reviewer,
+    member_organisations,
 )
 from commissioning.supply_returns.models import ReturnLine, SupplyReturn
 from commissioning.supply_returns.quarters import parse_quarter
@@ -77,3 +78,18 @@ def return_or_404(user: Visitor, contract: Contract, quarter_code: str) -> Suppl
     if found is None:
         raise Http404("No return for that quarter")
     return found
+
+
+def lines_to_answer(user: Visitor) -> QuerySet[ReturnLine]:
+    """The submitted lines awaiting an answer from an organisation ``user`` is an approved member
+    of (each one :func:`can_answer`), in one query, oldest quarter first: "Your contracts"
+    lists them under their contracts."""
+    return (
+        ReturnLine.objects.filter(
+            status=ReturnLine.Status.AWAITING,
+            supply_return__status=SupplyReturn.Status.SUBMITTED,
+            organisation__in=member_organisations(user).values("pk"),
+        )
+        .select_related("supply_return", "supply_return__contract")
+        .order_by("supply_return__quarter_start", "pk")
+    )

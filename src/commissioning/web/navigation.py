@@ -66,7 +66,7 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         label = f"Messages ({unread} unread)" if unread else "Messages"
         items.append((label, reverse("partnering:inbox")))
     if permissions.member_organisations(user).exists():  # LAW-3: invoices under its contracts
-        items.append(("Your contracts", reverse("invoices:your-contracts")))
+        items.append(("Your contracts", reverse("web:your-contracts")))
     if user.role in (user.Role.PROVIDER, user.Role.PROBATION):  # REF-1: to and from them
         items.append(("Referrals", reverse("referrals:mine")))
     if user.role == user.Role.EVALUATOR:

@@ -1,4 +1,5 @@
-"""The home page: what the platform is for, headline numbers and what the user can do.
+"""The home page: what the platform is for, headline numbers and what the user can do; and
+"Your contracts", composed from the feature apps (:mod:`.your_contracts`).
 
 The error pages are templates only (``templates/403.html``, ``404.html``, ``500.html``): Django's
 default handlers render them.
@@ -6,14 +7,18 @@ default handlers render them.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from commissioning.accounts.organisation_search import ORGANISATION_SETS, suggest
 from commissioning.kernel.health import health
+from commissioning.permissions import signed_in_user
 from commissioning.web.services import headline_figures, user_summary
+from commissioning.web.your_contracts import your_contracts
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,6 +27,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {"figures": headline_figures(), "summary": user_summary(request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def your_contracts_page(request: HttpRequest) -> HttpResponse:
+    """Each contract the user's organisations are in, with what waits for them (issue 14)."""
+    context = {
+        "organisations": your_contracts(signed_in_user(request), timezone.localdate()),
+        "crumbs": [("Your contracts", None)],
+    }
+    return render(request, "web/your_contracts.html", context)
 
 
 @require_GET
