@@ -45,12 +45,17 @@ class StaleEdit(Exception):
         self.version = version
         super().__init__(self.message)
 
+    def describe(self, event: AuditEvent) -> str:
+        """What ``event`` changed, as the message says it; a record whose changes need a
+        shorter account (whole documents) overrides this."""
+        return "; ".join(describe_changes(event.changes))
+
     @property
     def message(self) -> str:
         parts = []
         for event in self.events:
             when = f"{event.occurred_at:%d %B %Y at %H:%M}"
-            what = "; ".join(describe_changes(event.changes)) or "a change"
+            what = self.describe(event) or "a change"
             parts.append(f"{event.actor_label or 'system'} changed it on {when} ({what})")
         return (
             "Someone changed this after you started editing, so nothing was saved: "

@@ -22,6 +22,7 @@ from ninja.security import django_auth
 
 from commissioning import permissions
 from commissioning.api.errors import validation_errors
+from commissioning.audit.versions import StaleEdit, current_version
 from commissioning.cli_payments import statement_json
 from commissioning.contracts import access, services
 from commissioning.contracts.forms import ContractEndInputForm
@@ -104,6 +105,10 @@ class ContractDetailOut(ContractSummaryOut):
     mechanism_document: dict[str, Any] = Field(
         description="The payment mechanism, format version 1 (docs/payments.md)."
     )
+    version: str = Field(
+        description="Send it back with a change to the mechanism: a change saved since is "
+        "refused (409)."
+    )
 
 
 def _org(organisation: Any) -> dict[str, str]:
@@ -165,6 +170,7 @@ def contract_detail(contract: Contract) -> dict[str, Any]:
             for party in contract.parties.select_related("organisation")
         ],
         "mechanism_document": contract.mechanism,
+        "version": current_version(contract),
     }
 
 
@@ -336,15 +342,33 @@ def get_stress(
 @router.put(
     "/{reference}/mechanism",
     auth=django_auth,
-    response={200: ContractDetailOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: ContractDetailOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Replace a contract's payment mechanism",
     url_name="contract_mechanism",
 )
-def put_mechanism(request: HttpRequest, reference: str, mechanism: Body[dict[str, Any]]) -> Any:
+def put_mechanism(
+    request: HttpRequest,
+    reference: str,
+    mechanism: Body[dict[str, Any]],
+    version: str | None = Query(
+        None,
+        description="The version read with the contract: if it changed since, the change is "
+        "refused (409) with what changed and by whom, and nothing is overwritten.",
+    ),
+) -> Any:
     """A commissioner of the contract's body (or a site administrator). The body is the whole
     mechanism document (format version 1). It is validated with the contract's observations
     and assumptions; if anything is not valid, nothing is saved and 422 names each field path
     (``observed.…`` or ``assumptions.…`` for stored documents the new mechanism no longer fits).
+    With ``?version=`` (from ``GET /api/contracts/<ref>``), a contract changed since is refused
+    with 409 and nothing is saved (issue 13 item 4).
     """
     contract = _get(reference)
     if contract is None:
@@ -359,11 +383,16 @@ def put_mechanism(request: HttpRequest, reference: str, mechanism: Body[dict[str
             mechanism=mechanism,
             observed=contract.observed,
             assumptions=contract.assumptions,
+            version=version,
         )
     except services.ContractDataError as error:
         errors = _field_errors(error.errors)
         detail = "The mechanism is not valid; nothing was saved. Check: " + ", ".join(errors)
         return _invalid(errors, detail)
+    except StaleEdit as stale:
+        return Status(
+            409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}}
+        )
     return Status(200, contract_detail(services.get_contract(reference)))
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
+from commissioning.audit.versions import StaleEdit
 from commissioning.contracts import mechanism_builder, services
 from commissioning.contracts.builder_forms import STEPS, ScenarioForm
 from commissioning.contracts.models import Contract
@@ -124,11 +125,19 @@ def builder_check(request: HttpRequest, reference: str) -> HttpResponse:
     built = mechanism_builder.build(contract, draft["answers"])
     for problem in built.problems:
         problem.href = reverse("contracts:build-step", args=[contract.reference, problem.step])
+    version = str(draft.get("version") or "")
+    stale: StaleEdit | None = None
     if request.method == "POST" and not built.problems and built.document is not None:
-        mechanism_builder.save(signed_in_user(request), contract, built.document)
-        mechanism_builder.discard(request.session, contract)
-        messages.success(request, f"The payment mechanism of {contract.reference} was saved")
-        return redirect("contracts:mechanism", contract.reference)
+        version = request.POST.get("version") or version
+        try:
+            mechanism_builder.save(signed_in_user(request), contract, built.document, version)
+        except StaleEdit as refused:
+            stale, version = refused, refused.version
+            mechanism_builder.move_on(request.session, contract, version)
+        else:
+            mechanism_builder.discard(request.session, contract)
+            messages.success(request, f"The payment mechanism of {contract.reference} was saved")
+            return redirect("contracts:mechanism", contract.reference)
     context = _context(
         request,
         contract,
@@ -140,5 +149,7 @@ def builder_check(request: HttpRequest, reference: str) -> HttpResponse:
         dropped=None
         if built.document is None or built.problems
         else mechanism_builder.dropped_documents(contract, built.document),
+        version=version,
+        stale=stale,
     )
-    return render(request, "contracts/builder_check.html", context)
+    return render(request, "contracts/builder_check.html", context, status=409 if stale else 200)

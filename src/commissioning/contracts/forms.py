@@ -15,6 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from commissioning.accounts.models import User
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.contracts import lifecycle, services
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
@@ -185,9 +186,11 @@ def _json_field(label: str, required: bool, help_text: str) -> forms.CharField:
     )
 
 
-class DocumentsForm(GovUKForm):
+class DocumentsForm(VersionedFormMixin, GovUKForm):
     """The three JSON documents of a contract. Every problem the core finds is shown next to
-    the document it is about, naming the field path; nothing is saved unless all are valid."""
+    the document it is about, naming the field path; nothing is saved unless all are valid.
+    Pass ``versioned=contract``: a save from before the contract's last change is refused
+    (issue 13 item 4)."""
 
     mechanism = _json_field(
         "Payment mechanism", True, "Format version 1, as described in docs/payments.md."

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from commissioning.accounts.models import User
+from commissioning.audit.versions import current_version
 from commissioning.contracts import presentation, services
 from commissioning.contracts.builder_forms import DEFAULT_SCENARIO, STEPS, step_of
 from commissioning.contracts.models import Contract
@@ -67,13 +68,19 @@ def _drafts(session: MutableMapping[str, Any]) -> dict[str, Any]:
 
 
 def draft(session: MutableMapping[str, Any], contract: Contract) -> dict[str, Any]:
-    """The contract's draft: ``{"answers": {...}, "scenario": {...}, "left_out": [...]}``
-    (text values); a new draft starts from the contract's stored mechanism."""
+    """The contract's draft: ``{"answers": {...}, "scenario": {...}, "left_out": [...],
+    "version": ...}`` (text values); a new draft starts from the contract's stored mechanism,
+    at its current version (saving checks it, issue 13 item 4)."""
     stored = _drafts(session).get(contract.reference)
     if stored is not None:
         return stored
     answers, left_out = answers_from_mechanism(contract.mechanism or {})
-    return {"answers": answers, "scenario": dict(DEFAULT_SCENARIO), "left_out": left_out}
+    return {
+        "answers": answers,
+        "scenario": dict(DEFAULT_SCENARIO),
+        "left_out": left_out,
+        "version": current_version(contract),
+    }
 
 
 def _as_text(value: object) -> str:
@@ -94,6 +101,16 @@ def store_step(
     _drafts(session)[contract.reference] = current
     if hasattr(session, "modified"):
         session.modified = True
+
+
+def move_on(session: MutableMapping[str, Any], contract: Contract, version: str) -> None:
+    """After a refused stale save: the draft now starts from ``version``, so saving it again
+    (having looked at the change) is a deliberate choice."""
+    stored = _drafts(session).get(contract.reference)
+    if stored is not None:
+        stored["version"] = version
+        if hasattr(session, "modified"):
+            session.modified = True
 
 
 def discard(session: MutableMapping[str, Any], contract: Contract) -> None:
@@ -185,10 +202,13 @@ def dropped_documents(contract: Contract, document: dict[str, Any]) -> Dropped:
 
 
 @transaction.atomic
-def save(actor: User, contract: Contract, document: dict[str, Any]) -> Contract:
+def save(
+    actor: User, contract: Contract, document: dict[str, Any], version: str | None = None
+) -> Contract:
     """Store the built mechanism on the contract (PBR-1): one transaction, audited by
     :func:`services.update_documents`. Observed data or assumptions the new mechanism no
-    longer fits are removed with it, as the check-your-answers page says."""
+    longer fits are removed with it, as the check-your-answers page says. A contract changed
+    after ``version`` (the draft's) raises ``StaleDocuments`` and nothing is saved."""
     dropped = dropped_documents(contract, document)
     return services.update_documents(
         actor,
@@ -196,6 +216,7 @@ def save(actor: User, contract: Contract, document: dict[str, Any]) -> Contract:
         mechanism=document,
         observed=None if dropped.observed else contract.observed,
         assumptions=None if dropped.assumptions else contract.assumptions,
+        version=version,
     )
 
 

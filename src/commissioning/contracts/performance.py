@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
+from commissioning.audit.versions import lock_and_check
 from commissioning.contracts import access
 from commissioning.contracts.models import (
     Contract,
@@ -31,6 +32,7 @@ from commissioning.contracts.models import (
     PerformanceFailure,
 )
 
+KPI_FIELDS = ("name", "measure", "target", "frequency", "data_source")
 #: The longest period one assessment covers: KPIs are assessed at least every 12 months.
 MAX_ASSESSMENT_DAYS = 366
 
@@ -56,8 +58,11 @@ def save_kpi(
     frequency: str,
     data_source: str,
     kpi: Kpi | None = None,
+    version: str | None = None,
 ) -> Kpi:
-    """Add a KPI to the contract, or edit ``kpi``; audited."""
+    """Add a KPI to the contract, or edit ``kpi``; audited as a change to the KPI, so that its
+    version moves on with its own edits only. An edit from ``version`` that someone else's
+    change has overtaken raises ``StaleEdit`` and nothing is written (issue 13 item 4)."""
     _require(actor, contract)
     values = {"name": name, "measure": measure, "target": target}
     refused = _required_text(
@@ -78,7 +83,8 @@ def save_kpi(
         raise ValidationError(refused)
     with transaction.atomic():
         target_kpi = kpi or Kpi(contract=contract)
-        before = {f: str(getattr(target_kpi, f, "") or "") for f in values}
+        lock_and_check(target_kpi, version)
+        before = {f: str(getattr(target_kpi, f, "") or "") for f in KPI_FIELDS}
         target_kpi.name, target_kpi.measure, target_kpi.target = (
             name.strip(),
             measure.strip(),
@@ -86,8 +92,12 @@ def save_kpi(
         )
         target_kpi.frequency, target_kpi.data_source = frequency, data_source
         target_kpi.save()
-        changes = {f: {"from": before[f], "to": getattr(target_kpi, f)} for f in values}
-        record(actor, "contract.kpi_edit" if kpi else "contract.kpi_add", contract, changes)
+        changes = {
+            f: {"from": before[f], "to": getattr(target_kpi, f)}
+            for f in KPI_FIELDS
+            if kpi is None or before[f] != getattr(target_kpi, f)
+        }
+        record(actor, "contract.kpi_edit" if kpi else "contract.kpi_add", target_kpi, changes)
     return target_kpi
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from crispy_forms_gds.layout import Layout
 from django import forms
 
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.contracts.models import (
     Contract,
     ContractChange,
@@ -44,7 +45,10 @@ def _text(label: str, message: str, *, long: bool = False, help_text: str = "") 
     )
 
 
-class KpiForm(GovUKForm):
+class KpiForm(VersionedFormMixin, GovUKForm):
+    """A KPI; pass ``versioned=kpi`` when editing one, so that a save from before someone
+    else's change to it is refused (issue 13 item 4)."""
+
     name = _text("Name", "Enter the KPI's name")
     measure = _text(
         "Measure",

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commissioning.audit.versions import StaleEdit, VersionedFormMixin, page_status
 from commissioning.contracts import access, lifecycle, performance, services
 from commissioning.contracts.models import Contract, Kpi
 from commissioning.contracts.performance_forms import (
@@ -74,6 +75,9 @@ def _manager_page(
             done = save(contract, form)
         except ValidationError as error:
             apply_validation_error(form, error)
+        except StaleEdit as stale:
+            assert isinstance(form, VersionedFormMixin)
+            form.refuse_stale(stale)
         else:
             messages.success(request, done)
             return redirect("contracts:performance", contract.reference)
@@ -95,6 +99,7 @@ def _manager_page(
                 (title, None),
             ],
         },
+        status=page_status(form),
     )
 
 
@@ -114,11 +119,13 @@ def kpi_add(request: HttpRequest, reference: str, pk: int | None = None) -> Http
             if kpi
             else None
         )
-        return KpiForm(data, initial=initial)
+        return KpiForm(data, initial=initial, versioned=kpi)
 
     def save(contract: Contract, form: BaseForm) -> str:
+        assert isinstance(form, KpiForm)
+        answers = {name: form.cleaned_data[name] for name in performance.KPI_FIELDS}
         saved = performance.save_kpi(
-            signed_in_user(request), contract, kpi=kpi, **form.cleaned_data
+            signed_in_user(request), contract, kpi=kpi, version=form.edited_version(), **answers
         )
         return f"KPI “{saved.name}” saved."
 

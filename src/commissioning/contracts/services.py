@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
+from commissioning.contracts.stale import lock_and_check_documents
 from commissioning_analytics.cashflow.from_mechanism import (
     Assumptions,
     ScenarioMapping,
@@ -245,11 +246,15 @@ def update_documents(
     mechanism: object,
     observed: object | None,
     assumptions: object | None,
+    version: str | None = None,
 ) -> Contract:
     """Replace the contract's documents after validating them together; audited. Raises
-    :class:`ContractDataError` (and saves nothing) when any is invalid. Callers check
+    :class:`ContractDataError` (and saves nothing) when any is invalid, and
+    :class:`~commissioning.contracts.stale.StaleDocuments` when the contract changed after
+    ``version``, the one the edit started from (issue 13 item 4). Callers check
     :func:`commissioning.permissions.can_edit_contract` first."""
     validate_documents(mechanism, observed, assumptions)
+    lock_and_check_documents(contract, version)
     new = {"mechanism": mechanism, "observed": observed, "assumptions": assumptions}
     changes = {
         name: {"from": getattr(contract, name), "to": new[name]}

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
+from commissioning.audit.versions import StaleEdit, page_status
 from commissioning.contracts import access, charts, presentation, services
 from commissioning.contracts.describe import describe_mechanism
 from commissioning.contracts.forms import (
@@ -202,18 +203,25 @@ def contract_edit(request: HttpRequest, reference: str) -> HttpResponse:
             "observed": document_text(example_document(f"{name}.observed")),
             "assumptions": "",
         }
-    form = DocumentsForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = DocumentsForm(
+        request.POST if request.method == "POST" else None, initial=initial, versioned=contract
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.update_documents(
-            signed_in_user(request),
-            contract,
-            mechanism=data["mechanism"],
-            observed=data.get("observed"),
-            assumptions=data.get("assumptions"),
-        )
-        messages.success(request, f"The documents of {contract.reference} were saved")
-        return redirect(contract)
+        try:
+            services.update_documents(
+                signed_in_user(request),
+                contract,
+                mechanism=data["mechanism"],
+                observed=data.get("observed"),
+                assumptions=data.get("assumptions"),
+                version=form.edited_version(),
+            )
+        except StaleEdit as stale:
+            form.refuse_stale(stale)
+        else:
+            messages.success(request, f"The documents of {contract.reference} were saved")
+            return redirect(contract)
     context = {
         "contract": contract,
         "form": form,
@@ -224,7 +232,7 @@ def contract_edit(request: HttpRequest, reference: str) -> HttpResponse:
             ("Edit documents", None),
         ],
     }
-    return render(request, "contracts/edit.html", context)
+    return render(request, "contracts/edit.html", context, status=page_status(form))
 
 
 @login_required
