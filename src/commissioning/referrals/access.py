@@ -3,9 +3,10 @@
 
 * **Who refers** under an active contract, and for which organisation:
   - probation practitioners who are approved members of the contract's commissioning body, or
-    of a probation body serving the lot's area — a public body of the prison and probation
-    kind whose areas include one of the lot's areas or the probation region a lot's police
-    force area lies in (the people who supervise those the contract serves);
+    of a probation body serving the contract (:mod:`commissioning.contracts.probation`: a public
+    body of the prison and probation kind whose areas include one of the lot's areas or the
+    probation region a lot's police force area lies in — the people who supervise those the
+    contract serves, and who answer its escalations);
   - approved members of the contract's prime (to a sub-contractor or to its own service).
 * **Who sees** a referral: approved members of the referring organisation, of the receiving
   organisation and of the contract's prime, and the commissioners of the contract's
@@ -28,7 +29,8 @@ from django.http import Http404
 
 from commissioning.accounts.models import User
 from commissioning.contracts.models import Contract, ContractParty
-from commissioning.directory.models import Area, Organisation
+from commissioning.contracts.probation import probation_bodies_serving
+from commissioning.directory.models import Organisation
 from commissioning.permissions import (
     Visitor,
     is_active_user,
@@ -40,18 +42,6 @@ from commissioning.referrals.lifecycle import Side, Status, side_of
 from commissioning.referrals.models import Referral
 
 RECEIVING_ROLES = (ContractParty.Role.PRIME, ContractParty.Role.SUBCONTRACTOR)
-
-
-def probation_bodies_serving(contract: Contract) -> QuerySet[Organisation]:
-    """Probation bodies serving the contract's lot's area: prison and probation public bodies
-    whose areas include a lot area or the region it lies in."""
-    lot_areas = Area.objects.filter(lots=contract.lot_id)
-    area_ids = set(lot_areas.values_list("pk", flat=True)) | set(
-        lot_areas.exclude(parent=None).values_list("parent_id", flat=True)
-    )
-    return Organisation.objects.filter(
-        public_body_kind=Organisation.PublicBodyKind.PRISON_PROBATION, areas__in=area_ids
-    ).distinct()
 
 
 def _referring(
