@@ -16,7 +16,7 @@ from commissioning.referrals.lifecycle import Status
 from commissioning.referrals.models import Referral, ReferralEvent
 from commissioning.service_accounts import services as tokens
 from commissioning.service_accounts.models import OrganisationToken
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, client_for
 from tests.referral_factories import ReferralSetting, refer, referral_setting
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,8 @@ def test_the_receivers_token_pushes_events_attributed_to_the_token(
         assert event.changes["api_token"] == token.prefix
     token.refresh_from_db()
     assert token.last_used_at is not None
+    page = client_for(setting.housing).get(referral.get_absolute_url())
+    assert f"API token {token.prefix}…" in page.text
     # The token reads its organisation's referrals and no others.
     refer(setting, case_reference="W1", party=setting.womens_party)
     listed = Client().get("/api/referrals", HTTP_AUTHORIZATION=f"Bearer {secret}").json()
