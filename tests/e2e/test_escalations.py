@@ -22,7 +22,7 @@ def test_a_provider_raises_and_probation_acknowledges_and_responds(
     page: Page, live_server: Any, axe: Any
 ) -> None:
     c = cast(title="Resettlement in Northshire", is_synthetic=True)
-    body = c.contract.commissioning_body
+    body = c.probation_body
     walk = Journey(page, live_server.url, axe)
 
     walk.sign_in("sub-worker")

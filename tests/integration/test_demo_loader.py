@@ -164,15 +164,13 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     assert national.name == "HM Prison and Probation Service"
     assert membership("evaluator").organisation == pcc
     assert users["evaluator"].role == User.Role.EVALUATOR
-    # The probation practitioner answers escalations at the PCC and refers for the probation
-    # service of the PCC's region.
-    probation_service = demo_organisations()["probation"]
-    assert set(users["probation"].memberships.values_list("organisation", flat=True)) == {
-        pcc.pk,
-        probation_service.pk,
-    }
-    assert probation_service.public_body_kind in {"prison_probation", "pcc"}
-    assert permissions.is_probation_practitioner_of(users["probation"], pcc.pk)
+    # The probation practitioner is a member of the probation service of the PCC's region only:
+    # it serves the PCC's contracts, so they refer and answer escalations there (REF-1, REF-2).
+    probation_service = membership("probation").organisation
+    assert probation_service == demo_organisations()["probation"]
+    assert probation_service.public_body_kind == "prison_probation"
+    assert permissions.is_probation_practitioner_of(users["probation"], probation_service.pk)
+    assert not permissions.is_probation_practitioner_of(users["probation"], pcc.pk)
 
     charity = membership("provider")
     assert charity.status == Membership.Status.APPROVED and charity.is_org_admin
@@ -196,9 +194,7 @@ def test_demo_users_survive_a_reload_and_are_not_duplicated(market: SyntheticMar
     create_demo_users()
     people = User.objects.exclude(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)
     assert people.count() == 10
-    assert (
-        Membership.objects.filter(user__in=people).count() == 9
-    )  # the probation practitioner is a member of two
+    assert Membership.objects.filter(user__in=people).count() == 8  # one each but two
     # and one synthetic commissioner per body with exercises, made once (issue 11 item 27)
     bodies = {exercise.commissioning_body for exercise in market.exercises}
     synthetic = User.objects.filter(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)

@@ -31,8 +31,8 @@ def _pages(escalation: Escalation, c: Cast) -> list[str]:
     return [
         escalation.get_absolute_url(),
         reverse("escalations:organisation", args=[c.subcontractor.slug]),
-        reverse("escalations:body", args=[c.contract.commissioning_body.slug]),
-        reverse("escalations:record", args=[c.contract.commissioning_body.slug]),
+        reverse("escalations:body", args=[c.probation_body.slug]),
+        reverse("escalations:record", args=[c.probation_body.slug]),
     ]
 
 
@@ -62,11 +62,11 @@ def test_the_raiser_and_the_bodys_practitioner_read_it(c: Cast) -> None:
         assert response.status_code == 200
         assert "new address" in response.text
     assert client_for(c.probation).get("/api/escalations").json()["count"] == 1
-    # The body's commissioner sees the record, not the escalation itself.
-    commissioner = client_for(c.commissioner)
-    record_url = reverse("escalations:record", args=[c.contract.commissioning_body.slug])
-    assert commissioner.get(record_url).status_code == 200
-    assert commissioner.get(escalation.get_absolute_url()).status_code == 404
+    # The probation service's other staff see its record, not the escalation itself.
+    manager = client_for(c.probation_manager)
+    record_url = reverse("escalations:record", args=[c.probation_body.slug])
+    assert manager.get(record_url).status_code == 200
+    assert manager.get(escalation.get_absolute_url()).status_code == 404
 
 
 def test_only_delivering_organisations_raise(c: Cast) -> None:

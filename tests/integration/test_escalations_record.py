@@ -77,7 +77,7 @@ def test_deadlines_are_set_from_the_targets_when_raised(c: Cast) -> None:
 
 def test_the_record_on_the_hand_table(c: Cast) -> None:
     made = _hand_table(c)
-    record = queries.body_record(c.contract.commissioning_body, at(30, 12))
+    record = queries.body_record(c.probation_body, at(30, 12))
     rows = {row.urgency: row for row in record.rows}
     immediate, same_day, three_days = rows[U.IMMEDIATE], rows[U.SAME_DAY], rows[U.THREE_DAYS]
     assert (immediate.raised, immediate.acknowledge_share, immediate.acknowledge_counts) == (
@@ -109,7 +109,7 @@ def test_the_record_on_the_hand_table(c: Cast) -> None:
 def test_the_record_page_and_the_late_escalation(c: Cast) -> None:
     made = _hand_table(c)
     client = client_for(c.probation)
-    page = client.get(reverse("escalations:record", args=[c.contract.commissioning_body.slug]))
+    page = client.get(reverse("escalations:record", args=[c.probation_body.slug]))
     assert page.status_code == 200
     text = page.text
     assert "60% (3 of 5)" in text and "40% (2 of 5)" in text
@@ -117,12 +117,12 @@ def test_the_record_page_and_the_late_escalation(c: Cast) -> None:
     assert made[2].reference in text and made[0].reference not in text
     detail = client.get(made[2].get_absolute_url()).text
     assert "Late by 19 hours" in detail and "Within target" in detail
-    # The body's commissioner reads the record without links into the escalations.
-    commissioner = client_for(c.commissioner).get(
-        reverse("escalations:record", args=[c.contract.commissioning_body.slug])
+    # The probation service's other staff read the record without links into the escalations.
+    manager = client_for(c.probation_manager).get(
+        reverse("escalations:record", args=[c.probation_body.slug])
     )
-    assert made[2].reference in commissioner.text
-    assert made[2].get_absolute_url() not in commissioner.text
+    assert made[2].reference in manager.text
+    assert made[2].get_absolute_url() not in manager.text
 
 
 def test_an_answer_is_stamped_once(c: Cast) -> None:
@@ -135,10 +135,8 @@ def test_an_answer_is_stamped_once(c: Cast) -> None:
 
 def test_the_bodys_list_shows_the_waiting_first(c: Cast) -> None:
     made = _hand_table(c)
-    listed = list(queries.waiting_first(queries.for_body(c.contract.commissioning_body)))
+    listed = list(queries.waiting_first(queries.for_body(c.probation_body)))
     assert listed[0] == made[4]
-    page = client_for(c.probation).get(
-        reverse("escalations:body", args=[c.contract.commissioning_body.slug])
-    )
+    page = client_for(c.probation).get(reverse("escalations:body", args=[c.probation_body.slug]))
     assert page.text.index(made[4].reference) < page.text.index(made[3].reference)
     assert "Late by 19 hours" in page.text and "Overdue by" in page.text

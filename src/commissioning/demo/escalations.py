@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.contracts.models import Contract
+from commissioning.contracts.probation import contracts_served_by
 from commissioning.demo.users import demo_organisations
 from commissioning.escalations import lifecycle, targets
 from commissioning.escalations.models import Escalation
@@ -139,10 +140,12 @@ def load_demo_escalations(*, seed: int = 2026, now: datetime | None = None) -> l
     made: list[Escalation] = []
     with transaction.atomic():
         contracts = list(Contract.objects.filter(is_synthetic=True).order_by("reference"))
-        # The demo commissioner's body first: its record holds the late answer, so the demo
-        # probation practitioner (a member of that body) sees it.
-        home = demo_organisations()["pcc"].pk
-        contracts.sort(key=lambda contract: contract.commissioning_body_id != home)
+        # The contracts the demo probation service serves first: its record holds the late
+        # answer, so the demo probation practitioner (a member of that service) sees it.
+        served = set(
+            contracts_served_by(demo_organisations()["probation"]).values_list("pk", flat=True)
+        )
+        contracts.sort(key=lambda contract: contract.pk not in served)
         Escalation.objects.filter(contract__in=contracts, is_synthetic=True).delete()
         for number, contract in enumerate(contracts):
             rng = random.Random(f"{seed}:escalations:{contract.reference}")

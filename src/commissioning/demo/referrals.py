@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.contracts.models import Contract, ContractParty
+from commissioning.contracts.probation import probation_bodies_serving
 from commissioning.directory.models import Organisation
 from commissioning.referrals import access, characteristics, lifecycle
 from commissioning.referrals.lifecycle import Status
@@ -74,7 +75,7 @@ def load_demo_referrals(*, seed: int = 2026, today: date | None = None) -> dict[
 
 
 def _probation(contract: Contract) -> Organisation:
-    serving = access.probation_bodies_serving(contract).order_by("slug").first()
+    serving = probation_bodies_serving(contract).order_by("slug").first()
     return serving or contract.commissioning_body
 
 

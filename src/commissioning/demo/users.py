@@ -126,8 +126,9 @@ def demo_organisations() -> dict[str, Organisation]:
 
 
 def _probation_service(pcc: Organisation) -> Organisation:
-    """The probation service for the home area's region (it refers under the PCC's contracts,
-    whose lots lie in the region), or the PCC itself in a market without one."""
+    """The probation service for the home area's region: it serves the PCC's contracts, whose
+    lots lie in the region, so it refers under them and answers their escalations (REF-1,
+    REF-2). The PCC itself only in a market without one."""
     regions = pcc.areas.exclude(parent=None).values("parent")
     found = (
         Organisation.objects.filter(
@@ -144,16 +145,12 @@ _MEMBERSHIPS: dict[str, tuple[str, str, bool]] = {
     "commissioner": ("pcc", Membership.Status.APPROVED, False),
     "commissioner-national": ("hmpps", Membership.Status.APPROVED, False),
     "evaluator": ("pcc", Membership.Status.APPROVED, False),
-    "probation": ("pcc", Membership.Status.APPROVED, False),
+    "probation": ("probation", Membership.Status.APPROVED, False),
     "provider": ("charity", Membership.Status.APPROVED, True),
     "provider2": ("charity2", Membership.Status.APPROVED, True),
     "prime": ("prime", Membership.Status.APPROVED, True),
     "pending": ("charity", Membership.Status.PENDING, False),
 }
-# A second organisation for some: the demo's probation practitioner answers escalations under
-# the PCC's contracts (as a member of the PCC) and refers as a member of the probation service
-# for the PCC's region, which serves the contracts' areas.
-_ALSO_MEMBER_OF: dict[str, str] = {"probation": "probation"}
 
 
 def create_demo_users() -> list[DemoUser]:
@@ -183,20 +180,15 @@ def create_demo_users() -> list[DemoUser]:
                 organisation = organisations[key]
                 organisation_name = organisation.name
                 approved = status == Membership.Status.APPROVED
-                also = organisations.get(_ALSO_MEMBER_OF.get(person.username, ""))
-                keep = [organisation.pk] + ([also.pk] if also is not None else [])
-                Membership.objects.filter(user=user).exclude(organisation__in=keep).delete()
-                for member_of in [organisation] + (
-                    [also] if also not in (None, organisation) else []
-                ):
-                    membership_lifecycle.seed(
-                        user,
-                        member_of,
-                        status,
-                        is_org_admin=is_admin,
-                        decided_at=now if approved else None,
-                        job_title=person.note[:1].upper() + person.note[1:],
-                    )
+                Membership.objects.filter(user=user).exclude(organisation=organisation).delete()
+                membership_lifecycle.seed(
+                    user,
+                    organisation,
+                    status,
+                    is_org_admin=is_admin,
+                    decided_at=now if approved else None,
+                    job_title=person.note[:1].upper() + person.note[1:],
+                )
             else:
                 Membership.objects.filter(user=user).delete()
             device = _reset_two_factor(user)

@@ -5,10 +5,13 @@
   sub-contractor party linked to the directory) raise escalations under it for that organisation,
   and read their organisation's escalations. An organisation's API token does the same for its
   one organisation.
-* The probation practitioners of the contract's commissioning body (approved members of the body
-  with the probation role) read, acknowledge and respond to the escalations under its contracts.
-* The body's record (figures and the late escalations, without what happened) is for the body's
-  own staff: its approved members, whatever their role.
+* The probation practitioners of the probation body serving the contract (approved members of
+  it with the probation role; :mod:`commissioning.contracts.probation` says which body serves
+  which contract) read, acknowledge and respond to the escalations under it. The contract's
+  commissioner (a police and crime commissioner, say) does not, unless it is that body.
+* A probation body's record (figures and the late escalations, without what happened), over the
+  escalations under the contracts it serves, is for the body's own staff: its approved members,
+  whatever their role.
 * Everyone else, site administrators included, gets 404: an escalation is about a person.
 """
 
@@ -21,6 +24,11 @@ from django.http import Http404
 
 from commissioning.accounts.models import User
 from commissioning.contracts.models import Contract, ContractParty
+from commissioning.contracts.probation import (
+    contracts_served_by,
+    is_probation_body,
+    probation_bodies_serving,
+)
 from commissioning.escalations.models import Escalation
 from commissioning.permissions import (
     Visitor,
@@ -61,9 +69,24 @@ def organisation_may_raise(organisation: Any, contract: Contract) -> bool:
     )
 
 
+def answering_body_ids(contract: Contract) -> list[int]:
+    """The probation bodies an escalation under ``contract`` goes to: those serving it."""
+    return list(probation_bodies_serving(contract).values_list("pk", flat=True))
+
+
+def probation_names(contract: Contract) -> str:
+    """The names of the probation bodies serving ``contract``, for the pages and notices that
+    say who answers."""
+    names = probation_bodies_serving(contract).order_by("name").values_list("name", flat=True)
+    return " and ".join(names) or "Probation"
+
+
 def can_answer(user: Visitor, escalation: Escalation) -> bool:
-    """Acknowledge and respond: the probation practitioners of the contract's body."""
-    return is_probation_practitioner_of(user, escalation.contract.commissioning_body_id)
+    """Acknowledge and respond: the probation practitioners of a body serving the contract."""
+    return any(
+        is_probation_practitioner_of(user, body_id)
+        for body_id in answering_body_ids(escalation.contract)
+    )
 
 
 def can_read(user: Visitor, escalation: Escalation) -> bool:
@@ -75,12 +98,12 @@ def can_read_organisation_list(user: Visitor, organisation: Any) -> bool:
 
 
 def can_read_body_list(user: Visitor, body: Any) -> bool:
-    return body.is_commissioning_body and is_probation_practitioner_of(user, body.pk)
+    return is_probation_body(body) and is_probation_practitioner_of(user, body.pk)
 
 
 def can_read_body_record(user: Visitor, body: Any) -> bool:
-    """The body's record: its own staff (approved members of the body)."""
-    return body.is_commissioning_body and is_approved_member(user, body.pk)
+    """A probation body's record: its own staff (approved members of the body)."""
+    return is_probation_body(body) and is_approved_member(user, body.pk)
 
 
 def _base() -> QuerySet[Escalation]:
@@ -91,14 +114,15 @@ def _base() -> QuerySet[Escalation]:
 
 def readable_escalations(user: Visitor) -> QuerySet[Escalation]:
     """Every escalation ``user`` may read: their organisations' own, and those under the
-    contracts of the bodies where they are a probation practitioner."""
+    contracts served by the probation bodies where they are a probation practitioner."""
     if not is_active_user(user):
         return Escalation.objects.none()
-    organisations = list(member_organisations(user).values_list("pk", flat=True))
-    bodies = organisations if user.role == User.Role.PROBATION else []
-    return _base().filter(
-        Q(organisation_id__in=organisations) | Q(contract__commissioning_body_id__in=bodies)
-    )
+    organisations = list(member_organisations(user))
+    readable = Q(organisation__in=organisations)
+    if user.role == User.Role.PROBATION:
+        for body in organisations:
+            readable |= Q(contract__in=contracts_served_by(body).values("pk"))
+    return _base().filter(readable)
 
 
 def escalation_for(user: Visitor, escalation_id: int) -> Escalation:
@@ -117,6 +141,7 @@ def escalation_for_organisation(organisation: Any, escalation_id: int) -> Escala
     return escalation
 
 
-def practitioners_of(body_id: int) -> QuerySet[User]:
-    """The people who answer escalations to ``body_id``: its active probation practitioners."""
-    return approved_members([body_id]).filter(role=User.Role.PROBATION)
+def practitioners_serving(contract: Contract) -> QuerySet[User]:
+    """The people who answer escalations under ``contract``: the active probation
+    practitioners of the bodies serving it."""
+    return approved_members(answering_body_ids(contract)).filter(role=User.Role.PROBATION)

@@ -26,6 +26,7 @@ from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.contracts.models import Contract
+from commissioning.contracts.probation import probation_bodies_serving
 from commissioning.directory.models import Organisation
 from commissioning.escalations import access, queries, services, targets
 from commissioning.escalations.models import Escalation
@@ -81,7 +82,11 @@ class EscalationOut(Schema):
     reference: str
     contract: str
     organisation: str = Field(description="The raising organisation's slug.")
-    commissioning_body: str = Field(description="The probation body's slug.")
+    commissioning_body: str = Field(description="The slug of the contract's commissioning body.")
+    probation_bodies: list[str] = Field(
+        description="Slugs of the probation bodies serving the contract, whose practitioners "
+        "acknowledge and respond."
+    )
     category: str
     urgency: str
     status: str = Field(description="raised, acknowledged or responded")
@@ -111,13 +116,21 @@ def _standing(escalation: Escalation, step: str, now: datetime) -> dict[str, Any
     }
 
 
-def escalation_out(escalation: Escalation, now: datetime) -> dict[str, Any]:
+def escalation_out(
+    escalation: Escalation, now: datetime, serving: dict[int, list[str]] | None = None
+) -> dict[str, Any]:
+    """``serving``: probation body slugs by contract id, filled as contracts are met."""
+    serving = {} if serving is None else serving
+    if escalation.contract_id not in serving:
+        bodies = probation_bodies_serving(escalation.contract).order_by("slug")
+        serving[escalation.contract_id] = list(bodies.values_list("slug", flat=True))
     return {
         "id": escalation.pk,
         "reference": escalation.reference,
         "contract": escalation.contract.reference,
         "organisation": escalation.organisation.slug,
         "commissioning_body": escalation.contract.commissioning_body.slug,
+        "probation_bodies": serving[escalation.contract_id],
         "category": escalation.category,
         "urgency": escalation.urgency,
         "status": escalation.status,
@@ -187,8 +200,8 @@ def raise_escalation(request: HttpRequest, payload: RaiseIn) -> Any:
     summary="The escalations you may read",
 )
 def list_escalations(request: HttpRequest, pages: Query[ListQuery]) -> Any:
-    """Newest first: your organisations' own, and, for probation practitioners, those to their
-    body. With a token, its organisation's own."""
+    """Newest first: your organisations' own, and, for probation practitioners, those under the
+    contracts their probation body serves. With a token, its organisation's own."""
     token = acting_token(request)
     if token is not None:
         escalations = queries.for_organisation(token.organisation)
@@ -201,7 +214,8 @@ def list_escalations(request: HttpRequest, pages: Query[ListQuery]) -> Any:
     )
     page = page_of(escalations, pages)
     now = timezone.now()
-    page["results"] = [escalation_out(e, now) for e in page["results"]]
+    serving: dict[int, list[str]] = {}
+    page["results"] = [escalation_out(e, now, serving) for e in page["results"]]
     return Status(200, page)
 
 
@@ -222,7 +236,7 @@ def get_escalation(request: HttpRequest, escalation_id: int) -> Any:
     summary="Acknowledge an escalation (probation)",
 )
 def acknowledge(request: HttpRequest, escalation_id: int) -> Any:
-    """For the probation practitioners of the contract's commissioning body."""
+    """For the probation practitioners of a probation body serving the contract."""
     escalation = services.acknowledge(
         signed_in_user(request), access.escalation_for(request.user, escalation_id)
     )
@@ -236,7 +250,7 @@ def acknowledge(request: HttpRequest, escalation_id: int) -> Any:
     summary="Respond to an escalation (probation)",
 )
 def respond(request: HttpRequest, escalation_id: int, payload: RespondIn) -> Any:
-    """For the probation practitioners of the contract's commissioning body; acknowledges it
+    """For the probation practitioners of a probation body serving the contract; acknowledges it
     too if it was not yet."""
     escalation = services.respond(
         signed_in_user(request),

@@ -24,15 +24,16 @@ Status = Escalation.Status
 
 _RESPOND = Transition(
     action="escalation.respond",
-    guard="A probation practitioner of the contract's commissioning body, with the response "
-    "(access.can_answer).",
+    guard="A probation practitioner of a probation body serving the contract, with the "
+    "response (access.can_answer).",
     effects=("audit escalation.respond, with the time taken against the target",),
 )
 
 TRANSITIONS: dict[tuple[Status, Status], Transition] = {
     (Status.RAISED, Status.ACKNOWLEDGED): Transition(
         action="escalation.acknowledge",
-        guard="A probation practitioner of the contract's commissioning body (access.can_answer).",
+        guard="A probation practitioner of a probation body serving the contract "
+        "(access.can_answer).",
         effects=("audit escalation.acknowledge, with the time taken against the target",),
     ),
     (Status.ACKNOWLEDGED, Status.RESPONDED): _RESPOND,

@@ -9,10 +9,11 @@ from commissioning.notifications.services import notify
 
 
 def raised(escalation: Escalation) -> int:
-    """Tell the body's probation practitioners a provider has raised an escalation."""
+    """Tell the probation practitioners serving the contract a provider has raised an
+    escalation."""
     contract = escalation.contract
     return notify(
-        access.practitioners_of(contract.commissioning_body_id),
+        access.practitioners_serving(contract),
         subject=f"{escalation.get_urgency_display()} escalation {escalation.reference} from "
         f"{escalation.organisation.name}",
         body=f"{escalation.organisation.name} has raised an escalation under {contract.reference} "
@@ -28,7 +29,7 @@ def responded(escalation: Escalation) -> int:
     return notify(
         [escalation.raised_by],
         subject=f"Probation has responded to escalation {escalation.reference}",
-        body=f"{escalation.contract.commissioning_body.name} has responded to the escalation you "
+        body=f"{access.probation_names(escalation.contract)} has responded to the escalation you "
         "raised. Open it to read the response.",
         url=escalation.get_absolute_url(),
         kind="escalation.responded",

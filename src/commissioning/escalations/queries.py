@@ -1,5 +1,7 @@
 """Read queries shared by the escalation pages and the API (REF-2): the lists for a provider
-organisation and a probation body, and a body's record against the response targets."""
+organisation and a probation body, and a body's record against the response targets. A
+probation body's escalations are those under the contracts it serves
+(:mod:`commissioning.contracts.probation`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
+from commissioning.contracts.probation import contracts_served_by
 from commissioning.escalations import targets
 from commissioning.escalations.models import Escalation
 from commissioning_analytics.timelines.response_targets import Record, describe_duration, summarise
@@ -22,8 +25,13 @@ def for_organisation(organisation: Any) -> QuerySet[Escalation]:
     return _listed().filter(organisation=organisation)
 
 
+def _to_body(body: Any) -> Q:
+    """The escalations that go to the probation body ``body``: under the contracts it serves."""
+    return Q(contract__in=contracts_served_by(body).values("pk"))
+
+
 def for_body(body: Any) -> QuerySet[Escalation]:
-    return _listed().filter(contract__commissioning_body=body)
+    return _listed().filter(_to_body(body))
 
 
 def waiting_first(escalations: QuerySet[Escalation]) -> QuerySet[Escalation]:
@@ -109,7 +117,7 @@ def body_record(body: Any, now: datetime) -> BodyRecord:
     escalations = for_body(body)
     timings = [
         targets.timing(e)
-        for e in Escalation.objects.filter(contract__commissioning_body=body).only(
+        for e in Escalation.objects.filter(_to_body(body)).only(
             "urgency",
             "raised_at",
             "acknowledge_by",

@@ -33,8 +33,12 @@ NOT_A_PARTY = (
     "under it."
 )
 NOT_PROBATION = (
-    "Only the probation practitioners of the contract's commissioning body can answer this "
-    "escalation."
+    "Only the probation practitioners of the probation service serving this contract can answer "
+    "this escalation."
+)
+NO_PROBATION_BODY = (
+    "No probation service is recorded as serving this contract's area, so there is nobody to "
+    "send an escalation to: ask the contract's commissioner to record the lot's area."
 )
 
 
@@ -69,6 +73,8 @@ def _check(
         problems["__all__"] = (
             "This contract is no longer active: escalations are raised under active contracts."
         )
+    elif not access.answering_body_ids(contract):
+        problems["__all__"] = NO_PROBATION_BODY
     return problems
 
 

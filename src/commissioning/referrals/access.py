@@ -3,9 +3,10 @@
 
 * **Who refers** under an active contract, and for which organisation:
   - probation practitioners who are approved members of the contract's commissioning body, or
-    of a probation body serving the lot's area — a public body of the prison and probation
-    kind whose areas include one of the lot's areas or the probation region a lot's police
-    force area lies in (the people who supervise those the contract serves);
+    of a probation body serving the contract (:mod:`commissioning.contracts.probation`: a public
+    body of the prison and probation kind whose areas include one of the lot's areas or the
+    probation region a lot's police force area lies in — the people who supervise those the
+    contract serves, and who answer its escalations);
   - approved members of the contract's prime (to a sub-contractor or to its own service).
 * **Who sees** a referral: approved members of the referring organisation, of the receiving
   organisation and of the contract's prime, and the commissioners of the contract's
@@ -13,18 +14,23 @@
 * **Who moves** it: the referring organisation withdraws it; the receiving organisation
   accepts, declines, starts, records engagement, completes or records disengagement. Someone
   who may see it but not make that move is refused (403).
+* An organisation's API token (its case-management system) acts for that one organisation as
+  its members would: it refers, sees and moves the referrals its organisation is a party to, and
+  is refused (403) for any other reference.
 * Protected characteristics of one person are shown only to the referring organisation, which
   recorded them; everyone else sees only suppressed counts.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from commissioning.accounts.models import User
 from commissioning.contracts.models import Contract, ContractParty
-from commissioning.directory.models import Area, Organisation
+from commissioning.contracts.probation import probation_bodies_serving
+from commissioning.directory.models import Organisation
 from commissioning.permissions import (
     Visitor,
     is_active_user,
@@ -38,27 +44,36 @@ from commissioning.referrals.models import Referral
 RECEIVING_ROLES = (ContractParty.Role.PRIME, ContractParty.Role.SUBCONTRACTOR)
 
 
-def probation_bodies_serving(contract: Contract) -> QuerySet[Organisation]:
-    """Probation bodies serving the contract's lot's area: prison and probation public bodies
-    whose areas include a lot area or the region it lies in."""
-    lot_areas = Area.objects.filter(lots=contract.lot_id)
-    area_ids = set(lot_areas.values_list("pk", flat=True)) | set(
-        lot_areas.exclude(parent=None).values_list("parent_id", flat=True)
-    )
-    return Organisation.objects.filter(
-        public_body_kind=Organisation.PublicBodyKind.PRISON_PROBATION, areas__in=area_ids
-    ).distinct()
+def _referring(
+    candidates: QuerySet[Organisation], contract: Contract, *, probation: bool
+) -> list[Organisation]:
+    """Those of ``candidates`` that refer under ``contract``: as probation, the commissioning
+    body or a probation body serving the contract; otherwise its prime."""
+    if contract.status != Contract.Status.ACTIVE:
+        return []
+    if probation:
+        serving = probation_bodies_serving(contract).values("pk")
+        return list(candidates.filter(Q(pk=contract.commissioning_body_id) | Q(pk__in=serving)))
+    return list(candidates.filter(pk=contract.prime_id))
 
 
 def referring_organisations(user: Visitor, contract: Contract) -> list[Organisation]:
     """The organisations ``user`` may refer for under ``contract`` (none once it has ended)."""
-    if not is_active_user(user) or contract.status != Contract.Status.ACTIVE:
+    if not is_active_user(user):
         return []
-    mine = member_organisations(user)
-    if user.role == User.Role.PROBATION:
-        serving = probation_bodies_serving(contract).values("pk")
-        return list(mine.filter(Q(pk=contract.commissioning_body_id) | Q(pk__in=serving)))
-    return list(mine.filter(pk=contract.prime_id))
+    return _referring(
+        member_organisations(user), contract, probation=user.role == User.Role.PROBATION
+    )
+
+
+def organisation_referrers(organisation: Organisation, contract: Contract) -> list[Organisation]:
+    """For an organisation's API token: its organisation, if it may refer under ``contract`` (a
+    probation body refers as probation does, the prime as the prime does), else nothing."""
+    return _referring(
+        Organisation.objects.filter(pk=organisation.pk),
+        contract,
+        probation=organisation.public_body_kind == Organisation.PublicBodyKind.PRISON_PROBATION,
+    )
 
 
 def may_refer(user: Visitor, contract: Contract) -> bool:
@@ -102,6 +117,17 @@ def visible_referrals(user: Visitor, contract: Contract | None = None) -> QueryS
     return referrals.filter(seen)
 
 
+def organisation_referrals(
+    organisation: Organisation, contract: Contract | None = None
+) -> QuerySet[Referral]:
+    """For an organisation's API token: the referrals its organisation is a party to (it
+    referred, it receives, or it is the contract's prime)."""
+    referrals = Referral.objects.filter(
+        Q(referrer=organisation) | Q(provider=organisation) | Q(contract__prime=organisation)
+    )
+    return referrals.filter(contract=contract) if contract is not None else referrals
+
+
 def can_see(user: Visitor, referral: Referral) -> bool:
     if not is_active_user(user):
         return False
@@ -138,21 +164,38 @@ def sees_characteristics(user: Visitor, referral: Referral) -> bool:
 
 def referral_or_404(user: Visitor, reference: str) -> Referral:
     """The referral, if ``user`` may see it; otherwise 404 (nobody learns it exists)."""
-    referral = (
-        Referral.objects.select_related(
-            "contract",
-            "contract__prime",
-            "contract__commissioning_body",
-            "party",
-            "provider",
-            "referrer",
-        )
-        .filter(reference=reference)
-        .first()
-    )
+    referral = _with_parties(Referral.objects.all()).filter(reference=reference).first()
     if referral is None or not can_see(user, referral):
         raise Http404("No referral with that reference")
     return referral
+
+
+NOT_A_PARTY = (
+    "This API token's organisation is not a party to a referral with that reference: a token "
+    "acts only for its own organisation."
+)
+
+
+def referral_for_organisation(organisation: Organisation, reference: str) -> Referral:
+    """For an organisation's API token: the referral, if its organisation is a party to it;
+    otherwise PermissionDenied, the same whether or not the reference exists."""
+    referral = (
+        _with_parties(organisation_referrals(organisation)).filter(reference=reference).first()
+    )
+    if referral is None:
+        raise PermissionDenied(NOT_A_PARTY)
+    return referral
+
+
+def _with_parties(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    return referrals.select_related(
+        "contract",
+        "contract__prime",
+        "contract__commissioning_body",
+        "party",
+        "provider",
+        "referrer",
+    )
 
 
 def import_organisations(user: Visitor) -> list[Organisation]:

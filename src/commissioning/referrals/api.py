@@ -9,7 +9,10 @@
 
 Writes go through :mod:`commissioning.referrals.services`, so they refuse what the pages refuse,
 with the one error shape (400 naming the field, 403, 404 for a referral the caller may not see).
-Every endpoint but the counts authenticates with :data:`referral_auth`.
+Every endpoint but the counts authenticates with :data:`referral_auth`: a signed-in session, or
+an organisation's API token (a case-management system, docs/service-accounts.md), which acts for
+its one organisation only: 403 for a referral that organisation is not a party to, 401 once the
+token is revoked, and each write audited against the token.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -26,18 +29,19 @@ from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.contracts.models import Contract
-from commissioning.permissions import member_organisations
+from commissioning.permissions import member_organisations, signed_in_user
 from commissioning.referrals import access, queries, services
 from commissioning.referrals.lifecycle import ACTIONS, VERB, allowed_next, side_of
 from commissioning.referrals.lifecycle import Status as ReferralStatus
 from commissioning.referrals.models import Referral, ReferralEvent
+from commissioning.service_accounts.auth import OrganisationToken, acting_token
 
 router = Router(tags=["Referrals"])
 NO_CONTRACT = "No contract with that reference"
 
-referral_auth = django_auth
-"""How a caller of the referral writes and lists is authenticated: a signed-in session for now.
-One name, so that organisation API tokens (service accounts) can replace it in one place."""
+referral_auth = [OrganisationToken(), django_auth]
+"""How a caller of the referral writes and lists is authenticated: an organisation's API token
+(first, so a request carrying one is decided by it) or a signed-in session."""
 
 
 class EventOut(Schema):
@@ -48,6 +52,9 @@ class EventOut(Schema):
     happened_on: date
     organisation: str = Field(description="Slug of the organisation that recorded it.")
     reason: str
+    recorded_with_token: bool = Field(
+        description="Recorded by a case-management system with its organisation's API token."
+    )
 
 
 class ReferralOut(Schema):
@@ -120,11 +127,19 @@ class CountsOut(Schema):
     providers: list[ProviderCountsOut]
 
 
+def _mine(request: HttpRequest) -> set[int]:
+    """The ids of the organisations the caller acts for: a token's one, or the person's."""
+    token = acting_token(request)
+    if token is not None:
+        return {token.organisation_id}
+    return set(member_organisations(request.user).values_list("pk", flat=True))
+
+
 def referral_out(
     request: HttpRequest, referral: Referral, mine: set[int] | None = None
 ) -> dict[str, Any]:
     """``mine``: the caller's organisations, where the caller has them already (a list)."""
-    sides = access.sides(request.user, referral, mine)
+    sides = access.sides(request.user, referral, mine if mine is not None else _mine(request))
     return {
         "reference": referral.reference,
         "contract": referral.contract.reference,
@@ -145,6 +160,7 @@ def referral_out(
                 "happened_on": event.happened_on,
                 "organisation": event.organisation.slug,
                 "reason": event.reason,
+                "recorded_with_token": event.recorded_with_token_id is not None,
             }
             for event in referral.events.all()
         ],
@@ -160,13 +176,19 @@ def referral_out(
 def list_referrals(
     request: HttpRequest, filters: Query[ReferralFilter], pages: Query[PageQuery]
 ) -> Any:
-    referrals = access.visible_referrals(request.user)
+    """With a token, the referrals its organisation is a party to (referrer, receiver or the
+    contract's prime)."""
+    contract = None
     if filters.contract:
         contract = Contract.objects.filter(reference=filters.contract).first()
         if contract is None:
             return error(
                 422, "No such contract.", {"contract": ["No contract with that reference"]}
             )
+    token = acting_token(request)
+    if token is not None:
+        referrals = access.organisation_referrals(token.organisation, contract)
+    else:
         referrals = access.visible_referrals(request.user, contract)
     if filters.status:
         if filters.status not in ReferralStatus.values:
@@ -182,7 +204,7 @@ def list_referrals(
         .order_by("-referred_on", "-pk")
     )
     page = page_of(referrals, pages)
-    mine = set(member_organisations(request.user).values_list("pk", flat=True))
+    mine = _mine(request)
     page["results"] = [referral_out(request, referral, mine) for referral in page["results"]]
     return Status(200, page)
 
@@ -195,23 +217,28 @@ def list_referrals(
 )
 def create_referral(request: HttpRequest, payload: ReferIn) -> Any:
     """For probation practitioners of the contract's commissioning body (or of a probation body
-    serving its lot's area) and members of its prime. Send an `Idempotency-Key` header to retry
+    serving its lot's area) and members of its prime, or the API token of such a body or of the
+    prime, which refers for its own organisation only. Send an `Idempotency-Key` header to retry
     safely: a repeat answers with the referral already made."""
     contract = Contract.objects.filter(reference=payload.contract).first()
     if contract is None:
         return error(400, "No such contract.", {"contract": [NO_CONTRACT]})
     party = access.receiving_parties(contract).filter(organisation__slug=payload.provider).first()
+    token = acting_token(request)
+    actor: services.Actor = token if token is not None else signed_in_user(request)
+    if token is not None and payload.referrer not in (None, "", token.organisation.slug):
+        raise PermissionDenied("This API token refers only for its own organisation.")
     referrer_id = None
     if payload.referrer:
-        chosen = [
-            o
-            for o in access.referring_organisations(request.user, contract)
-            if o.slug == payload.referrer
-        ]
+        if token is not None:
+            referrers = access.organisation_referrers(token.organisation, contract)
+        else:
+            referrers = access.referring_organisations(request.user, contract)
+        chosen = [o for o in referrers if o.slug == payload.referrer]
         referrer_id = chosen[0].pk if chosen else -1
     try:
-        referral = _refer(
-            request,
+        referral = services.refer(
+            actor,
             contract,
             services.NewReferral(
                 party_id=party.pk if party else None,
@@ -222,6 +249,7 @@ def create_referral(request: HttpRequest, payload: ReferIn) -> Any:
                 characteristics=payload.characteristics,
                 submission_key=idempotency.header_key(request),
             ),
+            source=ReferralEvent.Source.API,
         )
     except ValidationError as refused:
         if not hasattr(refused, "error_dict"):
@@ -235,10 +263,6 @@ def create_referral(request: HttpRequest, payload: ReferIn) -> Any:
 API_NAMES = {"party": "provider"}
 
 
-def _refer(request: HttpRequest, contract: Contract, new: services.NewReferral) -> Referral:
-    return services.refer(request.user, contract, new, source=ReferralEvent.Source.API)
-
-
 @router.post(
     "/{reference}/events",
     auth=referral_auth,
@@ -248,13 +272,18 @@ def _refer(request: HttpRequest, contract: Contract, new: services.NewReferral) 
 def post_event(request: HttpRequest, reference: str, payload: EventIn) -> Any:
     """The receiving organisation accepts, declines, starts, engages, completes or records
     disengagement; the referrer withdraws. Each step is dated: not in the future and not before
-    the step before."""
-    referral = access.referral_or_404(request.user, reference)
+    the step before. A token acts for its own organisation: 403 for a referral that organisation
+    is not a party to."""
+    token = acting_token(request)
+    if token is not None:
+        referral = access.referral_for_organisation(token.organisation, reference)
+    else:
+        referral = access.referral_or_404(request.user, reference)
     target = ACTIONS.get(payload.action)
     if target is None:
         return error(400, "No such action.", {"action": ["Use one of " + ", ".join(ACTIONS)]})
     services.move(
-        request.user,
+        token if token is not None else signed_in_user(request),
         referral,
         target,
         happened_on=payload.happened_on,

@@ -83,7 +83,8 @@ class Referral(models.Model):
 
 class ReferralEvent(models.Model):
     """One step of a referral: what happened (the status it moved to), the day it happened, who
-    recorded it for which organisation, and the reason where one is needed."""
+    recorded it (a person, or the organisation's API token) for which organisation, and the
+    reason where one is needed."""
 
     class Source(models.TextChoices):
         FORM = "form", "Web form"
@@ -101,6 +102,14 @@ class ReferralEvent(models.Model):
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_with_token = models.ForeignKey(
+        "service_accounts.OrganisationToken",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organisation's API token its case-management system recorded it with.",
     )
     reason = models.TextField(blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)

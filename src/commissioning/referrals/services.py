@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
@@ -22,6 +21,8 @@ from commissioning.permissions import Visitor, is_signed_in
 from commissioning.referrals import access, characteristics, lifecycle, pseudonyms
 from commissioning.referrals.lifecycle import Side, Status
 from commissioning.referrals.models import Referral, ReferralEvent
+from commissioning.service_accounts.models import OrganisationToken
+from commissioning.service_accounts.services import record_write
 
 STANDARD_NEED_GROUP = "standard"
 
@@ -58,8 +59,12 @@ class NewReferral:
     submission_key: str = ""
 
 
+Actor = Visitor | OrganisationToken
+"""Who acts: a person, or an organisation's API token (its case-management system)."""
+
+
 def refer(
-    actor: Visitor,
+    actor: Actor,
     contract: Contract,
     new: NewReferral,
     *,
@@ -68,8 +73,11 @@ def refer(
     is_synthetic: bool = False,
 ) -> Referral:
     """Refer a person under ``contract``. Raises PermissionDenied (may not refer) or
-    ValidationError by field with nothing written."""
-    referrers = access.referring_organisations(actor, contract)
+    ValidationError by field with nothing written. A token refers for its own organisation."""
+    if isinstance(actor, OrganisationToken):
+        referrers = access.organisation_referrers(actor.organisation, contract)
+    else:
+        referrers = access.referring_organisations(actor, contract)
     if not referrers:
         raise PermissionDenied("You cannot refer under this contract.")
     today = today or timezone.localdate()
@@ -122,10 +130,8 @@ def refer(
             referred_on=new.referred_on,
             is_synthetic=is_synthetic,
         )
-        lifecycle.open_referral(
-            referral, organisation=referrer, recorded_by=_person(actor), source=source
-        )
-        record(
+        lifecycle.open_referral(referral, organisation=referrer, source=source, **_by(actor))
+        _audit(
             actor,
             "referral.refer",
             referral,
@@ -155,12 +161,23 @@ def _one_of(
     return None
 
 
-def _person(actor: Visitor | None) -> User | None:
-    return actor if is_signed_in(actor) else None
+def _by(actor: Actor | None) -> dict[str, Any]:
+    """An event's attribution: the person who recorded it, or the token it was recorded with."""
+    if isinstance(actor, OrganisationToken):
+        return {"recorded_by": None, "recorded_with_token": actor}
+    return {"recorded_by": actor if is_signed_in(actor) else None}
+
+
+def _audit(actor: Actor | None, action: str, referral: Referral, changes: dict[str, Any]) -> None:
+    """The audit record of a write: a token's names the token and stamps its last use."""
+    if isinstance(actor, OrganisationToken):
+        record_write(actor, action, referral, changes)
+    else:
+        record(actor, action, referral, changes)
 
 
 def move(
-    actor: Visitor | None,
+    actor: Actor | None,
     referral: Referral,
     target: Status | str,
     *,
@@ -171,8 +188,11 @@ def move(
     today: date | None = None,
 ) -> Referral:
     """Record the next step of ``referral``. ``acting_for`` (the CSV import, whose organisation
-    is chosen once for the file) replaces the user's memberships as the side that acts.
-    Raises PermissionDenied, or ValidationError by field with nothing written."""
+    is chosen once for the file) replaces the user's memberships as the side that acts; a token
+    acts for its own organisation. Raises PermissionDenied, or ValidationError by field with
+    nothing written."""
+    if isinstance(actor, OrganisationToken):
+        acting_for = actor.organisation
     try:
         target = Status(target)
     except ValueError:
@@ -207,9 +227,9 @@ def move(
             happened_on,
             caller=referral,
             organisation=access.organisation_for(side, locked),
-            recorded_by=_person(actor),
             reason=reason.strip(),
             source=source,
+            **_by(actor),
         )
         changes: dict[str, Any] = {
             "status": {"from": current.value, "to": target.value},
@@ -217,13 +237,15 @@ def move(
         }
         if reason.strip():
             changes["reason"] = {"from": "", "to": reason.strip()}
-        record(actor, transition.action, locked, changes)
+        _audit(actor, transition.action, locked, changes)
     return referral
 
 
-def _sides(actor: Visitor | None, referral: Referral, acting_for: Organisation | None) -> set[Side]:
+def _sides(actor: Actor | None, referral: Referral, acting_for: Organisation | None) -> set[Side]:
     if acting_for is None:
-        return access.sides(actor, referral) if actor is not None else set()
+        if actor is None or isinstance(actor, OrganisationToken):
+            return set()
+        return access.sides(actor, referral)
     found = set()
     if referral.referrer_id == acting_for.pk:
         found.add(Side.REFERRER)

@@ -198,7 +198,9 @@ def _referral_page(
     context = {
         "referral": referral,
         "need_group": need_group_label(referral.need_group),
-        "events": referral.events.select_related("organisation", "recorded_by"),
+        "events": referral.events.select_related(
+            "organisation", "recorded_by", "recorded_with_token"
+        ),
         "steps": _step_forms(request, referral, bound),
         "bound": bound,
         "characteristics": [

@@ -44,6 +44,12 @@ def organisation_escalation_links(context: Any, organisation: Any) -> dict[str, 
 
 
 @register.simple_tag
+def probation_names(contract: Any) -> str:
+    """``{% probation_names contract %}``: who an escalation under ``contract`` goes to."""
+    return access.probation_names(contract)
+
+
+@register.simple_tag
 def standing(escalation: Any, step: str) -> targets.Standing:
     """``{% standing escalation "respond" as response %}``: the step against its target now."""
     return targets.standing(escalation, step, timezone.now())
