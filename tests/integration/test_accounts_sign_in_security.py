@@ -367,8 +367,7 @@ def test_registration_is_limited_per_address(
         }
         with django_capture_on_commit_callbacks(execute=True):
             statuses.append(client.post(url, data).status_code)
-    # (each answered with the confirmation page itself: nothing goes into a session)
-    assert statuses == [200] * 10 + [429]
+    assert statuses == [302] * 10 + [429]
     assert User.objects.filter(username__startswith="bot").count() == 10
     refused = client.post(url, {})
     assert refused.status_code == 429

@@ -235,7 +235,7 @@ def test_a_signed_out_anonymous_response_leaves_no_session_row_linking_to_it(
     client: Client,
 ) -> None:
     """A signed-out person's anonymous response is confirmed in the answer to the POST: no
-    ``django_session`` row (kept for two weeks) holds its reference or id (USR-1, SUP-5, issue
+    ``django_session`` row (kept for two weeks) holds its reference (USR-1, SUP-5, issue
     16 item 2)."""
     consultation = open_consultation()
     url = reverse("engagement:respond", args=[consultation.pk])
