@@ -85,6 +85,8 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation of a named response (an anonymous one is confirmed in the answer to its
+    POST, so no session row holds its reference)."""
     consultation = visible_consultation(request, pk)
     held = request.session.get(SESSION_KEY) or {}
     if held.get("consultation") != consultation.pk:
