@@ -1,11 +1,13 @@
 """Anonymous concerns in the browser (SUP-5): someone reports a concern without an account and
 is shown the receipt once, after the warning that a lost one cannot be recovered; the independent
-reviewer unlocks their key, acknowledges it and asks a question; the reporter comes back with the
-receipt and answers; the reviewer closes it with an outcome, which appears anonymised on the
-published summary (5 or more closed concerns of its kind). axe-core on every page."""
+reviewer unlocks their key, acknowledges it and asks a question with a file; the reporter comes
+back with the receipt, downloads the file and answers; the reviewer closes it with an outcome,
+which appears anonymised on the published summary (5 or more closed concerns of its kind).
+axe-core on every page."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSPHRASE = "a long passphrase only I know"
+REVIEWERS_FILE = b"%PDF-1.4\n(Synthetic payment terms for the reporter)\n%%EOF"
 
 
 def closed_concerns_before(reviewer: User, count: int) -> None:
@@ -93,7 +96,13 @@ def test_report_acknowledge_question_answer_close_and_summary(
     page.get_by_label("Question or reply to the reporter").fill(
         "Which contract were the invoices under?"
     )
+    page.get_by_label("Attach a file for the reporter (optional)").set_input_files(
+        {"name": "payment terms.pdf", "mimeType": "application/pdf", "buffer": REVIEWERS_FILE}
+    )
     walk.click_button("Send to the reporter")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The hidden details of payment terms.pdf (a PDF) could not be removed"
+    )
     page.get_by_label("Internal note").fill("Check the payments compliance figures first.")
     walk.click_button("Add the note")
     walk.sign_out()
@@ -105,6 +114,10 @@ def test_report_acknowledge_question_answer_close_and_summary(
     expect(page.locator("#status")).to_have_text("Acknowledged")
     expect(page.get_by_text("Which contract were the invoices under?")).to_be_visible()
     expect(page.get_by_text("Check the payments compliance")).to_have_count(0)
+    expect(page.get_by_text("From the reviewers")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download payment terms.pdf").click()
+    assert Path(download.value.path()).read_bytes() == REVIEWERS_FILE
     page.get_by_label("Your answer").fill("The resettlement contract in the north east.")
     walk.click_button("Send")
     expect(page.get_by_text("Your answer has been sent")).to_be_visible()

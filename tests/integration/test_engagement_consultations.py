@@ -217,7 +217,7 @@ def test_closes_at_1159pm_london_on_the_chosen_date(
         assert not any(next_day in page for page in pages)
 
     with time_machine.travel(last_open_utc, tick=False):
-        assert _respond(client, consultation) == 302
+        assert _respond(client, consultation) == 200  # the confirmation itself
     with time_machine.travel(last_open_utc + timedelta(seconds=1), tick=False):
         assert _respond(client, consultation) == 409
         page = client.get(consultation.get_absolute_url()).content.decode()

@@ -37,7 +37,7 @@ def test_anonymous_person_responds_and_nothing_identifies_them(client: Client) -
     page = client.get(url).content.decode()
     assert "What we store and who sees it" in page
     response = client.post(url, _answers(consultation))
-    assert response.status_code == 302
+    assert response.status_code == 200
     saved = Response.objects.get()
     assert saved.is_anonymous and saved.user is None and saved.organisation is None
     assert saved.respondent_type == "lived_experience"
@@ -47,8 +47,11 @@ def test_anonymous_person_responds_and_nothing_identifies_them(client: Client) -
     }
     audit = AuditEvent.objects.get(action="consultation.respond")
     assert audit.actor is None and audit.actor_label == "system"
-    confirmation = client.get(response["Location"]).content.decode()
-    assert saved.reference in confirmation
+    # The confirmation is the answer to the POST: no session carries the reference to it.
+    confirmation = response.content.decode()
+    assert "Response received" in confirmation
+    assert f'<strong id="response-reference">{saved.reference}</strong>' in confirmation
+    assert "Thank you for responding to “" + consultation.title + "”" in confirmation
 
 
 def test_signed_in_person_may_respond_anonymously(client: Client) -> None:
@@ -102,16 +105,6 @@ def test_missing_answers_show_errors_and_save_nothing(client: Client) -> None:
     page = response.content.decode()
     assert "Error: " in page and "Enter an answer to: What support is missing?" in page
     assert not Response.objects.exists() and not Answer.objects.exists()
-
-
-def test_honeypot_filled_stores_nothing(client: Client) -> None:
-    consultation = open_consultation()
-    response = client.post(
-        reverse("engagement:respond", args=[consultation.pk]),
-        _answers(consultation, website="http://spam.example"),
-    )
-    assert response.status_code == 302
-    assert not Response.objects.exists()
 
 
 def test_late_response_is_refused_by_the_server_clock(client: Client) -> None:
@@ -230,3 +223,43 @@ def test_a_signed_in_anonymous_response_leaves_no_session_row_linking_them(
     for row in rows:
         assert saved.reference not in str(row)
         assert "engagement_response_reference" not in row
+
+
+def _decoded_sessions() -> list[dict[str, object]]:
+    from django.contrib.sessions.models import Session
+
+    return [session.get_decoded() for session in Session.objects.all()]
+
+
+def test_a_signed_out_anonymous_response_leaves_no_session_row_linking_to_it(
+    client: Client,
+) -> None:
+    """A signed-out person's anonymous response is confirmed in the answer to the POST: no
+    ``django_session`` row (kept for two weeks) holds its reference (USR-1, SUP-5, issue
+    16 item 2)."""
+    consultation = open_consultation()
+    url = reverse("engagement:respond", args=[consultation.pk])
+    client.get(url)
+    answer = client.post(url, _answers(consultation))
+    saved = Response.objects.get()
+    assert saved.is_anonymous and saved.user is None
+    for row in _decoded_sessions():
+        assert saved.reference not in str(row)
+        assert "engagement_response_reference" not in row
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "Response received" in page and saved.reference in page
+    # The confirmation address carries nothing either: without a session it shows no reference.
+    later = client.get(reverse("engagement:confirmation", args=[consultation.pk]))
+    assert saved.reference not in later.content.decode()
+
+
+def test_honeypot_filled_stores_nothing_and_answers_as_for_a_person(client: Client) -> None:
+    """The honeypot's answer looks like a real anonymous response's (bots learn nothing) and,
+    like it, writes no session row."""
+    consultation = open_consultation()
+    url = reverse("engagement:respond", args=[consultation.pk])
+    answer = client.post(url, _answers(consultation, website="http://spam.example"))
+    assert answer.status_code == 200 and "Response received" in answer.content.decode()
+    assert not Response.objects.exists()
+    assert all("engagement_response_reference" not in row for row in _decoded_sessions())

@@ -151,6 +151,16 @@ class MessageForm(GovUKForm):
         max_length=MESSAGE_MAX_LENGTH,
         error_messages={"required": "Enter the message"},
     )
+    attachment = forms.FileField(
+        label="Attach a file for the reporter (optional)",
+        help_text=f"Up to {MAX_FILES_MB} MB. Hidden details are removed from photos; you are "
+        "told if they could not be removed from your file. Only the reporter, with their "
+        "receipt, and the reviewers can open it.",
+        required=False,
+    )
+
+    def clean_attachment(self) -> list[Attachment]:
+        return _attachment(self.cleaned_data.get("attachment"))
 
 
 class NoteForm(GovUKForm):

@@ -271,15 +271,31 @@ def grant(user: User, private_key: bytes, key: ReviewerKey) -> int:
 # ---------------------------------------------------------------------- reviewers' actions
 
 
+@dataclass
+class Sent:
+    message: Message
+    file_notes: list[str] = field(default_factory=list)
+
+
 @transaction.atomic
 def message_reporter(
-    user: User, data_key: bytes, concern: Concern, text: str, *, internal: bool = False
-) -> Message:
-    """A question or reply to the reporter, or an internal note they never see."""
+    user: User,
+    data_key: bytes,
+    concern: Concern,
+    text: str,
+    *,
+    internal: bool = False,
+    attachments: list[Attachment] | None = None,
+) -> Sent:
+    """A question or reply to the reporter, with files for them if any, or an internal note
+    they never see. The files are sealed as the reporter's own are (under the concern's data
+    key, which the receipt opens) and cleaned the same way; the notes say what could not be."""
     if not access.is_reviewer(user):
         raise ValidationError("Only independent reviewers answer concerns.")
     if not text.strip():
         raise ValidationError({"message": "Enter the note" if internal else "Enter the message"})
+    if internal and attachments:
+        raise ValidationError("Files go to the reporter: an internal note cannot carry one.")
     locked = Concern.objects.select_for_update().get(pk=concern.pk)
     message = Message.objects.create(
         concern=locked,
@@ -288,8 +304,10 @@ def message_reporter(
         body=crypto.encrypt(data_key, text.strip().encode()),
         sent_on=today(),
     )
-    record(user, "concern.note" if internal else "concern.message", locked)
-    return message
+    notes = _store_files(locked, data_key, attachments or [], from_reporter=False)
+    changes = {"files": len(notes)} if notes else None
+    record(user, "concern.note" if internal else "concern.message", locked, changes)
+    return Sent(message, notes)
 
 
 @transaction.atomic

@@ -279,7 +279,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "concerns/not_granted.html", context, status=403)
     allowed = lifecycle.allowed_next(concern.status)
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    message_form = MessageForm(request.POST if action == "message" else None)
+    message_form = (
+        MessageForm(request.POST, request.FILES) if action == "message" else MessageForm()
+    )
     note_form = NoteForm(request.POST if action == "note" else None)
     status_form = StatusForm(request.POST if action == "status" else None, allowed=allowed)
     if action == "file":
@@ -287,9 +289,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(content, content_type="application/octet-stream")
         response["Content-Disposition"] = f'attachment; filename="{_safe(name)}"'
         return response
-    done = _review_action(user, data_key, concern, action, message_form, note_form, status_form)
-    if done:
+    file_notes = _review_action(
+        user, data_key, concern, action, message_form, note_form, status_form
+    )
+    if file_notes == []:
         return redirect("concerns_review:detail", pk=concern.pk)
+    if file_notes:
+        # Sent with files: the answer says what could not be stripped from them (their names
+        # are encrypted at rest, so they are not carried to another page in the session).
+        message_form = MessageForm()
     concern.refresh_from_db()
     context = {
         "concern": concern,
@@ -299,6 +307,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "message_form": message_form,
         "note_form": note_form,
         "status_form": status_form if allowed else None,
+        "file_notes": file_notes or [],
         "crumbs": _review_crumbs((str(concern), None)),
     }
     failed = any(f.errors for f in (message_form, note_form, status_form))
@@ -313,18 +322,23 @@ def _review_action(
     message_form: MessageForm,
     note_form: NoteForm,
     status_form: StatusForm,
-) -> bool:
+) -> list[str] | None:
+    """Do what was posted: what was said about the files sent ([] when none), or None if it
+    was refused or nothing was posted."""
     try:
         if action == "message" and message_form.is_valid():
-            services.message_reporter(
-                user, data_key, concern, message_form.cleaned_data["question"]
-            )
-            return True
+            return services.message_reporter(
+                user,
+                data_key,
+                concern,
+                message_form.cleaned_data["question"],
+                attachments=message_form.cleaned_data["attachment"],
+            ).file_notes
         if action == "note" and note_form.is_valid():
             services.message_reporter(
                 user, data_key, concern, note_form.cleaned_data["note"], internal=True
             )
-            return True
+            return []
         if action == "status" and status_form.is_valid():
             data = status_form.cleaned_data
             services.change_status(
@@ -340,8 +354,8 @@ def _review_action(
                     "items_sent": data["items_sent"],
                 },
             )
-            return True
+            return []
     except ValidationError as error:
         target: Any = {"message": message_form, "note": note_form}.get(action, status_form)
         apply_validation_error(target, error)
-    return False
+    return None

@@ -45,9 +45,9 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         refused = responding.refusal(state)
     elif request.method == "POST" and form.is_valid():
         if form.is_bot:
-            # Treated as received so that bots learn nothing; nothing is stored.
-            request.session[SESSION_KEY] = {"consultation": consultation.pk, "reference": ""}
-            return redirect("engagement:confirmation", pk=consultation.pk)
+            # Answered as an anonymous response is, so that bots learn nothing; nothing is
+            # stored, not even a session row.
+            return _confirmation_page(request, consultation, "")
         try:
             response = responding.submit_response(
                 request.user,
@@ -59,11 +59,14 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         except services.EngagementError as error:
             refused = str(error)
         else:
-            if signed_in and response.is_anonymous:
-                # The session of a signed-in person holds their user id: it must not also hold
-                # the reference of the response they gave anonymously (issue 16). The
-                # confirmation is the answer to the POST instead of a redirect.
+            if response.is_anonymous:
+                # No session row may hold the reference of an anonymous response: a signed-in
+                # person's holds their user id, and a signed-out person's would be kept for two
+                # weeks beside the response's reference (issue 16). The confirmation is the
+                # answer to the POST instead of a redirect.
                 return _confirmation_page(request, consultation, response.reference)
+            # A named response: the session (which already names its author) carries the
+            # reference to the confirmation page.
             request.session[SESSION_KEY] = {
                 "consultation": consultation.pk,
                 "reference": response.reference,
@@ -82,6 +85,8 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation of a named response (an anonymous one is confirmed in the answer to its
+    POST, so no session row holds its reference)."""
     consultation = visible_consultation(request, pk)
     held = request.session.get(SESSION_KEY) or {}
     if held.get("consultation") != consultation.pk:
