@@ -17,6 +17,7 @@ whom. How a form or service adopts it:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -64,18 +65,21 @@ class StaleEdit(Exception):
         )
 
 
-def check_version(record: models.Model, version: str | None) -> None:
+def check_version(record: models.Model, version: str | None, actions: Collection[str] = ()) -> None:
     """Raise :class:`StaleEdit` when audit events about ``record`` came after ``version``.
     Call inside the saving transaction with the record's row locked. ``None`` or "" (an API
-    client that sent no version) is not checked."""
+    client that sent no version) is not checked. ``actions``, when given, limits the check to
+    those events: for a record edited in sections that are saved separately, each keeping the
+    others (a bid's price and its answers), only a change to the same section is a conflict."""
     if not version:
         return
     since = int(version) if version.strip().isdigit() else 0
-    later = list(
-        AuditEvent.objects.filter(
-            target_type=record._meta.label, target_id=str(record.pk), id__gt=since
-        ).order_by("id")
+    events = AuditEvent.objects.filter(
+        target_type=record._meta.label, target_id=str(record.pk), id__gt=since
     )
+    if actions:
+        events = events.filter(action__in=list(actions))
+    later = list(events.order_by("id"))
     if later:
         raise StaleEdit(later, str(later[-1].pk))
 

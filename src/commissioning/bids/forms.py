@@ -9,6 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from commissioning.accounts.organisation_search import OrganisationChoiceField
+from commissioning.audit.versions import VersionedFormMixin
 from commissioning.bids.content import COST_LINES, BidContent
 from commissioning.bids.documents import ALLOWED_TEXT
 from commissioning.directory.models import Organisation
@@ -52,8 +53,9 @@ class StartBidForm(GovUKForm):
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
 
 
-class PricingForm(GovUKForm):
-    """Price and full-cost disclosure (EVA-4); one field per line of :data:`COST_LINES`."""
+class PricingForm(VersionedFormMixin, GovUKForm):
+    """Price and full-cost disclosure (EVA-4); one field per line of :data:`COST_LINES`. Carries
+    the bid's version, so a colleague's price saved meanwhile is not overwritten (issue 13)."""
 
     price = _money("Price for the lot (£ a year)", "What you ask to be paid a year.")
     cost_staff = _money("Staff (£ a year)", "The full cost, even where someone else pays it.")
@@ -94,8 +96,8 @@ class PricingForm(GovUKForm):
         return {key: self.cleaned_data[f"cost_{key}"] for key in COST_LINES}
 
 
-class AnswersForm(GovUKForm):
-    """One answer per published non-price criterion (EVA-1)."""
+class AnswersForm(VersionedFormMixin, GovUKForm):
+    """One answer per published non-price criterion (EVA-1), carrying the bid's version."""
 
     def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

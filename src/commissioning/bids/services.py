@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
+from commissioning.audit.versions import check_version
 from commissioning.bids import access, keys, lifecycle, reading, sealing
 from commissioning.bids.content import COST_LINES, BidContent, Terms
 from commissioning.bids.documents import validate_document
@@ -28,6 +29,12 @@ from commissioning.notifications.services import notify
 from commissioning.permissions import Visitor, approved_members
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
+
+# The audit actions of the sealed sections saved separately: each save keeps the other
+# section, so only a save of the same section since the edit began makes it stale. Their audit
+# changes name the section, never its sealed content, and so does the refusal.
+PRICING = "bid.pricing"
+ANSWERS = "bid.answers"
 
 
 def members_of(organisation_id: int) -> list[User]:
@@ -121,9 +128,12 @@ def save_pricing(
     has_subsidy: bool,
     subsidy_details: str = "",
     now: datetime | None = None,
+    version: str | None = None,
 ) -> None:
     """The price and its full-cost disclosure (EVA-4): every cost line, and a declaration of any
-    public subsidy or costs the bidder does not bear, with details when there are any."""
+    public subsidy or costs the bidder does not bear, with details when there are any.
+    ``version`` is the bid's version the edit started from: a price saved since by a colleague
+    raises ``StaleEdit`` and nothing is written (issue 13 item 4)."""
     if set(costs) != set(COST_LINES):
         raise ValidationError("Enter every line of the cost disclosure.")
     if has_subsidy and not subsidy_details.strip():
@@ -133,6 +143,7 @@ def save_pricing(
     with transaction.atomic():
         locked = _locked(bid)
         check_editable(actor, locked, now)
+        check_version(locked, version, [PRICING])
         key = keys.bidder_key(actor, locked)
         content = reading.content_of(locked, key)
         content.price = price
@@ -140,22 +151,33 @@ def save_pricing(
         content.has_subsidy = has_subsidy
         content.subsidy_details = subsidy_details.strip() if has_subsidy else ""
         _store(locked, key, content)
-        record(actor, "bid.pricing", locked, {"section": "price and full-cost disclosure"})
+        record(actor, PRICING, locked, {"section": "price and full-cost disclosure"})
 
 
 def save_answers(
-    actor: User, bid: Bid, answers: dict[str, str], now: datetime | None = None
+    actor: User,
+    bid: Bid,
+    answers: dict[str, str],
+    now: datetime | None = None,
+    version: str | None = None,
 ) -> None:
-    """Answers to the opportunity's published non-price criteria (EVA-1), keyed by criterion id."""
+    """Answers to the opportunity's published non-price criteria (EVA-1), keyed by criterion id.
+    ``version`` as for :func:`save_pricing`: answers saved since raise ``StaleEdit``."""
     valid = {str(pk) for pk in answerable_criteria(bid).values_list("pk", flat=True)}
     with transaction.atomic():
         locked = _locked(bid)
         check_editable(actor, locked, now)
+        check_version(locked, version, [ANSWERS])
         key = keys.bidder_key(actor, locked)
         content = reading.content_of(locked, key)
         content.answers = {k: v.strip() for k, v in answers.items() if k in valid and v.strip()}
         _store(locked, key, content)
-        record(actor, "bid.answers", locked, {"answered": len(content.answers)})
+        record(
+            actor,
+            ANSWERS,
+            locked,
+            {"section": "answers to the evaluation criteria", "answered": len(content.answers)},
+        )
 
 
 def answerable_criteria(bid: Bid) -> Any:

@@ -102,7 +102,9 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pricing(request: HttpRequest, pk: int) -> HttpResponse:
     bid = own_bid(request, pk)
     content = services.own_content(request.user, bid)
-    form = PricingForm(request.POST or None, initial=PricingForm.initial_from(content))
+    form = PricingForm(
+        request.POST or None, initial=PricingForm.initial_from(content), versioned=bid
+    )
     done = save_form(
         request,
         form,
@@ -113,6 +115,7 @@ def pricing(request: HttpRequest, pk: int) -> HttpResponse:
             costs=form.costs(),
             has_subsidy=form.cleaned_data["has_subsidy"] == "yes",
             subsidy_details=form.cleaned_data["subsidy_details"],
+            version=form.edited_version(),
         ),
         "Price and cost disclosure saved (sealed).",
         reverse("bids:bid", args=[bid.pk]),
@@ -136,11 +139,13 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
     content = services.own_content(request.user, bid)
     criteria = list(services.answerable_criteria(bid))
     initial = {f"criterion_{k}": v for k, v in content.answers.items()}
-    form = AnswersForm(request.POST or None, criteria=criteria, initial=initial)
+    form = AnswersForm(request.POST or None, criteria=criteria, initial=initial, versioned=bid)
     done = save_form(
         request,
         form,
-        lambda: services.save_answers(signed_in_user(request), bid, form.answers()),
+        lambda: services.save_answers(
+            signed_in_user(request), bid, form.answers(), version=form.edited_version()
+        ),
         "Answers saved (sealed).",
         reverse("bids:bid", args=[bid.pk]),
     )

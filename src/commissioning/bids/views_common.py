@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from commissioning.audit.versions import StaleEdit, page_status
 from commissioning.bids import access
 from commissioning.bids.models import Bid
 from commissioning.kernel.forms import apply_validation_error
@@ -44,7 +45,8 @@ def bid_crumbs(bid: Bid, label: str | None = None) -> list[tuple[str, str | None
 def save_form(
     request: HttpRequest, form: BaseForm, action: Callable[[], Any], success: str, redirect: str
 ) -> HttpResponse | None:
-    """Run ``action`` when the form is valid; show the service's errors on the form."""
+    """Run ``action`` when the form is valid; show the service's errors on the form. A save
+    from a stale version is refused on a versioned form (issue 13), the page answering 409."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -52,12 +54,15 @@ def save_form(
     except ValidationError as error:
         apply_validation_error(form, error)
         return None
+    except StaleEdit as stale:
+        form.refuse_stale(stale)  # type: ignore[attr-defined]
+        return None
     messages.success(request, success)
     return HttpResponseRedirect(redirect)
 
 
 def form_page(request: HttpRequest, form: BaseForm, **context: Any) -> HttpResponse:
-    return render(request, "bids/form.html", {"form": form, **context})
+    return render(request, "bids/form.html", {"form": form, **context}, status=page_status(form))
 
 
 def confirm_page(
