@@ -102,6 +102,17 @@ def test_a_target_measured_over_several_years_says_so() -> None:
     assert "The target is judged once for each 2 contract years, at the end" in text
 
 
+def test_tariffs_by_contract_year_are_described_after_the_first_year_s() -> None:
+    """PBR-1, PBR-3: a rule's later tariffs are said with the year they start."""
+    document = example_document("work-programme-jsa-18-24")
+    assert isinstance(document, dict)
+    fee = {**document["volume_fees"][0]}
+    fee["tariffs_by_year"] = [{"from_year": 2, "tariff": "450.00"}]
+    document = {**document, "volume_fees": [fee, *document["volume_fees"][1:]]}
+    text = " ".join(section(describe_mechanism(parse_mechanism(document)), "Volume fees"))
+    assert "for each attachment. From contract year 2 the tariff is £450.00." in text
+
+
 def test_subcontract_sentence_names_every_term() -> None:
     mechanism = load_example(ILLUSTRATIVE)
     women = next(t for t in mechanism.supply_chain if t.subcontractor == "womens-centre")

@@ -329,6 +329,16 @@ def test_a_target_measured_over_several_years_is_listed_as_left_out() -> None:
     assert left_out == ["the target measured over several contract years"]
 
 
+def test_tariffs_by_contract_year_are_listed_as_left_out() -> None:
+    """PBR-1, PBR-3: the forms ask for one set of tariffs, so saving would drop later years'."""
+    programme = load_example_document("work-programme-jsa-18-24")
+    _, left_out = answers_from_mechanism(programme)
+    assert "tariffs that change by contract year" not in left_out
+    programme["volume_fees"][0]["tariffs_by_year"] = [{"from_year": 2, "tariff": "450.00"}]
+    _, left_out = answers_from_mechanism(programme)
+    assert "tariffs that change by contract year" in left_out
+
+
 SLIDING = {
     "measure_kind": "intermediate",
     "annual_value": "400000",

@@ -182,6 +182,15 @@ def _tariffs(default: Decimal, by_group: dict[str, Decimal]) -> str:
     return text
 
 
+def _tariffs_by_year(rule: OutcomePayment | VolumeFee) -> str:
+    """E.g. `` From contract year 2 the tariff is £1,100.00 (£2,500.00 for the high group).``"""
+    return "".join(
+        f" From contract year {entry.from_year} the tariff is "
+        f"{_tariffs(entry.tariff, entry.need_group_tariffs)}."
+        for entry in rule.tariffs_by_year
+    )
+
+
 def _outcome(mechanism: Mechanism, rule: OutcomePayment) -> str:
     parts = [
         f"“{rule.id}”: {party_name(mechanism, rule.payer)} pays "
@@ -190,7 +199,7 @@ def _outcome(mechanism: Mechanism, rule: OutcomePayment) -> str:
     ]
     if rule.cohorts:
         parts.append(f", for cohorts {', '.join(rule.cohorts)} only")
-    text = "".join(parts) + "."
+    text = "".join(parts) + "." + _tariffs_by_year(rule)
     measure = mechanism.measures.get(rule.measure)
     unit = IMPROVEMENT_UNIT.get(measure.improvement or "", "") if measure else ""
     if rule.threshold is not None:
@@ -209,7 +218,7 @@ def _volume(mechanism: Mechanism, fee: VolumeFee) -> str:
     text = (
         f"“{fee.id}”: {party_name(mechanism, fee.payer)} pays "
         f"{_tariffs(fee.tariff, fee.need_group_tariffs)} for each {event}."
-    )
+    ) + _tariffs_by_year(fee)
     if fee.max_units_per_person and fee.per_person_event:
         per = EVENT_WORDS.get(fee.per_person_event, fee.per_person_event)
         text += f" At most {fee.max_units_per_person} are paid for each {per}."

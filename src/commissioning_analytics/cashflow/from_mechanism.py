@@ -253,8 +253,12 @@ def _flows(
             flows.lags.append((amount, LAG_VOLUME_OUTCOME))
         if vf.need_group_tariffs:
             not_modelled.append(f"volume_fees.{vf.id}: need-group tariffs (default tariff used)")
+        if vf.tariffs_by_year:
+            not_modelled.append(f"volume_fees.{vf.id}: tariffs by contract year (year 1 used)")
     for op in mechanism.outcome_payments:
         rule = f"outcome_payments.{op.id}"
+        if op.tariffs_by_year:
+            not_modelled.append(f"{rule}: tariffs by contract year (year 1 used)")
         if op.basis == "fixed":
             not_modelled.append(f"{rule}: a fixed payment is not tied to referrals")
             continue

@@ -324,6 +324,8 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
             answers[name] = str(rule.get(name, ""))
         if len(outcomes) > 1 or len(rule.get("need_group_tariffs", {})) > NEED_GROUPS:
             left_out.append("outcome payments or need groups beyond the first")
+    if any("tariffs_by_year" in rule for rule in outcomes + document.get("volume_fees", [])):
+        left_out.append("tariffs that change by contract year")
     volumes = list(document.get("volume_fees", []))
     if volumes:
         answers["volume_event"], answers["volume_tariff"] = (

@@ -24,6 +24,7 @@ from commissioning_analytics.payments.model import (
     Mechanism,
     Role,
     VolumeFee,
+    contract_year,
 )
 from commissioning_analytics.payments.money import ZERO, percent, pounds, to_penny
 from commissioning_analytics.payments.observed import Observed, PeriodObservation, Volume
@@ -147,7 +148,7 @@ def _judge_window(
     first = window * window_periods + 1
     last = min((window + 1) * window_periods, m.term_periods)
     years = Decimal(last - first + 1) / per_year
-    first_year, last_year = (first - 1) // per_year + 1, (last - 1) // per_year + 1
+    first_year, last_year = contract_year(m.period, first), contract_year(m.period, last)
     span = f"contract year {first_year}"
     if last_year > first_year:
         span = f"contract years {first_year} to {last_year}"
@@ -241,6 +242,7 @@ def _outcome_payments(
 ) -> None:
     m = run.mechanism
     due = obs.end + run.terms_delay
+    year = contract_year(m.period, obs.period)
     for rule in m.outcome_payments:
         measure = m.measures[rule.measure]
         rule_name = f"outcome_payments.{rule.id}"
@@ -259,17 +261,22 @@ def _outcome_payments(
                     f"{text}; below threshold {rule.threshold}: no payment",
                 )
                 continue
+            tariff = rule.tariff_for(None, year)
             if rule.basis == "per_person_achieving":
                 groups = sorted(result.achieved.items())
-                raw = sum((rule.tariff_for(g) * n for g, n in groups), ZERO)
-                how = " + ".join(f"{n} × {pounds(rule.tariff_for(g))} ({g})" for g, n in groups)
+                raw = sum((rule.tariff_for(g, year) * n for g, n in groups), ZERO)
+                how = " + ".join(
+                    f"{n} × {pounds(rule.tariff_for(g, year))} ({g})" for g, n in groups
+                )
             elif rule.basis == "per_unit_improvement":
                 units = max(units_improved(measure, result), ZERO)
-                raw = units * rule.tariff
-                how = f"{units.normalize():f} × {pounds(rule.tariff)} per unit of improvement"
+                raw = units * tariff
+                how = f"{units.normalize():f} × {pounds(tariff)} per unit of improvement"
             else:
-                raw = rule.tariff
-                how = f"fixed {pounds(rule.tariff)}"
+                raw = tariff
+                how = f"fixed {pounds(tariff)}"
+            if rule.tariffs_by_year:
+                how += f" (contract year {year} tariffs)"
             if rule.floor is not None and raw < rule.floor:
                 raw, how = rule.floor, f"{how}, raised to the floor of {pounds(rule.floor)}"
             if rule.cap is not None and raw > rule.cap:
@@ -304,6 +311,7 @@ def _volume_fees(
         for person, count in volume.people.items():
             run.person_events[volume.event, person] += count
     due = obs.end + run.terms_delay
+    year = contract_year(m.period, obs.period)
     for fee in m.volume_fees:
         rule_name = f"volume_fees.{fee.id}"
         for volume in obs.volumes:
@@ -323,8 +331,10 @@ def _volume_fees(
                     )
                     units = allowed
             run.units_paid[fee.id] += units
-            tariff = fee.tariff_for(volume.need_group)
+            tariff = fee.tariff_for(volume.need_group, year)
             group = f" ({volume.need_group})" if volume.need_group else ""
+            if fee.tariffs_by_year:
+                group += f" at the contract year {year} tariff"
             why = f"{units} {fee.event}{group} × {pounds(tariff)}{limit}"
             if units == 0:
                 run.note(obs.period, m.prime, rule_name, why)

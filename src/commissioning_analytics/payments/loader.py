@@ -9,6 +9,7 @@ pounds like "1200.00"``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,8 @@ from commissioning_analytics.payments.model import (
     SocialImpactBond,
     SubcontractTerms,
     VolumeFee,
+    YearTariffs,
+    contract_year,
 )
 from commissioning_analytics.payments.schema_check import load_schema, schema_errors
 
@@ -146,6 +149,7 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
             kinds = {"binary", "frequency", "intermediate"}
             measure("service_fee.at_risk.measure", fee["at_risk"]["measure"], kinds)
 
+    years = contract_year(period, doc["term_periods"])
     ids: set[str] = set()
     basis_kinds = {
         "per_person_achieving": {"intermediate"},
@@ -161,6 +165,7 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         measure(f"{here}.measure", op["measure"], basis_kinds[op["basis"]])
         if "floor" in op and "cap" in op and Decimal(op["floor"]) > Decimal(op["cap"]):
             bad(f"{here}.floor", "must not be more than the cap")
+        _tariff_year_errors(here, op, years, bad)
     for i, vf in enumerate(doc.get("volume_fees", [])):
         here = f"volume_fees[{i}]"
         if vf["id"] in ids:
@@ -169,6 +174,7 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         payer(f"{here}.payer", vf.get("payer"))
         if ("max_units_per_person" in vf) != ("per_person_event" in vf):
             bad(here, "needs both max_units_per_person and per_person_event, or neither")
+        _tariff_year_errors(here, vf, years, bad)
 
     sib = doc.get("social_impact_bond")
     if sib is not None:
@@ -217,6 +223,30 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
     return errors
 
 
+def _tariff_year_errors(
+    here: str, rule: dict[str, Any], years: int, bad: Callable[[str, str], None]
+) -> None:
+    """Tariffs by contract year (PBR-1, PBR-3): each entry after the one before, within the
+    term, and naming the same need groups as the rule, so no group falls silently to the
+    default tariff in a later year."""
+    groups = set(rule.get("need_group_tariffs", {}))
+    previous = 1
+    for j, entry in enumerate(rule.get("tariffs_by_year", [])):
+        path = f"{here}.tariffs_by_year[{j}]"
+        if entry["from_year"] <= previous:
+            bad(f"{path}.from_year", f"must be later than year {previous}, the year before it")
+        elif entry["from_year"] > years:
+            bad(f"{path}.from_year", f"is after the last contract year of the term ({years})")
+        previous = max(previous, entry["from_year"])
+        named = set(entry.get("need_group_tariffs", {}))
+        if named != groups:
+            expected = ", ".join(sorted(groups)) or "none"
+            bad(
+                f"{path}.need_group_tariffs",
+                f"must name the same need groups as the rule's need_group_tariffs ({expected})",
+            )
+
+
 SHARE_TOLERANCE = Decimal("1e-20")
 """Shares derived from money promised are exact to 28 digits; sums may be off in the last."""
 
@@ -235,6 +265,17 @@ def _promised_share(terms: dict[str, Any], annual_value: Decimal) -> Decimal | N
 
 def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
+
+
+def _group_tariffs(rule: dict[str, Any]) -> dict[str, Decimal]:
+    return {k: Decimal(v) for k, v in rule.get("need_group_tariffs", {}).items()}
+
+
+def _tariffs_by_year(rule: dict[str, Any]) -> tuple[YearTariffs, ...]:
+    return tuple(
+        YearTariffs(entry["from_year"], Decimal(entry["tariff"]), _group_tariffs(entry))
+        for entry in rule.get("tariffs_by_year", [])
+    )
 
 
 def _at_risk(risk: dict[str, Any]) -> AtRisk:
@@ -289,12 +330,13 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             payer=op.get("payer", commissioner),
             basis=op["basis"],
             tariff=Decimal(op["tariff"]),
-            need_group_tariffs={k: Decimal(v) for k, v in op.get("need_group_tariffs", {}).items()},
+            need_group_tariffs=_group_tariffs(op),
             cohorts=tuple(op["cohorts"]) if "cohorts" in op else None,
             threshold=_money(op.get("threshold")),
             floor=_money(op.get("floor")),
             cap=_money(op.get("cap")),
             total_cap=_money(op.get("total_cap")),
+            tariffs_by_year=_tariffs_by_year(op),
         )
         for op in doc.get("outcome_payments", [])
     )
@@ -304,9 +346,10 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             event=vf["event"],
             payer=vf.get("payer", commissioner),
             tariff=Decimal(vf["tariff"]),
-            need_group_tariffs={k: Decimal(v) for k, v in vf.get("need_group_tariffs", {}).items()},
+            need_group_tariffs=_group_tariffs(vf),
             max_units_per_person=vf.get("max_units_per_person"),
             per_person_event=vf.get("per_person_event"),
+            tariffs_by_year=_tariffs_by_year(vf),
         )
         for vf in doc.get("volume_fees", [])
     )

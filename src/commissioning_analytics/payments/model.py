@@ -101,8 +101,43 @@ class ServiceFee:
 
 
 @dataclass(frozen=True, slots=True)
+class YearTariffs:
+    """The tariffs that apply from contract year ``from_year`` onwards (PBR-1, PBR-3), until a
+    later entry's year: the default ``tariff`` and the tariffs by need group, all of them."""
+
+    from_year: int
+    tariff: Decimal
+    need_group_tariffs: dict[str, Decimal] = field(default_factory=dict)
+
+
+def contract_year(period: str, period_number: int) -> int:
+    """The contract year a period falls in: periods 1 to (periods a year) are year 1, and so on
+    (a year of ``four_weeks`` periods is 13 of them)."""
+    return (period_number - 1) // PERIODS_PER_YEAR[period] + 1
+
+
+def _tariff_in_year(
+    tariff: Decimal,
+    need_group_tariffs: dict[str, Decimal],
+    tariffs_by_year: tuple[YearTariffs, ...],
+    need_group: str | None,
+    year: int,
+) -> Decimal:
+    """The tariff for ``need_group`` in contract ``year``: that of the latest entry of
+    ``tariffs_by_year`` starting in or before the year, or the year-1 tariffs."""
+    for entry in reversed(tariffs_by_year):
+        if entry.from_year <= year:
+            tariff, need_group_tariffs = entry.tariff, entry.need_group_tariffs
+            break
+    if need_group is None:
+        return tariff
+    return need_group_tariffs.get(need_group, tariff)
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomePayment:
-    """Outcome payments on one measure (PBR-1, PBR-2), tariffs by need group (PBR-3)."""
+    """Outcome payments on one measure (PBR-1, PBR-2), tariffs by need group (PBR-3); with
+    ``tariffs_by_year``, tariffs that change from a later contract year."""
 
     id: str
     measure: str
@@ -115,17 +150,20 @@ class OutcomePayment:
     floor: Decimal | None = None
     cap: Decimal | None = None
     total_cap: Decimal | None = None
+    tariffs_by_year: tuple[YearTariffs, ...] = ()
 
-    def tariff_for(self, need_group: str | None) -> Decimal:
-        if need_group is None:
-            return self.tariff
-        return self.need_group_tariffs.get(need_group, self.tariff)
+    def tariff_for(self, need_group: str | None, year: int = 1) -> Decimal:
+        """The tariff for ``need_group`` (``None``: the default) in contract ``year``."""
+        return _tariff_in_year(
+            self.tariff, self.need_group_tariffs, self.tariffs_by_year, need_group, year
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class VolumeFee:
     """A fee per event (attachment, job outcome, sustainment …), optionally limited to
-    ``max_units_per_person`` units for each person counted by ``per_person_event``."""
+    ``max_units_per_person`` units for each person counted by ``per_person_event``; with
+    ``tariffs_by_year``, tariffs that change from a later contract year."""
 
     id: str
     event: str
@@ -134,11 +172,13 @@ class VolumeFee:
     need_group_tariffs: dict[str, Decimal] = field(default_factory=dict)
     max_units_per_person: int | None = None
     per_person_event: str | None = None
+    tariffs_by_year: tuple[YearTariffs, ...] = ()
 
-    def tariff_for(self, need_group: str | None) -> Decimal:
-        if need_group is None:
-            return self.tariff
-        return self.need_group_tariffs.get(need_group, self.tariff)
+    def tariff_for(self, need_group: str | None, year: int = 1) -> Decimal:
+        """The tariff for ``need_group`` (``None``: the default) in contract ``year``."""
+        return _tariff_in_year(
+            self.tariff, self.need_group_tariffs, self.tariffs_by_year, need_group, year
+        )
 
 
 @dataclass(frozen=True, slots=True)
