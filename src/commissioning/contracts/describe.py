@@ -128,6 +128,8 @@ def _service_fee(mechanism: Mechanism) -> Section:
     risk = fee.at_risk
     if risk is None:
         items.append("None of the service fee is at risk.")
+    elif risk.weighted:
+        items.append(_weighted_targets(mechanism))
     elif risk.mode == "clawback" and risk.sliding_scale is not None:
         items.append(_sliding_clawback(mechanism))
     elif risk.mode == "clawback":
@@ -151,6 +153,25 @@ def _service_fee(mechanism: Mechanism) -> Section:
             "together (weighted by cohort size), against the at-risk amount of all those years."
         )
     return {"title": "Service fee", "items": items}
+
+
+def _weighted_targets(mechanism: Mechanism) -> str:
+    """An at-risk share earned partly on several measures (PBR-1, PBR-2, docs/payments.md)."""
+    fee = mechanism.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    targets = "; ".join(
+        f"{percent(t.weight)} on “{t.measure}” reaching {t.target}" for t in risk.targets
+    )
+    how = (
+        "is at risk by clawback: the prime repays the share not earned"
+        if risk.mode == "clawback"
+        else "of each instalment is withheld: the share earned is released and the rest forfeited"
+    )
+    return (
+        f"{percent(risk.share)} of the fee {how}, judged when a result on each measure is in. "
+        f"Each target met earns its weight: {targets}."
+    )
 
 
 def _sliding_clawback(mechanism: Mechanism) -> str:

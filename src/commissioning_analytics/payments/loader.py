@@ -30,9 +30,11 @@ from commissioning_analytics.payments.model import (
     SocialImpactBond,
     SubcontractTerms,
     VolumeFee,
+    WeightedTarget,
     YearTariffs,
     contract_year,
 )
+from commissioning_analytics.payments.money import percent
 from commissioning_analytics.payments.schema_check import load_schema, schema_errors
 
 PAYERS = {Role.COMMISSIONER, Role.OUTCOME_PAYER}
@@ -147,7 +149,7 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
             bad("service_fee.frequency", f"cannot be paid {fee['frequency']} with {period} periods")
         if "at_risk" in fee:
             kinds = {"binary", "frequency", "intermediate"}
-            measure("service_fee.at_risk.measure", fee["at_risk"]["measure"], kinds)
+            _at_risk_target_errors(fee["at_risk"], lambda path, m: measure(path, m, kinds), bad)
 
     years = contract_year(period, doc["term_periods"])
     ids: set[str] = set()
@@ -223,6 +225,39 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
     return errors
 
 
+def _at_risk_target_errors(
+    risk: dict[str, Any],
+    measure: Callable[[str, str], None],
+    bad: Callable[[str, str], None],
+) -> None:
+    """One target (``measure`` and ``target``), or several weighted ``targets`` on different
+    measures whose weights add up to exactly 1 (PBR-1, PBR-2); weighted targets are judged on
+    each period's results, so not with a sliding scale or a window of years."""
+    here = "service_fee.at_risk"
+    if "targets" not in risk:
+        for key in ("measure", "target"):
+            if key not in risk:
+                bad(f"{here}.{key}", "is required (or give several weighted targets)")
+        if "measure" in risk:
+            measure(f"{here}.measure", risk["measure"])
+        return
+    for key in ("measure", "target"):
+        if key in risk:
+            bad(f"{here}.{key}", "give either measure and target, or targets, not both")
+    for key in ("sliding_scale", "measured_over_years"):
+        if key in risk:
+            bad(f"{here}.{key}", "cannot be combined with several weighted targets")
+    seen: set[str] = set()
+    for j, target in enumerate(risk["targets"]):
+        if target["measure"] in seen:
+            bad(f"{here}.targets[{j}].measure", f"repeats the measure {target['measure']!r}")
+        seen.add(target["measure"])
+        measure(f"{here}.targets[{j}].measure", target["measure"])
+    total = sum((Decimal(t["weight"]) for t in risk["targets"]), Decimal(0))
+    if total != 1:
+        bad(f"{here}.targets", f"weights add up to {percent(total)}, not 100%")
+
+
 def _tariff_year_errors(
     here: str, rule: dict[str, Any], years: int, bad: Callable[[str, str], None]
 ) -> None:
@@ -280,11 +315,14 @@ def _tariffs_by_year(rule: dict[str, Any]) -> tuple[YearTariffs, ...]:
 
 def _at_risk(risk: dict[str, Any]) -> AtRisk:
     scale = risk.get("sliding_scale")
+    targets = tuple(
+        WeightedTarget(t["measure"], Decimal(t["target"]), Decimal(t["weight"]))
+        for t in risk.get("targets", [])
+    ) or (WeightedTarget(risk["measure"], Decimal(risk["target"])),)
     return AtRisk(
         share=Decimal(risk["share"]),
         mode=risk["mode"],
-        measure=risk["measure"],
-        target=Decimal(risk["target"]),
+        targets=targets,
         sliding_scale=None
         if scale is None
         else SlidingScale(

@@ -69,20 +69,48 @@ class SlidingScale:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedTarget:
+    """One target of the at-risk share (PBR-1, PBR-2): met, it earns ``weight`` of the at-risk
+    amount (a single target has weight 1: all or nothing)."""
+
+    measure: str
+    target: Decimal
+    weight: Decimal = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
 class AtRisk:
     """A share of the service fee at risk on a target (PBR-1): clawed back, or withheld.
 
     Without ``sliding_scale`` a missed target claws back the whole at-risk amount; with it, an
     amount in proportion to the shortfall. Without ``measured_over_years`` each result is judged
     on its own; with it, the results of each window of that many contract years are pooled and
-    judged once at the window's end, against the at-risk amount of all its years."""
+    judged once at the window's end, against the at-risk amount of all its years.
+
+    ``targets`` holds one target (weight 1), or several on different measures whose weights
+    add up to 1: each target met earns its weight's share of the at-risk amount (checked by the
+    loader never to come with a sliding scale or a window of years)."""
 
     share: Decimal
     mode: str  # clawback | withheld
-    measure: str
-    target: Decimal
+    targets: tuple[WeightedTarget, ...]
     sliding_scale: SlidingScale | None = None
     measured_over_years: int | None = None
+
+    @property
+    def weighted(self) -> bool:
+        """Earned partly on several measures, each with its weight."""
+        return len(self.targets) > 1
+
+    @property
+    def measure(self) -> str:
+        """The measure of a single target (the first target's when ``weighted``)."""
+        return self.targets[0].measure
+
+    @property
+    def target(self) -> Decimal:
+        """The target of a single target (the first target's when ``weighted``)."""
+        return self.targets[0].target
 
     @property
     def most_lost_share(self) -> Decimal:
