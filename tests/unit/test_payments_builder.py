@@ -348,6 +348,19 @@ def test_weighted_targets_are_listed_as_left_out_and_the_first_fills_the_form() 
     ]
 
 
+def test_a_quantity_measure_is_listed_as_left_out_and_its_kind_asked_again() -> None:
+    """PBR-2: the forms ask about reoffending or people achieving an outcome only."""
+    doncaster = load_example_document("hmp-doncaster")
+    measure = doncaster["measures"][0]
+    for key in ("comparison", "improvement", "baseline"):
+        measure.pop(key, None)
+    measure.update(kind="quantity", unit="custody bed nights", better="lower")
+    measure.update(comparison="baseline", improvement="per_person", baseline="40.0")
+    answers, left_out = answers_from_mechanism(doncaster)
+    assert answers["measure_kind"] == ""
+    assert left_out == ["a measure of a quantity per person, like custody bed nights"]
+
+
 def test_tariffs_by_contract_year_are_listed_as_left_out() -> None:
     """PBR-1, PBR-3: the forms ask for one set of tariffs, so saving would drop later years'."""
     programme = load_example_document("work-programme-jsa-18-24")

@@ -27,11 +27,13 @@ MEASURE_KIND = {
     "binary": "the percentage of the cohort reconvicted (lower is better)",
     "frequency": "reconviction events per 100 people (lower is better)",
     "intermediate": "the number of people achieving an outcome",
+    "quantity": "an average per person of the cohort",
 }
 IMPROVEMENT_UNIT = {
     "percentage_points": " percentage points",
     "relative_percent": "%",
     "events_per_100": " events per 100",
+    "per_person": " per person",
 }
 BASIS = {
     "per_person_achieving": "for each person achieving the outcome",
@@ -223,6 +225,8 @@ def _outcome(mechanism: Mechanism, rule: OutcomePayment) -> str:
     text = "".join(parts) + "." + _tariffs_by_year(rule)
     measure = mechanism.measures.get(rule.measure)
     unit = IMPROVEMENT_UNIT.get(measure.improvement or "", "") if measure else ""
+    if measure is not None and measure.improvement == "per_person":
+        unit = f" {measure.unit}{unit}"
     if rule.threshold is not None:
         text += f" Nothing is paid unless the improvement is at least {rule.threshold}{unit}."
     if rule.floor is not None:
@@ -277,6 +281,8 @@ def _sib(mechanism: Mechanism, sib: SocialImpactBond) -> Section:
 
 def _measure(measure: Any) -> str:
     text = f"“{measure.id}”: {MEASURE_KIND.get(measure.kind, measure.kind)}"
+    if measure.kind == "quantity":
+        text += f" of {measure.unit} ({measure.better} is better)"
     if measure.comparison == "baseline" and measure.baseline is not None:
         text += f", compared with a baseline of {measure.baseline}"
     elif measure.comparison == "matched_comparison":

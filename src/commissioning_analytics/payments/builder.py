@@ -285,6 +285,9 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
     if measure is not None:
         answers["measure_id"] = measure["id"]
         answers["measure_kind"] = measure["kind"]
+        if measure["kind"] == "quantity":
+            answers["measure_kind"] = ""
+            left_out.append("a measure of a quantity per person, like custody bed nights")
         answers["measure_description"] = measure.get("description", "")
         answers["comparison"] = measure.get("comparison", "")
         answers["improvement"] = measure.get("improvement", "")

@@ -120,6 +120,11 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         if m["id"] in measures:
             bad(f"{here}.id", f"repeats the measure id {m['id']!r}")
         measures[m["id"]] = m
+        for key in ("unit", "better"):
+            if m["kind"] == "quantity" and key not in m:
+                bad(f"{here}.{key}", "is required for a quantity measure")
+            elif m["kind"] != "quantity" and key in m:
+                bad(f"{here}.{key}", "applies only to a quantity measure")
         if m["kind"] == "intermediate":
             for key in ("comparison", "improvement", "baseline"):
                 if key in m:
@@ -128,7 +133,11 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         for key in ("comparison", "improvement"):
             if key not in m:
                 bad(f"{here}.{key}", f"is required for a {m['kind']} measure")
-        allowed = {"binary": "percentage_points", "frequency": "events_per_100"}[m["kind"]]
+        allowed = {
+            "binary": "percentage_points",
+            "frequency": "events_per_100",
+            "quantity": "per_person",
+        }[m["kind"]]
         if m.get("improvement") not in (None, allowed, "relative_percent"):
             bad(f"{here}.improvement", f"must be {allowed!r} or 'relative_percent' here")
         if "baseline" in m and m.get("comparison") != "baseline":
@@ -139,7 +148,9 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         if kind is None:
             bad(path, f"names no measure in 'measures': {measure_id!r}")
         elif kind not in kinds:
-            bad(path, f"must name a {' or '.join(sorted(kinds))} measure; {measure_id!r} is {kind}")
+            *most, last = sorted(kinds)
+            named = f"{', '.join(most)} or {last}" if most else last
+            bad(path, f"must name a {named} measure; {measure_id!r} is {kind}")
 
     period = doc["period"]
     fee = doc.get("service_fee")
@@ -148,15 +159,15 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         if PERIODS_PER_YEAR[period] % INSTALMENTS_PER_YEAR[fee["frequency"]]:
             bad("service_fee.frequency", f"cannot be paid {fee['frequency']} with {period} periods")
         if "at_risk" in fee:
-            kinds = {"binary", "frequency", "intermediate"}
+            kinds = {"binary", "frequency", "intermediate", "quantity"}
             _at_risk_target_errors(fee["at_risk"], lambda path, m: measure(path, m, kinds), bad)
 
     years = contract_year(period, doc["term_periods"])
     ids: set[str] = set()
     basis_kinds = {
         "per_person_achieving": {"intermediate"},
-        "per_unit_improvement": {"binary", "frequency"},
-        "fixed": {"binary", "frequency", "intermediate"},
+        "per_unit_improvement": {"binary", "frequency", "quantity"},
+        "fixed": {"binary", "frequency", "intermediate", "quantity"},
     }
     for i, op in enumerate(doc.get("outcome_payments", [])):
         here = f"outcome_payments[{i}]"
@@ -347,6 +358,8 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             baseline=_money(m.get("baseline")),
             indicator=m.get("indicator"),
             description=m.get("description", ""),
+            unit=m.get("unit", ""),
+            better=m.get("better", "lower"),
         )
         for m in doc.get("measures", [])
     }

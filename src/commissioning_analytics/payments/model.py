@@ -34,15 +34,19 @@ class Party:
 class Measure:
     """An outcome measure (PBR-2). ``improvement`` says how a result is compared with its
     reference: lower reoffending is better for binary and frequency measures; intermediate
-    measures count people achieving an outcome."""
+    measures count people achieving an outcome; a quantity measure is an average per person of
+    what ``unit`` names (custody bed nights, days in work), ``better`` when lower or higher."""
 
     id: str
-    kind: str  # binary | frequency | intermediate
+    kind: str  # binary | frequency | intermediate | quantity
     comparison: str | None = None  # baseline | matched_comparison
     improvement: str | None = None  # percentage_points | relative_percent | events_per_100
+    # | per_person
     baseline: Decimal | None = None
     indicator: str | None = None
     description: str = ""
+    unit: str = ""
+    better: str = "lower"  # lower | higher
 
 
 @dataclass(frozen=True, slots=True)
