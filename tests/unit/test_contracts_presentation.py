@@ -102,6 +102,40 @@ def test_a_target_measured_over_several_years_says_so() -> None:
     assert "The target is judged once for each 2 contract years, at the end" in text
 
 
+def test_tariffs_by_contract_year_are_described_after_the_first_year_s() -> None:
+    """PBR-1, PBR-3: a rule's later tariffs are said with the year they start."""
+    document = example_document("work-programme-jsa-18-24")
+    assert isinstance(document, dict)
+    fee = {**document["volume_fees"][0]}
+    fee["tariffs_by_year"] = [{"from_year": 2, "tariff": "450.00"}]
+    document = {**document, "volume_fees": [fee, *document["volume_fees"][1:]]}
+    text = " ".join(section(describe_mechanism(parse_mechanism(document)), "Volume fees"))
+    assert "for each attachment. From contract year 2 the tariff is £450.00." in text
+
+
+def test_weighted_targets_say_what_each_measure_earns() -> None:
+    """PBR-1, PBR-2: an at-risk share earned partly on several measures."""
+    document = example_document("hmp-doncaster")
+    assert isinstance(document, dict)
+    measure = document["service_fee"]["at_risk"]["measure"]
+    at_risk = {"share": "0.10", "mode": "clawback"}
+    at_risk["targets"] = [
+        {"measure": measure, "target": "4.0", "weight": "0.6"},
+        {"measure": "housed", "target": "40", "weight": "0.4"},
+    ]
+    document = {
+        **document,
+        "measures": [*document["measures"], {"id": "housed", "kind": "intermediate"}],
+        "service_fee": {**document["service_fee"], "at_risk": at_risk},
+    }
+    text = " ".join(section(describe_mechanism(parse_mechanism(document)), "Service fee"))
+    assert (
+        "10% of the fee is at risk by clawback: the prime repays the share not earned, judged "
+        f"when a result on each measure is in. Each target met earns its weight: 60% on "
+        f"“{measure}” reaching 4.0; 40% on “housed” reaching 40."
+    ) in text
+
+
 def test_subcontract_sentence_names_every_term() -> None:
     mechanism = load_example(ILLUSTRATIVE)
     women = next(t for t in mechanism.supply_chain if t.subcontractor == "womens-centre")

@@ -329,6 +329,48 @@ def test_a_target_measured_over_several_years_is_listed_as_left_out() -> None:
     assert left_out == ["the target measured over several contract years"]
 
 
+def test_weighted_targets_are_listed_as_left_out_and_the_first_fills_the_form() -> None:
+    """PBR-1, PBR-2: the forms ask for one target, so saving would keep only the first."""
+    doncaster = load_example_document("hmp-doncaster")
+    at_risk = doncaster["service_fee"]["at_risk"]
+    measure = at_risk.pop("measure")
+    del at_risk["target"]
+    doncaster["measures"].append({"id": "housed", "kind": "intermediate"})
+    at_risk["targets"] = [
+        {"measure": measure, "target": "4.0", "weight": "0.6"},
+        {"measure": "housed", "target": "40", "weight": "0.4"},
+    ]
+    answers, left_out = answers_from_mechanism(doncaster)
+    assert (answers["measure_id"], answers["at_risk_target"]) == (measure, "4.0")
+    assert left_out == [
+        "outcome measures after the first",
+        "an at-risk share earned on several measures, each with a weight",
+    ]
+
+
+def test_a_quantity_measure_is_listed_as_left_out_and_its_kind_asked_again() -> None:
+    """PBR-2: the forms ask about reoffending or people achieving an outcome only."""
+    doncaster = load_example_document("hmp-doncaster")
+    measure = doncaster["measures"][0]
+    for key in ("comparison", "improvement", "baseline"):
+        measure.pop(key, None)
+    measure.update(kind="quantity", unit="custody bed nights", better="lower")
+    measure.update(comparison="baseline", improvement="per_person", baseline="40.0")
+    answers, left_out = answers_from_mechanism(doncaster)
+    assert answers["measure_kind"] == ""
+    assert left_out == ["a measure of a quantity per person, like custody bed nights"]
+
+
+def test_tariffs_by_contract_year_are_listed_as_left_out() -> None:
+    """PBR-1, PBR-3: the forms ask for one set of tariffs, so saving would drop later years'."""
+    programme = load_example_document("work-programme-jsa-18-24")
+    _, left_out = answers_from_mechanism(programme)
+    assert "tariffs that change by contract year" not in left_out
+    programme["volume_fees"][0]["tariffs_by_year"] = [{"from_year": 2, "tariff": "450.00"}]
+    _, left_out = answers_from_mechanism(programme)
+    assert "tariffs that change by contract year" in left_out
+
+
 SLIDING = {
     "measure_kind": "intermediate",
     "annual_value": "400000",

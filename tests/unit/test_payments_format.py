@@ -130,7 +130,7 @@ def test_not_an_object_is_refused() -> None:
         ),
         (
             lambda d: d["outcome_payments"][0].update(basis="per_unit_improvement"),
-            "outcome_payments[0].measure: must name a binary or frequency measure; "
+            "outcome_payments[0].measure: must name a binary, frequency or quantity measure; "
             "'settled-accommodation' is intermediate",
         ),
         (

@@ -27,11 +27,13 @@ MEASURE_KIND = {
     "binary": "the percentage of the cohort reconvicted (lower is better)",
     "frequency": "reconviction events per 100 people (lower is better)",
     "intermediate": "the number of people achieving an outcome",
+    "quantity": "an average per person of the cohort",
 }
 IMPROVEMENT_UNIT = {
     "percentage_points": " percentage points",
     "relative_percent": "%",
     "events_per_100": " events per 100",
+    "per_person": " per person",
 }
 BASIS = {
     "per_person_achieving": "for each person achieving the outcome",
@@ -128,6 +130,8 @@ def _service_fee(mechanism: Mechanism) -> Section:
     risk = fee.at_risk
     if risk is None:
         items.append("None of the service fee is at risk.")
+    elif risk.weighted:
+        items.append(_weighted_targets(mechanism))
     elif risk.mode == "clawback" and risk.sliding_scale is not None:
         items.append(_sliding_clawback(mechanism))
     elif risk.mode == "clawback":
@@ -151,6 +155,25 @@ def _service_fee(mechanism: Mechanism) -> Section:
             "together (weighted by cohort size), against the at-risk amount of all those years."
         )
     return {"title": "Service fee", "items": items}
+
+
+def _weighted_targets(mechanism: Mechanism) -> str:
+    """An at-risk share earned partly on several measures (PBR-1, PBR-2, docs/payments.md)."""
+    fee = mechanism.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    targets = "; ".join(
+        f"{percent(t.weight)} on “{t.measure}” reaching {t.target}" for t in risk.targets
+    )
+    how = (
+        "is at risk by clawback: the prime repays the share not earned"
+        if risk.mode == "clawback"
+        else "of each instalment is withheld: the share earned is released and the rest forfeited"
+    )
+    return (
+        f"{percent(risk.share)} of the fee {how}, judged when a result on each measure is in. "
+        f"Each target met earns its weight: {targets}."
+    )
 
 
 def _sliding_clawback(mechanism: Mechanism) -> str:
@@ -182,6 +205,15 @@ def _tariffs(default: Decimal, by_group: dict[str, Decimal]) -> str:
     return text
 
 
+def _tariffs_by_year(rule: OutcomePayment | VolumeFee) -> str:
+    """E.g. `` From contract year 2 the tariff is £1,100.00 (£2,500.00 for the high group).``"""
+    return "".join(
+        f" From contract year {entry.from_year} the tariff is "
+        f"{_tariffs(entry.tariff, entry.need_group_tariffs)}."
+        for entry in rule.tariffs_by_year
+    )
+
+
 def _outcome(mechanism: Mechanism, rule: OutcomePayment) -> str:
     parts = [
         f"“{rule.id}”: {party_name(mechanism, rule.payer)} pays "
@@ -190,9 +222,11 @@ def _outcome(mechanism: Mechanism, rule: OutcomePayment) -> str:
     ]
     if rule.cohorts:
         parts.append(f", for cohorts {', '.join(rule.cohorts)} only")
-    text = "".join(parts) + "."
+    text = "".join(parts) + "." + _tariffs_by_year(rule)
     measure = mechanism.measures.get(rule.measure)
     unit = IMPROVEMENT_UNIT.get(measure.improvement or "", "") if measure else ""
+    if measure is not None and measure.improvement == "per_person":
+        unit = f" {measure.unit}{unit}"
     if rule.threshold is not None:
         text += f" Nothing is paid unless the improvement is at least {rule.threshold}{unit}."
     if rule.floor is not None:
@@ -209,7 +243,7 @@ def _volume(mechanism: Mechanism, fee: VolumeFee) -> str:
     text = (
         f"“{fee.id}”: {party_name(mechanism, fee.payer)} pays "
         f"{_tariffs(fee.tariff, fee.need_group_tariffs)} for each {event}."
-    )
+    ) + _tariffs_by_year(fee)
     if fee.max_units_per_person and fee.per_person_event:
         per = EVENT_WORDS.get(fee.per_person_event, fee.per_person_event)
         text += f" At most {fee.max_units_per_person} are paid for each {per}."
@@ -247,6 +281,8 @@ def _sib(mechanism: Mechanism, sib: SocialImpactBond) -> Section:
 
 def _measure(measure: Any) -> str:
     text = f"“{measure.id}”: {MEASURE_KIND.get(measure.kind, measure.kind)}"
+    if measure.kind == "quantity":
+        text += f" of {measure.unit} ({measure.better} is better)"
     if measure.comparison == "baseline" and measure.baseline is not None:
         text += f", compared with a baseline of {measure.baseline}"
     elif measure.comparison == "matched_comparison":

@@ -239,10 +239,12 @@ def _flows(
         if fee.at_risk is not None:
             kind = mechanism.measures[fee.at_risk.measure].kind
             flows.lags.append((flows.at_risk_fee, _measure_lag(kind)))
+            target = f"a target of {fee.at_risk.target}"
+            if fee.at_risk.weighted:
+                target = f"{len(fee.at_risk.targets)} weighted targets"
             not_modelled.append(
-                f"service_fee.at_risk: the {fee.at_risk.mode} share on a target of "
-                f"{fee.at_risk.target} is approximated by paying it in proportion to the "
-                "outcome rate"
+                f"service_fee.at_risk: the {fee.at_risk.mode} share on {target} is "
+                "approximated by paying it in proportion to the outcome rate"
             )
     for vf in mechanism.volume_fees:
         if vf.event in UPFRONT_EVENTS:
@@ -253,8 +255,12 @@ def _flows(
             flows.lags.append((amount, LAG_VOLUME_OUTCOME))
         if vf.need_group_tariffs:
             not_modelled.append(f"volume_fees.{vf.id}: need-group tariffs (default tariff used)")
+        if vf.tariffs_by_year:
+            not_modelled.append(f"volume_fees.{vf.id}: tariffs by contract year (year 1 used)")
     for op in mechanism.outcome_payments:
         rule = f"outcome_payments.{op.id}"
+        if op.tariffs_by_year:
+            not_modelled.append(f"{rule}: tariffs by contract year (year 1 used)")
         if op.basis == "fixed":
             not_modelled.append(f"{rule}: a fixed payment is not tied to referrals")
             continue

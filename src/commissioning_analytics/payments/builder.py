@@ -278,12 +278,16 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
     measures = list(document.get("measures", []))
     fee = document.get("service_fee") or {}
     at_risk = fee.get("at_risk") or {}
+    first_target = (at_risk.get("targets") or [at_risk])[0]
     outcomes = list(document.get("outcome_payments", []))
-    wanted = at_risk.get("measure") or (outcomes[0]["measure"] if outcomes else None)
+    wanted = first_target.get("measure") or (outcomes[0]["measure"] if outcomes else None)
     measure = next((m for m in measures if m["id"] == wanted), measures[0] if measures else None)
     if measure is not None:
         answers["measure_id"] = measure["id"]
         answers["measure_kind"] = measure["kind"]
+        if measure["kind"] == "quantity":
+            answers["measure_kind"] = ""
+            left_out.append("a measure of a quantity per person, like custody bed nights")
         answers["measure_description"] = measure.get("description", "")
         answers["comparison"] = measure.get("comparison", "")
         answers["improvement"] = measure.get("improvement", "")
@@ -298,7 +302,7 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
             answers.update(
                 at_risk_percent=_percent_text(at_risk["share"]),
                 at_risk_mode=at_risk["mode"],
-                at_risk_target=str(at_risk["target"]),
+                at_risk_target=str(first_target["target"]),
             )
             scale = at_risk.get("sliding_scale") or {}
             if at_risk["mode"] == "clawback":
@@ -311,6 +315,8 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
                 left_out.append("a clawback of an amount in pounds for each point short")
             if "measured_over_years" in at_risk:
                 left_out.append("the target measured over several contract years")
+            if "targets" in at_risk:
+                left_out.append("an at-risk share earned on several measures, each with a weight")
     if outcomes:
         rule = outcomes[0]
         answers["outcome_rule_id"] = rule["id"]
@@ -324,6 +330,8 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
             answers[name] = str(rule.get(name, ""))
         if len(outcomes) > 1 or len(rule.get("need_group_tariffs", {})) > NEED_GROUPS:
             left_out.append("outcome payments or need groups beyond the first")
+    if any("tariffs_by_year" in rule for rule in outcomes + document.get("volume_fees", [])):
+        left_out.append("tariffs that change by contract year")
     volumes = list(document.get("volume_fees", []))
     if volumes:
         answers["volume_event"], answers["volume_tariff"] = (

@@ -24,6 +24,7 @@ from commissioning_analytics.payments.model import (
     Mechanism,
     Role,
     VolumeFee,
+    contract_year,
 )
 from commissioning_analytics.payments.money import ZERO, percent, pounds, to_penny
 from commissioning_analytics.payments.observed import Observed, PeriodObservation, Volume
@@ -83,7 +84,10 @@ def _service_fee(
         amount = to_penny(instalment * (ONE - risk.share))
         run.withheld_pool += withheld
         basis += f", less {percent(risk.share)} withheld ({pounds(withheld)}) until the "
-        basis += f"{risk.measure} target of {risk.target} is met"
+        if risk.weighted:
+            basis += "weighted targets are met"
+        else:
+            basis += f"{risk.measure} target of {risk.target} is met"
     else:
         amount = to_penny(instalment)
     line = run.pay(obs.period, fee.payer, m.prime, amount, "service_fee", "service_fee", basis, due)
@@ -96,6 +100,9 @@ def _at_risk(run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine,
     if fee is None or fee.at_risk is None:
         return
     risk = fee.at_risk
+    if risk.weighted:
+        _at_risk_weighted(run, obs, upstream)
+        return
     measure = m.measures[risk.measure]
     if risk.measured_over_years is not None:
         _at_risk_over_years(run, obs, upstream)
@@ -108,6 +115,74 @@ def _at_risk(run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine,
         at_risk_amount = fee.annual_value * risk.share
         of_what = f"a year's service fee of {pounds(fee.annual_value)}"
         _judge(run, obs, upstream, value, text, at_risk_amount, of_what)
+
+
+def _at_risk_weighted(
+    run: Run, obs: PeriodObservation, upstream: list[tuple[PaymentLine, Decimal]]
+) -> None:
+    """An at-risk share earned partly on several measures (PBR-1, PBR-2): the targets are
+    judged together in a period that carries a result on each of their measures (several
+    cohorts' results on one measure pooled); each target met earns its weight's share of the
+    at-risk amount. A clawback repays the share not earned; a withheld share releases the
+    earned share of what was withheld since the last evaluation, and the rest is forfeited."""
+    m = run.mechanism
+    fee = m.service_fee
+    assert fee is not None and fee.at_risk is not None
+    risk = fee.at_risk
+    found = {t.measure: [r for r in obs.outcomes if r.measure == t.measure] for t in risk.targets}
+    if not any(found.values()):
+        return
+    missing = [t.measure for t in risk.targets if not found[t.measure]]
+    if missing:
+        why = f"not judged: no result on {', '.join(missing)} in this period, and the weighted "
+        why += "targets are judged together"
+        run.note(obs.period, m.prime, "service_fee.at_risk", why)
+        return
+    earned = Decimal(0)
+    parts: list[str] = []
+    for target in risk.targets:
+        measure, results = m.measures[target.measure], found[target.measure]
+        together = results[0] if len(results) == 1 else pooled(measure, results)
+        value = improvement(measure, together)
+        who = None
+        if len(results) > 1:
+            who = f"cohorts {', '.join(r.cohort for r in results)} pooled"
+        met = value >= target.target
+        earned += target.weight if met else 0
+        parts.append(
+            f"{target.measure} ({percent(target.weight)}), "
+            f"{describe(measure, together, value, who)}; target {target.target} "
+            f"{'met' if met else 'missed'}"
+        )
+    text = "; ".join(parts)
+    due = obs.end + run.terms_delay
+    if risk.mode == "clawback":
+        if earned == 1:
+            run.note(obs.period, m.prime, "service_fee.at_risk", f"{text}: nothing repaid")
+            return
+        at_risk_amount = fee.annual_value * risk.share
+        amount = to_penny(at_risk_amount * (ONE - earned))
+        why = f"{text}: {percent(earned)} earned, so repays {percent(ONE - earned)} of the "
+        why += f"{pounds(at_risk_amount)} at risk on a year's service fee"
+        line = run.pay(
+            obs.period, m.prime, fee.payer, amount, "clawback", "service_fee.at_risk", why, due
+        )
+        upstream.append((line, ZERO))
+        return
+    pool, run.withheld_pool = run.withheld_pool, ZERO
+    released = to_penny(pool * earned)
+    forfeited = pool - released
+    why = f"{text}: {percent(earned)} earned of the {pounds(pool)} withheld since the last "
+    why += f"evaluation: releases {pounds(released)}"
+    if forfeited:
+        why += f", and {pounds(forfeited)} is forfeited (stays with the payer)"
+    if released > 0:
+        line = run.pay(
+            obs.period, fee.payer, m.prime, released, "fee_release", "service_fee.at_risk", why, due
+        )
+        upstream.append((line, ZERO))
+    else:
+        run.note(obs.period, m.prime, "service_fee.at_risk", why)
 
 
 def _at_risk_over_years(
@@ -147,7 +222,7 @@ def _judge_window(
     first = window * window_periods + 1
     last = min((window + 1) * window_periods, m.term_periods)
     years = Decimal(last - first + 1) / per_year
-    first_year, last_year = (first - 1) // per_year + 1, (last - 1) // per_year + 1
+    first_year, last_year = contract_year(m.period, first), contract_year(m.period, last)
     span = f"contract year {first_year}"
     if last_year > first_year:
         span = f"contract years {first_year} to {last_year}"
@@ -241,6 +316,7 @@ def _outcome_payments(
 ) -> None:
     m = run.mechanism
     due = obs.end + run.terms_delay
+    year = contract_year(m.period, obs.period)
     for rule in m.outcome_payments:
         measure = m.measures[rule.measure]
         rule_name = f"outcome_payments.{rule.id}"
@@ -259,17 +335,22 @@ def _outcome_payments(
                     f"{text}; below threshold {rule.threshold}: no payment",
                 )
                 continue
+            tariff = rule.tariff_for(None, year)
             if rule.basis == "per_person_achieving":
                 groups = sorted(result.achieved.items())
-                raw = sum((rule.tariff_for(g) * n for g, n in groups), ZERO)
-                how = " + ".join(f"{n} × {pounds(rule.tariff_for(g))} ({g})" for g, n in groups)
+                raw = sum((rule.tariff_for(g, year) * n for g, n in groups), ZERO)
+                how = " + ".join(
+                    f"{n} × {pounds(rule.tariff_for(g, year))} ({g})" for g, n in groups
+                )
             elif rule.basis == "per_unit_improvement":
                 units = max(units_improved(measure, result), ZERO)
-                raw = units * rule.tariff
-                how = f"{units.normalize():f} × {pounds(rule.tariff)} per unit of improvement"
+                raw = units * tariff
+                how = f"{units.normalize():f} × {pounds(tariff)} per unit of improvement"
             else:
-                raw = rule.tariff
-                how = f"fixed {pounds(rule.tariff)}"
+                raw = tariff
+                how = f"fixed {pounds(tariff)}"
+            if rule.tariffs_by_year:
+                how += f" (contract year {year} tariffs)"
             if rule.floor is not None and raw < rule.floor:
                 raw, how = rule.floor, f"{how}, raised to the floor of {pounds(rule.floor)}"
             if rule.cap is not None and raw > rule.cap:
@@ -304,6 +385,7 @@ def _volume_fees(
         for person, count in volume.people.items():
             run.person_events[volume.event, person] += count
     due = obs.end + run.terms_delay
+    year = contract_year(m.period, obs.period)
     for fee in m.volume_fees:
         rule_name = f"volume_fees.{fee.id}"
         for volume in obs.volumes:
@@ -323,8 +405,10 @@ def _volume_fees(
                     )
                     units = allowed
             run.units_paid[fee.id] += units
-            tariff = fee.tariff_for(volume.need_group)
+            tariff = fee.tariff_for(volume.need_group, year)
             group = f" ({volume.need_group})" if volume.need_group else ""
+            if fee.tariffs_by_year:
+                group += f" at the contract year {year} tariff"
             why = f"{units} {fee.event}{group} × {pounds(tariff)}{limit}"
             if units == 0:
                 run.note(obs.period, m.prime, rule_name, why)

@@ -166,7 +166,8 @@ def _promised_instalment(
     if withheld and fee.at_risk is not None and terms.at_risk:
         waiting = fee.at_risk.share * terms.at_risk
         amount = to_penny(amount * (ONE - waiting))
-        why += f", less the {percent(waiting)} of it withheld until the target is met"
+        targets = "weighted targets are" if fee.at_risk.weighted else "target is"
+        why += f", less the {percent(waiting)} of it withheld until the {targets} met"
     return amount, why
 
 

@@ -9,6 +9,7 @@ pounds like "1200.00"``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -29,7 +30,11 @@ from commissioning_analytics.payments.model import (
     SocialImpactBond,
     SubcontractTerms,
     VolumeFee,
+    WeightedTarget,
+    YearTariffs,
+    contract_year,
 )
+from commissioning_analytics.payments.money import percent
 from commissioning_analytics.payments.schema_check import load_schema, schema_errors
 
 PAYERS = {Role.COMMISSIONER, Role.OUTCOME_PAYER}
@@ -115,6 +120,11 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         if m["id"] in measures:
             bad(f"{here}.id", f"repeats the measure id {m['id']!r}")
         measures[m["id"]] = m
+        for key in ("unit", "better"):
+            if m["kind"] == "quantity" and key not in m:
+                bad(f"{here}.{key}", "is required for a quantity measure")
+            elif m["kind"] != "quantity" and key in m:
+                bad(f"{here}.{key}", "applies only to a quantity measure")
         if m["kind"] == "intermediate":
             for key in ("comparison", "improvement", "baseline"):
                 if key in m:
@@ -123,7 +133,11 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         for key in ("comparison", "improvement"):
             if key not in m:
                 bad(f"{here}.{key}", f"is required for a {m['kind']} measure")
-        allowed = {"binary": "percentage_points", "frequency": "events_per_100"}[m["kind"]]
+        allowed = {
+            "binary": "percentage_points",
+            "frequency": "events_per_100",
+            "quantity": "per_person",
+        }[m["kind"]]
         if m.get("improvement") not in (None, allowed, "relative_percent"):
             bad(f"{here}.improvement", f"must be {allowed!r} or 'relative_percent' here")
         if "baseline" in m and m.get("comparison") != "baseline":
@@ -134,7 +148,9 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         if kind is None:
             bad(path, f"names no measure in 'measures': {measure_id!r}")
         elif kind not in kinds:
-            bad(path, f"must name a {' or '.join(sorted(kinds))} measure; {measure_id!r} is {kind}")
+            *most, last = sorted(kinds)
+            named = f"{', '.join(most)} or {last}" if most else last
+            bad(path, f"must name a {named} measure; {measure_id!r} is {kind}")
 
     period = doc["period"]
     fee = doc.get("service_fee")
@@ -143,14 +159,15 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         if PERIODS_PER_YEAR[period] % INSTALMENTS_PER_YEAR[fee["frequency"]]:
             bad("service_fee.frequency", f"cannot be paid {fee['frequency']} with {period} periods")
         if "at_risk" in fee:
-            kinds = {"binary", "frequency", "intermediate"}
-            measure("service_fee.at_risk.measure", fee["at_risk"]["measure"], kinds)
+            kinds = {"binary", "frequency", "intermediate", "quantity"}
+            _at_risk_target_errors(fee["at_risk"], lambda path, m: measure(path, m, kinds), bad)
 
+    years = contract_year(period, doc["term_periods"])
     ids: set[str] = set()
     basis_kinds = {
         "per_person_achieving": {"intermediate"},
-        "per_unit_improvement": {"binary", "frequency"},
-        "fixed": {"binary", "frequency", "intermediate"},
+        "per_unit_improvement": {"binary", "frequency", "quantity"},
+        "fixed": {"binary", "frequency", "intermediate", "quantity"},
     }
     for i, op in enumerate(doc.get("outcome_payments", [])):
         here = f"outcome_payments[{i}]"
@@ -161,6 +178,7 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         measure(f"{here}.measure", op["measure"], basis_kinds[op["basis"]])
         if "floor" in op and "cap" in op and Decimal(op["floor"]) > Decimal(op["cap"]):
             bad(f"{here}.floor", "must not be more than the cap")
+        _tariff_year_errors(here, op, years, bad)
     for i, vf in enumerate(doc.get("volume_fees", [])):
         here = f"volume_fees[{i}]"
         if vf["id"] in ids:
@@ -169,6 +187,7 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
         payer(f"{here}.payer", vf.get("payer"))
         if ("max_units_per_person" in vf) != ("per_person_event" in vf):
             bad(here, "needs both max_units_per_person and per_person_event, or neither")
+        _tariff_year_errors(here, vf, years, bad)
 
     sib = doc.get("social_impact_bond")
     if sib is not None:
@@ -217,6 +236,63 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
     return errors
 
 
+def _at_risk_target_errors(
+    risk: dict[str, Any],
+    measure: Callable[[str, str], None],
+    bad: Callable[[str, str], None],
+) -> None:
+    """One target (``measure`` and ``target``), or several weighted ``targets`` on different
+    measures whose weights add up to exactly 1 (PBR-1, PBR-2); weighted targets are judged on
+    each period's results, so not with a sliding scale or a window of years."""
+    here = "service_fee.at_risk"
+    if "targets" not in risk:
+        for key in ("measure", "target"):
+            if key not in risk:
+                bad(f"{here}.{key}", "is required (or give several weighted targets)")
+        if "measure" in risk:
+            measure(f"{here}.measure", risk["measure"])
+        return
+    for key in ("measure", "target"):
+        if key in risk:
+            bad(f"{here}.{key}", "give either measure and target, or targets, not both")
+    for key in ("sliding_scale", "measured_over_years"):
+        if key in risk:
+            bad(f"{here}.{key}", "cannot be combined with several weighted targets")
+    seen: set[str] = set()
+    for j, target in enumerate(risk["targets"]):
+        if target["measure"] in seen:
+            bad(f"{here}.targets[{j}].measure", f"repeats the measure {target['measure']!r}")
+        seen.add(target["measure"])
+        measure(f"{here}.targets[{j}].measure", target["measure"])
+    total = sum((Decimal(t["weight"]) for t in risk["targets"]), Decimal(0))
+    if total != 1:
+        bad(f"{here}.targets", f"weights add up to {percent(total)}, not 100%")
+
+
+def _tariff_year_errors(
+    here: str, rule: dict[str, Any], years: int, bad: Callable[[str, str], None]
+) -> None:
+    """Tariffs by contract year (PBR-1, PBR-3): each entry after the one before, within the
+    term, and naming the same need groups as the rule, so no group falls silently to the
+    default tariff in a later year."""
+    groups = set(rule.get("need_group_tariffs", {}))
+    previous = 1
+    for j, entry in enumerate(rule.get("tariffs_by_year", [])):
+        path = f"{here}.tariffs_by_year[{j}]"
+        if entry["from_year"] <= previous:
+            bad(f"{path}.from_year", f"must be later than year {previous}, the year before it")
+        elif entry["from_year"] > years:
+            bad(f"{path}.from_year", f"is after the last contract year of the term ({years})")
+        previous = max(previous, entry["from_year"])
+        named = set(entry.get("need_group_tariffs", {}))
+        if named != groups:
+            expected = ", ".join(sorted(groups)) or "none"
+            bad(
+                f"{path}.need_group_tariffs",
+                f"must name the same need groups as the rule's need_group_tariffs ({expected})",
+            )
+
+
 SHARE_TOLERANCE = Decimal("1e-20")
 """Shares derived from money promised are exact to 28 digits; sums may be off in the last."""
 
@@ -237,13 +313,27 @@ def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _group_tariffs(rule: dict[str, Any]) -> dict[str, Decimal]:
+    return {k: Decimal(v) for k, v in rule.get("need_group_tariffs", {}).items()}
+
+
+def _tariffs_by_year(rule: dict[str, Any]) -> tuple[YearTariffs, ...]:
+    return tuple(
+        YearTariffs(entry["from_year"], Decimal(entry["tariff"]), _group_tariffs(entry))
+        for entry in rule.get("tariffs_by_year", [])
+    )
+
+
 def _at_risk(risk: dict[str, Any]) -> AtRisk:
     scale = risk.get("sliding_scale")
+    targets = tuple(
+        WeightedTarget(t["measure"], Decimal(t["target"]), Decimal(t["weight"]))
+        for t in risk.get("targets", [])
+    ) or (WeightedTarget(risk["measure"], Decimal(risk["target"])),)
     return AtRisk(
         share=Decimal(risk["share"]),
         mode=risk["mode"],
-        measure=risk["measure"],
-        target=Decimal(risk["target"]),
+        targets=targets,
         sliding_scale=None
         if scale is None
         else SlidingScale(
@@ -268,6 +358,8 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             baseline=_money(m.get("baseline")),
             indicator=m.get("indicator"),
             description=m.get("description", ""),
+            unit=m.get("unit", ""),
+            better=m.get("better", "lower"),
         )
         for m in doc.get("measures", [])
     }
@@ -289,12 +381,13 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             payer=op.get("payer", commissioner),
             basis=op["basis"],
             tariff=Decimal(op["tariff"]),
-            need_group_tariffs={k: Decimal(v) for k, v in op.get("need_group_tariffs", {}).items()},
+            need_group_tariffs=_group_tariffs(op),
             cohorts=tuple(op["cohorts"]) if "cohorts" in op else None,
             threshold=_money(op.get("threshold")),
             floor=_money(op.get("floor")),
             cap=_money(op.get("cap")),
             total_cap=_money(op.get("total_cap")),
+            tariffs_by_year=_tariffs_by_year(op),
         )
         for op in doc.get("outcome_payments", [])
     )
@@ -304,9 +397,10 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             event=vf["event"],
             payer=vf.get("payer", commissioner),
             tariff=Decimal(vf["tariff"]),
-            need_group_tariffs={k: Decimal(v) for k, v in vf.get("need_group_tariffs", {}).items()},
+            need_group_tariffs=_group_tariffs(vf),
             max_units_per_person=vf.get("max_units_per_person"),
             per_person_event=vf.get("per_person_event"),
+            tariffs_by_year=_tariffs_by_year(vf),
         )
         for vf in doc.get("volume_fees", [])
     )

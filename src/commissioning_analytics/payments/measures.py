@@ -4,6 +4,9 @@ Reoffending measures improve when they fall: ``binary`` rates are in % of the co
 ``frequency`` in reconviction events per 100 people. The improvement is the reference less the
 observed value in percentage points / events per 100, or that difference as a % of the reference
 (``relative_percent``). An ``intermediate`` measure's result is the % of the cohort achieving it.
+A ``quantity`` measure (PBR-2: custody bed nights, days in work …) is an average per person of
+the cohort, in its own ``unit``; it improves when it falls, or when it rises if ``better`` is
+``higher``, by the difference per person (``per_person``) or as a % of the reference.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ UNITS = {
     "percentage_points": " percentage points",
     "relative_percent": "%",
     "events_per_100": " events per 100",
+    "per_person": " per person",
     None: "% achieving",
 }
 
@@ -28,6 +32,7 @@ UNIT = {
     "percentage_points": "percentage point",
     "relative_percent": "1% of the reference",
     "events_per_100": "event per 100",
+    "per_person": "unit per person",
     None: "percentage point of the cohort",
 }
 """One unit of improvement, for "… per unit short" (sliding-scale clawbacks)."""
@@ -46,6 +51,8 @@ def improvement(measure: Measure, result: OutcomeResult) -> Decimal:
     assert result.observed is not None
     reference = reference_of(measure, result)
     difference = reference - result.observed
+    if measure.better == "higher":
+        difference = -difference
     if measure.improvement == "relative_percent":
         return difference * HUNDRED / reference
     return difference
@@ -53,9 +60,15 @@ def improvement(measure: Measure, result: OutcomeResult) -> Decimal:
 
 def units_improved(measure: Measure, result: OutcomeResult) -> Decimal:
     """People not reconvicted (binary) or reconviction events prevented (frequency) in the
-    cohort: the difference from the reference per 100, times the cohort size, over 100."""
+    cohort: the difference from the reference per 100, times the cohort size, over 100; for a
+    quantity, the units saved (or gained) by the whole cohort: the difference per person times
+    the cohort size."""
     assert result.observed is not None
-    return (reference_of(measure, result) - result.observed) * result.cohort_size / HUNDRED
+    difference = reference_of(measure, result) - result.observed
+    if measure.kind == "quantity":
+        sign = -1 if measure.better == "higher" else 1
+        return sign * difference * result.cohort_size
+    return difference * result.cohort_size / HUNDRED
 
 
 def pooled(measure: Measure, results: Iterable[OutcomeResult]) -> OutcomeResult:
@@ -79,13 +92,18 @@ def describe(
 ) -> str:
     """E.g. ``cohort 1: 142 vs 155 events per 100, improvement 8.4%``; ``who`` replaces
     ``cohort 1`` (e.g. for pooled cohorts)."""
-    shown = f"{value.quantize(Decimal('0.1'))}{UNITS[measure.improvement]}"
+    unit = UNITS[measure.improvement]
+    if measure.improvement == "per_person":
+        unit = f" {measure.unit}{unit}"
+    shown = f"{value.quantize(Decimal('0.1'))}{unit}"
     who = who or f"cohort {result.cohort}"
     if measure.kind == "intermediate":
         achieved = sum(result.achieved.values())
         return f"{who}: {achieved} of {result.cohort_size} achieved ({shown})"
     reference = reference_of(measure, result)
-    scale = " events per 100" if measure.kind == "frequency" else "%"
+    scale = {"frequency": " events per 100", "quantity": f" {measure.unit} per person"}.get(
+        measure.kind, "%"
+    )
     against = "matched comparison" if measure.comparison == "matched_comparison" else "baseline"
     return (
         f"{who}: {_num(result.observed)}{scale} vs "

@@ -34,15 +34,19 @@ class Party:
 class Measure:
     """An outcome measure (PBR-2). ``improvement`` says how a result is compared with its
     reference: lower reoffending is better for binary and frequency measures; intermediate
-    measures count people achieving an outcome."""
+    measures count people achieving an outcome; a quantity measure is an average per person of
+    what ``unit`` names (custody bed nights, days in work), ``better`` when lower or higher."""
 
     id: str
-    kind: str  # binary | frequency | intermediate
+    kind: str  # binary | frequency | intermediate | quantity
     comparison: str | None = None  # baseline | matched_comparison
     improvement: str | None = None  # percentage_points | relative_percent | events_per_100
+    # | per_person
     baseline: Decimal | None = None
     indicator: str | None = None
     description: str = ""
+    unit: str = ""
+    better: str = "lower"  # lower | higher
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +73,48 @@ class SlidingScale:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedTarget:
+    """One target of the at-risk share (PBR-1, PBR-2): met, it earns ``weight`` of the at-risk
+    amount (a single target has weight 1: all or nothing)."""
+
+    measure: str
+    target: Decimal
+    weight: Decimal = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
 class AtRisk:
     """A share of the service fee at risk on a target (PBR-1): clawed back, or withheld.
 
     Without ``sliding_scale`` a missed target claws back the whole at-risk amount; with it, an
     amount in proportion to the shortfall. Without ``measured_over_years`` each result is judged
     on its own; with it, the results of each window of that many contract years are pooled and
-    judged once at the window's end, against the at-risk amount of all its years."""
+    judged once at the window's end, against the at-risk amount of all its years.
+
+    ``targets`` holds one target (weight 1), or several on different measures whose weights
+    add up to 1: each target met earns its weight's share of the at-risk amount (checked by the
+    loader never to come with a sliding scale or a window of years)."""
 
     share: Decimal
     mode: str  # clawback | withheld
-    measure: str
-    target: Decimal
+    targets: tuple[WeightedTarget, ...]
     sliding_scale: SlidingScale | None = None
     measured_over_years: int | None = None
+
+    @property
+    def weighted(self) -> bool:
+        """Earned partly on several measures, each with its weight."""
+        return len(self.targets) > 1
+
+    @property
+    def measure(self) -> str:
+        """The measure of a single target (the first target's when ``weighted``)."""
+        return self.targets[0].measure
+
+    @property
+    def target(self) -> Decimal:
+        """The target of a single target (the first target's when ``weighted``)."""
+        return self.targets[0].target
 
     @property
     def most_lost_share(self) -> Decimal:
@@ -101,8 +133,43 @@ class ServiceFee:
 
 
 @dataclass(frozen=True, slots=True)
+class YearTariffs:
+    """The tariffs that apply from contract year ``from_year`` onwards (PBR-1, PBR-3), until a
+    later entry's year: the default ``tariff`` and the tariffs by need group, all of them."""
+
+    from_year: int
+    tariff: Decimal
+    need_group_tariffs: dict[str, Decimal] = field(default_factory=dict)
+
+
+def contract_year(period: str, period_number: int) -> int:
+    """The contract year a period falls in: periods 1 to (periods a year) are year 1, and so on
+    (a year of ``four_weeks`` periods is 13 of them)."""
+    return (period_number - 1) // PERIODS_PER_YEAR[period] + 1
+
+
+def _tariff_in_year(
+    tariff: Decimal,
+    need_group_tariffs: dict[str, Decimal],
+    tariffs_by_year: tuple[YearTariffs, ...],
+    need_group: str | None,
+    year: int,
+) -> Decimal:
+    """The tariff for ``need_group`` in contract ``year``: that of the latest entry of
+    ``tariffs_by_year`` starting in or before the year, or the year-1 tariffs."""
+    for entry in reversed(tariffs_by_year):
+        if entry.from_year <= year:
+            tariff, need_group_tariffs = entry.tariff, entry.need_group_tariffs
+            break
+    if need_group is None:
+        return tariff
+    return need_group_tariffs.get(need_group, tariff)
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomePayment:
-    """Outcome payments on one measure (PBR-1, PBR-2), tariffs by need group (PBR-3)."""
+    """Outcome payments on one measure (PBR-1, PBR-2), tariffs by need group (PBR-3); with
+    ``tariffs_by_year``, tariffs that change from a later contract year."""
 
     id: str
     measure: str
@@ -115,17 +182,20 @@ class OutcomePayment:
     floor: Decimal | None = None
     cap: Decimal | None = None
     total_cap: Decimal | None = None
+    tariffs_by_year: tuple[YearTariffs, ...] = ()
 
-    def tariff_for(self, need_group: str | None) -> Decimal:
-        if need_group is None:
-            return self.tariff
-        return self.need_group_tariffs.get(need_group, self.tariff)
+    def tariff_for(self, need_group: str | None, year: int = 1) -> Decimal:
+        """The tariff for ``need_group`` (``None``: the default) in contract ``year``."""
+        return _tariff_in_year(
+            self.tariff, self.need_group_tariffs, self.tariffs_by_year, need_group, year
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class VolumeFee:
     """A fee per event (attachment, job outcome, sustainment …), optionally limited to
-    ``max_units_per_person`` units for each person counted by ``per_person_event``."""
+    ``max_units_per_person`` units for each person counted by ``per_person_event``; with
+    ``tariffs_by_year``, tariffs that change from a later contract year."""
 
     id: str
     event: str
@@ -134,11 +204,13 @@ class VolumeFee:
     need_group_tariffs: dict[str, Decimal] = field(default_factory=dict)
     max_units_per_person: int | None = None
     per_person_event: str | None = None
+    tariffs_by_year: tuple[YearTariffs, ...] = ()
 
-    def tariff_for(self, need_group: str | None) -> Decimal:
-        if need_group is None:
-            return self.tariff
-        return self.need_group_tariffs.get(need_group, self.tariff)
+    def tariff_for(self, need_group: str | None, year: int = 1) -> Decimal:
+        """The tariff for ``need_group`` (``None``: the default) in contract ``year``."""
+        return _tariff_in_year(
+            self.tariff, self.need_group_tariffs, self.tariffs_by_year, need_group, year
+        )
 
 
 @dataclass(frozen=True, slots=True)
