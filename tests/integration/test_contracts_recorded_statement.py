@@ -1,0 +1,139 @@
+"""The payment statement counts volume-fee events from the recorded referrals and takes outcome
+results from the imported observed data (PBR-1, PBR-3, REF-1; issue 14).
+
+A hand-made contract: three monthly periods from 1 April 2026 and a £250 fee per start paid by
+the commissioner. Three referrals start in period 1 and two in period 2; one more started in
+period 1 and was then withdrawn, and one started after the term: neither is paid for. The
+import still says 99 starts in period 1 (typed in before referrals were recorded) and carries
+the settled-accommodation results of period 3.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from commissioning.contracts import services
+from commissioning.referrals import services as referral_services
+from commissioning.referrals.lifecycle import Status
+from commissioning.referrals.models import Referral
+from commissioning_analytics.payments.loader import example_document
+from tests.referral_factories import ReferralSetting, refer, referral_setting
+
+pytestmark = pytest.mark.django_db
+
+TARIFF = Decimal("250.00")
+TODAY = date(2026, 8, 1)
+STARTS_IN_PERIOD_1 = 3
+STARTS_IN_PERIOD_2 = 2
+
+
+def _documents() -> tuple[dict[str, Any], dict[str, Any]]:
+    mechanism = copy.deepcopy(example_document("illustrative-supply-chain"))
+    mechanism["term_periods"] = 3
+    mechanism["volume_fees"] = [
+        {"id": "start-fee", "event": "start", "payer": "pcc", "tariff": str(TARIFF)}
+    ]
+    observed = copy.deepcopy(example_document("illustrative-supply-chain.observed"))
+    observed["periods"] = observed["periods"][:3]
+    observed["periods"][0]["volumes"] = [{"event": "start", "count": 99}]
+    return mechanism, observed
+
+
+def _started(setting: ReferralSetting, n: int, referred: date, started: date) -> Referral:
+    referral = refer(setting, case_reference=f"CASE-{n}", referred_on=referred)
+    for step, day in ((Status.ACCEPTED, referred), (Status.STARTED, started)):
+        referral_services.move(setting.housing, referral, step, happened_on=day, today=TODAY)
+    return referral
+
+
+@pytest.fixture
+def setting() -> ReferralSetting:
+    mechanism, observed = _documents()
+    setting = referral_setting(mechanism=mechanism, observed=observed)
+    n = 0
+    for _ in range(STARTS_IN_PERIOD_1):
+        n += 1
+        _started(setting, n, date(2026, 4, 2), date(2026, 4, 10 + n))
+    for _ in range(STARTS_IN_PERIOD_2):
+        n += 1
+        _started(setting, n, date(2026, 4, 20), date(2026, 5, 4 + n))
+    withdrawn = _started(setting, 90, date(2026, 4, 3), date(2026, 4, 20))
+    referral_services.move(
+        setting.probation,
+        withdrawn,
+        Status.WITHDRAWN,
+        happened_on=date(2026, 4, 25),
+        reason="Recalled to custody",
+        today=TODAY,
+    )
+    _started(setting, 91, date(2026, 6, 20), date(2026, 7, 10))  # after the term's last day
+    return setting
+
+
+def _volume_fees(lines: list[dict[str, Any]]) -> dict[int, str]:
+    return {
+        line["period"]: line["amount"] for line in lines if line["rule"] == "volume_fees.start-fee"
+    }
+
+
+def test_the_statement_pays_each_recorded_start_and_the_imported_outcomes(
+    setting: ReferralSetting,
+) -> None:
+    computed = services.contract_statement(setting.contract)
+    assert computed is not None
+    fees = {
+        line.period: line.amount
+        for line in computed.statement.lines
+        if line.rule == "volume_fees.start-fee"
+    }
+    # Hand-computed: 3 × £250 and 2 × £250; the import's 99 starts are replaced by the records.
+    assert fees == {1: Decimal("750.00"), 2: Decimal("500.00")}
+    assert computed.observed.recorded == ("start",)
+    assert computed.observed.outside_term == 1
+    housed = [
+        line
+        for line in computed.statement.lines
+        if line.rule == "outcome_payments.housed" and line.payer == "pcc"
+    ]
+    # From the import: 25 standard × £300 + 12 high-need × £750 in period 3, paid to the prime.
+    assert [(line.period, line.amount) for line in housed] == [(3, Decimal("16500.00"))]
+
+
+def test_the_api_and_the_page_show_the_same_figures(setting: ReferralSetting) -> None:
+    reference = setting.contract.reference
+    body = Client().get(f"/api/contracts/{reference}/statement").json()
+    statement = body["statement"]
+    assert _volume_fees(statement["lines"]) == {1: "750.00", 2: "500.00"}
+    assert statement["sources"]["recorded"] == ["start"]
+    assert statement["sources"]["recorded_outside_term"] == 1
+    first = statement["periods"][0]
+    assert {"event": "start", "need_group": None, "count": 3, "source": "recorded"} in first[
+        "volumes"
+    ]
+    assert statement["periods"][2]["outcome_results"] == 1
+
+    page = Client().get(reverse("contracts:statements", args=[reference]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "3 start × £250.00" in html and "2 start × £250.00" in html
+    assert "£750.00" in html and "£500.00" in html and "£16,500.00" in html
+    assert "Recorded referrals" in html
+    assert "Each start is counted from the recorded referrals" in html
+    assert reverse("invoices:contract", args=[reference]) in html
+
+
+def test_a_contract_without_recorded_referrals_keeps_its_imported_volumes() -> None:
+    mechanism, observed = _documents()
+    contract = referral_setting(mechanism=mechanism, observed=observed).contract
+    computed = services.contract_statement(contract)
+    assert computed is not None
+    fees = [line.amount for line in computed.statement.lines if line.rule.startswith("volume")]
+    assert fees == [99 * TARIFF]
+    assert computed.observed.recorded == ()
