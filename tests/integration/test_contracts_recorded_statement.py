@@ -11,6 +11,7 @@ the settled-accommodation results of period 3.
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from commissioning.cli import main
 from commissioning.contracts import services
 from commissioning.referrals import services as referral_services
 from commissioning.referrals.lifecycle import Status
@@ -95,8 +97,8 @@ def test_the_statement_pays_each_recorded_start_and_the_imported_outcomes(
     }
     # Hand-computed: 3 × £250 and 2 × £250; the import's 99 starts are replaced by the records.
     assert fees == {1: Decimal("750.00"), 2: Decimal("500.00")}
-    assert computed.observed.recorded == ("start",)
-    assert computed.observed.outside_term == 1
+    assert computed.merged.recorded == ("start",)
+    assert computed.merged.outside_term == 1
     housed = [
         line
         for line in computed.statement.lines
@@ -136,4 +138,25 @@ def test_a_contract_without_recorded_referrals_keeps_its_imported_volumes() -> N
     assert computed is not None
     fees = [line.amount for line in computed.statement.lines if line.rule.startswith("volume")]
     assert fees == [99 * TARIFF]
-    assert computed.observed.recorded == ()
+    assert computed.merged.recorded == ()
+
+
+def test_the_command_line_prints_the_same_statement(
+    setting: ReferralSetting, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reference = setting.contract.reference
+    assert main(["contracts", "statement", reference, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert _volume_fees(data["lines"]) == {1: "750.00", 2: "500.00"}
+    assert data["sources"] == {
+        "recorded": ["start"],
+        "imported": [],
+        "outcomes": "imported",
+        "recorded_outside_term": 1,
+    }
+    assert main(["contracts", "statement", reference]) == 0
+    text = capsys.readouterr().out
+    assert "£750.00" in text and "3 start × £250.00" in text
+    assert "Counted from the recorded referrals: start." in text
+    assert main(["contracts", "statement", "CT-NONE"]) == 1
+    assert "no contract CT-NONE" in capsys.readouterr().err

@@ -105,3 +105,17 @@ def test_periods_run_to_the_last_recorded_one_and_steps_outside_the_term_are_cou
     assert merged.outside_term == 3
     assert merged.source_of("attachment") == "recorded"
     assert merged.source_of("job_outcome") == "imported"
+
+
+def test_steps_after_the_contracts_last_day_are_outside_the_term() -> None:
+    mechanism, _ = _work_programme()
+    start = date(2025, 6, 2)
+    steps = [
+        RecordedStep("accepted", date(2025, 6, 10)),
+        RecordedStep("accepted", date(2025, 7, 1)),
+    ]
+    merged = merge_recorded(mechanism, start, None, steps, term_end=date(2025, 6, 29))
+    assert [(p.period, p.volumes) for p in merged.observed.periods] == [
+        (1, (Volume("attachment", 1),))
+    ]
+    assert merged.outside_term == 1

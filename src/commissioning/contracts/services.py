@@ -121,14 +121,18 @@ def parsed(contract: Contract) -> ParsedContract:
 def observed_for(contract: Contract, documents: ParsedContract | None = None) -> MergedObserved:
     """What the statement is computed from (PBR-1, PBR-3, REF-1): the volumes of every fee event
     the referral records supply counted from them, per contract period from the contract's start
-    date, and the rest (other volumes, every outcome result) from the imported observed data.
-    A contract with no recorded referrals keeps its import as it is."""
+    date to its last day (its end date, or the day it ended early), and the rest (other
+    volumes, every outcome result) from the imported observed data. A contract with no recorded
+    referrals keeps its import as it is."""
     documents = documents or parsed(contract)
     steps = recorded.recorded_steps(contract)
     if steps is None:
         empty = Observed(documents.mechanism.id, ())
         return MergedObserved(documents.observed or empty)
-    return merge_recorded(documents.mechanism, contract.start_date, documents.observed, steps)
+    last_day = contract.ended_on or contract.end_date
+    return merge_recorded(
+        documents.mechanism, contract.start_date, documents.observed, steps, last_day
+    )
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ class ContractStatement:
     """A contract's payment statement with the mechanism and observed data it came from."""
 
     mechanism: Mechanism
-    observed: MergedObserved
+    merged: MergedObserved
     statement: Statement
 
 
@@ -156,7 +160,7 @@ def statement_data(computed: ContractStatement) -> dict[str, Any]:
     it: the shape of ``commissioning payments calculate --format json`` (docs/payments-cli.md),
     each period with the volumes counted and where each came from ("recorded" referrals or the
     "imported" results), and ``sources`` naming the fee events of each kind (REF-1)."""
-    merged = computed.observed
+    merged = computed.merged
     data = statement_json(computed.mechanism, merged.observed, computed.statement)
     for period, observation in zip(data["periods"], merged.observed.periods, strict=True):
         period["volumes"] = [
@@ -211,7 +215,7 @@ def risk_for(contract: Contract) -> ChainRisk:
     if computed is not None:
         statement = computed.statement
         if statement.lines or statement.notes:
-            periods = max(p.period for p in computed.observed.observed.periods)
+            periods = max(p.period for p in computed.merged.observed.periods)
             return chain_risk(computed.mechanism, finances, statement=statement, periods=periods)
     return chain_risk(parsed(contract).mechanism, finances)
 

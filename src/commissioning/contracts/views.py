@@ -119,9 +119,9 @@ def contract_statements(request: HttpRequest, reference: str) -> HttpResponse:
     extra: dict[str, Any] = {"statement": None if computed is None else computed.statement}
     if computed is not None:
         mechanism, statement = computed.mechanism, computed.statement
-        extra["periods"] = presentation.statement_periods(mechanism, computed.observed, statement)
+        extra["periods"] = presentation.statement_periods(mechanism, computed.merged, statement)
         extra["totals"] = presentation.statement_totals(mechanism, statement)
-        extra["sources"] = presentation.statement_sources(mechanism, computed.observed)
+        extra["sources"] = presentation.statement_sources(mechanism, computed.merged)
     return render(
         request, "contracts/statements.html", _page(request, contract, "statements", **extra)
     )

@@ -71,7 +71,7 @@ def contract_money(contract: Contract) -> ContractMoney:
             totals[(line.payee, line.period)] += line.amount
         elif payer_of.get(line.payer) == line.payee:
             totals[(line.payer, line.period)] -= line.amount
-    labels = {p.period: p.label for p in computed.observed.observed.periods}
+    labels = {p.period: p.label for p in computed.merged.observed.periods}
     return ContractMoney(mechanism, labels, dict(totals))
 
 

@@ -121,13 +121,15 @@ def merge_recorded(
     term_start: date,
     imported: Observed | None,
     steps: Iterable[RecordedStep],
+    term_end: date | None = None,
 ) -> MergedObserved:
     """The imported observed data with the volumes of every recorded event replaced by the
     counts of ``steps`` per period (and per need group where a fee on the event tariffs it).
 
     The periods are the import's and every period up to the last one a recorded step falls in
     (a period with nothing recorded still carries its service fee). A period the import has
-    keeps its label, dates and outcome results."""
+    keeps its label, dates and outcome results. A step after ``term_end`` (the contract's last
+    day, when it ended before the mechanism's last period) is outside the term."""
     events = recorded_events(mechanism)
     by_step: dict[str, list[str]] = {}
     for event in events:
@@ -137,7 +139,7 @@ def merge_recorded(
     for item in steps:
         for event in by_step.get(item.step, ()):
             number = period_of(mechanism, term_start, item.happened_on)
-            if number is None:
+            if number is None or (term_end is not None and item.happened_on > term_end):
                 outside += item.count
                 continue
             group = (
