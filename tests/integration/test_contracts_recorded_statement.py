@@ -22,9 +22,16 @@ from django.urls import reverse
 
 from commissioning.cli import main
 from commissioning.contracts import services
+from commissioning.demo.contracts import load_demo_contracts
+from commissioning.demo.invoices import load_demo_invoices
+from commissioning.demo.referrals import load_demo_referrals
+from commissioning.demo.services import load_market
+from commissioning.invoices.models import Invoice
+from commissioning.invoices.presentation import contract_money
 from commissioning.referrals import services as referral_services
 from commissioning.referrals.lifecycle import Status
 from commissioning.referrals.models import Referral
+from commissioning_analytics.market.synthetic import generate_market
 from commissioning_analytics.payments.loader import example_document
 from tests.referral_factories import ReferralSetting, refer, referral_setting
 
@@ -32,6 +39,7 @@ pytestmark = pytest.mark.django_db
 
 TARIFF = Decimal("250.00")
 TODAY = date(2026, 8, 1)
+DEMO_TODAY = date(2026, 12, 6)
 STARTS_IN_PERIOD_1 = 3
 STARTS_IN_PERIOD_2 = 2
 
@@ -160,3 +168,29 @@ def test_the_command_line_prints_the_same_statement(
     assert "Counted from the recorded referrals: start." in text
     assert main(["contracts", "statement", "CT-NONE"]) == 1
     assert "no contract CT-NONE" in capsys.readouterr().err
+
+
+def test_the_demo_statements_invoices_and_referrals_agree() -> None:
+    """The Work Programme-style demo contract pays per attachment: its statement counts them from
+    the demo referrals, its imported job outcomes follow them, and its invoices claim what the
+    statement says is owed."""
+    load_market(generate_market(2026, 0.05), replace=False)
+    contracts = load_demo_contracts(seed=2026)
+    load_demo_referrals(seed=2026, today=DEMO_TODAY)
+    load_demo_invoices(contracts, seed=2026, today=DEMO_TODAY)
+    volume = next(c for c in contracts if c.mechanism.get("volume_fees"))
+    volume.refresh_from_db()
+    computed = services.contract_statement(volume)
+    assert computed is not None and computed.merged.recorded == ("attachment",)
+    assert volume.is_synthetic
+    totals: dict[str, int] = {"attachment": 0, "job_outcome": 0}
+    for period in computed.merged.observed.periods:
+        for v in period.volumes:
+            if v.event in totals:
+                totals[v.event] += v.count
+    assert 0 < totals["job_outcome"] < totals["attachment"]
+    owed = contract_money(volume).owed
+    invoices = Invoice.objects.filter(contract=volume)
+    assert invoices.exists()
+    for invoice in invoices:
+        assert invoice.amount == owed[(invoice.issuer_party, invoice.period)]

@@ -46,6 +46,8 @@ def load_demo_invoices(
     made = 0
     with transaction.atomic():
         for contract in contracts:
+            # The referrals loaded since may have redrawn the imported results (demo.referrals).
+            contract.refresh_from_db(fields=["observed"])
             made += _contract_invoices(contract, rng, today)
         _publish_payment_notices(contracts, today)
         AuditEvent.objects.create(
