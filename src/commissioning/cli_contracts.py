@@ -131,11 +131,9 @@ def _statement(reference: str, output: str) -> int:
         return 0
     merged = computed.merged
     print(statement_text(computed.mechanism, merged.observed, computed.statement))
-    events = list(dict.fromkeys(fee.event for fee in computed.mechanism.volume_fees))
-    recorded = [e for e in events if merged.source_of(e) == "recorded"]
-    imported = [e for e in events if merged.source_of(e) == "imported"]
+    imported = list(merged.imported_events(computed.mechanism))
     print()
-    print(f"Counted from the recorded referrals: {', '.join(recorded) or 'nothing'}.")
+    print(f"Counted from the recorded referrals: {', '.join(merged.recorded) or 'nothing'}.")
     print(f"From the imported results: {', '.join([*imported, 'outcome results'])}.")
     if merged.outside_term:
         print(f"Recorded steps outside the contract's term, not paid for: {merged.outside_term}.")

@@ -228,13 +228,11 @@ def statement_periods(
 def statement_sources(mechanism: Mechanism, merged: MergedObserved) -> dict[str, Any]:
     """Which figures come from the recorded referrals (each fee event with the referral step
     that counts as one) and which from the imported results (PBR-1, REF-1)."""
-    events = [fee.event for fee in mechanism.volume_fees]
-    imported = [e for e in dict.fromkeys(events) if merged.source_of(e) == "imported"]
     return {
         "recorded": [
             {"event": _event_words(e), "step": RECORDED_STEPS[e]} for e in merged.recorded
         ],
-        "imported": [_event_words(e) for e in imported],
+        "imported": [_event_words(e) for e in merged.imported_events(mechanism)],
         "has_outcomes": bool(mechanism.outcome_payments or mechanism.social_impact_bond),
         "outside_term": merged.outside_term,
     }

@@ -43,7 +43,11 @@ from commissioning_analytics.payments import (
     parse_mechanism,
     parse_observed,
 )
-from commissioning_analytics.payments.recorded import MergedObserved, merge_recorded
+from commissioning_analytics.payments.recorded import (
+    MergedObserved,
+    merge_recorded,
+    recorded_events,
+)
 from commissioning_analytics.payments.schema_check import schema_errors
 
 ACTION_UPDATE_DOCUMENTS = "contract.documents"
@@ -125,10 +129,12 @@ def observed_for(contract: Contract, documents: ParsedContract | None = None) ->
     volumes, every outcome result) from the imported observed data. A contract with no recorded
     referrals keeps its import as it is."""
     documents = documents or parsed(contract)
+    imported = MergedObserved(documents.observed or Observed(documents.mechanism.id, ()))
+    if not recorded_events(documents.mechanism):
+        return imported  # no fee on an event the records supply: nothing to read
     steps = recorded.recorded_steps(contract)
     if steps is None:
-        empty = Observed(documents.mechanism.id, ())
-        return MergedObserved(documents.observed or empty)
+        return imported
     last_day = contract.ended_on or contract.end_date
     return merge_recorded(
         documents.mechanism, contract.start_date, documents.observed, steps, last_day
@@ -173,10 +179,9 @@ def statement_data(computed: ContractStatement) -> dict[str, Any]:
             for v in observation.volumes
         ]
         period["outcome_results"] = len(observation.outcomes)
-    events = list(dict.fromkeys(fee.event for fee in computed.mechanism.volume_fees))
     data["sources"] = {
         "recorded": list(merged.recorded),
-        "imported": [e for e in events if e not in merged.recorded],
+        "imported": list(merged.imported_events(computed.mechanism)),
         "outcomes": "imported",
         "recorded_outside_term": merged.outside_term,
     }

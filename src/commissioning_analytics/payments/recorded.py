@@ -62,6 +62,11 @@ class MergedObserved:
     def source_of(self, event: str) -> str:
         return "recorded" if event in self.recorded else "imported"
 
+    def imported_events(self, mechanism: Mechanism) -> tuple[str, ...]:
+        """The mechanism's volume-fee events still counted from the import, in fee order."""
+        events = dict.fromkeys(fee.event for fee in mechanism.volume_fees)
+        return tuple(e for e in events if e not in self.recorded)
+
 
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
