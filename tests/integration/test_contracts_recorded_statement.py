@@ -33,6 +33,7 @@ from commissioning.referrals.lifecycle import Status
 from commissioning.referrals.models import Referral
 from commissioning_analytics.market.synthetic import generate_market
 from commissioning_analytics.payments.loader import example_document
+from tests.integration.test_contracts_web import text_of
 from tests.referral_factories import ReferralSetting, refer, referral_setting
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,10 @@ def test_the_api_and_the_page_show_the_same_figures(setting: ReferralSetting) ->
     assert "Recorded referrals" in html
     assert "Each start is counted from the recorded referrals" in html
     assert reverse("invoices:contract", args=[reference]) in html
+
+    # Owed beside invoiced and paid: the prime's first two periods, none invoiced yet.
+    owed = text_of(Client().get(reverse("invoices:contract", args=[reference])))
+    assert "April £750.00 £0.00 £0.00" in owed and "May £500.00 £0.00 £0.00" in owed
 
 
 def test_a_contract_without_recorded_referrals_keeps_its_imported_volumes() -> None:
