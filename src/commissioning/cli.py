@@ -20,7 +20,9 @@
   comparison pool and demo cohorts (docs/outcomes-synthetic-data.md);
 * ``commissioning contracts end REF --as EMAIL`` and ``commissioning contracts terminate REF
   --date YYYY-MM-DD --reason TEXT --as EMAIL`` record that a contract's term is over or that it
-  was terminated early (same rules and audit as its page and the API);
+  was terminated early (same rules and audit as its page and the API); ``commissioning contracts
+  statement REF [--format json]`` prints its payment statement, counted from its recorded
+  referrals and its imported outcome results as its page and the API have it;
 * ``commissioning keys generate`` prints a new bid-sealing key; ``commissioning keys rotate
   --new-key-file FILE`` re-wraps every opportunity's data key under it in one transaction (the
   key in use is the configured ``BID_SEALING_KEY``); ``commissioning keys check`` says whether

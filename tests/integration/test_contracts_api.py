@@ -144,7 +144,7 @@ def test_statement_explains_when_nothing_is_observed(client: Client) -> None:
 
     assert response.status_code == 200
     assert response.json()["statement"] is None
-    assert "Nothing has been observed" in response.json()["detail"]
+    assert "Nothing has been recorded or imported" in response.json()["detail"]
 
 
 def test_risk_gives_the_chain_risk_table(client: Client) -> None:

@@ -107,7 +107,7 @@ def test_statement_numbers_on_the_page_are_the_cores(client: Client, example: st
 def test_statements_without_observations(client: Client) -> None:
     contract = ContractFactory(observed=None)
     text = text_of(client.get(reverse("contracts:statements", args=[contract.reference])))
-    assert "Nothing has been observed yet" in text
+    assert "Nothing has been recorded or imported yet" in text
 
 
 def test_risk_table_shows_each_organisation_and_its_flags(client: Client) -> None:

@@ -23,7 +23,6 @@ from ninja.security import django_auth
 from commissioning import permissions
 from commissioning.api.errors import validation_errors
 from commissioning.audit.versions import StaleEdit, current_version
-from commissioning.cli_payments import statement_json
 from commissioning.contracts import access, services
 from commissioning.contracts.forms import ContractEndInputForm
 from commissioning.contracts.models import Contract
@@ -233,17 +232,16 @@ def get_contract(request: HttpRequest, reference: str) -> Any:
 )
 def get_statement(request: HttpRequest, reference: str) -> Any:
     """Public. ``statement`` has the shape of ``commissioning payments calculate --format json``
-    (docs/payments-cli.md), amounts as strings; it is ``null`` when nothing is observed yet."""
+    (docs/payments-cli.md), amounts as strings, each period with its ``volumes`` and where each
+    came from, and ``sources``; it is ``null`` when nothing is recorded or imported yet."""
     contract = _get(reference)
     if contract is None:
         return _not_found(reference)
-    statement = services.statement_for(contract)
-    if statement is None:
-        detail = "Nothing has been observed for this contract yet, so nothing is due."
+    computed = services.contract_statement(contract)
+    if computed is None:
+        detail = "Nothing has been recorded or imported for this contract yet, so nothing is due."
         return Status(200, {"contract": reference, "detail": detail, "statement": None})
-    documents = services.parsed(contract)
-    assert documents.observed is not None
-    data = statement_json(documents.mechanism, documents.observed, statement)
+    data = services.statement_data(computed)
     return Status(200, {"contract": reference, "detail": "", "statement": data})
 
 

@@ -17,8 +17,10 @@ from commissioning_analytics.cashflow.stress import WhatIf
 from commissioning_analytics.chain import ChainRisk
 from commissioning_analytics.payments import Mechanism, Observed, Statement
 from commissioning_analytics.payments.money import percent, pounds
+from commissioning_analytics.payments.observed import Volume
+from commissioning_analytics.payments.recorded import RECORDED_STEPS, MergedObserved
 
-from .describe import party_name
+from .describe import EVENT_WORDS, party_name
 
 KIND_LABELS = {
     "service_fee": "Service fee",
@@ -178,13 +180,35 @@ def _party_block(
     }
 
 
+def _event_words(event: str) -> str:
+    return EVENT_WORDS.get(event, event.replace("_", " "))
+
+
+RECORDED_FROM = "Recorded referrals"
+IMPORTED_FROM = "Imported results"
+
+
+def _volumes(merged: MergedObserved, volumes: Iterable[Volume]) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": _event_words(v.event),
+            "need_group": v.need_group or "",
+            "count": v.count,
+            "source": RECORDED_FROM if merged.source_of(v.event) == "recorded" else IMPORTED_FROM,
+        }
+        for v in volumes
+    ]
+
+
 def statement_periods(
-    mechanism: Mechanism, observed: Observed, statement: Statement
+    mechanism: Mechanism, observed: Observed | MergedObserved, statement: Statement
 ) -> list[dict[str, Any]]:
-    """Per observed period: each party's lines (received and paid) with their explanations,
-    its totals, and the period's conservation check (PBR-1, PBR-4)."""
+    """Per observed period: the volumes counted and where each came from, how many outcome
+    results were imported, each party's lines (received and paid) with their explanations, its
+    totals, and the period's conservation check (PBR-1, PBR-4)."""
+    merged = observed if isinstance(observed, MergedObserved) else MergedObserved(observed)
     periods = []
-    for obs in observed.periods:
+    for obs in merged.observed.periods:
         blocks = [_party_block(mechanism, statement, p, obs.period) for p in statement.parties]
         periods.append(
             {
@@ -192,11 +216,26 @@ def statement_periods(
                 "label": obs.label,
                 "start": obs.start,
                 "end": obs.end,
+                "volumes": _volumes(merged, obs.volumes),
+                "outcome_results": len(obs.outcomes),
                 "parties": [b for b in blocks if b is not None],
                 "conservation": _conservation(mechanism, statement, obs.period),
             }
         )
     return periods
+
+
+def statement_sources(mechanism: Mechanism, merged: MergedObserved) -> dict[str, Any]:
+    """Which figures come from the recorded referrals (each fee event with the referral step
+    that counts as one) and which from the imported results (PBR-1, REF-1)."""
+    return {
+        "recorded": [
+            {"event": _event_words(e), "step": RECORDED_STEPS[e]} for e in merged.recorded
+        ],
+        "imported": [_event_words(e) for e in merged.imported_events(mechanism)],
+        "has_outcomes": bool(mechanism.outcome_payments or mechanism.social_impact_bond),
+        "outside_term": merged.outside_term,
+    }
 
 
 def statement_totals(mechanism: Mechanism, statement: Statement) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from django.db.models import Q, QuerySet
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
+from commissioning.cli_payments import statement_json
+from commissioning.contracts import recorded
 from commissioning.contracts.models import Contract
 from commissioning.contracts.stale import lock_and_check_documents
 from commissioning_analytics.cashflow.from_mechanism import (
@@ -41,6 +43,11 @@ from commissioning_analytics.payments import (
     calculate,
     parse_mechanism,
     parse_observed,
+)
+from commissioning_analytics.payments.recorded import (
+    MergedObserved,
+    merge_recorded,
+    recorded_events,
 )
 from commissioning_analytics.payments.schema_check import schema_errors
 
@@ -116,12 +123,76 @@ def parsed(contract: Contract) -> ParsedContract:
     return validate_documents(contract.mechanism, contract.observed, contract.assumptions)
 
 
-def statement_for(contract: Contract) -> Statement | None:
-    """The payment statement for the periods observed so far; ``None`` when nothing is."""
+def observed_for(contract: Contract, documents: ParsedContract | None = None) -> MergedObserved:
+    """What the statement is computed from (PBR-1, PBR-3, REF-1): the volumes of every fee event
+    the referral records supply counted from them, per contract period from the contract's start
+    date to its last day (its end date, or the day it ended early), and the rest (other
+    volumes, every outcome result) from the imported observed data. A contract with no recorded
+    referrals keeps its import as it is."""
+    documents = documents or parsed(contract)
+    imported = MergedObserved(documents.observed or Observed(documents.mechanism.id, ()))
+    if not recorded_events(documents.mechanism):
+        return imported  # no fee on an event the records supply: nothing to read
+    steps = recorded.recorded_steps(contract)
+    if steps is None:
+        return imported
+    last_day = contract.ended_on or contract.end_date
+    return merge_recorded(
+        documents.mechanism, contract.start_date, documents.observed, steps, last_day
+    )
+
+
+@dataclass(frozen=True)
+class ContractStatement:
+    """A contract's payment statement with the mechanism and observed data it came from."""
+
+    mechanism: Mechanism
+    merged: MergedObserved
+    statement: Statement
+
+
+def contract_statement(contract: Contract) -> ContractStatement | None:
+    """The payment statement for the periods observed or recorded so far; ``None`` when there
+    are none. The page, the API, the CLI and the invoice pages all compute it here."""
     documents = parsed(contract)
-    if documents.observed is None or not documents.observed.periods:
+    merged = observed_for(contract, documents)
+    if not merged.observed.periods:
         return None
-    return calculate(documents.mechanism, documents.observed)
+    statement = calculate(documents.mechanism, merged.observed)
+    return ContractStatement(documents.mechanism, merged, statement)
+
+
+def statement_data(computed: ContractStatement) -> dict[str, Any]:
+    """The statement as the API and ``commissioning contracts statement --format json`` give
+    it: the shape of ``commissioning payments calculate --format json`` (docs/payments-cli.md),
+    each period with the volumes counted and where each came from ("recorded" referrals or the
+    "imported" results), and ``sources`` naming the fee events of each kind (REF-1)."""
+    merged = computed.merged
+    data = statement_json(computed.mechanism, merged.observed, computed.statement)
+    for period, observation in zip(data["periods"], merged.observed.periods, strict=True):
+        period["volumes"] = [
+            {
+                "event": v.event,
+                "need_group": v.need_group,
+                "count": v.count,
+                "source": merged.source_of(v.event),
+            }
+            for v in observation.volumes
+        ]
+        period["outcome_results"] = len(observation.outcomes)
+    data["sources"] = {
+        "recorded": list(merged.recorded),
+        "imported": list(merged.imported_events(computed.mechanism)),
+        "outcomes": "imported",
+        "recorded_outside_term": merged.outside_term,
+    }
+    return data
+
+
+def statement_for(contract: Contract) -> Statement | None:
+    """The payment statement alone (see :func:`contract_statement`)."""
+    computed = contract_statement(contract)
+    return None if computed is None else computed.statement
 
 
 def finances_for(contract: Contract) -> dict[str, OrgFinances]:
@@ -145,15 +216,14 @@ def finances_for(contract: Contract) -> dict[str, OrgFinances]:
 def risk_for(contract: Contract) -> ChainRisk:
     """Money and risk down the chain (PBR-4, PBR-6, SUP-3): from the payment statement
     (annualised) when anything is observed, otherwise from the mechanism's terms."""
-    documents = parsed(contract)
+    computed = contract_statement(contract)
     finances = finances_for(contract)
-    observed = documents.observed
-    if observed is not None and observed.periods:
-        statement = calculate(documents.mechanism, observed)
+    if computed is not None:
+        statement = computed.statement
         if statement.lines or statement.notes:
-            periods = max(p.period for p in observed.periods)
-            return chain_risk(documents.mechanism, finances, statement=statement, periods=periods)
-    return chain_risk(documents.mechanism, finances)
+            periods = max(p.period for p in computed.merged.observed.periods)
+            return chain_risk(computed.mechanism, finances, statement=statement, periods=periods)
+    return chain_risk(parsed(contract).mechanism, finances)
 
 
 def stress_assumptions(contract: Contract, documents: ParsedContract | None = None) -> Assumptions:

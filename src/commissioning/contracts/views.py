@@ -116,14 +116,13 @@ def contract_mechanism_json(request: HttpRequest, reference: str) -> HttpRespons
 @require_http_methods(["GET", "HEAD"])
 def contract_statements(request: HttpRequest, reference: str) -> HttpResponse:
     contract = _contract_or_404(reference)
-    documents = services.parsed(contract)
-    statement = services.statement_for(contract)
-    extra: dict[str, Any] = {"statement": statement}
-    if statement is not None and documents.observed is not None:
-        extra["periods"] = presentation.statement_periods(
-            documents.mechanism, documents.observed, statement
-        )
-        extra["totals"] = presentation.statement_totals(documents.mechanism, statement)
+    computed = services.contract_statement(contract)
+    extra: dict[str, Any] = {"statement": None if computed is None else computed.statement}
+    if computed is not None:
+        mechanism, statement = computed.mechanism, computed.statement
+        extra["periods"] = presentation.statement_periods(mechanism, computed.merged, statement)
+        extra["totals"] = presentation.statement_totals(mechanism, statement)
+        extra["sources"] = presentation.statement_sources(mechanism, computed.merged)
     return render(
         request, "contracts/statements.html", _page(request, contract, "statements", **extra)
     )

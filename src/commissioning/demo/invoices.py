@@ -46,6 +46,8 @@ def load_demo_invoices(
     made = 0
     with transaction.atomic():
         for contract in contracts:
+            # The referrals loaded since may have redrawn the imported results (demo.referrals).
+            contract.refresh_from_db(fields=["observed"])
             made += _contract_invoices(contract, rng, today)
         _publish_payment_notices(contracts, today)
         AuditEvent.objects.create(
@@ -72,10 +74,10 @@ def _publish_payment_notices(contracts: Sequence[Contract], today: date) -> None
 
 
 def _contract_invoices(contract: Contract, rng: random.Random, today: date) -> int:
-    documents = contract_services.parsed(contract)
-    if documents.observed is None:
+    computed = contract_services.contract_statement(contract)
+    if computed is None:
         return 0
-    mechanism = documents.mechanism
+    mechanism = computed.mechanism
     parties = {
         p.party_id: p.organisation
         for p in contract.parties.select_related("organisation")
@@ -86,7 +88,7 @@ def _contract_invoices(contract: Contract, rng: random.Random, today: date) -> i
     amounts = contract_money(contract).owed
     disputed_one = False
     invoices: list[tuple[Invoice, date | None]] = []
-    for period in documents.observed.periods:
+    for period in computed.merged.observed.periods:
         for party, organisation in parties.items():
             amount = amounts.get((party, period.period), Decimal(0))
             if amount <= 0:

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.contracts.probation import probation_bodies_serving
 from commissioning.directory.models import Organisation
@@ -31,6 +32,7 @@ from commissioning.referrals.lifecycle import Status
 from commissioning.referrals.models import Referral, ReferralEvent
 from commissioning.referrals.queries import quarter_start, quarters
 from commissioning.referrals.services import need_groups
+from commissioning_analytics.payments.recorded import period_span
 
 QUIET_QUARTERS = 2
 MAX_A_QUARTER = 24
@@ -71,7 +73,53 @@ def load_demo_referrals(*, seed: int = 2026, today: date | None = None) -> dict[
             ReferralEvent.objects.bulk_create(events, batch_size=1000)
             made["referrals"] += len(referrals)
             made["events"] += len(events)
+            _follow_recorded_attachments(contract, random.Random(f"{seed}:results:{contract.pk}"))
         return made
+
+
+JOB_OUTCOME_LAG = 6
+"""Four-week periods from attachment to a job outcome in the demo's Work Programme-style data."""
+SUSTAINMENT_PERIODS = 13
+
+
+def _follow_recorded_attachments(contract: Contract, rng: random.Random) -> None:
+    """On a contract paying per attachment and per job outcome (the Work Programme-style demo),
+    the statement counts attachments from the referrals just made (PBR-1, REF-1), so the
+    imported job outcomes and sustainment payments are redrawn to follow them: about a fifth of
+    a period's attachments find work six periods later, most of them stay in work."""
+    events = {fee.get("event") for fee in contract.mechanism.get("volume_fees", [])}
+    if not {"attachment", "job_outcome"} <= events:
+        return
+    computed = contract_services.contract_statement(contract)
+    if computed is None:
+        return
+    attached = {
+        p.period: sum(v.count for v in p.volumes if v.event == "attachment")
+        for p in computed.merged.observed.periods
+    }
+    periods: list[dict[str, object]] = []
+    jobs: list[int] = []
+    for number in range(1, max(attached) + 1):
+        jobs.append(round(attached.get(number - JOB_OUTCOME_LAG, 0) * rng.uniform(0.18, 0.26)))
+        in_work = sum(jobs[max(0, number - 1 - SUSTAINMENT_PERIODS) : number - 1])
+        volumes = [
+            {"event": "job_outcome", "count": jobs[-1]},
+            {"event": "sustainment", "count": int(in_work * rng.uniform(0.7, 0.9))},
+        ]
+        first, last = period_span(computed.mechanism, contract.start_date, number)
+        period: dict[str, object] = {
+            "period": number,
+            "label": f"Weeks {4 * number - 3}-{4 * number}",
+            "start": first.isoformat(),
+            "end": last.isoformat(),
+        }
+        if any(v["count"] for v in volumes):
+            period["volumes"] = [v for v in volumes if v["count"]]
+        periods.append(period)
+    observed = {"format_version": 1, "mechanism": computed.mechanism.id, "periods": periods}
+    contract_services.validate_documents(contract.mechanism, observed, contract.assumptions)
+    contract.observed = observed
+    contract.save(update_fields=["observed", "updated_at"])
 
 
 def _probation(contract: Contract) -> Organisation:

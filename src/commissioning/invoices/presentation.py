@@ -25,7 +25,7 @@ from commissioning.invoices.models import Invoice, PaymentNotice
 from commissioning.invoices.payment_notices import Quarter
 from commissioning.invoices.vcs_share import NATIONAL_NAME, ShareRow
 from commissioning_analytics.cashflow.prompt_payment import BANDS
-from commissioning_analytics.payments import Mechanism, calculate
+from commissioning_analytics.payments import Mechanism
 from commissioning_analytics.payments.money import pounds
 
 ZERO = Decimal("0.00")
@@ -36,9 +36,9 @@ def day(value: date | None) -> str:
 
 
 def period_labels(contract: Contract) -> dict[int, str]:
-    """The contract's period labels where observed (e.g. "April"), by number."""
-    observed = contract_services.parsed(contract).observed
-    return {} if observed is None else {p.period: p.label for p in observed.periods}
+    """The contract's period labels where observed or recorded (e.g. "April"), by number."""
+    observed = contract_services.observed_for(contract).observed
+    return {p.period: p.label for p in observed.periods}
 
 
 @dataclass(frozen=True)
@@ -55,20 +55,23 @@ class ContractMoney:
 
 
 def contract_money(contract: Contract) -> ContractMoney:
-    """What each issuing party is owed by its payer per period by the payment statement: the
-    prime by the commissioner, each sub-contractor by the prime (net of what it repays)."""
-    documents = contract_services.parsed(contract)
-    mechanism, observed = documents.mechanism, documents.observed
+    """What each issuing party is owed by its payer per period by the payment statement (the
+    contract's, computed from its mechanism, its recorded referrals and its imported outcome
+    results): the prime by the commissioner, each sub-contractor by the prime (net of what it
+    repays)."""
+    computed = contract_services.contract_statement(contract)
+    if computed is None:
+        return ContractMoney(contract_services.parsed(contract).mechanism, {}, {})
+    mechanism = computed.mechanism
     totals: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
-    if observed is not None and observed.periods:
-        payer_of = {s.subcontractor: mechanism.prime for s in mechanism.supply_chain}
-        payer_of[mechanism.prime] = mechanism.commissioner
-        for line in calculate(mechanism, observed).lines:
-            if payer_of.get(line.payee) == line.payer:
-                totals[(line.payee, line.period)] += line.amount
-            elif payer_of.get(line.payer) == line.payee:
-                totals[(line.payer, line.period)] -= line.amount
-    labels = {} if observed is None else {p.period: p.label for p in observed.periods}
+    payer_of = {s.subcontractor: mechanism.prime for s in mechanism.supply_chain}
+    payer_of[mechanism.prime] = mechanism.commissioner
+    for line in computed.statement.lines:
+        if payer_of.get(line.payee) == line.payer:
+            totals[(line.payee, line.period)] += line.amount
+        elif payer_of.get(line.payer) == line.payee:
+            totals[(line.payer, line.period)] -= line.amount
+    labels = {p.period: p.label for p in computed.merged.observed.periods}
     return ContractMoney(mechanism, labels, dict(totals))
 
 

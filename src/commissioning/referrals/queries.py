@@ -19,6 +19,7 @@ from commissioning.permissions import member_organisations
 from commissioning.referrals import access, characteristics
 from commissioning.referrals.lifecycle import Status
 from commissioning.referrals.models import ErasedCharacteristicCount, Referral, ReferralEvent
+from commissioning_analytics.payments.recorded import RECORDED_STEPS, RecordedStep
 
 #: The steps the public counts show, in order.
 COUNTED = (Status.REFERRED, Status.ACCEPTED, Status.STARTED, Status.COMPLETED)
@@ -240,3 +241,29 @@ def waiting_for_decision(user: User) -> QuerySet[Referral]:
         .select_related("contract")
         .order_by("referred_on", "pk")
     )
+
+
+def payable_steps(contract: Contract) -> list[RecordedStep] | None:
+    """The steps under ``contract`` that may earn a volume fee, counted per day, step and need
+    group (PBR-1, PBR-3): what its payment statement counts instead of typed-in volumes. A
+    withdrawn referral was taken back by its referrer, so none of its steps counts. ``None``
+    when the contract has no referrals recorded at all (its volumes stay as imported)."""
+    if not Referral.objects.filter(contract=contract).exists():
+        return None
+    rows = (
+        ReferralEvent.objects.filter(
+            referral__contract=contract, step__in=set(RECORDED_STEPS.values())
+        )
+        .exclude(referral__status=Status.WITHDRAWN)
+        .values("step", "happened_on", "referral__need_group")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        RecordedStep(
+            step=str(row["step"]),
+            happened_on=row["happened_on"],
+            need_group=str(row["referral__need_group"]),
+            count=int(row["n"]),
+        )
+        for row in rows
+    ]

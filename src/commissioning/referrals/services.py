@@ -29,10 +29,11 @@ STANDARD_NEED_GROUP = "standard"
 
 def need_groups(contract: Contract) -> list[str]:
     """The need groups of the contract's mechanism: ``standard`` and every group an outcome
-    payment tariffs differently (PBR-3), so that engagement and completion can later be compared
-    by need group for creaming and parking."""
+    payment or a volume fee tariffs differently (PBR-3), so that engagement and completion can
+    be compared by need group for creaming and parking, and a volume fee paid per group."""
     groups = [STANDARD_NEED_GROUP]
-    for payment in (contract.mechanism or {}).get("outcome_payments", []):
+    mechanism = contract.mechanism or {}
+    for payment in [*mechanism.get("outcome_payments", []), *mechanism.get("volume_fees", [])]:
         for group in payment.get("need_group_tariffs", {}) or {}:
             if group not in groups:
                 groups.append(group)

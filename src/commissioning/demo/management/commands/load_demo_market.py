@@ -68,13 +68,14 @@ class Command(BaseCommand):
                 )
                 escalations = load_demo_escalations(seed=options["seed"])
                 self.stdout.write(f"Synthetic escalations to probation: {len(escalations)}.")
-                invoices = load_demo_invoices(contracts, seed=options["seed"])
-                self.stdout.write(f"Synthetic invoices with their payments: {invoices}.")
+                # Referrals first: the statements the invoices claim against count their events.
                 referrals = load_demo_referrals(seed=options["seed"])
                 self.stdout.write(
                     f"Synthetic referrals: {referrals['referrals']} with "
                     f"{referrals['events']} events."
                 )
+                invoices = load_demo_invoices(contracts, seed=options["seed"])
+                self.stdout.write(f"Synthetic invoices with their payments: {invoices}.")
                 returns = load_demo_returns()
                 self.stdout.write(
                     f"Synthetic supply-chain returns: {returns['returns']} submitted, "
