@@ -250,3 +250,28 @@ def test_only_the_reviewer_opens_closes_and_publishes() -> None:
         services.move(setting.reviewer, survey_round, "close")
     index = client_for(None).get("/supply-survey/").content.decode()
     assert "Northern Resettlement Ltd" in index
+
+
+def test_sub_contractors_are_told_and_find_the_survey_and_the_prime_page_lists_the_years() -> None:
+    from commissioning.notifications.models import Notification
+    from commissioning.web.navigation import menu_items
+
+    setting = chain(subs=5)
+    _open(setting)
+    told = set(Notification.objects.filter(kind="supply_survey").values_list("user", flat=True))
+    assert told == {member.pk for member in setting.members}
+    assert ("Supply-chain surveys", "/supply-survey/") in menu_items(setting.members[0])
+    assert ("Supply-chain surveys", "/supply-survey/") in menu_items(setting.reviewer)
+    index = client_for(setting.members[0]).get("/supply-survey/").content.decode()
+    assert "Surveys for you to answer" in index
+    assert f'href="{setting.round_url}answer/"' in index and "for Charity 0" in index
+    for n in range(5):
+        _answer(setting, n, 4 if n else 2)
+    index = client_for(setting.members[0]).get("/supply-survey/").content.decode()
+    assert "Surveys for you to answer" not in index
+    _move(setting, "close")
+    _move(setting, "publish")
+    prime_page = client_for(None).get(f"/supply-survey/{setting.prime.slug}/").content.decode()
+    assert "4 of 5 sub-contractors agree" in prime_page
+    profile = client_for(None).get(setting.prime.get_absolute_url()).content.decode()
+    assert f'href="/supply-survey/{setting.prime.slug}/"' in profile

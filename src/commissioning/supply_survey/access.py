@@ -100,6 +100,12 @@ def visible_rounds(user: Visitor) -> QuerySet[SurveyRound]:
     return rounds.order_by("-year", "prime__name")
 
 
+def prime_rounds(user: Visitor, prime: Organisation) -> list[SurveyRound]:
+    """A prime's rounds ``user`` may read, newest year first."""
+    rounds = SurveyRound.objects.filter(prime=prime).select_related("prime").order_by("-year")
+    return [r for r in rounds if lifecycle.is_published(r) or sees_unpublished(user, r)]
+
+
 def round_or_404(user: Visitor, prime_slug: str, year: int) -> SurveyRound:
     """The loader: the prime's round for ``year`` if ``user`` may read it."""
     found = (

@@ -22,8 +22,8 @@ from django.utils import timezone
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
-from commissioning.permissions import Visitor
-from commissioning.supply_survey import access, lifecycle
+from commissioning.permissions import Visitor, speaks_for
+from commissioning.supply_survey import access, lifecycle, notifications
 from commissioning.supply_survey.models import (
     QUESTIONS,
     Agreement,
@@ -57,6 +57,7 @@ def open_round(actor: User, prime: Organisation, year: int) -> SurveyRound:
             raise ValidationError({"year": f"{prime.name}'s survey for {year} is already open"})
         survey_round.save()
         record(actor, "supply_survey.open", survey_round, {"prime": prime.name, "year": year})
+        notifications.opened(survey_round)
     return survey_round
 
 
@@ -212,6 +213,21 @@ def results(user: Visitor, survey_round: SurveyRound) -> Results:
         quotes=quotes,
         free_text=free_text,
     )
+
+
+def to_answer(user: Visitor) -> list[tuple[SurveyRound, Organisation]]:
+    """The open rounds ``user`` may still answer, each with the organisation it would answer for
+    (one row per organisation that has not answered yet)."""
+    rows: list[tuple[SurveyRound, Organisation]] = []
+    if not speaks_for(user):
+        return rows
+    for survey_round in SurveyRound.objects.filter(status=SurveyRound.Status.OPEN).select_related(
+        "prime"
+    ):
+        for organisation in access.answers_for(user, survey_round):
+            if not has_answered(survey_round, organisation):
+                rows.append((survey_round, organisation))
+    return rows
 
 
 def has_answered(survey_round: SurveyRound, organisation: Organisation) -> bool:

@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning import permissions
+from commissioning.directory.models import Organisation
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.supply_survey import access, lifecycle, services
 from commissioning.supply_survey.forms import AnswerForm, MoveForm, OpenRoundForm
@@ -28,8 +29,9 @@ def _crumbs(
 ) -> list[tuple[str, str | None]]:
     return [
         (TITLE, reverse("supply_survey:index")),
+        (survey_round.prime.name, reverse("supply_survey:prime", args=[survey_round.prime.slug])),
         (
-            f"{survey_round.prime.name}, {survey_round.year}",
+            str(survey_round.year),
             survey_round.get_absolute_url() if last else None,
         ),
         *last,
@@ -59,8 +61,30 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supply_survey/index.html",
-        {"rounds": list(access.visible_rounds(request.user)), "form": form, "title": TITLE},
+        {
+            "rounds": list(access.visible_rounds(request.user)),
+            "to_answer": services.to_answer(request.user),
+            "form": form,
+            "title": TITLE,
+        },
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def prime_rounds(request: HttpRequest, prime: str) -> HttpResponse:
+    """A prime's surveys, newest first: what its sub-contractors say about it, year by year."""
+    organisation = get_object_or_404(Organisation, slug=prime)
+    rows = [
+        {"round": r, "results": services.results(request.user, r)}
+        for r in access.prime_rounds(request.user, organisation)
+    ]
+    context = {
+        "crumbs": [(TITLE, reverse("supply_survey:index")), (organisation.name, None)],
+        "prime": organisation,
+        "rows": rows,
+        "min_respondents": access.MIN_RESPONDENTS,
+    }
+    return render(request, "supply_survey/prime.html", context)
 
 
 @require_http_methods(["GET", "HEAD"])
