@@ -5,66 +5,21 @@ by the reviewer alone and quoted publicly only with permission."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
-from commissioning.directory.models import Organisation
 from commissioning.supply_survey import services
 from commissioning.supply_survey.models import SurveyAnswer, SurveyRespondent, SurveyRound
-from tests.contract_factories import ContractFactory, ContractPartyFactory
-from tests.factories import OrganisationFactory, UserFactory, client_for, member_of
+from tests.contract_factories import ContractFactory
+from tests.factories import OrganisationFactory, client_for, member_of
+from tests.supply_survey_factories import YEAR, Chain, chain
+from tests.supply_survey_factories import ratings as _ratings
 
 pytestmark = pytest.mark.django_db
-YEAR = 2026
 PRAISE = "They paid every invoice within ten days"
 COMPLAINT = "Monitoring forms took two days a month"
-
-
-@dataclass
-class Chain:
-    prime: Organisation
-    prime_member: User
-    reviewer: User
-    subs: list[Organisation]
-    members: list[User]
-    round_url: str
-
-
-def chain(subs: int = 6) -> Chain:
-    """A prime with two contracts running in 2026 and ``subs`` sub-contractors across them."""
-    prime = OrganisationFactory(name="Northern Resettlement Ltd", is_prime=True)
-    first = ContractFactory(prime=prime)
-    second = ContractFactory(prime=prime, start_date=date(2025, 4, 1))
-    organisations = []
-    for n in range(subs):
-        organisation = OrganisationFactory(name=f"Charity {n}")
-        ContractPartyFactory(contract=first if n % 2 else second, organisation=organisation)
-        organisations.append(organisation)
-    return Chain(
-        prime=prime,
-        prime_member=member_of(prime),
-        reviewer=UserFactory(role=User.Role.REVIEWER),
-        subs=organisations,
-        members=[member_of(o) for o in organisations],
-        round_url=f"/supply-survey/{prime.slug}/{YEAR}/",
-    )
-
-
-def _ratings(value: int) -> dict[str, str]:
-    fields = (
-        "fair_terms",
-        "prompt_payment",
-        "proportionate_monitoring",
-        "fair_risk",
-        "would_recommend",
-    )
-    return {field: str(value) for field in fields}
 
 
 def _open(setting: Chain) -> SurveyRound:
