@@ -13,7 +13,7 @@ from commissioning.audit.models import AuditEvent
 from commissioning.supply_survey import services
 from commissioning.supply_survey.models import SurveyAnswer, SurveyRespondent, SurveyRound
 from tests.contract_factories import ContractFactory
-from tests.factories import OrganisationFactory, client_for, member_of
+from tests.factories import MembershipFactory, OrganisationFactory, client_for, member_of
 from tests.supply_survey_factories import YEAR, Chain, chain
 from tests.supply_survey_factories import ratings as _ratings
 
@@ -181,7 +181,7 @@ def test_only_the_reviewer_opens_closes_and_publishes() -> None:
     duplicate = client_for(setting.reviewer).post(
         "/supply-survey/", {"prime": setting.prime.pk, "year": YEAR}
     )
-    assert "survey for 2026 is already open" in duplicate.content.decode()
+    assert "Northern Resettlement Ltd already has a survey for 2026" in duplicate.content.decode()
     lonely = OrganisationFactory(name="Prime without a chain")
     ContractFactory(prime=lonely)
     refused = client_for(setting.reviewer).post(
@@ -230,3 +230,23 @@ def test_sub_contractors_are_told_and_find_the_survey_and_the_prime_page_lists_t
     assert "4 of 5 sub-contractors agree" in prime_page
     profile = client_for(None).get(setting.prime.get_absolute_url()).content.decode()
     assert f'href="/supply-survey/{setting.prime.slug}/"' in profile
+
+
+def test_someone_in_two_sub_contractors_chooses_which_one_answers() -> None:
+    setting = chain(subs=5)
+    both = setting.members[0]
+    MembershipFactory(user=both, organisation=setting.subs[1])
+    _open(setting)
+    url = f"{setting.round_url}answer/"
+    refused = client_for(both).post(url, _ratings(4))
+    assert "Choose the organisation you are answering for" in refused.content.decode()
+    chosen = client_for(both).post(url, {**_ratings(4), "organisation": setting.subs[1].pk})
+    assert chosen.status_code == 302
+    assert list(SurveyRespondent.objects.values_list("organisation", flat=True)) == [
+        setting.subs[1].pk
+    ]
+    page = client_for(both).get(url).content.decode()
+    assert "Which organisation are you answering for?" not in page  # one left: no choice
+    assert client_for(both).post(url, _ratings(2)).status_code == 302
+    assert SurveyAnswer.objects.count() == 2
+    assert services.to_answer(both) == []

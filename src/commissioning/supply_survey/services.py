@@ -45,19 +45,23 @@ def open_round(actor: User, prime: Organisation, year: int) -> SurveyRound:
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= year <= this_year:
         raise ValidationError({"year": f"Enter a year from {FIRST_YEAR} to {this_year}"})
-    with transaction.atomic():
-        survey_round = SurveyRound(
-            prime=prime, year=year, opened_by=actor, opened_at=timezone.now()
-        )
-        if not access.eligible_organisations(survey_round).exists():
-            raise ValidationError(
-                {"prime": f"{prime.name} had no sub-contractors under its contracts in {year}"}
+    already = ValidationError({"year": f"{prime.name} already has a survey for {year}"})
+    try:
+        with transaction.atomic():
+            survey_round = SurveyRound(
+                prime=prime, year=year, opened_by=actor, opened_at=timezone.now()
             )
-        if SurveyRound.objects.filter(prime=prime, year=year).exists():
-            raise ValidationError({"year": f"{prime.name}'s survey for {year} is already open"})
-        survey_round.save()
-        record(actor, "supply_survey.open", survey_round, {"prime": prime.name, "year": year})
-        notifications.opened(survey_round)
+            if not access.eligible_organisations(survey_round).exists():
+                raise ValidationError(
+                    {"prime": f"{prime.name} had no sub-contractors under its contracts in {year}"}
+                )
+            if SurveyRound.objects.filter(prime=prime, year=year).exists():
+                raise already
+            survey_round.save()
+            record(actor, "supply_survey.open", survey_round, {"prime": prime.name, "year": year})
+            notifications.opened(survey_round)
+    except IntegrityError:  # opened at the same moment by someone else
+        raise already from None
     return survey_round
 
 
