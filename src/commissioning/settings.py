@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "commissioning.invoices",
     "commissioning.referrals",
     "commissioning.supply_returns",
+    "commissioning.supply_survey",
     "commissioning.concerns",
 ]
 

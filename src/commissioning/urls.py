@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("commissioning.invoices.urls", namespace="invoices")),
     path("contracts/", include("commissioning.delivery_checks.urls", namespace="delivery_checks")),
     path("", include("commissioning.supply_returns.urls", namespace="supply_returns")),
+    path("supply-survey/", include("commissioning.supply_survey.urls", namespace="supply_survey")),
     path("audit/", include("commissioning.audit.urls")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
     path(

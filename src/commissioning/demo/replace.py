@@ -26,6 +26,7 @@ from commissioning.exercises.models import CommissioningExercise
 from commissioning.notifications.models import Notification
 from commissioning.procurement.models import Opportunity
 from commissioning.referrals.models import Referral
+from commissioning.supply_survey.models import SurveyRound
 
 
 def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
@@ -47,6 +48,9 @@ def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
         _merge(deleted, by_model)
     # Bids protect their lots: the bids on synthetic opportunities go with them.
     _, by_model = Bid.objects.filter(lot__opportunity__is_synthetic=True).delete()
+    _merge(deleted, by_model)
+    # A synthetic survey protects its prime and the organisations that answered it.
+    _, by_model = SurveyRound.objects.filter(is_synthetic=True).delete()
     _merge(deleted, by_model)
     # A referral protects its contract: those under synthetic contracts go first.
     _, by_model = Referral.objects.filter(contract__is_synthetic=True).delete()

@@ -65,7 +65,8 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         unread = messaging.unread_count(user)
         label = f"Messages ({unread} unread)" if unread else "Messages"
         items.append((label, reverse("partnering:inbox")))
-    if permissions.member_organisations(user).exists():  # LAW-3: invoices under its contracts
+    organisations = list(permissions.member_organisations(user))
+    if organisations:  # LAW-3: invoices under its contracts
         items.append(("Your contracts", reverse("web:your-contracts")))
     if user.role in (user.Role.PROVIDER, user.Role.PROBATION):  # REF-1: to and from them
         items.append(("Referrals", reverse("referrals:mine")))
@@ -73,6 +74,9 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
     if user.role == user.Role.REVIEWER:
         items.append(("Concerns", reverse("concerns_review:inbox")))  # SUP-5
+    providers = [o for o in organisations if not o.is_commissioning_body]
+    if user.role == user.Role.REVIEWER or providers:  # SUP-4: run the surveys or answer them
+        items.append(("Supply-chain surveys", reverse("supply_survey:index")))
     items.append(("Your account", reverse("accounts:profile")))
     if permissions.can_view_audit(user):
         items.append(("Audit trail", reverse("audit:list")))

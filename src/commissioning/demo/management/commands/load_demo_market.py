@@ -23,6 +23,7 @@ from commissioning.demo.services import (
     record_who_moved_the_exercises,
 )
 from commissioning.demo.supply_returns import load_demo_returns
+from commissioning.demo.supply_survey import load_demo_surveys
 from commissioning.demo.users import DemoUsersError
 from commissioning.engagement.demo import load_demo_engagement
 from commissioning_analytics.market.synthetic import generate_market
@@ -80,6 +81,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Synthetic supply-chain returns: {returns['returns']} submitted, "
                     f"{returns['disputed']} with a disputed line."
+                )
+                surveys = load_demo_surveys()
+                self.stdout.write(
+                    f"Synthetic supply-chain surveys: {surveys['rounds']} with "
+                    f"{surveys['answers']} answers."
                 )
                 performance = load_demo_performance(contracts)
                 self.stdout.write(
