@@ -9,11 +9,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from commissioning.contracts.models import ContractParty
 from commissioning.delivery_checks.code_of_conduct import Principle, evidence_for
 from commissioning.invoices import services as invoice_services
 from commissioning_analytics.payments.loader import example_document
+from tests.factories import client_for
 from tests.invoice_factories import invoice
 from tests.referral_factories import ReferralSetting, refer, referral_setting
 
@@ -170,3 +172,40 @@ def test_the_evidence_table_has_the_hand_figures(setting: ReferralSetting) -> No
         "The prime took 45.0 days on average to pay 1 invoice from Local housing charity "
         f"{setting.contract.reference}; 0 of them within the 30-day terms."
     )
+
+
+def test_the_section_shows_the_figures_to_the_commissioners_and_the_prime(
+    setting: ReferralSetting,
+) -> None:
+    url = reverse("delivery_checks:code_of_conduct", args=[setting.contract.reference])
+    for user in (setting.commissioner, setting.prime):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Code of conduct" in page
+        assert "supply chain design, commitment, conduct and review" in page
+        housing = page[page.index('id="conduct-table-housing-charity"') :]
+        assert "received 40 of the 100 referrals promised" in housing
+        assert "45.0 days on average to pay 1 invoice" in housing
+        assert "12% of Local housing charity" in housing
+        assert "£7,920.00 a year" in housing
+        assert "3.2% of its annual income" in housing
+        womens = page[page.index('id="conduct-table-womens-centre"') :]
+        assert "received 50 of the 50 referrals promised" in womens
+        assert "20.0 days on average" in womens
+        assert "1 of 1 invoice dispute resolved" in womens
+        total = page[page.index('id="conduct-table-total"') :]
+        for figure in ("60%", "3.6%", "£7,920.00", "50%", "32.5 days", "1 of 1 resolved"):
+            assert figure in total
+        # The contract's other sections link to it for them.
+        detail = client_for(user).get(setting.contract.get_absolute_url()).content.decode()
+        assert url in detail
+
+
+def test_an_outsider_sees_no_section(setting: ReferralSetting) -> None:
+    url = reverse("delivery_checks:code_of_conduct", args=[setting.contract.reference])
+    for user in (setting.outsider, setting.housing, None):
+        assert client_for(user).get(url).status_code == 404
+        detail = client_for(user).get(setting.contract.get_absolute_url()).content.decode()
+        assert url not in detail
+        assert "Code of conduct" not in detail
