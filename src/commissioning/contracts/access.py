@@ -32,3 +32,13 @@ def can_see_model_subcontract(
         or permissions.is_approved_member(user, contract.prime_id)
         or (organisation_id is not None and permissions.is_approved_member(user, organisation_id))
     )
+
+
+def can_see_code_of_conduct(user: permissions.Visitor, contract: Contract) -> bool:
+    """The evidence of how the prime treats its supply chain (SUP-3) puts each sub-contractor's
+    payment times and disputes side by side: it is for the people who see every invoice under
+    the contract — its commissioners and the prime's approved members — and for nobody else
+    until the independent reviewer's rating is published."""
+    return permissions.is_commissioner_of(
+        user, contract.commissioning_body_id
+    ) or permissions.is_approved_member(user, contract.prime_id)

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from commissioning import permissions
-from commissioning.contracts import services
+from commissioning.contracts import access, services
 from commissioning.contracts.models import Contract
 
 #: (URL name, label): a name without a namespace is one of the contract pages'.
@@ -26,7 +26,12 @@ SECTIONS = (
     ("invoices:contract", "Invoices and payments"),
     ("delivery_checks:contract", "Promised and received"),
     ("supply_returns:contract", "Supply-chain returns"),
+    ("delivery_checks:code_of_conduct", "Code of conduct"),
 )
+
+#: The sections only some people see, each with the rule that says who: no one else is shown
+#: the link.
+RESTRICTED = {"delivery_checks:code_of_conduct": access.can_see_code_of_conduct}
 
 
 def contract_or_404(reference: str) -> Contract:
@@ -56,6 +61,7 @@ def section_context(
                 "current": name == section,
             }
             for name, text in SECTIONS
+            if name not in RESTRICTED or RESTRICTED[name](user, contract)
         ],
         "can_edit": permissions.can_edit_contract(user, contract),
         "crumbs": [
