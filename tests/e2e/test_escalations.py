@@ -1,6 +1,7 @@
 """Escalations in the browser (REF-2): a sub-contractor raises one from the contract page;
 the body's probation practitioner finds it, acknowledges it and responds; the body's record shows
-it answered within target; the record reflows at 320 px. axe-core on every page."""
+it answered within target; the record reflows at 320 px; the contract's commissioner sees the
+same figures for the probation area, with no way into the escalation. axe-core on every page."""
 
 from __future__ import annotations
 
@@ -70,6 +71,22 @@ def test_a_provider_raises_and_probation_acknowledges_and_responds(
         page.get_by_text("None: every escalation so far was answered within target.")
     ).to_be_visible()
 
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.reload()
+    axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 800})
+    walk.sign_out()
+
+    walk.sign_in("body-commissioner")
+    walk.go(c.contract.get_absolute_url())
+    walk.click_link("Escalations record of the probation areas")
+    expect(page.get_by_role("heading", level=2, name=body.name)).to_be_visible()
+    record = page.get_by_role("table", name=f"Record by urgency: {body.name}")
+    same_day = record.get_by_role("row").filter(has_text="Same working day")
+    expect(same_day).to_contain_text("100% (1 of 1)")
+    expect(page.get_by_role("link", name=escalation.reference)).to_have_count(0)
+    expect(page.get_by_text("a recall is being considered")).to_have_count(0)
     page.set_viewport_size({"width": 320, "height": 800})
     page.reload()
     axe(page)

@@ -5,12 +5,13 @@ compliance figures of a body and of a contract's prime."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from commissioning.invoices.models import Invoice, Payment
-from tests.factories import client_for
+from tests.factories import client_for, member_of
 from tests.invoice_factories import cast, invoice
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,56 @@ def test_public_compliance_figures() -> None:
     body = client_for(None).get(f"/api/payments-compliance/{c.contract.commissioning_body.slug}")
     assert body.status_code == 200 and body.json()["periods"] == []
     assert client_for(None).get("/api/payments-compliance/no-such-body").status_code == 404
+
+
+def test_a_stale_api_change_is_refused_with_409_and_nothing_written() -> None:
+    """No lost updates (issue 13): each change to an invoice takes the ``version`` read with it;
+    one sent from before another's change is refused with 409 in the error shape, naming who
+    changed it, and nothing is written. Fresh versions are accepted."""
+    c = cast()
+    c.prime.username = "prime-finance"
+    c.prime.save()
+    other = member_of(c.prime.memberships.get().organisation, username="prime-clerk")
+    sent = invoice(c.housing, c.contract, "housing-charity", "H-1", date(2026, 5, 5), "900.00")
+    listing = f"/api/contracts/{c.contract.reference}/invoices"
+    base = f"{listing}/{sent.pk}"
+    [read] = client_for(c.prime).get(listing).json()["results"]
+    version = read["version"]
+    assert version.isdigit()
+    paid = _post(
+        c.prime,
+        f"{base}/payments",
+        {"amount": "400.00", "paid_on": "2026-05-20", "version": version},
+    )
+    assert paid.status_code == 201
+    moved_on = paid.json()["invoice"]["version"]
+    assert int(moved_on) > int(version)
+    for path, body in (
+        ("payments", {"amount": "100.00", "paid_on": "2026-05-21"}),
+        ("dispute", {"reason": "Short", "disputed_on": "2026-05-22"}),
+        ("resolution", {"resolution": "Agreed", "resolved_on": "2026-05-25"}),
+    ):
+        stale = _post(other, f"{base}/{path}", {**body, "version": version})
+        assert stale.status_code == 409, path
+        assert set(stale.json()) == {"detail", "errors"}
+        assert "prime-finance" in stale.json()["detail"]
+        assert stale.json()["errors"] == {"version": [f"Now {moved_on}."]}
+    stored = Invoice.objects.get(pk=sent.pk)
+    assert (stored.amount_paid, stored.status, stored.dispute_reason) == (
+        Decimal("400.00"),
+        Invoice.Status.PART_PAID,
+        "",
+    )
+    assert Payment.objects.count() == 1
+    disputed = _post(
+        other,
+        f"{base}/dispute",
+        {"reason": "Short", "disputed_on": "2026-05-22", "version": moved_on},
+    )
+    assert disputed.status_code == 200 and disputed.json()["status"] == "disputed"
+    resolved = _post(
+        c.prime,
+        f"{base}/resolution",
+        {"resolution": "Agreed", "resolved_on": "2026-05-25", "version": moved_on},
+    )
+    assert resolved.status_code == 409 and "prime-clerk" in resolved.json()["detail"]

@@ -155,3 +155,68 @@ def test_a_stale_received_date_correction_is_refused_naming_who_changed_it() -> 
     assert c.body_finance.username in page
     stored = Invoice.objects.get(pk=sent.pk)
     assert (stored.received_on, stored.due_on) == (date(2026, 5, 3), date(2026, 6, 2))
+
+
+def test_a_stale_payment_is_refused_naming_who_paid() -> None:
+    """No lost updates (issue 13; LAW-3): two of the paying body's people open the payment form;
+    the first records £100.00, the second's £200.00 (from the version before) is refused with
+    409 naming the first, and only the first payment is stored."""
+    c = cast()
+    sent = invoice(c.prime, c.contract, "prime", "P-1", date(2026, 5, 5))
+    page = assert_stale_edit_refused(
+        f"{sent.get_absolute_url()}pay/",
+        client_for(c.commissioner),
+        client_for(c.body_finance),
+        typed_first={"amount": "200.00"} | _date("paid_on", date(2026, 6, 2)),
+        typed_second={"amount": "100.00"} | _date("paid_on", date(2026, 6, 1)),
+        saved=lambda: list(sent.payments.values_list("amount", "paid_on")),
+        shows="100.00",
+    )
+    assert c.body_finance.username in page
+    stored = Invoice.objects.get(pk=sent.pk)
+    assert (stored.amount_paid, stored.status) == (Decimal("100.00"), Invoice.Status.PART_PAID)
+
+
+def test_a_stale_dispute_is_refused_naming_who_disputed() -> None:
+    """No lost updates (issue 13): the second dispute from the version before is refused with
+    409 naming the first, whose reason stands."""
+    c = cast()
+    sent = invoice(c.prime, c.contract, "prime", "P-1", date(2026, 5, 5))
+    page = assert_stale_edit_refused(
+        f"{sent.get_absolute_url()}dispute/",
+        client_for(c.commissioner),
+        client_for(c.body_finance),
+        typed_first={"reason": "The amount is wrong"} | _date("disputed_on", date(2026, 5, 8)),
+        typed_second={"reason": "Billed for the wrong period"}
+        | _date("disputed_on", date(2026, 5, 7)),
+        saved=lambda: Invoice.objects.values_list("dispute_reason", "disputed_on").get(pk=sent.pk),
+        shows="Billed for the wrong period",
+    )
+    assert c.body_finance.username in page
+    stored = Invoice.objects.get(pk=sent.pk)
+    assert (stored.dispute_reason, stored.disputed_on) == (
+        "Billed for the wrong period",
+        date(2026, 5, 7),
+    )
+
+
+def test_a_stale_resolution_is_refused_naming_who_resolved() -> None:
+    """No lost updates (issue 13): the second resolution from the version before is refused
+    with 409 naming the first; the due date follows the first's day (7 June + 30 days)."""
+    c = cast()
+    sent = invoice(c.prime, c.contract, "prime", "P-1", date(2026, 5, 5))
+    services.dispute(c.commissioner, sent, reason="Wrong period", disputed_on=date(2026, 5, 7))
+    page = assert_stale_edit_refused(
+        f"{sent.get_absolute_url()}resolve/",
+        client_for(c.commissioner),
+        client_for(c.body_finance),
+        typed_first={"resolution": "Withdrawn and reissued"}
+        | _date("resolved_on", date(2026, 6, 9)),
+        typed_second={"resolution": "Corrected period agreed"}
+        | _date("resolved_on", date(2026, 6, 7)),
+        saved=lambda: Invoice.objects.values_list("resolution", "due_on").get(pk=sent.pk),
+        shows="Corrected period agreed",
+    )
+    assert c.body_finance.username in page
+    stored = Invoice.objects.get(pk=sent.pk)
+    assert (stored.resolution, stored.due_on) == ("Corrected period agreed", date(2026, 7, 7))

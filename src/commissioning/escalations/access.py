@@ -12,6 +12,10 @@
 * A probation body's record (figures and the late escalations, without what happened), over the
   escalations under the contracts it serves, is for the body's own staff: its approved members,
   whatever their role.
+* A contract's commissioners (commissioners of its commissioning body, a police and crime
+  commissioner say) manage it, so they see each probation area's record over the escalations
+  under the contracts their body commissions: the figures and the late ones, never an
+  escalation itself (what happened stays with the provider and the serving probation body).
 * Everyone else, site administrators included, gets 404: an escalation is about a person.
 """
 
@@ -35,6 +39,7 @@ from commissioning.permissions import (
     approved_members,
     is_active_user,
     is_approved_member,
+    is_commissioner_of,
     is_probation_practitioner_of,
     member_organisations,
 )
@@ -104,6 +109,11 @@ def can_read_body_list(user: Visitor, body: Any) -> bool:
 def can_read_body_record(user: Visitor, body: Any) -> bool:
     """A probation body's record: its own staff (approved members of the body)."""
     return is_probation_body(body) and is_approved_member(user, body.pk)
+
+
+def can_read_commissioned_record(user: Visitor, body: Any) -> bool:
+    """The record over a commissioning body's contracts: the body's commissioners."""
+    return body.is_commissioning_body and is_commissioner_of(user, body.pk)
 
 
 def _base() -> QuerySet[Escalation]:

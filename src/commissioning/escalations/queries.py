@@ -1,5 +1,6 @@
 """Read queries shared by the escalation pages and the API (REF-2): the lists for a provider
-organisation and a probation body, and a body's record against the response targets. A
+organisation and a probation body, a body's record against the response targets, and each
+probation area's record over the contracts a commissioning body commissions. A
 probation body's escalations are those under the contracts it serves
 (:mod:`commissioning.contracts.probation`)."""
 
@@ -11,7 +12,8 @@ from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
-from commissioning.contracts.probation import contracts_served_by
+from commissioning.contracts.models import Contract
+from commissioning.contracts.probation import contracts_served_by, probation_bodies_serving
 from commissioning.escalations import targets
 from commissioning.escalations.models import Escalation
 from commissioning_analytics.timelines.response_targets import Record, describe_duration, summarise
@@ -114,10 +116,40 @@ def body_record(body: Any, now: datetime) -> BodyRecord:
     """The body's record: for each urgency and in all, the escalations raised, the share
     acknowledged and responded to within target (of those answered or past due) and the median
     times; and the late ones, newest first."""
-    escalations = for_body(body)
+    return _record(_to_body(body), now)
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    """One probation body's record over the escalations under one commissioner's contracts."""
+
+    probation_body: Any
+    record: BodyRecord
+
+
+def commissioned_record(body: Any, now: datetime) -> list[AreaRecord]:
+    """For the commissioning body ``body``: each probation area's record (REF-2) over the
+    escalations under the contracts ``body`` commissions and that area serves, by area name.
+    An escalation under a contract two areas serve counts in both."""
+    commissioned = Q(contract__commissioning_body=body)
+    contract_ids = set(
+        Escalation.objects.filter(commissioned).values_list("contract_id", flat=True)
+    )
+    areas: dict[int, Any] = {}
+    for contract in Contract.objects.filter(pk__in=contract_ids).select_related("lot"):
+        for area in probation_bodies_serving(contract):
+            areas.setdefault(area.pk, area)
+    return [
+        AreaRecord(area, _record(commissioned & _to_body(area), now))
+        for area in sorted(areas.values(), key=lambda area: (area.name, area.pk))
+    ]
+
+
+def _record(chosen: Q, now: datetime) -> BodyRecord:
+    escalations = _listed().filter(chosen)
     timings = [
         targets.timing(e)
-        for e in Escalation.objects.filter(_to_body(body)).only(
+        for e in Escalation.objects.filter(chosen).only(
             "urgency",
             "raised_at",
             "acknowledge_by",

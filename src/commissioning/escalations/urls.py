@@ -13,4 +13,9 @@ urlpatterns = [
     path("organisation/<slug:slug>/", views.organisation_escalations, name="organisation"),
     path("body/<slug:slug>/", views.body_escalations, name="body"),
     path("body/<slug:slug>/record/", views.body_record, name="record"),
+    path(
+        "commissioned/<slug:slug>/record/",
+        views.commissioned_record,
+        name="commissioned_record",
+    ),
 ]

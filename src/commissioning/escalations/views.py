@@ -184,3 +184,17 @@ def body_record(request: HttpRequest, slug: str) -> HttpResponse:
         "crumbs": [(body.name, body.get_absolute_url()), ("Escalations record", None)],
     }
     return render(request, "escalations/record.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def commissioned_record(request: HttpRequest, slug: str) -> HttpResponse:
+    """Each probation area's record over the contracts the body commissions: figures and the
+    late ones, with no way into an escalation itself."""
+    body = _organisation(slug, access.can_read_commissioned_record, request.user)
+    context = {
+        "organisation": body,
+        "areas": queries.commissioned_record(body, timezone.now()),
+        "crumbs": [(body.name, body.get_absolute_url()), ("Escalations record", None)],
+    }
+    return render(request, "escalations/commissioned_record.html", context)

@@ -6,7 +6,9 @@
 * ``POST .../invoices``, ``POST .../invoices/{id}/payments``, ``.../dispute``, ``.../resolution``:
   the same services as the web forms, so the same rules and messages (403 who, 400 what, by
   field, nothing written); an invoice the user may not see is 404. A payment takes an optional
-  ``Idempotency-Key``: a repeat answers with the first payment and pays nothing twice.
+  ``Idempotency-Key``: a repeat answers with the first payment and pays nothing twice. Each
+  takes the ``version`` read with the invoice: a change saved since is refused (409) saying
+  what changed and by whom, and nothing is written (issue 13).
 * ``GET /api/payments-compliance/{slug}`` (a commissioning body) and
   ``GET /api/contracts/{reference}/payments-compliance`` (the prime's payments to its
   sub-contractors): public aggregate figures per six-month reporting period.
@@ -22,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,6 +34,8 @@ from ninja.security import django_auth
 from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut
 from commissioning.api.pagination import Page, PageQuery, page_of
+from commissioning.audit.models import AuditEvent
+from commissioning.audit.versions import StaleEdit, current_version
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
@@ -68,6 +73,10 @@ class InvoiceOut(Schema):
     resolution: str
     is_synthetic: bool
     url: str
+    version: str = Field(
+        description="Send it back with a payment, dispute or resolution: a change saved since "
+        "is refused (409)."
+    )
 
 
 class InvoiceListOut(Page):
@@ -86,16 +95,28 @@ class InvoiceIn(Schema):
 class PaymentIn(Schema):
     amount: str = Field(description="Pounds and pence, at most what is still owed.")
     paid_on: date
+    version: str | None = Field(
+        default=None,
+        description="The invoice's version as read: a change saved since is refused (409).",
+    )
 
 
 class DisputeIn(Schema):
     reason: str
     disputed_on: date
+    version: str | None = Field(
+        default=None,
+        description="The invoice's version as read: a change saved since is refused (409).",
+    )
 
 
 class ResolutionIn(Schema):
     resolution: str
     resolved_on: date
+    version: str | None = Field(
+        default=None,
+        description="The invoice's version as read: a change saved since is refused (409).",
+    )
 
 
 class PaymentOut(Schema):
@@ -136,7 +157,8 @@ class ComplianceOut(Schema):
     periods: list[FiguresOut]
 
 
-def invoice_out(invoice: Invoice) -> dict[str, Any]:
+def invoice_out(invoice: Invoice, version: str | None = None) -> dict[str, Any]:
+    """``version``: the invoice's, when already known (a list reads them all at once)."""
     return {
         "id": invoice.pk,
         "reference": invoice.reference,
@@ -159,7 +181,25 @@ def invoice_out(invoice: Invoice) -> dict[str, Any]:
         "resolution": invoice.resolution,
         "is_synthetic": invoice.is_synthetic,
         "url": invoice.get_absolute_url(),
+        "version": current_version(invoice) if version is None else version,
     }
+
+
+def _versions(invoices: list[Invoice]) -> dict[int, str]:
+    """The versions of ``invoices`` in one query (:func:`current_version` of each)."""
+    last = (
+        AuditEvent.objects.filter(
+            target_type=Invoice._meta.label, target_id__in=[str(i.pk) for i in invoices]
+        )
+        .values("target_id")
+        .annotate(last=Max("id"))
+    )
+    found = {int(row["target_id"]): str(row["last"]) for row in last}
+    return {i.pk: found.get(i.pk, "0") for i in invoices}
+
+
+def _stale(stale: StaleEdit) -> Status[Any]:
+    return Status(409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}})
 
 
 def _figures_out(item: PeriodFigures) -> dict[str, Any]:
@@ -217,7 +257,8 @@ def list_invoices(request: HttpRequest, reference: str, pages: Query[PageQuery])
         "contract", "issuer", "payer"
     )
     page = page_of(visible, pages)
-    page["results"] = [invoice_out(i) for i in page["results"]]
+    versions = _versions(list(page["results"]))
+    page["results"] = [invoice_out(i, versions[i.pk]) for i in page["results"]]
     return Status(200, {"contract": contract.reference, **page})
 
 
@@ -244,7 +285,7 @@ def record_invoice(request: HttpRequest, reference: str, payload: InvoiceIn) -> 
 @router.post(
     "/{reference}/invoices/{invoice_id}/payments",
     auth=django_auth,
-    response={201: PaymentOut, **WRITE_ERRORS},
+    response={201: PaymentOut, 409: ErrorOut, **WRITE_ERRORS},
     summary="Record a payment of an invoice",
 )
 def record_payment(
@@ -252,13 +293,17 @@ def record_payment(
 ) -> Any:
     """For members of the paying organisation: all or part of what is still owed."""
     invoice = _invoice(request, reference, invoice_id)
-    payment = services.record_payment(
-        signed_in_user(request),
-        invoice,
-        amount=payload.amount,
-        paid_on=payload.paid_on,
-        submission_key=idempotency.header_key(request),
-    )
+    try:
+        payment = services.record_payment(
+            signed_in_user(request),
+            invoice,
+            amount=payload.amount,
+            paid_on=payload.paid_on,
+            submission_key=idempotency.header_key(request),
+            version=payload.version,
+        )
+    except StaleEdit as stale:
+        return _stale(stale)
     return Status(
         201,
         {
@@ -272,7 +317,7 @@ def record_payment(
 @router.post(
     "/{reference}/invoices/{invoice_id}/dispute",
     auth=django_auth,
-    response={200: InvoiceOut, **WRITE_ERRORS},
+    response={200: InvoiceOut, 409: ErrorOut, **WRITE_ERRORS},
     summary="Dispute an invoice",
 )
 def dispute_invoice(
@@ -280,16 +325,23 @@ def dispute_invoice(
 ) -> Any:
     """For members of the paying organisation, with the reason."""
     invoice = _invoice(request, reference, invoice_id)
-    services.dispute(
-        signed_in_user(request), invoice, reason=payload.reason, disputed_on=payload.disputed_on
-    )
+    try:
+        services.dispute(
+            signed_in_user(request),
+            invoice,
+            reason=payload.reason,
+            disputed_on=payload.disputed_on,
+            version=payload.version,
+        )
+    except StaleEdit as stale:
+        return _stale(stale)
     return Status(200, invoice_out(invoice))
 
 
 @router.post(
     "/{reference}/invoices/{invoice_id}/resolution",
     auth=django_auth,
-    response={200: InvoiceOut, **WRITE_ERRORS},
+    response={200: InvoiceOut, 409: ErrorOut, **WRITE_ERRORS},
     summary="Record how a dispute was resolved",
 )
 def resolve_dispute(
@@ -297,12 +349,16 @@ def resolve_dispute(
 ) -> Any:
     """For members of the paying organisation: the invoice is owed from the resolution day."""
     invoice = _invoice(request, reference, invoice_id)
-    services.resolve(
-        signed_in_user(request),
-        invoice,
-        resolution=payload.resolution,
-        resolved_on=payload.resolved_on,
-    )
+    try:
+        services.resolve(
+            signed_in_user(request),
+            invoice,
+            resolution=payload.resolution,
+            resolved_on=payload.resolved_on,
+            version=payload.version,
+        )
+    except StaleEdit as stale:
+        return _stale(stale)
     return Status(200, invoice_out(invoice))
 
 

@@ -69,12 +69,14 @@ class InvoiceForm(GovUKForm):
             self.fields["party"].widget = forms.HiddenInput()
 
 
-class PaymentForm(GovUKForm, SubmissionKeyForm):
+class PaymentForm(VersionedFormMixin, GovUKForm, SubmissionKeyForm):
+    """Carries the invoice's version, as every action on an existing invoice does (issue 13)."""
+
     amount = _amount_field("Amount paid")
     paid_on = date_field("Date paid")
 
 
-class DisputeForm(GovUKForm):
+class DisputeForm(VersionedFormMixin, GovUKForm):
     reason = forms.CharField(
         label="Why is the invoice disputed?",
         max_length=2000,
@@ -84,7 +86,7 @@ class DisputeForm(GovUKForm):
     disputed_on = date_field("Date of the dispute")
 
 
-class ResolutionForm(GovUKForm):
+class ResolutionForm(VersionedFormMixin, GovUKForm):
     resolution = forms.CharField(
         label="How was the dispute resolved?",
         max_length=2000,

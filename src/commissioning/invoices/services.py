@@ -189,12 +189,14 @@ def record_payment(
     amount: Any,
     paid_on: date,
     submission_key: str = "",
+    version: str | None = None,
     today: date | None = None,
 ) -> Payment:
     """Record a payment (all or part of what is still owed); the invoice is paid when the
     payments reach its amount, on the day of the last one. A repeat with the same
     ``submission_key`` (the form's, or the API's Idempotency-Key) records nothing and returns
-    the first payment: a payment sent twice is not paid twice."""
+    the first payment: a payment sent twice is not paid twice. Otherwise a ``version`` older
+    than the invoice's raises ``StaleEdit`` and nothing is written (issue 13)."""
     _payer_only(actor, invoice, "record payments of this invoice")
     today = today or timezone.localdate()
     value = money(amount, "amount", "The amount paid")
@@ -205,6 +207,7 @@ def record_payment(
         if earlier is not None:
             _refresh(invoice, locked)
             return earlier
+        check_version(locked, version)
         problems = lifecycle.payment_problems(locked, value, paid_on, today)
         if problems:
             raise ValidationError(problems)
@@ -236,12 +239,21 @@ def record_payment(
 
 
 def dispute(
-    actor: User, invoice: Invoice, *, reason: str, disputed_on: date, today: date | None = None
+    actor: User,
+    invoice: Invoice,
+    *,
+    reason: str,
+    disputed_on: date,
+    version: str | None = None,
+    today: date | None = None,
 ) -> Invoice:
+    """Dispute the invoice, with the reason. A ``version`` older than the invoice's raises
+    ``StaleEdit`` and nothing is written (issue 13)."""
     _payer_only(actor, invoice, "dispute this invoice")
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = _locked(invoice)
+        check_version(locked, version)
         problems = lifecycle.dispute_problems(locked, reason, disputed_on, today)
         if problems:
             raise ValidationError(problems)
@@ -267,14 +279,22 @@ def dispute(
 
 
 def resolve(
-    actor: User, invoice: Invoice, *, resolution: str, resolved_on: date, today: date | None = None
+    actor: User,
+    invoice: Invoice,
+    *,
+    resolution: str,
+    resolved_on: date,
+    version: str | None = None,
+    today: date | None = None,
 ) -> Invoice:
     """Close a dispute: the invoice is owed from the day of the resolution, so its due date
-    moves to that day plus its terms."""
+    moves to that day plus its terms. A ``version`` older than the invoice's raises
+    ``StaleEdit`` and nothing is written (issue 13)."""
     _payer_only(actor, invoice, "resolve a dispute about this invoice")
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = _locked(invoice)
+        check_version(locked, version)
         problems = lifecycle.resolution_problems(locked, resolution, resolved_on, today)
         if problems:
             raise ValidationError(problems)

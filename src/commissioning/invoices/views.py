@@ -227,6 +227,7 @@ def invoice_pay(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
             amount=data["amount"],
             paid_on=data["paid_on"],
             submission_key=data["submission_key"],
+            version=data["version"],
         ),
         "Record a payment",
         "The payment of invoice {reference} was recorded",
@@ -242,7 +243,11 @@ def invoice_dispute(request: HttpRequest, reference: str, pk: int) -> HttpRespon
         pk,
         DisputeForm,
         lambda user, invoice, data: services.dispute(
-            user, invoice, reason=data["reason"], disputed_on=data["disputed_on"]
+            user,
+            invoice,
+            reason=data["reason"],
+            disputed_on=data["disputed_on"],
+            version=data["version"],
         ),
         "Dispute the invoice",
         "Invoice {reference} is disputed",
@@ -258,7 +263,11 @@ def invoice_resolve(request: HttpRequest, reference: str, pk: int) -> HttpRespon
         pk,
         ResolutionForm,
         lambda user, invoice, data: services.resolve(
-            user, invoice, resolution=data["resolution"], resolved_on=data["resolved_on"]
+            user,
+            invoice,
+            resolution=data["resolution"],
+            resolved_on=data["resolved_on"],
+            version=data["version"],
         ),
         "Resolve the dispute",
         "The dispute about invoice {reference} was resolved",

@@ -26,6 +26,14 @@ def contract_escalation_links(context: Any, contract: Any) -> dict[str, Any]:
                 reverse("escalations:raise", args=[contract.reference]),
             )
         )
+    body = contract.commissioning_body
+    if access.can_read_commissioned_record(user, body):
+        links.append(
+            (
+                "Escalations record of the probation areas",
+                reverse("escalations:commissioned_record", args=[body.slug]),
+            )
+        )
     return {"links": links}
 
 
@@ -40,6 +48,13 @@ def organisation_escalation_links(context: Any, organisation: Any) -> dict[str, 
         links.append(("Escalations to answer", reverse("escalations:body", args=[slug])))
     if access.can_read_body_record(user, organisation):
         links.append(("Escalations record", reverse("escalations:record", args=[slug])))
+    if access.can_read_commissioned_record(user, organisation):
+        links.append(
+            (
+                "Escalations record for the contracts it commissions",
+                reverse("escalations:commissioned_record", args=[slug]),
+            )
+        )
     return {"links": links}
 
 
