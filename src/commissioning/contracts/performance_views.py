@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning.audit.versions import StaleEdit, VersionedFormMixin, page_status
-from commissioning.contracts import access, lifecycle, performance, services
+from commissioning.contracts import access, lifecycle, performance
 from commissioning.contracts.models import Contract, Kpi
 from commissioning.contracts.performance_forms import (
     AssessmentForm,
@@ -25,23 +25,16 @@ from commissioning.contracts.performance_forms import (
     FailureForm,
     KpiForm,
 )
-from commissioning.contracts.sections import section_context
+from commissioning.contracts.sections import contract_or_404, section_context
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
-
-
-def _contract_or_404(reference: str) -> Contract:
-    try:
-        return services.get_contract(reference)
-    except Contract.DoesNotExist:
-        raise Http404("No contract with that reference") from None
 
 
 @require_http_methods(["GET", "HEAD"])
 def contract_performance(request: HttpRequest, reference: str) -> HttpResponse:
     """Public: the contract's state, KPIs, each assessment's ratings, performance failures and
     changes."""
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     context = section_context(
         request.user,
         contract,
@@ -66,7 +59,7 @@ def _manager_page(
     submit_label: str,
     intro: str = "",
 ) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     if not access.can_manage_performance(request.user, contract):
         raise PermissionDenied("Only commissioners of the commissioning body can do this.")
     form = form_for(contract, request.POST if request.method == "POST" else None)
@@ -222,7 +215,7 @@ def change_add(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def activate(request: HttpRequest, reference: str) -> HttpResponse:
     """Mark a mobilising contract active."""
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     try:
         lifecycle.transition(signed_in_user(request), contract, Contract.Status.ACTIVE)
     except ValidationError as error:

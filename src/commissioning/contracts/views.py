@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -31,20 +31,13 @@ from commissioning.contracts.forms import (
     document_text,
 )
 from commissioning.contracts.models import Contract
-from commissioning.contracts.sections import section_context
+from commissioning.contracts.sections import contract_or_404, section_context
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.kernel.pagination import paginate
 from commissioning.opendata import publication
 from commissioning.permissions import signed_in_user
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
-
-
-def _contract_or_404(reference: str) -> Contract:
-    try:
-        return services.get_contract(reference)
-    except Contract.DoesNotExist:
-        raise Http404("No contract with that reference") from None
 
 
 def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) -> dict[str, Any]:
@@ -76,7 +69,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     documents = services.parsed(contract)
     rows = presentation.party_rows(
         documents.mechanism, contract.parties.select_related("organisation")
@@ -94,7 +87,7 @@ def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def contract_mechanism(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     mechanism = services.parsed(contract).mechanism
     context = _page(
         request, contract, "mechanism", mechanism=mechanism, described=describe_mechanism(mechanism)
@@ -104,7 +97,7 @@ def contract_mechanism(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def contract_mechanism_json(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     response = HttpResponse(
         json.dumps(contract.mechanism, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
@@ -115,7 +108,7 @@ def contract_mechanism_json(request: HttpRequest, reference: str) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD"])
 def contract_statements(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     computed = services.contract_statement(contract)
     extra: dict[str, Any] = {"statement": None if computed is None else computed.statement}
     if computed is not None:
@@ -130,7 +123,7 @@ def contract_statements(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def contract_risk(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     risk = services.risk_for(contract)
     context = _page(
         request,
@@ -145,7 +138,7 @@ def contract_risk(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def contract_stress(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     mapping = services.stress_mapping(contract)
     members = services.lever_members(mapping)
     names = {party: value[0] for party, value in members.items()}
@@ -190,7 +183,7 @@ def contract_stress(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contract_edit(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     if not permissions.can_edit_contract(request.user, contract):
         raise PermissionDenied("Only commissioners of the commissioning body can edit this.")
     example_form = ExampleForm(request.GET or None)
@@ -240,7 +233,7 @@ def contract_end(request: HttpRequest, reference: str) -> HttpResponse:
     """End a contract whose term is over, or terminate it early (its commissioners): one
     transaction, audited, shown on the contract's page and published as its contract
     termination notice (:mod:`commissioning.contracts.lifecycle`)."""
-    contract = _contract_or_404(reference)
+    contract = contract_or_404(reference)
     if not access.can_end_contract(request.user, contract):
         raise PermissionDenied("Only commissioners of the commissioning body can end it.")
     form = ContractEndForm(request.POST if request.method == "POST" else None, contract=contract)
