@@ -168,6 +168,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "SupplyReturn": "supply_returns",  # SUP-1
         "ReturnLine": "supply_returns",
         "Concern": "concerns",
+        "MediationRequest": "mediation",  # SUP-3
     }
     assert set(owners) == set(models_with_status())
     for app in owners.values():
