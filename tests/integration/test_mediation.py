@@ -101,7 +101,10 @@ def test_a_subcontractor_asks_the_prime_is_told_and_the_reviewer_mediates_to_an_
     assert AuditEvent.objects.filter(action="mediation.request").count() == 1
 
     reviewer = client_for(c.reviewer)
-    assert made.get_absolute_url() in reviewer.get(reverse("mediation:open")).text
+    open_list = reverse("mediation:open")
+    assert f'href="{open_list}"' in reviewer.get(made.get_absolute_url()).text  # the menu
+    assert f'href="{open_list}"' not in sub.get(made.get_absolute_url()).text
+    assert made.get_absolute_url() in reviewer.get(open_list).text
     response = reviewer.post(
         reverse("mediation:accept", args=[made.pk]), {"mediator": "Jo Bloggs, Mediation Ltd"}
     )

@@ -91,8 +91,9 @@ def _detail(
     status: int = 200,
     *,
     refusal: str = "",
-    **forms: GovUKForm,
+    forms: dict[str, GovUKForm] | None = None,
 ) -> HttpResponse:
+    forms = forms or {}
     user = request.user
     reviewing = access.can_review(user)
     context = {
@@ -139,7 +140,7 @@ def _step(
             messages.success(request, f"Mediation request {made.reference} {done}.")
             return redirect(made)
     made.refresh_from_db()
-    return _detail(request, made, 400, **{form_name: form})
+    return _detail(request, made, 400, forms={form_name: form})
 
 
 @login_required
