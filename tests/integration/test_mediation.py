@@ -20,7 +20,7 @@ from commissioning.directory.models import Organisation
 from commissioning.mediation import services
 from commissioning.mediation.models import MediationRequest
 from commissioning.notifications.models import Notification
-from tests.contract_factories import contract_with_parties
+from tests.contract_factories import ContractPartyFactory, contract_with_parties
 from tests.factories import OrganisationFactory, UserFactory, client_for, member_of
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,20 @@ def test_the_prime_and_outsiders_cannot_ask(c: Cast) -> None:
         assert client.post(ask_url, ASK).status_code == 403, user.username
         with pytest.raises(PermissionDenied):
             services.ask(user, c.contract, subcontractor=c.contract.prime, **ASK)
+    assert not MediationRequest.objects.exists()
+
+
+def test_a_prime_also_named_as_a_subcontractor_still_cannot_ask_against_itself(c: Cast) -> None:
+    ContractPartyFactory(
+        contract=c.contract,
+        party_id="prime-as-sub",
+        organisation=c.contract.prime,
+        role=ContractParty.Role.SUBCONTRACTOR,
+    )
+    ask_url = reverse("mediation:ask", args=[c.contract.reference])
+    assert client_for(c.prime_member).get(ask_url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.ask(c.prime_member, c.contract, subcontractor=c.contract.prime, **ASK)
     assert not MediationRequest.objects.exists()
 
 
