@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "commissioning.awards",
     "commissioning.service_accounts",
     "commissioning.escalations",
+    "commissioning.mediation",
     "commissioning.delivery_checks",
     "csp",
     # Sign-in throttling and lockout (issue 13): see the "Sign-in and accounts" block below.

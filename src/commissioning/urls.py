@@ -37,6 +37,7 @@ urlpatterns = [
         include("commissioning.concerns.urls_review", namespace="concerns_review"),
     ),
     path("escalations/", include("commissioning.escalations.urls", namespace="escalations")),
+    path("mediation/", include("commissioning.mediation.urls", namespace="mediation")),
     path(
         "api-tokens/",
         include("commissioning.service_accounts.urls", namespace="service_accounts"),

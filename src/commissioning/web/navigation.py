@@ -9,6 +9,7 @@ user may do, asking :mod:`commissioning.permissions`:
 * an organisation administrator: "Members" (approving people who ask to join the organisation);
 * a provider member (and a site administrator): "Outcome studies" (OUT-1);
 * an approved member of a provider organisation: "Messages", with the unread count (PRO-6);
+* an independent reviewer: "Concerns" and "Mediation" (the open mediation requests);
 * a site administrator: "Audit trail" and "Administration" (the Django admin).
 """
 
@@ -74,6 +75,7 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
     if user.role == user.Role.REVIEWER:
         items.append(("Concerns", reverse("concerns_review:inbox")))  # SUP-5
+        items.append(("Mediation", reverse("mediation:open")))  # SUP-3
     providers = [o for o in organisations if not o.is_commissioning_body]
     if user.role == user.Role.REVIEWER or providers:  # SUP-4: run the surveys or answer them
         items.append(("Supply-chain surveys", reverse("supply_survey:index")))
