@@ -101,6 +101,6 @@ def test_probation_refers_the_provider_completes_the_prime_sees_the_public_count
 
 
 def _quarter_label() -> str:
-    from commissioning.referrals.queries import quarter_label, quarter_start
+    from commissioning.kernel.quarters import quarter_label, quarter_start
 
     return quarter_label(quarter_start(timezone.localdate()))

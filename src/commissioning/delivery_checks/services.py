@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from commissioning.contracts.models import Contract, ContractParty
 from commissioning.delivery_checks import notifications
 from commissioning.delivery_checks.models import FlagNotice
 from commissioning.invoices import queries as invoice_queries
+from commissioning.kernel.quarters import quarter_end, quarter_label, quarters
 from commissioning.referrals import characteristics
 from commissioning.referrals import queries as referral_queries
 from commissioning.referrals.services import need_groups
@@ -44,17 +45,12 @@ def thresholds() -> Thresholds:
     )
 
 
-def _next_quarter(start: date) -> date:
-    month = start.month + 3
-    return date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
-
-
 def complete_quarters(contract: Contract, today: date) -> list[tuple[date, Decimal]]:
     """The calendar quarters of ``contract`` that have ended by ``today``, each with the share
     of its days inside the contract."""
     found = []
-    for start in referral_queries.quarters(contract.start_date, contract.end_date):
-        end = _next_quarter(start) - timedelta(days=1)
+    for start in quarters(contract.start_date, contract.end_date):
+        end = quarter_end(start)
         if end >= today:
             break
         inside = (min(end, contract.end_date) - max(start, contract.start_date)).days + 1
@@ -139,10 +135,7 @@ def _promise(
         party=party,
         name=party.organisation.name if party.organisation else party.party_id,
         record=record,
-        quarters=[
-            QuarterShown(referral_queries.quarter_label(line.start), line)
-            for line in record.quarters
-        ],
+        quarters=[QuarterShown(quarter_label(line.start), line) for line in record.quarters],
     )
 
 
@@ -155,10 +148,9 @@ def flag_words(flag: Flag) -> dict[str, str]:
     """A flag as people read it: the measure, the window and the threshold beside it."""
     return {
         "measure": "Referrals" if flag.measure == "referrals" else "Money",
-        "window": f"{referral_queries.quarter_label(flag.window_start)} to "
-        f"{referral_queries.quarter_label(flag.quarter)}"
+        "window": f"{quarter_label(flag.window_start)} to {quarter_label(flag.quarter)}"
         if flag.window_start != flag.quarter
-        else referral_queries.quarter_label(flag.quarter),
+        else quarter_label(flag.quarter),
         "threshold": f"under {percent(flag.threshold)} of the promise over "
         f"{thresholds().window_quarters} quarters",
         "explanation": flag.explanation,

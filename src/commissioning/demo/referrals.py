@@ -27,10 +27,10 @@ from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.contracts.probation import probation_bodies_serving
 from commissioning.directory.models import Organisation
+from commissioning.kernel.quarters import quarter_start, quarters
 from commissioning.referrals import access, characteristics, lifecycle
 from commissioning.referrals.lifecycle import Status
 from commissioning.referrals.models import Referral, ReferralEvent
-from commissioning.referrals.queries import quarter_start, quarters
 from commissioning.referrals.services import need_groups
 from commissioning_analytics.payments.recorded import period_span
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commissioning.invoices.models import Invoice, Payment, PaymentNotice
+from commissioning.kernel.quarters import quarter_end, quarter_start
 
 #: Payments over this are published (PA 2023 s.53: "more than £30,000").
 THRESHOLD = Decimal("30000")
@@ -32,10 +33,8 @@ class Quarter:
 
     @classmethod
     def containing(cls, day: date) -> Quarter:
-        first_month = 3 * ((day.month - 1) // 3) + 1
-        first = date(day.year, first_month, 1)
-        following = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
-        return cls(first, following - timedelta(days=1))
+        first = quarter_start(day)
+        return cls(first, quarter_end(first))
 
     @classmethod
     def parse(cls, text: str) -> Quarter:

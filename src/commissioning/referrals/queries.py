@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from commissioning.accounts.models import User
 from commissioning.contracts.models import Contract
+from commissioning.kernel.quarters import quarter_label, quarters
 from commissioning.permissions import member_organisations
 from commissioning.referrals import access, characteristics
 from commissioning.referrals.lifecycle import Status
@@ -23,27 +24,6 @@ from commissioning_analytics.payments.recorded import RECORDED_STEPS, RecordedSt
 
 #: The steps the public counts show, in order.
 COUNTED = (Status.REFERRED, Status.ACCEPTED, Status.STARTED, Status.COMPLETED)
-_MONTHS = ("January", "April", "July", "October")
-_ENDS = ("March", "June", "September", "December")
-
-
-def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_label(start: date) -> str:
-    index = (start.month - 1) // 3
-    return f"{_MONTHS[index]} to {_ENDS[index]} {start.year}"
-
-
-def quarters(first: date, last: date) -> list[date]:
-    """The first days of each calendar quarter from ``first``'s to ``last``'s, oldest first."""
-    found, current = [], quarter_start(first)
-    while current <= last:
-        found.append(current)
-        month = current.month + 3
-        current = date(current.year + (month > 12), (month - 1) % 12 + 1, 1)
-    return found
 
 
 @dataclass

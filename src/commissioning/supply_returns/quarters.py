@@ -1,23 +1,22 @@
 """Calendar quarters as the returns name them ("2026Q3") and which of a contract's have ended
-(SUP-1). The quarters themselves are the referral counts'
-(:mod:`commissioning.referrals.queries`)."""
+(SUP-1), on the calendar arithmetic of :mod:`commissioning.kernel.quarters`."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
-from commissioning.referrals.queries import quarter_label, quarter_start, quarters
+from commissioning.kernel.quarters import (
+    quarter_code,
+    quarter_end,
+    quarter_label,
+    quarter_start,
+    quarters,
+)
 
 __all__ = ["code_of", "ended_quarters", "label_of", "parse_quarter", "quarter_end"]
 
 _CODE = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
-
-
-def quarter_end(start: date) -> date:
-    month = start.month + 3
-    following = date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
-    return following - timedelta(days=1)
 
 
 def parse_quarter(code: str) -> tuple[date, date]:
@@ -30,7 +29,7 @@ def parse_quarter(code: str) -> tuple[date, date]:
 
 
 def code_of(start: date) -> str:
-    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return quarter_code(start)
 
 
 def label_of(start: date) -> str:
