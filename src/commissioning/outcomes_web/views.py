@@ -100,6 +100,9 @@ def study_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "outcomes_web/upload.html", context)
 
 
+REFRESH_SECONDS = 5
+
+
 def _detail(
     request: HttpRequest,
     study: OutcomeStudy,
@@ -122,6 +125,13 @@ def _detail(
         "can_delete": services.can_delete_study(request.user, study),
         "pool_label": pool.POOL_LABEL,
         "crumbs": [crumb, (study.title, None)],
+        # A queued or running study's page reloads itself until the analysis ends (issue 17);
+        # a meta refresh, because the Content Security Policy forbids inline scripts.
+        "refresh_seconds": (
+            REFRESH_SECONDS
+            if study.status in (OutcomeStudy.Status.QUEUED, OutcomeStudy.Status.RUNNING)
+            else None
+        ),
     }
     if result:
         context |= {
