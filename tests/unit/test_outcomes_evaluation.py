@@ -143,3 +143,14 @@ def test_complete_separation_is_refused_not_reported_as_a_small_matched_cohort()
     pool.numbers["age"][:] = np.linspace(18, 40, 5_000)
     with pytest.raises(SafeguardError, match="told apart from the comparison pool"):
         evaluate(cohort, pool, outcome="out", covariates=["age", "prior"])
+
+
+def test_pool_people_unlike_anyone_in_the_cohort_are_left_unmatched_not_refused() -> None:
+    """Separation on the pool's side only (a service for men, a pool of men and women) leaves
+    the women unmatched; the comparison is still fair (OUT-1)."""
+    cohort = _people("c", 300, 0.0, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["female"] = np.zeros(300)
+    pool.numbers["female"] = (np.arange(5_000) % 2).astype(float)
+    result = evaluate(cohort, pool, outcome="out", covariates=["age", "female"])
+    assert result.matches.n_matched_treated == 300

@@ -168,7 +168,7 @@ def evaluate(
     safeguards.check_covariates(covariates, x_both)
     treated = np.concatenate([np.ones(cohort.rows, dtype=bool), np.zeros(pool.rows, dtype=bool)])
     fit = fit_logistic(x_both, treated, tuple(covariates))
-    safeguards.check_separation(fit, x_both)
+    safeguards.check_separation(fit, x_both, treated)
     t_strata, c_strata = strata_codes(cohort, pool, exact or [])
     logit_t, logit_c = fit.linear_predictor(x_t), fit.linear_predictor(x_c)
     matches = match(

@@ -25,11 +25,12 @@
   - *A constant covariate* (one value for everyone in the cohort and the pool) and *perfectly
     collinear covariates* (one is an exact linear combination of others, e.g. age and year of
     birth): the propensity model cannot separate their effects, so they are refused by name.
-  - *Separation* in the propensity model: the cohort can be told apart from the pool (almost)
-    perfectly, so no comparable people exist and the maximum-likelihood estimate does not exist
-    (Albert & Anderson 1984). It is detected, as :func:`check_separation` explains, by fitted
-    probabilities numerically 0 or 1 or by standard errors that explode relative to the
-    covariate's spread (Allison 2008).
+  - *Separation* in the propensity model: cohort members can be told apart from the pool
+    (almost) perfectly, so no comparable people exist for them and the maximum-likelihood
+    estimate does not exist (Albert & Anderson 1984). It is detected, as
+    :func:`check_separation` explains, by cohort members' fitted probabilities numerically 1
+    or by standard errors that explode relative to the covariate's spread (Allison 2008).
+    Pool people unlike anyone in the cohort are only left unmatched.
 """
 
 from __future__ import annotations
@@ -184,39 +185,50 @@ def check_covariates(names: Sequence[str], covariates: NDArray[np.float64]) -> N
         )
 
 
-def check_separation(fit: LogisticFit, covariates: NDArray[np.float64]) -> None:
-    """Refuse a propensity model with (quasi-)complete separation (OUT-1, OUT-4).
+def check_separation(
+    fit: LogisticFit, covariates: NDArray[np.float64], treated: NDArray[np.bool_]
+) -> None:
+    """Refuse a propensity model in which cohort members are separated from the pool (OUT-1,
+    OUT-4).
 
     Under separation some combination of covariates tells cohort from pool perfectly, the
     maximum-likelihood estimate does not exist (Albert & Anderson 1984, Biometrika 71:1–10) and
     Newton's method stops wherever the likelihood flattens, often with coefficients of 15–25
     that look unremarkable. Two signs are used:
 
-    * fitted probabilities within ten machine epsilons of 0 or 1 (R's ``glm.fit`` rule);
+    * a cohort member's fitted probability within ten machine epsilons of 1 (R's ``glm.fit``
+      rule for "fitted probabilities numerically 0 or 1");
     * a standard error that explodes relative to the covariate's spread, ``se × sd > 10``:
       in quasi-complete separation "the coefficient diverges and its standard error grows
       even faster" (Allison 2008, SAS Global Forum paper 360-2008), while in an identifiable
-      model ``se × sd`` is of order ``1/√(n p(1 − p))``, well under 1 for 60 people or more.
+      model ``se × sd`` is of order ``1/√(n p(1 − p))``, well under 1 for 60 people or more;
+      such a covariate is refused when the people at its cohort-favoured extreme (its largest
+      value for a positive coefficient, its smallest for a negative one) are all in the cohort.
+
+    Separation on the pool's side only (pool people unlike anyone in the cohort, e.g. women
+    in the pool of a service for men) is allowed: those people are simply never matched, which
+    is what matching is for; the propensity model's warning still says so.
     """
     x = np.asarray(covariates, dtype=np.float64)
-    spread = x.std(axis=0)
-    scaled = fit.standard_errors[1:] * spread
-    suspicious = [
-        name
-        for name, value in zip(fit.names, scaled, strict=True)
-        if not np.isfinite(value) or value > SEPARATION_STANDARD_ERROR
-    ]
-    fitted = fit.predict(x)
-    extreme = int(
-        np.count_nonzero((fitted < SEPARATION_PROBABILITY) | (fitted > 1 - SEPARATION_PROBABILITY))
-    )
-    if not suspicious and not extreme:
+    cohort = np.asarray(treated, dtype=bool)
+    scaled = fit.standard_errors[1:] * x.std(axis=0)
+    separated = []
+    for j, (name, value, beta) in enumerate(
+        zip(fit.names, scaled, fit.coefficients[1:], strict=True)
+    ):
+        if np.isfinite(value) and value <= SEPARATION_STANDARD_ERROR:
+            continue
+        extreme = x[:, j].max() if beta > 0 else x[:, j].min()
+        if np.all(cohort[x[:, j] == extreme]):
+            separated.append(name)
+    certain = int(np.count_nonzero(fit.predict(x[cohort]) > 1 - SEPARATION_PROBABILITY))
+    if not separated and not certain:
         return
-    by = _quoted(suspicious) if suspicious else "the covariates together"
+    by = _quoted(separated) if separated else "the covariates together"
     raise SafeguardError(
         f"the cohort can be told apart from the comparison pool almost perfectly by {by} "
-        "(for example, everyone with some value is in only one of the two groups), so there "
-        "are no comparable people to match the cohort with and no fair comparison can be "
-        "made; leave that covariate out, group its values, or use a comparison pool that "
+        "(for example, everyone with some value is in the cohort and nobody in the pool), so "
+        "there are no comparable people to match the cohort with and no fair comparison can "
+        "be made; leave that covariate out, group its values, or use a comparison pool that "
         "includes people like the cohort"
     )
