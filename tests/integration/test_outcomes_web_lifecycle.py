@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from commissioning.outcomes_web import lifecycle, services
 from commissioning.outcomes_web.models import OutcomeStudy
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, member_of
 from tests.integration.test_outcomes_web_helpers import TEST_POOL_SIZE, resettlement_csv
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +66,23 @@ def test_a_finished_study_is_left_as_it_is() -> None:
     assert services.run_study(study.pk) == Status.FAILED
     study.refresh_from_db()
     assert (study.status, study.error, study.result) == (Status.FAILED, error, None)
+
+
+def test_the_study_page_refreshes_itself_only_while_queued_or_running(client: Client) -> None:
+    """Issue 17: the queued page reloads itself (a meta refresh: no inline script under the
+    Content Security Policy) and stops once the analysis has ended (OUT-1)."""
+    study = _too_small_study()
+    client.force_login(member_of(study.organisation))
+    url = reverse("outcomes:detail", kwargs={"pk": study.pk})
+    refresh = '<meta http-equiv="refresh" content="5">'
+
+    queued = client.get(url).content.decode()
+    assert refresh in queued
+    assert "This page refreshes itself every 5 seconds until the result is ready" in queued
+    assert lifecycle.start(study.pk)
+    assert refresh in client.get(url).content.decode()
+    assert lifecycle.finish(study.pk, Status.FAILED, None, "the cohort has 29 people")
+
+    finished = client.get(url).content.decode()
+    assert refresh not in finished and "http-equiv" not in finished
+    assert "the cohort has 29 people" in finished

@@ -359,3 +359,66 @@ def test_upload_with_an_unknown_exercise_is_refused(setting: dict[str, Any]) -> 
     assert response.status_code == 200
     assert "Select a commissioning exercise from the list" in response.content.decode()
     assert not OutcomeStudy.objects.exists()
+
+
+def test_publishing_asks_for_confirmation_first(setting: dict[str, Any]) -> None:
+    """Issue 17 item 8: publishing is not one click; a confirmation page comes first (OUT-4)."""
+    study = _study(setting)
+    client = _client(setting, "member")
+    publish_url = reverse("outcomes:publish", args=[study.pk])
+    page = client.get(reverse("outcomes:detail", args=[study.pk])).content.decode()
+    assert f'<a href="{publish_url}" role="button"' in page
+    assert f'action="{publish_url}"' not in page
+
+    confirm = client.get(publish_url)
+
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "Are you sure you want to publish Owner&#x27;s study?" in text
+    assert "You can unpublish the study later" in text
+    study.refresh_from_db()
+    assert not study.is_published
+    assert client.post(publish_url).status_code == 302
+    study.refresh_from_db()
+    assert study.is_published
+
+
+def test_unpublishing_needs_a_reason_and_is_audited(setting: dict[str, Any]) -> None:
+    """Issue 17 item 8: a published study can be withdrawn, with a reason, through the
+    study's lifecycle module; the public loses sight of it (OUT-4)."""
+    study = _study(setting, published=True)
+    client = _client(setting, "member")
+    url = reverse("outcomes:unpublish", args=[study.pk])
+    detail = reverse("outcomes:detail", args=[study.pk])
+    assert url in client.get(detail).content.decode()
+    assert client.get(url).status_code == 200
+
+    refused = client.post(url, {"reason": "  "})
+
+    assert refused.status_code == 400
+    assert "Enter why the study is being unpublished" in refused.content.decode()
+    study.refresh_from_db()
+    assert study.is_published
+    assert not AuditEvent.objects.filter(action="unpublish").exists()
+
+    response = client.post(url, {"reason": "An error was found in the uploaded cohort"})
+
+    assert response.status_code == 302 and response["Location"] == detail
+    study.refresh_from_db()
+    assert not study.is_published and study.published_by is None
+    event = AuditEvent.objects.get(action="unpublish", target_id=str(study.pk))
+    assert event.actor == setting["member"]
+    assert event.changes["reason"] == "An error was found in the uploaded cohort"
+    assert event.changes["published_at"]["to"] is None
+    assert _client(setting, "other_member").get(detail).status_code == 403
+    assert "Publish this study" in client.get(detail).content.decode()
+
+
+@pytest.mark.parametrize("who", ["commissioner", "other_member"])
+def test_unpublishing_by_a_non_member_is_refused(setting: dict[str, Any], who: str) -> None:
+    study = _study(setting, published=True)
+    url = reverse("outcomes:unpublish", args=[study.pk])
+    response = _client(setting, who).post(url, {"reason": "Not mine to withdraw"})
+    assert response.status_code == 403
+    study.refresh_from_db()
+    assert study.is_published

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,9 @@ def test_valid_upload_is_evaluated_and_shown(client: Client, upload: Any) -> Non
     assert "commit a proven reoffence within one year" in result["statement"]
     assert html.escape(result["statement"]) in page
     assert "synthetic comparison pool" in page
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).lower().split())
+    assert "synthetic synthetic" not in words  # issue 17: no doubled word on the page
+    assert f"nobody in it is real ({TEST_POOL_SIZE:,} people)" in words
     assert 'role="img"' in page and "95% confidence interval" in page
     assert "SMD after matching" in page and "prior_offences" in page
     assert f"{result['treated_mean'] * 100:.1f}%" in page

@@ -1,4 +1,5 @@
-"""Providers find their outcome studies from the service menu; other roles do not see the link."""
+"""Providers and commissioners find outcome studies from the service menu (commissioners: the
+studies linked to their exercises, issue 17); other roles do not see the link (OUT-1)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
     [
         (User.Role.PROVIDER, True),
         (User.Role.ADMIN, True),
-        (User.Role.COMMISSIONER, False),
+        (User.Role.COMMISSIONER, True),
         (User.Role.EVALUATOR, False),
         (User.Role.REVIEWER, False),
     ],

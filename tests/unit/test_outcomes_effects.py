@@ -8,9 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from commissioning.outcomes_web.formatting import difference
 from commissioning_analytics.outcomes.balance import balance_table
 from commissioning_analytics.outcomes.effects import Effect, estimate_effect
 from commissioning_analytics.outcomes.matching import MatchResult, match
+from commissioning_analytics.outcomes.numbers import plain
 from commissioning_analytics.outcomes.safeguards import (
     SafeguardError,
     balance_warning,
@@ -144,3 +146,31 @@ def test_warnings_fire_at_their_thresholds() -> None:
     assert unmatched_warning(100, 80) is None
     assert balance_warning([]) is None
     assert "age" in (balance_warning(["age"]) or "")
+
+
+def test_statement_for_large_continuous_amounts_is_in_plain_digits() -> None:
+    """Issue 17: "3.33e+03" must read "3,330" (OUT-1)."""
+    text = statement(_effect(-3333.3, -1234.5, binary=False), "cost of custody in pounds")
+    assert text.endswith("could be between 1,230 lower and 3,330 lower.")
+    assert "e+" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3333.3, "3,330"),
+        (-1_234_567.0, "-1,230,000"),
+        (3.3333, "3.33"),
+        (0.000123456, "0.000123"),
+        (999.7, "1,000"),
+        (9.996, "10"),
+        (0.4, "0.4"),
+        (0.0, "0"),
+    ],
+)
+def test_plain_numbers_never_use_scientific_notation(value: float, expected: str) -> None:
+    assert plain(value) == expected
+
+
+def test_study_page_differences_for_continuous_outcomes_have_thousands_separators() -> None:
+    assert difference(-3333.333, binary=False) == "−3,333.33"

@@ -74,3 +74,83 @@ def test_a_continuous_outcome_gets_the_average_statement() -> None:
     assert not result.effect.binary
     assert result.statement.startswith("For typical people who receive support")
     assert result.effect.effect == pytest.approx(1.3, abs=0.1)
+
+
+def test_a_stray_value_in_a_yes_no_outcome_is_refused_by_column_and_rows() -> None:
+    """Issue 17: a stray 2 in a 0/1 outcome must not switch to a continuous analysis (OUT-1)."""
+    cohort = _people("c", 300, 0.5, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["out"][5] = 2.0
+    pool.numbers["out"][[10, 20]] = [2.0, 7.0]
+    with pytest.raises(SafeguardError) as refused:
+        evaluate(cohort, pool, outcome="out", covariates=["age", "prior"])
+    message = str(refused.value)
+    assert "the outcome 'out' is 0 or 1 for almost everyone but has other values in 3 rows" in (
+        message
+    )
+    assert "c: 1 row (rows 7) with 2" in message
+    assert "p: 2 rows (rows 12, 22) with 2, 7" in message
+
+
+def test_a_count_outcome_with_many_values_stays_continuous() -> None:
+    """More than 5% of values other than 0/1 is a genuine count, not a stray (OUT-1)."""
+    cohort = _people("c", 300, 0.5, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["out"][:] = cohort.numbers["prior"]
+    pool.numbers["out"][:] = pool.numbers["prior"]
+    result = evaluate(cohort, pool, outcome="out", covariates=["age"])
+    assert not result.effect.binary
+
+
+def test_a_constant_covariate_is_refused_by_name() -> None:
+    cohort = _people("c", 300, 0.5, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["flag"] = np.full(300, 3.0)
+    pool.numbers["flag"] = np.full(5_000, 3.0)
+    with pytest.raises(SafeguardError, match=r"same value for everyone .*: 'flag' \(always 3\)"):
+        evaluate(cohort, pool, outcome="out", covariates=["age", "flag", "prior"])
+
+
+def test_perfectly_collinear_covariates_are_refused_by_name() -> None:
+    cohort = _people("c", 300, 0.5, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    for table in (cohort, pool):
+        table.numbers["birth_year"] = 2026.0 - table.numbers["age"]
+    with pytest.raises(
+        SafeguardError, match="the covariates 'age' and 'birth_year' are perfectly collinear"
+    ):
+        evaluate(cohort, pool, outcome="out", covariates=["age", "prior", "birth_year"])
+
+
+def test_quasi_separation_with_moderate_coefficients_is_refused_in_plain_english() -> None:
+    """Issue 17: everyone with ``on_licence`` = 1 is in the cohort; Newton stops at |β| ≈ 20,
+    under the old |β| > 30 threshold, and the fit must still be refused (OUT-1, OUT-4)."""
+    cohort = _people("c", 300, 0.0, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["on_licence"] = (np.arange(300) < 100).astype(float)
+    pool.numbers["on_licence"] = np.zeros(5_000)
+    with pytest.raises(SafeguardError) as refused:
+        evaluate(cohort, pool, outcome="out", covariates=["age", "on_licence"])
+    assert str(refused.value).startswith(
+        "the cohort can be told apart from the comparison pool almost perfectly by 'on_licence'"
+    )
+
+
+def test_complete_separation_is_refused_not_reported_as_a_small_matched_cohort() -> None:
+    cohort = _people("c", 300, 0.0, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["age"][:] = np.linspace(41, 60, 300)
+    pool.numbers["age"][:] = np.linspace(18, 40, 5_000)
+    with pytest.raises(SafeguardError, match="told apart from the comparison pool"):
+        evaluate(cohort, pool, outcome="out", covariates=["age", "prior"])
+
+
+def test_pool_people_unlike_anyone_in_the_cohort_are_left_unmatched_not_refused() -> None:
+    """Separation on the pool's side only (a service for men, a pool of men and women) leaves
+    the women unmatched; the comparison is still fair (OUT-1)."""
+    cohort = _people("c", 300, 0.0, 0.25, 8)
+    pool = _people("p", 5_000, 0.0, 0.3, 9)
+    cohort.numbers["female"] = np.zeros(300)
+    pool.numbers["female"] = (np.arange(5_000) % 2).astype(float)
+    result = evaluate(cohort, pool, outcome="out", covariates=["age", "female"])
+    assert result.matches.n_matched_treated == 300

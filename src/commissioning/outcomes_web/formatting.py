@@ -24,7 +24,7 @@ def share(value: Any, binary: bool) -> str:
 def difference(value: Any, binary: bool) -> str:
     if value is None:
         return MISSING
-    text = f"{value * 100:+.1f} percentage points" if binary else f"{value:+.2f}"
+    text = f"{value * 100:+.1f} percentage points" if binary else f"{value:+,.2f}"
     return text.replace("-", "−")
 
 

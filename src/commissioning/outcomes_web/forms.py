@@ -173,3 +173,19 @@ class OutcomeUploadForm(GovUKForm, SubmissionKeyForm):
             "exercise": data.get("exercise"),
             "submission_key": data["submission_key"],
         }
+
+
+class UnpublishForm(GovUKForm):
+    """Why a published study is withdrawn from the public (OUT-4; issue 17 item 8)."""
+
+    reason = forms.CharField(
+        label="Why are you unpublishing this study?",
+        help_text="For example, an error found in the uploaded cohort. This is kept in the "
+        "audit trail.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter why the study is being unpublished",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )

@@ -7,14 +7,26 @@ or failed (with the error in words). Each move is one conditional update, so two
 the same study cannot both run it and a finished study is never run again. The table names each
 move's guard and side effects; :func:`start` and :func:`finish` are the only code that writes
 ``OutcomeStudy.status``.
+
+Publication is a second, independent switch on a done study, kept here too so that every change
+of what a study is (and who may see it) has one home:
+
+    done, unpublished ──publish──▶ published ──unpublish (with a reason)──▶ unpublished
+
+:func:`publish` and :func:`unpublish` are conditional updates like the moves above, so a study
+published twice (two tabs, a double click) is published once (issue 17 item 8).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.transitions import Transition
+
+if TYPE_CHECKING:
+    from commissioning.accounts.models import User
 
 Status = OutcomeStudy.Status
 
@@ -55,3 +67,20 @@ def finish(study_id: int, target: Status, result: dict[str, Any] | None, error: 
     """Store a running study's result or error and mark it done or failed; ``False`` (nothing
     written) when it is not running."""
     return _move(study_id, Status.RUNNING, target, result=result, error=error)
+
+
+def publish(study_id: int, actor: User, when: datetime) -> bool:
+    """Publish a done, unpublished study; ``False`` (nothing written) otherwise (OUT-4)."""
+    moved = OutcomeStudy.objects.filter(
+        pk=study_id, status=Status.DONE, published_at__isnull=True
+    ).update(published_at=when, published_by=actor)
+    return moved == 1
+
+
+def unpublish(study_id: int) -> bool:
+    """Withdraw a published study's summary from the public; ``False`` (nothing written) when it
+    is not published. The reason is kept in the audit trail by the caller (OUT-4)."""
+    moved = OutcomeStudy.objects.filter(pk=study_id, published_at__isnull=False).update(
+        published_at=None, published_by=None
+    )
+    return moved == 1

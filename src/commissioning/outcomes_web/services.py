@@ -108,7 +108,8 @@ def published_studies() -> QuerySet[OutcomeStudy]:
 
 
 class PublishError(ValueError):
-    """The study cannot be published (not finished, or already published)."""
+    """The study cannot be published or withdrawn (not finished, already published, not
+    published)."""
 
 
 def publish_study(actor: User, study_id: int) -> OutcomeStudy:
@@ -121,16 +122,37 @@ def publish_study(actor: User, study_id: int) -> OutcomeStudy:
                 f"Only a finished study can be published: this study is "
                 f"{study.get_status_display().lower()}"
             )
-        if study.is_published:
+        if not lifecycle.publish(study.pk, actor, timezone.now()):
             raise PublishError("This study is already published")
-        study.published_at = timezone.now()
-        study.published_by = actor
-        study.save(update_fields=["published_at", "published_by"])
+        study.refresh_from_db()
+        assert study.published_at is not None
         record(
             actor,
             "publish",
             study,
             {"published_at": {"from": None, "to": study.published_at.isoformat()}},
+        )
+    return study
+
+
+def unpublish_study(actor: User, study_id: int, reason: str) -> OutcomeStudy:
+    """Withdraw a published study from the public in one audited transaction, the reason kept in
+    the audit trail (OUT-4; issue 17 item 8); raise :class:`PublishError` when it is not
+    published or no reason is given."""
+    reason = reason.strip()
+    if not reason:
+        raise PublishError("Enter why the study is being unpublished")
+    with transaction.atomic():
+        study = OutcomeStudy.objects.select_for_update().get(pk=study_id)
+        was = study.published_at
+        if was is None or not lifecycle.unpublish(study.pk):
+            raise PublishError("This study is not published")
+        study.refresh_from_db()
+        record(
+            actor,
+            "unpublish",
+            study,
+            {"published_at": {"from": was.isoformat(), "to": None}, "reason": reason},
         )
     return study
 

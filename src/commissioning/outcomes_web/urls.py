@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.study_upload, name="upload"),
     path("published/", views.published_list, name="published"),
     path("<int:pk>/publish/", views.study_publish, name="publish"),
+    path("<int:pk>/unpublish/", views.study_unpublish, name="unpublish"),
     path("<int:pk>/delete/", views.study_delete, name="delete"),
     path("<int:pk>/", views.study_detail, name="detail"),
     path("<int:pk>/result.json", views.study_json, name="download-json"),

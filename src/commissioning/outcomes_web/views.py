@@ -17,7 +17,7 @@ from commissioning import permissions
 from commissioning.accounts.models import User
 from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web import chart_tables, charts, pool, presentation, services
-from commissioning.outcomes_web.forms import OutcomeUploadForm
+from commissioning.outcomes_web.forms import OutcomeUploadForm, UnpublishForm
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.permissions import signed_in_user
 
@@ -100,6 +100,9 @@ def study_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "outcomes_web/upload.html", context)
 
 
+REFRESH_SECONDS = 5
+
+
 def _detail(
     request: HttpRequest,
     study: OutcomeStudy,
@@ -118,10 +121,20 @@ def _detail(
             and study.status == OutcomeStudy.Status.DONE
             and permissions.can_publish_outcome_study(request.user, study)
         ),
+        "can_unpublish": (
+            study.is_published and permissions.can_publish_outcome_study(request.user, study)
+        ),
         "publish_error": publish_error,
         "can_delete": services.can_delete_study(request.user, study),
         "pool_label": pool.POOL_LABEL,
         "crumbs": [crumb, (study.title, None)],
+        # A queued or running study's page reloads itself until the analysis ends (issue 17);
+        # a meta refresh, because the Content Security Policy forbids inline scripts.
+        "refresh_seconds": (
+            REFRESH_SECONDS
+            if study.status in (OutcomeStudy.Status.QUEUED, OutcomeStudy.Status.RUNNING)
+            else None
+        ),
     }
     if result:
         context |= {
@@ -151,17 +164,60 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def study_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then publish a finished study (GOV.UK confirmation pattern; issue 17 item 8)."""
     study = _study(pk)
     if not permissions.can_publish_outcome_study(request.user, study):
         raise PermissionDenied("Only members of the uploading organisation can publish its study")
+    if request.method == "GET":
+        if study.is_published or study.status != OutcomeStudy.Status.DONE:
+            return redirect("outcomes:detail", pk=study.pk)
+        context = {"study": study, "crumbs": _study_crumbs(study)}
+        return render(request, "outcomes_web/publish.html", context)
     try:
         services.publish_study(signed_in_user(request), study.pk)
     except services.PublishError as error:
         return _detail(request, study, True, publish_error=str(error), status=400)
     messages.success(request, "The study is published: everyone can now see its summary")
     return redirect("outcomes:detail", pk=study.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def study_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a published study from the public, with a reason (issue 17 item 8)."""
+    study = _study(pk)
+    if not permissions.can_publish_outcome_study(request.user, study):
+        raise PermissionDenied("Only members of the uploading organisation can unpublish its study")
+    if not study.is_published:
+        return redirect("outcomes:detail", pk=study.pk)
+    form = UnpublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unpublish_study(signed_in_user(request), study.pk, form.cleaned_data["reason"])
+        except services.PublishError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                "The study is unpublished: only your organisation and "
+                "the related commissioners can see it",
+            )
+            return redirect("outcomes:detail", pk=study.pk)
+    context = {
+        "study": study,
+        "form": form,
+        "crumbs": _study_crumbs(study),
+        "cancel_url": reverse("outcomes:detail", args=[study.pk]),
+    }
+    return render(
+        request, "outcomes_web/unpublish.html", context, status=400 if form.errors else 200
+    )
+
+
+def _study_crumbs(study: OutcomeStudy) -> list[tuple[str, str | None]]:
+    return [_list_crumb(), (study.title, reverse("outcomes:detail", args=[study.pk]))]
 
 
 @login_required
@@ -175,10 +231,7 @@ def study_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.delete_study(signed_in_user(request), study.pk)
         messages.success(request, f"The study “{study.title}” is deleted")
         return redirect("outcomes:list")
-    context = {
-        "study": study,
-        "crumbs": [_list_crumb(), (study.title, reverse("outcomes:detail", args=[study.pk]))],
-    }
+    context = {"study": study, "crumbs": _study_crumbs(study)}
     return render(request, "outcomes_web/delete.html", context)
 
 

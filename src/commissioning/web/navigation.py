@@ -7,7 +7,8 @@ user may do, asking :mod:`commissioning.permissions`:
 
 * a commissioner who may create exercises: "Create an exercise";
 * an organisation administrator: "Members" (approving people who ask to join the organisation);
-* a provider member (and a site administrator): "Outcome studies" (OUT-1);
+* a provider member, a commissioner (the studies linked to their bodies' exercises, and any
+  their own organisation uploaded) and a site administrator: "Outcome studies" (OUT-1);
 * an approved member of a provider organisation: "Messages", with the unread count (PRO-6);
 * an independent reviewer: "Concerns" and "Mediation" (the open mediation requests);
 * a site administrator: "Audit trail" and "Administration" (the Django admin).
@@ -60,7 +61,7 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
     members_slug = _org_admin_slug(user)
     if members_slug:
         items.append(("Members", reverse("accounts:members", args=[members_slug])))
-    if user.role == user.Role.PROVIDER or user.is_site_admin:
+    if user.role in (user.Role.PROVIDER, user.Role.COMMISSIONER) or user.is_site_admin:
         items.append(("Outcome studies", reverse("outcomes:list")))
     if partnering_access.can_message(user):  # PRO-6: approved members of provider organisations
         unread = messaging.unread_count(user)

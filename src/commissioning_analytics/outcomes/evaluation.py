@@ -159,10 +159,16 @@ def evaluate(
             except TimeToEventError as error:
                 raise EvaluationError(str(error)) from None
         _check_columns(table, [], list(subgroups or []), "subgroups")
+    safeguards.check_binary_outcome(
+        outcome, [(cohort.name, cohort.numbers[outcome]), (pool.name, pool.numbers[outcome])]
+    )
     x_t = np.column_stack([cohort.numbers[c] for c in covariates])
     x_c = np.column_stack([pool.numbers[c] for c in covariates])
+    x_both = np.vstack([x_t, x_c])
+    safeguards.check_covariates(covariates, x_both)
     treated = np.concatenate([np.ones(cohort.rows, dtype=bool), np.zeros(pool.rows, dtype=bool)])
-    fit = fit_logistic(np.vstack([x_t, x_c]), treated, tuple(covariates))
+    fit = fit_logistic(x_both, treated, tuple(covariates))
+    safeguards.check_separation(fit, x_both, treated)
     t_strata, c_strata = strata_codes(cohort, pool, exact or [])
     logit_t, logit_c = fit.linear_predictor(x_t), fit.linear_predictor(x_c)
     matches = match(

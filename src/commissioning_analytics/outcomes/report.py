@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from commissioning_analytics.outcomes.evaluation import Evaluation
+from commissioning_analytics.outcomes.numbers import plain
 
 
 def to_json(evaluation: Evaluation) -> str:
@@ -13,7 +14,14 @@ def to_json(evaluation: Evaluation) -> str:
 
 
 def _number(value: float | None, digits: int = 3) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def _p(value: float | None) -> str:
+    """A p-value in plain digits: "less than 0.0001" rather than "1.2e-05"."""
+    if value is None:
+        return "n/a"
+    return "less than 0.0001" if value < 0.0001 else plain(value, 2)
 
 
 def to_text(evaluation: Evaluation) -> str:
@@ -28,7 +36,7 @@ def to_text(evaluation: Evaluation) -> str:
         f"Matched comparison mean:   {_number(data['comparison_mean'], 4)}",
         f"Effect (cohort − comparison): {_number(data['effect'], 4)} "
         f"(95% CI {_number(data['ci_low'], 4)} to {_number(data['ci_high'], 4)}; "
-        f"p = {data['p_value']:.4g})",
+        f"p = {_p(data['p_value'])})",
         "",
         data["statement"],
         "",
@@ -47,7 +55,7 @@ def to_text(evaluation: Evaluation) -> str:
 
 
 def _days(value: float | None) -> str:
-    return "not reached" if value is None else f"{value:g} days"
+    return "not reached" if value is None else f"{plain(value, 6)} days"
 
 
 def _time_to_event_lines(tte: dict[str, Any] | None) -> list[str]:
@@ -66,14 +74,14 @@ def _time_to_event_lines(tte: dict[str, Any] | None) -> list[str]:
         lr = tte["log_rank"]
         lines.append(
             f"  Log-rank test: chi-square {_number(lr['statistic'], 2)} on 1 df, "
-            f"p = {_number(lr['p_value'], 4)}"
+            f"p = {_p(lr['p_value'])}"
         )
     if tte["cox"] is not None:
         cox = tte["cox"]
         lines.append(
             f"  Cox hazard ratio (cohort vs comparison): {_number(cox['hazard_ratio'])} "
             f"(95% CI {_number(cox['ci_low'])} to {_number(cox['ci_high'])}; "
-            f"p = {_number(cox['p_value'], 4)})"
+            f"p = {_p(cox['p_value'])})"
         )
     return lines
 

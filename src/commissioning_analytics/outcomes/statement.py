@@ -4,12 +4,14 @@ Binary outcomes are put per 100 people: "For 100 typical people who receive supp
 with 100 similar people who do not, the number who <outcome> could be between X fewer and Y
 fewer" (or more). When the 95% interval includes no difference, the statement says so and
 gives the range both ways. Numbers are rounded to whole people, or to one decimal place when
-they round to zero. Continuous outcomes speak of the average instead of a count.
+they round to zero. Continuous outcomes speak of the average instead of a count, to three
+significant figures in plain digits ("3,330", not "3.33e+03").
 """
 
 from __future__ import annotations
 
 from commissioning_analytics.outcomes.effects import Effect
+from commissioning_analytics.outcomes.numbers import plain
 
 LEAD_BINARY = (
     "For 100 typical people who receive support, compared with 100 similar people who do not,"
@@ -27,7 +29,7 @@ def _people(value: float) -> str:
 
 
 def _amount(value: float) -> str:
-    return f"{value:.3g}"
+    return plain(value)
 
 
 def statement(effect: Effect, outcome: str) -> str:
