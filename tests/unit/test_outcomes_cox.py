@@ -85,6 +85,9 @@ def test_integer_weights_equal_duplicated_rows_breslow(case: tuple[int, int, lis
     assume(e.any())
     weighted, copied = fit_cox(x, t, e, w, ties="breslow"), fit_cox(xd, td, ed, ties="breslow")
     assume(copied.converged and not copied.warnings)  # a finite maximum to compare
+    # A well-determined one: with a standard error in the tens of thousands (near separation)
+    # the curvature is ~1e-9 and the two fits agree only to about 1e-7 relative.
+    assume(bool(np.all(copied.standard_errors < 100)))
     np.testing.assert_allclose(weighted.coefficients, copied.coefficients, atol=1e-8)
     np.testing.assert_allclose(weighted.standard_errors, copied.standard_errors, atol=1e-8)
     assert weighted.log_likelihood == pytest.approx(copied.log_likelihood, abs=1e-8)
@@ -100,6 +103,9 @@ def test_integer_weights_equal_duplicated_rows_efron(case: tuple[int, int, list[
     assume(e.any())
     weighted, copied = fit_cox(x, t, e, w), fit_cox(xd, td, ed)
     assume(copied.converged and not copied.warnings)  # a finite maximum to compare
+    # A well-determined one: with a standard error in the tens of thousands (near separation)
+    # the curvature is ~1e-9 and the two fits agree only to about 1e-7 relative.
+    assume(bool(np.all(copied.standard_errors < 100)))
     np.testing.assert_allclose(weighted.coefficients, copied.coefficients, atol=1e-8)
     np.testing.assert_allclose(weighted.standard_errors, copied.standard_errors, atol=1e-8)
     assert weighted.log_likelihood == pytest.approx(copied.log_likelihood, abs=1e-8)
