@@ -249,3 +249,24 @@ def test_a_commitment_cites_the_winning_bid() -> None:
         from_winning_bid="on",
     )
     assert commitment.bid_id == award.winning_bid_id
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_public_sees_the_section_without_its_forms() -> None:
+    contract, commissioner, prime_member = _setting()
+    url = f"/contracts/{contract.reference}/social-value/"
+    empty = _text(client_for(None).get(url).content.decode())
+    assert "No social value commitments have been recorded for this contract yet." in empty
+    _add(
+        commissioner,
+        contract,
+        measure="volunteering_hours",
+        description="Staff give 40 volunteering hours a quarter",
+        target_per_quarter="40",
+    )
+    public = client_for(None).get(url).content.decode()
+    assert "Target each quarter: 40 hours." in _text(public)
+    assert "/social-value/report/" not in public
+    assert "/social-value/commitments/add/" not in public
+    assert "/social-value/report/" in client_for(prime_member).get(url).content.decode()
+    assert "/social-value/commitments/add/" in client_for(commissioner).get(url).content.decode()
