@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "commissioning.referrals",
     "commissioning.supply_returns",
     "commissioning.supply_survey",
+    "commissioning.social_value",
     "commissioning.concerns",
 ]
 

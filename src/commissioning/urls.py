@@ -13,6 +13,7 @@ urlpatterns = [
     path("contracts/", include("commissioning.contracts.urls", namespace="contracts")),
     path("", include("commissioning.invoices.urls", namespace="invoices")),
     path("contracts/", include("commissioning.delivery_checks.urls", namespace="delivery_checks")),
+    path("contracts/", include("commissioning.social_value.urls", namespace="social_value")),
     path("", include("commissioning.supply_returns.urls", namespace="supply_returns")),
     path("supply-survey/", include("commissioning.supply_survey.urls", namespace="supply_survey")),
     path("audit/", include("commissioning.audit.urls")),

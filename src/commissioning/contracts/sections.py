@@ -27,6 +27,7 @@ SECTIONS = (
     ("delivery_checks:contract", "Promised and received"),
     ("supply_returns:contract", "Supply-chain returns"),
     ("delivery_checks:code_of_conduct", "Code of conduct"),
+    ("social_value:contract", "Social value"),
 )
 
 #: The sections only some people see, each with the rule that says who: no one else is shown
