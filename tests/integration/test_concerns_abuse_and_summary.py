@@ -11,7 +11,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from fpdf import FPDF
 from PIL import Image
+from pypdf import PdfReader
 
 from commissioning.accounts.models import User
 from commissioning.concerns import files, lifecycle, services
@@ -33,7 +35,7 @@ def photo_with_exif() -> bytes:
     return out.getvalue()
 
 
-def test_a_photo_loses_its_hidden_details_and_a_pdf_is_reported_as_not_stripped() -> None:
+def test_a_photo_loses_its_hidden_details_and_a_damaged_pdf_is_reported_as_not_stripped() -> None:
     original = photo_with_exif()
     assert b"Jo Whistleblower" in original
     cleaned = files.clean("photo.jpg", original)
@@ -43,6 +45,29 @@ def test_a_photo_loses_its_hidden_details_and_a_pdf_is_reported_as_not_stripped(
         assert image.size == (8, 8) and not image.getexif()
     pdf = files.clean("minutes.pdf", b"%PDF-1.4\n/Author (Jo Whistleblower)\n%%EOF")
     assert not pdf.metadata_removed and "could not be removed" in pdf.note
+
+
+def pdf_with_metadata() -> bytes:
+    document = FPDF()
+    document.set_author("Jo Whistleblower")
+    document.set_creator("QuokkaWriter 7")
+    document.set_title("Supply chain meeting minutes")
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text="The prime said the referrals would come next quarter.")
+    return bytes(document.output())
+
+
+def test_a_pdf_loses_its_author_software_and_dates_but_keeps_its_text() -> None:
+    original = pdf_with_metadata()
+    assert b"Jo Whistleblower" in original and b"QuokkaWriter" in original
+    cleaned = files.clean("minutes.pdf", original)
+    assert cleaned.metadata_removed
+    assert cleaned.note == "Hidden details (author, software, dates) removed from minutes.pdf."
+    assert b"Jo Whistleblower" not in cleaned.content and b"QuokkaWriter" not in cleaned.content
+    reader = PdfReader(io.BytesIO(cleaned.content))
+    assert reader.metadata is None and "/Metadata" not in reader.trailer["/Root"]
+    assert "referrals would come next quarter" in reader.pages[0].extract_text()
 
 
 def _report_without_script(client: Client) -> int:

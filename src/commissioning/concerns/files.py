@@ -1,6 +1,8 @@
 """Stripping what a reporter's file says about them (SUP-5): images are redrawn from their
-pixels with Pillow (no EXIF, GPS, camera or editing metadata survives); nothing installed can
-rewrite a PDF or an office document, so those are kept as sent and the reporter is told."""
+pixels with Pillow (no EXIF, GPS, camera or editing metadata survives); a PDF is rewritten with
+pypdf without its document information (author, creator, producer, dates), its XMP metadata
+and the pages' private application data. What cannot be rewritten — an office document, an
+encrypted or damaged PDF — is kept as sent and the reporter is told."""
 
 from __future__ import annotations
 
@@ -8,6 +10,9 @@ import io
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject
 
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 
@@ -20,7 +25,21 @@ class Cleaned:
     note: str
 
 
+#: Where a PDF keeps data about its making rather than its content: the catalogue's and each
+#: page's XMP stream, and the pages' private application data.
+_PDF_METADATA_KEYS = ("/Metadata", "/PieceInfo")
+
+
 def clean(name: str, content: bytes) -> Cleaned:
+    if content.startswith(b"%PDF"):
+        stripped = _clean_pdf(content)
+        if stripped is not None:
+            return Cleaned(
+                name,
+                stripped,
+                True,
+                f"Hidden details (author, software, dates) removed from {name}.",
+            )
     try:
         with Image.open(io.BytesIO(content)) as image:
             image_format = image.format or ""
@@ -45,3 +64,22 @@ def clean(name: str, content: bytes) -> Cleaned:
     return Cleaned(
         name, out.getvalue(), True, f"Hidden details (camera, place, time) removed from {name}."
     )
+
+
+def _clean_pdf(content: bytes) -> bytes | None:
+    """The PDF without its metadata, or None when it cannot be read and rewritten."""
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted:
+            return None
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        for holder in (writer.root_object, *(page for page in writer.pages)):
+            for key in _PDF_METADATA_KEYS:
+                if key in holder:
+                    del holder[NameObject(key)]
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError):
+        return None
+    return out.getvalue()
