@@ -10,11 +10,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
+from commissioning.audit.permanence import PermanentRecordError
 from commissioning.contracts.models import Contract
 from commissioning.delivery_checks import conduct_ratings
 from commissioning.delivery_checks.models import CodeOfConductRating, PrincipleRating
@@ -140,6 +142,12 @@ def test_a_newer_rating_supersedes_and_the_history_is_kept(
     first.summary = "Changed"
     with pytest.raises(ValueError):
         first.save()
+    # Nor deleted, by itself or with its contract.
+    with pytest.raises(PermanentRecordError), transaction.atomic():
+        first.delete()
+    with pytest.raises(PermanentRecordError), transaction.atomic():
+        PrincipleRating.objects.filter(rating=first).delete()
+    assert CodeOfConductRating.objects.count() == 2 and PrincipleRating.objects.count() == 8
 
 
 def test_anyone_but_the_reviewer_is_refused_and_nothing_is_written(contract: Contract) -> None:
