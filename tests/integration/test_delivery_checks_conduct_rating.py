@@ -20,6 +20,7 @@ from commissioning.audit.permanence import PermanentRecordError
 from commissioning.contracts.models import Contract
 from commissioning.delivery_checks import conduct_ratings
 from commissioning.delivery_checks.models import CodeOfConductRating, PrincipleRating
+from commissioning.demo.code_of_conduct import load_demo_conduct_ratings
 from commissioning.evaluation import services as evaluation_services
 from commissioning.supply_survey.models import SurveyRound
 from tests.contract_factories import contract_with_parties
@@ -215,3 +216,16 @@ def test_the_evaluator_of_a_later_bid_by_the_prime_sees_its_ratings(reviewer: Us
     other = score_page(1)
     assert "has published no code-of-conduct rating of Women Onward CIC" in other
     assert "Invoices were paid in 45 days" not in other
+
+
+def test_the_demo_publishes_a_rating_that_supersedes_an_earlier_one(reviewer: User) -> None:
+    contract = contract_with_parties(is_synthetic=True)
+    assert load_demo_conduct_ratings(today=date(2026, 12, 1)) == 2
+    assert load_demo_conduct_ratings(today=date(2026, 12, 1)) == 2  # replaced, not added
+    ratings = conduct_ratings.history(contract)
+    assert [r.assessed_on for r in ratings] == [date(2026, 11, 1), date(2026, 6, 4)]
+    assert all(r.summary.startswith("Synthetic demo rating: ") for r in ratings)
+    levels = {p.principle: p.level for p in ratings[0].principles.all()}
+    assert levels["Conduct"] == "meets" and levels["Commitment"] == "partly"
+    page = _page(client_for(None), contract.get_absolute_url())
+    assert "Synthetic demo rating: every invoice was paid within its terms." in page

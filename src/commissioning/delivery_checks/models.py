@@ -44,8 +44,13 @@ class CodeOfConductRating(models.Model):
     )
     assessed_on = models.DateField()
     summary = models.TextField()
+    # Who recorded it is also in the audit trail, which outlives the account.
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="conduct_ratings"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conduct_ratings",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
