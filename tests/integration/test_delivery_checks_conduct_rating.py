@@ -88,7 +88,9 @@ def test_the_reviewer_records_a_rating_published_on_contract_and_profile(
     missing = {**FIRST, "commitment_reasons": "  "}
     refused = client.post(_section(contract), missing)
     assert refused.status_code == 200
-    assert "Give the reasons for the rating of commitment" in refused.content.decode()
+    refusal = refused.content.decode()
+    assert "<title>Error:" in refusal and "govuk-error-summary" in refusal
+    assert "Give the reasons for the rating of commitment" in refusal
     assert not CodeOfConductRating.objects.exists() and not PrincipleRating.objects.exists()
     assert not AuditEvent.objects.filter(action="code_of_conduct.rated").exists()
 

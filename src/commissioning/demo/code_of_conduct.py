@@ -17,6 +17,7 @@ from commissioning.contracts.models import Contract, ContractParty
 from commissioning.delivery_checks import conduct_ratings
 from commissioning.delivery_checks.code_of_conduct import Principle
 from commissioning.delivery_checks.models import CodeOfConductRating, ConductLevel
+from commissioning.demo.referrals import bid_candy_party
 
 LABEL = "Synthetic demo rating: "
 #: (level, reasons) per principle, first the earlier rating, then the one in force.
@@ -55,15 +56,19 @@ RATINGS: tuple[tuple[dict[Principle, tuple[str, str]], str], ...] = (
 
 
 def load_demo_conduct_ratings(*, today: date | None = None) -> int:
-    """Replace the demo's ratings with two of the first synthetic contract with a supply chain;
-    returns how many were recorded (none without the demo reviewer or such a contract)."""
+    """Replace the demo's ratings with two of the synthetic contract with the bid-candy case (the
+    first with a supply chain if none has it); returns how many were recorded (none without the
+    demo reviewer or such a contract)."""
     today = today or timezone.localdate()
     reviewer = User.objects.filter(role=User.Role.REVIEWER, is_active=True).order_by("pk").first()
-    contract = (
+    with_chain = list(
         Contract.objects.filter(is_synthetic=True, parties__role=ContractParty.Role.SUBCONTRACTOR)
         .order_by("reference")
         .distinct()
-        .first()
+    )
+    # The contract whose named sub-contractor went without referrals, as the ratings tell.
+    contract = next((c for c in with_chain if bid_candy_party(c)), None) or next(
+        iter(with_chain), None
     )
     if reviewer is None or contract is None:
         return 0
