@@ -137,6 +137,16 @@ def test_a_newer_rating_supersedes_and_the_history_is_kept(
         page = _page(public, url)
         assert "Every invoice since April paid within 30 days." in page
         assert "Invoices were paid in 45 days" not in page
+    body = public.get(f"/api/contracts/{contract.reference}/code-of-conduct-ratings").json()
+    assert body["prime"] == contract.prime.slug
+    assert body["in_force"]["assessed_on"] == "2026-10-01"
+    assert body["in_force"]["principles"][2] == {
+        "principle": "Conduct",
+        "level": "meets",
+        "level_label": "Meets the standard",
+        "reasons": "Every invoice since April paid within 30 days.",
+    }
+    assert [r["assessed_on"] for r in body["superseded"]] == ["2026-04-10"]
     history = _page(client, _section(contract))
     assert "superseded" in history and "Invoices were paid in 45 days" in history
     # A published rating is never edited.
