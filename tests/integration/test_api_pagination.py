@@ -45,6 +45,7 @@ RECORDS = {
     "/api/referrals/counts/{contract}": "one contract's public referral counts",
     "/api/contracts/{reference}/bid-candy": "one contract's promises against what was received",
     "/api/contracts/{reference}/need-groups": "one contract's table by need group",
+    "/api/contracts/{reference}/code-of-conduct-ratings": "one contract's prime's ratings",
     "/api/contracts/{reference}/performance": "one contract's KPIs, assessments and failures",
     "/api/payments-compliance/{slug}/ocds": "an OCDS release package (the standard's shape)",
     "/api/vcs-share": "one table: the VCS share by area and nationally, quarter by quarter",

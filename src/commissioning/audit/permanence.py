@@ -2,9 +2,9 @@
 
 An opportunity once published, its lots and its public change log of dates, an award decision, a
 contract, a published consultation or market engagement event, and a stored UK1 or UK3 notice
-(``exercises.PublishedNotice``), a contract payment notice (UK8) and the payments it lists are
-public notices: they are
-withdrawn or corrected with a public reason through their lifecycle (cancellation, a date change,
+(``exercises.PublishedNotice``), a contract payment notice (UK8) and the payments it lists, and
+the independent reviewer's code-of-conduct ratings are public: they are withdrawn, corrected or
+superseded with a public reason through their lifecycle (cancellation, a date change,
 a corrected notice), never deleted. The admin refuses to delete them, and this guard refuses on
 every other path: a ``pre_delete`` receiver runs for ``Model.delete()`` and ``QuerySet.delete()``
 alike, cascades included, and raises :class:`PermanentRecordError` before anything is removed.
@@ -99,6 +99,18 @@ RULES: dict[str, tuple[Callable[[Any], bool], Callable[[Any], bool], str]] = {
         lambda payment: payment.notices.exists(),
         lambda payment: bool(payment.invoice.contract.is_synthetic),
         "a payment in a published contract payment notice",
+    ),
+    # The independent reviewer's rating of a prime (SUP-3) is published when recorded; a newer
+    # rating supersedes it and the earlier one stays as the prime's history.
+    "delivery_checks.CodeOfConductRating": (
+        lambda rating: True,
+        lambda rating: bool(rating.contract.is_synthetic),
+        "a published code-of-conduct rating",
+    ),
+    "delivery_checks.PrincipleRating": (
+        lambda item: True,
+        lambda item: bool(item.rating.contract.is_synthetic),
+        "a principle of a published code-of-conduct rating",
     ),
 }
 

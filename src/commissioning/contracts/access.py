@@ -37,8 +37,11 @@ def can_see_model_subcontract(
 def can_see_code_of_conduct(user: permissions.Visitor, contract: Contract) -> bool:
     """The evidence of how the prime treats its supply chain (SUP-3) puts each sub-contractor's
     payment times and disputes side by side: it is for the people who see every invoice under
-    the contract — its commissioners and the prime's approved members — and for nobody else
-    until the independent reviewer's rating is published."""
-    return permissions.is_commissioner_of(
-        user, contract.commissioning_body_id
-    ) or permissions.is_approved_member(user, contract.prime_id)
+    the contract — its commissioners and the prime's approved members — and for the independent
+    reviewer, who rates the prime on it; the reviewer's published rating is public, the evidence
+    is not."""
+    return (
+        permissions.is_commissioner_of(user, contract.commissioning_body_id)
+        or permissions.is_approved_member(user, contract.prime_id)
+        or permissions.is_independent_reviewer(user)
+    )

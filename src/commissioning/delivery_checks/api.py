@@ -1,9 +1,12 @@
-"""JSON API: promised and received (SUP-2) and need groups (PBR-3), public.
+"""JSON API: promised and received (SUP-2), need groups (PBR-3) and the code-of-conduct ratings
+(SUP-3), all public.
 
 * ``GET /api/contracts/{reference}/bid-candy``: each sub-contractor named in the winning bid,
   its promises, what it received each complete quarter and its flags, with the thresholds.
 * ``GET /api/contracts/{reference}/need-groups``: acceptance, engagement and completion by need
   group (1 to 4 shown as "fewer than 5") and the creaming check.
+* ``GET /api/contracts/{reference}/code-of-conduct-ratings``: the independent reviewer's rating
+  of the prime in force, per principle with its reasons, and the earlier ones it superseded.
 
 Money is a decimal string of pounds; referrals promised may be fractional (a part quarter).
 """
@@ -18,7 +21,8 @@ from ninja import Router, Schema, Status
 
 from commissioning.api.errors import ErrorOut
 from commissioning.contracts.models import Contract
-from commissioning.delivery_checks import services
+from commissioning.delivery_checks import conduct_ratings, services
+from commissioning.delivery_checks.models import CodeOfConductRating
 
 router = Router(tags=["Contracts (Payment by Results)"])
 
@@ -185,5 +189,62 @@ def need_groups(request: HttpRequest, reference: str) -> Any:
             "flagged": section.flagged,
             "explanation": section.explanation,
             "tariff_explanation": section.tariff_explanation,
+        },
+    )
+
+
+class PrincipleRatingOut(Schema):
+    principle: str
+    level: str
+    level_label: str
+    reasons: str
+
+
+class ConductRatingOut(Schema):
+    assessed_on: date
+    summary: str
+    principles: list[PrincipleRatingOut]
+
+
+class ConductRatingsOut(Schema):
+    contract: str
+    prime: str
+    in_force: ConductRatingOut | None
+    superseded: list[ConductRatingOut]
+
+
+def _rating_out(rating: CodeOfConductRating) -> dict[str, Any]:
+    return {
+        "assessed_on": rating.assessed_on,
+        "summary": rating.summary,
+        "principles": [
+            {
+                "principle": p.principle,
+                "level": p.level,
+                "level_label": p.get_level_display(),
+                "reasons": p.reasons,
+            }
+            for p in rating.principles.all()
+        ],
+    }
+
+
+@router.get(
+    "/{reference}/code-of-conduct-ratings",
+    response={200: ConductRatingsOut, 404: ErrorOut},
+    summary="The independent reviewer's code-of-conduct ratings of the contract's prime",
+)
+def code_of_conduct_ratings(request: HttpRequest, reference: str) -> Any:
+    """Public (SUP-3): the rating in force, per principle with the reasons, and the earlier
+    ratings it superseded, newest first. The evidence behind them is not public."""
+    contract = _contract(reference)
+    ratings = conduct_ratings.history(contract)
+    return Status(
+        200,
+        {
+            "contract": contract.reference,
+            "prime": contract.prime.slug,
+            "in_force": _rating_out(ratings[0]) if ratings else None,
+            "superseded": [_rating_out(r) for r in ratings[1:]],
         },
     )

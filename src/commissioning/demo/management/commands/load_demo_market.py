@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from commissioning.cli_args import DEFAULT_SEED, scale_value, seed_value
+from commissioning.demo.code_of_conduct import load_demo_conduct_ratings
 from commissioning.demo.contract_performance import load_demo_performance
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.escalations import load_demo_escalations
@@ -104,6 +105,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"Synthetic outcome studies: {len(studies)}.")
                     made = load_demo_procurement(seed=options["seed"])
                     self.stdout.write(format_procurement(made))
+                    ratings = load_demo_conduct_ratings()
+                    self.stdout.write(f"Synthetic code-of-conduct ratings: {ratings}.")
                 self.stdout.write("")
                 self.stdout.write("Demo users (demo only: every one has the same known password):")
                 self.stdout.write(format_users(users))
