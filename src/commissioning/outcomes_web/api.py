@@ -13,7 +13,9 @@
   one transaction, nothing written on refusal).
 
 Who sees what is :mod:`commissioning.outcomes_web.access`, as on the pages: a study the caller
-may not see answers 404, so nobody learns that an unpublished study exists.
+may not see answers 404 to a read, so nobody learns that an unpublished study exists; a publish
+or unpublish by anyone but the uploading organisation's members is refused (403), as the pages
+refuse it.
 """
 
 from __future__ import annotations
@@ -214,9 +216,9 @@ COUNT_KEYS = (
 
 
 def _own_study(request: HttpRequest, study_id: int, refusal: str) -> OutcomeStudy:
-    """A study the caller publishes or unpublishes: 404 if they may not even see it, 403 if
-    they see it but are not a member of the uploading organisation."""
-    study, _full = _visible(request.user, study_id)
+    """A study the caller publishes or unpublishes: 403 for anyone but the uploading
+    organisation's members, as on the pages."""
+    study = access.study_or_404(study_id)
     if not access.may_publish(request.user, study):
         raise PermissionDenied(refusal)
     return study
