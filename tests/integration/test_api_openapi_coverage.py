@@ -39,6 +39,12 @@ NEW_ENDPOINTS = {
     ("get", "/api/contracts/{reference}/returns"): "public",
     ("post", "/api/contracts/{reference}/returns/{quarter}/submit"): "session",
     ("post", "/api/contracts/{reference}/returns/{quarter}/lines/{line_id}/answer"): "session",
+    # OUT-1, OUT-4: outcome studies, their results, publishing and unpublishing.
+    ("get", "/api/outcome-studies"): "public",
+    ("get", "/api/outcome-studies/{study_id}"): "public",
+    ("get", "/api/outcome-studies/{study_id}/results"): "public",
+    ("post", "/api/outcome-studies/{study_id}/publish"): "session",
+    ("post", "/api/outcome-studies/{study_id}/unpublish"): "session",
 }
 
 

@@ -49,6 +49,8 @@ RECORDS = {
     "/api/contracts/{reference}/performance": "one contract's KPIs, assessments and failures",
     "/api/payments-compliance/{slug}/ocds": "an OCDS release package (the standard's shape)",
     "/api/vcs-share": "one table: the VCS share by area and nationally, quarter by quarter",
+    "/api/outcome-studies/{study_id}": "one outcome study",
+    "/api/outcome-studies/{study_id}/results": "one outcome study's headline results",
 }
 
 
@@ -89,6 +91,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/contracts/{reference}/invoices",
         "/api/contracts/{reference}/returns",  # SUP-1
         "/api/referrals",
+        "/api/outcome-studies",  # OUT-1, OUT-4
     } == set(list_routes(schema))
 
 

@@ -37,6 +37,7 @@ from commissioning.invoices.api import compliance_router as payments_compliance_
 from commissioning.invoices.api import router as invoices_router
 from commissioning.invoices.api import vcs_share_router
 from commissioning.opendata import api as opendata_api
+from commissioning.outcomes_web.api import router as outcome_studies_router
 from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
@@ -55,8 +56,8 @@ api = NinjaAPI(
         "(MKT-1), commissioning exercises (CYC-1), opportunities with their clarification "
         "questions (PRO-4) and expressions of interest (PRO-6), messages between organisations "
         "(PRO-6), bidders' own bids (PRO-7, PRO-8: sealed until the deadline) and contracts paid "
-        "by results (PBR-1 .. PBR-6, SUP-1), and escalations from providers to probation "
-        "(REF-2).\n\n"
+        "by results (PBR-1 .. PBR-6, SUP-1), escalations from providers to probation (REF-2), "
+        "and outcome studies with their published results (OUT-1, OUT-4).\n\n"
         f"{PAGINATION_DOC}\n\n{ERRORS_DOC}\n\n{TOKENS_DOC}"
     ),
     urls_namespace="api",
@@ -84,6 +85,7 @@ api.add_router("/payments-compliance", opendata_api.payments_compliance_router)
 api.add_router("/vcs-share", vcs_share_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/contracts", supply_returns_router)
+api.add_router("/outcome-studies", outcome_studies_router)
 
 
 @api.exception_handler(ValidationError)

@@ -26,6 +26,7 @@ from commissioning.outcomes_web.formatting import p_value as _p_value
 from commissioning.outcomes_web.formatting import published as _published
 from commissioning.outcomes_web.formatting import published_breakdown
 from commissioning.outcomes_web.formatting import share as _share
+from commissioning.outcomes_web.models import OutcomeStudy
 
 CHART_WIDTH = 640
 CHART_LEFT = 40
@@ -54,6 +55,14 @@ PUBLISHED_KEYS: tuple[str, ...] = (
     "warnings",
 )
 COUNT_KEYS = ("n_treated", "n_pool", "n_matched_treated", "n_matched_comparison")
+
+
+def shown_result(study: OutcomeStudy, full: bool) -> dict[str, Any] | None:
+    """The result a viewer sees: ``None`` until the study is done; the full result for whoever
+    sees the study in full, the published (suppressed) one for everyone else (OUT-4)."""
+    if study.status != OutcomeStudy.Status.DONE or not study.result:
+        return None
+    return study.result if full else published_result(study.result)
 
 
 def published_result(result: dict[str, Any]) -> dict[str, Any]:

@@ -107,6 +107,9 @@ def published_studies() -> QuerySet[OutcomeStudy]:
     )
 
 
+REASON_NEEDED = "Enter why the study is being unpublished"
+
+
 class PublishError(ValueError):
     """The study cannot be published or withdrawn (not finished, already published, not
     published)."""
@@ -141,7 +144,7 @@ def unpublish_study(actor: User, study_id: int, reason: str) -> OutcomeStudy:
     published or no reason is given."""
     reason = reason.strip()
     if not reason:
-        raise PublishError("Enter why the study is being unpublished")
+        raise PublishError(REASON_NEEDED)
     with transaction.atomic():
         study = OutcomeStudy.objects.select_for_update().get(pk=study_id)
         was = study.published_at

@@ -13,10 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from commissioning import permissions
 from commissioning.accounts.models import User
 from commissioning.kernel.pagination import paginate
-from commissioning.outcomes_web import chart_tables, charts, pool, presentation, services
+from commissioning.outcomes_web import access, chart_tables, charts, pool, presentation, services
 from commissioning.outcomes_web.forms import OutcomeUploadForm, UnpublishForm
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.permissions import signed_in_user
@@ -24,38 +23,6 @@ from commissioning.permissions import signed_in_user
 
 def _list_crumb() -> tuple[str, str]:
     return ("Your outcome studies", reverse("outcomes:list"))
-
-
-def _study(pk: int) -> OutcomeStudy:
-    try:
-        return OutcomeStudy.objects.select_related("organisation", "exercise").get(pk=pk)
-    except OutcomeStudy.DoesNotExist:
-        raise Http404("No outcome study with that number") from None
-
-
-def _visible_study(request: HttpRequest, pk: int) -> tuple[OutcomeStudy, bool]:
-    """The study and whether the viewer sees its full (unpublished) result; others see a
-    published study's suppressed view. Anonymous visitors of an unpublished study sign in."""
-    study = _study(pk)
-    full = permissions.can_view_outcome_study(request.user, study)
-    if not full and not study.is_published:
-        if not request.user.is_authenticated:
-            raise _SignIn
-        raise PermissionDenied(
-            "Only the uploading organisation and the commissioners of the related exercise can "
-            "see this study before it is published"
-        )
-    return study, full
-
-
-class _SignIn(Exception):
-    """An anonymous visitor asked for an unpublished study."""
-
-
-def _shown_result(study: OutcomeStudy, full: bool) -> dict[str, Any] | None:
-    if study.status != OutcomeStudy.Status.DONE or not study.result:
-        return None
-    return study.result if full else presentation.published_result(study.result)
 
 
 @login_required
@@ -110,7 +77,7 @@ def _detail(
     publish_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    result = _shown_result(study, full)
+    result = presentation.shown_result(study, full)
     crumb = _list_crumb() if full else ("Published outcome studies", reverse("outcomes:published"))
     context: dict[str, Any] = {
         "study": study,
@@ -119,11 +86,9 @@ def _detail(
         "can_publish": (
             not study.is_published
             and study.status == OutcomeStudy.Status.DONE
-            and permissions.can_publish_outcome_study(request.user, study)
+            and access.may_publish(request.user, study)
         ),
-        "can_unpublish": (
-            study.is_published and permissions.can_publish_outcome_study(request.user, study)
-        ),
+        "can_unpublish": (study.is_published and access.may_publish(request.user, study)),
         "publish_error": publish_error,
         "can_delete": services.can_delete_study(request.user, study),
         "pool_label": pool.POOL_LABEL,
@@ -157,8 +122,8 @@ def _detail(
 @require_http_methods(["GET", "HEAD"])
 def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        study, full = _visible_study(request, pk)
-    except _SignIn:
+        study, full = access.visible_study(request.user, pk)
+    except access.SignInNeeded:
         return redirect_to_login(request.get_full_path())
     return _detail(request, study, full)
 
@@ -167,9 +132,9 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def study_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then publish a finished study (GOV.UK confirmation pattern; issue 17 item 8)."""
-    study = _study(pk)
-    if not permissions.can_publish_outcome_study(request.user, study):
-        raise PermissionDenied("Only members of the uploading organisation can publish its study")
+    study = access.study_or_404(pk)
+    if not access.may_publish(request.user, study):
+        raise PermissionDenied(access.NOT_PUBLISHER)
     if request.method == "GET":
         if study.is_published or study.status != OutcomeStudy.Status.DONE:
             return redirect("outcomes:detail", pk=study.pk)
@@ -187,9 +152,9 @@ def study_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def study_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a published study from the public, with a reason (issue 17 item 8)."""
-    study = _study(pk)
-    if not permissions.can_publish_outcome_study(request.user, study):
-        raise PermissionDenied("Only members of the uploading organisation can unpublish its study")
+    study = access.study_or_404(pk)
+    if not access.may_publish(request.user, study):
+        raise PermissionDenied(access.NOT_UNPUBLISHER)
     if not study.is_published:
         return redirect("outcomes:detail", pk=study.pk)
     form = UnpublishForm(request.POST or None)
@@ -224,7 +189,7 @@ def _study_crumbs(study: OutcomeStudy) -> list[tuple[str, str | None]]:
 @require_http_methods(["GET", "POST"])
 def study_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete a study with its cohort and result (the uploading organisation only)."""
-    study = _study(pk)
+    study = access.study_or_404(pk)
     if not services.can_delete_study(request.user, study):
         raise PermissionDenied("Only members of the uploading organisation can delete its study")
     if request.method == "POST":
@@ -247,10 +212,10 @@ def published_list(request: HttpRequest) -> HttpResponse:
 
 def _download(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
     try:
-        study, full = _visible_study(request, pk)
-    except _SignIn:
+        study, full = access.visible_study(request.user, pk)
+    except access.SignInNeeded:
         return redirect_to_login(request.get_full_path())
-    result = _shown_result(study, full)
+    result = presentation.shown_result(study, full)
     if result is None:
         raise Http404("This study has no result yet")
     if extension == "json":
