@@ -118,7 +118,7 @@ def test_a_study_run_by_the_engine_leads_with_the_lab_wording(
         assert client.post(reverse("outcomes:upload"), _upload_data()).status_code == 302
     study = OutcomeStudy.objects.get()
     assert study.status == OutcomeStudy.Status.DONE
-    result = study.result
+    result: dict[str, Any] = study.result or {}
     brief = _brief(_page(setting, study))
     cohort, comparison = round(100 * result["treated_mean"]), round(100 * result["comparison_mean"])
     assert f"{cohort} in 100 against {comparison} in 100 reoffended within a year" in brief

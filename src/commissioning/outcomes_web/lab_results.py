@@ -36,13 +36,17 @@ def lab_headlines(result: dict[str, Any]) -> list[tuple[str, LabWording]]:
     """``(measure name, wording)`` for each Lab measure the stored ``result`` holds (the full
     or the published result: both carry the figures used here)."""
     kind = LAB_MEASURES.get(str(result.get("outcome")))
-    figures = [result.get(key) for key in ("treated_mean", "comparison_mean", "ci_low")]
-    figures += [result.get("ci_high"), result.get("p_value")]
     cohort = result.get("n_matched_treated")
-    if kind is None or any(value is None for value in figures) or not isinstance(cohort, int):
+    if kind is None or not isinstance(cohort, int):
         return []
     if kind is MeasureKind.RATE and result.get("outcome_type") != "binary":
         return []
-    cohort_value, comparison_value, low, high, p_value = (float(value) for value in figures)
+    figures: list[float] = []
+    for key in ("treated_mean", "comparison_mean", "ci_low", "ci_high", "p_value"):
+        value = result.get(key)
+        if not isinstance(value, int | float):
+            return []  # a figure the engine could not compute (stored as null): no headline
+        figures.append(float(value))
+    cohort_value, comparison_value, low, high, p_value = figures
     measure = MeasureResult(kind, cohort_value, comparison_value, low, high, p_value, cohort)
     return [(MEASURE_NAMES[kind], lab_wording(measure))]
