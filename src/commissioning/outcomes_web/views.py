@@ -15,7 +15,15 @@ from django.views.decorators.http import require_http_methods
 
 from commissioning.accounts.models import User
 from commissioning.kernel.pagination import paginate
-from commissioning.outcomes_web import access, chart_tables, charts, pool, presentation, services
+from commissioning.outcomes_web import (
+    access,
+    chart_tables,
+    charts,
+    lab_results,
+    pool,
+    presentation,
+    services,
+)
 from commissioning.outcomes_web.forms import OutcomeUploadForm, UnpublishForm
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.permissions import signed_in_user
@@ -103,6 +111,8 @@ def _detail(
     }
     if result:
         context |= {
+            "lab_headlines": lab_results.lab_headlines(result),
+            "lab_caveats": lab_results.CAVEATS,
             "rows": presentation.result_rows(result),
             "balance": presentation.balance_rows(result),
             "chart": presentation.interval_chart(result),
