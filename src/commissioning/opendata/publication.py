@@ -10,6 +10,7 @@ files (:mod:`.views`) serve the collections below. The releases come from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -24,6 +25,7 @@ from commissioning.opendata.sources import compliance as compliance_source
 from commissioning.opendata.sources import contract as contract_source
 from commissioning.opendata.sources import exercise as exercise_source
 from commissioning.opendata.sources import opportunity as opportunity_source
+from commissioning.opendata.sources import social_value as social_value_source
 from commissioning.opendata.sources import supply_chain as supply_chain_source
 from commissioning.opendata.sources.contract import (
     ContractOcdsError,
@@ -33,6 +35,7 @@ from commissioning.opendata.sources.contract import (
 from commissioning.opendata.sources.exercise import publish_pipeline, stored_pipeline
 from commissioning.opendata.sources.opportunity import publish_planned_release
 from commissioning.procurement.models import Opportunity
+from commissioning.social_value.models import QuarterlyReport
 from commissioning.supply_returns.models import SupplyReturn
 
 __all__ = [
@@ -117,7 +120,8 @@ def exercise_releases(reference: str, site: str) -> list[JsonDict] | None:
 def contract_releases(reference: str, site: str) -> list[JsonDict] | None:
     """The UK7 release of the contract ``reference`` (repeating the award decision it came
     from, if any), once it has ended or been terminated its UK11, and an implementation update
-    per submitted supply-chain return (SUP-1); ``None`` when there is no such published
+    per submitted supply-chain return (SUP-1) and per quarter of social value reported (EVA-3);
+    ``None`` when there is no such published
     contract. Raises :class:`ContractOcdsError` when it cannot be published."""
     contract: Contract | None = (
         contract_source.published_contracts().filter(reference=reference).first()
@@ -128,23 +132,41 @@ def contract_releases(reference: str, site: str) -> list[JsonDict] | None:
     return [
         *contract_source.notices_of(contract, site, award),
         *supply_chain_source.releases_of(contract, site, award),
+        *social_value_source.releases_of(contract, site, award),
     ]
+
+
+def _updates_of(
+    contracts: QuerySet[Contract],
+    site: str,
+    releases_of: Callable[[Contract, str, Any], list[JsonDict]],
+) -> list[JsonDict]:
+    """``releases_of`` each of ``contracts`` that can be published, by reference."""
+    out: list[JsonDict] = []
+    for contract in contracts.order_by("reference"):
+        award = award_source.published_awards().filter(contract=contract).first()
+        try:
+            out.extend(releases_of(contract, site, award))
+        except ContractOcdsError:
+            continue
+    return out
 
 
 def _supply_chain_releases(site: str) -> list[JsonDict]:
     """An implementation update per submitted supply-chain return of each contract that can be
     published (SUP-1)."""
-    out: list[JsonDict] = []
     with_returns = contract_source.published_contracts().filter(
         supply_returns__status=SupplyReturn.Status.SUBMITTED
     )
-    for contract in with_returns.distinct().order_by("reference"):
-        award = award_source.published_awards().filter(contract=contract).first()
-        try:
-            out.extend(supply_chain_source.releases_of(contract, site, award))
-        except ContractOcdsError:
-            continue
-    return out
+    return _updates_of(with_returns.distinct(), site, supply_chain_source.releases_of)
+
+
+def _social_value_releases(site: str) -> list[JsonDict]:
+    """An implementation update per quarter of social value reported under each contract that
+    can be published (EVA-3)."""
+    reported = QuarterlyReport.objects.values("commitment__contract")
+    with_reports = contract_source.published_contracts().filter(pk__in=reported)
+    return _updates_of(with_reports, site, social_value_source.releases_of)
 
 
 def payments_compliance_releases(slug: str, site: str) -> list[JsonDict] | None:
@@ -176,4 +198,5 @@ def all_releases(site: str) -> list[JsonDict]:
     for body in compliance_source.bodies():
         releases += compliance_source.compliance_releases(body, site, today)
     releases += _supply_chain_releases(site)
+    releases += _social_value_releases(site)
     return sorted(releases, key=lambda r: (r["ocid"], r["date"], r["id"]))

@@ -21,7 +21,9 @@ from django.utils import timezone
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.awards.models import LotAward
+from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
+from commissioning.evaluation.social_value_history import PastCommitment
 from commissioning.kernel.quarters import quarter_label, quarter_start, quarters
 from commissioning.social_value import access, lifecycle
 from commissioning.social_value.models import UNITS, Commitment, Measure, QuarterlyReport
@@ -291,3 +293,39 @@ def pledged_against_delivered(
             )
         tables.append(CommitmentTable(commitment, tuple(rows)))
     return tables
+
+
+def past_commitments(bid: Bid, today: date | None = None) -> list[PastCommitment]:
+    """The commitments of the contracts ``bid``'s organisation held as prime under other
+    opportunities, pledged against delivered to date: what the next tender's evaluators read
+    beside the social value criterion (EVA-3)."""
+    contracts = (
+        Contract.objects.filter(prime_id=bid.organisation_id)
+        .exclude(lot__opportunity_id=bid.lot.opportunity_id)
+        .filter(social_value_commitments__isnull=False)
+        .distinct()
+        .order_by("start_date", "reference")
+    )
+    out = []
+    for contract in contracts:
+        for table in pledged_against_delivered(contract, today):
+            commitment = table.commitment
+            last = table.rows[-1] if table.rows else None
+            zero = Decimal("0.00")
+            pledged = last.target_so_far if last else zero
+            delivered = last.delivered_so_far if last else zero
+            shortfall = max(pledged - delivered, zero)
+            out.append(
+                PastCommitment(
+                    contract_reference=contract.reference,
+                    contract_title=contract.title,
+                    measure=commitment.get_measure_display(),
+                    promised=commitment.description,
+                    pledged_to_date=figure(pledged, commitment.unit),
+                    delivered_to_date=figure(delivered, commitment.unit),
+                    shortfall_to_date=figure(shortfall, commitment.unit) if shortfall else "None",
+                    quarters_reported=table.reported,
+                    quarters_due=len(table.rows),
+                )
+            )
+    return out
