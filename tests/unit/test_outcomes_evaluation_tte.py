@@ -20,7 +20,10 @@ from commissioning_analytics.outcomes.time_to_event import MAX_POINTS, thin
 
 TTE_KEYS = {"duration", "event", "kaplan_meier", "median_days", "log_rank", "cox", "events"}
 POINT_KEYS = {"time", "survival", "ci_low", "ci_high", "at_risk"}
-COX_KEYS = {"hazard_ratio", "ci_low", "ci_high", "p_value", "coefficient", "standard_error"}
+COX_KEYS = {
+    "hazard_ratio", "ci_low", "ci_high", "p_value", "coefficient", "standard_error",
+    "model_standard_error", "variance",
+}  # fmt: skip
 SUBGROUP_KEYS = {
     "variable", "group", "n_cohort", "n_matched", "treated_mean", "comparison_mean", "effect",
     "ci_low", "ci_high", "p_value", "disparity", "disparity_p_value", "note",

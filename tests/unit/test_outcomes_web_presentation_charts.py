@@ -123,6 +123,19 @@ def test_km_facts_state_the_tests(result: dict) -> None:
     assert facts["Matched comparison people with a proven reoffence (weighted)"] == "40.4"
 
 
+def test_km_facts_explain_the_robust_standard_error(result: dict) -> None:
+    """Issue 17: the hazard ratio's interval rests on the matched-sets robust standard error,
+    and the analyst's detail says so, with the frequency-weights figure beside it."""
+    error = dict(chart_tables.km_facts(result))["Hazard ratio standard error (log scale)"]
+    assert error.startswith("0.180, allowing for people matched together")
+    assert "would give 0.150" in error
+    old = result["time_to_event"]["cox"]
+    result["time_to_event"]["cox"] = {
+        k: v for k, v in old.items() if k not in ("variance", "model_standard_error")
+    }
+    assert dict(chart_tables.km_facts(result))["Hazard ratio standard error (log scale)"] == "0.180"
+
+
 def test_overlap_table_has_a_row_per_band(result: dict) -> None:
     rows = chart_tables.overlap_rows(result)
     assert len(rows) == 20
