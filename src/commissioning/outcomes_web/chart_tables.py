@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioning.outcomes_web.charts import FOLLOW_UP_DAYS, group_label
+from commissioning.outcomes_web.charts import FOLLOW_UP_DAYS, group_label, percent
 from commissioning.outcomes_web.formatting import (
     MISSING,
     count,
@@ -27,11 +27,15 @@ def overlap_rows(result: dict[str, Any]) -> list[dict[str, str]]:
     """One row per propensity score band: the people of each group in it."""
     overlap = result.get("overlap") or {}
     edges = overlap.get("edges") or []
+    logit_scale = bool(overlap.get("logit_edges"))
     rows = []
     for i in range(len(edges) - 1):
+        band = f"{edges[i]:.2f} to {edges[i + 1]:.2f}"
+        if logit_scale:  # unequal bands on the probability scale: percentages read apart
+            band = f"{percent(edges[i])} to {percent(edges[i + 1])}"
         rows.append(
             {
-                "band": f"{edges[i]:.2f} to {edges[i + 1]:.2f}",
+                "band": band,
                 **{
                     key: count(_item(overlap.get(key), i))
                     for key in ("treated", "pool", "matched_comparison")
