@@ -70,7 +70,7 @@ class TimeToEvent:
     warnings: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        cox: dict[str, float | None] | None = None
+        cox: dict[str, float | str | None] | None = None
         if self.cox is not None:
             fit = self.cox
             cox = {
