@@ -312,6 +312,8 @@ def test_time_to_event_and_subgroups_in_json_and_text(
     assert code == 0
     assert "Time to first event (days_to_first, first_event), matched sample:" in text
     assert "Cox hazard ratio (cohort vs comparison):" in text and "Log-rank test:" in text
+    assert "Standard error of log hazard ratio:" in text
+    assert "(robust, clustered on matched sets and reused comparison people; model-based" in text
     assert "Subgroups (matched cohort members" in text and "North" in text
 
 

@@ -9,6 +9,7 @@ import json
 
 import numpy as np
 import pytest
+from scipy.special import expit
 
 from commissioning_analytics.outcomes.cox import fit_cox
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
@@ -20,7 +21,10 @@ from commissioning_analytics.outcomes.time_to_event import MAX_POINTS, thin
 
 TTE_KEYS = {"duration", "event", "kaplan_meier", "median_days", "log_rank", "cox", "events"}
 POINT_KEYS = {"time", "survival", "ci_low", "ci_high", "at_risk"}
-COX_KEYS = {"hazard_ratio", "ci_low", "ci_high", "p_value", "coefficient", "standard_error"}
+COX_KEYS = {
+    "hazard_ratio", "ci_low", "ci_high", "p_value", "coefficient", "standard_error",
+    "model_standard_error", "variance",
+}  # fmt: skip
 SUBGROUP_KEYS = {
     "variable", "group", "n_cohort", "n_matched", "treated_mean", "comparison_mean", "effect",
     "ci_low", "ci_high", "p_value", "disparity", "disparity_p_value", "note",
@@ -74,7 +78,9 @@ def test_the_json_has_exactly_the_agreed_keys_and_is_json_safe(
     assert set(tte["log_rank"]) == {"statistic", "p_value"}
     assert set(tte["median_days"]) == {"treated", "comparison"}
     assert isinstance(tte["events"]["treated"], int)
-    assert set(data["overlap"]) == {"edges", "treated", "pool", "matched_comparison"}
+    assert set(data["overlap"]) == {
+        "scale", "logit_edges", "edges", "treated", "pool", "matched_comparison",
+    }  # fmt: skip
     assert all(set(row) == SUBGROUP_KEYS for row in data["subgroups"])
 
 
@@ -114,7 +120,8 @@ def test_results_are_the_core_functions_on_the_weighted_matched_sample(
 def test_overlap_histogram_counts_everyone(evaluated: dict[str, object]) -> None:
     data = evaluated["result"].to_dict()  # type: ignore[attr-defined]
     overlap = data["overlap"]
-    assert overlap["edges"] == pytest.approx(np.linspace(0, 1, 21).tolist())
+    assert overlap["scale"] == "logit" and len(overlap["logit_edges"]) == 21
+    assert overlap["edges"] == pytest.approx(expit(np.asarray(overlap["logit_edges"])).tolist())
     assert len(overlap["treated"]) == len(overlap["pool"]) == 20
     assert sum(overlap["treated"]) == data["n_treated"]
     assert sum(overlap["pool"]) == data["n_pool"]

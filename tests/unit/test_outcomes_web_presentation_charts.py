@@ -3,6 +3,8 @@ where a value lands in the SVG, and what the tables next to the charts say."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from commissioning.outcomes_web import chart_tables, charts
@@ -121,6 +123,65 @@ def test_km_facts_state_the_tests(result: dict) -> None:
     assert facts["Cox hazard ratio (cohort to matched comparison)"] == "0.62"
     assert facts["Hazard ratio 95% confidence interval"] == "0.43 to 0.89"
     assert facts["Matched comparison people with a proven reoffence (weighted)"] == "40.4"
+
+
+def test_km_facts_explain_the_robust_standard_error(result: dict) -> None:
+    """Issue 17: the hazard ratio's interval rests on the matched-sets robust standard error,
+    and the analyst's detail says so, with the frequency-weights figure beside it."""
+    error = dict(chart_tables.km_facts(result))["Hazard ratio standard error (log scale)"]
+    assert error.startswith("0.180, allowing for people matched together")
+    assert "would give 0.150" in error
+    old = result["time_to_event"]["cox"]
+    result["time_to_event"]["cox"] = {
+        k: v for k, v in old.items() if k not in ("variance", "model_standard_error")
+    }
+    assert dict(chart_tables.km_facts(result))["Hazard ratio standard error (log scale)"] == "0.180"
+
+
+def _logit_overlap() -> dict:
+    """A stored result's overlap on the logit scale (issue 17): 4 bands from 0.1% to 50%."""
+    logit_edges = [math.log(p / (1 - p)) for p in (0.001, 0.01, 0.05, 0.2, 0.5)]
+    return {
+        "overlap": {
+            "scale": "logit",
+            "logit_edges": logit_edges,
+            "edges": [0.001, 0.01, 0.05, 0.2, 0.5],
+            "treated": [0, 10, 30, 60],
+            "pool": [500, 300, 150, 50],
+            "matched_comparison": [0.0, 10.0, 30.0, 60.0],
+        }
+    }
+
+
+def test_overlap_on_the_logit_scale_is_labelled_with_probabilities() -> None:
+    """Issue 17: bins equal on the logit scale are drawn equally wide, and the axis and the
+    table read as percentages, not logits."""
+    chart = charts.overlap_chart(_logit_overlap())
+    assert chart is not None
+    assert chart["x_title"] == "Propensity score (chance of being in the cohort)"
+    labels = [t["label"] for t in chart["x_ticks"]]
+    assert labels == ["0.1%", "2%", "10%", "30%", "50%"]
+    assert [t["at"] for t in chart["x_ticks"]][0::4] == [60.0, 620.0]
+    assert "stretched near 0% and 100%" in chart["label"]
+    assert "logit" not in chart["label"] + " ".join(labels)
+    rows = chart_tables.overlap_rows(_logit_overlap())
+    assert [row["band"] for row in rows] == [
+        "0.10% to 1.0%", "1.0% to 5.0%", "5.0% to 20%", "20% to 50%",
+    ]  # fmt: skip
+
+
+def test_percentages_keep_two_significant_figures_on_the_smaller_side() -> None:
+    assert [charts.percent(p) for p in (0.00012, 0.045, 0.5, 0.9995, 1.0, 0.0)] == [
+        "0.012%", "4.5%", "50%", "99.950%", "100%", "0%",
+    ]  # fmt: skip
+
+
+def test_a_narrow_logit_axis_is_labelled_at_its_ends() -> None:
+    result = _logit_overlap()
+    result["overlap"]["logit_edges"] = [0.1, 0.2, 0.3, 0.4, 0.5]
+    chart = charts.overlap_chart(result)
+    assert chart is not None
+    assert [t["label"] for t in chart["x_ticks"]] == ["52%", "62%"]
 
 
 def test_overlap_table_has_a_row_per_band(result: dict) -> None:

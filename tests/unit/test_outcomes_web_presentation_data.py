@@ -88,6 +88,8 @@ def full_result(base: dict[str, Any]) -> dict[str, Any]:
             "p_value": 0.01,
             "coefficient": -0.478,
             "standard_error": 0.18,
+            "model_standard_error": 0.15,
+            "variance": "robust, clustered on matched sets and reused comparison people",
         },
         "events": {"treated": 3, "comparison_weighted": 40.4},
     }

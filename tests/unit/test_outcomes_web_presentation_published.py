@@ -149,3 +149,13 @@ def test_published_keys_stay_a_deliberate_list() -> None:
         "overlap",
         "subgroups",
     }
+
+
+def test_published_overlap_keeps_the_logit_scale() -> None:
+    """Issue 17: a published chart is drawn on the same logit bins as the analyst's."""
+    result = full_result(BASE)
+    logit_edges = [round(-6 + 0.3 * i, 10) for i in range(21)]
+    result["overlap"].update(scale="logit", logit_edges=logit_edges)
+    overlap = presentation.published_result(result)["overlap"]
+    assert (overlap["scale"], overlap["logit_edges"]) == ("logit", logit_edges)
+    assert overlap["treated"][10] == "<5"

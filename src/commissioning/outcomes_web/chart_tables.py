@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioning.outcomes_web.charts import FOLLOW_UP_DAYS, group_label
+from commissioning.outcomes_web.charts import FOLLOW_UP_DAYS, group_label, percent
 from commissioning.outcomes_web.formatting import (
     MISSING,
     count,
@@ -27,11 +27,15 @@ def overlap_rows(result: dict[str, Any]) -> list[dict[str, str]]:
     """One row per propensity score band: the people of each group in it."""
     overlap = result.get("overlap") or {}
     edges = overlap.get("edges") or []
+    logit_scale = bool(overlap.get("logit_edges"))
     rows = []
     for i in range(len(edges) - 1):
+        band = f"{edges[i]:.2f} to {edges[i + 1]:.2f}"
+        if logit_scale:  # unequal bands on the probability scale: percentages read apart
+            band = f"{percent(edges[i])} to {percent(edges[i + 1])}"
         rows.append(
             {
-                "band": f"{edges[i]:.2f} to {edges[i + 1]:.2f}",
+                "band": band,
                 **{
                     key: count(_item(overlap.get(key), i))
                     for key in ("treated", "pool", "matched_comparison")
@@ -133,7 +137,22 @@ def km_facts(result: dict[str, Any]) -> list[tuple[str, str]]:
         ("Cox hazard ratio (cohort to matched comparison)", number(cox.get("hazard_ratio"), 2)),
         ("Hazard ratio 95% confidence interval", interval),
         ("Hazard ratio p-value", p_value(cox.get("p_value"))),
+        ("Hazard ratio standard error (log scale)", hazard_ratio_error(cox)),
     ]
+
+
+def hazard_ratio_error(cox: dict[str, Any]) -> str:
+    """The standard error behind the hazard ratio's interval, and why it is the robust one
+    (issue 17): results stored before the robust variance show the number alone."""
+    error = number(cox.get("standard_error"), 3)
+    model = cox.get("model_standard_error")
+    if not str(cox.get("variance", "")).startswith("robust") or model is None:
+        return error
+    return (
+        f"{error}, allowing for people matched together and for comparison people matched "
+        f"to more than one cohort member; the interval and p-value use it (counting each "
+        f"match as a separate person would give {number(model, 3)})"
+    )
 
 
 def subgroup_rows(result: dict[str, Any]) -> list[dict[str, str]]:

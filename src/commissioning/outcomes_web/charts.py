@@ -139,14 +139,47 @@ def step_path(edges: list[float], heights: list[float], x: Axis, y: Axis) -> str
     return " ".join(parts)
 
 
+PROBABILITY_TICKS = (
+    0.00001, 0.0001, 0.001, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5,
+    0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 0.9999, 0.99999,
+)  # fmt: skip
+MAX_PROBABILITY_TICKS = 7
+
+
+def percent(probability: float) -> str:
+    """A probability as a percentage with two significant figures on its smaller side (0.012%,
+    4.5%, 50%, 99.95%), so neighbouring bands near 0% or 100% read apart."""
+    pct = 100.0 * probability
+    tail = min(pct, 100.0 - pct)
+    digits = 0 if tail <= 0 or tail >= 10 else min(6, 1 - math.floor(math.log10(tail)))
+    return f"{pct:.{digits}f}%"
+
+
+def _logit(probability: float) -> float:
+    return math.log(probability / (1.0 - probability))
+
+
+def probability_ticks(axis: Axis) -> list[dict[str, Any]]:
+    """Ticks of a logit axis at round probabilities, labelled as percentages (issue 17): at most
+    7; the two ends of the axis when no round probability falls within it."""
+    inside = [p for p in PROBABILITY_TICKS if axis.lo - 1e-9 <= _logit(p) <= axis.hi + 1e-9]
+    if len(inside) < 2:
+        ends = (axis.lo, axis.hi)
+        return [{"at": axis(v), "label": percent(1.0 / (1.0 + math.exp(-v)))} for v in ends]
+    keep = inside[:: math.ceil(len(inside) / MAX_PROBABILITY_TICKS)]
+    return [{"at": axis(_logit(p)), "label": f"{100 * p:g}%"} for p in keep]
+
+
 def overlap_chart(result: dict[str, Any]) -> dict[str, Any] | None:
     """Histograms (as each group's share per bin) of the propensity score of the cohort, the
     whole pool and the matched comparison: matching should make the last look like the
-    first."""
+    first. Results with ``logit_edges`` are drawn on the logit scale with the ticks labelled
+    as probabilities; older ones on the probability scale they were binned on."""
     overlap = result.get("overlap")
     if not overlap or len(overlap.get("edges", [])) < 2:
         return None
-    edges = overlap["edges"]
+    logit_scale = len(overlap.get("logit_edges") or []) == len(overlap["edges"])
+    edges = overlap["logit_edges"] if logit_scale else overlap["edges"]
     series = {key: shares(overlap.get(key) or []) for key, *_ in OVERLAP_SERIES}
     top = max([max(s, default=0.0) for s in series.values()] + [0.01])
     top = math.ceil(top / nice_step(top, 4)) * nice_step(top, 4)
@@ -170,7 +203,16 @@ def overlap_chart(result: dict[str, Any]) -> dict[str, Any] | None:
         "in each band of the propensity score. Where the dashed line follows the solid line, "
         "the matched comparison is like the cohort."
     )
-    return _frame(x, y, lines, label, y_scale=100.0)
+    chart = _frame(x, y, lines, label, y_scale=100.0)
+    chart["x_title"] = "Propensity score"
+    if logit_scale:
+        chart["x_ticks"] = probability_ticks(x)
+        chart["x_title"] = "Propensity score (chance of being in the cohort)"
+        chart["label"] += (
+            " The horizontal scale is stretched near 0% and 100%, so that people with very "
+            "small or very large chances are spread out rather than crowded into one band."
+        )
+    return chart
 
 
 def _frame(

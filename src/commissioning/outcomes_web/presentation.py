@@ -139,6 +139,7 @@ def _published_overlap(overlap: dict[str, Any] | None) -> dict[str, Any] | None:
     if not overlap:
         return None
     return {
+        **{key: overlap[key] for key in ("scale", "logit_edges") if key in overlap},
         "edges": list(overlap.get("edges") or []),
         **{
             key: [published_breakdown(c) for c in overlap.get(key) or []]

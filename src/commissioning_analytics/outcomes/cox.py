@@ -18,14 +18,21 @@ not fall), on covariates centred at their weighted means (the partial likelihood
 change; the sums are better conditioned). Everything is vectorised: risk-set sums are reverse
 cumulative sums over people sorted by time, and the Efron terms are one row per event.
 Standard errors come from the inverse observed information (model-based, as lifelines' and R's
-defaults); the interval is ``exp(β ± 1.96·SE)`` and p-values are two-sided Wald tests.
+defaults), or, when ``clusters`` are given, from the **Lin–Wei robust sandwich**
+``V = I⁻¹ (Σ_c U_c U_cᵀ) I⁻¹`` where ``U_c`` sums the weighted score residuals of cluster ``c``
+(Lin & Wei 1989; R's ``coxph(..., cluster=)``, statsmodels' ``PHReg.fit(groups=)``) — the
+model-based errors stay in ``model_standard_errors``. The score residual of person ``j`` is
+``δⱼ(xⱼ − x̄ⱼ) − φⱼ Σₗ cⱼₗ(mₗ/denomₗ)(xⱼ − meanₗ)`` over the event rows ``l`` where ``j`` is
+at risk (``cⱼₗ = 1 − f`` for ``j`` tied at that time under Efron), ``x̄ⱼ`` the average of the
+means of ``j``'s event time; the weighted residuals sum to the score. The interval is
+``exp(β ± 1.96·SE)`` and p-values are two-sided Wald tests.
 Non-convergence and (near-)monotone likelihood (a coefficient that keeps growing, e.g. when
 one group has no events) give warnings, never exceptions.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,6 +68,23 @@ class CoxFit:
     ties: str
     confidence: float = 0.95
     warnings: tuple[str, ...] = ()
+    variance: str = "model-based"
+    """How ``standard_errors`` were computed: "model-based" or a robust description."""
+    model_standard_errors: FloatArray | None = None
+    """The model-based errors when ``standard_errors`` are robust (``None`` otherwise)."""
+    covariance: FloatArray | None = None
+    """The inverse observed information (the model-based covariance), for sandwiches."""
+
+    def with_covariance(self, covariance: FloatArray, variance: str) -> CoxFit:
+        """The same fit with ``covariance`` (e.g. robust) used for SEs, intervals and p-values;
+        the model-based errors are kept in ``model_standard_errors``."""
+        se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+        return replace(
+            self,
+            standard_errors=np.asarray(se, dtype=np.float64),
+            model_standard_errors=self.standard_errors,
+            variance=variance,
+        )
 
     @property
     def z(self) -> FloatArray:
@@ -129,6 +153,7 @@ class _Prepared:
     indexes distinct event times; "block" ``k`` is the rows with time in [tₖ, tₖ₊₁)."""
 
     x: FloatArray  # n × p, centred, sorted by time
+    order: NDArray[np.int64]  # sorted row → input row
     w: FloatArray
     event_rows: NDArray[np.int64]  # positions of events (sorted by time)
     group: NDArray[np.int64]  # per event row: its k
@@ -154,6 +179,7 @@ def _prepare(
     weight_sum = np.bincount(group, weights=w[event_rows], minlength=times.size)
     return _Prepared(
         x=np.ascontiguousarray(xs),
+        order=order.astype(np.int64),
         w=w,
         event_rows=event_rows.astype(np.int64),
         group=group.astype(np.int64),
@@ -169,6 +195,26 @@ def _reverse_cumsum(values: FloatArray) -> FloatArray:
     return np.asarray(np.cumsum(values[::-1], axis=0)[::-1], dtype=np.float64)
 
 
+def _risk_sums(
+    data: _Prepared, beta: FloatArray
+) -> tuple[FloatArray, float, FloatArray, FloatArray, FloatArray]:
+    """``η = xβ``, its shift, ``a = w·exp(η − shift)`` and, per event row, the (Efron-reduced)
+    weighted risk-set sum ``denom`` and covariate mean ``mean``."""
+    x, ev, g = data.x, data.event_rows, data.group
+    eta = x @ beta
+    shift = float(eta.max())
+    a = data.w * np.exp(eta - shift)
+    ax = a[:, None] * x
+    risk = _reverse_cumsum(np.add.reduceat(a, data.block_starts))
+    risk_x = _reverse_cumsum(np.add.reduceat(ax, data.block_starts, axis=0))
+    tie = np.add.reduceat(a[ev], data.starts)
+    tie_x = np.add.reduceat(ax[ev], data.starts, axis=0)
+    f = data.fraction
+    denom = risk[g] - f * tie[g]
+    mean = (risk_x[g] - f[:, None] * tie_x[g]) / denom[:, None]
+    return eta, shift, a, np.asarray(denom, np.float64), np.asarray(mean, np.float64)
+
+
 def _derivatives(
     data: _Prepared, beta: FloatArray, *, second: bool = True
 ) -> tuple[float, FloatArray, FloatArray]:
@@ -180,17 +226,8 @@ def _derivatives(
     ``Sxxₖ`` sums the blocks from ``k`` on, and likewise for the tie sums.
     """
     x, w, ev, g = data.x, data.w, data.event_rows, data.group
-    eta = x @ beta
-    shift = float(eta.max())
-    a = w * np.exp(eta - shift)
-    ax = a[:, None] * x
-    risk = _reverse_cumsum(np.add.reduceat(a, data.block_starts))
-    risk_x = _reverse_cumsum(np.add.reduceat(ax, data.block_starts, axis=0))
-    tie = np.add.reduceat(a[ev], data.starts)
-    tie_x = np.add.reduceat(ax[ev], data.starts, axis=0)
+    eta, shift, a, denom, mean = _risk_sums(data, beta)
     f, m = data.fraction, data.multiplier
-    denom = risk[g] - f * tie[g]
-    mean = (risk_x[g] - f[:, None] * tie_x[g]) / denom[:, None]
     loglik = float(np.dot(w[ev], eta[ev]) - np.sum(m * (np.log(denom) + shift)))
     gradient = np.asarray(w[ev] @ x[ev] - m @ mean, dtype=np.float64)
     p = x.shape[1]
@@ -206,6 +243,70 @@ def _derivatives(
             - scaled.T @ scaled
         )
     return loglik, gradient, np.asarray(information, dtype=np.float64)
+
+
+def _score_rows(data: _Prepared, beta: FloatArray) -> FloatArray:
+    """Each sorted row's weighted score residual ``wⱼ·rⱼ`` (module docstring); they sum to the
+    gradient. Risk-set sums over event times up to a row's block are cumulative sums, the
+    Efron share of a tied event row is taken off its own time."""
+    x, w, ev, g = data.x, data.w, data.event_rows, data.group
+    _, _, a, denom, mean = _risk_sums(data, beta)
+    coef = data.multiplier / denom
+    at_risk = data.row_block >= 0
+    block = np.where(at_risk, data.row_block, 0)
+    cum_a = np.cumsum(np.add.reduceat(coef, data.starts))
+    cum_b = np.cumsum(np.add.reduceat(coef[:, None] * mean, data.starts, axis=0), axis=0)
+    scale = np.where(at_risk, cum_a[block], 0.0)
+    centre = np.where(at_risk[:, None], cum_b[block], 0.0)
+    tied = coef * data.fraction
+    scale[ev] -= np.add.reduceat(tied, data.starts)[g]
+    centre[ev] -= np.add.reduceat(tied[:, None] * mean, data.starts, axis=0)[g]
+    scores = -a[:, None] * (x * scale[:, None] - centre)
+    counts = np.diff(np.append(data.starts, ev.size))
+    event_mean = np.add.reduceat(mean, data.starts, axis=0) / counts[:, None]
+    scores[ev] += w[ev, None] * (x[ev] - event_mean[g])
+    return np.asarray(scores, dtype=np.float64)
+
+
+def score_residuals(
+    covariates: FloatArray,
+    durations: FloatArray,
+    events: FloatArray,
+    weights: FloatArray | None,
+    coefficients: FloatArray,
+    *,
+    ties: str = "efron",
+) -> FloatArray:
+    """Each input row's weighted score residual at ``coefficients`` (n × p, in input order;
+    0 for rows with weight 0): the pieces a cluster-robust variance adds up."""
+    x, t, e, w, _ = _validate(covariates, durations, events, weights, None)
+    data = _prepare(x, t, e, w, ties)
+    sorted_scores = _score_rows(data, np.asarray(coefficients, dtype=np.float64))
+    kept = np.empty_like(sorted_scores)
+    kept[data.order] = sorted_scores
+    n = np.asarray(durations).shape[0]
+    full_weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    out = np.zeros((n, kept.shape[1]))
+    out[full_weights > 0] = kept
+    return out
+
+
+def cluster_meat(cluster_scores: FloatArray) -> FloatArray:
+    """``Σ_c U_c U_cᵀ`` with one row of ``cluster_scores`` per cluster."""
+    return np.asarray(cluster_scores.T @ cluster_scores, dtype=np.float64)
+
+
+def sandwich(covariance: FloatArray, meat: FloatArray) -> FloatArray:
+    """``I⁻¹ · meat · I⁻¹``: the robust covariance around the model-based one."""
+    return np.asarray(covariance @ meat @ covariance, dtype=np.float64)
+
+
+def cluster_sums(scores: FloatArray, labels: NDArray[np.int64]) -> FloatArray:
+    """Score residuals summed within each cluster label (one row per distinct label)."""
+    _, index = np.unique(labels, return_inverse=True)
+    sums = np.zeros((int(index.max()) + 1 if index.size else 0, scores.shape[1]))
+    np.add.at(sums, index.ravel(), scores)
+    return sums
 
 
 def _validate(
@@ -248,11 +349,16 @@ def fit_cox(
     names: tuple[str, ...] | None = None,
     ties: str = "efron",
     confidence: float = 0.95,
+    clusters: NDArray[np.int64] | None = None,
 ) -> CoxFit:
     """Fit ``h(t | x) = h₀(t)·exp(xβ)`` (see the module docstring). Rows with weight 0 are
-    dropped; ``ties`` is ``"efron"`` (default) or ``"breslow"``."""
+    dropped; ``ties`` is ``"efron"`` (default) or ``"breslow"``. With ``clusters`` (one label
+    per row) the standard errors are the Lin–Wei robust ones clustered on those labels."""
     if ties not in ("efron", "breslow"):
         raise CoxError("ties must be 'efron' or 'breslow'")
+    fit_weights = np.ones(np.shape(durations)[0]) if weights is None else weights
+    if clusters is not None and np.shape(clusters) != np.shape(durations):
+        raise CoxError("clusters need one label per person")
     x, t, e, w, labels = _validate(covariates, durations, events, weights, names)
     data = _prepare(x, t, e, w, ties)
     p = x.shape[1]
@@ -282,10 +388,12 @@ def fit_cox(
         if float(np.max(np.abs(step))) < TOLERANCE or change <= TOLERANCE * abs(loglik):
             converged = True
             break
+    covariance: FloatArray | None
     try:
-        covariance = np.linalg.inv(information)
+        covariance = np.asarray(np.linalg.inv(information), dtype=np.float64)
         se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     except np.linalg.LinAlgError:
+        covariance = None
         se = np.full(p, np.inf)
     if not converged:
         warnings.append(f"the Cox model did not converge in {MAX_ITERATIONS} iterations")
@@ -303,7 +411,7 @@ def fit_cox(
             + ", ".join(big)
             + "; the hazard ratio is not estimable"
         )
-    return CoxFit(
+    fit = CoxFit(
         names=labels,
         coefficients=np.asarray(beta, dtype=np.float64),
         standard_errors=np.asarray(se, dtype=np.float64),
@@ -316,4 +424,12 @@ def fit_cox(
         ties=ties,
         confidence=confidence,
         warnings=tuple(dict.fromkeys(warnings)),
+        covariance=covariance,
     )
+    if clusters is None or covariance is None:
+        return fit
+    labels_kept = np.asarray(clusters)[np.asarray(fit_weights) > 0]
+    scores = np.empty((x.shape[0], p))
+    scores[data.order] = _score_rows(data, beta)
+    robust = sandwich(covariance, cluster_meat(cluster_sums(scores, labels_kept)))
+    return fit.with_covariance(robust, "robust (Lin–Wei), clustered")

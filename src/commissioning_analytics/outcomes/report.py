@@ -83,6 +83,10 @@ def _time_to_event_lines(tte: dict[str, Any] | None) -> list[str]:
             f"(95% CI {_number(cox['ci_low'])} to {_number(cox['ci_high'])}; "
             f"p = {_p(cox['p_value'])})"
         )
+        lines.append(
+            f"  Standard error of log hazard ratio: {_number(cox['standard_error'])} "
+            f"({cox['variance']}; model-based {_number(cox['model_standard_error'])})"
+        )
     return lines
 
 

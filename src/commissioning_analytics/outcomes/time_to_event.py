@@ -8,9 +8,16 @@ the comparison group counts as many people as the matched cohort):
 * the **log-rank test** between them (weighted, approximate for non-integer weights);
 * a **Cox model** with the single covariate "in the cohort" (:mod:`.cox`, Efron ties,
   weighted): its hazard ratio is the cohort's hazard of a first reoffence relative to the
-  matched comparison (below 1: reoffending later or less). The standard error is the
-  model-based one, which treats the matching weights as frequency weights and ignores the
-  pairing, as the Justice Data Lab's published analyses do; it is approximate.
+  matched comparison (below 1: reoffending later or less). Its standard error, interval and
+  p-value use the **Lin–Wei robust variance clustered on matched sets** (each cohort member
+  with the comparison people matched to it); a comparison person matched to several members
+  (matching with replacement) is also a cluster of its own, so the variance is two-way
+  clustered (Cameron, Gelbach & Miller 2011): ``meat = M_sets + M_people − M_set∩person``
+  (Austin & Cafri 2020, Stat Med 39:1623, found clustering on matched sets and on the reused
+  comparison people gives correct standard errors after matching with replacement; the
+  model-based one, which treats matching weights as frequency weights, is too small). A
+  comparison person's weighted score residual is shared among its matched sets in proportion
+  to its pair weights. The model-based standard error stays in ``model_standard_error``.
 
 For the stored result each curve is **thinned to at most 200 points**: the first and last
 event times are always kept, and the points in between are taken at evenly spaced positions
@@ -27,7 +34,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from commissioning_analytics.outcomes.cox import CoxError, CoxFit, fit_cox
+from commissioning_analytics.outcomes.cox import (
+    CoxError,
+    CoxFit,
+    cluster_meat,
+    cluster_sums,
+    fit_cox,
+    sandwich,
+    score_residuals,
+)
 from commissioning_analytics.outcomes.matching import MatchResult
 from commissioning_analytics.outcomes.numbers import finite
 from commissioning_analytics.outcomes.survival import KaplanMeier, LogRank, kaplan_meier
@@ -35,6 +50,7 @@ from commissioning_analytics.outcomes.survival import logrank_test as _logrank
 
 FloatArray = NDArray[np.float64]
 MAX_POINTS = 200
+ROBUST_VARIANCE = "robust, clustered on matched sets and reused comparison people"
 
 
 class TimeToEventError(ValueError):
@@ -54,7 +70,7 @@ class TimeToEvent:
     warnings: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        cox: dict[str, float | None] | None = None
+        cox: dict[str, float | str | None] | None = None
         if self.cox is not None:
             fit = self.cox
             cox = {
@@ -64,6 +80,12 @@ class TimeToEvent:
                 "p_value": finite(fit.p_values[0]),
                 "coefficient": finite(fit.coefficients[0]),
                 "standard_error": finite(fit.standard_errors[0]),
+                "model_standard_error": finite(
+                    fit.standard_errors[0]
+                    if fit.model_standard_errors is None
+                    else fit.model_standard_errors[0]
+                ),
+                "variance": fit.variance,
             }
         log_rank = None
         if self.log_rank is not None:
@@ -137,6 +159,48 @@ def _empty_curve() -> KaplanMeier:
     return KaplanMeier(empty, empty, empty, empty, empty, empty)
 
 
+def matched_cox(
+    durations_t: FloatArray,
+    events_t: FloatArray,
+    durations_c: FloatArray,
+    events_c: FloatArray,
+    matches: MatchResult,
+    *,
+    ties: str = "efron",
+) -> CoxFit:
+    """The Cox model "in the cohort" on the matched sample, its standard error two-way
+    clustered on matched sets and comparison people (module docstring)."""
+    members = np.flatnonzero(matches.treated_matched())
+    weights = matches.comparison_weights()
+    used = np.flatnonzero(weights > 0)
+    n_t = members.size
+    group = np.concatenate([np.ones(n_t), np.zeros(used.size)])[:, None]
+    durations = np.concatenate([durations_t[members], durations_c[used]])
+    events = np.concatenate([events_t[members], events_c[used]])
+    case_weights = np.concatenate([np.ones(n_t), weights[used]])
+    fit = fit_cox(group, durations, events, case_weights, names=("cohort",), ties=ties)
+    if fit.covariance is None:
+        return fit
+    scores = score_residuals(group, durations, events, case_weights, fit.coefficients, ties=ties)
+    own, pooled = scores[:n_t], scores[n_t:]
+    row_of = np.zeros(matches.n_pool, dtype=np.int64)
+    row_of[used] = np.arange(used.size)
+    set_of = np.zeros(matches.n_treated, dtype=np.int64)
+    set_of[members] = np.arange(n_t)
+    share = (matches.weight / weights[matches.comparison])[:, None]
+    pair_scores = share * pooled[row_of[matches.comparison]]
+    sets = own.copy()
+    np.add.at(sets, set_of[matches.treated], pair_scores)
+    pairs = cluster_sums(pair_scores, matches.treated * matches.n_pool + matches.comparison)
+    meat_sets = cluster_meat(sets)
+    meat_people = cluster_meat(own) + cluster_meat(pooled)
+    meat = meat_sets + meat_people - (cluster_meat(own) + cluster_meat(pairs))
+    if not np.all(np.diag(meat) > 0):
+        # Two-way sums can fall below zero in small samples; the larger one-way sum is safe.
+        meat = max(meat_sets, meat_people, key=lambda m: float(np.trace(m)))
+    return fit.with_covariance(sandwich(fit.covariance, meat), ROBUST_VARIANCE)
+
+
 def matched_time_to_event(
     durations_t: FloatArray,
     events_t: FloatArray,
@@ -162,15 +226,8 @@ def matched_time_to_event(
     cox: CoxFit | None = None
     if events_treated or events_comparison > 0:
         log_rank = _logrank(t_t, e_t, t_c, e_c, None, w_c)
-        group = np.concatenate([np.ones(t_t.size), np.zeros(t_c.size)])
         try:
-            cox = fit_cox(
-                group[:, None],
-                np.concatenate([t_t, t_c]),
-                np.concatenate([e_t, e_c]),
-                np.concatenate([np.ones(t_t.size), w_c]),
-                names=("cohort",),
-            )
+            cox = matched_cox(durations_t, events_t, durations_c, events_c, matches)
             warnings.extend(cox.warnings)
         except CoxError as error:
             warnings.append(f"the Cox model could not be fitted: {error}")
