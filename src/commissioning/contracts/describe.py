@@ -10,6 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from commissioning_analytics.outcomes.power import (
+    MinimumDetectableEffect,
+    detectable_change_sentence,
+    minimum_detectable_effect,
+)
 from commissioning_analytics.payments.measures import UNIT
 from commissioning_analytics.payments.model import (
     Mechanism,
@@ -19,6 +24,7 @@ from commissioning_analytics.payments.model import (
     VolumeFee,
 )
 from commissioning_analytics.payments.money import percent, pounds
+from commissioning_analytics.payments.observed import Observed
 
 PERIOD_WORDS = {"month": "month", "four_weeks": "four-week period", "quarter": "quarter"}
 PERIOD_WORDS["year"] = "year"
@@ -65,9 +71,10 @@ def period_word(mechanism: Mechanism) -> str:
     return PERIOD_WORDS.get(mechanism.period, mechanism.period)
 
 
-def describe_mechanism(mechanism: Mechanism) -> list[Section]:
+def describe_mechanism(mechanism: Mechanism, observed: Observed | None = None) -> list[Section]:
     """The mechanism's sections in the order money flows: term, service fee, outcome payments,
-    volume fees, social impact bond, measures, the supply chain."""
+    volume fees, social impact bond, measures, the supply chain. With ``observed``, each outcome
+    payment on a yes/no measure says the smallest change its cohorts can show (PBR-2)."""
     sections = [_term(mechanism)]
     if mechanism.service_fee is not None:
         sections.append(_service_fee(mechanism))
@@ -75,7 +82,10 @@ def describe_mechanism(mechanism: Mechanism) -> list[Section]:
         sections.append(
             {
                 "title": "Outcome payments",
-                "items": [_outcome(mechanism, p) for p in mechanism.outcome_payments],
+                "items": [
+                    _outcome(mechanism, p) + _detectable(mechanism, p, observed)
+                    for p in mechanism.outcome_payments
+                ],
             }
         )
     if mechanism.volume_fees:
@@ -236,6 +246,70 @@ def _outcome(mechanism: Mechanism, rule: OutcomePayment) -> str:
     if rule.total_cap is not None:
         text += f" The rule pays at most {pounds(rule.total_cap)} over the contract."
     return text
+
+
+SMALLER_THAN_DETECTABLE = (
+    " This payment depends on a change smaller than the cohort can reliably show."
+)
+
+
+def outcome_detectable_effect(
+    mechanism: Mechanism, rule: OutcomePayment, observed: Observed | None
+) -> MinimumDetectableEffect | None:
+    """The minimum detectable effect of an outcome payment on a yes/no measure (PBR-2, seed 003
+    §14.5): for the smallest cohort observed on the measure (of the rule's cohorts, if it names
+    them), at the measure's baseline rate or else the mean observed comparison rate; against a
+    fixed baseline (no comparison group) or a matched comparison group of the same size. None
+    when the measure is not yes/no, or no cohort or rate is known."""
+    measure = mechanism.measures.get(rule.measure)
+    if measure is None or measure.kind != "binary" or observed is None:
+        return None
+    results = [
+        result
+        for period in observed.periods
+        for result in period.outcomes
+        if result.measure == rule.measure
+        and (not rule.cohorts or result.cohort in rule.cohorts)
+        and result.cohort_size > 0
+    ]
+    if not results:
+        return None
+    if measure.baseline is not None:
+        rate = float(measure.baseline) / 100
+    else:
+        references = [float(r.reference) for r in results if r.reference is not None]
+        if not references:
+            return None
+        rate = sum(references) / len(references) / 100
+    if not 0 < rate < 1:
+        return None
+    ratio = None if measure.comparison == "baseline" else 1.0
+    smallest = min(result.cohort_size for result in results)
+    return minimum_detectable_effect(smallest, rate, comparison_ratio=ratio)
+
+
+def _detectable(mechanism: Mechanism, rule: OutcomePayment, observed: Observed | None) -> str:
+    """The detectable-change sentence, and a warning when the threshold is below it."""
+    effect = outcome_detectable_effect(mechanism, rule, observed)
+    if effect is None:
+        return ""
+    text = " " + detectable_change_sentence(effect, a_year=False)
+    threshold = _threshold_points(mechanism, rule, effect.baseline_rate)
+    if threshold is not None and not effect.detects(threshold):
+        text += SMALLER_THAN_DETECTABLE
+    return text
+
+
+def _threshold_points(mechanism: Mechanism, rule: OutcomePayment, rate: float) -> float | None:
+    """The rule's threshold in percentage points, where its measure's unit allows."""
+    measure = mechanism.measures.get(rule.measure)
+    if rule.threshold is None or measure is None:
+        return None
+    if measure.improvement == "percentage_points":
+        return float(rule.threshold)
+    if measure.improvement == "relative_percent":
+        return float(rule.threshold) * rate
+    return None
 
 
 def _volume(mechanism: Mechanism, fee: VolumeFee) -> str:

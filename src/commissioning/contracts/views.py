@@ -88,10 +88,10 @@ def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def contract_mechanism(request: HttpRequest, reference: str) -> HttpResponse:
     contract = contract_or_404(reference)
-    mechanism = services.parsed(contract).mechanism
-    context = _page(
-        request, contract, "mechanism", mechanism=mechanism, described=describe_mechanism(mechanism)
-    )
+    documents = services.parsed(contract)
+    mechanism = documents.mechanism
+    described = describe_mechanism(mechanism, documents.observed)
+    context = _page(request, contract, "mechanism", mechanism=mechanism, described=described)
     return render(request, "contracts/mechanism.html", context)
 
 

@@ -19,6 +19,10 @@ from django.db import models
 from django.urls import reverse
 
 from commissioning import idempotency
+from commissioning_analytics.outcomes.power import (
+    detectable_change_sentence,
+    minimum_detectable_effect,
+)
 
 
 class PriceMethodChoice(models.TextChoices):
@@ -157,6 +161,11 @@ class Opportunity(models.Model):
         return (self.budget_total / self.expected_service_users).quantize(Decimal("0.01"))
 
 
+TYPICAL_REOFFENDING_RATE = 0.4
+"""About 40 in 100 people reoffend within a year: the rate the tender-design estimate of the
+smallest detectable change assumes (one-year proven reoffending is about 25–45%)."""
+
+
 class OutcomePaymentMode(models.TextChoices):
     """The payment mechanism's ``service_fee.at_risk.mode`` (PBR-1)."""
 
@@ -240,6 +249,29 @@ class Lot(models.Model):
             return "None of the fee is paid on outcomes."
         held = OutcomePaymentMode(self.outcome_payment_mode).label
         return f"{Decimal(percent).normalize():f}% of the fee is paid on outcomes: {held.lower()}."
+
+    @property
+    def people_a_year(self) -> int | None:
+        """The people this lot expects to serve a year (PBR-2): the opportunity's expected
+        number of people served, spread over the lot's duration. Known only when the
+        opportunity has this one lot, since how the people divide between lots is not
+        recorded."""
+        expected = self.opportunity.expected_service_users
+        if not expected or not self.duration_months or self.opportunity.lots.count() != 1:
+            return None
+        return round(expected * 12 / self.duration_months)
+
+    @property
+    def detectable_change_text(self) -> str:
+        """The smallest change in reoffending the lot's yearly cohort could reliably show
+        against a matched comparison group of the same size, at a typical rate (seed 003
+        §14.5), so payments are not tied to effects no one could measure; empty when the
+        people a year are not known."""
+        people = self.people_a_year
+        if not people:
+            return ""
+        effect = minimum_detectable_effect(people, TYPICAL_REOFFENDING_RATE)
+        return detectable_change_sentence(effect, a_year=True)
 
 
 class SpecSection(models.Model):
