@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, QuerySet, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
@@ -247,3 +247,17 @@ def payable_steps(contract: Contract) -> list[RecordedStep] | None:
         )
         for row in rows
     ]
+
+
+def records_version(contract: Contract) -> str:
+    """A text that changes whenever ``contract``'s referrals or their events change, in one
+    query: the number of referrals and events, the last event's id and the last time a referral
+    was saved. Cached statements and counts are keyed by it, so they are never stale."""
+    found = Referral.objects.filter(contract=contract).aggregate(
+        referral_count=Count("pk", distinct=True),
+        event_count=Count("events__id"),
+        last_event=Max("events__id"),
+        touched=Max("updated_at"),
+    )
+    touched = found["touched"].isoformat() if found["touched"] else "-"
+    return f"{found['referral_count']}.{found['event_count']}.{found['last_event'] or 0}.{touched}"
