@@ -66,6 +66,11 @@ def _started(setting: ReferralSetting, n: int, referred: date, started: date) ->
 
 @pytest.fixture
 def setting() -> ReferralSetting:
+    return recorded_setting()
+
+
+def recorded_setting() -> ReferralSetting:
+    """The contract of the module docstring, with its referrals recorded."""
     mechanism, observed = _documents()
     setting = referral_setting(mechanism=mechanism, observed=observed)
     n = 0

@@ -16,15 +16,21 @@ from commissioning.contracts.models import Contract
 from commissioning_analytics.payments.recorded import RecordedStep
 
 StepSource = Callable[[Contract], list[RecordedStep] | None]
+VersionSource = Callable[[Contract], str]
+"""A short text that changes whenever a contract's records that a source reads change (a new or
+removed step, a referral updated): what cached statements are keyed by."""
 """A contract's recorded steps that may earn a volume fee, or ``None`` when it has no records
 at all (its volumes then stay as imported)."""
 
 _sources: list[StepSource] = []
+_versions: list[VersionSource] = []
 
 
-def register(source: StepSource) -> None:
+def register(source: StepSource, version: VersionSource | None = None) -> None:
     if source not in _sources:
         _sources.append(source)
+    if version is not None and version not in _versions:
+        _versions.append(version)
 
 
 def recorded_steps(contract: Contract) -> list[RecordedStep] | None:
@@ -35,3 +41,9 @@ def recorded_steps(contract: Contract) -> list[RecordedStep] | None:
         if steps is not None:
             found = [*(found or []), *steps]
     return found
+
+
+def records_version(contract: Contract) -> str:
+    """Every registered source's version of ``contract``'s records, joined: a cached statement
+    keyed by it is never read after the records changed."""
+    return "/".join(version(contract) for version in _versions)

@@ -12,6 +12,8 @@ its audit record.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +24,7 @@ from django.db.models import Q, QuerySet
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
+from commissioning.audit.versions import current_version
 from commissioning.cli_payments import statement_json
 from commissioning.contracts import recorded
 from commissioning.contracts.models import Contract
@@ -160,6 +163,32 @@ def contract_statement(contract: Contract) -> ContractStatement | None:
         return None
     statement = calculate(documents.mechanism, merged.observed)
     return ContractStatement(documents.mechanism, merged, statement)
+
+
+STATEMENT_CACHE_SECONDS = 24 * 60 * 60
+"""How long a cached statement is kept; the key changes with everything it depends on, so this
+only bounds the memory a contract nobody reads keeps."""
+
+
+def statement_cache_key(contract: Contract) -> str:
+    """The cache key of ``contract``'s statement (PBR-1, REF-1): it changes with everything the
+    statement is computed from (the stored documents and dates, the contract's last audited
+    change and its recorded referral steps), so a cache that is not shared between processes is
+    still never stale. Nothing about who asks is in it."""
+    parts = [
+        contract.pk,
+        contract.reference,
+        contract.mechanism,
+        contract.observed,
+        contract.start_date,
+        contract.end_date,
+        contract.ended_on,
+        contract.updated_at,
+        current_version(contract),
+        recorded.records_version(contract),
+    ]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    return f"contract-statement:{contract.pk}:{digest}"
 
 
 def statement_data(computed: ContractStatement) -> dict[str, Any]:

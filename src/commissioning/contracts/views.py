@@ -12,10 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from commissioning import permissions
@@ -106,18 +109,35 @@ def contract_mechanism_json(request: HttpRequest, reference: str) -> HttpRespons
     return response
 
 
-@require_http_methods(["GET", "HEAD"])
-def contract_statements(request: HttpRequest, reference: str) -> HttpResponse:
-    contract = contract_or_404(reference)
+def _statement_body(contract: Contract) -> str:
+    """The statement part of the page, rendered: the same for everyone who may see the page."""
     computed = services.contract_statement(contract)
-    extra: dict[str, Any] = {"statement": None if computed is None else computed.statement}
+    context: dict[str, Any] = {"contract": contract, "statement": None}
     if computed is not None:
         mechanism, statement = computed.mechanism, computed.statement
-        extra["periods"] = presentation.statement_periods(mechanism, computed.merged, statement)
-        extra["totals"] = presentation.statement_totals(mechanism, statement)
-        extra["sources"] = presentation.statement_sources(mechanism, computed.merged)
+        context["statement"] = statement
+        context["periods"] = presentation.statement_periods(mechanism, computed.merged, statement)
+        context["totals"] = presentation.statement_totals(mechanism, statement)
+        context["sources"] = presentation.statement_sources(mechanism, computed.merged)
+    return render_to_string("contracts/_statement.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def contract_statements(request: HttpRequest, reference: str) -> HttpResponse:
+    """The statement is computed and rendered once per state of the contract and its records
+    (:func:`services.statement_cache_key`), after the contract was found for this visitor; the
+    header and navigation, which depend on who asks, are rendered on every request."""
+    contract = contract_or_404(reference)
+    key = services.statement_cache_key(contract)
+    body = cache.get(key)
+    if body is None:
+        body = _statement_body(contract)
+        cache.set(key, body, services.STATEMENT_CACHE_SECONDS)
+    statement_body: SafeString = mark_safe(body)  # rendered (and escaped) by the templates
     return render(
-        request, "contracts/statements.html", _page(request, contract, "statements", **extra)
+        request,
+        "contracts/statements.html",
+        _page(request, contract, "statements", statement_body=statement_body),
     )
 
 

@@ -3,13 +3,15 @@ quarter, the equality-monitoring counts (suppressed below 5), and the filtered l
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
@@ -247,3 +249,53 @@ def payable_steps(contract: Contract) -> list[RecordedStep] | None:
         )
         for row in rows
     ]
+
+
+def records_version(contract: Contract) -> str:
+    """A text that changes whenever ``contract``'s referrals or their events change, in one
+    query: the number of referrals, of those whose personal data was erased (:mod:`.retention`
+    erases without saving) and of events, the last event's id and the last time a referral was
+    saved. Cached statements and counts are keyed by it, so they are never stale."""
+    found = Referral.objects.filter(contract=contract).aggregate(
+        referral_count=Count("pk", distinct=True),
+        erased_count=Count("pk", distinct=True, filter=Q(personal_data_erased_on__isnull=False)),
+        event_count=Count("events__id"),
+        last_event=Max("events__id"),
+        touched=Max("updated_at"),
+    )
+    touched = found["touched"].isoformat() if found["touched"] else "-"
+    return (
+        f"{found['referral_count']}.{found['erased_count']}.{found['event_count']}."
+        f"{found['last_event'] or 0}.{touched}"
+    )
+
+
+PUBLIC_COUNTS_CACHE_SECONDS = 24 * 60 * 60
+"""How long a contract's rendered public counts are kept; their key changes with everything they
+are counted from, so this only bounds the memory of a contract nobody reads."""
+
+
+def public_counts_key(contract: Contract, today: date) -> str:
+    """The cache key of ``contract``'s public counts on ``today`` (REF-1): it changes with the
+    referrals and their events (:func:`records_version`), the counts kept of erased answers, the
+    contract's dates and its receiving services. Nothing about who asks is in it."""
+    kept = ErasedCharacteristicCount.objects.filter(contract=contract).aggregate(
+        rows=Count("pk"), last=Max("pk")
+    )
+    services = list(
+        access.receiving_parties(contract).values_list(
+            "pk", "role", "organisation__name", "organisation__slug"
+        )
+    )
+    parts = [
+        contract.pk,
+        today,
+        contract.start_date,
+        contract.end_date,
+        contract.updated_at,
+        records_version(contract),
+        kept,
+        services,
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"referral-counts:{contract.pk}:{digest}"

@@ -16,10 +16,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from commissioning.contracts.models import Contract
@@ -52,6 +56,25 @@ def _contract_or_404(reference: str) -> Contract:
     return contract
 
 
+def _public_counts(contract: Contract) -> str:
+    """The counts everyone sees, rendered once per state of the contract's referrals and day
+    (:func:`queries.public_counts_key`): they are the same for every visitor."""
+    today = timezone.localdate()
+    key = queries.public_counts_key(contract, today)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "referrals/_public_counts.html",
+            {
+                "counts": queries.public_counts(contract, today),
+                "counted_steps": [status.label for status in queries.COUNTED],
+                "equality": queries.equality_counts(Referral.objects.filter(contract=contract)),
+            },
+        )
+        cache.set(key, html, queries.PUBLIC_COUNTS_CACHE_SECONDS)
+    return mark_safe(html)  # rendered (and escaped) by the templates
+
+
 @require_http_methods(["GET", "HEAD"])
 def contract_referrals(request: HttpRequest, reference: str) -> HttpResponse:
     contract = _contract_or_404(reference)
@@ -64,9 +87,7 @@ def contract_referrals(request: HttpRequest, reference: str) -> HttpResponse:
     form.is_valid()  # invalid filters are reported and left out; the valid ones still apply
     sees_some = visible.exists()
     extra: dict[str, Any] = {
-        "counts": queries.public_counts(contract),
-        "counted_steps": [status.label for status in queries.COUNTED],
-        "equality": queries.equality_counts(Referral.objects.filter(contract=contract)),
+        "public_counts": _public_counts(contract),
         "may_refer": access.may_refer(request.user, contract),
         "sees_some": sees_some,
         "form": form,
