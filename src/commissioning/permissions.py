@@ -88,6 +88,18 @@ def is_independent_reviewer(user: Visitor | None) -> bool:
     return bool(is_active_user(user) and user.role == User.Role.REVIEWER)
 
 
+def is_data_steward(user: Visitor | None) -> bool:
+    """An active account with the data steward's role: loads the national extracts outcome
+    studies are matched against and holds the pseudonymisation key (OUT-1)."""
+    return bool(is_active_user(user) and user.role == User.Role.STEWARD)
+
+
+def is_inspector(user: Visitor | None) -> bool:
+    """An active account with the inspector's role: reads every commissioning body's record
+    against the national standards (MKT-3)."""
+    return bool(is_active_user(user) and user.role == User.Role.INSPECTOR)
+
+
 def is_probation_practitioner_of(user: Visitor, body_id: int | None) -> bool:
     """A probation practitioner (by role) who is an approved member of the public body
     ``body_id``: the people who refer under that body's contracts and answer providers'

@@ -340,7 +340,15 @@ ESCALATION_TARGETS = {
 # Two-factor sign-in (commissioning.accounts.two_factor): the roles that must use an authenticator
 # app, enforced by TwoFactorMiddleware; everyone else may turn it on from their account page.
 # Probation practitioners see referral data about people, so they are on the list.
-TWO_FACTOR_REQUIRED_ROLES = ["commissioner", "evaluator", "reviewer", "probation", "admin"]
+TWO_FACTOR_REQUIRED_ROLES = [
+    "commissioner",
+    "evaluator",
+    "reviewer",
+    "probation",
+    "steward",
+    "inspector",
+    "admin",
+]
 # The name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = SERVICE_NAME
 # Nobody, administrators included, sees a person's secret key once it is set up.

@@ -145,13 +145,18 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     users = {u.username: u for u in User.objects.all()}
     assert [r.username for r in rows] == [
         "admin", "commissioner", "commissioner-national", "evaluator", "probation", "provider",
-        "provider2", "prime", "reviewer", "pending",
+        "provider2", "prime", "reviewer", "steward", "inspector", "pending",
     ]  # fmt: skip
     assert all(r.password == DEMO_PASSWORD for r in rows)
     assert users["admin"].is_site_admin and users["admin"].is_staff and users["admin"].is_superuser
     assert users["reviewer"].role == User.Role.REVIEWER
     assert not users["reviewer"].memberships.exists()
     assert users["probation"].role == User.Role.PROBATION
+    assert permissions.is_data_steward(users["steward"])
+    assert not permissions.is_data_steward(users["reviewer"])
+    assert (
+        permissions.is_inspector(users["inspector"]) and not users["inspector"].memberships.exists()
+    )
 
     def membership(username: str) -> Membership:
         return Membership.objects.select_related("organisation").get(user=users[username])
@@ -162,6 +167,7 @@ def test_demo_users_one_per_role_with_the_right_memberships(market: SyntheticMar
     assert permissions.commissioning_bodies_for(users["commissioner"]) == [pcc]
     national = membership("commissioner-national").organisation
     assert national.name == "HM Prison and Probation Service"
+    assert membership("steward").organisation == national
     assert membership("evaluator").organisation == pcc
     assert users["evaluator"].role == User.Role.EVALUATOR
     # The probation practitioner is a member of the probation service of the PCC's region only:
@@ -193,8 +199,8 @@ def test_demo_users_survive_a_reload_and_are_not_duplicated(market: SyntheticMar
     load_market(market, replace=True)  # cascades the memberships of synthetic organisations
     create_demo_users()
     people = User.objects.exclude(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)
-    assert people.count() == 10
-    assert Membership.objects.filter(user__in=people).count() == 8  # one each but two
+    assert people.count() == 12
+    assert Membership.objects.filter(user__in=people).count() == 9  # one each but three
     # and one synthetic commissioner per body with exercises, made once (issue 11 item 27)
     bodies = {exercise.commissioning_body for exercise in market.exercises}
     synthetic = User.objects.filter(username__startswith=SYNTHETIC_COMMISSIONER_PREFIX)

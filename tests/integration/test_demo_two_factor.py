@@ -21,7 +21,16 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REQUIRED = ["admin", "commissioner", "commissioner-national", "evaluator", "probation", "reviewer"]
+REQUIRED = [
+    "admin",
+    "commissioner",
+    "commissioner-national",
+    "evaluator",
+    "probation",
+    "reviewer",
+    "steward",
+    "inspector",
+]
 
 
 @pytest.fixture

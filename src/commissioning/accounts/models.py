@@ -15,6 +15,11 @@ class User(AbstractUser):
         PROBATION = "probation", "Probation practitioner"
         PROVIDER = "provider", "Provider member"
         REVIEWER = "reviewer", "Independent reviewer"
+        # Holds the national offence and person extract for outcome studies and the key that
+        # pseudonymises identifiers (OUT-1): an analyst at the Ministry of Justice or HMPPS.
+        STEWARD = "steward", "Data steward"
+        # Inspects every commissioning body against the national standards (MKT-3).
+        INSPECTOR = "inspector", "Inspector"
         ADMIN = "admin", "Site administrator"
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PROVIDER)

@@ -72,6 +72,16 @@ _PEOPLE = (
     _Person("provider2", "Rhys", "Evans", User.Role.PROVIDER, "org admin of another charity"),
     _Person("prime", "Grace", "Okafor", User.Role.PROVIDER, "org admin of a prime"),
     _Person("reviewer", "Robin", "Clarke", User.Role.REVIEWER, "independent reviewer"),
+    _Person(
+        "steward",
+        "Dana",
+        "Okoro",
+        User.Role.STEWARD,
+        "data steward: loads the national extract for outcome studies",
+    ),
+    _Person(
+        "inspector", "Ivo", "Marsh", User.Role.INSPECTOR, "inspector of commissioning standards"
+    ),
     _Person("pending", "Sam", "Taylor", User.Role.PROVIDER, "waiting for approval"),
 )
 
@@ -146,6 +156,7 @@ _MEMBERSHIPS: dict[str, tuple[str, str, bool]] = {
     "commissioner-national": ("hmpps", Membership.Status.APPROVED, False),
     "evaluator": ("pcc", Membership.Status.APPROVED, False),
     "probation": ("probation", Membership.Status.APPROVED, False),
+    "steward": ("hmpps", Membership.Status.APPROVED, False),
     "provider": ("charity", Membership.Status.APPROVED, True),
     "provider2": ("charity2", Membership.Status.APPROVED, True),
     "prime": ("prime", Membership.Status.APPROVED, True),
