@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from commissioning.referrals import queries
+from commissioning.referrals import queries, views
 from tests.factories import client_for
 from tests.referral_factories import ReferralSetting, refer, referral_setting
 
@@ -86,3 +86,25 @@ def test_an_outsider_sees_the_cached_counts_but_never_the_referrals(
         assert "The referrals you can see" not in html
         detail = client_for(visitor).get(referral.get_absolute_url())
         assert detail.status_code in (302, 403, 404)
+
+
+def test_the_filter_form_is_rendered_once_until_its_choices_change(
+    setting: ReferralSetting,
+) -> None:
+    refer(setting, case_reference="X500001")
+    url = reverse("referrals:contract", args=[setting.contract.reference])
+    housing = setting.housing_party.organisation
+    with mock.patch.object(views, "render_crispy_form", wraps=views.render_crispy_form) as drawn:
+        first = client_for(setting.prime).get(url).content.decode()
+        again = client_for(setting.prime).get(url).content.decode()
+        assert drawn.call_count == 1
+        assert f'value="{housing.slug}">{housing.name}</option>' in first
+        assert first.count('name="need_group"') == again.count('name="need_group"') == 1
+        housing.name = "Renamed Housing Charity"
+        housing.save()
+        renamed = client_for(setting.prime).get(url).content.decode()
+        assert drawn.call_count == 2
+        assert f'value="{housing.slug}">Renamed Housing Charity</option>' in renamed
+        filtered = client_for(setting.prime).get(url, {"status": "referred"}).content.decode()
+        assert drawn.call_count == 2  # a filtered list shows the form as chosen, not the cache
+        assert '<option value="referred" selected>' in filtered

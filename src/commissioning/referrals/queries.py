@@ -143,7 +143,18 @@ def filtered(referrals: QuerySet[Referral], filters: dict[str, Any]) -> QuerySet
         referrals = referrals.filter(referred_on__gte=filters["referred_from"])
     if filters.get("referred_to"):
         referrals = referrals.filter(referred_on__lte=filters["referred_to"])
-    return referrals.select_related("contract", "provider", "referrer")
+    # Only what the list shows: the contract's mechanism and the organisations' profiles are
+    # wide, and a page of 25 would carry them 25 times.
+    return referrals.select_related("contract", "provider", "referrer").only(
+        "reference",
+        "is_synthetic",
+        "referred_on",
+        "status",
+        "status_on",
+        "contract__reference",
+        "provider__name",
+        "referrer__name",
+    )
 
 
 def referred_by_quarter(contract_ids: Iterable[int]) -> dict[tuple[int, date], int]:

@@ -12,8 +12,11 @@ rules of :mod:`.access`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
+from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -75,6 +78,22 @@ def _public_counts(contract: Contract) -> str:
     return mark_safe(html)  # rendered (and escaped) by the templates
 
 
+def _unfiltered_form(
+    form: ReferralFilterForm, providers: list[Organisation], groups: list[str]
+) -> str:
+    """The filter form as first shown (nothing chosen), rendered once per set of choices: it is
+    the same for everyone who sees the list, and rendering it is a good part of the page's time
+    (issue 14 speed). The key holds the choices, so a new sub-contractor or need group shows."""
+    choices = [[o.slug, o.name] for o in providers], groups
+    digest = hashlib.sha256(json.dumps(choices).encode()).hexdigest()
+    key = f"referral-filter-form:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = render_crispy_form(form)
+        cache.set(key, html, queries.PUBLIC_COUNTS_CACHE_SECONDS)
+    return mark_safe(html)  # rendered (and escaped) by crispy's templates
+
+
 @require_http_methods(["GET", "HEAD"])
 def contract_referrals(request: HttpRequest, reference: str) -> HttpResponse:
     contract = _contract_or_404(reference)
@@ -86,11 +105,16 @@ def contract_referrals(request: HttpRequest, reference: str) -> HttpResponse:
     form = ReferralFilterForm(request.GET, providers=providers, need_groups=groups)
     form.is_valid()  # invalid filters are reported and left out; the valid ones still apply
     sees_some = visible.exists()
+    if sees_some and not request.GET:
+        extra_form = {"form_html": _unfiltered_form(form, list(providers), groups)}
+    else:
+        extra_form = {}
     extra: dict[str, Any] = {
         "public_counts": _public_counts(contract),
         "may_refer": access.may_refer(request.user, contract),
         "sees_some": sees_some,
         "form": form,
+        **extra_form,
     }
     if sees_some:
         extra.update(paginate(request, queries.filtered(visible, form.cleaned_data)))
