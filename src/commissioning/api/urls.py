@@ -25,6 +25,7 @@ from commissioning.api.body import (
 )
 from commissioning.api.errors import ERRORS_DOC, validation_errors
 from commissioning.api.pagination import PAGINATION_DOC
+from commissioning.audit.versions import StaleEdit
 from commissioning.bids.api import router as bids_router
 from commissioning.clarifications.api import router as clarifications_router
 from commissioning.contracts.api import router as contracts_router
@@ -146,6 +147,14 @@ def refused(request: HttpRequest, exc: BodyRefused) -> HttpResponse:
     """A query string refused by :mod:`commissioning.api.body` (bodies arrive as HttpError)."""
     content = {"detail": exc.detail, "errors": exc.errors}
     return api.create_response(request, content, status=exc.status)
+
+
+@api.exception_handler(StaleEdit)
+def stale_edit(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
+    """An edit made from a version that has since changed (issue 13): nothing was saved; 409
+    with what changed and the version to start again from, for every endpoint that checks one."""
+    content = {"detail": exc.message, "errors": {"version": [f"Now {exc.version}."]}}
+    return api.create_response(request, content, status=409)
 
 
 @api.exception_handler(Http404)

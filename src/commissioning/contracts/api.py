@@ -22,7 +22,7 @@ from ninja.security import django_auth
 
 from commissioning import permissions
 from commissioning.api.errors import validation_errors
-from commissioning.audit.versions import StaleEdit, current_version
+from commissioning.audit.versions import current_version
 from commissioning.contracts import access, services
 from commissioning.contracts.forms import ContractEndInputForm
 from commissioning.contracts.models import Contract
@@ -387,10 +387,6 @@ def put_mechanism(
         errors = _field_errors(error.errors)
         detail = "The mechanism is not valid; nothing was saved. Check: " + ", ".join(errors)
         return _invalid(errors, detail)
-    except StaleEdit as stale:
-        return Status(
-            409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}}
-        )
     return Status(200, contract_detail(services.get_contract(reference)))
 
 

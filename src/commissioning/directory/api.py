@@ -18,7 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
 from commissioning import permissions
-from commissioning.audit.versions import StaleEdit, current_version
+from commissioning.audit.versions import current_version
 from commissioning.directory import queries, services
 from commissioning.directory.filters import DirectoryFilterForm
 from commissioning.directory.forms import OrganisationProfileForm, form_data
@@ -215,12 +215,7 @@ def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPa
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
         return Status(422, {"detail": "The profile was not changed.", "errors": errors})
 
-    try:
-        services.update_organisation(
-            signed_in_user(request), organisation, form.service_data(), form.edited_version()
-        )
-    except StaleEdit as stale:
-        return Status(
-            409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}}
-        )
+    services.update_organisation(
+        signed_in_user(request), organisation, form.service_data(), form.edited_version()
+    )
     return Status(200, _detail(queries.organisation_for_profile(organisation.slug)))

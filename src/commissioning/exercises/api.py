@@ -17,7 +17,7 @@ from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from commissioning import idempotency, permissions
-from commissioning.audit.versions import StaleEdit, current_version
+from commissioning.audit.versions import current_version
 from commissioning.exercises import services
 from commissioning.exercises.forms import (
     ExerciseEditForm,
@@ -194,14 +194,9 @@ def update_exercise(request: HttpRequest, reference: str, payload: ExerciseUpdat
     form = ExerciseEditForm({k: v for k, v in data.items() if v is not None}, exercise=exercise)
     if not form.is_valid():
         return _invalid(form_errors(form))
-    try:
-        services.update_exercise(
-            signed_in_user(request), exercise, form.cleaned_data, form.edited_version()
-        )
-    except StaleEdit as stale:
-        return Status(
-            409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}}
-        )
+    services.update_exercise(
+        signed_in_user(request), exercise, form.cleaned_data, form.edited_version()
+    )
     return Status(200, exercise_detail(services.get_exercise(reference)))
 
 

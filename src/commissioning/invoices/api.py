@@ -35,7 +35,7 @@ from commissioning import idempotency
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.audit.models import AuditEvent
-from commissioning.audit.versions import StaleEdit, current_version
+from commissioning.audit.versions import current_version
 from commissioning.contracts import services as contract_services
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Organisation
@@ -198,10 +198,6 @@ def _versions(invoices: list[Invoice]) -> dict[int, str]:
     return {i.pk: found.get(i.pk, "0") for i in invoices}
 
 
-def _stale(stale: StaleEdit) -> Status[Any]:
-    return Status(409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}})
-
-
 def _figures_out(item: PeriodFigures) -> dict[str, Any]:
     figures = item.figures
     bands = figures.share_paid_by_band if figures else None
@@ -293,17 +289,14 @@ def record_payment(
 ) -> Any:
     """For members of the paying organisation: all or part of what is still owed."""
     invoice = _invoice(request, reference, invoice_id)
-    try:
-        payment = services.record_payment(
-            signed_in_user(request),
-            invoice,
-            amount=payload.amount,
-            paid_on=payload.paid_on,
-            submission_key=idempotency.header_key(request),
-            version=payload.version,
-        )
-    except StaleEdit as stale:
-        return _stale(stale)
+    payment = services.record_payment(
+        signed_in_user(request),
+        invoice,
+        amount=payload.amount,
+        paid_on=payload.paid_on,
+        submission_key=idempotency.header_key(request),
+        version=payload.version,
+    )
     return Status(
         201,
         {
@@ -325,16 +318,13 @@ def dispute_invoice(
 ) -> Any:
     """For members of the paying organisation, with the reason."""
     invoice = _invoice(request, reference, invoice_id)
-    try:
-        services.dispute(
-            signed_in_user(request),
-            invoice,
-            reason=payload.reason,
-            disputed_on=payload.disputed_on,
-            version=payload.version,
-        )
-    except StaleEdit as stale:
-        return _stale(stale)
+    services.dispute(
+        signed_in_user(request),
+        invoice,
+        reason=payload.reason,
+        disputed_on=payload.disputed_on,
+        version=payload.version,
+    )
     return Status(200, invoice_out(invoice))
 
 
@@ -349,16 +339,13 @@ def resolve_dispute(
 ) -> Any:
     """For members of the paying organisation: the invoice is owed from the resolution day."""
     invoice = _invoice(request, reference, invoice_id)
-    try:
-        services.resolve(
-            signed_in_user(request),
-            invoice,
-            resolution=payload.resolution,
-            resolved_on=payload.resolved_on,
-            version=payload.version,
-        )
-    except StaleEdit as stale:
-        return _stale(stale)
+    services.resolve(
+        signed_in_user(request),
+        invoice,
+        resolution=payload.resolution,
+        resolved_on=payload.resolved_on,
+        version=payload.version,
+    )
     return Status(200, invoice_out(invoice))
 
 
