@@ -34,6 +34,7 @@ from commissioning.contracts.models import ContractParty
 from commissioning.referrals import services as referral_services
 from commissioning.referrals.lifecycle import Status
 from commissioning_analytics.payments.loader import example_document
+from tests.factories import client_for
 from tests.referral_factories import ReferralSetting, refer, referral_setting
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +156,19 @@ def test_recorded_referrals_give_each_subcontractor_its_participants_payments(
     for amount in ("£594.00", "£352.00", "£198.00", "£10,692.00", "£2,112.00"):
         assert amount in html
     assert Decimal(api["totals"][0]["net"]) == -computed.statement.funders_paid()
+
+
+def test_the_model_subcontract_states_the_attribution_in_plain_english(
+    setting: ReferralSetting,
+) -> None:
+    url = reverse("contracts:subcontract", args=[setting.contract.reference, "womens-centre"])
+    response = client_for(setting.womens).get(url)
+    html = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert (
+        "The sub-contractor gets 80% of the outcome payments its own participants earn, less "
+        "its management fee; the prime keeps the rest of them. Outcome payments earned by the "
+        "prime's or other sub-contractors' participants are not shared with it."
+    ) in html
+    assert "80% of what your own participants earn" in html
+    assert ("A payment whose records do not say whose participants earned it is not shared") in html

@@ -20,7 +20,7 @@ from commissioning_analytics.payments.money import percent, pounds
 from commissioning_analytics.payments.observed import Volume
 from commissioning_analytics.payments.recorded import RECORDED_STEPS, MergedObserved
 
-from .describe import EVENT_WORDS, party_name
+from .describe import EVENT_WORDS, party_name, share_words
 
 KIND_LABELS = {
     "service_fee": "Service fee",
@@ -120,8 +120,8 @@ def _terms(sub: Any) -> list[tuple[str, str]]:
             if sub.service_fee_value is not None
             else ("Share of the service fee", percent(sub.service_fee_share))
         ),
-        ("Share of outcome payments", percent(sub.outcome_payment_share)),
-        ("Share of volume fees", percent(sub.volume_fee_share)),
+        ("Share of outcome payments", share_words(sub, "outcome")),
+        ("Share of volume fees", share_words(sub, "volume")),
         ("Management fee kept by the prime", percent(sub.management_fee)),
         ("Share of its money at risk it carries", percent(sub.at_risk_share)),
         (
