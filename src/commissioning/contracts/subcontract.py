@@ -352,11 +352,11 @@ class _Builder:
                 )
         earned = [
             words
-            for words, share, paid in (
-                ("outcome payments", payment_share(terms, "outcome"), mechanism.outcome_payments),
-                ("volume fees", payment_share(terms, "volume"), mechanism.volume_fees),
+            for words, kind, paid in (
+                ("outcome payments", "outcome", mechanism.outcome_payments),
+                ("volume fees", "volume", mechanism.volume_fees),
             )
-            if share and paid
+            if terms is not None and payment_share(terms, kind) and paid
         ]
         if earned:
             paragraphs.append(
