@@ -239,3 +239,17 @@ def test_breakdowns_must_add_up_and_name_the_delivering_parties() -> None:
         "periods[0].volumes[0].delivered_by.pcc: names no prime or sub-contractor of "
         "'attributed': the parts are by the party that delivered them",
     ]
+
+
+def test_the_terms_say_the_share_is_of_what_its_own_participants_earn() -> None:
+    from commissioning.contracts.describe import share_words, subcontract_sentence
+
+    mechanism = parse_mechanism(MECHANISM)
+    terms = mechanism.supply_chain[1]
+    assert share_words(terms, "outcome") == "80% of what its own participants earn"
+    assert subcontract_sentence(mechanism, terms) == (
+        "Mentoring charity gets 80% of the outcome payments its own participants earn, 85% of "
+        "the volume fees its own participants earn, less a management fee of 5% kept by the "
+        "prime; it carries 100% of its share of the money at risk; no minimum contract value "
+        "is guaranteed; it is paid 30 days after the prime."
+    )
