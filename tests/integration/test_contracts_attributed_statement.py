@@ -153,6 +153,10 @@ def test_recorded_referrals_give_each_subcontractor_its_participants_payments(
     html = page.content.decode().replace("&#x27;", "'")
     assert page.status_code == 200
     assert womens_april in html
+    assert (
+        "Women's centre is paid its share of the outcome payments and volume fees its own "
+        "participants earned"
+    ) in html
     for amount in ("£594.00", "£352.00", "£198.00", "£10,692.00", "£2,112.00"):
         assert amount in html
     assert Decimal(api["totals"][0]["net"]) == -computed.statement.funders_paid()
