@@ -233,8 +233,8 @@ def test_breakdowns_must_add_up_and_name_the_delivering_parties() -> None:
         parse_observed(document, mechanism)
     assert [str(e) for e in raised.value.errors] == [
         "periods[0].outcomes[0].by_party: cohort sizes add up to 9, not the cohort_size 10",
-        "periods[0].outcomes[0].by_party: people achieving add up, per need group, to other "
-        "than achieved",
+        "periods[0].outcomes[0].by_party: people achieving add up to high 2, standard 2 by "
+        "need group, not achieved's high 2, standard 3",
         "periods[0].volumes[0].delivered_by: add up to 9, not the count 10",
         "periods[0].volumes[0].delivered_by.pcc: names no prime or sub-contractor of "
         "'attributed': the parts are by the party that delivered them",

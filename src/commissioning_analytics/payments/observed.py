@@ -222,9 +222,10 @@ def _by_party_errors(
         if {g: n for g, n in totals.items() if n} != whole and all(
             "achieved" in part for part in parts.values()
         ):
-            errors.append(
-                FieldError(path, "people achieving add up, per need group, to other than achieved")
-            )
+            found = ", ".join(f"{g} {n}" for g, n in sorted(totals.items()) if n) or "none"
+            wanted = ", ".join(f"{g} {n}" for g, n in sorted(whole.items())) or "none"
+            msg = f"people achieving add up to {found} by need group, not achieved's {wanted}"
+            errors.append(FieldError(path, msg))
         return errors
     for party, part in parts.items():
         if "observed" not in part:
