@@ -130,9 +130,13 @@ def test_the_api_and_the_page_show_the_same_figures(setting: ReferralSetting) ->
     assert statement["sources"]["recorded"] == ["start"]
     assert statement["sources"]["recorded_outside_term"] == 1
     first = statement["periods"][0]
-    assert {"event": "start", "need_group": None, "count": 3, "source": "recorded"} in first[
-        "volumes"
-    ]
+    assert {
+        "event": "start",
+        "need_group": None,
+        "count": 3,
+        "source": "recorded",
+        "delivered_by": {"housing-charity": 3},
+    } in first["volumes"]
     assert statement["periods"][2]["outcome_results"] == 1
 
     page = Client().get(reverse("contracts:statements", args=[reference]))

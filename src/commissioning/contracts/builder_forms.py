@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 
 from commissioning.kernel.forms import GovUKForm
-from commissioning_analytics.payments.builder import MAX_SUBCONTRACTORS
+from commissioning_analytics.payments.builder import MAX_SUBCONTRACTORS, OWN_PARTICIPANTS
 
 NUMBER = {"class": "govuk-input--width-10", "inputmode": "decimal"}
 SHORT = {"class": "govuk-input--width-4", "inputmode": "decimal"}
@@ -332,13 +332,31 @@ class SocialImpactBondForm(StepForm):
         return data
 
 
+def share_basis(label: str) -> forms.ChoiceField:
+    """Whether a sub-contractor's share is of every payment of a kind the prime receives, or of
+    those its own participants earned (PBR-4, PBR-6); left blank, of every payment."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=[
+            ("all", "Every payment the prime receives"),
+            (OWN_PARTICIPANTS, "Only what its own participants earn"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="Its own participants are the people referred to its service",
+        error_messages={"invalid_choice": f"Select {label[0].lower()}{label[1:]} from the list"},
+    )
+
+
 def _subcontractor_fields(number: int) -> dict[str, forms.Field]:
     who = f"{ORDINALS[number - 1]} sub-contractor"
     return {
         f"sub{number}_name": text(f"{who}: name", "Leave blank for none"),
         f"sub{number}_fee_share": percentage(f"{who}: share of the service fee"),
         f"sub{number}_outcome_share": percentage(f"{who}: share of outcome payments"),
+        f"sub{number}_outcome_basis": share_basis(f"{who}: a share of which outcome payments?"),
         f"sub{number}_volume_share": percentage(f"{who}: share of volume fees"),
+        f"sub{number}_volume_basis": share_basis(f"{who}: a share of which volume fees?"),
         f"sub{number}_management_fee": percentage(
             f"{who}: management fee", "The part of its share the prime keeps"
         ),

@@ -366,6 +366,36 @@ def _measure(measure: Any) -> str:
     return text + "."
 
 
+PAYMENT_KINDS = {
+    "outcome": ("outcome payments", "outcome payment"),
+    "volume": ("volume fees", "volume fee"),
+}
+
+
+def attributed_share(terms: SubcontractTerms, kind: str) -> Decimal | None:
+    """The sub-contractor's share of the ``kind`` ("outcome" or "volume") payments its own
+    participants earned, when its terms say so (PBR-4, PBR-6)."""
+    if kind == "outcome":
+        return terms.attributed_outcome_payment_share
+    return terms.attributed_volume_fee_share
+
+
+def payment_share(terms: SubcontractTerms, kind: str) -> Decimal:
+    """Its share of ``kind`` payments: of its own participants' (when attributed) or of all."""
+    attributed = attributed_share(terms, kind)
+    if attributed is not None:
+        return attributed
+    return terms.outcome_payment_share if kind == "outcome" else terms.volume_fee_share
+
+
+def share_words(terms: SubcontractTerms, kind: str, whose: str = "its") -> str:
+    """A share for a table cell: "90% of what its own participants earn", or "40%"."""
+    share = payment_share(terms, kind)
+    if attributed_share(terms, kind) is not None:
+        return f"{percent(share)} of what {whose} own participants earn"
+    return percent(share)
+
+
 def subcontract_sentence(mechanism: Mechanism, terms: SubcontractTerms) -> str:
     """One sub-contractor's terms (PBR-4, PBR-6) as a sentence."""
     shares = [
@@ -376,6 +406,11 @@ def subcontract_sentence(mechanism: Mechanism, terms: SubcontractTerms) -> str:
             ("volume fees", terms.volume_fee_share),
         )
         if value
+    ]
+    shares += [
+        f"{percent(value)} of the {PAYMENT_KINDS[kind][0]} its own participants earn"
+        for kind in PAYMENT_KINDS
+        if (value := attributed_share(terms, kind))
     ]
     if terms.service_fee_value:
         after = " after the management fee" if terms.management_fee else ""

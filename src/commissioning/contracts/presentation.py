@@ -20,7 +20,7 @@ from commissioning_analytics.payments.money import percent, pounds
 from commissioning_analytics.payments.observed import Volume
 from commissioning_analytics.payments.recorded import RECORDED_STEPS, MergedObserved
 
-from .describe import EVENT_WORDS, party_name
+from .describe import EVENT_WORDS, PAYMENT_KINDS, attributed_share, party_name, share_words
 
 KIND_LABELS = {
     "service_fee": "Service fee",
@@ -120,8 +120,8 @@ def _terms(sub: Any) -> list[tuple[str, str]]:
             if sub.service_fee_value is not None
             else ("Share of the service fee", percent(sub.service_fee_share))
         ),
-        ("Share of outcome payments", percent(sub.outcome_payment_share)),
-        ("Share of volume fees", percent(sub.volume_fee_share)),
+        ("Share of outcome payments", share_words(sub, "outcome")),
+        ("Share of volume fees", share_words(sub, "volume")),
         ("Management fee kept by the prime", percent(sub.management_fee)),
         ("Share of its money at risk it carries", percent(sub.at_risk_share)),
         (
@@ -227,7 +227,8 @@ def statement_periods(
 
 def statement_sources(mechanism: Mechanism, merged: MergedObserved) -> dict[str, Any]:
     """Which figures come from the recorded referrals (each fee event with the referral step
-    that counts as one) and which from the imported results (PBR-1, REF-1)."""
+    that counts as one) and which from the imported results (PBR-1, REF-1), and which
+    sub-contractors are paid on what their own participants earned (PBR-4, PBR-6)."""
     return {
         "recorded": [
             {"event": _event_words(e), "step": RECORDED_STEPS[e]} for e in merged.recorded
@@ -235,6 +236,17 @@ def statement_sources(mechanism: Mechanism, merged: MergedObserved) -> dict[str,
         "imported": [_event_words(e) for e in merged.imported_events(mechanism)],
         "has_outcomes": bool(mechanism.outcome_payments or mechanism.social_impact_bond),
         "outside_term": merged.outside_term,
+        "attributed": [
+            {"name": party_name(mechanism, terms.subcontractor), "what": " and ".join(kinds)}
+            for terms in mechanism.supply_chain
+            if (
+                kinds := [
+                    PAYMENT_KINDS[kind][0]
+                    for kind in PAYMENT_KINDS
+                    if attributed_share(terms, kind) is not None
+                ]
+            )
+        ],
     }
 
 

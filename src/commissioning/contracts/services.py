@@ -194,8 +194,10 @@ def statement_cache_key(contract: Contract) -> str:
 def statement_data(computed: ContractStatement) -> dict[str, Any]:
     """The statement as the API and ``commissioning contracts statement --format json`` give
     it: the shape of ``commissioning payments calculate --format json`` (docs/payments-cli.md),
-    each period with the volumes counted and where each came from ("recorded" referrals or the
-    "imported" results), and ``sources`` naming the fee events of each kind (REF-1)."""
+    each period with the volumes counted, where each came from ("recorded" referrals or the
+    "imported" results) and by which party's participants (``delivered_by``: what volume fees
+    attributed to a sub-contractor are worked out from, PBR-4), and ``sources`` naming the fee
+    events of each kind (REF-1)."""
     merged = computed.merged
     data = statement_json(computed.mechanism, merged.observed, computed.statement)
     for period, observation in zip(data["periods"], merged.observed.periods, strict=True):
@@ -205,6 +207,7 @@ def statement_data(computed: ContractStatement) -> dict[str, Any]:
                 "need_group": v.need_group,
                 "count": v.count,
                 "source": merged.source_of(v.event),
+                "delivered_by": v.delivered_by,
             }
             for v in observation.volumes
         ]

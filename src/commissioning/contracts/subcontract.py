@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from commissioning.contracts import services
-from commissioning.contracts.describe import FREQUENCY_WORDS, party_name, period_word
+from commissioning.contracts.describe import (
+    FREQUENCY_WORDS,
+    PAYMENT_KINDS,
+    attributed_share,
+    party_name,
+    payment_share,
+    period_word,
+    share_words,
+)
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning_analytics.payments.model import Mechanism, Role, SubcontractTerms
 from commissioning_analytics.payments.money import percent, pounds, to_penny
@@ -156,9 +164,9 @@ class _Builder:
             rows.append(("Shares of the payments", NOT_AGREED))
         else:
             if self.mechanism.outcome_payments:
-                rows.append(("Share of outcome payments", percent(terms.outcome_payment_share)))
+                rows.append(("Share of outcome payments", share_words(terms, "outcome", "your")))
             if self.mechanism.volume_fees:
-                rows.append(("Share of volume fees", percent(terms.volume_fee_share)))
+                rows.append(("Share of volume fees", share_words(terms, "volume", "your")))
             rows += [
                 ("Management fee kept by the prime", percent(terms.management_fee)),
                 ("Share of your at-risk money you carry", percent(terms.at_risk_share)),
@@ -281,18 +289,14 @@ class _Builder:
             else:
                 paragraphs.append("The sub-contractor gets no share of the service fee.")
         if mechanism.outcome_payments:
-            paragraphs.append(
-                f"The sub-contractor gets {percent(terms.outcome_payment_share)} of every outcome "
-                "payment the prime receives, less its management fee."
-                if terms.outcome_payment_share
-                else "The sub-contractor gets no share of the outcome payments."
-            )
+            paragraphs.append(_share_clause(terms, "outcome"))
         if mechanism.volume_fees:
+            paragraphs.append(_share_clause(terms, "volume"))
+        if any(attributed_share(terms, kind) for kind in PAYMENT_KINDS):
             paragraphs.append(
-                f"The sub-contractor gets {percent(terms.volume_fee_share)} of every volume fee "
-                "the prime receives, less its management fee."
-                if terms.volume_fee_share
-                else "The sub-contractor gets no share of the volume fees."
+                "Its own participants are the people referred to the sub-contractor's service "
+                "under this contract. A payment whose records do not say whose participants "
+                "earned it is not shared, and the statement of payments says so."
             )
         paragraphs.append(
             f"The prime keeps a management fee of {percent(terms.management_fee)} of the "
@@ -348,15 +352,11 @@ class _Builder:
                 )
         earned = [
             words
-            for words, share, paid in (
-                (
-                    "outcome payments",
-                    terms.outcome_payment_share if terms else 0,
-                    mechanism.outcome_payments,
-                ),
-                ("volume fees", terms.volume_fee_share if terms else 0, mechanism.volume_fees),
+            for words, kind, paid in (
+                ("outcome payments", "outcome", mechanism.outcome_payments),
+                ("volume fees", "volume", mechanism.volume_fees),
             )
-            if share and paid
+            if terms is not None and payment_share(terms, kind) and paid
         ]
         if earned:
             paragraphs.append(
@@ -454,3 +454,23 @@ class _Builder:
                 "The agreed terms name no mediator.",
             ),
         )
+
+
+def _share_clause(terms: SubcontractTerms, kind: str) -> str:
+    """The fees clause's sentence on outcome payments or volume fees, in plain English."""
+    plural, single = PAYMENT_KINDS[kind]
+    attributed = attributed_share(terms, kind)
+    if attributed:
+        return (
+            f"The sub-contractor gets {percent(attributed)} of the {plural} its own "
+            "participants earn, less its management fee; the prime keeps the rest of them. "
+            f"{plural.capitalize()} earned by the prime's or other sub-contractors' "
+            "participants are not shared with it."
+        )
+    share = payment_share(terms, kind)
+    if share:
+        return (
+            f"The sub-contractor gets {percent(share)} of every {single} the prime receives, "
+            "less its management fee."
+        )
+    return f"The sub-contractor gets no share of the {plural}."

@@ -237,10 +237,12 @@ def waiting_for_decision(user: User) -> QuerySet[Referral]:
 
 
 def payable_steps(contract: Contract) -> list[RecordedStep] | None:
-    """The steps under ``contract`` that may earn a volume fee, counted per day, step and need
-    group (PBR-1, PBR-3): what its payment statement counts instead of typed-in volumes. A
-    withdrawn referral was taken back by its referrer, so none of its steps counts. ``None``
-    when the contract has no referrals recorded at all (its volumes stay as imported)."""
+    """The steps under ``contract`` that may earn a volume fee, counted per day, step, need
+    group and the contract party delivering the referral (PBR-1, PBR-3, PBR-4): what its
+    payment statement counts instead of typed-in volumes, and attributes to the party that
+    delivered them. A withdrawn referral was taken back by its referrer, so none of its steps
+    counts. ``None`` when the contract has no referrals recorded at all (its volumes stay as
+    imported)."""
     if not Referral.objects.filter(contract=contract).exists():
         return None
     rows = (
@@ -248,7 +250,7 @@ def payable_steps(contract: Contract) -> list[RecordedStep] | None:
             referral__contract=contract, step__in=set(RECORDED_STEPS.values())
         )
         .exclude(referral__status=Status.WITHDRAWN)
-        .values("step", "happened_on", "referral__need_group")
+        .values("step", "happened_on", "referral__need_group", "referral__party__party_id")
         .annotate(n=Count("pk"))
     )
     return [
@@ -257,6 +259,7 @@ def payable_steps(contract: Contract) -> list[RecordedStep] | None:
             happened_on=row["happened_on"],
             need_group=str(row["referral__need_group"]),
             count=int(row["n"]),
+            party=str(row["referral__party__party_id"]),
         )
         for row in rows
     ]

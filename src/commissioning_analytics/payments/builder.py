@@ -367,6 +367,10 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
         for answer, field in SUBCONTRACT_SHARES:
             if field in terms:
                 answers[prefix + answer] = _percent_text(terms[field])
+        for answer, field in ATTRIBUTED_SHARES:
+            if f"attributed_{field}" in terms:
+                answers[prefix + answer] = _percent_text(terms[f"attributed_{field}"])
+                answers[prefix + answer.replace("_share", "_basis")] = OWN_PARTICIPANTS
         if "minimum_contract_value" in terms:
             answers[prefix + "minimum"] = terms["minimum_contract_value"]
         if "payment_terms_days" in terms:
@@ -387,7 +391,18 @@ SUBCONTRACT_SHARES = (
 )
 
 
-def _supply_chain(answers: Mapping[str, Any], subs: list[str]) -> list[dict[str, Any]]:
+ATTRIBUTED_SHARES = (
+    ("outcome_share", "outcome_payment_share"),
+    ("volume_share", "volume_fee_share"),
+)
+OWN_PARTICIPANTS = "own"
+"""The answer to "a share of what?" (``sub1_outcome_basis``, ``sub1_volume_basis``) that makes
+the share one of what the sub-contractor's own participants earned (PBR-4, PBR-6)."""
+
+
+def _supply_chain(
+    answers: Mapping[str, Any], subs: list[str], errors: dict[str, str]
+) -> list[dict[str, Any]]:
     chain: list[dict[str, Any]] = []
     numbers = [n for n in range(1, MAX_SUBCONTRACTORS + 1) if _text(answers, f"sub{n}_name")]
     for number, party_id in zip(numbers, subs, strict=True):
@@ -396,6 +411,16 @@ def _supply_chain(answers: Mapping[str, Any], subs: list[str]) -> list[dict[str,
             value = _text(answers, f"sub{number}_{answer}")
             if value:
                 terms[field] = _share(value)
+        for answer, field in ATTRIBUTED_SHARES:
+            basis = f"sub{number}_{answer.replace('_share', '_basis')}"
+            if _text(answers, basis) != OWN_PARTICIPANTS:
+                continue
+            if field in terms:
+                terms[f"attributed_{field}"] = terms.pop(field)
+            else:
+                errors[f"sub{number}_{answer}"] = (
+                    "Enter the share of what its own participants earn that it is passed"
+                )
         if _text(answers, f"sub{number}_minimum"):
             terms["minimum_contract_value"] = _money(_text(answers, f"sub{number}_minimum"))
         if _text(answers, f"sub{number}_payment_terms"):
@@ -435,7 +460,7 @@ def build_mechanism(answers: Mapping[str, Any], *, mechanism_id: str = "") -> di
     bond = _social_impact_bond(answers, errors)
     if bond is not None:
         document["social_impact_bond"] = bond
-    chain = _supply_chain(answers, subs)
+    chain = _supply_chain(answers, subs, errors)
     if chain:
         document["supply_chain"] = chain
     if errors:
@@ -501,7 +526,9 @@ def scenario_observed(
     in reconviction events per 100 (frequency); judged at the year's last period against the
     baseline, or
     ``comparison_rate`` where the comparison has no fixed baseline. Volume fees count each
-    referral once, in the period it arrives. Dates start on 1 April 2026."""
+    referral once, in the period it arrives. Dates start on 1 April 2026. When a sub-contractor
+    is paid on what its own participants earn, the people are spread evenly over the prime and
+    the sub-contractors (``delivered_by``, ``by_party``), so its attributed payments show."""
     period = document["period"]
     per_year = PERIODS_PER_YEAR[period]
     term = int(document["term_periods"])
@@ -514,6 +541,7 @@ def scenario_observed(
         }
     ) or ["all"]
     events = {fee["event"] for fee in document.get("volume_fees", [])}
+    deliverers = _deliverers(document)
     periods: list[dict[str, Any]] = []
     for number in range(1, term + 1):
         start, end = _period_dates(period, number)
@@ -526,6 +554,7 @@ def scenario_observed(
         if events:
             entry["volumes"] = [
                 {"event": event, "need_group": group, "count": count}
+                | _delivered_by(count, deliverers)
                 for event in sorted(events)
                 for group, count in zip(groups, _split(referrals, len(groups)), strict=True)
                 if count
@@ -533,13 +562,16 @@ def scenario_observed(
         if number % per_year == 0 or number == term:
             cohort_size = max(referrals_per_year, 1)
             entry["outcomes"] = [
-                _outcome(
-                    measure,
-                    str((number - 1) // per_year + 1),
-                    cohort_size,
-                    outcome_rate,
-                    comparison_rate,
-                    groups,
+                _by_party(
+                    _outcome(
+                        measure,
+                        str((number - 1) // per_year + 1),
+                        cohort_size,
+                        outcome_rate,
+                        comparison_rate,
+                        groups,
+                    ),
+                    deliverers,
                 )
                 for measure in measures.values()
             ]
@@ -582,3 +614,39 @@ def _spread(total: int, parts: int, number: int) -> int:
 
 def _split(total: int, parts: int) -> list[int]:
     return [total * (i + 1) // parts - total * i // parts for i in range(parts)]
+
+
+def _deliverers(document: Mapping[str, Any]) -> list[str]:
+    """The prime and the sub-contractors, when any sub-contractor's terms are attributed to its
+    own participants (PBR-4, PBR-6); otherwise none, and the scenario is not split."""
+    chain = document.get("supply_chain", [])
+    if not any(key.startswith("attributed_") for terms in chain for key in terms):
+        return []
+    prime = next(p["id"] for p in document["parties"] if p["role"] == "prime")
+    return [prime, *(terms["subcontractor"] for terms in chain)]
+
+
+def _delivered_by(count: int, deliverers: list[str]) -> dict[str, Any]:
+    if not deliverers:
+        return {}
+    parts = zip(deliverers, _split(count, len(deliverers)), strict=True)
+    return {"delivered_by": {party: n for party, n in parts if n}}
+
+
+def _by_party(result: dict[str, Any], deliverers: list[str]) -> dict[str, Any]:
+    """``result`` with each deliverer's even part of its cohort (and of the people achieving an
+    intermediate outcome; a reoffending result is the same for each part)."""
+    size = result["cohort_size"]
+    if not deliverers or size < len(deliverers):
+        return result
+    sizes = _split(size, len(deliverers))
+    achieved = {g: _split(n, len(deliverers)) for g, n in result.get("achieved", {}).items()}
+    parts: dict[str, Any] = {}
+    for index, party in enumerate(deliverers):
+        part: dict[str, Any] = {"cohort_size": sizes[index]}
+        if "achieved" in result:
+            part["achieved"] = {g: counts[index] for g, counts in achieved.items()}
+        if "observed" in result:
+            part["observed"] = result["observed"]
+        parts[party] = part
+    return {**result, "by_party": parts}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from commissioning_analytics.payments.attribution import of_outcome, of_volume
 from commissioning_analytics.payments.chain import pass_down
 from commissioning_analytics.payments.measures import (
     UNIT,
@@ -371,6 +372,8 @@ def _outcome_payments(
             line = run.pay(
                 obs.period, rule.payer, m.prime, amount, "outcome_payment", rule_name, why, due
             )
+            if run.attributing:
+                run.attribute(line, of_outcome(rule, measure, result, year))
             upstream.append((line, ZERO))
 
 
@@ -417,6 +420,7 @@ def _volume_fees(
             line = run.pay(
                 obs.period, fee.payer, m.prime, amount, "volume_fee", rule_name, why, due
             )
+            run.attribute(line, of_volume(volume))
             upstream.append((line, ZERO))
 
 

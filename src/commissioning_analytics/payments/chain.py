@@ -30,6 +30,7 @@ from commissioning_analytics.payments.statement import PaymentLine
 
 ONE = Decimal(1)
 RULE = "supply_chain.minimum_contract_value"
+ATTRIBUTION_RULE = "supply_chain.attribution"
 
 
 SHOWN = Decimal("0.000001")
@@ -49,6 +50,7 @@ class PreparedTerms:
     delay: timedelta
     text: dict[str, str]
     promised: Decimal | None  # the service fee passed to it a year, when promised as money
+    attributed: dict[str, Decimal]  # payment kind → its share of what its participants earned
 
 
 def _prepare(terms: SubcontractTerms) -> PreparedTerms:
@@ -60,6 +62,15 @@ def _prepare(terms: SubcontractTerms) -> PreparedTerms:
     text["management_fee"] = percent(terms.management_fee)
     text["at_risk"] = percent(terms.at_risk_share)
     text["carried"] = percent(ONE - terms.at_risk_share)
+    attributed = {
+        kind: share
+        for kind, share in (
+            ("outcome_payment", terms.attributed_outcome_payment_share),
+            ("volume_fee", terms.attributed_volume_fee_share),
+        )
+        if share is not None
+    }
+    text.update({f"attributed_{kind}": percent(share) for kind, share in attributed.items()})
     return PreparedTerms(
         sub=terms.subcontractor,
         shares=shares,
@@ -70,6 +81,7 @@ def _prepare(terms: SubcontractTerms) -> PreparedTerms:
         delay=timedelta(days=terms.payment_terms_days),
         text=text,
         promised=terms.service_fee_value,
+        attributed=attributed,
     )
 
 
@@ -86,6 +98,9 @@ def pass_down(
     for line, withheld in upstream:
         kind = line.kind
         for terms in run.chain:
+            if kind in terms.attributed:
+                _pass_attributed(run, obs, line, terms, latest)
+                continue
             share = terms.shares.get(kind)
             if not share:
                 continue
@@ -118,7 +133,45 @@ def pass_down(
             run.sub_earned[sub] += amount
             if amount > 0:
                 latest[sub] = max(latest.get(sub, due), due)
+    run.attributions.clear()
     _minimum_values(run, obs, latest)
+
+
+def _pass_attributed(
+    run: Run,
+    obs: PeriodObservation,
+    line: PaymentLine,
+    terms: PreparedTerms,
+    latest: dict[str, date],
+) -> None:
+    """A sub-contractor's share of the part of ``line`` its own participants earned, less the
+    management fee (PBR-4, PBR-6; :mod:`.attribution`); a note, and nothing passed down, when
+    the observed data does not say who delivered the payment."""
+    kind, sub = line.kind, terms.sub
+    what = f"{pounds(line.amount)} {kind.replace('_', ' ')} ({line.rule})"
+    found = run.attributions.get(id(line))
+    if found is None:
+        why = (
+            f"the {what} has no breakdown by the organisation that delivered it, so no part "
+            f"of it is attributed to {sub}'s participants and nothing of it is passed down"
+        )
+        run.note(obs.period, sub, ATTRIBUTION_RULE, why)
+        return
+    part = found.parts.get(sub)
+    if not part:
+        return
+    earned = line.amount * part
+    amount = to_penny(earned * terms.attributed[kind] * terms.keep)
+    why = (
+        f"{terms.text['attributed_' + kind]} of the {pounds(earned)} of the {what} its own "
+        f"participants earned ({found.how[sub]}), less {terms.text['management_fee']} "
+        "management fee"
+    )
+    due = line.due + terms.delay
+    run.pay(obs.period, run.mechanism.prime, sub, amount, "pass_down", line.rule, why, due)
+    run.sub_earned[sub] += amount
+    if amount > 0:
+        latest[sub] = max(latest.get(sub, due), due)
 
 
 def _shared(

@@ -233,7 +233,43 @@ def _reference_errors(doc: dict[str, Any]) -> list[FieldError]:
     for key, total in totals.items():
         if total > 1 + SHARE_TOLERANCE:
             bad(f"supply_chain.{key}", f"shares add up to {total:.6g}, more than 1")
+    _attribution_errors(doc, totals, bad)
     return errors
+
+
+ATTRIBUTED = {
+    "attributed_outcome_payment_share": ("outcome_payment_share", "outcome_payments", "outcome"),
+    "attributed_volume_fee_share": ("volume_fee_share", "volume_fees", "volume"),
+}
+
+
+def _attribution_errors(
+    doc: dict[str, Any], totals: dict[str, Decimal], bad: Callable[[str, str], None]
+) -> None:
+    """A share of what a sub-contractor's own participants earned (PBR-4, PBR-6) replaces its
+    share of everything, needs payments of that kind, and with every sub-contractor's share of
+    everything must leave the prime no less than nothing of its participants' payments."""
+    for i, terms in enumerate(doc.get("supply_chain", [])):
+        for key, (everything, payments, kind) in ATTRIBUTED.items():
+            if key not in terms:
+                continue
+            here = f"supply_chain[{i}].{key}"
+            if everything in terms:
+                bad(
+                    here,
+                    f"give either {everything} (a share of every {kind} payment the prime "
+                    f"receives) or {key} (a share of those its own participants earned), not both",
+                )
+            elif not doc.get(payments):
+                bad(here, f"has no {payments} to share: the mechanism has none")
+            passed = totals[everything] + Decimal(terms[key])
+            if passed > 1 + SHARE_TOLERANCE:
+                bad(
+                    here,
+                    f"with the other sub-contractors' shares of every {kind} payment "
+                    f"({totals[everything]:.6g}) passes down {passed:.6g} of what its "
+                    "participants earn, more than 1",
+                )
 
 
 def _at_risk_target_errors(
@@ -429,6 +465,8 @@ def _build(doc: dict[str, Any]) -> Mechanism:
             service_fee_value=_money(t.get("service_fee_value")),
             outcome_payment_share=Decimal(t.get("outcome_payment_share", "0")),
             volume_fee_share=Decimal(t.get("volume_fee_share", "0")),
+            attributed_outcome_payment_share=_money(t.get("attributed_outcome_payment_share")),
+            attributed_volume_fee_share=_money(t.get("attributed_volume_fee_share")),
             management_fee=Decimal(t.get("management_fee", "0")),
             at_risk_share=Decimal(t.get("at_risk_share", "1")),
             minimum_contract_value=_money(t.get("minimum_contract_value")),

@@ -235,13 +235,20 @@ class SubcontractTerms:
 
     ``service_fee_value`` is money promised: the service fee passed to it a year, after the
     management fee. When it is given, ``service_fee_share`` is derived from it (exactly, not
-    rounded) for what follows the fee: releases, clawbacks, capital and the risk table."""
+    rounded) for what follows the fee: releases, clawbacks, capital and the risk table.
+
+    ``attributed_outcome_payment_share`` and ``attributed_volume_fee_share``, when given, take
+    the place of the share of everything: the sub-contractor is passed that share of the
+    outcome payments or volume fees its own participants earned (by the delivering organisation
+    of each result and event), less the management fee."""
 
     subcontractor: str
     service_fee_share: Decimal = Decimal(0)
     service_fee_value: Decimal | None = None
     outcome_payment_share: Decimal = Decimal(0)
     volume_fee_share: Decimal = Decimal(0)
+    attributed_outcome_payment_share: Decimal | None = None
+    attributed_volume_fee_share: Decimal | None = None
     management_fee: Decimal = Decimal(0)
     at_risk_share: Decimal = Decimal(1)
     minimum_contract_value: Decimal | None = None

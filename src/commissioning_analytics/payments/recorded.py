@@ -4,8 +4,10 @@ A volume fee pays per event ("start", "completion" …). When a contract's refer
 as they happen, the count of each event a referral step supplies is taken from those records
 rather than typed in: every step is put in the contract period its date falls in (periods follow
 one another from the contract's first day, each as long as the mechanism's ``period``), and
-counted per need group where a fee on that event tariffs need groups differently. What the
-records cannot supply (job outcomes, sustainment payments, outcome results) stays as imported.
+counted per need group where a fee on that event tariffs need groups differently, and split by
+the contract party delivering each referral (``Volume.delivered_by``), from which volume fees
+are attributed to the sub-contractor whose participants earned them. What the records cannot
+supply (job outcomes, sustainment payments, outcome results) stays as imported.
 
 Framework-free: the caller reads the steps from its records; :func:`merge_recorded` builds the
 :class:`~.observed.Observed` the calculation takes. The mapping is documented in
@@ -40,12 +42,14 @@ DAYS_PER_FOUR_WEEKS = 28
 
 @dataclass(frozen=True, slots=True)
 class RecordedStep:
-    """``count`` referrals (of ``need_group``) moved to ``step`` on ``happened_on``."""
+    """``count`` referrals (of ``need_group``) moved to ``step`` on ``happened_on``; ``party``
+    is the mechanism party id of the organisation that delivers them ("" when not known)."""
 
     step: str
     happened_on: date
     need_group: str = ""
     count: int = 1
+    party: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,12 @@ def _volume_order(item: tuple[tuple[int, str, str | None], int]) -> tuple[int, s
     return number, event, group or ""
 
 
+def _delivered_by(parties: Counter[str]) -> dict[str, int]:
+    """The events by the party that delivered them (PBR-4): none unless every step says whose
+    it is, so attributed payments are never worked out from part of a count."""
+    return {} if "" in parties else dict(sorted(parties.items()))
+
+
 def merge_recorded(
     mechanism: Mechanism,
     term_start: date,
@@ -140,6 +150,7 @@ def merge_recorded(
     for event in events:
         by_step.setdefault(RECORDED_STEPS[event], []).append(event)
     counts: Counter[tuple[int, str, str | None]] = Counter()
+    delivered: dict[tuple[int, str, str | None], Counter[str]] = {}
     outside = 0
     for item in steps:
         for event in by_step.get(item.step, ()):
@@ -151,15 +162,16 @@ def merge_recorded(
                 item.need_group if item.need_group in _tariffed_groups(mechanism, event) else None
             )
             counts[(number, event, group)] += item.count
+            delivered.setdefault((number, event, group), Counter())[item.party] += item.count
     imported_periods = {p.period: p for p in imported.periods} if imported else {}
     last_recorded = max((number for number, _, _ in counts), default=0)
     numbers = sorted(set(imported_periods) | set(range(1, last_recorded + 1)))
     periods = []
     for number in numbers:
         recorded = tuple(
-            Volume(event, count, group)
-            for (at, event, group), count in sorted(counts.items(), key=_volume_order)
-            if at == number
+            Volume(key[1], count, key[2], delivered_by=_delivered_by(delivered[key]))
+            for key, count in sorted(counts.items(), key=_volume_order)
+            if key[0] == number
         )
         base = imported_periods.get(number)
         if base is None:

@@ -14,6 +14,7 @@ from commissioning_analytics.payments.observed import OutcomeResult
 from commissioning_analytics.payments.statement import Note, PaymentLine
 
 if TYPE_CHECKING:
+    from commissioning_analytics.payments.attribution import Attribution
     from commissioning_analytics.payments.chain import PreparedTerms
 
 
@@ -43,9 +44,23 @@ class Run:
         None  # the supply chain's terms, prepared by chain.pass_down
     )
     terms_delay: timedelta = timedelta(0)
+    attributing: bool = False  # a sub-contractor is paid on what its own participants earned
+    attributions: dict[int, Attribution | None] = field(default_factory=dict)
+    # this period's payment lines (by ``id``) → how each splits between delivering parties
 
     def __post_init__(self) -> None:
         self.terms_delay = timedelta(days=self.mechanism.payment_terms_days)
+        self.attributing = any(
+            t.attributed_outcome_payment_share is not None
+            or t.attributed_volume_fee_share is not None
+            for t in self.mechanism.supply_chain
+        )
+
+    def attribute(self, line: PaymentLine, found: Attribution | None) -> None:
+        """Remember how ``line`` (received by the prime this period) splits between the
+        parties that delivered it; ``None``: the observed data has no breakdown."""
+        if self.attributing:
+            self.attributions[id(line)] = found
 
     def pay(
         self,
