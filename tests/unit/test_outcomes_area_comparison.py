@@ -34,8 +34,9 @@ def test_a_harder_area_ranks_worse_crude_and_better_adjusted() -> None:
     assert north.ratio_low == pytest.approx(chi2.ppf(0.025, 80) / 2 / 50)  # 0.572
     assert north.ratio_high == pytest.approx(chi2.ppf(0.975, 82) / 2 / 50)  # 1.089
     assert south.ratio_low == pytest.approx(chi2.ppf(0.025, 60) / 2 / 20)  # 1.012
+    assert north.ratio_low is not None and north.ratio_high is not None
     assert (round(north.ratio_low, 3), round(north.ratio_high, 3)) == (0.572, 1.089)
-    assert round(south.ratio_low, 3) == 1.012
+    assert south.ratio_low is not None and round(south.ratio_low, 3) == 1.012
     assert north.adjusted_rate == pytest.approx(0.8 * 0.35)  # 28%
     assert south.adjusted_rate == pytest.approx(1.5 * 0.35)  # 52.5%
     assert (north.flag, south.flag) == ("", HIGHER)

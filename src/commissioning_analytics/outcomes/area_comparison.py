@@ -82,6 +82,15 @@ def poisson_interval(observed: int, confidence: float = 0.95) -> tuple[float, fl
     return low, float(chi2.ppf(1 - alpha / 2, 2 * observed + 2)) / 2
 
 
+def _flag(low: float | None, high: float | None) -> str:
+    """Where the ratio's interval excludes 1 (the adjusted rate's, the national rate)."""
+    if high is not None and high < 1:
+        return LOWER
+    if low is not None and low > 1:
+        return HIGHER
+    return ""
+
+
 def observed_expected(
     areas: ArrayLike,
     reoffended: ArrayLike,
@@ -105,16 +114,26 @@ def observed_expected(
     rows = []
     for name, n, o, e in zip(names, people, observed, expected, strict=True):
         count = int(np.rint(o))
-        figures: list[float | None] = [None] * 6
-        flag = ""
+        ratio = low = high = None
         if n >= MIN_COHORT and e > 0:
-            low, high = poisson_interval(count, confidence)
             ratio = count / e
-            figures = [ratio, low / e, high / e, ratio * national, low / e * national]
-            figures.append(high / e * national)
-            flag = LOWER if high / e < 1 else HIGHER if low / e > 1 else ""
+            low, high = (bound / e for bound in poisson_interval(count, confidence))
         rows.append(
-            AreaRate(str(name), int(n), count, float(e), count / n, float(e) / n, *figures, flag)
+            AreaRate(
+                area=str(name),
+                people=int(n),
+                observed=count,
+                expected=float(e),
+                observed_rate=count / n,
+                expected_rate=float(e) / n,
+                ratio=ratio,
+                ratio_low=low,
+                ratio_high=high,
+                adjusted_rate=None if ratio is None else ratio * national,
+                adjusted_low=None if low is None else low * national,
+                adjusted_high=None if high is None else high * national,
+                flag=_flag(low, high),
+            )
         )
     return AreaComparison(national, tuple(rows))
 
