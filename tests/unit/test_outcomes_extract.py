@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from commissioning_analytics.outcomes.effects import estimate_effect
 from commissioning_analytics.outcomes.evaluation import evaluate
 from commissioning_analytics.outcomes.extract import load_extract
 from commissioning_analytics.outcomes.extract_study import study_extract
@@ -50,6 +51,8 @@ def _synthetic_extract(tmp_path: Path, n: int = 3_000) -> tuple[Path, Path, pd.D
         }
     )
     offences = pd.concat([synthetic.offences, history]).sample(frac=1.0, random_state=1)
+    # An intermediate outcome the extract holds for everyone: settled accommodation at 6 weeks.
+    people["accommodation_6w"] = (people["age"] % 3 > 0).astype(int)
     p, o = tmp_path / "people.csv", tmp_path / "offences.csv"
     people.to_csv(p, index=False, date_format="%Y-%m-%d")
     offences.to_csv(o, index=False, date_format="%Y-%m-%d")
@@ -95,6 +98,10 @@ def test_a_study_against_the_extract_agrees_with_the_evaluation(tmp_path: Path) 
         100 * reoffences[matched].mean() - 100 * reoffences[study.comparison_rows].mean()
     )
     days = study.days_to_first
+    (accommodation,) = study.intermediate  # held by the extract, through the same matched sets
+    settled = people["accommodation_6w"].to_numpy(dtype=float)
+    direct = estimate_effect(settled[cohort], settled[study.comparison_rows], study.matches)
+    assert accommodation.measure == "accommodation_6w" and accommodation.effect == direct
     reoffenders = study.cohort_measures.reoffended[np.unique(study.matches.treated)]
     assert days is not None and days.n_treated == int(reoffenders.sum())
 

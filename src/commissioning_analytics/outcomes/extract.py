@@ -14,7 +14,7 @@ always agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from commissioning_analytics.outcomes.intermediate import held_measures, status_values
 from commissioning_analytics.outcomes.io import InputError
 from commissioning_analytics.outcomes.measures import (
     CENSOR_COLUMN,
@@ -64,6 +65,8 @@ class Extract:
     numbers: dict[str, FloatArray]
     text: dict[str, NDArray[np.object_]]
     offences: OffenceRecords
+    statuses: dict[str, FloatArray] = field(default_factory=dict)
+    """Intermediate outcomes held (:mod:`.intermediate`): 1, 0 or NaN (not recorded)."""
 
     @property
     def rows(self) -> int:
@@ -127,16 +130,20 @@ def _day_array(raw: pd.Series, name: str, column: str, *, blank_ok: bool = False
     return np.asarray(parsed.to_numpy().astype("datetime64[D]"))
 
 
-def _read_csv(
-    path: Path, columns: Sequence[str], dtypes: dict[str, Any] | None = None
-) -> pd.DataFrame:
-    """Only ``columns`` (``censor_date`` may be absent), as text unless ``dtypes`` says."""
+def _header(path: Path) -> pd.Index:
     try:
-        header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
+        return pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (ValueError, OSError, pd.errors.ParserError) as error:
         raise InputError(f"{path.name}: not a valid CSV file ({error})") from None
+
+
+def _read_csv(
+    path: Path, columns: Sequence[str], dtypes: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Only ``columns`` (``censor_date`` may be absent), as text unless ``dtypes`` says."""
+    header = _header(path)
     present = [c for c in columns if c in header]
     missing = [c for c in columns if c not in header and c != CENSOR_COLUMN]
     if missing:
@@ -168,11 +175,13 @@ def load_extract(
 
     Every value used is checked (dates, numbers, disposal types, duplicate pseudonyms), and the
     first bad one is named by file, row and column. Offences of people not in the people file
-    are left out, as in :func:`.measures.add_measures`.
+    are left out, as in :func:`.measures.add_measures`. The intermediate outcomes the people
+    file holds (:data:`.intermediate.INTERMEDIATE_MEASURES` columns) are kept as statuses.
     """
     people_path, offences_path = Path(people_path), Path(offences_path)
     pname = people_path.name
-    wanted = ["person_id", "index_date", CENSOR_COLUMN, *numeric, *text]
+    held = held_measures(list(_header(people_path)))
+    wanted = ["person_id", "index_date", CENSOR_COLUMN, *numeric, *text, *held]
     try:
         people = _read_csv(
             people_path, list(dict.fromkeys(wanted)), dict.fromkeys(numeric, "float64")
@@ -196,8 +205,10 @@ def load_extract(
     for column in numeric:
         numbers[column] = _numbers(people_path, people, column)
     texts = {column: people[column].to_numpy(dtype=object) for column in text}
+    statuses = {c: status_values(people[c].to_numpy(), column=c, name=pname) for c in held}
     del people
-    return Extract(ids, index_date, censor, numbers, texts, _load_offences(offences_path, ids))
+    offences = _load_offences(offences_path, ids)
+    return Extract(ids, index_date, censor, numbers, texts, offences, statuses)
 
 
 def _load_offences(path: Path, ids: pd.Index) -> OffenceRecords:

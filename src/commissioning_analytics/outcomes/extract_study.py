@@ -10,6 +10,8 @@ The three measures and their intervals:
 
 * **rate** of proven reoffending and **frequency** (reoffences per 100 people): the matched
   effect and its variance from :func:`.effects.estimate_effect`;
+* intermediate outcomes the extract holds (:mod:`.intermediate`: accommodation, employment,
+  education or training at 6 weeks and 6 months), through the same matched sets;
 * **days to first reoffence among those who reoffend**: the mean over the matched cohort members
   who reoffended against the weighted mean over the matched comparison people who reoffended
   (weights as in matching); its standard error is ``√(s²_t / n_t + s²_c / n_eff)`` with Kish's
@@ -29,6 +31,7 @@ from commissioning_analytics.outcomes import safeguards
 from commissioning_analytics.outcomes.balance import Balance, balance_table, weighted_mean_var
 from commissioning_analytics.outcomes.effects import Effect, estimate_effect, normal_effect
 from commissioning_analytics.outcomes.extract import Extract
+from commissioning_analytics.outcomes.intermediate import IntermediateResult, intermediate_effects
 from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER, MatchResult, match
 from commissioning_analytics.outcomes.measures import Measures
 from commissioning_analytics.outcomes.propensity import LogisticFit, fit_logistic
@@ -59,6 +62,7 @@ class ExtractStudy:
     frequency_per_100: Effect
     days_to_first: Effect | None
     warnings: tuple[str, ...]
+    intermediate: tuple[IntermediateResult, ...] = ()
 
 
 def _compact(result: MatchResult, pool_rows: IntArray) -> tuple[MatchResult, IntArray]:
@@ -166,6 +170,11 @@ def study_extract(
         comparison_measures.reoffended.astype(bool),
         matches,
     )
+    intermediate = intermediate_effects(
+        {name: values[cohort] for name, values in extract.statuses.items()},
+        {name: values[comparison_rows] for name, values in extract.statuses.items()},
+        matches,
+    )
     warnings = [
         *fit.warnings,
         safeguards.unmatched_warning(cohort.size, full.n_matched_treated) or "",
@@ -185,4 +194,5 @@ def study_extract(
         frequency_per_100=frequency,
         days_to_first=days,
         warnings=tuple(w for w in dict.fromkeys(warnings) if w),
+        intermediate=tuple(intermediate),
     )
