@@ -3,16 +3,23 @@ by hand, and the expected-reoffending model against statsmodels."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import statsmodels.api as sm
 from scipy.stats import chi2
 
 from commissioning_analytics.outcomes.area_comparison import (
+    AREA_TERMS,
     HIGHER,
     compare_areas,
+    compare_extract_areas,
     observed_expected,
 )
+from commissioning_analytics.outcomes.extract import load_extract
+from commissioning_analytics.outcomes.measures import add_measures
+from tests.unit.test_outcomes_extract import _synthetic_extract
 
 
 def test_a_harder_area_ranks_worse_crude_and_better_adjusted() -> None:
@@ -86,3 +93,31 @@ def test_the_model_agrees_with_statsmodels_and_changes_the_ranking() -> None:
     assert comparison.crude_ranking().index("t") >= 10
     assert comparison.adjusted_ranking()[0] == "t"
     assert rows["t"].flag == "lower than expected"
+
+
+def test_the_extract_areas_are_compared_on_their_measured_reoffending(tmp_path: Path) -> None:
+    p, o, _ = _synthetic_extract(tmp_path, n=4_000)
+    individual = ["age", "female", "prior_offences", "ogrs_score"]
+    extract = load_extract(p, o, numeric=[*individual, *AREA_TERMS], text=["area"])
+    comparison = compare_extract_areas(extract, covariates=individual)
+    measured = add_measures(p, o).frame
+    direct = compare_areas(
+        measured["area"],
+        measured["reoffended"],
+        measured[individual].to_numpy(dtype=float),
+        individual,
+        measured["area_deprivation"].astype(float),
+        measured["area_employment"].astype(float),
+    )
+    for ours, theirs in zip(comparison.areas, direct.areas, strict=True):
+        assert (ours.area, ours.people, ours.observed, ours.flag) == (
+            theirs.area,
+            theirs.people,
+            theirs.observed,
+            theirs.flag,
+        )
+        assert ours.expected == pytest.approx(theirs.expected, rel=1e-9)
+    assert comparison.fit is not None and direct.fit is not None
+    np.testing.assert_allclose(comparison.fit.coefficients, direct.fit.coefficients, rtol=1e-9)
+    assert sum(a.people for a in comparison.areas) == 4_000
+    assert any(a.ratio is None for a in comparison.areas)  # the smallest areas: no ratio

@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import chi2
 
+from commissioning_analytics.outcomes.extract import Extract
 from commissioning_analytics.outcomes.propensity import LogisticFit, fit_logistic
 from commissioning_analytics.outcomes.safeguards import MIN_COHORT
 
@@ -112,8 +113,8 @@ def observed_expected(
     observed = np.bincount(group, weights=y, minlength=names.size)
     expected = np.bincount(group, weights=p, minlength=names.size)
     rows = []
-    for name, n, o, e in zip(names, people, observed, expected, strict=True):
-        count = int(np.rint(o))
+    for name, size, o, total in zip(names, people, observed, expected, strict=True):
+        n, e, count = int(size), float(total), int(np.rint(o))
         ratio = low = high = None
         if n >= MIN_COHORT and e > 0:
             ratio = count / e
@@ -121,11 +122,11 @@ def observed_expected(
         rows.append(
             AreaRate(
                 area=str(name),
-                people=int(n),
+                people=n,
                 observed=count,
-                expected=float(e),
+                expected=e,
                 observed_rate=count / n,
-                expected_rate=float(e) / n,
+                expected_rate=e / n,
                 ratio=ratio,
                 ratio_low=low,
                 ratio_high=high,
@@ -166,3 +167,29 @@ def compare_areas(
     fit = fit_logistic(x, np.asarray(reoffended, dtype=np.float64), names)
     result = observed_expected(areas, reoffended, fit.predict(x), confidence=confidence)
     return AreaComparison(result.national_rate, result.areas, fit)
+
+
+def compare_extract_areas(
+    extract: Extract,
+    *,
+    covariates: Sequence[str],
+    area: str = "area",
+    deprivation: str = "area_deprivation",
+    employment: str = "area_employment",
+    rows: ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> AreaComparison:
+    """:func:`compare_areas` for the people of the steward's extract (all, or ``rows``): their
+    proven reoffending from the extract's offences, their area (a text column) and its rates."""
+    chosen = np.arange(extract.rows) if rows is None else np.asarray(rows, dtype=np.int64)
+    reoffended = extract.measures_for(chosen).reoffended
+    x = np.column_stack([extract.numbers[c][chosen] for c in covariates])
+    return compare_areas(
+        extract.text[area][chosen],
+        reoffended,
+        x,
+        covariates,
+        extract.numbers[deprivation][chosen],
+        extract.numbers[employment][chosen],
+        confidence=confidence,
+    )
