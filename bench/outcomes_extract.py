@@ -11,7 +11,8 @@ reoffending removed. The files are written once to ``BENCH_EXTRACT_DIR`` (defaul
 
 Timed: loading the two CSV files (target ≤ 2 minutes); the three measures of the cohort and its
 matched comparison; the whole study (propensity fit on 2,000,000 rows, matching, measures,
-effects and intervals; target ≤ 10 s). Peak memory is the process's maximum resident set
+effects and intervals; target ≤ 10 s); and, without a target, the comparison of police force
+areas on everyone's measured reoffending (OUT-2). Peak memory is the process's maximum resident set
 (``getrusage``), loading included (target ≤ 4 GB).
 
 Each figure is given as wall-clock time and as the CPU time the process used. The work is
@@ -33,6 +34,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from commissioning_analytics.outcomes.area_comparison import AREA_TERMS, compare_extract_areas
 from commissioning_analytics.outcomes.extract import load_extract
 from commissioning_analytics.outcomes.extract_study import ExtractStudy, study_extract
 from commissioning_analytics.outcomes.measures import HeadlineMeasures, headline_measures
@@ -154,6 +156,11 @@ def main() -> list[str]:
         return headline_measures(found.reoffended, found.reoffences, found.days_to_first)
 
     measure_wall, measure_cpu, _ = min((_timed(measures) for _ in range(3)), key=lambda r: r[1])
+    individual = [c for c in COVARIATES if c not in AREA_TERMS]
+    area_wall, area_cpu, areas = _timed(
+        lambda: compare_extract_areas(extract, covariates=individual)
+    )
+    flagged = sum(1 for a in areas.areas if a.flag)
     peak = _peak_gb()
     cohort = study.cohort_measures.headline()
     days = study.days_to_first
@@ -164,6 +171,9 @@ def main() -> list[str]:
         f"  the whole study (find the cohort, fit on {n_cohort + study.n_pool:,} people, match, "
         f"measures, effects, intervals), best of 3: "
         f"{_figure(study_wall, study_cpu, STUDY_TARGET_S)}",
+        f"  police force areas compared (observed against expected for all {extract.rows:,} "
+        f"people, {len(areas.areas)} areas, {flagged} flagged): {area_cpu:.2f} s CPU, "
+        f"{area_wall:.2f} s wall (no target)",
         f"  peak memory (whole process, loading included): {peak:.2f} GB "
         f"(target <= {MEMORY_TARGET_GB:.0f} GB: {_verdict(peak, MEMORY_TARGET_GB)})",
         f"  result: {study.matches.n_matched_treated:,} matched of {n_cohort:,}; cohort rate "
