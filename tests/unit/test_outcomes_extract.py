@@ -111,6 +111,8 @@ def test_unknown_people_and_bad_rows_are_refused(tmp_path: Path) -> None:
     extract = load_extract(*files)
     with pytest.raises(InputError, match="1 of 2 people are not in the extract"):
         extract.positions(["P1", "nobody"])
+    with pytest.raises(InputError, match=r"1 person is given more than once \(.* row 3\)"):
+        extract.positions(["P1", "P2", "P1"])
     bad = REFERENCE_OFFENCES.replace("2024-03-10,reprimand", "2024-03-10,verbal advice")
     with pytest.raises(InputError, match=r"offences\.csv: row 10: column 'disposal_type'"):
         load_extract(*_write(tmp_path, REFERENCE_PEOPLE, bad))

@@ -73,8 +73,16 @@ class Extract:
         return int(self.index_date.size)
 
     def positions(self, pseudonyms: ArrayLike) -> IntArray:
-        """Row numbers of ``pseudonyms``; refuses any that the extract does not hold."""
+        """Row numbers of ``pseudonyms``; refuses any that the extract does not hold, and any
+        given twice (one person cannot count twice in a cohort)."""
         wanted = pd.Index(np.asarray(pseudonyms, dtype=object))
+        twice = np.flatnonzero(wanted.duplicated())
+        if twice.size:
+            raise InputError(
+                f"{twice.size} {'person is' if twice.size == 1 else 'people are'} given more "
+                "than once (the first repeat is row "
+                f"{int(twice[0]) + 1})"
+            )
         found = np.asarray(self.ids.get_indexer(wanted), dtype=np.int64)
         missing = np.flatnonzero(found < 0)
         if missing.size:
