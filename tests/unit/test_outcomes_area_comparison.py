@@ -47,6 +47,7 @@ def test_a_harder_area_ranks_worse_crude_and_better_adjusted() -> None:
     assert north.adjusted_rate == pytest.approx(0.8 * 0.35)  # 28%
     assert south.adjusted_rate == pytest.approx(1.5 * 0.35)  # 52.5%
     assert (north.flag, south.flag) == ("", HIGHER)
+    assert comparison.to_dict()["areas"][1]["flag"] == "higher than expected"
 
 
 def test_an_area_under_sixty_people_gets_no_ratio() -> None:

@@ -102,6 +102,9 @@ def test_a_study_against_the_extract_agrees_with_the_evaluation(tmp_path: Path) 
     settled = people["accommodation_6w"].to_numpy(dtype=float)
     direct = estimate_effect(settled[cohort], settled[study.comparison_rows], study.matches)
     assert accommodation.measure == "accommodation_6w" and accommodation.effect == direct
+    figures = study.to_dict()
+    assert figures["measures"]["rate"]["effect"] == study.rate.effect
+    assert figures["intermediate"][0]["measure"] == "accommodation_6w"
     reoffenders = study.cohort_measures.reoffended[np.unique(study.matches.treated)]
     assert days is not None and days.n_treated == int(reoffenders.sum())
 

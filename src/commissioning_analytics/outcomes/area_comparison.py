@@ -25,7 +25,8 @@ under 5 are suppressed where published (:func:`.safeguards.publish_count`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -65,6 +66,19 @@ class AreaComparison:
     national_rate: float
     areas: tuple[AreaRate, ...]
     fit: LogisticFit | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON: the national rate, each area's figures, and the model's terms."""
+        return {
+            "national_rate": self.national_rate,
+            "areas": [asdict(area) for area in self.areas],
+            "model": None
+            if self.fit is None
+            else {
+                "terms": ["(intercept)", *self.fit.names],
+                "coefficients": self.fit.coefficients.tolist(),
+            },
+        }
 
     def crude_ranking(self) -> list[str]:
         """Areas from the lowest observed rate to the highest."""

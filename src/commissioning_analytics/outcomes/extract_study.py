@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -34,6 +35,7 @@ from commissioning_analytics.outcomes.extract import Extract
 from commissioning_analytics.outcomes.intermediate import IntermediateResult, intermediate_effects
 from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER, MatchResult, match
 from commissioning_analytics.outcomes.measures import Measures
+from commissioning_analytics.outcomes.numbers import finite
 from commissioning_analytics.outcomes.propensity import LogisticFit, fit_logistic
 
 IntArray = NDArray[np.int64]
@@ -63,6 +65,44 @@ class ExtractStudy:
     days_to_first: Effect | None
     warnings: tuple[str, ...]
     intermediate: tuple[IntermediateResult, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of the results (no pseudonyms or rows: counts and figures only)."""
+        return {
+            "n_cohort": int(self.cohort_rows.size),
+            "n_pool": self.n_pool,
+            "n_matched_treated": self.matches.n_matched_treated,
+            "n_matched_comparison": self.matches.n_matched_comparison,
+            "measures": {
+                "rate": _effect_dict(self.rate),
+                "frequency_per_100": _effect_dict(self.frequency_per_100),
+                "days_to_first": _effect_dict(self.days_to_first),
+            },
+            "intermediate": [
+                {
+                    "measure": r.measure,
+                    "label": r.label,
+                    "n_recorded": r.n_recorded,
+                    "note": r.note,
+                    **(_effect_dict(r.effect) or {}),
+                }
+                for r in self.intermediate
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def _effect_dict(effect: Effect | None) -> dict[str, Any] | None:
+    if effect is None:
+        return None
+    names = ("treated_mean", "comparison_mean", "effect", "standard_error", "ci_low", "ci_high")
+    figures: dict[str, Any] = {name: finite(getattr(effect, name)) for name in names}
+    return figures | {
+        "p_value": finite(effect.p_value),
+        "n_treated": effect.n_treated,
+        "n_comparison": effect.n_comparison,
+        "significant": effect.significant,
+    }
 
 
 def _compact(result: MatchResult, pool_rows: IntArray) -> tuple[MatchResult, IntArray]:
