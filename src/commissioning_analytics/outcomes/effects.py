@@ -88,19 +88,41 @@ def estimate_effect(
     sharing = float(np.sum(k[used] ** 2 - k2[used]))
     sigma2 = sigma2 if math.isfinite(sigma2) else 0.0
     variance = (n / (n - 1) * float(np.sum((d - tau) ** 2)) + sharing * sigma2) / n**2
-    se = math.sqrt(max(variance, 0.0))
+    return normal_effect(
+        float(y_t[members].mean()),
+        comparison_mean,
+        tau,
+        math.sqrt(max(variance, 0.0)),
+        n_treated=n,
+        n_comparison=result.n_matched_comparison,
+        binary=is_binary(y_t, y_c),
+        confidence=confidence,
+    )
+
+
+def normal_effect(
+    treated_mean: float,
+    comparison_mean: float,
+    tau: float,
+    se: float,
+    *,
+    n_treated: int,
+    n_comparison: int,
+    binary: bool,
+    confidence: float = 0.95,
+) -> Effect:
+    """The effect ``tau`` with its normal interval and two-sided p-value from ``se``."""
     z = float(norm.ppf(0.5 + confidence / 2))
-    p_value = _two_sided_p(tau, se)
     return Effect(
-        treated_mean=float(y_t[members].mean()),
+        treated_mean=treated_mean,
         comparison_mean=comparison_mean,
         effect=tau,
         standard_error=se,
         ci_low=tau - z * se,
         ci_high=tau + z * se,
-        p_value=p_value,
+        p_value=_two_sided_p(tau, se),
         confidence=confidence,
-        n_treated=n,
-        n_comparison=result.n_matched_comparison,
-        binary=is_binary(y_t, y_c),
+        n_treated=n_treated,
+        n_comparison=n_comparison,
+        binary=binary,
     )

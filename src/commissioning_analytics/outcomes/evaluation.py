@@ -19,7 +19,12 @@ from commissioning_analytics.outcomes.numbers import finite
 from commissioning_analytics.outcomes.overlap import Overlap, score_overlap
 from commissioning_analytics.outcomes.propensity import LogisticFit, fit_logistic
 from commissioning_analytics.outcomes.statement import statement
-from commissioning_analytics.outcomes.subgroups import SubgroupResult, subgroup_results
+from commissioning_analytics.outcomes.subgroups import (
+    AGE_BAND_VARIABLE,
+    SubgroupResult,
+    age_band_results,
+    subgroup_results,
+)
 from commissioning_analytics.outcomes.time_to_event import (
     TimeToEvent,
     TimeToEventError,
@@ -137,13 +142,15 @@ def evaluate(
     outcome_label: str | None = None,
     time_to_event: tuple[str, str] | None = None,
     subgroups: list[str] | None = None,
+    age_bands_from: str | None = None,
 ) -> Evaluation:
     """Match ``cohort`` to ``pool`` on ``covariates`` and estimate the effect on ``outcome``.
 
     ``time_to_event``: ``(duration column, event column)``, e.g. ``("days_to_first",
     "first_event")`` from :mod:`.measures`, adds Kaplan–Meier, log-rank and Cox results on the
     matched sample (:mod:`.time_to_event`). ``subgroups``: text columns (e.g. sex, ethnicity,
-    area) to break the effect down by (:mod:`.subgroups`).
+    area) to break the effect down by (:mod:`.subgroups`). ``age_bands_from``: a numeric age
+    column, adding results by age band (18–20, 21–24, 25+; OUT-3) as the variable "age band".
     """
     safeguards.check_cohort_size(cohort.rows, what=f"the cohort ({cohort.name})")
     if pool.rows == 0:
@@ -159,6 +166,8 @@ def evaluate(
             except TimeToEventError as error:
                 raise EvaluationError(str(error)) from None
         _check_columns(table, [], list(subgroups or []), "subgroups")
+        if age_bands_from is not None:
+            _check_columns(table, [age_bands_from], [], "age bands")
     safeguards.check_binary_outcome(
         outcome, [(cohort.name, cohort.numbers[outcome]), (pool.name, pool.numbers[outcome])]
     )
@@ -222,6 +231,11 @@ def evaluate(
         for variable in dict.fromkeys(subgroups or [])
         for result in subgroup_results(cohort.text[variable], y_t, y_c, matches)
     )
+    if age_bands_from is not None:
+        ages = cohort.numbers[age_bands_from]
+        groups += tuple(
+            (AGE_BAND_VARIABLE, result) for result in age_band_results(ages, y_t, y_c, matches)
+        )
     label = outcome_label or (f"have the outcome {outcome!r}" if effect.binary else f"{outcome!r}")
     return Evaluation(
         outcome=outcome,

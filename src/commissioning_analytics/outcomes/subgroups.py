@@ -12,6 +12,11 @@ may share comparison people, and the test is then approximate. The rest must als
 least 60 matched members: otherwise there is no test (with a note), so that the result of a
 group too small to be shown cannot be read off the test against its complement (OUT-4). A flag
 is a prompt to look, not a finding: with many subgroups some differences arise by chance.
+
+**Age bands** (:func:`age_bands`, OUT-3): the Justice Data Lab's young adults, 18–20 and 21–24,
+then 25 and over, from the age at the index date; younger people are "under 18" and a missing
+or non-numeric age is "not recorded". Each band is a subgroup like any other, with the same
+60-person rule, and its counts are suppressed on publication like the others.
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ from commissioning_analytics.outcomes.numbers import finite
 from commissioning_analytics.outcomes.safeguards import MIN_COHORT
 
 SIGNIFICANCE = 0.05
+AGE_BANDS = (("18-20", 18, 20), ("21-24", 21, 24), ("25+", 25, None))
+"""(label, lowest age, highest age or ``None``), ages in whole years at the index date."""
+UNDER_18 = "under 18"
+AGE_NOT_RECORDED = "not recorded"
+AGE_BAND_VARIABLE = "age band"
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,27 @@ def _difference_p(a: Effect, b: Effect) -> float:
     if se == 0:
         return 1.0 if a.effect == b.effect else 0.0
     return float(math.erfc(abs(a.effect - b.effect) / se / math.sqrt(2)))
+
+
+def age_bands(ages: NDArray[np.float64]) -> NDArray[np.str_]:
+    """The age band of each person (:data:`AGE_BANDS`); fractional ages count whole years."""
+    years = np.floor(np.asarray(ages, dtype=np.float64))
+    labels = np.full(years.shape, AGE_NOT_RECORDED, dtype=object)
+    labels[years < AGE_BANDS[0][1]] = UNDER_18
+    for label, lowest, highest in AGE_BANDS:
+        inside = years >= lowest if highest is None else (years >= lowest) & (years <= highest)
+        labels[inside] = label
+    return np.asarray(labels.astype(str))
+
+
+def age_band_results(
+    ages: NDArray[np.float64],
+    treated_outcome: NDArray[np.float64],
+    pool_outcome: NDArray[np.float64],
+    result: MatchResult,
+) -> list[SubgroupResult]:
+    """Results by age band of the cohort members (:func:`subgroup_results` on the bands)."""
+    return subgroup_results(age_bands(ages), treated_outcome, pool_outcome, result)
 
 
 def subgroup_results(
