@@ -86,3 +86,7 @@ def test_bidders_see_the_estimate_with_its_assumptions() -> None:
     assert "£54,000.00 over 36 months" in html
     assert "£28,557.69" in html
     assert "6 April 2025" in html and "£719" in html
+    api = bidder.get(f"/api/opportunities/{opportunity.reference}").json()["tupe"]
+    assert api["staff"][0]["role"] == "Caseworker"
+    assert api["estimate"]["annual_cost"] == "119250.00"
+    assert api["estimate"]["redundancy_exposure"] == "28557.69"

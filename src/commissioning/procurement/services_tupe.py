@@ -111,3 +111,36 @@ def remove_staff(actor: User, row: TransferringStaff) -> None:
     with transaction.atomic():
         record(actor, "transferring_staff.delete", row, deleted(snapshot(row, STAFF_FIELDS)))
         row.delete()
+
+
+def tupe_document(opportunity: Opportunity) -> dict[str, Any]:
+    """The transferring staff and the estimate for the API (money as decimal strings)."""
+    rows = list(opportunity.transferring_staff.all())
+    result = tupe_estimate(opportunity)
+    return {
+        "staff": [
+            {
+                "role": row.role,
+                "headcount": row.headcount,
+                "annual_salary": str(row.annual_salary),
+                "weekly_hours": str(row.weekly_hours),
+                "pension": row.pension,
+                "employer_pension_percent": str(row.employer_pension_percent),
+                "years_of_service": row.years_of_service,
+                "age": row.age,
+            }
+            for row in rows
+        ],
+        "estimate": None
+        if result is None
+        else {
+            "contract_months": result.contract_months,
+            "annual_cost": str(result.annual_cost),
+            "annual_salary": str(result.annual_salary),
+            "annual_employer_ni": str(result.annual_employer_ni),
+            "annual_employer_pension": str(result.annual_employer_pension),
+            "pension_cost_over_contract": str(result.pension_cost_over_contract),
+            "redundancy_exposure": str(result.redundancy_exposure),
+            "assumptions": list(result.assumptions),
+        },
+    }
