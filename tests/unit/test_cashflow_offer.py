@@ -79,5 +79,11 @@ def test_a_safe_offer_needs_nothing_asked_and_a_transfer_can_make_it_unsafe() ->
 def test_the_chance_in_plain_words() -> None:
     result = run_offer_test(OFFER, OWN)
     chance = result.stress.ruin_probability
-    assert chance_sentence(result.stress).startswith(f"There is a {chance:.0%} chance")
+    assert chance_sentence(result.stress).startswith(
+        f"The chance that your reserves run out during the contract is {chance:.0%} (about 1 in"
+    )
+    # A chance just under 5% never reads as 5.0%: the figure shown is rounded down.
+    for suggestion in result.suggestions:
+        shown = suggestion.sentence().rsplit("(to ", 1)[1].rstrip("%).")
+        assert float(shown) < 5.0
     assert len(result.worst_months) == 3

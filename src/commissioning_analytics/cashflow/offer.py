@@ -81,7 +81,7 @@ class Suggestion:
             change = f"{self.value:.0%} of the fee at risk on outcomes"
         return (
             f"{change[0].upper()}{change[1:]} would bring the chance of running out below "
-            f"{SAFE_CHANCE:.0%} (to {self.ruin_probability:.1%})."
+            f"{SAFE_CHANCE:.0%} (to {_tenths_below(self.ruin_probability)}%)."
         )
 
 
@@ -238,6 +238,12 @@ def chance_sentence(stress: MemberStress) -> str:
         )
     one_in = math.floor(1 / chance + 0.5)
     return (
-        f"There is a {chance:.0%} chance (about 1 in {one_in}) that your reserves run out "
-        "during the contract."
+        f"The chance that your reserves run out during the contract is {chance:.0%} (about 1 "
+        f"in {one_in})."
     )
+
+
+def _tenths_below(chance: float) -> str:
+    """A percentage to one decimal place, rounded down, so that a chance below 5% never reads
+    as 5.0%."""
+    return f"{math.floor(chance * 1000) / 10:.1f}"
