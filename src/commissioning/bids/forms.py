@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Fieldset, Layout
 from django import forms
 
 from commissioning.accounts.organisation_search import OrganisationChoiceField
@@ -190,4 +191,132 @@ class ConsentForm(GovUKForm):
         cleaned = super().clean() or {}
         if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Enter why you are declining")
+        return cleaned
+
+
+def _percent(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "required": f"Enter the {label[0].lower()}{label[1:]}",
+            "min_value": "Enter a percentage from 0 to 100",
+            "max_value": "Enter a percentage from 0 to 100",
+        },
+    )
+
+
+def _pounds(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "required": f"Enter {label[0].lower()}{label[1:]}",
+            "min_value": "Enter an amount of £0 or more",
+        },
+    )
+
+
+class OfferTestForm(GovUKForm):
+    """The terms offered and the organisation's own figures for “Test this offer” (PBR-7).
+    Nothing entered is stored: the form is posted back to the page that shows the result."""
+
+    value_per_year = _pounds("Value offered a year (£)")
+    referrals_per_year = forms.IntegerField(
+        label="Referrals promised a year",
+        min_value=0,
+        max_value=1_000_000,
+        error_messages={"required": "Enter the referrals promised a year"},
+    )
+    upfront_percent = _percent(
+        "Share of the fee paid up front (%)",
+        "Paid when each person is referred to you. The rest not at risk is paid once the work "
+        "is done.",
+    )
+    at_risk_percent = _percent(
+        "Share of the fee paid only on outcomes (%)",
+        "What is at risk: paid only for the people who achieve the outcome.",
+    )
+    payment_terms_days = forms.IntegerField(
+        label="Days the bidder takes to pay your invoices",
+        min_value=0,
+        max_value=365,
+        error_messages={"required": "Enter the days the bidder takes to pay your invoices"},
+    )
+    outcome_lag_months = forms.IntegerField(
+        label="Months from a referral to its outcome payment",
+        help_text="Reoffending is measured over a year, so 12 is usual.",
+        min_value=0,
+        max_value=60,
+        error_messages={"required": "Enter the months from a referral to its outcome payment"},
+    )
+    months = forms.IntegerField(
+        label="Length of the contract (months)",
+        min_value=1,
+        max_value=240,
+        error_messages={"required": "Enter the length of the contract in months"},
+    )
+    transfer_percent = _percent(
+        "Share of the staff transferring under TUPE who would join you (%)",
+        "Their employment cost is added to your monthly costs.",
+    )
+    income_per_year = _pounds(
+        "Your income a year from everything else (£)", "Not counting this contract."
+    )
+    reserves = _pounds(
+        "Your free reserves (£)",
+        "Unrestricted money not tied up in buildings or set aside for something else.",
+    )
+    monthly_costs = _pounds(
+        "Your costs a month, this work included (£)",
+        "Everything you spend a month, including the staff and costs of delivering this work.",
+    )
+    outcome_rate_percent = _percent(
+        "People you expect to achieve the outcome (%)",
+        "Of the people referred to you under this contract.",
+    )
+
+    OFFER_FIELDS = (
+        "value_per_year",
+        "referrals_per_year",
+        "upfront_percent",
+        "at_risk_percent",
+        "payment_terms_days",
+        "outcome_lag_months",
+        "months",
+        "transfer_percent",
+    )
+    OWN_FIELDS = ("income_per_year", "reserves", "monthly_costs", "outcome_rate_percent")
+
+    def __init__(self, *args: Any, with_transfer: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer = [name for name in self.OFFER_FIELDS if with_transfer or name != "transfer_percent"]
+        if not with_transfer:
+            del self.fields["transfer_percent"]
+        self.helper.layout = Layout(
+            Fieldset(*offer, legend="The offer", legend_size="m", legend_tag="h2"),
+            Fieldset(
+                *self.OWN_FIELDS,
+                legend="Your own figures",
+                legend_size="m",
+                legend_tag="h2",
+            ),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upfront, at_risk = cleaned.get("upfront_percent"), cleaned.get("at_risk_percent")
+        if upfront is not None and at_risk is not None and upfront + at_risk > 100:
+            self.add_error(
+                "upfront_percent",
+                "The share paid up front and the share paid on outcomes must not add up to "
+                "more than 100%",
+            )
         return cleaned

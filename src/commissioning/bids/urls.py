@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commissioning.bids import views, views_consent, views_opening
+from commissioning.bids import views, views_consent, views_offer_test, views_opening
 
 app_name = "bids"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("receipts/<str:reference>/", views.receipt, name="receipt"),
     path("requests/<int:pk>/", views_consent.request_detail, name="request"),
+    path("requests/<int:pk>/test-offer/", views_offer_test.offer_test_page, name="test-offer"),
     path("opportunities/<str:reference>/", views_opening.opportunity_bids, name="opportunity"),
     path("opportunities/<str:reference>/open/", views_opening.open_bids, name="open"),
     path("opportunities/<str:reference>/<int:pk>/", views_opening.opened_bid, name="opened-bid"),

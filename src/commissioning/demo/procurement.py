@@ -46,7 +46,14 @@ from commissioning.evaluation import services as evaluation
 from commissioning.partnering import services as partnering
 from commissioning.procurement import services as procurement
 from commissioning.procurement.lifecycle import Status, TransitionError
-from commissioning.procurement.models import Criterion, Interest, Lot, Opportunity, SpecSection
+from commissioning.procurement.models import (
+    Criterion,
+    Interest,
+    Lot,
+    Opportunity,
+    SpecSection,
+    TransferringStaff,
+)
 from commissioning.procurement.services_editing import DEFAULT_SECTIONS
 from commissioning_analytics.timelines.working_days import (
     add_working_days,
@@ -236,7 +243,36 @@ def _build(
         )
         for order, (name, kind, weight, text) in enumerate(CRITERIA, start=1)
     )
+    TransferringStaff.objects.bulk_create(
+        TransferringStaff(opportunity=opportunity, order=order, **row)
+        for order, row in enumerate(TRANSFERRING_STAFF, start=1)
+    )
     return opportunity
+
+
+TRANSFERRING_STAFF: tuple[dict[str, object], ...] = (
+    {
+        "role": "Caseworker (synthetic)",
+        "headcount": 3,
+        "annual_salary": Decimal("28500"),
+        "weekly_hours": Decimal("37.5"),
+        "pension": TransferringStaff.Pension.DEFINED_BENEFIT,
+        "employer_pension_percent": Decimal("18.5"),
+        "years_of_service": 6,
+        "age": 42,
+    },
+    {
+        "role": "Team leader (synthetic)",
+        "headcount": 1,
+        "annual_salary": Decimal("36000"),
+        "weekly_hours": Decimal("37.5"),
+        "pension": TransferringStaff.Pension.DEFINED_CONTRIBUTION,
+        "employer_pension_percent": Decimal("5"),
+        "years_of_service": 11,
+        "age": 51,
+    },
+)
+"""The four staff of the current provider who may transfer (PRO-10), as anonymised rows."""
 
 
 def _publish(demo: DemoCast, opportunity: Opportunity, published_on: date) -> Opportunity:

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from commissioning.exercises.forms import form_errors
-from commissioning.procurement import access, services
+from commissioning.procurement import access, services, services_tupe
 from commissioning.procurement.forms import OpportunityFilterForm
 from commissioning.procurement.models import Opportunity
 
@@ -74,6 +74,8 @@ def opportunity_detail(opportunity: Opportunity) -> dict[str, Any]:
         "budget_total": _money(opportunity.budget_total),
         "expected_service_users": opportunity.expected_service_users,
         "outcomes_sought": opportunity.outcomes_sought,
+        # Staff expected to transfer and the estimate of the liability (PRO-10).
+        "tupe": services_tupe.tupe_document(opportunity),
         "lots": [
             {
                 "number": lot.number,

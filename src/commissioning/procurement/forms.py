@@ -16,7 +16,13 @@ from commissioning.directory.models import Area, Specialism
 from commissioning.idempotency import SubmissionKeyForm
 from commissioning.kernel.forms import GovUKForm, GovUKModelForm
 from commissioning.procurement import services_criteria, services_editing
-from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
+from commissioning.procurement.models import (
+    Criterion,
+    Lot,
+    Opportunity,
+    SpecSection,
+    TransferringStaff,
+)
 from commissioning.procurement.services_editing import DETAIL_FIELDS, LOT_FIELDS
 from commissioning.procurement.services_timeline import FIELD_LABELS, TIMELINE_FIELDS
 from commissioning_analytics.scoring.library import LibraryCriterion
@@ -342,3 +348,33 @@ class OpportunityFilterForm(GovUKForm):
         to_field_name="slug",
         empty_label="Any area",
     )
+
+
+class TransferringStaffForm(GovUKModelForm, SubmissionKeyForm):
+    """One anonymised row of staff expected to transfer under TUPE (PRO-10)."""
+
+    class Meta:
+        model = TransferringStaff
+        fields = [
+            "role",
+            "headcount",
+            "annual_salary",
+            "weekly_hours",
+            "pension",
+            "employer_pension_percent",
+            "years_of_service",
+            "age",
+        ]
+        help_texts = {
+            "role": "A job title, not a name: for example “Caseworker”.",
+            "annual_salary": "What each of them is paid a year.",
+            "employer_pension_percent": "0 when there is no pension.",
+        }
+        error_messages = {
+            "role": {"required": "Enter the role"},
+            "headcount": {"required": "Enter the number of staff"},
+            "annual_salary": {"required": "Enter the salary each is paid a year"},
+            "weekly_hours": {"required": "Enter the hours a week"},
+            "years_of_service": {"required": "Enter the typical length of service"},
+            "age": {"required": "Enter the typical age"},
+        }

@@ -416,3 +416,69 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.lot} as {self.get_role_display()}"
+
+
+class TransferringStaff(models.Model):
+    """Anonymised staff expected to transfer under TUPE (PRO-10): one row per group of people on
+    the same terms, so no one can be identified. Bidders see the estimate of the liability
+    (:mod:`commissioning_analytics.tupe`) worked out from these rows."""
+
+    class Pension(models.TextChoices):
+        DEFINED_BENEFIT = (
+            "defined_benefit",
+            "Defined benefit (for example the Local Government Pension Scheme)",
+        )
+        DEFINED_CONTRIBUTION = "defined_contribution", "Defined contribution"
+        NONE = "none", "No pension"
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="transferring_staff"
+    )
+    role = models.CharField(max_length=120)
+    headcount = models.PositiveSmallIntegerField(
+        "Number of staff", validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    annual_salary = models.DecimalField(
+        "Salary each a year (£)",
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    weekly_hours = models.DecimalField(
+        "Hours a week",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(168))],
+    )
+    pension = models.CharField(
+        "Pension arrangement", max_length=30, choices=Pension.choices, default=Pension.NONE
+    )
+    employer_pension_percent = models.DecimalField(
+        "Employer's pension contribution (% of salary)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    years_of_service = models.PositiveSmallIntegerField(
+        "Typical length of service (whole years)", validators=[MaxValueValidator(84)]
+    )
+    age = models.PositiveSmallIntegerField(
+        "Typical age (years)",
+        validators=[MinValueValidator(16), MaxValueValidator(100)],
+        help_text="Statutory redundancy pay depends on age as well as length of service.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    submission_key = idempotency.key_field()
+
+    class Meta:
+        ordering = ["opportunity", "order", "pk"]
+        verbose_name_plural = "transferring staff"
+        constraints = [
+            idempotency.key_constraint(
+                "opportunity", "transferring_staff_added_once_per_submission_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.headcount} × {self.role}"

@@ -6,6 +6,7 @@ from commissioning.procurement import (
     views_items,
     views_manage,
     views_planned,
+    views_tupe,
 )
 
 app_name = "procurement"
@@ -48,6 +49,12 @@ urlpatterns = [
         "<str:reference>/criteria/<int:pk>/remove/",
         views_items.criterion_delete,
         name="criterion-delete",
+    ),
+    path("<str:reference>/transferring-staff/new/", views_tupe.staff_add, name="tupe-staff-add"),
+    path(
+        "<str:reference>/transferring-staff/<int:pk>/remove/",
+        views_tupe.staff_remove,
+        name="tupe-staff-remove",
     ),
     path("<str:reference>/timeline/", views_manage.timeline_edit, name="timeline"),
     path("<str:reference>/accessibility/", views_manage.accessibility_report, name="accessibility"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from commissioning.clarifications.queries import clarifications_for
 from commissioning.kernel.pagination import paginate
-from commissioning.procurement import access, services
+from commissioning.procurement import access, services, services_tupe
 from commissioning.procurement.forms import OpportunityFilterForm
 from commissioning.procurement.lifecycle import Status, can_cancel, dates_changeable, is_editable
 from commissioning.procurement.models import Opportunity
@@ -44,6 +44,8 @@ def opportunity_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "award__winning_bid__organisation", "award__contract"
         ),
         "sections": opportunity.spec_sections.all(),
+        "transferring_staff": opportunity.transferring_staff.all(),
+        "tupe": services_tupe.tupe_estimate(opportunity),
         "criteria": opportunity.criteria.all(),
         "date_changes": opportunity.date_changes.all(),
         "open_for_bids": services.is_open_for_bids(opportunity),
