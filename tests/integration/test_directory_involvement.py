@@ -4,6 +4,7 @@ to evaluators beside a bid only when they score a criterion about service-user i
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -122,3 +123,36 @@ def test_evaluators_see_the_record_beside_the_bid_only_under_the_involvement_cri
     social_value = _score_page(s, s.social_value, 0, s.evaluator)
     assert "How the bidder involves the people it serves" not in social_value
     assert DESCRIPTION not in social_value
+
+
+def test_the_api_reads_and_changes_involvement_as_the_form_does() -> None:
+    market = add_users(build_market())
+    client = client_for(market.users["member"])
+    url = f"/api/organisations/{market.alpha.slug}"
+
+    refused = client.patch(
+        url, json.dumps({"involvement_methods": ["astrology"]}), content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "detail": "The profile was not changed.",
+        "errors": {
+            "involvement_methods": ["“astrology” is not one of the ways of involving people"]
+        },
+    }
+
+    changed = client.patch(
+        url,
+        json.dumps(
+            {"involvement_methods": ["feedback_acted_on"], "involvement_description": DESCRIPTION}
+        ),
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["involvement_methods"] == ["feedback_acted_on"]
+    assert Client().get(url).json()["involvement_description"] == DESCRIPTION
+    lookups = Client().get("/api/organisations/lookups").json()
+    assert lookups["involvement_methods"][0] == {
+        "value": "forum",
+        "label": "A forum or advisory group of people who use its services",
+    }

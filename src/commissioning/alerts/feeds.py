@@ -23,7 +23,7 @@ AREA_FEED_KINDS: dict[str, ItemKind] = {
 }
 
 
-class _ItemFeed(Feed):  # type: ignore[type-arg]
+class _ItemFeed(Feed):
     feed_type = Atom1Feed
 
     def author_name(self) -> str:
@@ -57,7 +57,7 @@ class SubscriptionFeed(_ItemFeed):
     """A subscription's own feed: whoever has the address reads it (no sign-in, so a feed
     reader can), which is why the address is a long random secret its owner can replace."""
 
-    def get_object(self, request: HttpRequest, token: str) -> Subscription:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, token: str) -> Subscription:
         subscription: Subscription = get_object_or_404(
             Subscription.objects.prefetch_related("areas", "specialisms", "cohorts"),
             feed_token=token,
@@ -80,9 +80,7 @@ class SubscriptionFeed(_ItemFeed):
 class AreaFeed(_ItemFeed):
     """The public feed of one area and kind."""
 
-    def get_object(  # type: ignore[override]
-        self, request: HttpRequest, slug: str, kind: str
-    ) -> tuple[Area, ItemKind]:
+    def get_object(self, request: HttpRequest, slug: str, kind: str) -> tuple[Area, ItemKind]:
         if kind not in AREA_FEED_KINDS:
             raise Http404("No such feed")
         return get_object_or_404(Area, slug=slug), AREA_FEED_KINDS[kind]
