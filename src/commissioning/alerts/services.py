@@ -20,6 +20,7 @@ from django.urls import reverse
 from commissioning.alerts import access
 from commissioning.alerts.items import AlertItem, criteria_of
 from commissioning.alerts.models import AlertSent, ItemKind, Subscription, new_feed_token
+from commissioning.directory.models import Area
 from commissioning.notifications.links import absolute_url
 from commissioning.notifications.services import notify
 from commissioning.permissions import User
@@ -120,10 +121,11 @@ def send_alerts(item: AlertItem) -> int:
     """Tell every person whose subscription matches ``item``, once each; returns how many were
     told. Runs inside the publishing transaction, so a rolled-back publication tells nobody."""
     matched: dict[int, list[Subscription]] = {}
+    all_areas = list(Area.objects.only("id", "kind", "parent_id"))
     for subscription in Subscription.objects.select_related("user").prefetch_related(
         "areas", "specialisms", "cohorts"
     ):
-        if subscription.user.is_active and criteria_of(subscription).matches(item):
+        if subscription.user.is_active and criteria_of(subscription, all_areas).matches(item):
             matched.setdefault(subscription.user_id, []).append(subscription)
     told = 0
     for subscriptions in matched.values():
