@@ -81,3 +81,4 @@ def test_a_provider_sets_up_an_alert_for_an_area(page: Page, live_server: Any, a
     page.get_by_role("link", name="feeds by area").click()
     axe(page)
     expect(page.get_by_role("heading", name="Feeds by area", level=1)).to_be_visible()
+    _fits(page)
