@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "commissioning.supply_survey",
     "commissioning.social_value",
     "commissioning.concerns",
+    "commissioning.alerts",
+    "commissioning.guides",
 ]
 
 MIDDLEWARE = [

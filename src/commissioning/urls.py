@@ -43,6 +43,8 @@ urlpatterns = [
         "api-tokens/",
         include("commissioning.service_accounts.urls", namespace="service_accounts"),
     ),
+    path("", include("commissioning.alerts.urls", namespace="alerts")),
+    path("guides/", include("commissioning.guides.urls", namespace="guides")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,7 +22,12 @@ from commissioning.audit.versions import current_version
 from commissioning.directory import queries, services
 from commissioning.directory.filters import DirectoryFilterForm
 from commissioning.directory.forms import OrganisationProfileForm, form_data
-from commissioning.directory.models import LED_BY_FIELDS, SIZE_BAND_CHOICES, Organisation
+from commissioning.directory.models import (
+    INVOLVEMENT_METHODS,
+    LED_BY_FIELDS,
+    SIZE_BAND_CHOICES,
+    Organisation,
+)
 from commissioning.directory.queries import Lookups, Row
 from commissioning.directory.schemas import (
     DirectoryQuery,
@@ -75,7 +80,8 @@ def _detail(organisation: Organisation) -> dict[str, Any]:
             for name in (
                 "public_body_kind", "description", "annual_income", "reserves_months",
                 "charity_number", "company_number", "website", "contact_name", "contact_email",
-                "contact_phone", "updated_at",
+                "contact_phone", "involvement_methods", "involvement_description",
+                "updated_at",
             )
         },
         "version": current_version(organisation),
@@ -137,6 +143,9 @@ def lookups(request: HttpRequest) -> Any:
         "size_bands": [{"value": v, "label": label} for v, label in SIZE_BAND_CHOICES],
         "led_by": [{"value": v, "label": label} for v, label in LED_BY_FIELDS.items()],
         "org_types": [{"value": v, "label": label} for v, label in Organisation.OrgType.choices],
+        "involvement_methods": [
+            {"value": v, "label": label} for v, label in INVOLVEMENT_METHODS.items()
+        ],
     }
 
 

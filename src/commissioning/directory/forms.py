@@ -18,12 +18,20 @@ from django.core.validators import URLValidator
 from django.db.models import Case, IntegerField, Value, When
 
 from commissioning.audit.versions import VersionedFormMixin
-from commissioning.directory.models import LED_BY_FIELDS, Area, Cohort, Organisation, Specialism
+from commissioning.directory.models import (
+    INVOLVEMENT_METHODS,
+    LED_BY_FIELDS,
+    Area,
+    Cohort,
+    Organisation,
+    Specialism,
+)
 from commissioning.directory.services import EDITABLE_FIELDS
 from commissioning.kernel.forms import GovUKModelForm
 
 MAX_RESERVES_MONTHS = Decimal(120)
 MAX_DESCRIPTION = 5000
+MAX_INVOLVEMENT_DESCRIPTION = 1000
 
 _PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]+$")
 
@@ -56,7 +64,7 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
-def _areas_in_order() -> Any:
+def areas_in_order() -> Any:
     """National first, then probation regions, then police force areas, each by name."""
     rank = Case(
         When(kind=Area.Kind.NATIONAL, then=Value(0)),
@@ -65,6 +73,38 @@ def _areas_in_order() -> Any:
         output_field=IntegerField(),
     )
     return Area.objects.annotate(rank=rank).order_by("rank", "name")
+
+
+def specialisms_field(help_text: str = "") -> forms.ModelMultipleChoiceField:
+    """Specialisms as optional checkboxes, by slug: the profile form's and an alert's."""
+    return forms.ModelMultipleChoiceField(
+        label="Specialisms",
+        help_text=help_text,
+        queryset=Specialism.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a specialism on the list",
+            "invalid_list": "Select the specialisms from the list",
+        },
+    )
+
+
+def cohorts_field(help_text: str = "") -> forms.ModelMultipleChoiceField:
+    """Groups of people as optional checkboxes, by slug: the profile form's and an alert's."""
+    return forms.ModelMultipleChoiceField(
+        label="People supported",
+        help_text=help_text,
+        queryset=Cohort.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a group of people on the list",
+            "invalid_list": "Select the groups of people from the list",
+        },
+    )
 
 
 class OrganisationProfileForm(VersionedFormMixin, GovUKModelForm):
@@ -138,28 +178,8 @@ class OrganisationProfileForm(VersionedFormMixin, GovUKModelForm):
             "invalid_list": "Select the areas from the list",
         },
     )
-    specialisms = forms.ModelMultipleChoiceField(
-        label="Specialisms",
-        queryset=Specialism.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": "“%(value)s” is not a specialism on the list",
-            "invalid_list": "Select the specialisms from the list",
-        },
-    )
-    cohorts = forms.ModelMultipleChoiceField(
-        label="People supported",
-        queryset=Cohort.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": "“%(value)s” is not a group of people on the list",
-            "invalid_list": "Select the groups of people from the list",
-        },
-    )
+    specialisms = specialisms_field()
+    cohorts = cohorts_field()
     led_by = forms.MultipleChoiceField(
         label="Who leads the organisation",
         help_text="Select all that apply",
@@ -169,6 +189,30 @@ class OrganisationProfileForm(VersionedFormMixin, GovUKModelForm):
         error_messages={
             "invalid_choice": "“%(value)s” is not one of the options",
             "invalid_list": "Select who leads the organisation from the list",
+        },
+    )
+    involvement_methods = forms.MultipleChoiceField(
+        label="How the organisation involves the people it serves",
+        help_text="Select all that apply. Evaluators see this beside your bids when they score "
+        "how a bid involves the people who use its services.",
+        choices=list(INVOLVEMENT_METHODS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not one of the ways of involving people",
+            "invalid_list": "Select the ways of involving people from the list",
+        },
+    )
+    involvement_description = forms.CharField(
+        label="Describe how the people you serve shape your work",
+        help_text="A few sentences: for example what your forum changed last year, or how many "
+        "of your staff and volunteers have lived experience.",
+        required=False,
+        max_length=MAX_INVOLVEMENT_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": "The description of how you involve people must be "
+            f"{MAX_INVOLVEMENT_DESCRIPTION:,} characters or fewer",
         },
     )
     website = WebsiteField(
@@ -216,7 +260,7 @@ class OrganisationProfileForm(VersionedFormMixin, GovUKModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["areas"].queryset = _areas_in_order()  # type: ignore[attr-defined]
+        self.fields["areas"].queryset = areas_in_order()  # type: ignore[attr-defined]
         if self.instance.pk and "led_by" not in self.initial:
             self.initial["led_by"] = [
                 name for name in LED_BY_FIELDS if getattr(self.instance, name)
@@ -228,8 +272,9 @@ class OrganisationProfileForm(VersionedFormMixin, GovUKModelForm):
             Field.text("reserves_months", field_width=4),
             *(
                 Field.checkboxes(name, small=True)
-                for name in ("areas", "specialisms", "cohorts", "led_by")
+                for name in ("areas", "specialisms", "cohorts", "led_by", "involvement_methods")
             ),
+            "involvement_description",
             "website",
             "contact_name",
             "contact_email",
@@ -250,6 +295,14 @@ class OrganisationProfileForm(VersionedFormMixin, GovUKModelForm):
 
     def clean_description(self) -> str:
         return str(self.cleaned_data.get("description", "")).strip()
+
+    def clean_involvement_methods(self) -> list[str]:
+        """Stored in the order of the list, so re-ticking the same boxes is no change."""
+        chosen = set(self.cleaned_data.get("involvement_methods") or ())
+        return [key for key in INVOLVEMENT_METHODS if key in chosen]
+
+    def clean_involvement_description(self) -> str:
+        return str(self.cleaned_data.get("involvement_description", "")).strip()
 
     def clean_contact_name(self) -> str:
         return str(self.cleaned_data.get("contact_name", "")).strip()
@@ -273,6 +326,8 @@ def form_data(organisation: Organisation) -> dict[str, Any]:
         "specialisms": [item.slug for item in organisation.specialisms.all()],
         "cohorts": [item.slug for item in organisation.cohorts.all()],
         "led_by": [name for name in LED_BY_FIELDS if getattr(organisation, name)],
+        "involvement_methods": list(organisation.involvement_methods or ()),
+        "involvement_description": organisation.involvement_description,
         "website": organisation.website,
         "contact_name": organisation.contact_name,
         "contact_email": organisation.contact_email,

@@ -125,6 +125,15 @@ class Organisation(models.Model):
     women_led = models.BooleanField("Women-led", default=False)
     lived_experience_led = models.BooleanField("Lived-experience-led", default=False)
     user_led = models.BooleanField("User-led", default=False)
+    involvement_methods = models.JSONField(
+        "How it involves the people it serves",
+        default=list,
+        blank=True,
+        help_text="The ways chosen from the list on the profile form.",
+    )
+    involvement_description = models.TextField(
+        "How it involves the people it serves, in its own words", blank=True
+    )
     website = models.URLField(blank=True)
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -162,6 +171,16 @@ class Organisation(models.Model):
     def led_by_labels(self) -> list[str]:
         return [label for field, label in LED_BY_FIELDS.items() if getattr(self, field)]
 
+    @property
+    def involvement_labels(self) -> list[str]:
+        """The recorded ways of involving service users, in the order of the list (USR-1)."""
+        chosen = set(self.involvement_methods or ())
+        return [label for key, label in INVOLVEMENT_METHODS.items() if key in chosen]
+
+    @property
+    def records_involvement(self) -> bool:
+        return bool(self.involvement_methods or self.involvement_description)
+
     def refresh_derived_fields(self) -> None:
         """Size band and the search document are derived, never typed in."""
         self.size_band = size_band(self.annual_income).value
@@ -176,3 +195,15 @@ LED_BY_FIELDS: dict[str, str] = {
     "lived_experience_led": "Lived-experience-led",
     "user_led": "User-led",
 }
+
+INVOLVEMENT_METHODS: dict[str, str] = {
+    "forum": "A forum or advisory group of people who use its services",
+    "staff_lived_experience": "Paid staff with lived experience",
+    "volunteers_lived_experience": "Volunteers or peer mentors with lived experience",
+    "trustees_lived_experience": "Trustees or board members with lived experience",
+    "co_produced": "Services designed and reviewed with the people who use them (co-produced)",
+    "feedback_acted_on": "Regular feedback from people using its services, with what changed",
+}
+"""How an organisation involves the people it serves (USR-1): the structured choices on its
+profile, shown publicly and to evaluators beside a bid under a service-user-involvement
+criterion."""

@@ -97,6 +97,11 @@ class OrganisationDetail(OrganisationSummary):
     contact_name: str
     contact_email: str
     contact_phone: str
+    involvement_methods: list[str] = Field(
+        description="How it involves the people it serves: keys from "
+        "/api/organisations/lookups (involvement_methods)."
+    )
+    involvement_description: str = Field(description="The same, in its own words.")
     updated_at: datetime
     version: str = Field(
         description="Send it back with a change: a change made since is refused (409)."
@@ -137,6 +142,10 @@ class OrganisationPatch(Schema):
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
+    involvement_methods: list[str] | None = Field(
+        None, description="Keys from /api/organisations/lookups (involvement_methods)."
+    )
+    involvement_description: str | None = Field(None, description="At most 1,000 characters.")
 
 
 class LookupsOut(Schema):
@@ -146,6 +155,7 @@ class LookupsOut(Schema):
     size_bands: list[ChoiceOut]
     led_by: list[ChoiceOut]
     org_types: list[ChoiceOut]
+    involvement_methods: list[ChoiceOut]
 
 
 class ErrorOut(Schema):

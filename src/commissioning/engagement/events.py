@@ -18,7 +18,7 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.audit.versions import check_version
 from commissioning.directory.models import Organisation
-from commissioning.engagement import access, rules
+from commissioning.engagement import access, rules, signals
 from commissioning.engagement.models import EventRegistration, MarketEvent
 from commissioning.engagement.services import EngagementError
 from commissioning.exercises.models import CommissioningExercise
@@ -91,6 +91,7 @@ def publish_event(actor: User, event: MarketEvent) -> None:
         record(
             actor, "market_event.publish", event, {"published_at": event.published_at.isoformat()}
         )
+        signals.market_event_published.send(sender=MarketEvent, event=event)
 
 
 def publish_notes(actor: User, event: MarketEvent, notes: str) -> None:

@@ -17,7 +17,7 @@ from commissioning import idempotency
 from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.audit.versions import check_version
-from commissioning.engagement import rules
+from commissioning.engagement import rules, signals
 from commissioning.engagement.models import Consultation, Question, SummaryTheme
 from commissioning.exercises.models import CommissioningExercise
 
@@ -134,6 +134,7 @@ def publish_consultation(actor: User, consultation: Consultation) -> None:
         consultation.published_at = now
         consultation.save(update_fields=["published_at"])
         record(actor, "consultation.publish", consultation, {"published_at": now.isoformat()})
+        signals.consultation_published.send(sender=Consultation, consultation=consultation)
 
 
 def _require_summary_editable(consultation: Consultation) -> None:

@@ -20,6 +20,17 @@ from commissioning_analytics.evaluation.supply_chain import (
 )
 
 SUPPLY_CHAIN_CRITERION = "supply-chain-diversity"
+INVOLVEMENT_CRITERION = "user-involvement"
+"""The library criterion on service-user involvement: beside it evaluators see how the bidder
+says, on its profile, that it involves the people it serves (USR-1)."""
+
+
+def is_involvement_criterion(library_id: str, name: str) -> bool:
+    """A criterion about service-user involvement: picked from the library, or written by the
+    commissioner with "involvement" in its name."""
+    return library_id == INVOLVEMENT_CRITERION or "involvement" in name.lower()
+
+
 """The criteria-library entry this evidence is written for (it shows open on its score page)."""
 
 

@@ -13,7 +13,11 @@ from django.urls import reverse
 
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
-from commissioning.evaluation.evidence import SUPPLY_CHAIN_CRITERION, evidence_for
+from commissioning.evaluation.evidence import (
+    SUPPLY_CHAIN_CRITERION,
+    evidence_for,
+    is_involvement_criterion,
+)
 from commissioning.evaluation.forms import (
     AdviserForm,
     AssignForm,
@@ -310,6 +314,9 @@ def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> Htt
         "answer": view.content.answers.get(str(assignment.criterion.pk), ""),
         "evidence": evidence_for(view),
         "evidence_open": assignment.criterion.library_id == SUPPLY_CHAIN_CRITERION,
+        "involvement_criterion": is_involvement_criterion(
+            assignment.criterion.library_id, assignment.criterion.name
+        ),
         "scale": scale,
         "guidance": evaluator_guidance(assignment.criterion),
         "form": form,

@@ -20,9 +20,12 @@ from commissioning.notifications.tasks import email_notifications
 from commissioning.permissions import User, Visitor, is_signed_in
 
 
-def notify(recipients: Iterable[Any], *, subject: str, body: str, url: str, kind: str) -> int:
-    """Create one notification per distinct active recipient and email each after commit;
-    returns how many notifications were created."""
+def notify(
+    recipients: Iterable[Any], *, subject: str, body: str, url: str, kind: str, email: bool = True
+) -> int:
+    """Create one notification per distinct active recipient and email each after commit
+    (unless ``email`` is false: an alert its subscriber wants only on the platform); returns how
+    many notifications were created."""
     seen: set[int] = set()
     rows: list[Notification] = []
     for user in recipients:
@@ -44,7 +47,8 @@ def notify(recipients: Iterable[Any], *, subject: str, body: str, url: str, kind
             .order_by("-pk")
             .values_list("pk", flat=True)[: len(rows)]
         )
-    transaction.on_commit(lambda: email_notifications.enqueue(ids))
+    if email:
+        transaction.on_commit(lambda: email_notifications.enqueue(ids))
     return len(rows)
 
 

@@ -26,7 +26,7 @@ from commissioning.directory.models import Organisation
 from commissioning.directory.queries import serving_area
 from commissioning.engagement.queries import running_engagement
 from commissioning.notifications.services import notify
-from commissioning.procurement import access, lifecycle
+from commissioning.procurement import access, lifecycle, signals
 from commissioning.procurement.lifecycle import (
     Status,
     TransitionError,
@@ -240,7 +240,10 @@ def _check_cancellation(extra: Mapping[str, Any]) -> None:
 
 def _side_effects(opportunity: Opportunity, current: Status, target: Status) -> None:
     """What each edge does beyond the status: tell interest holders of publication-relevant
-    changes (cancellation; the later issue's award notices hang here too)."""
+    changes (cancellation; the later issue's award notices hang here too), and announce a
+    publication to whoever listens (alerts)."""
+    if target is Status.OPEN:
+        signals.opportunity_published.send(sender=Opportunity, opportunity=opportunity)
     if target is Status.CANCELLED and current is not Status.DRAFT:
         code = Opportunity.CancellationCode(opportunity.cancellation_code).label
         notify(
