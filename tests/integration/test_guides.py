@@ -56,7 +56,7 @@ def test_each_guide_is_linked_from_the_page_where_its_question_arises(s: Setting
         "what-tupe-means",
     ]
     # The TUPE guide sits in the specification's TUPE section.
-    tupe = page.split("TUPE information</h3>")[1].split("<h3")[0]
+    tupe = page.split("Staff expected to transfer (TUPE)</h3>")[1].split("<h3")[0]
     assert 'data-guide="what-tupe-means"' in tupe
 
     bid = complete_bid(s)
