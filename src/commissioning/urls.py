@@ -43,6 +43,10 @@ urlpatterns = [
         "api-tokens/",
         include("commissioning.service_accounts.urls", namespace="service_accounts"),
     ),
+    path(
+        "supplier-information/",
+        include("commissioning.supplier_information.urls", namespace="supplier_information"),
+    ),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
