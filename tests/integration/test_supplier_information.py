@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from commissioning.accounts.models import User
 from commissioning.audit.models import AuditEvent
-from commissioning.supplier_information import services
+from commissioning.supplier_information import grounds, services
 from commissioning.supplier_information.models import ShareCode, SupplierInformationVersion
 from tests.factories import (
     CommissioningBodyFactory,
@@ -238,8 +238,6 @@ def test_the_update_page_saves_a_new_version_from_the_form() -> None:
         "person_1_name": "Alex Moreno",
         "person_1_role": "Chair of trustees",
     }
-    from commissioning.supplier_information import grounds
-
     data.update({f"ground_{g.key}": "no" for g in grounds.ALL})
     data["ground_poor_performance"] = "yes"
     refused = client_for(treasurer).post(update, data)

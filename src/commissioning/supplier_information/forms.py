@@ -10,6 +10,7 @@ from crispy_forms.layout import HTML
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
+from commissioning.directory.models import Organisation
 from commissioning.kernel.forms import GovUKForm, date_field
 from commissioning.supplier_information import grounds
 from commissioning.supplier_information.models import LegalForm, SupplierInformationVersion
@@ -217,10 +218,10 @@ class CoreInformationForm(GovUKForm):
 
 
 class ShareCodeForm(GovUKForm):
-    commissioning_body = forms.ModelChoiceField(
+    commissioning_body: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Which commissioning body is the code for?",
         help_text="Only that body's commissioners can use it.",
-        queryset=None,
+        queryset=Organisation.objects.none(),
         empty_label="Choose a commissioning body",
         error_messages={
             "required": "Choose the commissioning body the code is for",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from commissioning.directory.models import Organisation
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
-from commissioning.supplier_information import access, grounds, services
+from commissioning.supplier_information import access, services
 from commissioning.supplier_information.forms import (
     CoreInformationForm,
     LookUpForm,
@@ -48,7 +49,7 @@ def _crumbs(organisation: Organisation, label: str | None = None) -> list[tuple[
     return crumbs
 
 
-def _bodies() -> object:
+def _bodies() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_commissioning_body=True).order_by("name")
 
 
@@ -83,7 +84,6 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         "share_codes": services.share_codes_of(request.user, organisation),
         "form": form,
         "can_record": can_record,
-        "grounds": grounds,
         "crumbs": _crumbs(organisation),
     }
     return render(request, "supplier_information/overview.html", context)
