@@ -96,3 +96,30 @@ def test_a_bid_without_recorded_information_says_so_and_links_to_record_it(
     submission.submit(s.prime, bid)
     bid.refresh_from_db()
     assert bid.supplier_information is None
+
+
+def test_the_evaluators_scoring_page_shows_the_version_the_bid_was_submitted_with() -> None:
+    from commissioning.bids.models import Bid
+    from commissioning.evaluation import services as evaluation
+    from tests.evaluation_factories import evaluation_setup
+
+    ev = evaluation_setup()
+    bidder = ev.bidders[0]
+    treasurer = admin_of(bidder)
+    sent = recorded(bidder, treasurer, turnover=Decimal("412500"))
+    # As submission records it (see the first test); then the bidder updates its record.
+    Bid.objects.filter(pk=ev.bids[0].pk).update(supplier_information=sent)
+    recorded(bidder, treasurer, turnover=Decimal("999999"))
+    evaluator = ev.evaluators[0]
+    evaluation.assign_evaluator(ev.commissioner, ev.quality, evaluator)
+    client = client_for(evaluator)
+    reference = ev.opportunity.reference
+    declared = {f"org-{org.pk}": "no" for org in ev.bidders}
+    client.post(reverse("evaluation:declare", args=[reference]), declared)
+    assignment = ev.quality.evaluator_assignments.get(evaluator=evaluator)
+    score = reverse("evaluation:score", args=[reference, assignment.pk, ev.bids[0].pk])
+    html = client.get(score).content.decode()
+    assert "As it stood when the bid was submitted: version 1, dated" in html
+    assert "£412,500.00" in html and "£999,999.00" not in html
+    other = reverse("evaluation:score", args=[reference, assignment.pk, ev.bids[1].pk])
+    assert "had not recorded its core supplier information" in client.get(other).content.decode()

@@ -77,8 +77,6 @@ def opened_bid(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         "bid": bid,
         "view": view,
         "criteria": [(c, view.content.answers.get(str(c.pk), "")) for c in criteria],
-        # The version the bid recorded at submission (LAW-5), never a later one.
-        "supplier_information": bid.supplier_information,
         "crumbs": _crumbs(opportunity, f"{bid.organisation}, lot {bid.lot.number}"),
     }
     return render(request, "bids/opened_bid.html", context)
