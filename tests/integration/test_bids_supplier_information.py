@@ -52,6 +52,8 @@ def test_the_bid_records_the_version_at_submission_and_the_commissioner_reads_it
     assert bid.supplier_information == second
     event = AuditEvent.objects.get(action="bid.submit")
     assert event.changes["supplier_information_version"] == 2
+    api = client_for(s.prime).get(f"/api/bids/{bid.pk}").json()
+    assert api["supplier_information_version"] == 2
 
     # The organisation updates its record after bidding: the bid keeps version 2.
     clock.shift(timedelta(hours=1))
