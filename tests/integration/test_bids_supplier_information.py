@@ -47,6 +47,8 @@ def test_the_bid_records_the_version_at_submission_and_the_commissioner_reads_it
 
     clock.shift(timedelta(hours=1))
     second = recorded(s.prime_org, treasurer, turnover=Decimal("455000"))
+    confirm = client_for(s.prime).get(reverse("bids:submit", args=[bid.pk])).content.decode()
+    assert "Your core supplier information goes with it: version 2, dated" in confirm
     submission.submit(s.prime, bid)
     bid.refresh_from_db()
     assert bid.supplier_information == second

@@ -266,3 +266,24 @@ def test_the_accounts_year_end_must_be_past() -> None:
         tomorrow = date(2026, 6, 1) + timedelta(days=1)
         with pytest.raises(ValidationError, match="must be in the past"):
             recorded(charity, accounts_year_end=tomorrow)
+
+
+def test_the_demo_charity_has_one_synthetic_version_recorded_by_its_administrator(
+    settings: Any,
+) -> None:
+    from commissioning.demo.services import create_demo_users, load_market
+    from commissioning.demo.supplier_information import load_demo_supplier_information
+    from commissioning.demo.users import demo_organisations
+    from commissioning_analytics.market.synthetic import generate_market
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_market(generate_market(11, 0.05), replace=False)
+    create_demo_users()
+    assert load_demo_supplier_information() == 1
+    assert load_demo_supplier_information() == 0  # once
+    charity = demo_organisations()["charity"]
+    version = services.current_version(charity)
+    assert version is not None and version.number == 1
+    assert version.created_by is not None and version.created_by.username == "provider"
+    assert version.registered_address.startswith("Synthetic demo address")
+    assert version.turnover == charity.annual_income

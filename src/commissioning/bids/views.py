@@ -297,6 +297,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         "bid": bid,
         "opportunity": bid.lot.opportunity,
         "problems": problems,
+        "supplier_information": supplier_information.current_version(bid.organisation_id),
         "now": timezone.now(),
         "crumbs": bid_crumbs(bid, "Submit"),
     }

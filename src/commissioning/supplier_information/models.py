@@ -28,10 +28,12 @@ class LegalForm(models.TextChoices):
 
 class SupplierInformationVersion(models.Model):
     """One saved version of an organisation's core information. Never changed once written:
-    :meth:`save` refuses an update and :meth:`delete` refuses always."""
+    :meth:`save` refuses an update and :meth:`delete` refuses always. The versions go only with
+    their organisation (the synthetic demo replacing its own); a bid protects the one it
+    recorded."""
 
     organisation = models.ForeignKey(
-        "directory.Organisation", on_delete=models.PROTECT, related_name="supplier_information"
+        "directory.Organisation", on_delete=models.CASCADE, related_name="supplier_information"
     )
     number = models.PositiveIntegerField(editable=False)
     created_by = models.ForeignKey(

@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                 (
                     "organisation",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="supplier_information",
                         to="directory.organisation",
                     ),
