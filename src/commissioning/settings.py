@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "commissioning.evaluation",
     "commissioning.awards",
     "commissioning.service_accounts",
+    "commissioning.supplier_information",
     "commissioning.escalations",
     "commissioning.mediation",
     "commissioning.delivery_checks",

@@ -45,6 +45,10 @@ urlpatterns = [
     ),
     path("", include("commissioning.alerts.urls", namespace="alerts")),
     path("guides/", include("commissioning.guides.urls", namespace="guides")),
+    path(
+        "supplier-information/",
+        include("commissioning.supplier_information.urls", namespace="supplier_information"),
+    ),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

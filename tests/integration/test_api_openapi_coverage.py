@@ -45,6 +45,9 @@ NEW_ENDPOINTS = {
     ("get", "/api/outcome-studies/{study_id}/results"): "public",
     ("post", "/api/outcome-studies/{study_id}/publish"): "session",
     ("post", "/api/outcome-studies/{study_id}/unpublish"): "session",
+    # LAW-5: core supplier information, members' own and by share code (issue 18).
+    ("get", "/api/supplier-information/organisations/{slug}"): "session",
+    ("get", "/api/supplier-information/share-codes/{code}"): "session",
 }
 
 

@@ -45,6 +45,7 @@ from commissioning.procurement import api as procurement_api
 from commissioning.referrals.api import router as referrals_router
 from commissioning.service_accounts.auth import TokenRefused
 from commissioning.service_accounts.docs import TOKENS_DOC
+from commissioning.supplier_information.api import router as supplier_information_router
 from commissioning.supply_returns.api import router as supply_returns_router
 
 request_logger = logging.getLogger("django.request")
@@ -78,6 +79,7 @@ api.add_router("/opportunities", interest_router)
 api.add_router("/contracts", opendata_api.contracts_router)
 api.add_router("/messages", messages_router)
 api.add_router("/bids", bids_router)
+api.add_router("/supplier-information", supplier_information_router)
 api.add_router("/escalations", escalations_router)
 api.add_router("/contracts", invoices_router)
 api.add_router("/contracts", delivery_checks_router)

@@ -59,6 +59,10 @@ class BidOut(Schema):
     submitted_at: datetime | None
     withdrawn_at: datetime | None
     latest_receipt: ReceiptOut | None
+    supplier_information_version: int | None = Field(
+        description="The number of the bidder's core supplier information version recorded at "
+        "the latest submission (GET /api/supplier-information/organisations/{slug})."
+    )
     url: str
 
 
@@ -138,13 +142,18 @@ def bid_out(bid: Bid) -> dict[str, Any]:
         "submitted_at": bid.submitted_at,
         "withdrawn_at": bid.withdrawn_at,
         "latest_receipt": _receipt(latest) if latest else None,
+        "supplier_information_version": (
+            bid.supplier_information.number if bid.supplier_information else None
+        ),
         "url": services.bid_url(bid),
     }
 
 
 def _bid(bid_id: int) -> Bid:
     bid = (
-        Bid.objects.select_related("lot__opportunity__exercise", "organisation")
+        Bid.objects.select_related(
+            "lot__opportunity__exercise", "organisation", "supplier_information"
+        )
         .filter(pk=bid_id)
         .first()
     )
@@ -170,7 +179,7 @@ def list_bids(request: HttpRequest, pages: Query[PageQuery]) -> Any:
     """The bids of the provider organisations you are an approved member of, newest first."""
     bids = (
         Bid.objects.filter(organisation__in=access.bidding_organisations(request.user))
-        .select_related("lot__opportunity", "organisation")
+        .select_related("lot__opportunity", "organisation", "supplier_information")
         .order_by("-created_at", "-pk")
     )
     page = page_of(bids, pages)

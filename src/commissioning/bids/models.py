@@ -58,6 +58,17 @@ class Bid(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The bidder's core supplier information as it stood at the latest submission (LAW-5): the
+    # commissioner reads this version, not a later one. In the clear, like who bids: it says
+    # nothing about what the bid offers.
+    supplier_information = models.ForeignKey(
+        "supplier_information.SupplierInformationVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["lot", "created_at", "pk"]

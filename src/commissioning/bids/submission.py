@@ -33,6 +33,7 @@ from commissioning.bids.services import (
 )
 from commissioning.notifications.services import notify
 from commissioning.procurement.services import is_open_for_bids
+from commissioning.supplier_information import services as supplier_information
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -91,6 +92,10 @@ def submit(actor: User, bid: Bid, now: datetime | None = None) -> Receipt:
         if problems:
             raise SubmissionRefused(problems)
         transition = lifecycle.move(locked, Bid.Status.SUBMITTED, now, caller=bid)
+        # Every bid reuses the organisation's core supplier information (LAW-5): the version
+        # current now is the one the commissioner will read.
+        version = supplier_information.record_on_submission(locked, locked.organisation_id)
+        locked.save(update_fields=["supplier_information"])
         receipt = Receipt.objects.create(
             bid=locked,
             reference=new_reference(),
@@ -102,7 +107,11 @@ def submit(actor: User, bid: Bid, now: datetime | None = None) -> Receipt:
             actor,
             transition.action,
             locked,
-            {"receipt": receipt.reference, "digest": receipt.digest},
+            {
+                "receipt": receipt.reference,
+                "digest": receipt.digest,
+                "supplier_information_version": version.number if version else None,
+            },
         )
         opportunity = locked.lot.opportunity
         notify(

@@ -33,6 +33,7 @@ from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
 from commissioning.procurement.models import Lot
 from commissioning.procurement.services import is_open_for_bids
+from commissioning.supplier_information import services as supplier_information
 
 
 @login_required
@@ -88,6 +89,7 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "opportunity": bid.lot.opportunity,
         "criteria": [(c, view.content.answers.get(str(c.pk), "")) for c in criteria],
         "receipts": bid.receipts.all(),
+        "supplier_information": supplier_information.current_version(bid.organisation_id),
         "editable": editable,
         "open_for_bids": is_open_for_bids(bid.lot.opportunity),
         "problems": submission.submission_problems(signed_in_user(request), bid)
@@ -295,6 +297,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         "bid": bid,
         "opportunity": bid.lot.opportunity,
         "problems": problems,
+        "supplier_information": supplier_information.current_version(bid.organisation_id),
         "now": timezone.now(),
         "crumbs": bid_crumbs(bid, "Submit"),
     }

@@ -23,6 +23,7 @@ from commissioning.demo.services import (
     load_market,
     record_who_moved_the_exercises,
 )
+from commissioning.demo.supplier_information import load_demo_supplier_information
 from commissioning.demo.supply_returns import load_demo_returns
 from commissioning.demo.supply_survey import load_demo_surveys
 from commissioning.demo.users import DemoUsersError
@@ -101,6 +102,8 @@ class Command(BaseCommand):
             if options["with_users"]:
                 users = create_demo_users()
                 if report.loaded:
+                    recorded = load_demo_supplier_information()
+                    self.stdout.write(f"Synthetic core supplier information: {recorded}.")
                     studies = load_demo_studies(seed=options["seed"])
                     self.stdout.write(f"Synthetic outcome studies: {len(studies)}.")
                     made = load_demo_procurement(seed=options["seed"])
