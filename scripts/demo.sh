@@ -10,6 +10,7 @@ export PYTHONPATH="$repo/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-commissioning.settings}
 # The demo pseudonymises referred people with the public development key (docs/referrals.md).
 export REFERRAL_PSEUDONYM_ALLOW_DEV_KEY=${REFERRAL_PSEUDONYM_ALLOW_DEV_KEY:-1}
+export OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY=${OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY:-1}
 PY="$repo/.venv/bin/python"
 HOST=127.0.0.1
 PORT=${PORT:-8000}

@@ -7,6 +7,9 @@
   commissioning body, and site administrators (:func:`permissions.can_view_outcome_study`).
 * **Publishing and unpublishing**: approved members of the uploading organisation only
   (:func:`permissions.can_publish_outcome_study`).
+* **The national extract** (its versions, rows and files): data stewards only
+  (:func:`permissions.is_data_steward`); providers, commissioners and site administrators see
+  neither the list nor a row. A provider only links a cohort to the current version.
 """
 
 from __future__ import annotations
@@ -26,6 +29,17 @@ NOT_VISIBLE = (
 )
 NOT_PUBLISHER = "Only members of the uploading organisation can publish its study"
 NOT_UNPUBLISHER = "Only members of the uploading organisation can unpublish its study"
+NOT_STEWARD = "Only data stewards can see and load the national extract"
+
+
+def may_manage_extracts(user: Visitor) -> bool:
+    """Whether ``user`` sees, loads and retires versions of the national extract (OUT-1)."""
+    return permissions.is_data_steward(user)
+
+
+def require_steward(user: Visitor) -> None:
+    if not may_manage_extracts(user):
+        raise PermissionDenied(NOT_STEWARD)
 
 
 class SignInNeeded(Exception):
