@@ -48,7 +48,7 @@ class SignInNeeded(Exception):
 
 def study_or_404(pk: int) -> OutcomeStudy:
     try:
-        return OutcomeStudy.objects.select_related("organisation", "exercise").get(pk=pk)
+        return OutcomeStudy.objects.select_related("organisation", "exercise", "extract").get(pk=pk)
     except OutcomeStudy.DoesNotExist:
         raise Http404("No outcome study with that number") from None
 
@@ -80,7 +80,7 @@ def visible_studies(user: Visitor) -> QuerySet[OutcomeStudy]:
     """Every study ``user`` may see, newest first: the published ones, and for whoever may see
     a study in full (:func:`sees_full`) those of their organisations and related exercises,
     at any status; all of them for site administrators."""
-    studies = OutcomeStudy.objects.select_related("organisation", "exercise").order_by(
+    studies = OutcomeStudy.objects.select_related("organisation", "exercise", "extract").order_by(
         "-created_at", "-pk"
     )
     if permissions.is_site_admin(user):
