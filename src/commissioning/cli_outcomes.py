@@ -274,28 +274,23 @@ def _outcomes_purge() -> int:
 
 
 def _outcomes_load_extract(people: str, offences: str, identifiers: list[str], steward: str) -> int:
-    """OUT-1: the data steward loads a version of the national extract; identifiers are
-    pseudonymised on arrival and never printed."""
-    from pathlib import Path
+    """OUT-1: the data steward loads a version of the national extract (through the management
+    command, as the CLI sits below the apps); identifiers are never printed."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
 
     setup_django()
-    from commissioning import permissions
-    from commissioning.accounts.models import User
-    from commissioning.outcomes_web.extracts import ExtractError, load_extract
-
-    user = User.objects.filter(username=steward).first()
-    if user is None or not permissions.is_data_steward(user):
-        print(f"commissioning: error: {steward!r} is not an active data steward", file=sys.stderr)
-        return 1
     try:
-        extract = load_extract(user, Path(people), Path(offences), identifiers)
-    except ExtractError as error:
+        call_command(
+            "load_outcome_extract",
+            people,
+            offences,
+            identifiers=",".join(identifiers),
+            steward=steward,
+        )
+    except CommandError as error:
         print(f"commissioning: error: {error}", file=sys.stderr)
         return 1
-    print(
-        f"National extract version {extract.version} loaded: {extract.people_rows:,} people, "
-        f"{extract.offence_rows:,} offences; content hash {extract.content_hash}"
-    )
     return 0
 
 

@@ -330,3 +330,31 @@ def test_a_date_of_birth_becomes_age_and_is_not_kept(steward: User, tmp_path: Pa
     first = pd.Timestamp(drawn.people["index_date"].iloc[0])
     expected = first.year - 1990 - (1 if (first.month, first.day) < (6, 15) else 0)
     assert stored["age"].iloc[0] == expected
+
+
+def test_production_settings_refuse_to_start_without_the_pseudonym_key() -> None:
+    from tests.integration.test_production_settings import (
+        START,
+        _sealing_key,
+        _secret_key,
+        run_with_production_settings,
+    )
+
+    keys = {"SECRET_KEY": _secret_key(), "BID_SEALING_KEY": _sealing_key()}
+    refused = run_with_production_settings(START, OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY="0", **keys)
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured: OUTCOMES_PSEUDONYM_KEY is not set" in refused.stderr
+    short = run_with_production_settings(START, OUTCOMES_PSEUDONYM_KEY="too-short", **keys)
+    assert "OUTCOMES_PSEUDONYM_KEY is too short" in short.stderr
+    started = run_with_production_settings(START, OUTCOMES_PSEUDONYM_KEY="k" * 40, **keys)
+    assert started.stdout.strip() == "started", started.stderr
+
+
+def test_the_same_identifier_gives_another_pseudonym_under_another_key(settings: Any) -> None:
+    from commissioning.outcomes_web.pseudonyms import pseudonyms
+
+    settings.OUTCOMES_PSEUDONYM_KEY = "one-secret-" + "x" * 30
+    first = pseudonyms(["SYNPNC0000001"])
+    settings.OUTCOMES_PSEUDONYM_KEY = "another-secret-" + "x" * 30
+    assert pseudonyms(["SYNPNC0000001"]) != first
+    assert len(first[0]) == 64 and "SYNPNC" not in first[0]

@@ -162,7 +162,8 @@ def prepare_people(frame: pd.DataFrame, identifiers: list[str]) -> PreparedPeopl
             rest["age"] = _age_at(index_date, born)
         rest = rest.drop(columns=[DATE_OF_BIRTH])
     rest.insert(0, "person_id", person_id.to_numpy())
-    covariates, text_columns = [], []
+    covariates: list[str] = []
+    text_columns: list[str] = []
     for column in rest.columns:
         if column in ("person_id", INDEX_DATE):
             continue
