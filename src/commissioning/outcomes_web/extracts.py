@@ -53,7 +53,6 @@ OFFENCES_NAME = "offences file"
 INDEX_DATE = "index_date"
 INTERVENTION_START = "intervention_start"
 DATE_OF_BIRTH = "date_of_birth"
-_GZIP = {"method": "gzip", "compresslevel": 1, "mtime": 0}
 _CHUNK = 1 << 20
 
 
@@ -94,10 +93,13 @@ def _chunks(source: Source) -> Iterable[bytes]:
     source.seek(0)
 
 
-def _read_csv(source: Source, name: str) -> pd.DataFrame:
-    """Every value as text. The parser's own message is left out: it may quote a value."""
+def _read_csv(source: Source, name: str, text: list[str] | None = None) -> pd.DataFrame:
+    """Every value as text, or with ``text``: those columns as text and the others as numbers
+    where every value in the column is one (the parser's fast inference). The parser's own
+    message is left out: it may quote a value."""
+    dtype: type[str] | dict[str, type[str]] = str if text is None else dict.fromkeys(text, str)
     try:
-        frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise ExtractError(f"{name}: no such file") from None
     except (ValueError, OSError, pd.errors.ParserError):
@@ -119,7 +121,9 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
 def _dates(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
     """Parsed ``YYYY-MM-DD`` dates; a bad one is named by row, not by value (a date of birth
     in the wrong column would otherwise be echoed)."""
-    parsed = pd.to_datetime(frame[column].str.strip(), format="%Y-%m-%d", errors="coerce")
+    parsed = pd.to_datetime(
+        frame[column].astype(str).str.strip(), format="%Y-%m-%d", errors="coerce"
+    )
     bad = parsed.isna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0]) + 2
@@ -132,7 +136,7 @@ def _age_at(index_date: pd.Series, born: pd.Series) -> pd.Series:
     before_birthday = (index_date.dt.month < born.dt.month) | (
         (index_date.dt.month == born.dt.month) & (index_date.dt.day < born.dt.day)
     )
-    return (years - before_birthday.astype(int)).astype(str)
+    return years - before_birthday.astype(int)
 
 
 @dataclass(frozen=True)
@@ -167,8 +171,9 @@ def prepare_people(frame: pd.DataFrame, identifiers: list[str]) -> PreparedPeopl
     for column in rest.columns:
         if column in ("person_id", INDEX_DATE):
             continue
-        numbers = pd.to_numeric(rest[column].str.strip(), errors="coerce")
-        (covariates if numbers.notna().all() else text_columns).append(column)
+        values = rest[column]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        (covariates if numeric and values.notna().all() else text_columns).append(column)
     return PreparedPeople(rest, covariates, text_columns, keys)
 
 
@@ -197,6 +202,15 @@ def content_hash(people: Source, offences: Source) -> str:
     return digest.hexdigest()
 
 
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """``frame`` as CSV; gzip-compressed at the fastest level (and reproducibly: no time
+    stamp) when ``path`` ends ``.gz``."""
+    compression = (
+        {"method": "gzip", "compresslevel": 1, "mtime": 0} if path.suffix == ".gz" else None
+    )
+    frame.to_csv(path, index=False, lineterminator="\n", compression=compression)
+
+
 # ------------------------------------------------------------------------------ loading
 
 
@@ -209,7 +223,7 @@ def load_extract(
     if not identifiers:
         raise ExtractError("Name at least one identifier column")
     digest = content_hash(people, offences)
-    people_frame = _read_csv(people, PEOPLE_NAME)
+    people_frame = _read_csv(people, PEOPLE_NAME, [*identifiers, INDEX_DATE, DATE_OF_BIRTH])
     offences_frame = _read_csv(offences, OFFENCES_NAME)
     prepared = prepare_people(people_frame, identifiers)
     keys_to_ids = pd.Series(prepared.frame["person_id"].to_numpy(), index=prepared.keys.to_numpy())
@@ -221,8 +235,8 @@ def load_extract(
     with tempfile.TemporaryDirectory(dir=folder) as work:
         people_tmp = Path(work) / "people.csv.gz"
         offences_tmp = Path(work) / "offences.csv.gz"
-        prepared.frame.to_csv(people_tmp, index=False, compression=_GZIP, lineterminator="\n")
-        stored_offences.to_csv(offences_tmp, index=False, compression=_GZIP, lineterminator="\n")
+        write_csv(prepared.frame, people_tmp)
+        write_csv(stored_offences, offences_tmp)
         try:
             add_measures(people_tmp, offences_tmp)
         except InputError as error:
@@ -334,15 +348,13 @@ def link_cohort(extract: NationalExtract, hashed_csv: str, folder: Path) -> Link
     cohort_people[INDEX_DATE] = found[INDEX_DATE].to_numpy()
     comparison = people.loc[~people["person_id"].isin(cohort["person_id"]).to_numpy()]
     combined = folder / "people.csv"
-    pd.concat([cohort_people, comparison], ignore_index=True).to_csv(
-        combined, index=False, lineterminator="\n"
-    )
+    write_csv(pd.concat([cohort_people, comparison], ignore_index=True), combined)
     measured = add_measures(combined, offences_path(extract)).frame
     combined.unlink()
     cohort_path, pool_path = folder / "cohort.csv", folder / "comparison.csv"
     size = len(cohort_people)
-    measured.iloc[:size].to_csv(cohort_path, index=False, lineterminator="\n")
-    measured.iloc[size:].to_csv(pool_path, index=False, lineterminator="\n")
+    write_csv(measured.iloc[:size], cohort_path)
+    write_csv(measured.iloc[size:], pool_path)
     return LinkedCohort(
         cohort_path,
         pool_path,

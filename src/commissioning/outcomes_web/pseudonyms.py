@@ -33,8 +33,13 @@ def key() -> bytes:
 
 def pseudonyms(keys: Iterable[str]) -> list[str]:
     """One pseudonym (64 hexadecimal characters) per identifier key (:func:`identifier_keys`)."""
-    secret = key()
-    return [hmac.new(secret, k.encode(), hashlib.sha256).hexdigest() for k in keys]
+    keyed = hmac.new(key(), digestmod=hashlib.sha256)  # the key is set up once, then copied
+    digests = []
+    for k in keys:
+        one = keyed.copy()
+        one.update(k.encode())
+        digests.append(one.hexdigest())
+    return digests
 
 
 class IdentifierError(ValueError):
@@ -60,7 +65,7 @@ def identifier_keys(frame: pd.DataFrame, columns: Sequence[str], name: str) -> p
     keys = parts[0]
     for part in parts[1:]:
         keys = keys + SEPARATOR + part
-    return keys
+    return keys.astype(object)
 
 
 def first_repeat(person_id: pd.Series, name: str) -> None:
