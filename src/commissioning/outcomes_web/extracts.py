@@ -45,7 +45,7 @@ from commissioning.outcomes_web.pseudonyms import (
     pseudonyms,
 )
 from commissioning_analytics.outcomes.io import InputError
-from commissioning_analytics.outcomes.measures import OFFENCE_COLUMNS, add_measures
+from commissioning_analytics.outcomes.measures import MEASURES, OFFENCE_COLUMNS, add_measures
 from commissioning_analytics.outcomes.safeguards import check_cohort_size
 
 PEOPLE_NAME = "people file"
@@ -334,27 +334,39 @@ class LinkedCohort:
     pool_size: int
 
 
-def link_cohort(extract: NationalExtract, hashed_csv: str, folder: Path) -> LinkedCohort:
+def link_cohort(
+    extract: NationalExtract, hashed_csv: str, folder: Path, columns: list[str]
+) -> LinkedCohort:
     """Find the cohort in the extract, measure everyone's proven reoffending from the extract's
-    offences (the cohort from the provider's index dates) and write the two measured files into
-    ``folder``. People not found are counted, never named; fewer than 60 found is refused."""
-    people = pd.read_csv(people_path(extract), dtype=str, keep_default_na=False)
+    offences (the cohort from the provider's index dates) and write the two measured files, with
+    the people's ``columns`` and the measures, into ``folder``. People not found are counted,
+    never named; fewer than 60 found is refused."""
+    keep = ["person_id", INDEX_DATE, *(c for c in columns if c in extract.covariates)]
+    keep += [c for c in columns if c in extract.text_columns]
+    people = pd.read_csv(
+        people_path(extract),
+        usecols=list(dict.fromkeys(keep)),
+        dtype={"person_id": str, INDEX_DATE: str, **dict.fromkeys(extract.text_columns, str)},
+        keep_default_na=False,
+    )
     cohort = pd.read_csv(io.StringIO(hashed_csv), dtype=str, keep_default_na=False)
     in_extract = cohort["person_id"].isin(people["person_id"]).to_numpy()
     found = cohort.loc[in_extract]
     check_cohort_size(len(found), what="the people of the cohort found in the extract")
-    held = people.set_index("person_id")
-    cohort_people = held.loc[found["person_id"]].reset_index()
+    cohort_people = people.set_index("person_id").loc[found["person_id"]].reset_index()
     cohort_people[INDEX_DATE] = found[INDEX_DATE].to_numpy()
     comparison = people.loc[~people["person_id"].isin(cohort["person_id"]).to_numpy()]
-    combined = folder / "people.csv"
-    write_csv(pd.concat([cohort_people, comparison], ignore_index=True), combined)
-    measured = add_measures(combined, offences_path(extract)).frame
-    combined.unlink()
+    combined = pd.concat([cohort_people, comparison], ignore_index=True)
+    dates = folder / "people.csv"
+    write_csv(combined[["person_id", INDEX_DATE]], dates)
+    measured = add_measures(dates, offences_path(extract)).frame
+    dates.unlink()
+    for measure in MEASURES:
+        combined[measure] = measured[measure].to_numpy()
     cohort_path, pool_path = folder / "cohort.csv", folder / "comparison.csv"
     size = len(cohort_people)
-    write_csv(measured.iloc[:size], cohort_path)
-    write_csv(measured.iloc[size:], pool_path)
+    write_csv(combined.iloc[:size], cohort_path)
+    write_csv(combined.iloc[size:], pool_path)
     return LinkedCohort(
         cohort_path,
         pool_path,

@@ -313,9 +313,9 @@ def _evaluate_against_extract(
 ) -> dict[str, Any]:
     """The cohort linked to the extract; measures computed from its offences; everyone else in
     the extract is the comparison pool (OUT-1, PBR-2)."""
-    linked = extracts.link_cohort(extract, study.cohort_csv, folder)
     subgroups = [column for column in SUBGROUP_COLUMNS if column in extract.text_columns]
     columns = [study.outcome, *study.covariates, *TIME_TO_EVENT]
+    linked = extracts.link_cohort(extract, study.cohort_csv, folder, [*columns, *subgroups])
     cohort = read_people(linked.cohort, columns, subgroups)
     comparison = read_people(linked.pool, columns, subgroups)
     result = _evaluate(study, cohort, comparison, TIME_TO_EVENT, subgroups)
