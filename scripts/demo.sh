@@ -56,6 +56,16 @@ echo "==> Preparing the database"
 echo "==> Loading the synthetic demo market (seed 2026, scale 1) and the demo users"
 "$PY" -m commissioning.manage load_demo_market --seed 2026 --scale 1 --replace --with-users
 
+# The data steward's national extract (docs/outcomes-extracts.md): a synthetic one, loaded once,
+# so that the steward has a version and providers can start a study by identifier with the
+# cohort file var/demo-extract/extract_cohort.csv. Nobody in it is real.
+if ! "$PY" -m commissioning.manage shell -c "from commissioning.outcomes_web.models import NationalExtract; raise SystemExit(0 if NationalExtract.objects.exists() else 1)" >/dev/null 2>&1; then
+  echo "==> Loading a synthetic national extract for the data steward"
+  "$PY" -m commissioning.cli outcomes synthetic-extract "$repo/var/demo-extract" --seed 2026 --people 20000 --cohort 300 >/dev/null
+  "$PY" -m commissioning.cli outcomes load-extract "$repo/var/demo-extract/extract_people.csv" \
+    "$repo/var/demo-extract/extract_offences.csv" --identifiers pnc_id --steward steward
+fi
+
 worker_pid=""
 stop_worker() {
   if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -125,7 +126,12 @@ def extract_list(request: HttpRequest) -> HttpResponse:
     context = {
         "crumbs": [("National extract", None)],
         "current": extracts.current_extract(),
-        **paginate(request, NationalExtract.objects.select_related("loaded_by", "retired_by")),
+        **paginate(
+            request,
+            NationalExtract.objects.select_related("loaded_by").annotate(
+                study_count=Count("studies")
+            ),
+        ),
     }
     return render(request, "outcomes_web/extracts.html", context)
 
