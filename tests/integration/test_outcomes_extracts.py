@@ -358,3 +358,21 @@ def test_the_same_identifier_gives_another_pseudonym_under_another_key(settings:
     settings.OUTCOMES_PSEUDONYM_KEY = "another-secret-" + "x" * 30
     assert pseudonyms(["SYNPNC0000001"]) != first
     assert len(first[0]) == 64 and "SYNPNC" not in first[0]
+
+
+def test_a_bad_offence_is_named_by_the_stewards_row(
+    steward: User, extract_files: ExtractFiles, tmp_path: Path
+) -> None:
+    """Rows of people the extract does not hold stay in place, so row numbers are the file's."""
+    offences = extract_files.drawn.offences.copy()
+    stranger = offences.iloc[[0]].assign(pnc_id="SYNPNX9999999")
+    offences = pd.concat([stranger, offences], ignore_index=True).astype(str)
+    offences.loc[20, "disposal_type"] = "community service"
+    path = tmp_path / "offences.csv"
+    write_csv(offences, path)
+    with pytest.raises(extracts.ExtractError) as raised:
+        extracts.load_extract(steward, extract_files.people, path, ["pnc_id"])
+    assert str(raised.value).startswith(
+        "offences file: row 22: column 'disposal_type' has 'community service'"
+    )
+    assert "SYN" not in str(raised.value)

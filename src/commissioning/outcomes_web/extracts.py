@@ -180,17 +180,16 @@ def prepare_people(frame: pd.DataFrame, identifiers: list[str]) -> PreparedPeopl
 def prepare_offences(
     frame: pd.DataFrame, identifiers: list[str], keys_to_ids: pd.Series
 ) -> pd.DataFrame:
-    """The offences file with each person's pseudonym; offences of people not in the people
-    file are left out (the measures would ignore them)."""
+    """The offences file with each person's pseudonym, row for row, so that a problem found
+    later is named by the steward's row number; offences of people not in the people file get
+    an empty pseudonym (the measures ignore them)."""
     _require(frame, OFFENCE_COLUMNS[1:], OFFENCES_NAME)
     try:
         keys = identifier_keys(frame, identifiers, OFFENCES_NAME)
     except IdentifierError as error:
         raise ExtractError(str(error)) from None
-    person_id = keys.map(keys_to_ids)
-    known = person_id.notna().to_numpy()
-    offences = frame.loc[known, list(OFFENCE_COLUMNS[1:])].copy()
-    offences.insert(0, "person_id", person_id[known].to_numpy())
+    offences = frame[list(OFFENCE_COLUMNS[1:])].copy()
+    offences.insert(0, "person_id", keys.map(keys_to_ids).fillna("").to_numpy())
     return offences
 
 
