@@ -10,6 +10,7 @@ export PYTHONPATH="$repo/src${PYTHONPATH:+:$PYTHONPATH}"
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-commissioning.settings}
 # The demo pseudonymises referred people with the public development key (docs/referrals.md).
 export REFERRAL_PSEUDONYM_ALLOW_DEV_KEY=${REFERRAL_PSEUDONYM_ALLOW_DEV_KEY:-1}
+export OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY=${OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY:-1}
 PY="$repo/.venv/bin/python"
 HOST=127.0.0.1
 PORT=${PORT:-8000}
@@ -54,6 +55,16 @@ echo "==> Preparing the database"
 
 echo "==> Loading the synthetic demo market (seed 2026, scale 1) and the demo users"
 "$PY" -m commissioning.manage load_demo_market --seed 2026 --scale 1 --replace --with-users
+
+# The data steward's national extract (docs/outcomes-extracts.md): a synthetic one, loaded once,
+# so that the steward has a version and providers can start a study by identifier with the
+# cohort file var/demo-extract/extract_cohort.csv. Nobody in it is real.
+if ! "$PY" -m commissioning.manage shell -c "from commissioning.outcomes_web.models import NationalExtract; raise SystemExit(0 if NationalExtract.objects.exists() else 1)" >/dev/null 2>&1; then
+  echo "==> Loading a synthetic national extract for the data steward"
+  "$PY" -m commissioning.cli outcomes synthetic-extract "$repo/var/demo-extract" --seed 2026 --people 20000 --cohort 300 >/dev/null
+  "$PY" -m commissioning.cli outcomes load-extract "$repo/var/demo-extract/extract_people.csv" \
+    "$repo/var/demo-extract/extract_offences.csv" --identifiers pnc_id --steward steward
+fi
 
 worker_pid=""
 stop_worker() {

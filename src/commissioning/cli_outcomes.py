@@ -1,6 +1,7 @@
-"""``commissioning outcomes evaluate|measures|synthetic-data|purge``: impact measurement with a
-matched comparison group (OUT-1, OUT-2, EQU-2). All but ``purge`` run on the analytics core alone,
-with no Django and no database (docs/outcomes.md)."""
+"""``commissioning outcomes evaluate|measures|synthetic-data|synthetic-extract|load-extract|purge``:
+impact measurement with a matched comparison group (OUT-1, OUT-2, EQU-2). All but ``purge`` and
+``load-extract`` run on the analytics core alone, with no Django and no database
+(docs/outcomes.md, docs/outcomes-extracts.md)."""
 
 from __future__ import annotations
 
@@ -133,6 +134,48 @@ def register(commands: Any) -> None:
         metavar="N",
         help="people in the comparison pool (default %(default)s)",
     )
+    load = actions.add_parser(
+        "load-extract",
+        help="load a new version of the national extract (data steward; database)",
+    )
+    load.add_argument("people", metavar="PEOPLE.csv", help="identifiers, index_date, covariates")
+    load.add_argument(
+        "offences",
+        metavar="OFFENCES.csv",
+        help="identifiers, offence_date, disposal_date, disposal_type",
+    )
+    load.add_argument(
+        "--identifiers",
+        required=True,
+        type=columns_value,
+        metavar="A,B",
+        help="the identifier columns, in both files (replaced by pseudonyms, never stored)",
+    )
+    load.add_argument(
+        "--steward", required=True, metavar="USERNAME", help="the data steward loading it"
+    )
+    extract = actions.add_parser(
+        "synthetic-extract",
+        help="write a synthetic national extract and a cohort drawn from it (labelled synthetic)",
+    )
+    extract.add_argument("directory", metavar="DIR", help="folder to write the CSV files into")
+    extract.add_argument(
+        "--seed", type=seed_value, default=DEFAULT_SEED, help="default %(default)s"
+    )
+    extract.add_argument(
+        "--people",
+        type=whole_number("people", 100, 5_000_000),
+        default=20_000,
+        metavar="N",
+        help="people in the extract (default %(default)s)",
+    )
+    extract.add_argument(
+        "--cohort",
+        type=whole_number("cohort", 60, 100_000),
+        default=300,
+        metavar="N",
+        help="people of the extract in the cohort (default %(default)s)",
+    )
     actions.add_parser(
         "purge",
         help="delete the uploaded cohorts whose keeping time is over (database; run daily)",
@@ -146,6 +189,10 @@ def run(args: argparse.Namespace) -> int:
         return _outcomes_measures(args.people, args.offences, args.output)
     if args.action == "purge":
         return _outcomes_purge()
+    if args.action == "load-extract":
+        return _outcomes_load_extract(args.people, args.offences, args.identifiers, args.steward)
+    if args.action == "synthetic-extract":
+        return _outcomes_synthetic_extract(args.directory, args.seed, args.people, args.cohort)
     return _outcomes_evaluate(args)
 
 
@@ -223,4 +270,50 @@ def _outcomes_purge() -> int:
 
     setup_django()
     call_command("purge_outcome_cohorts")
+    return 0
+
+
+def _outcomes_load_extract(people: str, offences: str, identifiers: list[str], steward: str) -> int:
+    """OUT-1: the data steward loads a version of the national extract (through the management
+    command, as the CLI sits below the apps); identifiers are never printed."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    setup_django()
+    try:
+        call_command(
+            "load_outcome_extract",
+            people,
+            offences,
+            identifiers=",".join(identifiers),
+            steward=steward,
+        )
+    except CommandError as error:
+        print(f"commissioning: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _outcomes_synthetic_extract(directory: str, seed: int, people: int, cohort: int) -> int:
+    """OUT-1 demo data: a synthetic national extract and a provider cohort drawn from it."""
+    from pathlib import Path
+
+    from commissioning_analytics.outcomes_synthetic.extract import generate_extract
+    from commissioning_analytics.outcomes_synthetic.writers import write_csv
+
+    if cohort > people:
+        print("commissioning: error: the cohort cannot be larger than the extract", file=sys.stderr)
+        return 1
+    folder = Path(directory)
+    drawn = generate_extract(seed, people, cohort, unknown=max(1, cohort // 50))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("people", "offences", "cohort"):
+            write_csv(getattr(drawn, name), folder / f"extract_{name}.csv")
+    except OSError as error:
+        print(f"commissioning outcomes synthetic-extract: {error}", file=sys.stderr)
+        return 1
+    print(f"Synthetic national extract (seed {seed}; generated, not real people) in {folder}:")
+    for name in ("people", "offences", "cohort"):
+        print(f"  {folder / f'extract_{name}.csv'}")
     return 0

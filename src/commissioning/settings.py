@@ -374,6 +374,22 @@ if not REFERRAL_PSEUDONYM_KEY and not REFERRAL_PSEUDONYM_ALLOW_DEV_KEY:
 if REFERRAL_PSEUDONYM_KEY and len(REFERRAL_PSEUDONYM_KEY) < 32:
     raise ImproperlyConfigured("REFERRAL_PSEUDONYM_KEY is too short: use at least 32 characters.")
 
+# Outcome studies against a national extract (OUT-1): the key of the keyed hash (HMAC-SHA256) that
+# turns the identifiers in the data steward's extract and in a provider's cohort into the
+# pseudonyms stored; raw identifiers are never kept. Refused as for the referral key above
+# (OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY=1 only for the demo and the tests; docs/deployment.md).
+OUTCOMES_PSEUDONYM_KEY = os.environ.get("OUTCOMES_PSEUDONYM_KEY", "")
+OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY = _env_bool("OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY", False)
+if not OUTCOMES_PSEUDONYM_KEY and not OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY:
+    raise ImproperlyConfigured(
+        "OUTCOMES_PSEUDONYM_KEY is not set: the platform will not start without the key that "
+        "pseudonymises the people in outcome extracts and cohorts. Set it to a long random secret "
+        "(at least 32 characters), or, for the local demo and the tests only, set "
+        "OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY=1 to use the development key, which is public."
+    )
+if OUTCOMES_PSEUDONYM_KEY and len(OUTCOMES_PSEUDONYM_KEY) < 32:
+    raise ImproperlyConfigured("OUTCOMES_PSEUDONYM_KEY is too short: use at least 32 characters.")
+
 # Bid candy after award (docs/delivery-checks.md): a sub-contractor named in the winning bid is
 # flagged when, over this many complete quarters, it received less than these shares of the
 # referrals and of the money it was promised for them. Shown beside each flag.

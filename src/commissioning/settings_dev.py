@@ -17,6 +17,7 @@ DEVELOPMENT_ENVIRONMENT = {
     "SECRET_KEY": "django-insecure-development-only-never-deploy-0123456789abcdefghijkl",
     "BID_SEALING_ALLOW_DEV_KEY": "1",
     "REFERRAL_PSEUDONYM_ALLOW_DEV_KEY": "1",
+    "OUTCOMES_PSEUDONYM_ALLOW_DEV_KEY": "1",
     "SECURE_SSL_REDIRECT": "0",
     "SECURE_HSTS_SECONDS": "0",
     "SECURE_COOKIES": "0",

@@ -7,6 +7,9 @@
   commissioning body, and site administrators (:func:`permissions.can_view_outcome_study`).
 * **Publishing and unpublishing**: approved members of the uploading organisation only
   (:func:`permissions.can_publish_outcome_study`).
+* **The national extract** (its versions, rows and files): data stewards only
+  (:func:`permissions.is_data_steward`); providers, commissioners and site administrators see
+  neither the list nor a row. A provider only links a cohort to the current version.
 """
 
 from __future__ import annotations
@@ -26,6 +29,17 @@ NOT_VISIBLE = (
 )
 NOT_PUBLISHER = "Only members of the uploading organisation can publish its study"
 NOT_UNPUBLISHER = "Only members of the uploading organisation can unpublish its study"
+NOT_STEWARD = "Only data stewards can see and load the national extract"
+
+
+def may_manage_extracts(user: Visitor) -> bool:
+    """Whether ``user`` sees, loads and retires versions of the national extract (OUT-1)."""
+    return permissions.is_data_steward(user)
+
+
+def require_steward(user: Visitor) -> None:
+    if not may_manage_extracts(user):
+        raise PermissionDenied(NOT_STEWARD)
 
 
 class SignInNeeded(Exception):
@@ -34,7 +48,7 @@ class SignInNeeded(Exception):
 
 def study_or_404(pk: int) -> OutcomeStudy:
     try:
-        return OutcomeStudy.objects.select_related("organisation", "exercise").get(pk=pk)
+        return OutcomeStudy.objects.select_related("organisation", "exercise", "extract").get(pk=pk)
     except OutcomeStudy.DoesNotExist:
         raise Http404("No outcome study with that number") from None
 
@@ -66,7 +80,7 @@ def visible_studies(user: Visitor) -> QuerySet[OutcomeStudy]:
     """Every study ``user`` may see, newest first: the published ones, and for whoever may see
     a study in full (:func:`sees_full`) those of their organisations and related exercises,
     at any status; all of them for site administrators."""
-    studies = OutcomeStudy.objects.select_related("organisation", "exercise").order_by(
+    studies = OutcomeStudy.objects.select_related("organisation", "exercise", "extract").order_by(
         "-created_at", "-pk"
     )
     if permissions.is_site_admin(user):

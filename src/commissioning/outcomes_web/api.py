@@ -61,6 +61,9 @@ class StudyOut(Schema):
     exercise: str | None = Field(description="Reference of the related commissioning exercise.")
     comparison_pool: str = Field(description="Which comparison pool the study is matched in.")
     comparison_pool_is_synthetic: bool
+    extract_version: int | None = Field(
+        description="The version of the national extract the cohort was linked to, if any."
+    )
     is_synthetic: bool = Field(description="A demo study of a synthetic cohort.")
     full_view: bool = Field(
         description="You see the full result (your organisation's study, or a related "
@@ -131,6 +134,7 @@ def _out(study: OutcomeStudy, full: bool) -> dict[str, Any]:
         "exercise": study.exercise.reference if study.exercise else None,
         "comparison_pool": pool_info.get("label", pool.POOL_LABEL),
         "comparison_pool_is_synthetic": bool(pool_info.get("synthetic", True)),
+        "extract_version": study.extract.version if study.extract else None,
         "is_synthetic": study.is_synthetic,
         "full_view": full,
     }

@@ -15,6 +15,8 @@ of what a study is (and who may see it) has one home:
 
 :func:`publish` and :func:`unpublish` are conditional updates like the moves above, so a study
 published twice (two tabs, a double click) is published once (issue 17 item 8).
+
+A version of the data steward's national extract is current until retired (:func:`retire_extract`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from commissioning.outcomes_web.models import OutcomeStudy
+from commissioning.outcomes_web.models import NationalExtract, OutcomeStudy
 from commissioning.transitions import Transition
 
 if TYPE_CHECKING:
@@ -82,5 +84,14 @@ def unpublish(study_id: int) -> bool:
     is not published. The reason is kept in the audit trail by the caller (OUT-4)."""
     moved = OutcomeStudy.objects.filter(pk=study_id, published_at__isnull=False).update(
         published_at=None, published_by=None
+    )
+    return moved == 1
+
+
+def retire_extract(extract_id: int, actor: User, when: datetime) -> bool:
+    """Retire a version of the national extract, so no new study uses it; ``False`` (nothing
+    written) when it is already retired. Studies that used it keep it (OUT-1)."""
+    moved = NationalExtract.objects.filter(pk=extract_id, retired_at__isnull=True).update(
+        retired_at=when, retired_by=actor
     )
     return moved == 1

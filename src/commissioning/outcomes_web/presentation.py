@@ -78,8 +78,9 @@ def published_result(result: dict[str, Any]) -> dict[str, Any]:
         for b in result.get("balance", [])
     ]
     pool_info = dict(result.get("comparison_pool", {}))
-    if "size" in pool_info:
-        pool_info["size"] = _published(pool_info["size"])
+    for count in ("size", "cohort_found", "cohort_not_found"):
+        if count in pool_info:
+            pool_info[count] = _published(pool_info[count])
     published["comparison_pool"] = pool_info
     published["time_to_event"] = _published_time_to_event(result.get("time_to_event"))
     published["overlap"] = _published_overlap(result.get("overlap"))

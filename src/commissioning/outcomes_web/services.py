@@ -27,8 +27,8 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import created, record
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
-from commissioning.outcomes_web import lifecycle, pool
-from commissioning.outcomes_web.models import OutcomeStudy
+from commissioning.outcomes_web import extracts, lifecycle, pool
+from commissioning.outcomes_web.models import NationalExtract, OutcomeStudy
 from commissioning.permissions import Visitor
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
 from commissioning_analytics.outcomes.io import InputError, PeopleTable, read_people
@@ -219,6 +219,7 @@ def _create_study(
             cohort_csv=data["cohort_csv"],
             cohort_filename=data["cohort_filename"],
             exercise=data.get("exercise"),
+            extract=data.get("extract"),
         )
         record(
             actor,
@@ -233,6 +234,7 @@ def _create_study(
                     "options": study.options,
                     "cohort_filename": study.cohort_filename,
                     "exercise": study.exercise.reference if study.exercise else None,
+                    "extract_version": study.extract.version if study.extract else None,
                 }
             ),
         )
@@ -241,33 +243,20 @@ def _create_study(
 
 
 def run_study(study_id: int) -> str:
-    """Evaluate a study against the synthetic comparison pool; store the result or the error.
-    Returns the final status. A study that is not queued (another worker started it, or it
-    has finished) is left as it is and its status returned."""
-    study = OutcomeStudy.objects.get(pk=study_id)
+    """Evaluate a study against its comparison pool (the national extract version it recorded,
+    or the synthetic pool); store the result or the error. Returns the final status. A study
+    that is not queued (another worker started it, or it has finished) is left as it is and its
+    status returned."""
+    study = OutcomeStudy.objects.select_related("extract").get(pk=study_id)
     if not lifecycle.start(study.pk):
         return OutcomeStudy.Status(study.status)
-    header = set(_header(study.cohort_csv))
-    time_to_event = TIME_TO_EVENT if set(TIME_TO_EVENT) <= header else None
-    subgroups = [column for column in SUBGROUP_COLUMNS if column in header]
-    columns = [study.outcome, *study.covariates, *(time_to_event or ())]
-    options = study.options
     try:
-        cohort = _read(study.cohort_csv, study.cohort_filename, columns, subgroups)
-        comparison = read_people(pool.pool_path(), columns, subgroups)
-        evaluation = evaluate(
-            cohort,
-            comparison,
-            outcome=study.outcome,
-            covariates=list(study.covariates),
-            caliper=options.get("caliper"),
-            replace=bool(options.get("replace")),
-            ratio=int(options.get("ratio", 1)),
-            outcome_label=OUTCOME_LABELS.get(study.outcome),
-            time_to_event=time_to_event,
-            subgroups=subgroups,
-        )
-    except (InputError, SafeguardError, EvaluationError) as error:
+        with tempfile.TemporaryDirectory() as folder:
+            if study.extract is not None:
+                result = _evaluate_against_extract(study, study.extract, Path(folder))
+            else:
+                result = _evaluate_against_synthetic_pool(study)
+    except (InputError, SafeguardError, EvaluationError, extracts.ExtractError) as error:
         return _finish(study, OutcomeStudy.Status.FAILED, None, str(error))
     except Exception:
         logger.exception("outcome study %s failed", study.pk)
@@ -277,14 +266,68 @@ def run_study(study_id: int) -> str:
             None,
             "The analysis could not be completed because of an unexpected problem.",
         )
-    result = evaluation.to_dict()
+    return _finish(study, OutcomeStudy.Status.DONE, result, "")
+
+
+def _evaluate(
+    study: OutcomeStudy,
+    cohort: PeopleTable,
+    comparison: PeopleTable,
+    time_to_event: tuple[str, str] | None,
+    subgroups: list[str],
+) -> dict[str, Any]:
+    options = study.options
+    return evaluate(
+        cohort,
+        comparison,
+        outcome=study.outcome,
+        covariates=list(study.covariates),
+        caliper=options.get("caliper"),
+        replace=bool(options.get("replace")),
+        ratio=int(options.get("ratio", 1)),
+        outcome_label=OUTCOME_LABELS.get(study.outcome),
+        time_to_event=time_to_event,
+        subgroups=subgroups,
+    ).to_dict()
+
+
+def _evaluate_against_synthetic_pool(study: OutcomeStudy) -> dict[str, Any]:
+    header = set(_header(study.cohort_csv))
+    time_to_event = TIME_TO_EVENT if set(TIME_TO_EVENT) <= header else None
+    subgroups = [column for column in SUBGROUP_COLUMNS if column in header]
+    columns = [study.outcome, *study.covariates, *(time_to_event or ())]
+    cohort = _read(study.cohort_csv, study.cohort_filename, columns, subgroups)
+    comparison = read_people(pool.pool_path(), columns, subgroups)
+    result = _evaluate(study, cohort, comparison, time_to_event, subgroups)
     result["comparison_pool"] = {
         "label": pool.POOL_LABEL,
         "seed": pool.POOL_SEED,
         "size": comparison.rows,
         "synthetic": True,
     }
-    return _finish(study, OutcomeStudy.Status.DONE, result, "")
+    return result
+
+
+def _evaluate_against_extract(
+    study: OutcomeStudy, extract: NationalExtract, folder: Path
+) -> dict[str, Any]:
+    """The cohort linked to the extract; measures computed from its offences; everyone else in
+    the extract is the comparison pool (OUT-1, PBR-2)."""
+    subgroups = [column for column in SUBGROUP_COLUMNS if column in extract.text_columns]
+    columns = [study.outcome, *study.covariates, *TIME_TO_EVENT]
+    linked = extracts.link_cohort(extract, study.cohort_csv, folder, [*columns, *subgroups])
+    cohort = read_people(linked.cohort, columns, subgroups)
+    comparison = read_people(linked.pool, columns, subgroups)
+    result = _evaluate(study, cohort, comparison, TIME_TO_EVENT, subgroups)
+    result["comparison_pool"] = {
+        "label": f"national extract, version {extract.version}",
+        "extract_version": extract.version,
+        "size": linked.pool_size,
+        "synthetic": False,
+        "cohort_found": linked.found,
+        "cohort_not_found": linked.not_found,
+    }
+    return result
 
 
 def _finish(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,13 +20,19 @@ from commissioning.outcomes_web import (
     access,
     chart_tables,
     charts,
+    extracts,
     lab_results,
     pool,
     presentation,
     services,
 )
-from commissioning.outcomes_web.forms import OutcomeUploadForm, UnpublishForm
-from commissioning.outcomes_web.models import OutcomeStudy
+from commissioning.outcomes_web.forms import (
+    ExtractCohortForm,
+    ExtractLoadForm,
+    OutcomeUploadForm,
+    UnpublishForm,
+)
+from commissioning.outcomes_web.models import NationalExtract, OutcomeStudy
 from commissioning.permissions import signed_in_user
 
 
@@ -44,6 +51,8 @@ def study_list(request: HttpRequest) -> HttpResponse:
     context = {
         "crumbs": [("Your outcome studies", None)],
         "can_upload": services.upload_organisation(request.user) is not None,
+        "current_extract": extracts.current_extract(),
+        "is_steward": access.may_manage_extracts(request.user),
         "is_commissioner": is_commissioner,
         "own_studies": list(own[:50]) if is_commissioner else None,
         **paginate(request, linked if is_commissioner else own),
@@ -73,6 +82,115 @@ def study_upload(request: HttpRequest) -> HttpResponse:
         "crumbs": [_list_crumb(), ("Upload a cohort", None)],
     }
     return render(request, "outcomes_web/upload.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def study_upload_by_identifier(request: HttpRequest) -> HttpResponse:
+    """A cohort named by the national extract's identifiers; hashed on arrival (OUT-1)."""
+    organisation = services.upload_organisation(request.user)
+    if organisation is None:
+        raise PermissionDenied("Only provider members with an approved membership can upload")
+    extract = extracts.current_extract()
+    if extract is None:
+        raise Http404("No national extract is loaded yet")
+    if request.method == "POST":
+        form = ExtractCohortForm(request.POST, request.FILES, extract=extract)
+        if form.is_valid():
+            study = services.create_study(signed_in_user(request), organisation, form.study_data())
+            return redirect("outcomes:detail", pk=study.pk)
+    else:
+        form = ExtractCohortForm(extract=extract)
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "extract": extract,
+        "retention_days": services.cohort_retention_days(),
+        "cancel_url": reverse("outcomes:list"),
+        "crumbs": [_list_crumb(), ("Start a study with the national extract", None)],
+    }
+    return render(
+        request, "outcomes_web/upload_identifiers.html", context, status=400 if form.errors else 200
+    )
+
+
+def _extracts_crumb() -> tuple[str, str]:
+    return ("National extract", reverse("outcomes:extracts"))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def extract_list(request: HttpRequest) -> HttpResponse:
+    """Every version of the national extract, newest first: data stewards only (OUT-1)."""
+    access.require_steward(request.user)
+    context = {
+        "crumbs": [("National extract", None)],
+        "current": extracts.current_extract(),
+        **paginate(
+            request,
+            NationalExtract.objects.select_related("loaded_by").annotate(
+                study_count=Count("studies")
+            ),
+        ),
+    }
+    return render(request, "outcomes_web/extracts.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extract_load(request: HttpRequest) -> HttpResponse:
+    """Load a new version of the national extract (one transaction; identifiers hashed)."""
+    access.require_steward(request.user)
+    form = ExtractLoadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            extract = extracts.load_extract(
+                signed_in_user(request),
+                data["people_file"].file,
+                data["offences_file"].file,
+                data["identifier_columns"],
+            )
+        except extracts.ExtractError as error:
+            field = "offences_file" if str(error).startswith("offences") else "people_file"
+            form.add_error(field, str(error))
+        else:
+            messages.success(
+                request,
+                f"Version {extract.version} is loaded: new studies use it from now on",
+            )
+            return redirect("outcomes:extracts")
+    context = {
+        "form": form,
+        "cancel_url": reverse("outcomes:extracts"),
+        "crumbs": [_extracts_crumb(), ("Load a new version", None)],
+    }
+    return render(
+        request, "outcomes_web/extract_load.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extract_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then retire a version: no new study uses it; the studies that did keep it."""
+    access.require_steward(request.user)
+    try:
+        extract = NationalExtract.objects.get(pk=pk)
+    except NationalExtract.DoesNotExist:
+        raise Http404("No version of the national extract with that number") from None
+    if extract.is_retired:
+        return redirect("outcomes:extracts")
+    if request.method == "POST":
+        try:
+            extracts.retire_extract(signed_in_user(request), extract.pk)
+        except extracts.RetireError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Version {extract.version} is retired")
+        return redirect("outcomes:extracts")
+    context = {"extract": extract, "crumbs": [_extracts_crumb(), (str(extract), None)]}
+    return render(request, "outcomes_web/extract_retire.html", context)
 
 
 REFRESH_SECONDS = 5

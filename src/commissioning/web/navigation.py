@@ -9,6 +9,7 @@ user may do, asking :mod:`commissioning.permissions`:
 * an organisation administrator: "Members" (approving people who ask to join the organisation);
 * a provider member, a commissioner (the studies linked to their bodies' exercises, and any
   their own organisation uploaded) and a site administrator: "Outcome studies" (OUT-1);
+* a data steward: "National extract" (its versions; OUT-1);
 * an approved member of a provider organisation: "Messages", with the unread count (PRO-6);
 * an independent reviewer: "Concerns" and "Mediation" (the open mediation requests);
 * a site administrator: "Audit trail" and "Administration" (the Django admin).
@@ -63,6 +64,8 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         items.append(("Members", reverse("accounts:members", args=[members_slug])))
     if user.role in (user.Role.PROVIDER, user.Role.COMMISSIONER) or user.is_site_admin:
         items.append(("Outcome studies", reverse("outcomes:list")))
+    if permissions.is_data_steward(user):  # OUT-1: the national extract, theirs alone
+        items.append(("National extract", reverse("outcomes:extracts")))
     if partnering_access.can_message(user):  # PRO-6: approved members of provider organisations
         unread = messaging.unread_count(user)
         label = f"Messages ({unread} unread)" if unread else "Messages"

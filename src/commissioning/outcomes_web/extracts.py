@@ -1,0 +1,375 @@
+"""The data steward's national extract (OUT-1, OUT-4, PBR-2): loading a version, retiring it,
+and linking a provider's cohort to it.
+
+A version is two files the steward loads: **people** (the identifier columns the steward names,
+``index_date``, covariates: numbers to match on, text such as sex, ethnicity and area; a
+``date_of_birth`` becomes ``age`` at the index date and is not kept) and **offences** (the same
+identifier columns, ``offence_date``, ``disposal_date``, ``disposal_type``: the layout of
+:mod:`commissioning_analytics.outcomes.measures`). Identifiers are replaced by their pseudonyms
+(:mod:`.pseudonyms`) before anything is written; the files are stored gzip-compressed, one pair
+per version, under ``settings.OUTCOMES_EXTRACT_DIR``.
+
+A provider's cohort names people by the same identifiers and their index date; it is hashed on
+arrival (:func:`hash_cohort`). A study then measures proven reoffending itself from the
+extract's offences, for the cohort (at the provider's index dates) and for everyone else in the
+extract, the comparison pool (:func:`link_cohort`). Messages name rows and columns, never an
+identifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from commissioning.accounts.models import User
+from commissioning.audit.services import created, record
+from commissioning.outcomes_web import lifecycle, pool
+from commissioning.outcomes_web.models import NationalExtract
+from commissioning.outcomes_web.pseudonyms import (
+    IdentifierError,
+    first_repeat,
+    identifier_keys,
+    pseudonyms,
+)
+from commissioning_analytics.outcomes.io import InputError
+from commissioning_analytics.outcomes.measures import MEASURES, OFFENCE_COLUMNS, add_measures
+from commissioning_analytics.outcomes.safeguards import check_cohort_size
+
+PEOPLE_NAME = "people file"
+OFFENCES_NAME = "offences file"
+INDEX_DATE = "index_date"
+INTERVENTION_START = "intervention_start"
+DATE_OF_BIRTH = "date_of_birth"
+_CHUNK = 1 << 20
+
+
+class ExtractError(ValueError):
+    """The extract or the cohort cannot be used; the message names the file, row and column."""
+
+
+Source = Path | IO[bytes]
+
+
+def extract_dir() -> Path:
+    return Path(getattr(settings, "OUTCOMES_EXTRACT_DIR", pool.pool_dir() / "extracts"))
+
+
+def current_extract() -> NationalExtract | None:
+    """The newest version not retired: what new studies are linked to."""
+    return NationalExtract.objects.filter(retired_at__isnull=True).order_by("-version").first()
+
+
+def people_path(extract: NationalExtract) -> Path:
+    return extract_dir() / extract.people_file
+
+
+def offences_path(extract: NationalExtract) -> Path:
+    return extract_dir() / extract.offences_file
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def _chunks(source: Source) -> Iterable[bytes]:
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            yield from iter(lambda: handle.read(_CHUNK), b"")
+        return
+    source.seek(0)
+    yield from iter(lambda: source.read(_CHUNK), b"")
+    source.seek(0)
+
+
+def _read_csv(source: Source, name: str, text: list[str] | None = None) -> pd.DataFrame:
+    """Every value as text, or with ``text``: those columns as text and the others as numbers
+    where every value in the column is one (the parser's fast inference). The parser's own
+    message is left out: it may quote a value."""
+    dtype: type[str] | dict[str, type[str]] = str if text is None else dict.fromkeys(text, str)
+    try:
+        frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ExtractError(f"{name}: no such file") from None
+    except (ValueError, OSError, pd.errors.ParserError):
+        raise ExtractError(
+            f"{name}: not a valid CSV file in UTF-8 (check that every row has as many values "
+            "as the header row)"
+        ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+    for column in columns:
+        if column not in frame.columns:
+            listed = ", ".join(frame.columns)
+            raise ExtractError(f"{name}: no column {column!r} (it has: {listed})")
+
+
+def _dates(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
+    """Parsed ``YYYY-MM-DD`` dates; a bad one is named by row, not by value (a date of birth
+    in the wrong column would otherwise be echoed)."""
+    parsed = pd.to_datetime(
+        frame[column].astype(str).str.strip(), format="%Y-%m-%d", errors="coerce"
+    )
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 2
+        raise ExtractError(f"{name}: row {row}: column {column!r} is not a YYYY-MM-DD date")
+    return parsed
+
+
+def _age_at(index_date: pd.Series, born: pd.Series) -> pd.Series:
+    years = index_date.dt.year - born.dt.year
+    before_birthday = (index_date.dt.month < born.dt.month) | (
+        (index_date.dt.month == born.dt.month) & (index_date.dt.day < born.dt.day)
+    )
+    return years - before_birthday.astype(int)
+
+
+@dataclass(frozen=True)
+class PreparedPeople:
+    frame: pd.DataFrame
+    covariates: list[str]
+    text_columns: list[str]
+    keys: pd.Series
+    """Each person's identifier key, to find their offences (never stored)."""
+
+
+def prepare_people(frame: pd.DataFrame, identifiers: list[str]) -> PreparedPeople:
+    """The people file with pseudonyms for identifiers, dates checked, a date of birth turned
+    into age, and the other columns sorted into numbers (covariates) and text."""
+    _require(frame, [INDEX_DATE], PEOPLE_NAME)
+    try:
+        keys = identifier_keys(frame, identifiers, PEOPLE_NAME)
+        person_id = pd.Series(pseudonyms(keys))
+        first_repeat(person_id, PEOPLE_NAME)
+    except IdentifierError as error:
+        raise ExtractError(str(error)) from None
+    index_date = _dates(frame, INDEX_DATE, PEOPLE_NAME)
+    rest = frame.drop(columns=identifiers)
+    if DATE_OF_BIRTH in rest.columns:
+        born = _dates(rest, DATE_OF_BIRTH, PEOPLE_NAME)
+        if "age" not in rest.columns:
+            rest["age"] = _age_at(index_date, born)
+        rest = rest.drop(columns=[DATE_OF_BIRTH])
+    rest.insert(0, "person_id", person_id.to_numpy())
+    covariates: list[str] = []
+    text_columns: list[str] = []
+    for column in rest.columns:
+        if column in ("person_id", INDEX_DATE):
+            continue
+        values = rest[column]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        (covariates if numeric and values.notna().all() else text_columns).append(column)
+    return PreparedPeople(rest, covariates, text_columns, keys)
+
+
+def prepare_offences(
+    frame: pd.DataFrame, identifiers: list[str], keys_to_ids: pd.Series
+) -> pd.DataFrame:
+    """The offences file with each person's pseudonym, row for row, so that a problem found
+    later is named by the steward's row number; offences of people not in the people file get
+    an empty pseudonym (the measures ignore them)."""
+    _require(frame, OFFENCE_COLUMNS[1:], OFFENCES_NAME)
+    try:
+        keys = identifier_keys(frame, identifiers, OFFENCES_NAME)
+    except IdentifierError as error:
+        raise ExtractError(str(error)) from None
+    offences = frame[list(OFFENCE_COLUMNS[1:])].copy()
+    offences.insert(0, "person_id", keys.map(keys_to_ids).fillna("").to_numpy())
+    return offences
+
+
+def content_hash(people: Source, offences: Source) -> str:
+    digest = hashlib.sha256()
+    for source in (people, offences):
+        for chunk in _chunks(source):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """``frame`` as CSV; gzip-compressed at the fastest level (and reproducibly: no time
+    stamp) when ``path`` ends ``.gz``."""
+    compression = (
+        {"method": "gzip", "compresslevel": 1, "mtime": 0} if path.suffix == ".gz" else None
+    )
+    frame.to_csv(path, index=False, lineterminator="\n", compression=compression)
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+def load_extract(
+    actor: User | None, people: Source, offences: Source, identifiers: list[str]
+) -> NationalExtract:
+    """Pseudonymise, check and store a new version of the extract in one audited transaction;
+    raise :class:`ExtractError` (nothing stored) for the first problem found."""
+    identifiers = [c.strip() for c in identifiers if c.strip()]
+    if not identifiers:
+        raise ExtractError("Name at least one identifier column")
+    digest = content_hash(people, offences)
+    people_frame = _read_csv(people, PEOPLE_NAME, [*identifiers, INDEX_DATE, DATE_OF_BIRTH])
+    offences_frame = _read_csv(offences, OFFENCES_NAME)
+    prepared = prepare_people(people_frame, identifiers)
+    keys_to_ids = pd.Series(prepared.frame["person_id"].to_numpy(), index=prepared.keys.to_numpy())
+    del people_frame
+    stored_offences = prepare_offences(offences_frame, identifiers, keys_to_ids)
+    del offences_frame, keys_to_ids
+    folder = extract_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as work:
+        people_tmp = Path(work) / "people.csv.gz"
+        offences_tmp = Path(work) / "offences.csv.gz"
+        write_csv(prepared.frame, people_tmp)
+        write_csv(stored_offences, offences_tmp)
+        try:
+            add_measures(people_tmp, offences_tmp)
+        except InputError as error:
+            message = str(error).replace("people.csv.gz", PEOPLE_NAME)
+            raise ExtractError(message.replace("offences.csv.gz", OFFENCES_NAME)) from None
+        with transaction.atomic():
+            latest = NationalExtract.objects.select_for_update().aggregate(Max("version"))
+            version = (latest["version__max"] or 0) + 1
+            stem = f"v{version}-{digest[:12]}"
+            extract = NationalExtract.objects.create(
+                version=version,
+                loaded_by=actor,
+                identifier_columns=identifiers,
+                covariates=prepared.covariates,
+                text_columns=prepared.text_columns,
+                people_rows=len(prepared.frame),
+                offence_rows=len(stored_offences),
+                content_hash=digest,
+                people_file=f"{stem}-people.csv.gz",
+                offences_file=f"{stem}-offences.csv.gz",
+            )
+            record(
+                actor,
+                "create",
+                extract,
+                created(
+                    {
+                        "version": version,
+                        "people_rows": extract.people_rows,
+                        "offence_rows": extract.offence_rows,
+                        "content_hash": digest,
+                        "identifier_columns": identifiers,
+                    }
+                ),
+            )
+            os.replace(people_tmp, people_path(extract))
+            os.replace(offences_tmp, offences_path(extract))
+    return extract
+
+
+class RetireError(ValueError):
+    """The version is already retired."""
+
+
+def retire_extract(actor: User, extract_id: int) -> NationalExtract:
+    """Offer the version to no new study, in one audited transaction; its files stay for the
+    studies that used it."""
+    with transaction.atomic():
+        extract = NationalExtract.objects.select_for_update().get(pk=extract_id)
+        if not lifecycle.retire_extract(extract.pk, actor, timezone.now()):
+            raise RetireError(f"Version {extract.version} is already retired")
+        extract.refresh_from_db()
+        assert extract.retired_at is not None
+        record(
+            actor, "retire", extract, {"retired_at": {"from": None, "to": str(extract.retired_at)}}
+        )
+    return extract
+
+
+# ------------------------------------------------------------------------------ cohorts
+
+
+def hash_cohort(csv_text: str, identifiers: list[str], name: str) -> tuple[str, int]:
+    """A provider's cohort (the extract's identifier columns and ``index_date``, or
+    ``intervention_start``) as ``person_id,index_date`` CSV text with pseudonyms; and its size.
+    Raise :class:`ExtractError` naming the row; :class:`SafeguardError` under 60 people."""
+    frame = _read_csv(io.BytesIO(csv_text.encode("utf-8")), name)
+    index_column = INDEX_DATE if INDEX_DATE in frame.columns else INTERVENTION_START
+    if index_column not in frame.columns:
+        raise ExtractError(
+            f"{name}: no column {INDEX_DATE!r} (or {INTERVENTION_START!r}); "
+            f"it has: {', '.join(frame.columns)}"
+        )
+    try:
+        person_id = pd.Series(pseudonyms(identifier_keys(frame, identifiers, name)))
+        first_repeat(person_id, name)
+    except IdentifierError as error:
+        raise ExtractError(str(error)) from None
+    index_date = _dates(frame, index_column, name)
+    check_cohort_size(len(frame), what=f"the cohort ({name})")
+    hashed = pd.DataFrame(
+        {"person_id": person_id, INDEX_DATE: index_date.dt.strftime("%Y-%m-%d").to_numpy()}
+    )
+    return hashed.to_csv(index=False, lineterminator="\n"), len(hashed)
+
+
+@dataclass(frozen=True)
+class LinkedCohort:
+    """Measured people files for a study: the cohort's found people and the comparison pool."""
+
+    cohort: Path
+    pool: Path
+    found: int
+    not_found: int
+    pool_size: int
+
+
+def link_cohort(
+    extract: NationalExtract, hashed_csv: str, folder: Path, columns: list[str]
+) -> LinkedCohort:
+    """Find the cohort in the extract, measure everyone's proven reoffending from the extract's
+    offences (the cohort from the provider's index dates) and write the two measured files, with
+    the people's ``columns`` and the measures, into ``folder``. People not found are counted,
+    never named; fewer than 60 found is refused."""
+    keep = ["person_id", INDEX_DATE, *(c for c in columns if c in extract.covariates)]
+    keep += [c for c in columns if c in extract.text_columns]
+    people = pd.read_csv(
+        people_path(extract),
+        usecols=list(dict.fromkeys(keep)),
+        dtype={"person_id": str, INDEX_DATE: str, **dict.fromkeys(extract.text_columns, str)},
+        keep_default_na=False,
+    )
+    cohort = pd.read_csv(io.StringIO(hashed_csv), dtype=str, keep_default_na=False)
+    in_extract = cohort["person_id"].isin(people["person_id"]).to_numpy()
+    found = cohort.loc[in_extract]
+    check_cohort_size(len(found), what="the people of the cohort found in the extract")
+    cohort_people = people.set_index("person_id").loc[found["person_id"]].reset_index()
+    cohort_people[INDEX_DATE] = found[INDEX_DATE].to_numpy()
+    comparison = people.loc[~people["person_id"].isin(cohort["person_id"]).to_numpy()]
+    combined = pd.concat([cohort_people, comparison], ignore_index=True)
+    dates = folder / "people.csv"
+    write_csv(combined[["person_id", INDEX_DATE]], dates)
+    measured = add_measures(dates, offences_path(extract)).frame
+    dates.unlink()
+    for measure in MEASURES:
+        combined[measure] = measured[measure].to_numpy()
+    cohort_path, pool_path = folder / "cohort.csv", folder / "comparison.csv"
+    size = len(cohort_people)
+    write_csv(combined.iloc[:size], cohort_path)
+    write_csv(combined.iloc[size:], pool_path)
+    return LinkedCohort(
+        cohort_path,
+        pool_path,
+        found=size,
+        not_found=int((~in_extract).sum()),
+        pool_size=len(comparison),
+    )
