@@ -349,7 +349,7 @@ def lot_mechanism_import(request: HttpRequest, reference: str, number: int) -> H
         "form": form,
         "title": f"Import the payment mechanism of lot {lot.number} as JSON",
         "caption": str(lot.opportunity),
-        "crumbs": pages.crumbs[:-1] + [(f"Import the mechanism of lot {lot.number}", None)],
+        "crumbs": [*pages.crumbs[:-1], (f"Import the mechanism of lot {lot.number}", None)],
         "submit_label": "Save the payment mechanism",
         "cancel_url": pages.cancel_url,
         "intro": "Paste a payment mechanism in the format described in the payments guide. "

@@ -22,8 +22,8 @@ from django.utils.text import slugify
 
 from commissioning import idempotency
 from commissioning.accounts.models import User
-from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.audit.models import AuditEvent
+from commissioning.audit.services import created, deleted, diff, record, snapshot
 from commissioning.audit.versions import StaleEdit, check_version, lock_and_check
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.procurement import access
