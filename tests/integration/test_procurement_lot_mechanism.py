@@ -252,3 +252,10 @@ def test_the_json_import_is_validated_like_a_contracts(draft_lot: Lot) -> None:
     assert "parties" in page.content.decode()
     draft_lot.refresh_from_db()
     assert draft_lot.tendered_mechanism is None
+
+
+def test_the_lot_mechanism_endpoints_are_in_the_openapi_schema(client: Client) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    operations = paths["/api/opportunities/{reference}/lots/{number}/mechanism"]
+    assert set(operations) == {"get", "put"}
+    assert set(operations["put"]["responses"]) == {"200", "401", "403", "404", "409", "422"}
