@@ -71,13 +71,13 @@ SCENARIO = {"scenario-referrals_per_year": "200", "scenario-outcome_rate": "40"}
 def build_with_the_forms(client: Client, lot: Lot) -> None:
     """Answer every step of the lot's builder and save on check your answers."""
     args = [lot.opportunity.reference, lot.number]
-    start = client.get(reverse("procurement:lot-build", args=args))
+    start = client.get(reverse("lot_mechanism:build", args=args))
     assert start.status_code == 302
     for step, answers in STEPS.items():
-        url = reverse("procurement:lot-build-step", args=[*args, step])
+        url = reverse("lot_mechanism:build-step", args=[*args, step])
         response = client.post(url, {**answers, **SCENARIO})
         assert response.status_code == 302, (step, response.content.decode()[:2000])
-    check = reverse("procurement:lot-build-check", args=args)
+    check = reverse("lot_mechanism:build-check", args=args)
     page = client.get(check)
     assert page.status_code == 200
     assert "The winning bidder" in page.content.decode()
@@ -165,15 +165,15 @@ def test_after_publication_the_forms_and_the_api_refuse_a_change(draft_lot: Lot)
     args = [opportunity.reference, draft_lot.number]
 
     step = client.post(
-        reverse("procurement:lot-build-step", args=[*args, "service-fee"]),
+        reverse("lot_mechanism:build-step", args=[*args, "service-fee"]),
         {**STEPS["service-fee"], "annual_value": "999999", **SCENARIO},
         follow=True,
     )
     assert "cannot change once the opportunity is published" in step.content.decode()
-    check = client.post(reverse("procurement:lot-build-check", args=args), follow=True)
+    check = client.post(reverse("lot_mechanism:build-check", args=args), follow=True)
     assert "cannot change once the opportunity is published" in check.content.decode()
     imported = client.post(
-        reverse("procurement:lot-mechanism-import", args=args),
+        reverse("lot_mechanism:import", args=args),
         {"mechanism": json.dumps({**before, "name": "Changed"})},
         follow=True,
     )
@@ -196,7 +196,7 @@ def test_after_publication_the_forms_and_the_api_refuse_a_change(draft_lot: Lot)
     # Everyone reads it, in the API and as JSON.
     got = Client().get(reverse("api:lot_mechanism", args=args)).json()
     assert got["mechanism"] == before and got["changeable"] is False
-    download = Client().get(reverse("procurement:lot-mechanism-json", args=args))
+    download = Client().get(reverse("lot_mechanism:json", args=args))
     assert json.loads(download.content) == before
 
 
@@ -244,9 +244,7 @@ def test_the_api_validates_checks_the_version_and_refuses_others(draft_lot: Lot)
 def test_the_json_import_is_validated_like_a_contracts(draft_lot: Lot) -> None:
     opportunity = draft_lot.opportunity
     client = client_for(commissioner_of(opportunity))
-    url = reverse(
-        "procurement:lot-mechanism-import", args=[opportunity.reference, draft_lot.number]
-    )
+    url = reverse("lot_mechanism:import", args=[opportunity.reference, draft_lot.number])
     page = client.post(url, {"mechanism": json.dumps({"format_version": 1})})
     assert page.status_code == 200
     assert "parties" in page.content.decode()

@@ -116,8 +116,8 @@ def _lot_pages(request: HttpRequest, reference: str, number: int) -> BuilderPage
     opportunity = lot.opportunity
     return BuilderPages(
         subject=lot,
-        step_name="procurement:lot-build-step",
-        check_name="procurement:lot-build-check",
+        step_name="lot_mechanism:build-step",
+        check_name="lot_mechanism:build-check",
         args=(opportunity.reference, lot.number),
         caption=f"{opportunity.reference}: lot {lot.number}",
         crumbs=[

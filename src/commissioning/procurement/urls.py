@@ -1,6 +1,5 @@
 from django.urls import path
 
-from commissioning.contracts import builder_views
 from commissioning.procurement import (
     views,
     views_criteria_library,
@@ -18,32 +17,6 @@ urlpatterns = [
     path("<str:reference>/lots/new/", views_items.lot_edit, name="lot-create"),
     path("<str:reference>/lots/<int:number>/edit/", views_items.lot_edit, name="lot-edit"),
     path("<str:reference>/lots/<int:number>/remove/", views_items.lot_delete, name="lot-delete"),
-    # The lot's payment mechanism as tendered: the contract's builder, with a lot as its subject.
-    path(
-        "<str:reference>/lots/<int:number>/mechanism/build/",
-        builder_views.lot_builder_start,
-        name="lot-build",
-    ),
-    path(
-        "<str:reference>/lots/<int:number>/mechanism/build/check/",
-        builder_views.lot_builder_check,
-        name="lot-build-check",
-    ),
-    path(
-        "<str:reference>/lots/<int:number>/mechanism/build/<slug:step>/",
-        builder_views.lot_builder_step,
-        name="lot-build-step",
-    ),
-    path(
-        "<str:reference>/lots/<int:number>/mechanism/import/",
-        builder_views.lot_mechanism_import,
-        name="lot-mechanism-import",
-    ),
-    path(
-        "<str:reference>/lots/<int:number>/mechanism.json",
-        builder_views.lot_mechanism_json,
-        name="lot-mechanism-json",
-    ),
     path("<str:reference>/specification/new/", views_items.section_edit, name="section-create"),
     path(
         "<str:reference>/specification/<slug:key>/edit/",
