@@ -257,3 +257,31 @@ def test_the_lot_mechanism_endpoints_are_in_the_openapi_schema(client: Client) -
     operations = paths["/api/opportunities/{reference}/lots/{number}/mechanism"]
     assert set(operations) == {"get", "put"}
     assert set(operations["put"]["responses"]) == {"200", "401", "403", "404", "409", "422"}
+
+
+def test_a_draft_older_than_anothers_save_is_refused_on_check_your_answers(
+    draft_lot: Lot,
+) -> None:
+    opportunity = draft_lot.opportunity
+    first = client_for(commissioner_of(opportunity))
+    second = client_for(commissioner_of(opportunity))
+    args = [opportunity.reference, draft_lot.number]
+    for step, answers in STEPS.items():
+        url = reverse("lot_mechanism:build-step", args=[*args, step])
+        assert first.post(url, {**answers, **SCENARIO}).status_code == 302
+    build_with_the_forms(second, draft_lot)
+    draft_lot.refresh_from_db()
+    saved_by_second = draft_lot.tendered_mechanism
+    assert saved_by_second is not None
+
+    check = reverse("lot_mechanism:build-check", args=args)
+    page = first.get(check)
+    refused = first.post(check, {"version": page.context["version"]})
+    assert refused.status_code == 409
+    assert "Someone changed this after you started editing" in refused.content.decode()
+    assert "the payment mechanism" in refused.content.decode()
+    assert AuditEvent.objects.filter(action=ACTION_LOT_MECHANISM).count() == 1
+    # Having looked, saving again is deliberate.
+    again = first.post(check, {"version": refused.context["version"]})
+    assert again.status_code == 302
+    assert AuditEvent.objects.filter(action=ACTION_LOT_MECHANISM).count() == 1
