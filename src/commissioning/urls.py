@@ -22,6 +22,10 @@ urlpatterns = [
         "opportunities/<str:reference>/questions/",
         include("commissioning.clarifications.urls", namespace="clarifications"),
     ),
+    path(
+        "opportunities/<str:reference>/lots/<int:number>/",
+        include("commissioning.contracts.urls_lot_builder", namespace="lot_mechanism"),
+    ),
     path("opportunities/", include("commissioning.procurement.urls")),
     path("notifications/", include("commissioning.notifications.urls")),
     path("bids/", include("commissioning.bids.urls", namespace="bids")),

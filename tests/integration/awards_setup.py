@@ -19,7 +19,7 @@ Probation unit (public) 280,000 75   25   42.50    26.79   69.29  2
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -36,7 +36,7 @@ from commissioning.procurement import services as procurement
 from commissioning.procurement.lifecycle import Status
 from commissioning.procurement.models import Criterion, Lot, Opportunity
 from tests.factories import OrganisationFactory, UserFactory, member_of
-from tests.procurement_factories import commissioner_of, open_opportunity
+from tests.procurement_factories import commissioner_of, open_opportunity, ready_opportunity
 
 ANSWER = "Caseworkers with lived experience meet every person at the gate."
 RATIONALE = "Agreed at moderation against the published scale descriptors."
@@ -136,6 +136,7 @@ def award_setup(
     public_index: int | None = PUBLIC_INDEX,
     lots: int = 1,
     moderate: bool = True,
+    before_publishing: Callable[[Opportunity, User], None] | None = None,
 ) -> AwardSetup:
     """An opportunity in evaluation with ``len(prices)`` submitted, opened bids in lot 1 (the
     first bidder names a confirmed sub-contractor; the bidder at ``public_index`` is a
@@ -143,8 +144,18 @@ def award_setup(
     ``quality`` / ``social_value``. With ``lots=2`` lot 2 gets no bids. Uses the real clock
     afterwards: the bid deadline lies about 130 days in the past."""
     start = datetime.now(tz=UTC) - timedelta(days=200)
-    opportunity = open_opportunity(published_at=start, lots=lots)
-    commissioner = commissioner_of(opportunity)
+    if before_publishing is None:
+        opportunity = open_opportunity(published_at=start, lots=lots)
+        commissioner = commissioner_of(opportunity)
+    else:
+        # The draft is prepared by its commissioner (a lot's mechanism built, issue 15), then
+        # published through the service.
+        opportunity = ready_opportunity(now=start, lots=lots)
+        commissioner = commissioner_of(opportunity)
+        before_publishing(opportunity, commissioner)
+        with time_machine.travel(start, tick=False):
+            procurement.publish(commissioner, opportunity)
+        opportunity.refresh_from_db()
     lot = opportunity.lots.order_by("number").first()
     assert lot is not None and opportunity.bid_deadline is not None
     names = [NAMES[i] if i < len(NAMES) else f"Bidder {i + 1}" for i in range(len(prices))]

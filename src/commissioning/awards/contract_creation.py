@@ -8,6 +8,7 @@ sealed terms with the commissioner's released key."""
 from __future__ import annotations
 
 import calendar
+import copy
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -117,6 +118,72 @@ def mechanism_document(
     return document
 
 
+PAYER_FIELDS = ("outcome_payments", "volume_fees")
+
+
+def mechanism_as_tendered(
+    reference: str,
+    lot: Lot,
+    body: Organisation,
+    prime: Organisation,
+    price: Decimal,
+    chain: list[tuple[Organisation, Terms]],
+) -> dict[str, Any]:
+    """The lot's mechanism as tendered (issue 15, PBR-1, PRO-9), made the contract's: the
+    placeholder commissioner and prime become the commissioning body and the winning bidder
+    (every payer naming the commissioner follows it), the service fee is the bid's price, and
+    the lot's placeholder sub-contractors give way to the bid's confirmed sub-contractors, each
+    passed the value a year it consented to (as :func:`mechanism_document` does). Every other
+    term — measures, tariffs, thresholds, clawback, a bond's investor — is the tender's."""
+    tendered = lot.tendered_mechanism
+    assert tendered is not None
+    document: dict[str, Any] = copy.deepcopy(tendered)
+    renamed: dict[str, str] = {}
+    parties: list[dict[str, Any]] = []
+    for party in document["parties"]:
+        if party["role"] == "commissioner":
+            renamed[party["id"]] = party_id(body)
+            parties.append({"id": party_id(body), "name": body.name, "role": "commissioner"})
+        elif party["role"] == "prime":
+            parties.append({"id": party_id(prime), "name": prime.name, "role": "prime"})
+        elif party["role"] != "subcontractor":
+            parties.append(party)
+    parties += [
+        {"id": party_id(org), "name": org.name, "role": "subcontractor"} for org, _ in chain
+    ]
+    document["parties"] = parties
+    fee = document.get("service_fee")
+    if fee is not None:
+        fee["annual_value"] = str(price.quantize(PENNY))
+    for rule in [fee, document.get("social_impact_bond")]:
+        for name in ("payer", "outcome_payer"):
+            if rule is not None and rule.get(name) in renamed:
+                rule[name] = renamed[rule[name]]
+    for name in PAYER_FIELDS:
+        for rule in document.get(name) or []:
+            if rule.get("payer") in renamed:
+                rule["payer"] = renamed[rule["payer"]]
+    document.pop("supply_chain", None)
+    if chain and fee is not None:
+        document["supply_chain"] = [
+            {
+                "subcontractor": party_id(org),
+                "service_fee_value": str(terms.value_per_year.quantize(PENNY)),
+            }
+            for org, terms in chain
+        ]
+    document["id"] = slugify(reference)[:64] or "contract"
+    document["name"] = f"{tendered.get('name') or lot} (as tendered)"[:200]
+    said = (tendered.get("description") or "").strip()
+    document["description"] = (
+        f"As tendered for {lot} of {lot.opportunity.reference}, with {prime.name} as the prime "
+        f"at its bid price of £{price:,.2f} a year"
+        + (" and its sub-contractors' agreed values a year." if chain else ".")
+        + (f" {said}" if said else "")
+    )
+    return document
+
+
 def put_fee_at_risk(
     document: dict[str, Any], tendered: TenderedPaymentModel, outcome_target: Decimal | None
 ) -> None:
@@ -177,10 +244,12 @@ def create_contract(
 ) -> Contract:
     """Create the contract from the winning bid (PRO-9): refused to anyone but the body's
     commissioners, during the standstill (by the server's clock), for a lot not awarded, and a
-    second time. The payment mechanism starts from the lot's tendered payment model: where part
-    of the fee is at risk on outcomes, ``outcome_target`` (percent of people achieving the
-    outcome) is required. The supply chain is the bid's confirmed sub-contractors with their
-    sealed terms. Raises ``PermissionDenied`` or ``ValidationError`` (nothing written)."""
+    second time. The payment mechanism starts from the lot's mechanism as tendered
+    (:func:`mechanism_as_tendered`) or, for a lot without one, from its tendered share of the
+    fee: where part of it is at risk on outcomes, ``outcome_target`` (percent of people
+    achieving the outcome) is required. The supply chain is the bid's confirmed sub-contractors
+    with their sealed terms. Raises ``PermissionDenied`` or ``ValidationError`` (nothing
+    written)."""
     award = LotAward.objects.select_related(
         "lot__opportunity__exercise__commissioning_body", "winning_bid__organisation"
     ).get(pk=award.pk)
@@ -206,9 +275,12 @@ def create_contract(
         if sub.consent == Subcontractor.Consent.CONFIRMED
     ]
     reference = contract_reference(lot)
-    mechanism = mechanism_document(
-        reference, lot, body, bid.organisation, price, chain, tendered, outcome_target
-    )
+    if lot.tendered_mechanism is not None:
+        mechanism = mechanism_as_tendered(reference, lot, body, bid.organisation, price, chain)
+    else:
+        mechanism = mechanism_document(
+            reference, lot, body, bid.organisation, price, chain, tendered, outcome_target
+        )
     try:
         validate_documents(mechanism, None, None)
     except ContractDataError as error:

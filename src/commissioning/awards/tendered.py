@@ -2,7 +2,9 @@
 the fee paid on outcomes (:attr:`~commissioning.procurement.models.Lot.outcome_payment_percent`,
 required before publication) and how that share is held, so that the contract created from the
 award starts from it rather than from a plain fixed fee. The lot's payment model summary is the
-narrative bidders read; it is quoted, never parsed.
+narrative bidders read; it is quoted, never parsed. A lot whose mechanism was built at tender time
+(:attr:`~commissioning.procurement.models.Lot.tendered_mechanism`) is tendered on that document
+instead (:func:`commissioning.awards.contract_creation.mechanism_as_tendered`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class TenderedPaymentModel:
     share_at_risk: Decimal = Decimal(0)
     mode: str = OutcomePaymentMode.WITHHELD.value
     outcome: str = ""
+    built: bool = False
+    """The lot has a mechanism built at tender time (issue 15): the contract starts from that
+    document, whose targets are already set, so no share is put at risk here."""
 
     @property
     def measure_id(self) -> str:
@@ -67,9 +72,12 @@ def _outcome(lot: Lot) -> str:
 
 
 def tendered_payment_model(lot: Lot) -> TenderedPaymentModel:
-    """The lot's tendered payment model; ``ValidationError`` when the lot does not state its
-    share of the fee paid on outcomes (a lot published before it was required)."""
+    """The lot's tendered payment model; ``ValidationError`` when the lot neither has a built
+    mechanism nor states its share of the fee paid on outcomes (a lot published before it was
+    required)."""
     summary = (lot.payment_model_summary or "").strip()
+    if lot.tendered_mechanism is not None:
+        return TenderedPaymentModel(summary, built=True)
     percent = lot.outcome_payment_percent
     if percent is None:
         raise ValidationError(

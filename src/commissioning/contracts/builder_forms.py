@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 
+from commissioning.contracts.forms import DocumentsForm
 from commissioning.kernel.forms import GovUKForm
 from commissioning_analytics.payments.builder import MAX_SUBCONTRACTORS, OWN_PARTICIPANTS
 
@@ -420,3 +421,13 @@ def step_of(answer: str) -> str:
         if answer in form_class.base_fields or answer in form_class().fields:
             return step
     return "term"
+
+
+class LotMechanismForm(DocumentsForm):
+    """The contract documents form with the mechanism alone: a lot has no observations or
+    assumptions. Pass ``versioned=lot``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["observed"], self.fields["assumptions"]
+        self.helper.form = self

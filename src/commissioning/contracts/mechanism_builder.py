@@ -2,7 +2,12 @@
 between steps, the preview (the core's statement and risk table for a scenario), and saving the
 built mechanism on a contract in one audited transaction.
 
-The draft lives in the signed-in user's session, one per contract, until it is saved or the
+The subject of a draft is a contract or a lot at tender time (issue 15, PRO-9): the same steps,
+check-your-answers and preview build both; only where the mechanism is stored and who may save
+it differ (:func:`save` for a contract, the lot's
+:func:`~commissioning.procurement.services_editing.save_lot_mechanism`).
+
+The draft lives in the signed-in user's session, one per subject, until it is saved or the
 session ends: the answers are cheap to give again, and a draft model would need its own
 lifecycle and access rules for a record nobody else sees. Views stay thin: they call
 :func:`draft`, :func:`store_step`, :func:`preview` and :func:`save`.
@@ -22,6 +27,7 @@ from commissioning.audit.versions import current_version
 from commissioning.contracts import presentation, services
 from commissioning.contracts.builder_forms import DEFAULT_SCENARIO, STEPS, step_of
 from commissioning.contracts.models import Contract
+from commissioning.procurement.models import Lot
 from commissioning_analytics.chain import chain_risk
 from commissioning_analytics.payments import PaymentsFormatError, calculate, parse_mechanism
 from commissioning_analytics.payments.builder import (
@@ -63,23 +69,42 @@ class Built:
     problems: list[Problem] = field(default_factory=list)
 
 
+Subject = Contract | Lot
+"""What a draft builds the mechanism of: a contract, or a lot at tender time."""
+
+
+def draft_key(subject: Subject) -> str:
+    """The draft's key in the session: the contract's reference, or the lot's opportunity
+    reference and number (a contract reference never contains "/")."""
+    if isinstance(subject, Lot):
+        return f"{subject.opportunity.reference}/lot-{subject.number}"
+    return subject.reference
+
+
+def stored_mechanism(subject: Subject) -> dict[str, Any] | None:
+    """The subject's saved mechanism document: a contract's, or the lot's as tendered."""
+    if isinstance(subject, Lot):
+        return subject.tendered_mechanism
+    return subject.mechanism
+
+
 def _drafts(session: MutableMapping[str, Any]) -> dict[str, Any]:
     return session.setdefault(SESSION_KEY, {})
 
 
-def draft(session: MutableMapping[str, Any], contract: Contract) -> dict[str, Any]:
-    """The contract's draft: ``{"answers": {...}, "scenario": {...}, "left_out": [...],
-    "version": ...}`` (text values); a new draft starts from the contract's stored mechanism,
+def draft(session: MutableMapping[str, Any], subject: Subject) -> dict[str, Any]:
+    """The subject's draft: ``{"answers": {...}, "scenario": {...}, "left_out": [...],
+    "version": ...}`` (text values); a new draft starts from the subject's stored mechanism,
     at its current version (saving checks it, issue 13 item 4)."""
-    stored = _drafts(session).get(contract.reference)
+    stored = _drafts(session).get(draft_key(subject))
     if stored is not None:
         return stored
-    answers, left_out = answers_from_mechanism(contract.mechanism or {})
+    answers, left_out = answers_from_mechanism(stored_mechanism(subject) or {})
     return {
         "answers": answers,
         "scenario": dict(DEFAULT_SCENARIO),
         "left_out": left_out,
-        "version": current_version(contract),
+        "version": current_version(subject),
     }
 
 
@@ -89,40 +114,40 @@ def _as_text(value: object) -> str:
 
 def store_step(
     session: MutableMapping[str, Any],
-    contract: Contract,
+    subject: Subject,
     cleaned: Mapping[str, Any],
     scenario: Mapping[str, Any] | None = None,
 ) -> None:
-    """Keep one step's answers (and the scenario, when valid) in the contract's draft."""
-    current = draft(session, contract)
+    """Keep one step's answers (and the scenario, when valid) in the subject's draft."""
+    current = draft(session, subject)
     current["answers"].update({name: _as_text(value) for name, value in cleaned.items()})
     if scenario is not None:
         current["scenario"] = {name: _as_text(value) for name, value in scenario.items()}
-    _drafts(session)[contract.reference] = current
+    _drafts(session)[draft_key(subject)] = current
     if hasattr(session, "modified"):
         session.modified = True
 
 
-def move_on(session: MutableMapping[str, Any], contract: Contract, version: str) -> None:
+def move_on(session: MutableMapping[str, Any], subject: Subject, version: str) -> None:
     """After a refused stale save: the draft now starts from ``version``, so saving it again
     (having looked at the change) is a deliberate choice."""
-    stored = _drafts(session).get(contract.reference)
+    stored = _drafts(session).get(draft_key(subject))
     if stored is not None:
         stored["version"] = version
         if hasattr(session, "modified"):
             session.modified = True
 
 
-def discard(session: MutableMapping[str, Any], contract: Contract) -> None:
-    _drafts(session).pop(contract.reference, None)
+def discard(session: MutableMapping[str, Any], subject: Subject) -> None:
+    _drafts(session).pop(draft_key(subject), None)
     if hasattr(session, "modified"):
         session.modified = True
 
 
-def build(contract: Contract, answers: Mapping[str, Any]) -> Built:
+def build(subject: Subject, answers: Mapping[str, Any]) -> Built:
     """The mechanism the answers make, checked by the core, or the problems, each with its
-    step. The contract's mechanism id is kept so its observed data can still name it."""
-    mechanism_id = (contract.mechanism or {}).get("id", "")
+    step. The subject's mechanism id is kept so a contract's observed data can still name it."""
+    mechanism_id = (stored_mechanism(subject) or {}).get("id", "")
     if any(not answers.get(name) for name in TERM_ANSWERS):
         return Built(None, [Problem("Answer the questions about the term and periods", "term")])
     try:

@@ -10,14 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
+from ninja.security import django_auth
 
+from commissioning.api.errors import validation_errors
+from commissioning.audit.versions import StaleEdit, current_version
 from commissioning.exercises.forms import form_errors
-from commissioning.procurement import access, services, services_tupe
+from commissioning.permissions import signed_in_user
+from commissioning.procurement import access, services, services_editing, services_tupe
 from commissioning.procurement.forms import OpportunityFilterForm
-from commissioning.procurement.models import Opportunity
+from commissioning.procurement.lifecycle import Status as OpportunityStatus
+from commissioning.procurement.lifecycle import is_editable
+from commissioning.procurement.models import Lot, Opportunity
 
 router = Router(tags=["Opportunities"])
 
@@ -176,3 +183,112 @@ def get_opportunity(request: HttpRequest, reference: str) -> Any:
     if opportunity is None:
         return _not_found(reference)
     return Status(200, opportunity_detail(opportunity))
+
+
+class LotMechanismOut(Schema):
+    lot: int = Field(description="The lot's number within the opportunity.")
+    mechanism: dict[str, Any] | None = Field(
+        description="The payment mechanism bids are priced on, format version 1 "
+        "(docs/payments.md); its parties are placeholders the contract replaces with the "
+        "winning bidder and its sub-contractors. Null when none was built."
+    )
+    version: str = Field(
+        description="Send it back with a change to the mechanism: a mechanism saved since is "
+        "refused (409)."
+    )
+    changeable: bool = Field(
+        description="Whether the mechanism can still change: only while the opportunity is a draft."
+    )
+
+
+def _lot(request: HttpRequest, reference: str, number: int) -> Lot | None:
+    opportunity = _visible(request, reference)
+    if opportunity is None:
+        return None
+    return (
+        Lot.objects.select_related("opportunity")
+        .filter(opportunity=opportunity, number=number)
+        .first()
+    )
+
+
+def _lot_mechanism(lot: Lot) -> dict[str, Any]:
+    return {
+        "lot": lot.number,
+        "mechanism": lot.tendered_mechanism,
+        "version": current_version(lot),
+        "changeable": is_editable(OpportunityStatus(lot.opportunity.status)),
+    }
+
+
+def _no_lot(reference: str, number: int) -> Status[dict[str, Any]]:
+    return Status(404, {"detail": f"No lot {number} in opportunity {reference}", "errors": {}})
+
+
+@router.get(
+    "/{reference}/lots/{number}/mechanism",
+    response={200: LotMechanismOut, 404: ErrorOut},
+    summary="A lot's payment mechanism as tendered",
+    url_name="lot_mechanism",
+)
+def get_lot_mechanism(request: HttpRequest, reference: str, number: int) -> Any:
+    """Public once the opportunity is published; a draft's only to its commissioners."""
+    lot = _lot(request, reference, number)
+    if lot is None:
+        return _no_lot(reference, number)
+    return Status(200, _lot_mechanism(lot))
+
+
+@router.put(
+    "/{reference}/lots/{number}/mechanism",
+    auth=django_auth,
+    response={
+        200: LotMechanismOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Replace a lot's payment mechanism as tendered",
+    url_name="lot_mechanism_put",
+)
+def put_lot_mechanism(
+    request: HttpRequest,
+    reference: str,
+    number: int,
+    mechanism: Body[dict[str, Any]],
+    version: str | None = Query(
+        None,
+        description="The version read with the mechanism: if another mechanism was saved since, "
+        "the change is refused (409) with who saved it, and nothing is overwritten.",
+    ),
+) -> Any:
+    """The exercise's commissioners, while the opportunity is a draft, as on the builder's
+    pages. The body is the whole mechanism document (format version 1), validated against the
+    schema like a contract's: if it is not valid nothing is saved and 422 names each field
+    path. A published opportunity's lot is refused with 409 (bids are priced on it), as is a
+    save from an older ``version``."""
+    lot = _lot(request, reference, number)
+    if lot is None:
+        return _no_lot(reference, number)
+    actor = signed_in_user(request)
+    try:
+        services_editing.check_lot_mechanism_changeable(actor, lot)
+    except PermissionDenied:
+        detail = "Only the exercise's commissioners can change this opportunity."
+        return Status(403, {"detail": detail, "errors": {}})
+    except ValidationError as refused:
+        return Status(409, validation_errors(refused))
+    try:
+        services_editing.save_lot_mechanism(actor, lot, mechanism, version)
+    except ValidationError as invalid:
+        body = validation_errors(invalid)
+        body["detail"] = "The mechanism is not valid; nothing was saved. See errors."
+        return Status(422, body)
+    except StaleEdit as stale:
+        return Status(
+            409, {"detail": stale.message, "errors": {"version": [f"Now {stale.version}."]}}
+        )
+    lot.refresh_from_db()
+    return Status(200, _lot_mechanism(lot))

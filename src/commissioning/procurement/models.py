@@ -226,6 +226,13 @@ class Lot(models.Model):
     vcse_suitable = models.BooleanField(
         "Suitable for voluntary, community and social enterprises", default=False
     )
+    tendered_mechanism = models.JSONField(
+        "Payment mechanism as tendered", null=True, blank=True, editable=False
+    )
+    """The payment mechanism bids are priced on, in the core's format (PBR-1, PBR-2), built with
+    the contract's builder while the opportunity is a draft; its parties are placeholders that
+    the contract made from the award replaces (PRO-9). Written only by
+    :func:`.services_editing.save_lot_mechanism`."""
 
     submission_key = idempotency.key_field()
 

@@ -22,14 +22,16 @@ from django.utils.text import slugify
 
 from commissioning import idempotency
 from commissioning.accounts.models import User
+from commissioning.audit.models import AuditEvent
 from commissioning.audit.services import created, deleted, diff, record, snapshot
-from commissioning.audit.versions import lock_and_check
+from commissioning.audit.versions import StaleEdit, check_version, lock_and_check
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.procurement import access
 from commissioning.procurement.lifecycle import Status, is_editable
 from commissioning.procurement.models import Lot, Opportunity, OutcomePaymentMode, SpecSection
 from commissioning.procurement.services_timeline import TIMELINE_FIELDS, timeline_errors
 from commissioning_analytics.lots.conditions import AccessibilityParams
+from commissioning_analytics.payments import PaymentsFormatError, parse_mechanism
 
 TURNOVER_CAP_MULTIPLE = AccessibilityParams().turnover_cap_multiple
 """A turnover condition above this multiple of the lot's annual value must be justified (PRO-2,
@@ -358,3 +360,71 @@ def set_draft_timeline(
         if changes:
             record(actor, "opportunity.timeline", opportunity, changes)
     return opportunity
+
+
+ACTION_LOT_MECHANISM = "lot.mechanism"
+MECHANISM_AFTER_PUBLICATION = (
+    "The payment mechanism cannot change once the opportunity is published: bids are priced on "
+    "it. Cancel the opportunity to tender a different one."
+)
+
+
+class StaleLotMechanism(StaleEdit):
+    """The lot's mechanism was saved by someone else after this edit started; nothing was
+    saved. Each save is named, not its whole document."""
+
+    def describe(self, event: AuditEvent) -> str:
+        return "the payment mechanism"
+
+
+def lot_mechanism_errors(document: object) -> list[str]:
+    """Every problem the core's schema and rules find in ``document`` (PBR-1), as sentences
+    naming the field path; empty when it is a valid mechanism."""
+    try:
+        parse_mechanism(document)
+    except PaymentsFormatError as error:
+        return [str(problem) for problem in error.errors]
+    return []
+
+
+def check_lot_mechanism_changeable(actor: User, lot: Lot) -> None:
+    """Only the opportunity's commissioners, and only while it is a draft (the rule for every
+    lot field): ``PermissionDenied`` or ``ValidationError`` keyed ``mechanism``."""
+    _check_manage(actor, lot.opportunity)
+    if not is_editable(Status(lot.opportunity.status)):
+        raise ValidationError({"mechanism": [MECHANISM_AFTER_PUBLICATION]})
+
+
+def save_lot_mechanism(
+    actor: User, lot: Lot, document: dict[str, Any], version: str | None = None
+) -> Lot:
+    """Store the lot's tendered payment mechanism (PBR-1, PBR-2, PRO-9): validated against the
+    schema like a contract's, refused after publication, one audited transaction. A mechanism
+    saved by someone else after ``version`` (the one the edit started from) raises
+    :class:`~commissioning.audit.versions.StaleEdit` and nothing is saved; other changes to the
+    lot do not conflict with it."""
+    check_lot_mechanism_changeable(actor, lot)
+    problems = lot_mechanism_errors(document)
+    if problems:
+        raise ValidationError({"mechanism": problems})
+    with transaction.atomic():
+        Opportunity.objects.select_for_update().filter(pk=lot.opportunity_id).first()
+        locked = Lot.objects.select_for_update().select_related("opportunity").get(pk=lot.pk)
+        if not is_editable(Status(locked.opportunity.status)):
+            raise ValidationError({"mechanism": [MECHANISM_AFTER_PUBLICATION]})
+        try:
+            check_version(locked, version, actions=(ACTION_LOT_MECHANISM,))
+        except StaleEdit as stale:
+            raise StaleLotMechanism(stale.events, stale.version) from None
+        before = locked.tendered_mechanism
+        if before != document:
+            locked.tendered_mechanism = document
+            locked.save(update_fields=["tendered_mechanism"])
+            record(
+                actor,
+                ACTION_LOT_MECHANISM,
+                locked,
+                {"tendered_mechanism": {"from": before, "to": document}},
+            )
+    lot.tendered_mechanism = document
+    return lot
