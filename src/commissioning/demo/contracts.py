@@ -64,9 +64,9 @@ PREFERENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 ROLES = {role.value: role for role in ContractParty.Role}
-#: Outcome measures each demo mechanism adds to its own, so that every demo contract has the
-#: key performance indicators a contract over £5m must publish in its contract details notice
-#: (LAW-4, PA 2023 s.52: at least 3; issue 11 item 7). They are measured, not paid on.
+#: Outcome measures each demo mechanism adds to its own (measured, not paid on). They are not
+#: its KPIs: those are records (:mod:`.contract_performance`), and outcome measures never count
+#: towards the 3 a contract over £5m publishes (LAW-4; issue 15 item 3).
 DEMO_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
     "hmp-doncaster": (
         ("settled-accommodation-on-release", "Released to settled accommodation (% of cohort)"),
@@ -411,7 +411,8 @@ def _make(
 
 
 def _add_kpis(kind: str, mechanism: dict[str, object]) -> None:
-    """Top the mechanism's outcome measures up to the KPIs a large contract publishes."""
+    """Top the mechanism's outcome measures up to three, as real programmes measure more than
+    they pay on."""
     measures = mechanism.setdefault("measures", [])
     assert isinstance(measures, list)
     taken = {measure["id"] for measure in measures}
