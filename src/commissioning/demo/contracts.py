@@ -330,6 +330,12 @@ def _make(
     if kind == "illustrative-supply-chain":
         subcontractors = [demo["charity"]]
         used.add(demo["charity"].pk)
+        # Three more small local providers, named before the women's centre (the last named is
+        # the one the referrals demo starves): five sub-contractors answer the prime's
+        # supply-chain survey, enough for its results to be shown (SUP-4, ADR 0011).
+        for specialism in documents.MORE_SUBCONTRACTORS:
+            subcontractors.append(_local_provider(places, specialism, used, rng))
+            used.add(subcontractors[-1].pk)
         subcontractors.append(_local_provider(places, "womens-services", used, rng))
         used.add(subcontractors[-1].pk)
     investor = None
