@@ -282,6 +282,10 @@ SMALLER_TERMS = {
 }
 
 
+#: The least share of the contract's referrals a sub-contractor is promised.
+SMALLEST_REFERRAL_SHARE = 0.10
+
+
 def supply_chain(
     mechanism_id: str, chain: Chain, value: Decimal, rng: random.Random
 ) -> DemoDocuments:
@@ -356,7 +360,11 @@ def supply_chain(
             promised = max(promised, minimum * 12 / term)
         promises[party.id] = Promise(
             services=services,
-            referrals_per_year=round(referrals * 12 * float(terms["service_fee_share"])),
+            # A smaller sub-contractor is promised a tenth of the referrals at least: its fee
+            # share would promise a handful, which chance alone would leave unmet.
+            referrals_per_year=round(
+                referrals * 12 * max(float(terms["service_fee_share"]), SMALLEST_REFERRAL_SHARE)
+            ),
             value_per_year=whole_pounds(promised),
         )
     return DemoDocuments(
