@@ -14,6 +14,7 @@ from commissioning.contracts.models import ContractParty
 from commissioning.delivery_checks.code_of_conduct import evidence_for
 from commissioning.demo.contract_management import load_demo_contract_management
 from commissioning.demo.contracts import load_demo_contracts
+from commissioning.demo.referrals import bid_candy_party
 from commissioning.demo.services import load_market
 from commissioning.demo.supply_survey import load_demo_surveys
 from commissioning.mediation.models import MediationRequest
@@ -45,6 +46,8 @@ def test_the_demo_has_mediations_social_value_and_a_survey_that_is_shown() -> No
     subs = contract.parties.filter(role=ContractParty.Role.SUBCONTRACTOR)
     assert subs.count() == 5
     assert len({r.subcontractor_id for r in requests}) == 4  # one open request per sub
+    # The one waiting is the sub-contractor the referrals demo leaves without referrals.
+    assert waiting.subcontractor == subs.get(party_id=bid_candy_party(contract)).organisation
 
     # Social value: two quarters reported of each commitment, the first accepted.
     tables = pledged_against_delivered(contract, TODAY)

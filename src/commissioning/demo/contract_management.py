@@ -60,7 +60,8 @@ MEDIATIONS: tuple[tuple[MediationRequest.Status, str, str, dict[str, str]], ...]
     (
         MediationRequest.Status.REQUESTED,
         MediationRequest.Category.REFERRALS,
-        "We received no referrals for two quarters although the bid promised us 30 a year.",
+        "We received no referrals for two quarters although the bid promised us referrals "
+        "from the start.",
         {},
     ),
 )
@@ -110,9 +111,12 @@ def load_demo_contract_management() -> dict[str, int]:
                 role=ContractParty.Role.SUBCONTRACTOR, organisation__isnull=False
             ).order_by("pk")
         ]
+        # The last request is the sub-contractor's the referrals demo leaves without referrals
+        # for two quarters (the last named).
+        askers = [*subs[: len(MEDIATIONS) - 1], subs[-1]] if len(subs) > len(MEDIATIONS) else subs
         start = contract.start_date
         for n, ((status, category, happened, decided), organisation) in enumerate(
-            zip(MEDIATIONS, subs, strict=False)
+            zip(MEDIATIONS, askers, strict=False)
         ):
             asked = _moment(date(start.year + 1, 1 + 2 * n, 5))
             concluded = status in (MediationRequest.Status.RESOLVED,)
