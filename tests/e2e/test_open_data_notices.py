@@ -36,9 +36,9 @@ def test_a_commissioner_adds_the_missing_kpis_and_the_notice_is_published(
     page.goto(url)
     axe(page)
     expect(page.locator(".govuk-warning-text")).to_contain_text(
-        "Add 2 more KPIs before the contract details notice can be published."
+        "Add 3 more KPIs before the contract details notice can be published."
     )
-    # KPI records replace the mechanism's outcome measures: three are added
+    # The mechanism's outcome measure does not count (issue 15 item 3): three KPIs are added
     for name in ("Settled accommodation", "In work or training", "Referrals seen in 5 days"):
         page.get_by_role("link", name="Add a KPI").first.click()
         axe(page)

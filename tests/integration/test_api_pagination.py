@@ -47,6 +47,7 @@ RECORDS = {
     "/api/contracts/{reference}/need-groups": "one contract's table by need group",
     "/api/contracts/{reference}/code-of-conduct-ratings": "one contract's prime's ratings",
     "/api/contracts/{reference}/performance": "one contract's KPIs, assessments and failures",
+    "/api/contracts/{reference}/kpi-figures": "one contract's KPI figures over a period",
     "/api/payments-compliance/{slug}/ocds": "an OCDS release package (the standard's shape)",
     "/api/vcs-share": "one table: the VCS share by area and nationally, quarter by quarter",
     "/api/outcome-studies/{study_id}": "one outcome study",

@@ -6,7 +6,6 @@ not-awarded lots and drafts never appear; the opportunity page shows each decide
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,7 +18,7 @@ from commissioning.awards import services
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs, core_criteria
 from commissioning.bids.models import Bid, Subcontractor
-from commissioning.contracts.models import Contract, ContractParty
+from commissioning.contracts.models import Contract, ContractParty, Kpi
 from commissioning.directory.models import Organisation
 from commissioning.opendata.ocds.validate import validate_package
 from commissioning.procurement.models import Lot, Opportunity
@@ -259,29 +258,33 @@ def test_uk7_contract_release_follows_its_award_and_the_record_compiles(client: 
 
 
 def test_contract_over_five_million_needs_three_kpis(client: Client) -> None:
-    """LAW-4: £3m a year for 3 years with the example's 2 outcome measures is refused with the
-    reason; a third measure lets it be published with 3 agreed metrics."""
+    """LAW-4: £3m a year for 3 years with no KPI records is refused with the reason (the
+    example's outcome measures do not count, issue 15 item 3); 3 KPI records let it be published
+    with exactly those 3 agreed metrics."""
     m = Market()
     award = m.decide()
     contract = m.contract(award, annual="3000000")
     response = client.get(f"/api/contracts/{contract.reference}/ocds")
     assert response.status_code == 409
     detail = response.json()["detail"]
-    assert detail.startswith("Add 1 more KPI before the contract details notice can be published")
-    assert "outcome measures of its payment mechanism" in detail
+    assert detail.startswith("Add 3 more KPIs before the contract details notice can be published")
+    assert "outcome measures of its payment mechanism do not count as KPIs" in detail
     releases = client.get("/opendata/ocds/releases.json").json()["releases"]
     tags = [r["tag"] for r in releases if m.opportunity.reference in r["ocid"]]
     assert ["award"] in tags and ["awardUpdate", "contract"] not in tags
 
-    mechanism = copy.deepcopy(contract.mechanism)
-    third = copy.deepcopy(mechanism["measures"][0])
-    third["id"] = "sustained-tenancy"
-    mechanism["measures"].append(third)
-    contract.mechanism = mechanism
-    contract.save(update_fields=["mechanism"])
+    for n in (1, 2, 3):
+        Kpi.objects.create(
+            contract=contract,
+            name=f"KPI {n}",
+            measure="Share of referrals first seen within 5 working days.",
+            target="90%",
+            frequency=Kpi.Frequency.QUARTERLY,
+            data_source=Kpi.DataSource.REFERRALS_COMPLETED,
+        )
     package = client.get(f"/api/contracts/{contract.reference}/ocds").json()
     metrics = package["releases"][0]["contracts"][0]["agreedMetrics"]
-    assert len(metrics) == 3
+    assert [metric["title"] for metric in metrics] == ["KPI 1", "KPI 2", "KPI 3"]
     _valid(package)
 
 

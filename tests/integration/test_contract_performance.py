@@ -85,6 +85,52 @@ def test_over_five_million_with_two_kpi_records_cannot_publish_and_the_page_says
     _valid(package)
 
 
+def test_over_five_million_the_mechanisms_outcome_measures_never_count_as_kpis(
+    client: Client,
+) -> None:
+    """Issue 15 item 3 (LAW-4, UK7): £6,000,000 with no KPI records and the example's one
+    outcome measure needs all 3 KPIs; once they are recorded they alone are the agreed metrics."""
+    contract, commissioner = _large()
+    response = client.get(f"/api/contracts/{contract.reference}/ocds")
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert detail.startswith("Add 3 more KPIs before the contract details notice can be published")
+    assert f"{contract.reference} has 0." in detail
+    assert "outcome measures of its payment mechanism do not count as KPIs" in detail
+
+    _add_kpis(contract, commissioner, 3)
+    package = client.get(f"/api/contracts/{contract.reference}/ocds").json()
+    metrics = package["releases"][0]["contracts"][0]["agreedMetrics"]
+    assert [m["title"] for m in metrics] == ["KPI 1", "KPI 2", "KPI 3"]
+    assert "binary-reconviction" not in {m["id"] for m in metrics}
+    _valid(package)
+
+
+def test_five_million_or_less_with_no_kpi_records_publishes_the_outcome_measures(
+    client: Client,
+) -> None:
+    """Issue 15 item 3 (LAW-4, UK7): £600,000 a year for 2 years with no KPI records publishes
+    the mechanism's outcome measure as its agreed metric; its first KPI record replaces it."""
+    contract = contract_with_parties(example="hmp-doncaster")
+    commissioner = member_of(contract.commissioning_body, User.Role.COMMISSIONER)
+    package = client.get(f"/api/contracts/{contract.reference}/ocds").json()
+    metrics = package["releases"][0]["contracts"][0]["agreedMetrics"]
+    assert [(m["id"], m["title"], m["description"]) for m in metrics] == [
+        (
+            "binary-reconviction",
+            "Binary reconviction",
+            "Share of the annual cohort of releases reconvicted within one year (%)",
+        )
+    ]
+    _valid(package)
+
+    _add_kpis(contract, commissioner, 1)
+    package = client.get(f"/api/contracts/{contract.reference}/ocds").json()
+    metrics = package["releases"][0]["contracts"][0]["agreedMetrics"]
+    assert [m["title"] for m in metrics] == ["KPI 1"]
+    _valid(package)
+
+
 def test_a_light_touch_contract_publishes_with_its_rationale(client: Client) -> None:
     contract, _ = _large(
         is_light_touch=True,

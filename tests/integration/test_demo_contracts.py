@@ -68,9 +68,17 @@ def test_every_demo_contract_publishes_its_contract_details_notice(
     contracts: list[Contract],
 ) -> None:
     """Issue 11 item 7 (LAW-4): the large demo contracts (PBR-DEMO-02 and -03, over £5m) carry
-    at least 3 KPIs, outcome measures of their mechanism, so every UK7 is published."""
+    at least 3 KPIs, so every UK7 is published. Since issue 15 item 3 only KPI records count,
+    never the outcome measures of their mechanism: none is published before the demo's KPIs
+    are recorded."""
+    from commissioning.demo.contract_performance import load_demo_performance
+
     large = [c.reference for c in contracts if contract_ocds.whole_value(c) > Decimal(5_000_000)]
     assert {"PBR-DEMO-02", "PBR-DEMO-03"} <= set(large)
+    assert not any(
+        contract_ocds.notice_status(c).published for c in contracts if c.reference in large
+    )
+    load_demo_performance(contracts)
     for contract in contracts:
         status = contract_ocds.notice_status(contract)
         assert status.published and status.kpis >= 3, contract.reference
@@ -111,7 +119,7 @@ def test_subcontractors_are_small_local_providers_with_what_they_were_promised(
     contracts: list[Contract],
 ) -> None:
     subs = ContractParty.objects.filter(role="subcontractor").select_related("organisation")
-    assert subs.count() == 2
+    assert subs.count() == 5  # the local supply chain (issue 15 item 4: a survey of five)
     for sub in subs:
         assert sub.organisation is not None and not sub.organisation.is_prime
         assert sub.organisation.annual_income < 1_000_000

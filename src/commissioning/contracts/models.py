@@ -132,7 +132,14 @@ class Kpi(models.Model):
             "Referrals completed (this platform's referrals)",
         )
         OUTCOMES = "outcomes", "Outcomes observed (this platform's contract outcomes)"
-        PAYMENT_TIMES = "payment_times", "Payment times (this platform's invoices and payments)"
+        PAYMENT_TIMES = (
+            "payment_times",
+            "Average days to pay sub-contractors (this platform's invoices and payments)",
+        )
+        PAID_WITHIN_30_DAYS = (
+            "paid_within_30_days",
+            "Sub-contractors' invoices paid within 30 days (this platform's invoices and payments)",
+        )
         PROVIDER_RETURN = "provider_return", "The prime's monitoring return"
         OTHER = "other", "Another source, named in the measure"
 

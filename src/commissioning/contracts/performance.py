@@ -12,8 +12,8 @@ and is published as the contract performance notice (UK9).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +23,7 @@ from django.utils import timezone
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.audit.versions import lock_and_check
-from commissioning.contracts import access
+from commissioning.contracts import access, performance_sources
 from commissioning.contracts.models import (
     Contract,
     Kpi,
@@ -143,6 +143,8 @@ def record_assessment(
     given = {r.kpi_id: r for r in ratings}
     if set(given) - set(kpis):
         raise PermissionDenied("A KPI rated belongs to another contract.")
+    if "period_start" not in refused and "period_end" not in refused:
+        given = _with_platform_figures(contract, given, period_start, period_end)
     for pk, kpi in kpis.items():
         entry = given.get(pk)
         if entry is None or entry.rating not in KpiRating.Rating.values:
@@ -181,6 +183,38 @@ def record_assessment(
             },
         )
     return assessment
+
+
+def _with_platform_figures(
+    contract: Contract, given: dict[int, RatingInput], first: date | None, last: date | None
+) -> dict[int, RatingInput]:
+    """A result left blank for a KPI measured from the platform's records is the figure the
+    platform computed for the period (issue 15 item 1); the rating is still the assessor's."""
+    if first is None or last is None or all(r.result.strip() for r in given.values()):
+        return given
+    figures = performance_sources.figures_for(contract, first, last)
+    return {
+        pk: replace(entry, result=figures.get(pk) or "") if not entry.result.strip() else entry
+        for pk, entry in given.items()
+    }
+
+
+def default_period(contract: Contract, today: date | None = None) -> tuple[date, date] | None:
+    """The period the next assessment most likely covers: from the day after the last one ended
+    (or the contract's start) for at most 12 months, to today at the latest; ``None`` before the
+    contract starts."""
+    today = today or timezone.localdate()
+    last = contract.assessments.order_by("period_end").last()
+    first = last.period_end + timedelta(days=1) if last else contract.start_date
+    end = min(today, contract.ended_on or contract.end_date, _year_after(first) - timedelta(1))
+    return (first, end) if first <= end else None
+
+
+def _year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def record_failure(

@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from commissioning.api.errors import validation_errors
-from commissioning.contracts import lifecycle, performance, services
+from commissioning.contracts import lifecycle, performance, performance_sources, services
 from commissioning.contracts.models import Contract
 from commissioning.permissions import signed_in_user
 
@@ -39,7 +39,11 @@ class KpiIn(Schema):
 class RatingIn(Schema):
     kpi: int
     rating: str
-    result: str
+    result: str = Field(
+        "",
+        description="The result in the period. Left blank for a KPI measured from the "
+        "platform's records, it is the figure the platform computed for the period.",
+    )
     comment: str = ""
 
 
@@ -83,6 +87,7 @@ def performance_out(contract: Contract) -> dict[str, Any]:
                 "target": kpi.target,
                 "frequency": kpi.frequency,
                 "data_source": kpi.data_source,
+                "platform_figures": performance_sources.has_figure(kpi.data_source),
             }
             for kpi in contract.kpis.all()
         ],
@@ -149,6 +154,36 @@ def get_performance(request: HttpRequest, reference: str) -> Any:
         return performance_out(services.get_contract(reference))
     except Contract.DoesNotExist:
         return Status(404, {"detail": f"No contract with the reference {reference}", "errors": {}})
+
+
+@router.get(
+    "/{reference}/kpi-figures",
+    response={200: dict[str, Any], 400: ErrorOut, 404: ErrorOut},
+)
+def get_kpi_figures(
+    request: HttpRequest, reference: str, period_start: date, period_end: date
+) -> Any:
+    """The figures the platform computed from its own records (referrals completed, outcome
+    results, days to pay sub-contractors, invoices paid within 30 days) for each KPI measured
+    from them, over a period: what an assessment's results are prefilled with."""
+    try:
+        contract = services.get_contract(reference)
+    except Contract.DoesNotExist:
+        return Status(404, {"detail": f"No contract with the reference {reference}", "errors": {}})
+    if period_end < period_start:
+        message = "The end of the period must be after its start"
+        return Status(400, {"detail": message, "errors": {"period_end": [message]}})
+    figures = performance_sources.figures_for(contract, period_start, period_end)
+    return {
+        "reference": contract.reference,
+        "period_start": period_start.isoformat(),
+        "period_end": period_end.isoformat(),
+        "figures": [
+            {"kpi": kpi.pk, "data_source": kpi.data_source, "figure": figures[kpi.pk]}
+            for kpi in contract.kpis.all()
+            if kpi.pk in figures
+        ],
+    }
 
 
 @router.post("/{reference}/kpis", auth=django_auth, response=WRITE)

@@ -5,6 +5,8 @@ same words."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from crispy_forms_gds.layout import Layout
@@ -77,9 +79,16 @@ class AssessmentForm(GovUKForm):
         label="This is the final assessment, at the end of the contract", required=False
     )
 
-    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        contract: Contract,
+        figures: PlatformFigures | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kpis = list(contract.kpis.all())
+        self.figures = figures
         for kpi in self.kpis:
             self.fields[f"rating_{kpi.pk}"] = _choice(
                 f"Rating for {kpi.name} (target {kpi.target})",
@@ -96,6 +105,14 @@ class AssessmentForm(GovUKForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"rating_{kpi.pk}"].bound_field_class = FirstOptionBoundField
+            if figures is not None and kpi.pk in figures.by_kpi:
+                figure = figures.by_kpi[kpi.pk]
+                self.fields[f"result_{kpi.pk}"].help_text = (
+                    f"From this platform's records, {figures.period_label}: "
+                    f"{figure or 'nothing recorded'}."
+                )
+                if figure:
+                    self.fields[f"result_{kpi.pk}"].initial = figure
         # The helper's layout was made from the fields before the KPIs' were added.
         self.helper.layout = Layout(*self.fields)
 
@@ -110,6 +127,20 @@ class AssessmentForm(GovUKForm):
             )
             for kpi in self.kpis
         ]
+
+
+@dataclass(frozen=True)
+class PlatformFigures:
+    """The figures the platform computed for the KPIs measured from its records over the period
+    the form shows them for (issue 15 item 1)."""
+
+    first: date
+    last: date
+    by_kpi: dict[int, str | None]
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.first:%-d %B %Y} to {self.last:%-d %B %Y}"
 
 
 class FailureForm(GovUKForm):

@@ -5,6 +5,7 @@ UK10; issue 15). Thin: the rules are :mod:`.performance`'s and :mod:`.lifecycle`
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,13 +18,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning.audit.versions import StaleEdit, VersionedFormMixin, page_status
-from commissioning.contracts import access, lifecycle, performance
+from commissioning.contracts import access, lifecycle, performance, performance_sources
 from commissioning.contracts.models import Contract, Kpi
 from commissioning.contracts.performance_forms import (
     AssessmentForm,
     ChangeForm,
     FailureForm,
     KpiForm,
+    PlatformFigures,
 )
 from commissioning.contracts.sections import contract_or_404, section_context
 from commissioning.kernel.forms import apply_validation_error
@@ -156,10 +158,48 @@ def assessment_add(request: HttpRequest, reference: str) -> HttpResponse:
         title="Record an assessment",
         intro="Rate each KPI over a period of at most 12 months. The ratings are published "
         "in the contract performance notice.",
-        form_for=lambda contract, data: AssessmentForm(data, contract=contract),
+        form_for=lambda contract, data: _assessment_form(request, contract, data),
         save=save,
         submit_label="Record the assessment",
     )
+
+
+def _assessment_form(request: HttpRequest, contract: Contract, data: Any) -> AssessmentForm:
+    """The assessment form, with the platform's figures for the KPIs measured from its records
+    beside their ratings: over the period posted when it is a valid one, else the period asked
+    for (``?period_start=2026-04-01&period_end=2027-03-31``), else the likely next one, which
+    the form's dates then start from (issue 15 item 1)."""
+    period = _asked_period(data if data is not None else request.GET)
+    initial: dict[str, Any] = {}
+    if data is None:
+        period = period or performance.default_period(contract)
+        if period is not None:
+            initial = {"period_start": period[0], "period_end": period[1]}
+    figures = None
+    if period is not None:
+        figures = PlatformFigures(
+            period[0], period[1], performance_sources.figures_for(contract, *period)
+        )
+    return AssessmentForm(data, contract=contract, figures=figures, initial=initial)
+
+
+def _asked_period(data: Any) -> tuple[date, date] | None:
+    """The period in ``data`` (the form's day, month and year fields, or ISO dates), when both
+    ends are dates and the end is not before the start."""
+    ends = []
+    for name in ("period_start", "period_end"):
+        field = AssessmentForm.base_fields[name]
+        text = data.get(name)
+        try:
+            if text:
+                ends.append(date.fromisoformat(text))
+            else:
+                ends.append(field.clean(field.widget.value_from_datadict(data, {}, name)))
+        except (ValueError, ValidationError, TypeError):
+            return None
+    if ends[0] is None or ends[1] is None or ends[1] < ends[0]:
+        return None
+    return ends[0], ends[1]
 
 
 @login_required

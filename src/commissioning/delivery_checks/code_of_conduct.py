@@ -6,17 +6,21 @@ Nothing here is worked out afresh: the referrals against the bid's promise are t
 "Promised and received" check's (:func:`services.promises_kept`), the payment times the
 invoices' compliance figures (:func:`invoice_compliance.core_invoices` through the core's
 ``payments_against_terms``), the management fee and the risk passed down the contract's
-"Money and risk down the chain" table (:func:`contract_services.risk_for`). This module
-gathers them and turns shares into percentages, once, rounding half up to a tenth of a percent.
+"Money and risk down the chain" table (:func:`contract_services.risk_for`), the mediation
+requests the sub-contractors made and how they ended (:mod:`commissioning.mediation`), and the
+prime's latest published supply-chain survey (SUP-4), whose counts are shown only from five
+answers (ADR 0011). This module gathers them and turns shares into percentages, once, rounding
+half up to a tenth of a percent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -26,7 +30,10 @@ from commissioning.delivery_checks import services
 from commissioning.invoices import compliance as invoice_compliance
 from commissioning.invoices.models import Invoice
 from commissioning.kernel.text import counted
+from commissioning.mediation.models import MediationRequest
 from commissioning.supply_returns.models import ReturnLine
+from commissioning.supply_survey import services as survey_services
+from commissioning.supply_survey.models import QUESTIONS, SurveyRound
 from commissioning_analytics.cashflow.prompt_payment import (
     AgainstTerms,
     ReportingPeriod,
@@ -97,6 +104,31 @@ class Evidence:
     invoice_disputes_resolved: int
     return_lines_disputed: int
     criteria: tuple[Criterion, ...]
+    mediations: dict[str, int] = field(default_factory=dict)
+    """The sub-contractor's mediation requests by status (the status's label)."""
+
+
+@dataclass(frozen=True)
+class Mediation:
+    """One mediation request as the evidence lists it: whose, about what, how it ended."""
+
+    reference: str
+    subcontractor: str
+    category: str
+    status: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class SurveyEvidence:
+    """The prime's latest published supply-chain survey in the contract's term: the agreeing
+    count of each question, only from five answers (ADR 0011)."""
+
+    year: int
+    respondents: int
+    shown: bool
+    agreeing: tuple[tuple[str, str, int], ...]
+    """(field, question, how many agree or strongly agree), when shown."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +137,27 @@ class CodeOfConductEvidence:
     total: Evidence
     payments_from: date | None
     payments_to: date
+    mediations: tuple[Mediation, ...] = ()
+    survey: SurveyEvidence | None = None
+
+
+#: The principle of the Merlin Standard each survey question evidences.
+SURVEY_PRINCIPLES = {
+    "fair_terms": Principle.COMMITMENT,
+    "prompt_payment": Principle.CONDUCT,
+    "proportionate_monitoring": Principle.CONDUCT,
+    "fair_risk": Principle.COMMITMENT,
+    "would_recommend": Principle.REVIEW,
+}
+#: Mediation outcomes in the order the evidence names them.
+MEDIATION_ORDER = (
+    MediationRequest.Status.RESOLVED,
+    MediationRequest.Status.NOT_RESOLVED,
+    MediationRequest.Status.ACCEPTED,
+    MediationRequest.Status.REQUESTED,
+    MediationRequest.Status.DECLINED,
+    MediationRequest.Status.WITHDRAWN,
+)
 
 
 def _payment_times(contract: Contract, today: date) -> tuple[dict[str, AgainstTerms], date | None]:
@@ -139,6 +192,119 @@ def _return_disputes(contract: Contract) -> dict[str, int]:
         .annotate(count=Count("pk"))
     )
     return {row["party__party_id"]: row["count"] for row in rows}
+
+
+def _mediations(contract: Contract) -> tuple[tuple[Mediation, ...], dict[int, dict[str, int]]]:
+    """The contract's mediation requests, oldest first, and each sub-contractor's (by its
+    directory entry) counted by status."""
+    requests = list(
+        MediationRequest.objects.filter(contract=contract)
+        .select_related("subcontractor")
+        .order_by("requested_at", "pk")
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for request in requests:
+        by_status = counts.setdefault(request.subcontractor_id, {})
+        by_status[request.status] = by_status.get(request.status, 0) + 1
+    lines = tuple(
+        Mediation(
+            reference=r.reference,
+            subcontractor=r.subcontractor.name,
+            category=r.get_category_display(),
+            status=r.get_status_display(),
+            outcome=r.outcome or r.decline_reason,
+        )
+        for r in requests
+    )
+    return lines, counts
+
+
+def _mediation_criterion(counts: dict[str, int], who: str) -> Criterion:
+    asked = sum(counts.values())
+    resolved = counts.get(MediationRequest.Status.RESOLVED, 0)
+    if not asked:
+        statement = f"No mediation with the prime was asked for by {who}."
+    else:
+        outcomes = ", ".join(
+            f"{counts[status]} {status.label.lower()}"
+            for status in MEDIATION_ORDER
+            if status in counts
+        )
+        statement = (
+            f"{who[0].upper() + who[1:]} asked for mediation with the prime "
+            f"{counted(asked, 'time')}: {outcomes}."
+        )
+    return Criterion(
+        Principle.REVIEW,
+        "Mediation requests and their outcomes",
+        f"{resolved} of {asked} resolved",
+        statement,
+    )
+
+
+def _survey(contract: Contract) -> SurveyEvidence | None:
+    """The prime's latest published survey of a year the contract ran in (SUP-4)."""
+    last_day = contract.ended_on or contract.end_date
+    survey_round = (
+        SurveyRound.objects.filter(
+            prime=contract.prime,
+            status=SurveyRound.Status.PUBLISHED,
+            year__gte=contract.start_date.year,
+            year__lte=last_day.year,
+        )
+        .order_by("-year")
+        .first()
+    )
+    if survey_round is None:
+        return None
+    results = survey_services.results(AnonymousUser(), survey_round)
+    return SurveyEvidence(
+        year=survey_round.year,
+        respondents=results.respondents,
+        shown=results.shown,
+        agreeing=tuple(
+            (name, question.question, question.agreeing)
+            for (name, _), question in zip(QUESTIONS, results.questions, strict=True)
+        )
+        if results.shown
+        else (),
+    )
+
+
+def _survey_criteria(survey: SurveyEvidence | None, prime: str) -> tuple[Criterion, ...]:
+    """One line per survey question, under the principle it evidences; its counts only from
+    five answers."""
+    if survey is None:
+        return (
+            Criterion(
+                Principle.REVIEW,
+                "Supply-chain survey",
+                "None published",
+                f"No supply-chain survey of {prime} has been published for a year of this "
+                "contract.",
+            ),
+        )
+    if not survey.shown:
+        return tuple(
+            Criterion(
+                SURVEY_PRINCIPLES[name],
+                f"Survey {survey.year}: {question}",
+                "Not shown",
+                "Fewer than five answers: not shown.",
+            )
+            for name, question in QUESTIONS
+        )
+    return tuple(
+        Criterion(
+            SURVEY_PRINCIPLES[name],
+            f"Survey {survey.year}: {question}",
+            f"{agreeing} of {survey.respondents}",
+            f"{agreeing} of the {survey.respondents} sub-contractors who answered the "
+            f"{survey.year} survey of {prime} agree or strongly agree "
+            f"({_shown(as_percent(agreeing, survey.respondents))}).",
+        )
+        for name, question, agreeing in survey.agreeing
+    )
 
 
 def _criteria(e: Evidence, who: str) -> tuple[Criterion, ...]:
@@ -206,6 +372,7 @@ def _criteria(e: Evidence, who: str) -> tuple[Criterion, ...]:
             f"{e.invoice_disputes_resolved} of {e.invoice_disputes} resolved",
             disputes,
         ),
+        _mediation_criterion(e.mediations, who),
     )
 
 
@@ -218,6 +385,7 @@ def evidence_for(contract: Contract, today: date | None = None) -> CodeOfConduct
     risk_rows = {row.party: row for row in risk.rows}
     disputes = _disputes(contract)
     returns = _return_disputes(contract)
+    mediations, mediation_counts = _mediations(contract)
     rows = []
     for promise in promises:
         party = promise.party.party_id
@@ -260,13 +428,19 @@ def evidence_for(contract: Contract, today: date | None = None) -> CodeOfConduct
             invoice_disputes_resolved=resolved,
             return_lines_disputed=returns.get(party, 0),
             criteria=(),
+            mediations=mediation_counts.get(promise.party.organisation_id or 0, {}),
         )
         rows.append(_with_criteria(evidence, promise.name))
+    survey = _survey(contract)
+    total = _total(rows, paid, risk.management_fee_share)
+    total = replace(total, criteria=total.criteria + _survey_criteria(survey, contract.prime.name))
     return CodeOfConductEvidence(
         subcontractors=tuple(rows),
-        total=_total(rows, paid, risk.management_fee_share),
+        total=total,
         payments_from=first,
         payments_to=today,
+        mediations=mediations,
+        survey=survey,
     )
 
 
@@ -316,5 +490,14 @@ def _total(
         invoice_disputes_resolved=sum(r.invoice_disputes_resolved for r in rows),
         return_lines_disputed=sum(r.return_lines_disputed for r in rows),
         criteria=(),
+        mediations=_summed([r.mediations for r in rows]),
     )
     return _with_criteria(total, "the sub-contractors")
+
+
+def _summed(counts: list[dict[str, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for by_status in counts:
+        for status, count in by_status.items():
+            out[status] = out.get(status, 0) + count
+    return out

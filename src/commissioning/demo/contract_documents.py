@@ -264,13 +264,35 @@ def work_programme(
     )
 
 
+#: The specialisms of the smaller sub-contractors the local supply chain adds to the example's
+#: two, with the services each provides.
+MORE_SUBCONTRACTORS: dict[str, str] = {
+    "education-training-and-employment": "Employment and training support",
+    "substance-misuse": "Drug and alcohol recovery support",
+    "mental-health": "Counselling and emotional wellbeing support",
+}
+#: Each smaller sub-contractor's terms: 5% of the service fee and of the outcome payments, an
+#: 8% management fee, nothing at risk, paid within 30 days.
+SMALLER_TERMS = {
+    "service_fee_share": "0.05",
+    "outcome_payment_share": "0.05",
+    "management_fee": "0.08",
+    "at_risk_share": "0",
+    "payment_terms_days": 30,
+}
+
+
+#: The least share of the contract's referrals a sub-contractor is promised.
+SMALLEST_REFERRAL_SHARE = 0.10
+
+
 def supply_chain(
     mechanism_id: str, chain: Chain, value: Decimal, rng: random.Random
 ) -> DemoDocuments:
-    """A prime with two sub-contractors: a withheld at-risk fee, need-group tariffs, pass-down
+    """A prime with five sub-contractors: a withheld at-risk fee, need-group tariffs, pass-down
     shares, management fees and a minimum contract value (PBR-1, PBR-3, PBR-4, PBR-6)."""
     start, term = date(2025, 10, 1), 24
-    housing, centre = chain.subcontractors
+    housing, *smaller, centre = chain.subcontractors
     doc = _base(
         "illustrative-supply-chain",
         mechanism_id,
@@ -280,7 +302,7 @@ def supply_chain(
     doc["description"] = (
         f"{SYNTHETIC} A quarterly service fee in arrears with 10% withheld until 40% of the "
         "quarter's cohort is in settled accommodation; payments per person housed (more for "
-        "the high-need group) and per reconviction prevented; shares passed down to two local "
+        "the high-need group) and per reconviction prevented; shares passed down to five local "
         "sub-contractors, one with a guaranteed minimum contract value."
     )
     scale = value / Decimal(600_000)
@@ -291,6 +313,8 @@ def supply_chain(
     reconviction["total_cap"] = money(whole_pounds(150_000 * scale))
     first, second = doc["supply_chain"]
     first["subcontractor"], second["subcontractor"] = housing.id, centre.id
+    added = [{"subcontractor": party.id, **SMALLER_TERMS} for party in smaller]
+    doc["supply_chain"] = [first, *added, second]
     minimum = whole_pounds(60_000 * scale)
     second["minimum_contract_value"] = money(minimum)
     spans = _periods(start, 12, 1)
@@ -327,6 +351,7 @@ def supply_chain(
     promises = {}
     for terms, party, services in (
         (first, housing, "Accommodation support and tenancy sustainment"),
+        *zip(added, smaller, MORE_SUBCONTRACTORS.values(), strict=True),
         (second, centre, "Support for women leaving custody"),
     ):
         share = Decimal(terms["service_fee_share"]) * (1 - Decimal(terms["management_fee"]))
@@ -335,7 +360,11 @@ def supply_chain(
             promised = max(promised, minimum * 12 / term)
         promises[party.id] = Promise(
             services=services,
-            referrals_per_year=round(referrals * 12 * float(terms["service_fee_share"])),
+            # A smaller sub-contractor is promised a tenth of the referrals at least: its fee
+            # share would promise a handful, which chance alone would leave unmet.
+            referrals_per_year=round(
+                referrals * 12 * max(float(terms["service_fee_share"]), SMALLEST_REFERRAL_SHARE)
+            ),
             value_per_year=whole_pounds(promised),
         )
     return DemoDocuments(

@@ -51,7 +51,7 @@ DEMO_KPIS = (
         "Share of sub-contractors' undisputed invoices paid within 30 days.",
         "95%",
         Kpi.Frequency.QUARTERLY,
-        Kpi.DataSource.PAYMENT_TIMES,
+        Kpi.DataSource.PAID_WITHIN_30_DAYS,
     ),
     (
         "Settled accommodation at 12 weeks",

@@ -64,9 +64,9 @@ PREFERENCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 ROLES = {role.value: role for role in ContractParty.Role}
-#: Outcome measures each demo mechanism adds to its own, so that every demo contract has the
-#: key performance indicators a contract over £5m must publish in its contract details notice
-#: (LAW-4, PA 2023 s.52: at least 3; issue 11 item 7). They are measured, not paid on.
+#: Outcome measures each demo mechanism adds to its own (measured, not paid on). They are not
+#: its KPIs: those are records (:mod:`.contract_performance`), and outcome measures never count
+#: towards the 3 a contract over £5m publishes (LAW-4; issue 15 item 3).
 DEMO_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
     "hmp-doncaster": (
         ("settled-accommodation-on-release", "Released to settled accommodation (% of cohort)"),
@@ -330,6 +330,12 @@ def _make(
     if kind == "illustrative-supply-chain":
         subcontractors = [demo["charity"]]
         used.add(demo["charity"].pk)
+        # Three more small local providers, named before the women's centre (the last named is
+        # the one the referrals demo starves): five sub-contractors answer the prime's
+        # supply-chain survey, enough for its results to be shown (SUP-4, ADR 0011).
+        for specialism in documents.MORE_SUBCONTRACTORS:
+            subcontractors.append(_local_provider(places, specialism, used, rng))
+            used.add(subcontractors[-1].pk)
         subcontractors.append(_local_provider(places, "womens-services", used, rng))
         used.add(subcontractors[-1].pk)
     investor = None
@@ -411,7 +417,8 @@ def _make(
 
 
 def _add_kpis(kind: str, mechanism: dict[str, object]) -> None:
-    """Top the mechanism's outcome measures up to the KPIs a large contract publishes."""
+    """Top the mechanism's outcome measures up to three, as real programmes measure more than
+    they pay on."""
     measures = mechanism.setdefault("measures", [])
     assert isinstance(measures, list)
     taken = {measure["id"] for measure in measures}

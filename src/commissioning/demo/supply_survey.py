@@ -1,8 +1,8 @@
 """Synthetic supply-chain surveys for the demo (SUP-4), labelled synthetic.
 
 For each synthetic prime whose demo contracts have sub-contractors: last year's survey,
-published, answered by every one of them (the demo's supply chains are small, so its page shows
-what a prime with fewer than five answers shows: too few answers to show), and this year's
+published, answered by every one of them (the local supply chain's five, so its results are
+shown: five answers is the least that is, ADR 0011), and this year's
 survey, open, answered by all but the demo provider's charity, so that the demo provider can
 answer it. The answers are recorded as a history that never ran on the platform: the respondent
 and answer rows the services would write, and the round's state set by its lifecycle's
@@ -27,7 +27,7 @@ COMMENT = (
     "first quarter, and pays within 30 days."
 )
 #: The answers the demo's sub-contractors give, in turn (fair terms … would recommend).
-ANSWERS = ((4, 4, 3, 3, 4), (3, 2, 4, 2, 3), (5, 4, 4, 3, 5))
+ANSWERS = ((4, 4, 3, 3, 4), (3, 2, 4, 2, 3), (5, 4, 4, 3, 5), (4, 2, 3, 4, 4), (2, 3, 4, 2, 2))
 
 
 def _moment(day: date) -> datetime:

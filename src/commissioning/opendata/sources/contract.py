@@ -7,10 +7,11 @@ platform, else the contract's own (:mod:`commissioning.opendata.sources.award`).
 opportunity's, so the opportunity's record gathers tender and contracts. What
 the platform does not record (the award decision date, the standstill, the signature date) is
 left out. KPIs are the contract's KPI records (:class:`commissioning.contracts.models.Kpi`;
-LAW-4: 3 over £5m unless light-touch, and a light-touch contract with none says why); a
-contract with no KPI records and no such rationale, made before KPIs were records, publishes the
-outcome measures of its payment mechanism. A contract over £5m with fewer cannot be published
-(:class:`ContractOcdsError`), and
+LAW-4: 3 over £5m unless light-touch, and a light-touch contract with none says why). The
+outcome measures of its payment mechanism are published as its agreed metrics only while it has
+no KPI records, no rationale for having none, and is worth £5m or less: they never count
+towards the 3 a contract over £5m needs (docs/open-data.md, "KPIs"). A contract over £5m with
+fewer cannot be published (:class:`ContractOcdsError`), and
 :func:`notice_status` says so on its page: the commissioner sees the task, the public why the
 notice is pending (issue 11 item 7), so no contract stays unpublished silently.
 """
@@ -90,8 +91,11 @@ def published_contracts() -> QuerySet[Contract]:
 
 
 def kpis(contract: Contract) -> tuple[Kpi, ...]:
-    """The contract's KPIs: its KPI records; while it has none and no rationale for having none,
-    the outcome measures of its payment mechanism (what KPIs were before they were records)."""
+    """The contract's agreed metrics (LAW-4, issue 15 item 3): its KPI records; while it has
+    none, no rationale for having none and is worth £5m or less, the outcome measures of its
+    payment mechanism (what it measures anyway, so its UK7 says something rather than nothing).
+    Over £5m only KPI records count: an outcome measure is what the prime is paid on, not a KPI
+    the commissioner agreed and assesses."""
     records = list(contract.kpis.all())
     if records:
         return tuple(
@@ -104,7 +108,7 @@ def kpis(contract: Contract) -> tuple[Kpi, ...]:
             )
             for record in records
         )
-    if contract.no_kpis_rationale.strip():
+    if contract.no_kpis_rationale.strip() or whole_value(contract) > KPI_THRESHOLD:
         return ()
     out = []
     for measure in contract.mechanism.get("measures", []):
@@ -171,8 +175,8 @@ def kpi_error(contract: Contract) -> ContractOcdsError:
     return ContractOcdsError(
         f"{kpi_task(missing)}: a contract worth more than £{KPI_THRESHOLD:,.0f} publishes at "
         f"least {KPI_MINIMUM} key performance indicators, and {contract.reference} has "
-        f"{len(kpis(contract))}. Add them on its Performance page (while it has none there, "
-        "its KPIs are the outcome measures of its payment mechanism)."
+        f"{len(kpis(contract))}. Add them on its Performance page: the outcome measures of its "
+        "payment mechanism do not count as KPIs."
     )
 
 

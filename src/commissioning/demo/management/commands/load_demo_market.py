@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from commissioning.cli_args import DEFAULT_SEED, scale_value, seed_value
 from commissioning.demo.code_of_conduct import load_demo_conduct_ratings
+from commissioning.demo.contract_management import load_demo_contract_management
 from commissioning.demo.contract_performance import load_demo_performance
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.escalations import load_demo_escalations
@@ -88,6 +89,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Synthetic supply-chain surveys: {surveys['rounds']} with "
                     f"{surveys['answers']} answers."
+                )
+                managed = load_demo_contract_management()
+                self.stdout.write(
+                    f"Synthetic mediation requests: {managed['mediations']}; social value "
+                    f"commitments: {managed['commitments']} with {managed['reports']} "
+                    "quarterly reports."
                 )
                 performance = load_demo_performance(contracts)
                 self.stdout.write(
