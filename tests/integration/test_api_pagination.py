@@ -52,6 +52,9 @@ RECORDS = {
     "/api/vcs-share": "one table: the VCS share by area and nationally, quarter by quarter",
     "/api/outcome-studies/{study_id}": "one outcome study",
     "/api/outcome-studies/{study_id}/results": "one outcome study's headline results",
+    "/api/opportunities/{reference}/lots/{number}/mechanism": "one lot's tendered mechanism",
+    "/api/supplier-information/organisations/{slug}": "one organisation's current version",
+    "/api/supplier-information/share-codes/{code}": "the version one share code shows",
 }
 
 
