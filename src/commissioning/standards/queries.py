@@ -44,7 +44,13 @@ def bid_window(standard: Standard, today: date) -> Tally:
     rows = Opportunity.objects.filter(
         published_at__isnull=False, bid_deadline__isnull=False
     ).values_list("exercise__commissioning_body_id", "published_at", "bid_deadline")
-    return _tally([(body, deadline - published >= window) for body, published, deadline in rows])
+    return _tally(
+        [
+            (body, deadline - published >= window)
+            for body, published, deadline in rows
+            if published is not None and deadline is not None
+        ]
+    )
 
 
 def clarifications_on_time(standard: Standard, today: date) -> Tally:
