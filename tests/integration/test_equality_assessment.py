@@ -177,3 +177,28 @@ def test_the_pdf_says_each_characteristics_impact_and_who_was_engaged() -> None:
     assert ("subheading", "Gender reassignment: not known impact") in text
     assert ("text", "Women's Centre Network; Black Training and Enterprise Group.") in text
     assert sum(1 for kind, _ in text if kind == "subheading") == len(Characteristic) + 2
+
+
+def test_the_api_publishes_the_draft_or_refuses_with_the_pages_words() -> None:
+    exercise = ExerciseFactory(reference="EX-EQ-API")
+    author = commissioner_of(exercise)
+    services.save_draft(author, exercise, complete_answers(race_mitigation=""))
+    url = "/api/exercises/EX-EQ-API/equality-assessment"
+    assert client_for(None).get(url).status_code == 404
+
+    client = client_for(author)
+    refused = client.post(f"{url}/publish")
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {
+        "race_mitigation": ["Enter the mitigation for race: the impact is negative"]
+    }
+    provider = client_for(member_of(OrganisationFactory()))
+    assert provider.post(f"{url}/publish").status_code == 403
+
+    services.save_draft(author, exercise, complete_answers())
+    published = client.post(f"{url}/publish")
+    assert published.status_code == 200 and published.json()["version"] == 1
+    body = client_for(None).get(url).json()
+    assert body["status"] == "published"
+    race = next(f for f in body["findings"] if f["characteristic"] == "race")
+    assert (race["impact"], race["mitigation"]) == ("negative", "Monitor race each quarter.")
