@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from html import escape
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -197,3 +199,28 @@ def test_a_deployment_file_with_an_unknown_or_incomplete_standard_is_refused() -
         {"standards": [{"key": "bid_window", "minimum_weeks": 12, "target_percent": 80}]}
     )
     assert standards[0].title == "Bid windows of at least 12 weeks"
+
+
+def test_in_the_demo_the_inspector_sees_every_commissioning_body_as_the_public_does() -> None:
+    call_command("load_demo_market", seed=2026, scale=0.05, with_users=True, verbosity=0)
+    inspector = User.objects.get(username="inspector")
+    report_html = client_for(inspector).get(reverse("standards:inspection")).content.decode()
+    summary_html = client_for(None).get(reverse("standards:summary")).content.decode()
+    report = compliance()
+    bodies = Organisation.objects.filter(is_commissioning_body=True)
+    assert len(report.bodies) == bodies.count() > 1
+    for entry in report.bodies:
+        assert f'<h2 class="govuk-heading-m">{escape(entry.body.name)}</h2>' in report_html
+        for result in entry.results:
+            row = (
+                f'<th scope="row" class="govuk-table__header">{escape(entry.body.name)}</th>\n'
+                f'      <td class="govuk-table__cell">{escape(result.figures)}</td>'
+            )
+            assert row in summary_html
+            assert escape(result.figures) in report_html
+    # The demo's tenders were published with their exercises' assessments.
+    assert any(
+        r.standard.key == "equality_assessments" and r.standing == "met"
+        for entry in report.bodies
+        for r in entry.results
+    )
