@@ -25,6 +25,7 @@ from commissioning_analytics.timelines.working_days import (
     london_date,
     next_working_day_on_or_after,
 )
+from tests.equality_factories import published_assessment
 from tests.factories import AreaFactory, ExerciseFactory, OrganisationFactory, member_of
 
 
@@ -126,7 +127,7 @@ def compliant_dates(
 def ready_opportunity(now: datetime | None = None, lots: int = 2, **kwargs: Any) -> Opportunity:
     """A draft that passes every publication guard at ``now``: lots with areas, a complete
     specification, criteria adding to 100% with 20% social value, a compliant timeline, a
-    contact and the s.12(4) record."""
+    contact, the s.12(4) record and the exercise's published equality impact assessment (EQU-1)."""
     now = now or _now()
     fields: dict[str, Any] = {
         "budget_total": Decimal("1800000.00"),
@@ -143,6 +144,8 @@ def ready_opportunity(now: datetime | None = None, lots: int = 2, **kwargs: Any)
         **kwargs,
     }
     opportunity = DraftOpportunityFactory(**fields)
+    if not opportunity.exercise.equality_assessments.exists():
+        published_assessment(opportunity.exercise)
     for _ in range(lots):
         ProcurementLotFactory(opportunity=opportunity)
     SpecSectionFactory(opportunity=opportunity, key="service", title="Service description")

@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "commissioning.concerns",
     "commissioning.alerts",
     "commissioning.guides",
+    "commissioning.equality",
+    "commissioning.standards",
 ]
 
 MIDDLEWARE = [
@@ -423,6 +425,10 @@ LOGGING = {
 # issue 13 item 3). 0 (the default): a cohort is deleted as soon as its study finishes, keeping
 # only the aggregate result. N > 0: finished studies keep their cohort for N days after upload,
 # then `commissioning outcomes purge` (run daily) deletes it. See docs/outcomes.md.
+# The national minimum standards every commissioning body is measured against (MKT-3): a JSON
+# file of thresholds; empty means the one in the repository (standards/national_standards.json).
+NATIONAL_STANDARDS_FILE = os.environ.get("NATIONAL_STANDARDS_FILE", "") or None
+
 OUTCOME_COHORT_RETENTION_DAYS = int(os.environ.get("OUTCOME_COHORT_RETENTION_DAYS", "0"))
 
 # A referral's protected characteristics and pseudonymous reference are erased this many days

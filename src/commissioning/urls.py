@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("commissioning.supply_returns.urls", namespace="supply_returns")),
     path("supply-survey/", include("commissioning.supply_survey.urls", namespace="supply_survey")),
     path("audit/", include("commissioning.audit.urls")),
+    path("equality/", include("commissioning.equality.urls", namespace="equality")),
+    path("standards/", include("commissioning.standards.urls", namespace="standards")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
     path(
         "opportunities/<str:reference>/questions/",

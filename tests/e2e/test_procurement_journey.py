@@ -36,6 +36,7 @@ from commissioning_analytics.timelines.working_days import (
 )
 from tests.e2e.helpers import Journey
 from tests.engagement_factories import commissioner_of
+from tests.equality_factories import published_assessment
 from tests.factories import AreaFactory, ExerciseFactory, OrganisationFactory, member_of
 from tests.procurement_factories import compliant_dates
 
@@ -472,6 +473,7 @@ def test_issue_3_journey_from_consultation_to_opened_bids(
     exercise: CommissioningExercise = ExerciseFactory.create(
         title="Resettlement support in the North East"
     )
+    published_assessment(exercise)  # EQU-1: the tender needs it (its own journey: test_equality)
     commissioner = commissioner_of(exercise)
     organisations: dict[str, Organisation] = {
         PRIME: OrganisationFactory.create(name=PRIME, is_prime=True),

@@ -32,6 +32,7 @@ from commissioning.contracts.api import router as contracts_router
 from commissioning.contracts.performance_api import router as contract_performance_router
 from commissioning.delivery_checks.api import router as delivery_checks_router
 from commissioning.directory.api import router as directory_router
+from commissioning.equality.api import router as equality_router
 from commissioning.escalations.api import router as escalations_router
 from commissioning.exercises.api import router as exercises_router
 from commissioning.invoices.api import compliance_router as payments_compliance_router
@@ -70,6 +71,7 @@ api.add_decorator(throttling.throttle_api_writes, mode="view")
 api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/exercises", opendata_api.exercises_router)
+api.add_router("/exercises", equality_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/contracts", contract_performance_router)
 api.add_router("/opportunities", procurement_api.router)

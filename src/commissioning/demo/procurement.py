@@ -42,7 +42,9 @@ from commissioning.demo.procurement_cast import DemoCast, at
 from commissioning.demo.replace import awards_first, delete_demo_notifications
 from commissioning.demo.users import demo_organisations
 from commissioning.directory.models import Specialism
+from commissioning.equality.demo import load_demo_assessments
 from commissioning.evaluation import services as evaluation
+from commissioning.exercises.models import CommissioningExercise
 from commissioning.partnering import services as partnering
 from commissioning.procurement import services as procurement
 from commissioning.procurement.lifecycle import Status, TransitionError
@@ -111,6 +113,8 @@ def load_demo_procurement(*, seed: int = 2026) -> dict[str, int]:
     with transaction.atomic():
         delete_demo_procurement()
         demo = DemoCast(demo_organisations())
+        # A tender is published only once its exercise's assessment is (EQU-1).
+        load_demo_assessments(CommissioningExercise.objects.filter(pk=demo.exercise.pk))
         made = [
             _draft(demo, 11),
             _open(demo, 12, rng),

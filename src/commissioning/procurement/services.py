@@ -25,6 +25,7 @@ from commissioning.audit.services import record
 from commissioning.directory.models import Organisation
 from commissioning.directory.queries import serving_area
 from commissioning.engagement.queries import running_engagement
+from commissioning.equality.queries import tender_problems
 from commissioning.notifications.services import notify
 from commissioning.procurement import access, lifecycle, signals
 from commissioning.procurement.lifecycle import (
@@ -125,8 +126,9 @@ def filter_opportunities(
 def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> list[str]:
     """Every reason publication is refused (empty when it may open): lots, the tiered
     specification's completeness (PRO-5), criteria and weights (EVA-1), the timeline policy
-    (PRO-3), the point of contact (PRO-4), the record of barriers considered (s.12(4)) and the
-    end of the exercise's market engagement (CYC-3)."""
+    (PRO-3), the point of contact (PRO-4), the record of barriers considered (s.12(4)), the
+    end of the exercise's market engagement (CYC-3) and its published equality impact
+    assessment (EQU-1)."""
     problems: list[str] = []
     lots = list(opportunity.lots.prefetch_related("areas"))
     if not lots:
@@ -170,6 +172,7 @@ def publish_problems(opportunity: Opportunity, now: datetime | None = None) -> l
             "(Procurement Act 2023 s.12(4))."
         )
     problems += running_engagement(opportunity.exercise, now or timezone.now())
+    problems += tender_problems(opportunity.exercise)
     return problems
 
 

@@ -29,6 +29,7 @@ from commissioning.demo.supply_returns import load_demo_returns
 from commissioning.demo.supply_survey import load_demo_surveys
 from commissioning.demo.users import DemoUsersError
 from commissioning.engagement.demo import load_demo_engagement
+from commissioning.equality.demo import load_demo_assessments
 from commissioning_analytics.market.synthetic import generate_market
 
 
@@ -106,6 +107,8 @@ class Command(BaseCommand):
                     f"Synthetic consultations: {made['consultations']} with "
                     f"{made['responses']} responses; engagement events: {made['events']}."
                 )
+                assessments = load_demo_assessments()
+                self.stdout.write(f"Synthetic equality impact assessments: {assessments}.")
             if options["with_users"]:
                 users = create_demo_users()
                 if report.loaded:

@@ -1,0 +1,1 @@
+"""Equality impact assessments of commissioning exercises (EQU-1, USR-1)."""

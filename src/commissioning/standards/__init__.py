@@ -1,0 +1,1 @@
+"""National standards for commissioning bodies, computed from the records (MKT-3)."""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from commissioning.standards import views
+
+app_name = "standards"
+
+urlpatterns = [
+    path("", views.summary, name="summary"),
+    path("inspection/", views.inspection, name="inspection"),
+]
