@@ -67,8 +67,9 @@ HIDDEN_RATE = Rate(None, None, None)
 @dataclass(frozen=True, slots=True)
 class GroupRow:
     answer: str
-    referred: int | None  # None: suppressed or withheld
+    referred: int | None  # None: suppressed (1 to 4) or withheld (its complement)
     rates: dict[str, Rate]
+    withheld: bool = False  # hidden only so that a suppressed count cannot be recovered
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +196,12 @@ def _table(
             rest = rate(reached_all[stage] - k, total_held - n)
             rates[i][stage] = Rate(mine.share, mine.low, mine.high, disparity(mine, rest))
     groups = [
-        GroupRow(a, None if i in referred_hidden else referred[i], rates[i])
+        GroupRow(
+            a,
+            None if i in referred_hidden else referred[i],
+            rates[i],
+            withheld=i in referred_hidden and not _small(referred[i]),
+        )
         for i, a in enumerate(answers)
     ]
     flagged = any(r.disparity for g in groups for r in g.rates.values())
