@@ -174,9 +174,11 @@ def _table(
     reached_all: dict[str, int],
 ) -> CharacteristicTable:
     answers = [*spec.answers, NOT_RECORDED]
-    held_in = {
-        a: [r for r in records if (r.answers.get(spec.name) or NOT_RECORDED) == a] for a in answers
-    }
+    held_in: dict[str, list[MonitoredReferral]] = {a: [] for a in answers}
+    for record in records:  # one pass: a body's page reads every referral of its contracts
+        bucket = held_in.get(record.answers.get(spec.name) or NOT_RECORDED)
+        if bucket is not None:
+            bucket.append(record)
     bases = [len(held_in[a]) for a in answers]
     referred = [bases[i] + erased.get((spec.name, a), 0) for i, a in enumerate(answers)]
     referred_hidden = hidden_cells(referred)
