@@ -23,6 +23,7 @@ SECTIONS = (
     ("subcontracts", "Model sub-contracts"),
     ("performance", "Performance"),
     ("referrals:contract", "Referrals"),
+    ("referrals:equality", "Equality monitoring"),
     ("invoices:contract", "Invoices and payments"),
     ("delivery_checks:contract", "Promised and received"),
     ("supply_returns:contract", "Supply-chain returns"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from commissioning_analytics.chain.equality import hidden_cells
 from commissioning_analytics.outcomes.safeguards import SUPPRESS_BELOW
 
 PREFER_NOT_TO_SAY = "prefer-not-to-say"
@@ -122,12 +123,8 @@ def publishable(counts: list[int]) -> list[int | str]:
     """A characteristic's counts (one per answer, "not recorded" included) as they may be shown:
     1 to 4 become "fewer than 5"; where that leaves exactly one cell hidden, the smallest other
     non-zero cell is withheld too, so the hidden one cannot be recovered from the total."""
-    shown: list[int | str] = [
-        SUPPRESSED if 0 < count < SUPPRESS_BELOW else count for count in counts
+    hidden = hidden_cells(counts)
+    return [
+        (SUPPRESSED if 0 < count < SUPPRESS_BELOW else WITHHELD) if i in hidden else count
+        for i, count in enumerate(counts)
     ]
-    hidden = [i for i, value in enumerate(shown) if value == SUPPRESSED]
-    if len(hidden) == 1:
-        others = [(count, i) for i, count in enumerate(counts) if i not in hidden and count > 0]
-        if others:
-            shown[min(others)[1]] = WITHHELD
-    return shown
