@@ -137,4 +137,12 @@ def _statement(reference: str, output: str) -> int:
     print(f"From the imported results: {', '.join([*imported, 'outcome results'])}.")
     if merged.outside_term:
         print(f"Recorded steps outside the contract's term, not paid for: {merged.outside_term}.")
+    for item in computed.cited:  # PBR-2: results cited from published outcome studies
+        against = "" if item.reference is None else f" against {item.reference}"
+        print(
+            f"The {item.citation.measure} result of period {item.citation.period} is the "
+            f"published study {item.study.pk} ({item.study.title}, "
+            f"{item.study.organisation.name}, {item.study_url}): {item.observed}{against}, "
+            f"{item.cohort_size} people."
+        )
     return 0

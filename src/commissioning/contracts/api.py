@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Body, Field, Query, Router, Schema, Status
@@ -23,7 +23,7 @@ from ninja.security import django_auth
 from commissioning import permissions
 from commissioning.api.errors import validation_errors
 from commissioning.audit.versions import current_version
-from commissioning.contracts import access, services
+from commissioning.contracts import access, citations, services
 from commissioning.contracts.forms import ContractEndInputForm
 from commissioning.contracts.models import Contract
 from commissioning.exercises.forms import form_errors
@@ -442,3 +442,78 @@ def _field_errors(by_document: dict[str, list[str]]) -> dict[str, list[str]]:
             key = path if document == "mechanism" else f"{document}.{path}"
             errors.setdefault(key, []).append(text)
     return errors
+
+
+class CitationIn(Schema):
+    measure: str = Field(description="The id of one of the mechanism's reoffending measures.")
+    period: int = Field(description="The contract period whose result the study gives.")
+    study: int = Field(description="The number of a published outcome study.")
+
+
+class CitedStudyOut(Schema):
+    id: int
+    title: str
+    organisation: str
+    url: str = Field(description="The study's page.")
+
+
+class CitationOut(Schema):
+    measure: str
+    period: int
+    cohort: str
+    cohort_size: int = Field(description="The matched cohort's size.")
+    observed: str = Field(description="The matched cohort's figure in the measure's units.")
+    reference: str | None = Field(
+        description="The matched comparison's figure; null when the measure's baseline applies."
+    )
+    study: CitedStudyOut
+
+
+class CitationsOut(Schema):
+    contract: str
+    citations: list[CitationOut]
+
+
+def _citations(contract: Contract) -> dict[str, Any]:
+    mechanism = services.parsed(contract).mechanism
+    cited = citations.cited_results(contract, mechanism)
+    return {"contract": contract.reference, "citations": [c.to_dict() for c in cited]}
+
+
+@router.get(
+    "/{reference}/citations",
+    response={200: CitationsOut, 404: ErrorOut},
+    summary="The published outcome studies the statement pays on",
+    url_name="contract_citations",
+)
+def list_citations(request: HttpRequest, reference: str) -> Any:
+    """Public: each cited study with the figures the statement takes from it (PBR-2)."""
+    contract = _get(reference)
+    if contract is None:
+        return _not_found(reference)
+    return Status(200, _citations(contract))
+
+
+@router.post(
+    "/{reference}/citations",
+    auth=django_auth,
+    response={200: CitationsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Cite a published outcome study as a measure's result in a period",
+    url_name="contract_cite_study",
+)
+def cite_study(request: HttpRequest, reference: str, payload: CitationIn) -> Any:
+    """A commissioner of the contract's body, as on the contract's page: the study must be
+    published and be by the prime or a sub-contractor, and measure what the measure counts;
+    otherwise 400 naming each field, and nothing written (PBR-2)."""
+    contract = _get(reference)
+    if contract is None:
+        return _not_found(reference)
+    try:
+        citations.cite_study(
+            signed_in_user(request), contract, payload.measure, payload.period, payload.study
+        )
+    except PermissionDenied as error:
+        return Status(403, {"detail": str(error), "errors": {}})
+    except ValidationError as error:
+        return Status(400, validation_errors(error))
+    return Status(200, _citations(contract))

@@ -265,3 +265,31 @@ class ContractChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.reference}: {self.get_kind_display()} change"
+
+
+class StudyCitation(models.Model):
+    """A published outcome study cited as the observed result of one outcome measure in one
+    period of the contract's mechanism (PBR-2): the statement pays on the study's figures
+    (:mod:`commissioning.contracts.citations`) instead of an imported result."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="citations")
+    measure = models.SlugField("Outcome measure", max_length=64)
+    period = models.PositiveIntegerField("Contract period")
+    study = models.ForeignKey(
+        "outcomes_web.OutcomeStudy", on_delete=models.PROTECT, related_name="contract_citations"
+    )
+    cited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cited_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["contract", "period", "measure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "measure", "period"], name="study_citation_once_per_result"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: {self.measure}, period {self.period}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,7 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.audit.versions import current_version
 from commissioning.cli_payments import statement_json
-from commissioning.contracts import recorded
+from commissioning.contracts import citations, recorded
 from commissioning.contracts.models import Contract
 from commissioning.contracts.stale import lock_and_check_documents
 from commissioning_analytics.cashflow.from_mechanism import (
@@ -152,17 +152,26 @@ class ContractStatement:
     mechanism: Mechanism
     merged: MergedObserved
     statement: Statement
+    cited: tuple[citations.CitedResult, ...] = ()
 
 
 def contract_statement(contract: Contract) -> ContractStatement | None:
     """The payment statement for the periods observed or recorded so far; ``None`` when there
-    are none. The page, the API, the CLI and the invoice pages all compute it here."""
+    are none. The page, the API, the CLI and the invoice pages all compute it here. A result
+    cited from a published outcome study replaces the imported one for its measure and period
+    (PBR-2, :mod:`commissioning.contracts.citations`)."""
     documents = parsed(contract)
     merged = observed_for(contract, documents)
+    cited = citations.cited_results(contract, documents.mechanism)
+    if cited:
+        observed = citations.with_citations(
+            documents.mechanism, contract.start_date, merged.observed, cited
+        )
+        merged = replace(merged, observed=observed)
     if not merged.observed.periods:
         return None
     statement = calculate(documents.mechanism, merged.observed)
-    return ContractStatement(documents.mechanism, merged, statement)
+    return ContractStatement(documents.mechanism, merged, statement, cited)
 
 
 STATEMENT_CACHE_SECONDS = 24 * 60 * 60
@@ -186,6 +195,7 @@ def statement_cache_key(contract: Contract) -> str:
         contract.updated_at,
         current_version(contract),
         recorded.records_version(contract),
+        citations.citations_version(contract),
     ]
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return f"contract-statement:{contract.pk}:{digest}"
@@ -218,6 +228,7 @@ def statement_data(computed: ContractStatement) -> dict[str, Any]:
         "outcomes": "imported",
         "recorded_outside_term": merged.outside_term,
     }
+    data["cited_studies"] = [item.to_dict() for item in computed.cited]
     return data
 
 

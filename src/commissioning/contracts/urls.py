@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from commissioning.contracts import builder_views, performance_views, subcontract_views, views
+from commissioning.contracts import (
+    builder_views,
+    citation_views,
+    performance_views,
+    subcontract_views,
+    views,
+)
 
 app_name = "contracts"
 urlpatterns = [
@@ -11,6 +17,16 @@ urlpatterns = [
     path("<str:reference>/mechanism/", views.contract_mechanism, name="mechanism"),
     path("<str:reference>/mechanism.json", views.contract_mechanism_json, name="mechanism-json"),
     path("<str:reference>/statements/", views.contract_statements, name="statements"),
+    path(
+        "<str:reference>/statements/studies/",
+        citation_views.contract_citations,
+        name="citations",
+    ),
+    path(
+        "<str:reference>/statements/studies/<int:pk>/remove/",
+        citation_views.citation_remove,
+        name="citation-remove",
+    ),
     path("<str:reference>/risk/", views.contract_risk, name="risk"),
     path("<str:reference>/stress/", views.contract_stress, name="stress"),
     path("<str:reference>/subcontracts/", subcontract_views.index, name="subcontracts"),

@@ -119,6 +119,7 @@ def _statement_body(contract: Contract) -> str:
         context["periods"] = presentation.statement_periods(mechanism, computed.merged, statement)
         context["totals"] = presentation.statement_totals(mechanism, statement)
         context["sources"] = presentation.statement_sources(mechanism, computed.merged)
+        context["cited"] = computed.cited  # PBR-2: results cited from published studies
     return render_to_string("contracts/_statement.html", context)
 
 

@@ -27,7 +27,7 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import created, record
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
-from commissioning.outcomes_web import extracts, lifecycle, pool
+from commissioning.outcomes_web import citations, extracts, lifecycle, pool
 from commissioning.outcomes_web.models import NationalExtract, OutcomeStudy
 from commissioning.permissions import Visitor
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
@@ -148,7 +148,11 @@ def unpublish_study(actor: User, study_id: int, reason: str) -> OutcomeStudy:
     with transaction.atomic():
         study = OutcomeStudy.objects.select_for_update().get(pk=study_id)
         was = study.published_at
-        if was is None or not lifecycle.unpublish(study.pk):
+        if was is None:
+            raise PublishError("This study is not published")
+        if refusal := citations.withdrawal_refusal(study, "unpublish"):
+            raise PublishError(refusal)  # PBR-2: payments rest on it
+        if not lifecycle.unpublish(study.pk):
             raise PublishError("This study is not published")
         study.refresh_from_db()
         record(
@@ -377,8 +381,8 @@ def purge_expired_cohorts() -> int:
 
 def can_delete_study(user: Visitor, study: OutcomeStudy) -> bool:
     """Approved members of the uploading organisation delete its study (the same people who
-    publish it)."""
-    return permissions.can_publish_outcome_study(user, study)
+    publish it), unless payments rest on it (PBR-2: a cited study stays)."""
+    return permissions.can_publish_outcome_study(user, study) and not citations.citing(study)
 
 
 def delete_study(actor: User, study_id: int) -> None:

@@ -20,6 +20,7 @@ from commissioning.outcomes_web import (
     access,
     chart_tables,
     charts,
+    citations,
     extracts,
     lab_results,
     pool,
@@ -217,6 +218,7 @@ def _detail(
         "can_unpublish": (study.is_published and access.may_publish(request.user, study)),
         "publish_error": publish_error,
         "can_delete": services.can_delete_study(request.user, study),
+        "citing": citations.citing(study),  # PBR-2: contracts whose payments rest on it
         "pool_label": pool.POOL_LABEL,
         "crumbs": [crumb, (study.title, None)],
         # A queued or running study's page reloads itself until the analysis ends (issue 17);
