@@ -55,6 +55,7 @@ RECORDS = {
     "/api/opportunities/{reference}/lots/{number}/mechanism": "one lot's tendered mechanism",
     "/api/supplier-information/organisations/{slug}": "one organisation's current version",
     "/api/supplier-information/share-codes/{code}": "the version one share code shows",
+    "/api/exercises/{reference}/equality-assessment": "one exercise's equality impact assessment",
 }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0005_kpis_assessments_failures_changes_mobilising"),
+        ("contracts", "0006_kpi_data_source_paid_within_30_days"),
         ("outcomes_web", "0006_national_extract_and_study_extract"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
