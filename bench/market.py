@@ -4,7 +4,8 @@ of contracts and payments, and the market map for England and Wales under load.
 Target (on PostgreSQL, the shared 2-core machine): the market map p95 ≤ 300 ms at 20 concurrent
 clients. The page is rendered once per state of the records it is computed from (the
 stewardship views' cache), so the load measures the cached page and the check that it is still
-current; the first, uncached render of each page is timed and printed beside it.
+current; the first, uncached render of each page is timed and printed beside it. The workers
+share one cache (PostgreSQL's, ``DatabaseCache``), as a deployment with several workers must.
 
 The contracts and payments are :mod:`delivery_records`' (clones of the demo contracts under the
 market's synthetic bodies and primes, invoices and payments each month of five years, COPY on
@@ -17,6 +18,7 @@ Run alone: ``BENCH_ONLY=market make bench`` (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import os
 import random
 import time
 import urllib.request
@@ -78,9 +80,10 @@ def first_renders(port: int) -> list[str]:
 
 def main(serve: Callable[[], AbstractContextManager[int]], seconds: float) -> Iterator[str]:
     """Build the records, then load the market map under ``serve``; yields the printed lines."""
+    from django.core.management import call_command
     from django.db import connection
+    from django.test import override_settings
     from django.utils import timezone
-    from loadgen import run_load
 
     from commissioning.directory.models import Organisation
 
@@ -95,10 +98,31 @@ def main(serve: Callable[[], AbstractContextManager[int]], seconds: float) -> It
         f"payments over {YEARS} years; written in "
         + ", ".join(f"{k} {v:.1f} s" for k, v in made.seconds.items())
     )
+    # As deployed with several workers (docs/deployment.md, CACHE_BACKEND): one cache they share.
+    shared = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bench_market_cache",
+    }
+    with override_settings(CACHES={"default": shared}):
+        call_command("createcachetable", verbosity=0)
     connection.close()
+    before = {name: os.environ.get(name) for name in ("CACHE_BACKEND", "CACHE_LOCATION")}
+    os.environ.update(CACHE_BACKEND=shared["BACKEND"], CACHE_LOCATION=shared["LOCATION"])
+    try:
+        yield from _load(serve, seconds)
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _load(serve: Callable[[], AbstractContextManager[int]], seconds: float) -> Iterator[str]:
+    from loadgen import run_load
+
     with serve() as port:
         yield from first_renders(port)
-        # Each worker keeps its own cache: warm every worker on every page first.
         run_load("warm-up", port, PATHS, concurrency=8, duration_s=3)
         result = run_load(
             "market map /market/ (national, three measures, a region)",

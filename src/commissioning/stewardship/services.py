@@ -321,7 +321,9 @@ def footprint_rows(
     before it started and each year since, to this year or its end (MKT-2)."""
     within = queries.area_descendants()
     lot_areas = list(contract.lot.areas.order_by("name").values_list("pk", "name"))
-    local: frozenset[int] = frozenset().union(*(within.get(pk, {pk}) for pk, _ in lot_areas))  # type: ignore[arg-type]
+    local: frozenset[int] = frozenset().union(
+        *(within.get(pk, frozenset({pk})) for pk, _ in lot_areas)
+    )
     record = next(c for c in records.contracts if c.id == contract.pk)
     last = min(record.end_date, today).year
     rows = footprint(record, local, records.providers, records.contracts, records.flows, last)

@@ -29,21 +29,27 @@ FOOTPRINT_SECTION = "stewardship:footprint"
 Built = dict[str, Any]
 
 
-def _cached(page: str, request: HttpRequest, build: Callable[[], Built]) -> Built:
-    """``build()`` (a dict of strings and numbers) for this page and these options, computed
-    once per state of the records (:func:`queries.version`)."""
+def _cached(
+    page: str, request: HttpRequest, build: Callable[[], dict[str, Built]], part: str = "page"
+) -> Built:
+    """The ``part`` ("page" or "csv") of ``build()`` for this page and these options, computed
+    once per state of the records (:func:`queries.version`). The parts are kept apart so that
+    showing the page never reads the CSVs' text."""
     options = {name: request.GET.get(name, "")[:100] for name in OPTIONS}
     today = timezone.localdate()
     digest = hashlib.sha256(json.dumps([page, options]).encode()).hexdigest()[:24]
     key = f"stewardship:{page}:{digest}:{queries.version(today)}"
-    built = cache.get(key)
-    if built is None:
+    found: Built | None = cache.get(f"{key}:{part}")
+    if found is None:
         built = build()
-        cache.set(key, built, queries.CACHE_SECONDS)
-    return built
+        cache.set_many(
+            {f"{key}:{name}": value for name, value in built.items()}, queries.CACHE_SECONDS
+        )
+        found = built[part]
+    return found
 
 
-def _market(request: HttpRequest) -> Built:
+def _market(request: HttpRequest) -> dict[str, Built]:
     today = timezone.localdate()
     records = queries.records(today)
     within = queries.area_descendants()
@@ -81,18 +87,19 @@ def _market(request: HttpRequest) -> Built:
         "year_rows": services.year_rows(found),
         "uses_year": measure.key in services.YEARLY_MEASURES,
         "query": "&".join(f"{k}={v}" for k, v in chosen.items()),
-        "csv": {
-            "tiles": services.tiles_csv(tiles, measure),
-            "concentration": services.concentration_csv(found),
-            "providers": services.providers_csv(rows, years),
-        },
+    }
+    csv_texts = {
+        "tiles": services.tiles_csv(tiles, measure),
+        "concentration": services.concentration_csv(found),
+        "providers": services.providers_csv(rows, years),
     }
     return {
-        "title": f"Market map: {place.label}",
-        "status": 400 if form.errors else 200,
-        "body": render_to_string("stewardship/_market.html", context),
-        "csv": context["csv"],
-        "place": place.key,
+        "page": {
+            "title": f"Market map: {place.label}",
+            "status": 400 if form.errors else 200,
+            "body": render_to_string("stewardship/_market.html", context),
+        },
+        "csv": {**csv_texts, "place": place.key},
     }
 
 
@@ -129,18 +136,18 @@ def market_csv(request: HttpRequest, table: str) -> HttpResponse:
     """The figures of one of the market map's tables, for the options chosen."""
     if table not in CSV_FILES:
         return HttpResponse("No such table", status=404, content_type="text/plain")
-    built = _cached("market", request, lambda: _market(request))
+    built = _cached("market", request, lambda: _market(request), "csv")
     slug = built["place"].partition(":")[2]
-    return _csv(built["csv"][table], f"market-{slug}-{CSV_FILES[table]}")
+    return _csv(built[table], f"market-{slug}-{CSV_FILES[table]}")
 
 
-def _health() -> Built:
+def _health() -> dict[str, Built]:
     records = queries.records(timezone.localdate())
     years, groups = services.health(records)
     context = {"years": years, "groups": services.health_rows(years, groups)}
     return {
-        "body": render_to_string("stewardship/_specialists.html", context),
-        "csv": services.health_csv(years, groups),
+        "page": {"body": render_to_string("stewardship/_specialists.html", context)},
+        "csv": {"text": services.health_csv(years, groups)},
     }
 
 
@@ -163,23 +170,26 @@ def specialists(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def specialists_csv(request: HttpRequest) -> HttpResponse:
-    return _csv(_cached("specialists", request, _health)["csv"], "specialist-organisations")
+    built = _cached("specialists", request, _health, "csv")
+    return _csv(built["text"], "specialist-organisations")
 
 
-def _footprint(reference: str) -> Built:
+def _footprint(reference: str) -> dict[str, Built]:
     contract = contract_or_404(reference)
     records = queries.records(timezone.localdate())
     areas, rows = services.footprint_rows(contract, records, timezone.localdate())
     return {
-        "body": render_to_string(
-            "stewardship/_footprint.html",
-            {
-                "contract": contract,
-                "areas": areas,
-                "rows": services.footprint_display(rows),
-            },
-        ),
-        "csv": services.footprint_csv(rows),
+        "page": {
+            "body": render_to_string(
+                "stewardship/_footprint.html",
+                {
+                    "contract": contract,
+                    "areas": areas,
+                    "rows": services.footprint_display(rows),
+                },
+            ),
+        },
+        "csv": {"text": services.footprint_csv(rows)},
     }
 
 
@@ -196,5 +206,5 @@ def footprint(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def footprint_csv(request: HttpRequest, reference: str) -> HttpResponse:
     contract = contract_or_404(reference)
-    built = _cached(f"footprint:{contract.pk}", request, lambda: _footprint(reference))
-    return _csv(built["csv"], f"{contract.reference}-local-market")
+    built = _cached(f"footprint:{contract.pk}", request, lambda: _footprint(reference), "csv")
+    return _csv(built["text"], f"{contract.reference}-local-market")
