@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "commissioning.supply_returns",
     "commissioning.supply_survey",
     "commissioning.social_value",
+    "commissioning.stewardship",
     "commissioning.concerns",
     "commissioning.alerts",
     "commissioning.guides",

@@ -29,6 +29,7 @@ SECTIONS = (
     ("supply_returns:contract", "Supply-chain returns"),
     ("delivery_checks:code_of_conduct", "Code of conduct"),
     ("social_value:contract", "Social value"),
+    ("stewardship:footprint", "Local market footprint"),
 )
 
 #: The sections only some people see, each with the rule that says who: no one else is shown

@@ -138,6 +138,12 @@ class Organisation(models.Model):
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
+    stopped_operating_on = models.DateField(
+        "Stopped operating on",
+        null=True,
+        blank=True,
+        help_text="The day the organisation closed or stopped delivering services, if it has.",
+    )
     is_synthetic = models.BooleanField(
         default=False, help_text="Generated demo data, not a real organisation."
     )

@@ -52,6 +52,7 @@ AUDITED_FIELDS = (
     "annual_income",
     "size_band",
     "reserves_months",
+    "stopped_operating_on",
     *MANY_TO_MANY_FIELDS,
     *LED_BY_FIELDS,
     "involvement_methods",
