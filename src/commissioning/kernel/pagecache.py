@@ -64,7 +64,9 @@ def _version_sql(app_labels: tuple[str, ...]) -> str:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             table = quote(model._meta.db_table)
             field_names = {field.name for field in model._meta.concrete_fields}
-            latest = "updated_at" if "updated_at" in field_names else model._meta.pk.column
+            latest = (
+                "updated_at" if "updated_at" in field_names else (model._meta.pk.column or "id")
+            )
             parts.append(f"(SELECT COUNT(*) FROM {table})")
             parts.append(f"(SELECT MAX({quote(latest)}) FROM {table})")
     return "SELECT " + ", ".join(parts)
