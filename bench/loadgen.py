@@ -8,6 +8,7 @@ fixed duration or request budget, whichever comes first, and only talks to 127.0
 from __future__ import annotations
 
 import asyncio
+import resource
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ class LoadResult:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    #: CPU seconds the load generator itself used over the run's wall time (it shares the
+    #: machine with the server, so a high share means the figures understate the server).
+    client_cpu_share: float = 0.0
+    #: The p95 target in ms, printed beside the figures when given.
+    target_ms: float | None = None
 
     @property
     def requests(self) -> int:
@@ -37,10 +43,17 @@ class LoadResult:
 
     def summary(self) -> str:
         return (
-            f"{self.label:<44} c={self.concurrency:<3} n={self.requests:<6} "
+            f"{self.label:<44.44} c={self.concurrency:<3} n={self.requests:<6} "
             f"p50={self.percentile(50):7.1f} ms  p95={self.percentile(95):7.1f} ms  "
             f"p99={self.percentile(99):7.1f} ms  {self.rps:7.1f} req/s  errors={self.errors}"
+            f"  client CPU {self.client_cpu_share:4.0%}{self._verdict()}"
         )
+
+    def _verdict(self) -> str:
+        if self.target_ms is None:
+            return ""
+        met = self.errors == 0 and self.percentile(95) <= self.target_ms
+        return f"  target p95<={self.target_ms:g} ms: {'met' if met else 'MISSED'}"
 
 
 async def _one_request(host: str, port: int, path: str, cookie: str = "") -> tuple[int, int]:
@@ -105,10 +118,16 @@ def run_load(
     duration_s: float = 10.0,
     max_requests: int = 20_000,
     cookies: Sequence[str] = (),
+    target_ms: float | None = None,
 ) -> LoadResult:
     """``cookies``: one per client in turn (a signed-in session each), or none."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
     result = asyncio.run(
         _run("127.0.0.1", port, paths, concurrency, duration_s, max_requests, cookies)
     )
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result.client_cpu_share = cpu_s / result.duration_s if result.duration_s else 0.0
     result.label = label
+    result.target_ms = target_ms
     return result

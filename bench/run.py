@@ -143,27 +143,25 @@ def core_and_peers() -> None:
 def directory_load() -> None:
     from django.db import connection
     from loadgen import run_load
+    from public_pages import public_pages
 
-    terms = search_terms()
+    targets = public_pages(search_terms())  # every public page issue 21 names, with targets
     connection.close()
     with gunicorn() as port:
-        targets = {
-            "directory page /directory/": ["/directory/"],
-            "directory page, filtered + paged": [
-                f"/directory/?area=london&page={p}" for p in range(1, 6)
-            ]
-            + [f"/directory/?specialism=accommodation&size=small&page={p}" for p in range(1, 4)],
-            "directory search API /api/organisations?q=": [
-                f"/api/organisations?q={t}" for t in terms
-            ],
-        }
         print(
             f"\nload: {CONCURRENCY} concurrent clients, {SECONDS:g} s per target, "
             f"gunicorn {WORKERS} sync workers, PostgreSQL"
         )
-        for label, paths in targets.items():
+        for label, (paths, target_ms) in targets.items():
             run_load(label, port, paths[:3], concurrency=10, duration_s=2)  # warm-up
-            result = run_load(label, port, paths, concurrency=CONCURRENCY, duration_s=SECONDS)
+            result = run_load(
+                label,
+                port,
+                paths,
+                concurrency=CONCURRENCY,
+                duration_s=SECONDS,
+                target_ms=target_ms,
+            )
             print(result.summary())
             if result.errors:
                 print(f"  statuses: {result.statuses}")

@@ -36,11 +36,15 @@ from commissioning.contracts.forms import (
 from commissioning.contracts.models import Contract
 from commissioning.contracts.sections import contract_or_404, section_context
 from commissioning.kernel.forms import apply_validation_error
+from commissioning.kernel.pagecache import public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.opendata import publication
 from commissioning.permissions import signed_in_user
 from commissioning_analytics.cashflow.stress_inputs import StressInputError
 from commissioning_analytics.payments.loader import example_document
+
+#: The apps whose records a contract's summary page shows (parties, award, notices).
+PUBLIC_CONTRACT_APPS = ("contracts", "directory", "awards", "procurement")
 
 
 def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) -> dict[str, Any]:
@@ -55,6 +59,7 @@ def _page(request: HttpRequest, contract: Contract, section: str, **extra: Any) 
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page("contracts", "directory")
 def contract_list(request: HttpRequest) -> HttpResponse:
     form = ContractFilterForm(request.GET)
     form.is_valid()  # invalid filters are reported and left out; the valid ones still apply
@@ -71,6 +76,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page(*PUBLIC_CONTRACT_APPS)
 def contract_detail(request: HttpRequest, reference: str) -> HttpResponse:
     contract = contract_or_404(reference)
     documents = services.parsed(contract)

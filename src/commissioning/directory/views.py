@@ -16,6 +16,7 @@ from commissioning.directory import queries, services
 from commissioning.directory.filters import DirectoryFilterForm
 from commissioning.directory.forms import OrganisationProfileForm
 from commissioning.directory.models import Organisation
+from commissioning.kernel.pagecache import public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.permissions import signed_in_user
 
@@ -23,6 +24,7 @@ PAGE_SIZE = 25
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page("directory", "accounts")
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The public directory: providers by default, filtered by the GET parameters."""
     form = DirectoryFilterForm(request.GET)
@@ -41,6 +43,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page("directory", "accounts", "exercises")
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         organisation = queries.organisation_for_profile(slug)

@@ -28,6 +28,7 @@ from commissioning.exercises.lifecycle import (
     cycle_progress,
 )
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.kernel.pagecache import public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web.services import exercise_studies
 from commissioning.permissions import signed_in_user
@@ -50,6 +51,7 @@ def _list_crumb() -> tuple[str, str]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page("exercises", "directory", "accounts")
 def exercise_list(request: HttpRequest) -> HttpResponse:
     form = ExerciseFilterForm(request.GET)
     form.is_valid()  # invalid filters are reported and left out; the valid ones still apply

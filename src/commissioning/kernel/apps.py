@@ -2,7 +2,13 @@ from django.apps import AppConfig
 
 
 class KernelConfig(AppConfig):
-    """An app only so that its widget templates and template tags are found."""
+    """An app so that its widget templates and template tags are found, and so that every
+    change to a record gives the cached public pages a new key (:mod:`.pagecache`)."""
 
     name = "commissioning.kernel"
     label = "kernel"
+
+    def ready(self) -> None:
+        from commissioning.kernel import pagecache
+
+        pagecache.connect_signals()

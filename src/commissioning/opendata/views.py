@@ -1,7 +1,8 @@
 """Bulk OCDS downloads (PRO-9, LAW-1, LAW-2): a page explaining them, a release package of
 every published release (UK2 engagement, UK4 tenders with enquiries, UK12, UK6 awards, UK7
 contracts), and a record package (one record per ocid). Public, generated on request with a
-fixed number of queries (prefetched)."""
+fixed number of queries (prefetched), and cached under the data version of every app until
+something changes (issue 21)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 
+from commissioning.kernel.pagecache import public_page
 from commissioning.opendata.ocds.packaging import build_record, record_package, release_package
 from commissioning.opendata.publication import PUBLISHER, all_releases
 
@@ -33,6 +35,7 @@ def _nothing_published() -> JsonResponse:
     return JsonResponse({"detail": NOTHING_PUBLISHED, "errors": {}}, status=404)
 
 
+@public_page(anyone=True)  # built once per state of the data, not per request
 def releases_json(request: HttpRequest) -> JsonResponse:
     releases = all_releases(_site(request))
     if not releases:
@@ -46,6 +49,7 @@ def releases_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False})
 
 
+@public_page(anyone=True)
 def records_json(request: HttpRequest) -> JsonResponse:
     by_ocid: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for release in all_releases(_site(request)):
@@ -66,6 +70,7 @@ def _template() -> Any:
     return engines["django"].from_string(TEMPLATE.read_text(encoding="utf-8"))
 
 
+@public_page()
 def index(request: HttpRequest) -> HttpResponse:
     context = {
         "crumbs": [("Open data", None)],

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commissioning.clarifications.queries import clarifications_for
+from commissioning.kernel.pagecache import public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.procurement import access, services, services_tupe
 from commissioning.procurement.forms import OpportunityFilterForm
@@ -20,6 +21,7 @@ def get_visible(request: HttpRequest, reference: str) -> Opportunity:
     return access.visible_opportunity(request.user, reference)
 
 
+@public_page("procurement", "directory", "exercises")
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     form = OpportunityFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}

@@ -16,11 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from commissioning.accounts.organisation_search import ORGANISATION_SETS, suggest
 from commissioning.kernel.health import health
+from commissioning.kernel.pagecache import public_page
 from commissioning.permissions import signed_in_user
 from commissioning.web.services import headline_figures, user_summary
 from commissioning.web.your_contracts import your_contracts
 
+#: The apps whose records the home page shows to a visitor (headline figures).
+HOME_APPS = ("directory", "exercises", "accounts")
 
+
+@public_page(*HOME_APPS)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
