@@ -47,7 +47,8 @@ def test_a_commissioner_runs_a_grant_round_and_both_applicants_hear(
     walk = Journey(page, live_server.url, axe)
 
     walk.sign_in("grant-commissioner")
-    walk.go(f"/exercises/{exercise.reference}/grant-round/")
+    walk.go(exercise.get_absolute_url())
+    walk.click_button("Run a grant round")
     page.get_by_label("Title of the round").fill("Small grants for women's services")
     page.get_by_label("What the grants are for").fill("Local work with women on probation.")
     page.get_by_label("Who can apply").fill("Registered charities in Northshire.")
