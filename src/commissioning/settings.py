@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     # Sign-in throttling and lockout (issue 13): see the "Sign-in and accounts" block below.
     "axes",
     "commissioning.invoices",
+    "commissioning.grants",
     "commissioning.referrals",
     "commissioning.supply_returns",
     "commissioning.supply_survey",

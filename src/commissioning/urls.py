@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("commissioning.web.urls")),
     path("account/", include("commissioning.accounts.urls")),
     path("directory/", include("commissioning.directory.urls")),
+    path("", include("commissioning.grants.urls", namespace="grants")),
     path("exercises/", include("commissioning.exercises.urls")),
     path("outcomes/", include("commissioning.outcomes_web.urls")),
     path("", include("commissioning.referrals.urls", namespace="referrals")),

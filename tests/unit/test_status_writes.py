@@ -172,6 +172,8 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "MediationRequest": "mediation",  # SUP-3
         "QuarterlyReport": "social_value",  # EVA-3
         "Assessment": "equality",  # EQU-1
+        "GrantRound": "grants",  # CYC-6
+        "GrantApplication": "grants",  # CYC-6
     }
     assert set(owners) == set(models_with_status())
     for app in owners.values():

@@ -35,6 +35,7 @@ from commissioning.directory.api import router as directory_router
 from commissioning.equality.api import router as equality_router
 from commissioning.escalations.api import router as escalations_router
 from commissioning.exercises.api import router as exercises_router
+from commissioning.grants.api import router as grants_router
 from commissioning.invoices.api import compliance_router as payments_compliance_router
 from commissioning.invoices.api import router as invoices_router
 from commissioning.invoices.api import vcs_share_router
@@ -91,6 +92,7 @@ api.add_router("/vcs-share", vcs_share_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/contracts", supply_returns_router)
 api.add_router("/outcome-studies", outcome_studies_router)
+api.add_router("/grants", grants_router)
 
 
 @api.exception_handler(ValidationError)

@@ -76,5 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "crumbs": [("Open data", None)],
         "releases_url": reverse("opendata:releases"),
         "records_url": reverse("opendata:records"),
+        "grants_json_url": reverse("grants:giving360_json"),
+        "grants_csv_url": reverse("grants:giving360_csv"),
     }
     return HttpResponse(_template().render(context, request))

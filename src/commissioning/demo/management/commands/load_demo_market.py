@@ -13,6 +13,7 @@ from commissioning.demo.contract_management import load_demo_contract_management
 from commissioning.demo.contract_performance import load_demo_performance
 from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.escalations import load_demo_escalations
+from commissioning.demo.grants import load_demo_grants
 from commissioning.demo.invoices import load_demo_invoices
 from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
@@ -120,6 +121,11 @@ class Command(BaseCommand):
                     self.stdout.write(format_procurement(made))
                     ratings = load_demo_conduct_ratings()
                     self.stdout.write(f"Synthetic code-of-conduct ratings: {ratings}.")
+                    grants = load_demo_grants()
+                    self.stdout.write(
+                        f"Synthetic grant rounds: {grants['rounds']} with "
+                        f"{grants['applications']} applications."
+                    )
                 self.stdout.write("")
                 self.stdout.write("Demo users (demo only: every one has the same known password):")
                 self.stdout.write(format_users(users))
