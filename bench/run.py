@@ -3,7 +3,8 @@ causalml's run in its own environment (bench/peers.py), the demo's loading and r
 (bench/demo_loading.py), the directory page and directory search API under load, on
 PostgreSQL, with the 10x market, then delivery at scale (bench/delivery.py: referrals, invoices,
 the drafting targets and a contract's referral and statement pages under signed-in load), then
-a study against a national extract of 2,000,000 people (bench/outcomes_extract.py, no database).
+a study against a national extract of 2,000,000 people (bench/outcomes_extract.py, no database),
+and the same extract loaded and studied through the platform (bench/outcomes_extract_web.py).
 ``BENCH_ONLY=delivery`` (or any comma-separated parts) runs only those parts.
 
 Prints p50/p95/p99 latency and requests/s at 50 concurrent clients for each target. Everything is
@@ -170,8 +171,8 @@ def directory_load() -> None:
 
 def main() -> int:
     """Every part in turn, or only those ``BENCH_ONLY`` names (comma-separated: core, demo,
-    directory, delivery, outcomes_extract; docs/benchmarks.md)."""
-    parts = ("core", "demo", "directory", "delivery", "outcomes_extract")
+    directory, delivery, outcomes_extract, outcomes_extract_web; docs/benchmarks.md)."""
+    parts = ("core", "demo", "directory", "delivery", "outcomes_extract", "outcomes_extract_web")
     only = [p.strip() for p in os.environ.get("BENCH_ONLY", "").split(",") if p.strip()]
     unknown = sorted(set(only) - set(parts))
     if unknown:
@@ -184,7 +185,7 @@ def main() -> int:
         import django
 
         django.setup()  # the last run's market and records, kept: reloading the market drops them
-    elif set(chosen) - {"core", "outcomes_extract"}:
+    elif set(chosen) - {"core", "outcomes_extract", "outcomes_extract_web"}:
         prepare_database()
     if "demo" in chosen:
         import demo_loading
@@ -204,6 +205,12 @@ def main() -> int:
 
         print()
         for line in outcomes_extract.main():
+            print(line, flush=True)
+    if "outcomes_extract_web" in chosen:  # its own processes and SQLite database
+        import outcomes_extract_web
+
+        print()
+        for line in outcomes_extract_web.main():
             print(line, flush=True)
     return 0
 
