@@ -4,6 +4,7 @@ causalml's run in its own environment (bench/peers.py), the demo's loading and r
 PostgreSQL, with the 10x market, then delivery at scale (bench/delivery.py: referrals, invoices,
 the drafting targets and a contract's referral and statement pages under signed-in load), then
 a study against a national extract of 2,000,000 people (bench/outcomes_extract.py, no database),
+and the same extract loaded and studied through the platform (bench/outcomes_extract_web.py),
 then the market map for England and Wales with five years of payments (bench/market.py).
 ``BENCH_ONLY=delivery`` (or any comma-separated parts) runs only those parts.
 
@@ -169,8 +170,16 @@ def directory_load() -> None:
 
 def main() -> int:
     """Every part in turn, or only those ``BENCH_ONLY`` names (comma-separated: core, demo,
-    directory, delivery, outcomes_extract, market; docs/benchmarks.md)."""
-    parts = ("core", "demo", "directory", "delivery", "outcomes_extract", "market")
+    directory, delivery, outcomes_extract, outcomes_extract_web, market; docs/benchmarks.md)."""
+    parts = (
+        "core",
+        "demo",
+        "directory",
+        "delivery",
+        "outcomes_extract",
+        "outcomes_extract_web",
+        "market",
+    )
     only = [p.strip() for p in os.environ.get("BENCH_ONLY", "").split(",") if p.strip()]
     unknown = sorted(set(only) - set(parts))
     if unknown:
@@ -184,7 +193,7 @@ def main() -> int:
         import django
 
         django.setup()  # the last run's market and records, kept: reloading the market drops them
-    elif set(chosen) - {"core", "outcomes_extract"}:
+    elif set(chosen) - {"core", "outcomes_extract", "outcomes_extract_web"}:
         prepare_database()
     if "demo" in chosen:
         import demo_loading
@@ -204,6 +213,12 @@ def main() -> int:
 
         print()
         for line in outcomes_extract.main():
+            print(line, flush=True)
+    if "outcomes_extract_web" in chosen:  # its own processes and SQLite database
+        import outcomes_extract_web
+
+        print()
+        for line in outcomes_extract_web.main():
             print(line, flush=True)
     if "market" in chosen:
         import market

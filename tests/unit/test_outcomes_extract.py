@@ -122,3 +122,52 @@ def test_unknown_people_and_bad_rows_are_refused(tmp_path: Path) -> None:
     bad = REFERENCE_PEOPLE.replace("P4,2024-05-15", "P4,15/05/2024")
     with pytest.raises(InputError, match=r"people\.csv: row 5: column 'index_date'"):
         load_extract(*_write(tmp_path, bad, REFERENCE_OFFENCES))
+
+
+def test_a_cohort_is_measured_from_the_providers_own_index_dates(tmp_path: Path) -> None:
+    """OUT-1 (issue 17 item 1 of P): hand figures for index dates other than the extract's."""
+    extract = load_extract(*_write(tmp_path, REFERENCE_PEOPLE, REFERENCE_OFFENCES))
+    rows = extract.positions(["P1", "P3", "P6"])
+    dates = np.array(["2024-03-05", "2023-03-01", "2024-05-01"], dtype="datetime64[D]")
+    measures = extract.measures_for(rows, dates)
+    # P1 from 5 Mar 2024: both offences that day are on the index date (not counted); 1 Jun
+    # (disposed 11 Jul 2025, within the waiting period to 5 Sep 2025) and 1 Sep count: 2
+    # reoffences, the first after 26 + 30 + 31 + 1 = 88 days, neither a custodial sentence.
+    # P3 from 1 Mar 2023: 29 Feb 2024 is inside the year (to 1 Mar 2024), 365 days on.
+    # P6 from 1 May 2024: the only offence is on the index date, so none, followed for 365 days.
+    assert measures.reoffended.tolist() == [1, 1, 0]
+    assert measures.reoffences.tolist() == [2, 1, 0]
+    assert measures.days_to_first.tolist() == [88, 365, 365]
+    assert measures.custodial.tolist() == [0, 0, 0]
+    # The extract's own dates still give the reference figures (P1: 3 reoffences after 55 days).
+    assert extract.measures_for(rows).reoffences.tolist() == [3, 1, 0]
+    with pytest.raises(InputError, match="2 index dates were given for 3 people"):
+        extract.measures_for(rows, dates[:2])
+    p5 = extract.positions(["P5"])  # censored (deported) on 1 Aug 2024
+    with pytest.raises(InputError, match="index date is after the person's censor date"):
+        extract.measures_for(p5, np.array(["2024-09-01"], dtype="datetime64[D]"))
+
+
+def test_offences_with_an_empty_pseudonym_are_checked_but_never_measured(tmp_path: Path) -> None:
+    """The steward's offences of people the extract does not hold keep their row, with an empty
+    pseudonym, so a bad one is named by its row number (OUT-1)."""
+    offences = REFERENCE_OFFENCES + ",2024-02-01,2024-02-02,fine\n"
+    extract = load_extract(*_write(tmp_path, REFERENCE_PEOPLE, offences))
+    assert extract.offences.size == REFERENCE_OFFENCES.count("\n") - 1
+    bad = REFERENCE_OFFENCES + ",2024-02-01,2024-01-02,fine\n"
+    with pytest.raises(InputError, match=r"offences\.csv: row 13: the disposal date is before"):
+        load_extract(*_write(tmp_path, REFERENCE_PEOPLE, bad))
+
+
+def test_a_study_measures_its_cohort_from_the_given_index_dates(tmp_path: Path) -> None:
+    people_csv, offences_csv, people = _synthetic_extract(tmp_path, 1_500)
+    extract = load_extract(people_csv, offences_csv, numeric=COVARIATES)
+    cohort = np.flatnonzero(people["treated"].to_numpy() == 1) if "treated" in people else None
+    rows = cohort if cohort is not None else np.arange(200)
+    later = extract.index_date[rows] + np.timedelta64(120, "D")
+    study = study_extract(extract, rows, covariates=list(COVARIATES), cohort_index_dates=later)
+    expected = extract.measures_for(rows, later)
+    assert study.cohort_measures.reoffences.tolist() == expected.reoffences.tolist()
+    assert study.cohort_measures.days_to_first.tolist() != (
+        extract.measures_for(rows).days_to_first.tolist()
+    )

@@ -44,8 +44,9 @@ from commissioning.outcomes_web.pseudonyms import (
     identifier_keys,
     pseudonyms,
 )
-from commissioning_analytics.outcomes.io import InputError
-from commissioning_analytics.outcomes.measures import MEASURES, OFFENCE_COLUMNS, add_measures
+from commissioning_analytics.outcomes import extract as core
+from commissioning_analytics.outcomes.io import InputError, PeopleTable
+from commissioning_analytics.outcomes.measures import OFFENCE_COLUMNS, Measures
 from commissioning_analytics.outcomes.safeguards import check_cohort_size
 
 PEOPLE_NAME = "people file"
@@ -228,6 +229,7 @@ def load_extract(
     keys_to_ids = pd.Series(prepared.frame["person_id"].to_numpy(), index=prepared.keys.to_numpy())
     del people_frame
     stored_offences = prepare_offences(offences_frame, identifiers, keys_to_ids)
+    offence_rows = len(stored_offences)
     del offences_frame, keys_to_ids
     folder = extract_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -236,8 +238,9 @@ def load_extract(
         offences_tmp = Path(work) / "offences.csv.gz"
         write_csv(prepared.frame, people_tmp)
         write_csv(stored_offences, offences_tmp)
-        try:
-            add_measures(people_tmp, offences_tmp)
+        del stored_offences
+        try:  # checked once, by the core that studies read it with
+            core.load_extract(people_tmp, offences_tmp)
         except InputError as error:
             message = str(error).replace("people.csv.gz", PEOPLE_NAME)
             raise ExtractError(message.replace("offences.csv.gz", OFFENCES_NAME)) from None
@@ -252,7 +255,7 @@ def load_extract(
                 covariates=prepared.covariates,
                 text_columns=prepared.text_columns,
                 people_rows=len(prepared.frame),
-                offence_rows=len(stored_offences),
+                offence_rows=offence_rows,
                 content_hash=digest,
                 people_file=f"{stem}-people.csv.gz",
                 offences_file=f"{stem}-offences.csv.gz",
@@ -322,54 +325,78 @@ def hash_cohort(csv_text: str, identifiers: list[str], name: str) -> tuple[str, 
     return hashed.to_csv(index=False, lineterminator="\n"), len(hashed)
 
 
+_LOADED: dict[tuple[int, str], core.Extract] = {}
+
+
+def loaded_extract(extract: NationalExtract) -> core.Extract:
+    """The version's people and offences in the core's arrays, read once per process: a study
+    then costs the measures of its own people, not a reading of the national files. Only the
+    newest version read is kept."""
+    key = (extract.pk, extract.content_hash)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = core.load_extract(
+            people_path(extract),
+            offences_path(extract),
+            numeric=list(extract.covariates),
+            text=list(extract.text_columns),
+        )
+    return _LOADED[key]
+
+
 @dataclass(frozen=True)
 class LinkedCohort:
-    """Measured people files for a study: the cohort's found people and the comparison pool."""
+    """The cohort's found people and the comparison pool, measured, as the evaluation's
+    tables: ``outcome``, the covariates, ``days_to_first`` and ``first_event`` as numbers; the
+    subgroup columns as text."""
 
-    cohort: Path
-    pool: Path
+    cohort: PeopleTable
+    pool: PeopleTable
     found: int
     not_found: int
     pool_size: int
 
 
+def _table(
+    name: str,
+    people: core.Extract,
+    rows: np.ndarray,
+    measures: Measures,
+    outcome: str,
+    columns: list[str],
+) -> PeopleTable:
+    numbers = {
+        column: people.numbers[column][rows] for column in columns if column in people.numbers
+    }
+    for measure in (outcome, "days_to_first", "first_event"):
+        numbers[measure] = getattr(measures, measure).astype(np.float64)
+    text = {c: people.text[c][rows].astype(str) for c in columns if c in people.text}
+    return PeopleTable(name, int(rows.size), numbers, text)
+
+
 def link_cohort(
-    extract: NationalExtract, hashed_csv: str, folder: Path, columns: list[str]
+    extract: NationalExtract, hashed_csv: str, outcome: str, columns: list[str]
 ) -> LinkedCohort:
-    """Find the cohort in the extract, measure everyone's proven reoffending from the extract's
-    offences (the cohort from the provider's index dates) and write the two measured files, with
-    the people's ``columns`` and the measures, into ``folder``. People not found are counted,
-    never named; fewer than 60 found is refused."""
-    keep = ["person_id", INDEX_DATE, *(c for c in columns if c in extract.covariates)]
-    keep += [c for c in columns if c in extract.text_columns]
-    people = pd.read_csv(
-        people_path(extract),
-        usecols=list(dict.fromkeys(keep)),
-        dtype={"person_id": str, INDEX_DATE: str, **dict.fromkeys(extract.text_columns, str)},
-        keep_default_na=False,
-    )
+    """Find the cohort in the extract and measure proven reoffending from the extract's
+    offences: the cohort from the provider's index dates, everyone else in the extract (the
+    comparison pool) from the extract's. People not found are counted, never named; fewer than
+    60 found is refused. Nothing is written to disk (OUT-1)."""
+    people = loaded_extract(extract)
     cohort = pd.read_csv(io.StringIO(hashed_csv), dtype=str, keep_default_na=False)
-    in_extract = cohort["person_id"].isin(people["person_id"]).to_numpy()
-    found = cohort.loc[in_extract]
-    check_cohort_size(len(found), what="the people of the cohort found in the extract")
-    cohort_people = people.set_index("person_id").loc[found["person_id"]].reset_index()
-    cohort_people[INDEX_DATE] = found[INDEX_DATE].to_numpy()
-    comparison = people.loc[~people["person_id"].isin(cohort["person_id"]).to_numpy()]
-    combined = pd.concat([cohort_people, comparison], ignore_index=True)
-    dates = folder / "people.csv"
-    write_csv(combined[["person_id", INDEX_DATE]], dates)
-    measured = add_measures(dates, offences_path(extract)).frame
-    dates.unlink()
-    for measure in MEASURES:
-        combined[measure] = measured[measure].to_numpy()
-    cohort_path, pool_path = folder / "cohort.csv", folder / "comparison.csv"
-    size = len(cohort_people)
-    write_csv(combined.iloc[:size], cohort_path)
-    write_csv(combined.iloc[size:], pool_path)
+    found_rows = np.asarray(people.ids.get_indexer(cohort["person_id"]), dtype=np.int64)
+    in_extract = found_rows >= 0
+    check_cohort_size(int(in_extract.sum()), what="the people of the cohort found in the extract")
+    rows = found_rows[in_extract]
+    index_dates = cohort[INDEX_DATE].to_numpy()[in_extract].astype("datetime64[D]")
+    in_cohort = np.zeros(people.rows, dtype=bool)
+    in_cohort[rows] = True
+    pool_rows = np.flatnonzero(~in_cohort).astype(np.int64)
     return LinkedCohort(
-        cohort_path,
-        pool_path,
-        found=size,
+        _table("cohort", people, rows, people.measures_for(rows, index_dates), outcome, columns),
+        _table(
+            "comparison pool", people, pool_rows, people.measures_for(pool_rows), outcome, columns
+        ),
+        found=int(rows.size),
         not_found=int((~in_extract).sum()),
-        pool_size=len(comparison),
+        pool_size=int(pool_rows.size),
     )

@@ -255,11 +255,10 @@ def run_study(study_id: int) -> str:
     if not lifecycle.start(study.pk):
         return OutcomeStudy.Status(study.status)
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            if study.extract is not None:
-                result = _evaluate_against_extract(study, study.extract, Path(folder))
-            else:
-                result = _evaluate_against_synthetic_pool(study)
+        if study.extract is not None:
+            result = _evaluate_against_extract(study, study.extract)
+        else:
+            result = _evaluate_against_synthetic_pool(study)
     except (InputError, SafeguardError, EvaluationError, extracts.ExtractError) as error:
         return _finish(study, OutcomeStudy.Status.FAILED, None, str(error))
     except Exception:
@@ -312,17 +311,14 @@ def _evaluate_against_synthetic_pool(study: OutcomeStudy) -> dict[str, Any]:
     return result
 
 
-def _evaluate_against_extract(
-    study: OutcomeStudy, extract: NationalExtract, folder: Path
-) -> dict[str, Any]:
+def _evaluate_against_extract(study: OutcomeStudy, extract: NationalExtract) -> dict[str, Any]:
     """The cohort linked to the extract; measures computed from its offences; everyone else in
     the extract is the comparison pool (OUT-1, PBR-2)."""
     subgroups = [column for column in SUBGROUP_COLUMNS if column in extract.text_columns]
-    columns = [study.outcome, *study.covariates, *TIME_TO_EVENT]
-    linked = extracts.link_cohort(extract, study.cohort_csv, folder, [*columns, *subgroups])
-    cohort = read_people(linked.cohort, columns, subgroups)
-    comparison = read_people(linked.pool, columns, subgroups)
-    result = _evaluate(study, cohort, comparison, TIME_TO_EVENT, subgroups)
+    linked = extracts.link_cohort(
+        extract, study.cohort_csv, study.outcome, [*study.covariates, *subgroups]
+    )
+    result = _evaluate(study, linked.cohort, linked.pool, TIME_TO_EVENT, subgroups)
     result["comparison_pool"] = {
         "label": f"national extract, version {extract.version}",
         "extract_version": extract.version,

@@ -92,9 +92,29 @@ class Extract:
             )
         return found
 
-    def measures_for(self, rows: ArrayLike) -> Measures:
-        """The measures of the people in ``rows`` (in that order), from their offences only."""
+    def measures_for(self, rows: ArrayLike, index_dates: ArrayLike | None = None) -> Measures:
+        """The measures of the people in ``rows`` (in that order), from their offences only.
+
+        ``index_dates`` (one per row) replaces the extract's own: a provider's cohort is
+        measured from the day each person started with the provider (OUT-1)."""
         chosen = np.asarray(rows, dtype=np.int64)
+        if index_dates is None:
+            index = self.index_date[chosen]
+        else:
+            index = np.asarray(index_dates, dtype="datetime64[D]")
+            if index.shape != chosen.shape:
+                raise InputError(
+                    f"{index.size} index dates were given for {chosen.size} people; "
+                    "one is needed for each"
+                )
+            if self.censor_date is not None:
+                censor = self.censor_date[chosen]
+                early = np.flatnonzero(~np.isnat(censor) & (censor < index))
+                if early.size:
+                    raise InputError(
+                        f"row {int(early[0]) + 1}: the index date is after the person's "
+                        "censor date (death or deportation)"
+                    )
         starts = self.offences.starts
         first, counts = starts[chosen], starts[chosen + 1] - starts[chosen]
         owner = np.repeat(np.arange(chosen.size, dtype=np.int64), counts)
@@ -107,7 +127,7 @@ class Extract:
             self.offences.disposed[which],
             _PROVEN_CODES[kind],
             kind == _CUSTODY_CODE,
-            self.index_date[chosen],
+            index,
             None if self.censor_date is None else self.censor_date[chosen],
         )
 
@@ -231,16 +251,21 @@ def _load_offences(path: Path, ids: pd.Index) -> OffenceRecords:
     normal = pd.Index(written.categories).str.strip().str.lower()
     recode = np.asarray(pd.Index(_KINDS).get_indexer(normal), dtype=np.int8)
     codes = recode[np.asarray(written.codes)]
-    _fail_at(
-        name,
-        codes < 0,
-        f"column 'disposal_type' is not one of the allowed types ({', '.join(_KINDS)})",
-    )
+    unknown = np.flatnonzero(codes < 0)
+    if unknown.size:  # named as the file-based measures name it
+        written_type = normal[int(np.asarray(written.codes)[unknown[0]])]
+        raise InputError(
+            f"{name}: row {int(unknown[0]) + 2}: column 'disposal_type' has {written_type!r} "
+            f"(allowed: {', '.join(_KINDS)})"
+        )
     committed = _day_array(frame["offence_date"], name, "offence_date")
     disposed = _day_array(frame["disposal_date"], name, "disposal_date")
     _fail_at(name, disposed < committed, "the disposal date is before the offence date")
     pseudonyms = frame["person_id"].cat
+    # An empty pseudonym is an offence of someone the people file does not hold (the steward's
+    # rows are kept so that errors name them): checked above, never measured.
     found = np.asarray(ids.get_indexer(pseudonyms.categories), dtype=np.int64)
+    found[np.asarray(pseudonyms.categories == "")] = -1
     person = found[np.asarray(pseudonyms.codes)]
     del frame
     known = person >= 0

@@ -162,8 +162,12 @@ def study_extract(
     replace: bool = False,
     ratio: int = 1,
     seed: int | None = None,
+    cohort_index_dates: ArrayLike | None = None,
 ) -> ExtractStudy:
-    """Fit, match, measure and estimate the three headline effects (see the module)."""
+    """Fit, match, measure and estimate the three headline effects (see the module).
+
+    ``cohort_index_dates`` (one per cohort row) measures the cohort from the provider's own
+    index dates instead of the extract's; the comparison keeps the extract's."""
     cohort = np.asarray(cohort_rows, dtype=np.int64)
     safeguards.check_cohort_size(cohort.size, what="the cohort")
     if pool_rows is None:
@@ -191,7 +195,7 @@ def study_extract(
     safeguards.check_cohort_size(full.n_matched_treated, what="the matched cohort")
     balance = balance_table(covariates, x_t, x_c, full)
     matches, comparison_rows = _compact(full, pool)
-    treated_measures = extract.measures_for(cohort)
+    treated_measures = extract.measures_for(cohort, cohort_index_dates)
     comparison_measures = extract.measures_for(comparison_rows)
     rate = estimate_effect(
         treated_measures.reoffended.astype(np.float64),
