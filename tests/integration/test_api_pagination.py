@@ -56,6 +56,8 @@ RECORDS = {
     "/api/supplier-information/organisations/{slug}": "one organisation's current version",
     "/api/supplier-information/share-codes/{code}": "the version one share code shows",
     "/api/exercises/{reference}/equality-assessment": "one exercise's equality impact assessment",
+    "/api/contracts/{reference}/citations": "the studies one contract's statement rests on",
+    "/api/grants/rounds/{reference}": "one grant round",
 }
 
 
@@ -97,6 +99,8 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/contracts/{reference}/returns",  # SUP-1
         "/api/referrals",
         "/api/outcome-studies",  # OUT-1, OUT-4
+        "/api/grants/rounds",  # CYC-6
+        "/api/grants/applications",  # CYC-6
     } == set(list_routes(schema))
 
 
