@@ -235,3 +235,92 @@ def test_shares_must_add_up_to_one_hundred_before_submission() -> None:
             "up to 100%."
         ]
         assert t.bid.receipts.count() == 0
+
+
+def test_the_api_refuses_what_the_forms_refuse_and_says_who_is_still_to_answer() -> None:
+    opportunity, before_deadline = _open_for_bids()
+    with time_machine.travel(before_deadline, tick=False):
+        t = _together(opportunity)
+        lead = client_for(t.lead_user)
+        url = f"/api/bids/{t.bid.pk}"
+        unknown = lead.post(
+            f"{url}/consortium/members",
+            {"organisation": "not-a-registered-charity", "role": "Housing", "share": "1"},
+            content_type="application/json",
+        )
+        assert unknown.status_code == 400
+        assert unknown.json()["errors"] == {
+            "organisation": [
+                "No name matches “not-a-registered-charity”: check the spelling, or enter part "
+                "of the name"
+            ]
+        }
+        extra = OrganisationFactory(name="Third Member")
+        over = lead.post(
+            f"{url}/consortium/members",
+            {"organisation": extra.slug, "role": "Housing", "share": "5"},
+            content_type="application/json",
+        )
+        assert over.status_code == 400
+        assert over.json() == {
+            "detail": "The shares would add up to 105.00%: together they must add up to 100%",
+            "errors": {
+                "share": ["The shares would add up to 105.00%: together they must add up to 100%"]
+            },
+        }
+        detail = lead.get(url).json()["consortium"]
+        assert detail["shares_total"] == "100.00"
+        assert detail["still_to_answer"] == [m.slug for m in t.members]
+        refused = lead.post(f"{url}/submit")
+        assert refused.status_code == 400
+        assert refused.json()["errors"]["__all__"] == [
+            "Safe Homes for Women has not yet confirmed it agrees to bid together.",
+            "Second Chance Mentors has not yet confirmed it agrees to bid together.",
+        ]
+        for member, user in zip(detail["members"], t.member_users, strict=True):
+            answered = client_for(user).post(
+                f"/api/bids/invitations/{member['id']}/answer",
+                {"decision": "confirm"},
+                content_type="application/json",
+            )
+            assert answered.status_code == 200
+            assert answered.json()["consent"] == "confirmed"
+        assert lead.get(url).json()["consortium"]["still_to_answer"] == []
+        submitted = lead.post(f"{url}/submit")
+        assert submitted.status_code == 201
+        assert submitted.json()["reference"].startswith("BID-")
+
+
+def test_the_pages_refuse_an_unregistered_member_and_submission_before_consent() -> None:
+    opportunity, before_deadline = _open_for_bids()
+    with time_machine.travel(before_deadline, tick=False):
+        t = _together(opportunity)
+        lead = client_for(t.lead_user)
+        page = lead.post(
+            f"/bids/{t.bid.pk}/together/new/",
+            {"organisation": "Nowhere Unregistered Trust", "role": "Housing", "share": "1"},
+        )
+        assert page.status_code == 200
+        assert "No name matches “Nowhere Unregistered Trust”" in page.content.decode()
+        assert ConsortiumMember.objects.filter(consortium__bid=t.bid).count() == 2
+        bid_page = lead.get(f"/bids/{t.bid.pk}/").content.decode()
+        assert "Safe Homes for Women has not yet confirmed it agrees to bid together." in bid_page
+        refused = lead.post(f"/bids/{t.bid.pk}/submit/").content.decode()
+        assert "Second Chance Mentors has not yet confirmed it agrees to bid together." in refused
+        assert t.bid.receipts.count() == 0
+        member = ConsortiumMember.objects.get(organisation=t.members[0])
+        invitation = client_for(t.member_users[0])
+        shown = invitation.get(f"/bids/invitations/{member.pk}/").content.decode()
+        assert "Your share of the work" in shown and "30.00%" in shown
+        invitation.post(f"/bids/invitations/{member.pk}/", {"decision": "decline", "reason": ""})
+        member.refresh_from_db()
+        assert member.consent == "requested"  # a decline needs a reason: nothing written
+        invitation.post(
+            f"/bids/invitations/{member.pk}/",
+            {"decision": "decline", "reason": "We cannot take on 30% this year."},
+        )
+        member.refresh_from_db()
+        assert member.consent == "declined"
+        bid_page = lead.get(f"/bids/{t.bid.pk}/").content.decode()
+        assert "Safe Homes for Women declined to bid together: remove it." in bid_page
+        assert "We cannot take on 30% this year." in bid_page
