@@ -31,7 +31,7 @@ from django.db.models import Prefetch, QuerySet
 
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
-from commissioning.bids.models import Bid, Consortium, Subcontractor
+from commissioning.bids.models import Bid, Consortium, ConsortiumMember, Subcontractor
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.opendata.ocds.award import build_award
 from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
@@ -68,6 +68,7 @@ def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
     return queryset.select_related(
         "lot__opportunity__exercise__commissioning_body",
         "winning_bid__organisation",
+        "winning_bid__consortium",
         "contract__commissioning_body",
         "contract__prime",
         "contract__lot__opportunity",
@@ -75,6 +76,10 @@ def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
         "lot__opportunity__lots",
         Prefetch("lot__bids", queryset=Bid.objects.select_related("organisation")),
         Prefetch("winning_bid__supply_chain", queryset=chain),
+        Prefetch(
+            "winning_bid__consortium__members",
+            queryset=ConsortiumMember.objects.select_related("organisation"),
+        ),
         Prefetch("contract__parties", queryset=parties),
         payment_notices("contract__payment_notices"),
         "contract__kpis",
@@ -193,7 +198,10 @@ def bid_suppliers(bid: Bid) -> tuple[Party, ...]:
     """The winning bid's suppliers: its organisation, and for a bid together (PRO-6) the lead
     first and every confirmed member after it, each a tenderer and supplier whose
     ``roleDetails`` says which it is, its role and its share of the work."""
-    consortium = Consortium.objects.filter(bid=bid).first()
+    try:
+        consortium = bid.consortium  # loaded with its members by with_ocds_relations
+    except Consortium.DoesNotExist:
+        consortium = None
     if consortium is None:
         return (organisation_party(bid.organisation, "supplier", supplier=True),)
     arrangement = consortium.get_arrangement_display().lower()
@@ -204,8 +212,10 @@ def bid_suppliers(bid: Bid) -> tuple[Party, ...]:
             role_details=_lead_details(arrangement, consortium.lead_role, consortium.lead_share),
         )
     ]
-    confirmed = consortium.members.filter(consent=Subcontractor.Consent.CONFIRMED)
-    for member in confirmed.select_related("organisation").order_by("created_at", "pk"):
+    confirmed = [
+        m for m in consortium.members.all() if m.consent == Subcontractor.Consent.CONFIRMED
+    ]
+    for member in sorted(confirmed, key=lambda m: (m.created_at, m.pk)):
         party = organisation_party(member.organisation, "tenderer", supplier=True)
         details = _member_details(arrangement, bid.organisation.name, member.role, member.share)
         suppliers.append(replace(party, role_details=details))
