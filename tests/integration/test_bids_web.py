@@ -189,6 +189,11 @@ def test_every_api_route_to_bids_needs_a_session(s: Setting) -> None:
         "/api/bids",
         "/api/bids/{bid_id}",
         "/api/bids/{bid_id}/content",
+        # Bidding together (PRO-6): the lead's writes, a member's answer, submission.
+        "/api/bids/{bid_id}/consortium",
+        "/api/bids/{bid_id}/consortium/members",
+        "/api/bids/invitations/{member_id}/answer",
+        "/api/bids/{bid_id}/submit",
     }
     assert all(op.get("security") for _, op in bid_routes)
 

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.awards.access import can_manage_award
+from commissioning.awards.consortium import member_recipients, with_consortium
 from commissioning.awards.models import LotAward
 from commissioning.awards.tendered import TenderedPaymentModel, tendered_payment_model
 from commissioning.bids import opening
@@ -333,6 +334,7 @@ def create_contract(
             )
             for org, terms in chain
         ]
+        parties = with_consortium(parties, contract, bid, party_id)  # bidding together (PRO-6)
         ContractParty.objects.bulk_create(parties)
         # It starts mobilising: active once its commissioners say so (issue 15).
         contracts_lifecycle.start_mobilising(contract)
@@ -363,6 +365,7 @@ def create_contract(
         recipients = members_of(bid.organisation_id)
         for org, _ in chain:
             recipients += members_of(org.pk)
+        recipients += member_recipients(bid)
         notify(
             recipients,
             subject=f"Contract created: {reference}",

@@ -3,7 +3,8 @@
 
 * Approved provider members of an organisation prepare, submit and withdraw its bids, and read
   them (their own organisation's content) at any time.
-* Approved members of an organisation named as a sub-contractor see what that bid promises *it*
+* Approved members of an organisation named as a sub-contractor, or invited into a consortium,
+  see what that bid promises *it*
   (nothing else of the bid) and confirm or decline.
 * Only approved commissioners of the opportunity's commissioning body open the bids, and only
   after the bid deadline; they then read the submitted bids. Site administrators get no
@@ -15,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from commissioning.accounts.models import User
-from commissioning.bids.models import Subcontractor
+from commissioning.bids.models import ConsortiumMember, Subcontractor
 from commissioning.permissions import (
     Visitor,
     is_active_user,
@@ -47,8 +48,9 @@ def can_prepare_bid(user: Visitor, bid: Any) -> bool:
     return can_bid_for(user, bid.organisation)
 
 
-def can_answer_subcontract(user: Visitor, subcontractor: Subcontractor) -> bool:
-    """See the promise and confirm or decline: approved members of the named organisation."""
+def can_answer_subcontract(user: Visitor, subcontractor: Subcontractor | ConsortiumMember) -> bool:
+    """See the promise (or the invitation to bid together) and confirm or decline: approved
+    members of the named organisation."""
     return is_approved_member(user, subcontractor.organisation_id)
 
 

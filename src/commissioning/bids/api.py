@@ -22,11 +22,14 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from commissioning.api.errors import WRITE_ERRORS, ErrorOut
+from commissioning.api.errors import INVALID, WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
-from commissioning.bids import access, opening, reading, services
+from commissioning.bids import access, consent, consortium, opening, reading, services, submission
 from commissioning.bids.content import COST_LINES
-from commissioning.bids.models import Bid
+from commissioning.bids.forms import ConsentForm, ConsortiumLeadForm, ConsortiumMemberForm
+from commissioning.bids.models import Bid, ConsortiumMember
+from commissioning.bids.services import fresh
+from commissioning.permissions import signed_in_user
 from commissioning.procurement.services import bid_deadline_passed
 
 router = Router(tags=["Bids (sealed until the deadline)"])
@@ -66,9 +69,30 @@ class BidOut(Schema):
     url: str
 
 
+class ConsortiumMemberOut(Schema):
+    id: int
+    organisation: str = Field(description="The member's slug.")
+    role: str
+    share: str = Field(description="Its share of the work, per cent.")
+    consent: str = Field(description="requested, confirmed or declined")
+
+
+class ConsortiumOut(Schema):
+    arrangement: str = Field(description="consortium or spv (special-purpose vehicle)")
+    lead: str = Field(description="The lead's slug: the bidding organisation.")
+    lead_role: str
+    lead_share: str = Field(description="The lead's share of the work, per cent.")
+    members: list[ConsortiumMemberOut]
+    shares_total: str = Field(description="Lead and members together; must be 100.00.")
+    still_to_answer: list[str] = Field(description="Slugs of members yet to confirm.")
+
+
 class BidDetailOut(BidOut):
     receipts: list[ReceiptOut]
     supply_chain: list[NamedSubcontractorOut]
+    consortium: ConsortiumOut | None = Field(
+        None, description="Organisations bidding together; null for a bid alone."
+    )
     document_sizes: list[int] = Field(description="Sizes in bytes; names are sealed.")
 
 
@@ -194,19 +218,167 @@ def list_bids(request: HttpRequest, pages: Query[PageQuery]) -> Any:
     summary="One of your bids: status, receipts, named sub-contractors (metadata only)",
 )
 def get_bid(request: HttpRequest, bid_id: int) -> Any:
+    return Status(200, get_bid_detail(_own(request, bid_id)))
+
+
+def get_bid_detail(bid: Bid) -> dict[str, Any]:
+    """A bid's metadata with receipts, supply chain, document sizes and who bids together."""
+    return {
+        **bid_out(bid),
+        "receipts": [_receipt(r) for r in bid.receipts.order_by("-submitted_at", "-pk")],
+        "supply_chain": [
+            {"organisation": sub.organisation.slug, "consent": sub.consent}
+            for sub in bid.supply_chain.select_related("organisation").order_by("pk")
+        ],
+        "document_sizes": list(bid.documents.order_by("pk").values_list("size", flat=True)),
+        "consortium": consortium_out(bid),
+    }
+
+
+def consortium_out(bid: Bid) -> dict[str, Any] | None:
+    """Who bids together with the lead, their shares and answers (PRO-6): metadata only."""
+    together = consortium.consortium_of(bid)
+    if together is None:
+        return None
+    return {
+        "arrangement": together.arrangement,
+        "lead": bid.organisation.slug,
+        "lead_role": together.lead_role,
+        "lead_share": str(together.lead_share),
+        "members": [
+            {
+                "id": m.pk,
+                "organisation": m.organisation.slug,
+                "role": m.role,
+                "share": str(m.share),
+                "consent": m.consent,
+            }
+            for m in consortium.members(bid)
+        ],
+        "shares_total": str(consortium.total_share(together)),
+        "still_to_answer": [org.slug for org in consortium.still_to_answer(bid)],
+    }
+
+
+class ConsortiumIn(Schema):
+    arrangement: str = Field(description="consortium or spv")
+    lead_role: str
+    lead_share: str = Field(description='Per cent, up to two decimal places, e.g. "50".')
+
+
+class ConsortiumMemberIn(Schema):
+    organisation: str = Field(description="The member's slug (a provider in the directory).")
+    role: str
+    share: str = Field(description='Per cent, up to two decimal places, e.g. "30".')
+
+
+class AnswerIn(Schema):
+    decision: str = Field(description="confirm or decline")
+    reason: str = Field("", description="Required to decline; the lead sees it.")
+
+
+def _form_errors(form: Any) -> Any:
+    errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+    return error(400, INVALID, errors)
+
+
+def _detail(bid: Bid) -> Any:
+    return get_bid_detail(fresh(bid))
+
+
+@router.post(
+    "/{bid_id}/consortium",
+    auth=django_auth,
+    response={200: BidDetailOut, **WRITE_ERRORS},
+    summary="Bid together: how, and the lead's role and share",
+)
+def set_consortium(request: HttpRequest, bid_id: int, payload: ConsortiumIn) -> Any:
+    """For members of the bidding organisation (the lead) while the bid can change, as the
+    "Bid together" page: refused with 400 naming each field, nothing written."""
     bid = _own(request, bid_id)
+    form = ConsortiumLeadForm(payload.dict())
+    if not form.is_valid():
+        return _form_errors(form)
+    data = form.cleaned_data
+    consortium.set_lead(
+        signed_in_user(request),
+        bid,
+        arrangement=data["arrangement"],
+        lead_role=data["lead_role"],
+        lead_share=data["lead_share"],
+    )
+    return Status(200, _detail(bid))
+
+
+@router.post(
+    "/{bid_id}/consortium/members",
+    auth=django_auth,
+    response={201: BidDetailOut, **WRITE_ERRORS},
+    summary="Add a member bidding together with the lead",
+)
+def add_consortium_member(request: HttpRequest, bid_id: int, payload: ConsortiumMemberIn) -> Any:
+    """As the "Add a member" page: the member must be a provider registered in the directory,
+    its share must keep the total at or below 100%; its people are asked to confirm."""
+    bid = _own(request, bid_id)
+    form = ConsortiumMemberForm(payload.dict(), lead=bid.organisation)
+    if not form.is_valid():
+        return _form_errors(form)
+    data = form.cleaned_data
+    consortium.add_member(
+        signed_in_user(request), bid, data["organisation"], role=data["role"], share=data["share"]
+    )
+    return Status(201, _detail(bid))
+
+
+@router.post(
+    "/invitations/{member_id}/answer",
+    auth=django_auth,
+    response={200: ConsortiumMemberOut, **WRITE_ERRORS},
+    summary="Confirm or decline an invitation to bid together",
+)
+def answer_invitation(request: HttpRequest, member_id: int, payload: AnswerIn) -> Any:
+    """For approved members of the invited organisation, while the bid can change."""
+    member = (
+        ConsortiumMember.objects.select_related("organisation", "consortium__bid__organisation")
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None or not access.can_answer_subcontract(request.user, member):
+        raise Http404("No such invitation")
+    form = ConsentForm(payload.dict())
+    if not form.is_valid():
+        return _form_errors(form)
+    consent.answer(
+        signed_in_user(request),
+        member,
+        confirm=form.cleaned_data["decision"] == "confirm",
+        reason=form.cleaned_data["reason"],
+    )
+    member.refresh_from_db()
     return Status(
         200,
         {
-            **bid_out(bid),
-            "receipts": [_receipt(r) for r in bid.receipts.order_by("-submitted_at", "-pk")],
-            "supply_chain": [
-                {"organisation": sub.organisation.slug, "consent": sub.consent}
-                for sub in bid.supply_chain.select_related("organisation").order_by("pk")
-            ],
-            "document_sizes": list(bid.documents.order_by("pk").values_list("size", flat=True)),
+            "id": member.pk,
+            "organisation": member.organisation.slug,
+            "role": member.role,
+            "share": str(member.share),
+            "consent": member.consent,
         },
     )
+
+
+@router.post(
+    "/{bid_id}/submit",
+    auth=django_auth,
+    response={201: ReceiptOut, **WRITE_ERRORS},
+    summary="Submit the bid",
+)
+def submit_bid(request: HttpRequest, bid_id: int) -> Any:
+    """As the "Check and submit" page: refused with 400 listing every reason under
+    ``errors.__all__`` (which members are still to answer, shares not adding up to 100%, ...)."""
+    bid = _own(request, bid_id)
+    receipt = submission.submit(signed_in_user(request), bid)
+    return Status(201, _receipt(receipt))
 
 
 def content_out(opened: reading.OpenBid, read_as: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""A named sub-contractor's answer (PRO-7): no one is named in a bid without agreeing. Its
-approved members see exactly what it is promised and confirm, or decline with a reason; the
-prime's members are told either way."""
+"""A named sub-contractor's answer (PRO-7), and a consortium member's (PRO-6): no one is named in
+a bid without agreeing. Its approved members see exactly what it is promised and confirm, or
+decline with a reason; the prime's (the lead's) members are told either way."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids import access, keys, lifecycle, reading
 from commissioning.bids.content import Terms
-from commissioning.bids.models import Bid, Subcontractor
+from commissioning.bids.models import Bid, ConsortiumMember, Subcontractor
 from commissioning.bids.services import bid_url, members_of
 from commissioning.notifications.services import notify
 from commissioning.permissions import Visitor, is_signed_in, member_organisations
@@ -26,6 +26,16 @@ _ANSWER_REFUSALS = {
 }
 """The sub-contractor's words for why the bid can no longer change (see
 :func:`lifecycle.edit_refusal`)."""
+
+
+Named = Subcontractor | ConsortiumMember
+"""An organisation named in a bid that must agree: a sub-contractor or a consortium member."""
+
+_WORDS: dict[type[Named], tuple[str, str, str]] = {
+    Subcontractor: ("bid.subcontractor", "sub-contract request", "bid.subcontract"),
+    ConsortiumMember: ("bid.consortium", "invitation to bid together", "bid.consortium"),
+}
+"""Each kind's audit action prefix, the request's name in the notice, and the notice kind."""
 
 
 def requests_for(user: Visitor) -> QuerySet[Subcontractor]:
@@ -44,22 +54,37 @@ def promised_terms(user: Visitor, sub: Subcontractor) -> Terms:
     return reading.terms_of(sub, keys.subcontractor_key(user, sub))
 
 
+def invitations_for(user: Visitor) -> QuerySet[ConsortiumMember]:
+    """Invitations to bid together sent to ``user``'s organisations, newest first (PRO-6)."""
+    if not is_signed_in(user):
+        return ConsortiumMember.objects.none()
+    return (
+        ConsortiumMember.objects.filter(organisation__in=member_organisations(user))
+        .select_related(
+            "consortium__bid__organisation", "consortium__bid__lot__opportunity", "organisation"
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
 def answer(
     actor: User,
-    sub: Subcontractor,
+    sub: Named,
     *,
     confirm: bool,
     reason: str = "",
     now: datetime | None = None,
 ) -> None:
-    """Confirm or decline (with a reason) being named, while the bid can still change."""
+    """Confirm or decline (with a reason) being named, while the bid can still change: the same
+    for a sub-contractor and a consortium member."""
+    action, request_name, kind = _WORDS[type(sub)]
     if not access.can_answer_subcontract(actor, sub):
         raise PermissionDenied("Only members of the named organisation can answer.")
     if not confirm and not reason.strip():
         raise ValidationError({"reason": "Enter why you are declining"})
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Subcontractor.objects.select_for_update().get(pk=sub.pk)
+        locked = type(sub).objects.select_for_update().get(pk=sub.pk)
         bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=locked.bid_id)
         refusal = lifecycle.edit_refusal(bid, now)
         if refusal is not None:
@@ -74,7 +99,7 @@ def answer(
         locked.save(update_fields=["consent", "decline_reason", "answered_at", "answered_by"])
         record(
             actor,
-            "bid.subcontractor.confirm" if confirm else "bid.subcontractor.decline",
+            f"{action}.confirm" if confirm else f"{action}.decline",
             locked,
             {"consent": {"from": before, "to": locked.consent}},
         )
@@ -84,8 +109,8 @@ def answer(
             body += f"\nTheir reason: {locked.decline_reason}"
         notify(
             members_of(bid.organisation_id),
-            subject=f"{locked.organisation} {verb} your sub-contract request",
+            subject=f"{locked.organisation} {verb} your {request_name}",
             body=body,
             url=bid_url(bid),
-            kind=f"bid.subcontract.{verb}",
+            kind=f"{kind}.{verb}",
         )

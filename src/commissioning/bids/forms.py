@@ -173,6 +173,79 @@ class SubcontractorForm(GovUKForm):
         field.queryset = field.offered().exclude(pk=prime.pk)
 
 
+class ConsortiumLeadForm(GovUKForm):
+    """How the organisations bid together, and the lead's own role and share (PRO-6)."""
+
+    arrangement = forms.ChoiceField(
+        label="How are you bidding together?",
+        choices=[
+            ("consortium", "As a consortium"),
+            ("spv", "Through a special-purpose vehicle"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you are bidding together"},
+    )
+    lead_role = forms.CharField(
+        label="Your role as the lead",
+        max_length=200,
+        help_text="For example: case management and managing the contract.",
+        error_messages={"required": "Enter your role as the lead"},
+    )
+    lead_share = forms.DecimalField(
+        label="Your share of the work (%)",
+        help_text="The lead's and members' shares must add up to 100%.",
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter your share of the work",
+            "invalid": "Your share of the work must be a number, like 40 or 33.34",
+            "min_value": "Enter a share of more than 0% and up to 100%",
+            "max_value": "Enter a share of more than 0% and up to 100%",
+            "max_decimal_places": "Enter a share with at most two decimal places",
+        },
+    )
+
+
+class ConsortiumMemberForm(GovUKForm):
+    """A member bidding together with the lead, its role and share (PRO-6)."""
+
+    organisation = OrganisationChoiceField(
+        "providers",
+        label="Member",
+        help_text="The name of a provider in the directory. Its members will be asked to confirm.",
+        error_messages={"required": "Enter the member's name"},
+    )
+    role = forms.CharField(
+        label="Its role",
+        max_length=200,
+        help_text="For example: accommodation for women leaving custody.",
+        error_messages={"required": "Enter the member's role"},
+    )
+    share = forms.DecimalField(
+        label="Its share of the work (%)",
+        help_text="The lead's and members' shares must add up to 100%.",
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the member's share of the work",
+            "invalid": "The share of the work must be a number, like 30 or 33.33",
+            "min_value": "Enter a share of more than 0% and up to 100%",
+            "max_value": "Enter a share of more than 0% and up to 100%",
+            "max_decimal_places": "Enter a share with at most two decimal places",
+        },
+    )
+
+    def __init__(self, *args: Any, lead: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, OrganisationChoiceField)
+        field.queryset = field.offered().exclude(pk=lead.pk)
+
+
 class ConsentForm(GovUKForm):
     decision = forms.ChoiceField(
         label="Do you agree to be named in this bid on these terms?",

@@ -25,7 +25,8 @@ _SUBMIT = Transition(
     action="bid.submit",
     guard="Before the bid deadline by the server's clock, by a member of the bidding "
     "organisation, with price, full-cost disclosure and every criterion answered, and every "
-    "named sub-contractor confirmed (submission.submission_problems).",
+    "named sub-contractor confirmed; for a bid together, every consortium member confirmed and "
+    "the shares adding up to 100% (submission.submission_problems, consortium.problems).",
     effects=("receipt with the sealed digest", "audit bid.submit", "notice bid.receipt"),
 )
 

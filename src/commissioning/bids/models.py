@@ -169,3 +169,69 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class Consortium(models.Model):
+    """Organisations bidding together (PRO-6): the bid's organisation is the lead, which prepares
+    and submits the sealed bid; the members beneath agree to be named, as sub-contractors do.
+    Who is in it, their roles and shares of the work are metadata, in the clear, because the
+    award and the contract name every member."""
+
+    class Arrangement(models.TextChoices):
+        CONSORTIUM = "consortium", "Consortium"
+        SPECIAL_PURPOSE_VEHICLE = "spv", "Special-purpose vehicle"
+
+    bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="consortium")
+    arrangement = models.CharField(
+        max_length=12, choices=Arrangement.choices, default=Arrangement.CONSORTIUM
+    )
+    lead_role = models.CharField("The lead's role", max_length=200)
+    lead_share = models.DecimalField(
+        "The lead's share of the work (%)", max_digits=5, decimal_places=2
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_arrangement_display()} led by {self.bid.organisation}"
+
+
+class ConsortiumMember(models.Model):
+    """A member bidding together with the lead (PRO-6): its role and share of the work, and its
+    answer, given exactly as a named sub-contractor gives one (:mod:`.consent`)."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="consortium_memberships"
+    )
+    role = models.CharField(max_length=200)
+    share = models.DecimalField("Share of the work (%)", max_digits=5, decimal_places=2)
+    consent = models.CharField(
+        max_length=10,
+        choices=Subcontractor.Consent.choices,
+        default=Subcontractor.Consent.REQUESTED,
+    )
+    decline_reason = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["consortium", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "organisation"], name="one_membership_per_consortium"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in consortium {self.consortium_id}"
+
+    @property
+    def bid(self) -> Bid:
+        return self.consortium.bid
+
+    @property
+    def bid_id(self) -> int:
+        return self.consortium.bid_id

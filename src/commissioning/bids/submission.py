@@ -5,7 +5,8 @@ state machine, whose table and status writes live in :mod:`.lifecycle`.
 
 Every transition happens only before the bid deadline by the server's clock. Submission is
 refused, with every reason listed, until the price and full-cost disclosure are complete, every
-non-price criterion is answered and every named sub-contractor has confirmed. Each submission
+non-price criterion is answered, every named sub-contractor has confirmed and, for a bid
+together, every consortium member has confirmed and the shares add up to 100%. Each submission
 gets a receipt; the latest counts.
 """
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
-from commissioning.bids import access, keys, lifecycle, reading
+from commissioning.bids import access, consortium, keys, lifecycle, reading
 from commissioning.bids.models import Bid, Receipt, Subcontractor
 from commissioning.bids.services import (
     answerable_criteria,
@@ -77,6 +78,7 @@ def submission_problems(user: User, bid: Bid, now: datetime | None = None) -> li
             problems.append(
                 f"{sub.organisation} declined to be named: remove it from the supply chain."
             )
+    problems.extend(consortium.problems(bid))  # bidding together (PRO-6)
     return problems
 
 

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from commissioning.bids import views, views_consent, views_offer_test, views_opening
+from commissioning.bids import (
+    views,
+    views_consent,
+    views_consortium,
+    views_offer_test,
+    views_opening,
+)
 
 app_name = "bids"
 urlpatterns = [
@@ -18,6 +24,14 @@ urlpatterns = [
         views.subcontractor_remove,
         name="subcontractor-remove",
     ),
+    path("<int:pk>/together/", views_consortium.lead, name="consortium"),
+    path("<int:pk>/together/new/", views_consortium.member_add, name="consortium-add"),
+    path(
+        "<int:pk>/together/<int:member_pk>/remove/",
+        views_consortium.member_remove,
+        name="consortium-remove",
+    ),
+    path("invitations/<int:pk>/", views_consortium.invitation, name="consortium-request"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("receipts/<str:reference>/", views.receipt, name="receipt"),

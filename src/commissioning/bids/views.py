@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissioning.bids import access, lifecycle, services, submission
+from commissioning.bids.consortium import consortium_of
+from commissioning.bids.consortium import members as consortium_members
 from commissioning.bids.content import Terms
 from commissioning.bids.forms import (
     AnswersForm,
@@ -90,6 +92,8 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "criteria": [(c, view.content.answers.get(str(c.pk), "")) for c in criteria],
         "receipts": bid.receipts.all(),
         "supplier_information": supplier_information.current_version(bid.organisation_id),
+        "consortium": consortium_of(bid),
+        "members": consortium_members(bid),
         "editable": editable,
         "open_for_bids": is_open_for_bids(bid.lot.opportunity),
         "problems": submission.submission_problems(signed_in_user(request), bid)

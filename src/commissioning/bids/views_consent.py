@@ -3,6 +3,8 @@ promised and a confirm-or-decline form."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +31,7 @@ def my_bids(request: HttpRequest) -> HttpResponse:
     context = {
         "bids": bids,
         "requests": consent.requests_for(request.user),
+        "invitations": consent.invitations_for(request.user),
         "crumbs": [("Your bids", None)],
     }
     return render(request, "bids/my_bids.html", context)
@@ -44,15 +47,33 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not access.can_answer_subcontract(request.user, sub):
         raise PermissionDenied("Only members of the named organisation can see this request.")
-    terms = consent.promised_terms(request.user, sub)
-    opportunity = sub.bid.lot.opportunity
-    answerable = lifecycle.is_editable(sub.bid)
+    return answer_page(
+        request,
+        sub,
+        sub.bid,
+        "bids/request.html",
+        reverse("bids:request", args=[sub.pk]),
+        {"terms": consent.promised_terms(request.user, sub), "crumb": "Sub-contract request"},
+    )
+
+
+def answer_page(
+    request: HttpRequest,
+    named: consent.Named,
+    bid: Bid,
+    template: str,
+    done_url: str,
+    extra: dict[str, Any],
+) -> HttpResponse:
+    """The confirm-or-decline page of a sub-contractor or a consortium member (PRO-6, PRO-7):
+    one form, one service (:func:`consent.answer`)."""
+    answerable = lifecycle.is_editable(bid)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and answerable and form.is_valid():
         confirm = form.cleaned_data["decision"] == "confirm"
         try:
             consent.answer(
-                signed_in_user(request), sub, confirm=confirm, reason=form.cleaned_data["reason"]
+                signed_in_user(request), named, confirm=confirm, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -60,13 +81,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, "You confirmed. The bidder has been told." if confirm else "You declined."
             )
-            return HttpResponseRedirect(reverse("bids:request", args=[sub.pk]))
+            return HttpResponseRedirect(done_url)
     context = {
-        "sub": sub,
-        "terms": terms,
-        "opportunity": opportunity,
+        "sub": named,
+        "bid": bid,
+        "opportunity": bid.lot.opportunity,
         "form": form,
         "answerable": answerable,
-        "crumbs": [("Your bids", reverse("bids:home")), ("Sub-contract request", None)],
+        "crumbs": [("Your bids", reverse("bids:home")), (extra.pop("crumb"), None)],
+        **extra,
     }
-    return render(request, "bids/request.html", context)
+    return render(request, template, context)

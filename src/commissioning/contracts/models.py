@@ -79,6 +79,8 @@ class ContractParty(models.Model):
         PRIME = "prime", "Prime contractor"
         SUBCONTRACTOR = "subcontractor", "Sub-contractor"
         INVESTOR = "investor", "Social investor"
+        # A member of the consortium that bid together, beside the lead (the prime) (PRO-6).
+        CONSORTIUM_MEMBER = "consortium_member", "Consortium member"
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parties")
     party_id = models.SlugField(max_length=60, help_text="The party's id in the mechanism")
@@ -100,6 +102,14 @@ class ContractParty(models.Model):
     promised_referrals_per_year = models.PositiveIntegerField(null=True, blank=True)
     promised_value_per_year = models.DecimalField(
         "Promised value per year (£)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    share_of_work = models.DecimalField(
+        "Share of the work (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a consortium that bid together: this member's share, as bid.",
     )
 
     class Meta:

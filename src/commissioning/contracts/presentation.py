@@ -108,9 +108,31 @@ def party_rows(mechanism: Mechanism, parties: Iterable[Any]) -> list[dict[str, A
                 "promised_referrals": getattr(link, "promised_referrals_per_year", None),
                 "promised_value": None if promised_value is None else pounds(promised_value),
                 "terms": None if sub is None else _terms(sub),
+                "share_of_work": getattr(link, "share_of_work", None),
             }
         )
-    return rows
+    return rows + consortium_member_rows(parties, {p.id for p in mechanism.parties})
+
+
+def consortium_member_rows(parties: Iterable[Any], in_mechanism: set[str]) -> list[dict[str, Any]]:
+    """The members of a consortium that bid together beside the lead (PRO-6): parties of the
+    contract, not of the payment mechanism (the lead is paid), with their role and share."""
+    return [
+        {
+            "party": p.party_id,
+            "name": p.organisation.name if p.organisation else p.party_id,
+            "role": p.get_role_display(),
+            "organisation": p.organisation,
+            "role_as_bid": p.role_as_bid,
+            "services": p.services,
+            "promised_referrals": None,
+            "promised_value": None,
+            "terms": None,
+            "share_of_work": p.share_of_work,
+        }
+        for p in parties
+        if p.role == "consortium_member" and p.party_id not in in_mechanism
+    ]
 
 
 def _terms(sub: Any) -> list[tuple[str, str]]:

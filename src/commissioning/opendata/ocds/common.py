@@ -64,6 +64,8 @@ def party(value: Party) -> JsonDict:
         details["vcse"] = value.vcse
     if details:
         out["details"] = details
+    if value.role_details:
+        out["roleDetails"] = value.role_details  # UK extension: a consortium's lead and members
     return out
 
 

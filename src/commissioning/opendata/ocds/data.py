@@ -34,6 +34,7 @@ class Party:
     region: str | None = None  # e.g. a NUTS/ITL code "UKD72" or a region name
     scale: Scale | None = None
     vcse: bool | None = None
+    role_details: str | None = None  # UK extension ``roleDetails``: lead or member of a consortium
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ The UK7 release itself, with its KPIs, is :mod:`commissioning.opendata.sources.c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from decimal import Decimal
 
@@ -30,7 +31,7 @@ from django.db.models import Prefetch, QuerySet
 
 from commissioning.awards.models import LotAward
 from commissioning.awards.results import EvaluationInputs
-from commissioning.bids.models import Bid, Subcontractor
+from commissioning.bids.models import Bid, Consortium, ConsortiumMember, Subcontractor
 from commissioning.contracts.models import Contract, ContractParty
 from commissioning.opendata.ocds.award import build_award
 from commissioning.opendata.ocds.common import JsonDict, ocid_for, release_id
@@ -39,6 +40,7 @@ from commissioning.opendata.ocds.data import (
     BidStatistics,
     Criterion,
     Notice,
+    Party,
     Period,
     Subcontract,
 )
@@ -66,6 +68,7 @@ def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
     return queryset.select_related(
         "lot__opportunity__exercise__commissioning_body",
         "winning_bid__organisation",
+        "winning_bid__consortium",
         "contract__commissioning_body",
         "contract__prime",
         "contract__lot__opportunity",
@@ -73,6 +76,10 @@ def with_ocds_relations(queryset: QuerySet[LotAward]) -> QuerySet[LotAward]:
         "lot__opportunity__lots",
         Prefetch("lot__bids", queryset=Bid.objects.select_related("organisation")),
         Prefetch("winning_bid__supply_chain", queryset=chain),
+        Prefetch(
+            "winning_bid__consortium__members",
+            queryset=ConsortiumMember.objects.select_related("organisation"),
+        ),
         Prefetch("contract__parties", queryset=parties),
         payment_notices("contract__payment_notices"),
         "contract__kpis",
@@ -179,6 +186,65 @@ def _subcontracts(award: LotAward) -> tuple[Subcontract, ...]:
     )
 
 
+def _lead_details(arrangement: str, role: str, share: Decimal) -> str:
+    return f"Lead of the {arrangement} that bid together: {role} ({share}% of the work)"
+
+
+def _member_details(arrangement: str, lead: str, role: str, share: Decimal) -> str:
+    return f"Member of the {arrangement} led by {lead}: {role} ({share}% of the work)"
+
+
+def bid_suppliers(bid: Bid) -> tuple[Party, ...]:
+    """The winning bid's suppliers: its organisation, and for a bid together (PRO-6) the lead
+    first and every confirmed member after it, each a tenderer and supplier whose
+    ``roleDetails`` says which it is, its role and its share of the work."""
+    try:
+        consortium = bid.consortium  # loaded with its members by with_ocds_relations
+    except Consortium.DoesNotExist:
+        consortium = None
+    if consortium is None:
+        return (organisation_party(bid.organisation, "supplier", supplier=True),)
+    arrangement = consortium.get_arrangement_display().lower()
+    lead = organisation_party(bid.organisation, "tenderer", supplier=True)
+    suppliers = [
+        replace(
+            lead,
+            role_details=_lead_details(arrangement, consortium.lead_role, consortium.lead_share),
+        )
+    ]
+    confirmed = [
+        m for m in consortium.members.all() if m.consent == Subcontractor.Consent.CONFIRMED
+    ]
+    for member in sorted(confirmed, key=lambda m: (m.created_at, m.pk)):
+        party = organisation_party(member.organisation, "tenderer", supplier=True)
+        details = _member_details(arrangement, bid.organisation.name, member.role, member.share)
+        suppliers.append(replace(party, role_details=details))
+    return tuple(suppliers)
+
+
+def contract_suppliers(contract: Contract) -> tuple[Party, ...]:
+    """The contract's prime and, where a consortium bid together (PRO-6), its members."""
+    prime = organisation_party(contract.prime, "supplier", supplier=True)
+    parties = list(contract.parties.all())
+    members = [p for p in parties if p.role == ContractParty.Role.CONSORTIUM_MEMBER]
+    if not members:
+        return (prime,)
+    lead = next((p for p in parties if p.role == ContractParty.Role.PRIME), None)
+    if lead is not None and lead.share_of_work is not None:
+        details = _lead_details("consortium", lead.role_as_bid, lead.share_of_work)
+        prime = replace(prime, role_details=details)
+    suppliers = [prime]
+    for member in members:
+        if member.organisation is None or member.share_of_work is None:
+            continue
+        party = organisation_party(member.organisation, "supplier", supplier=True)
+        details = _member_details(
+            "consortium", contract.prime.name, member.role_as_bid, member.share_of_work
+        )
+        suppliers.append(replace(party, role_details=details))
+    return tuple(suppliers)
+
+
 def award_data(award: LotAward, site: str) -> Award:
     """The decided award as the builders' :class:`~commissioning.opendata.ocds.data.Award`."""
     lot = award.lot
@@ -202,7 +268,7 @@ def award_data(award: LotAward, site: str) -> Award:
         id=award_id(award),
         title=f"Lot {lot.number}: {lot.title}",
         buyer=organisation_party(opportunity.exercise.commissioning_body, "buyer"),
-        suppliers=(organisation_party(bid.organisation, "supplier", supplier=True),),
+        suppliers=bid_suppliers(bid),
         value=value,
         decision_date=award.decided_at,
         standstill=Period(award.decided_at, award.standstill_ends_at)
@@ -241,7 +307,7 @@ def contract_award_data(contract: Contract, site: str) -> Award:
         id=f"{contract.reference}-award",
         title=f"Lot {contract.lot.number}: {contract.lot.title}",
         buyer=organisation_party(contract.commissioning_body, "buyer"),
-        suppliers=(organisation_party(contract.prime, "supplier", supplier=True),),
+        suppliers=contract_suppliers(contract),
         value=whole_value(contract),
         decision_date=None,
         standstill=None,
