@@ -24,6 +24,7 @@ from commissioning import permissions
 from commissioning.accounts.models import User
 from commissioning.outcomes_web import extracts
 from commissioning.outcomes_web.models import NationalExtract
+from commissioning.permissions import Visitor
 from commissioning_analytics.outcomes.area_comparison import AreaComparison, compare_extract_areas
 from commissioning_analytics.outcomes.extract import load_extract
 from commissioning_analytics.outcomes.safeguards import publish_count
@@ -49,7 +50,7 @@ CSV_HEADER = (
 )
 
 
-def may_see_areas(user: object) -> bool:
+def may_see_areas(user: Visitor) -> bool:
     """Signed-in commissioners, providers, stewards and site administrators (OUT-2)."""
     if not permissions.is_active_user(user):
         return False
