@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from commissioning.outcomes_web import views
+from commissioning.outcomes_web import areas, views
 
 app_name = "outcomes"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("extracts/new/", views.extract_load, name="extract-load"),
     path("extracts/<int:pk>/retire/", views.extract_retire, name="extract-retire"),
     path("published/", views.published_list, name="published"),
+    path("areas/", areas.area_comparison, name="areas"),
+    path("areas/reoffending-by-area.csv", areas.area_comparison_csv, name="areas-csv"),
     path("<int:pk>/publish/", views.study_publish, name="publish"),
     path("<int:pk>/unpublish/", views.study_unpublish, name="unpublish"),
     path("<int:pk>/delete/", views.study_delete, name="delete"),
