@@ -44,7 +44,7 @@ def test_a_charity_tests_an_offer_privately_and_declines(
     page.get_by_label("Your costs a month, this work included (£)").fill("11800")
     walk.click_button("Test this offer")
 
-    expect(page.get_by_role("heading", name="Your reserves could run out")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your free reserves could run out")).to_be_visible()
     expect(page.get_by_text("Chance of running out:")).to_be_visible()
     expect(page.get_by_role("heading", name="The worst months")).to_be_visible()
     asks = page.locator("#what-to-ask li")

@@ -96,7 +96,7 @@ def test_the_charity_tests_the_offer_and_nothing_is_kept(
         response = client.post(url, FIGURES)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Your reserves could run out" in html
+    assert "Your free reserves could run out" in html
     assert "of the fee paid up front would bring the chance of running out below 5%" in html
     assert "Month " in html
     assert "no-store" in response["Cache-Control"]

@@ -24,6 +24,7 @@ from commissioning.exercises import services
 from commissioning.exercises.forms import ExerciseEditForm, ExerciseForm
 from commissioning.exercises.lifecycle import Stage, TransitionError
 from commissioning.exercises.models import CommissioningExercise, StageChange
+from commissioning.kernel import pagecache
 from tests.factories import member_of
 from tests.integration.test_exercises_support import Market, market, pending_member
 
@@ -276,7 +277,8 @@ def test_a_stage_change_emails_the_body_and_partner_members(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.change_stage(commissioner, exercise, Stage.PLAN)
 
-    assert len(callbacks) == 1
+    # one email task queued; the cached public pages' new key is not a task (issue 21)
+    assert len([c for c in callbacks if c is not pagecache._bump_now]) == 1
     evaluator = market.users["evaluator"]
     assert evaluator is not None
     expected = {commissioner.email, evaluator.email, partner_member.email}

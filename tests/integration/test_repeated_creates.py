@@ -20,6 +20,7 @@ from commissioning.engagement.models import Consultation, MarketEvent, Question,
 from commissioning.exercises import services as exercise_services
 from commissioning.exercises.forms import ExerciseForm
 from commissioning.exercises.models import CommissioningExercise
+from commissioning.kernel import pagecache
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.procurement.models import Criterion, Lot, Opportunity, SpecSection
 from tests.engagement_factories import ConsultationFactory, commissioner_of, open_consultation
@@ -246,4 +247,5 @@ def test_a_cohort_uploaded_twice_is_stored_and_evaluated_once(
     assert [r.status_code for r in responses] == [302, 302]
     assert responses[0]["Location"] == responses[1]["Location"]
     assert OutcomeStudy.objects.count() == 1
-    assert len(queued) == 1  # one evaluation queued, not two
+    # one evaluation queued, not two (the cached public pages' new key is not a task)
+    assert len([c for c in queued if c is not pagecache._bump_now]) == 1

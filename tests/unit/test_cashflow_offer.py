@@ -80,7 +80,8 @@ def test_the_chance_in_plain_words() -> None:
     result = run_offer_test(OFFER, OWN)
     chance = result.stress.ruin_probability
     assert chance_sentence(result.stress).startswith(
-        f"The chance that your reserves run out during the contract is {chance:.0%} (about 1 in"
+        "The chance that your free reserves run out during the contract is "
+        f"{chance:.0%} (about 1 in"
     )
     # A chance just under 5% never reads as 5.0%: the figure shown is rounded down.
     for suggestion in result.suggestions:

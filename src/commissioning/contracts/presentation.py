@@ -88,6 +88,7 @@ def mechanism_kind(document: Any) -> str:
 def party_rows(mechanism: Mechanism, parties: Iterable[Any]) -> list[dict[str, Any]]:
     """The supply chain as bid (SUP-1, PBR-4, PBR-6): each mechanism party with its directory
     organisation, role, services, what it was promised, and for a sub-contractor its terms."""
+    parties = list(parties)  # read twice: the mechanism's parties, then consortium members
     linked = {p.party_id: p for p in parties}
     terms = {t.subcontractor: t for t in mechanism.supply_chain}
     rows = []
@@ -131,7 +132,7 @@ def consortium_member_rows(parties: Iterable[Any], in_mechanism: set[str]) -> li
             "share_of_work": p.share_of_work,
         }
         for p in parties
-        if p.role == "consortium_member" and p.party_id not in in_mechanism
+        if getattr(p, "role", "") == "consortium_member" and p.party_id not in in_mechanism
     ]
 
 

@@ -213,7 +213,7 @@ def worst_months(stress: MemberStress, count: int = 3) -> tuple[WorstMonth, ...]
 def ruin_timing_sentence(stress: MemberStress) -> str:
     """When reserves run out, in words, among the paths where they do."""
     if stress.ruin_month_percentiles is None:
-        return "In none of the simulated futures do your reserves run out."
+        return "In none of the simulated futures do your free reserves run out."
     early, middle, late = stress.ruin_month_percentiles
     if early == late:
         return f"When they run out, it is in month {middle} of the contract."
@@ -229,7 +229,7 @@ def chance_sentence(stress: MemberStress) -> str:
         return "Your reserves did not run out in any of the simulated futures."
     if chance < 0.01:
         return (
-            f"There is a small chance ({chance:.1%}) that your reserves run out during the "
+            f"There is a small chance ({chance:.1%}) that your free reserves run out during the "
             "contract."
         )
     if chance >= 0.5:
@@ -238,7 +238,7 @@ def chance_sentence(stress: MemberStress) -> str:
         )
     one_in = math.floor(1 / chance + 0.5)
     return (
-        f"The chance that your reserves run out during the contract is {chance:.0%} (about 1 "
+        f"The chance that your free reserves run out during the contract is {chance:.0%} (about 1 "
         f"in {one_in})."
     )
 
