@@ -56,6 +56,11 @@ def connect_signals() -> None:
         signal.connect(bump, dispatch_uid=f"pagecache-{id(signal)}")
 
 
+_INTEGER_KEYS = frozenset(
+    {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField"}
+)
+
+
 @memoise
 def _version_sql(app_labels: tuple[str, ...]) -> str:
     parts = []
@@ -64,11 +69,15 @@ def _version_sql(app_labels: tuple[str, ...]) -> str:
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             table = quote(model._meta.db_table)
             field_names = {field.name for field in model._meta.concrete_fields}
-            latest = (
-                "updated_at" if "updated_at" in field_names else (model._meta.pk.column or "id")
-            )
+            key = model._meta.pk.column or "id"
+            if "updated_at" in field_names:
+                latest = quote("updated_at")
+            elif model._meta.pk.get_internal_type() in _INTEGER_KEYS:
+                latest = quote(key)
+            else:  # a UUID or text key: PostgreSQL has no MAX of a UUID
+                latest = f"CAST({quote(key)} AS TEXT)"
             parts.append(f"(SELECT COUNT(*) FROM {table})")
-            parts.append(f"(SELECT MAX({quote(latest)}) FROM {table})")
+            parts.append(f"(SELECT MAX({latest}) FROM {table})")
     return "SELECT " + ", ".join(parts)
 
 
