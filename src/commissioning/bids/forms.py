@@ -173,6 +173,27 @@ class SubcontractorForm(GovUKForm):
         field.queryset = field.offered().exclude(pk=prime.pk)
 
 
+def _share_of_work(label: str, *, required: str, invalid: str) -> forms.DecimalField:
+    """A consortium party's share of the work, in percent to two places (PRO-6): the lead's
+    and each member's, with the same bounds and messages but their own wording."""
+    out_of_range = "Enter a share of more than 0% and up to 100%"
+    return forms.DecimalField(
+        label=label,
+        help_text="The lead's and members' shares must add up to 100%.",
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "required": required,
+            "invalid": invalid,
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+            "max_decimal_places": "Enter a share with at most two decimal places",
+        },
+    )
+
+
 class ConsortiumLeadForm(GovUKForm):
     """How the organisations bid together, and the lead's own role and share (PRO-6)."""
 
@@ -191,20 +212,10 @@ class ConsortiumLeadForm(GovUKForm):
         help_text="For example: case management and managing the contract.",
         error_messages={"required": "Enter your role as the lead"},
     )
-    lead_share = forms.DecimalField(
-        label="Your share of the work (%)",
-        help_text="The lead's and members' shares must add up to 100%.",
-        min_value=Decimal("0.01"),
-        max_value=Decimal(100),
-        max_digits=5,
-        decimal_places=2,
-        error_messages={
-            "required": "Enter your share of the work",
-            "invalid": "Your share of the work must be a number, like 40 or 33.34",
-            "min_value": "Enter a share of more than 0% and up to 100%",
-            "max_value": "Enter a share of more than 0% and up to 100%",
-            "max_decimal_places": "Enter a share with at most two decimal places",
-        },
+    lead_share = _share_of_work(
+        "Your share of the work (%)",
+        required="Enter your share of the work",
+        invalid="Your share of the work must be a number, like 40 or 33.34",
     )
 
 
@@ -223,20 +234,10 @@ class ConsortiumMemberForm(GovUKForm):
         help_text="For example: accommodation for women leaving custody.",
         error_messages={"required": "Enter the member's role"},
     )
-    share = forms.DecimalField(
-        label="Its share of the work (%)",
-        help_text="The lead's and members' shares must add up to 100%.",
-        min_value=Decimal("0.01"),
-        max_value=Decimal(100),
-        max_digits=5,
-        decimal_places=2,
-        error_messages={
-            "required": "Enter the member's share of the work",
-            "invalid": "The share of the work must be a number, like 30 or 33.33",
-            "min_value": "Enter a share of more than 0% and up to 100%",
-            "max_value": "Enter a share of more than 0% and up to 100%",
-            "max_decimal_places": "Enter a share with at most two decimal places",
-        },
+    share = _share_of_work(
+        "Its share of the work (%)",
+        required="Enter the member's share of the work",
+        invalid="The share of the work must be a number, like 30 or 33.33",
     )
 
     def __init__(self, *args: Any, lead: Organisation, **kwargs: Any) -> None:
