@@ -10,6 +10,7 @@ the record. Views and API endpoints call these functions, never re-implement the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -19,7 +20,7 @@ from django.http import HttpRequest
 from commissioning.accounts.models import Membership, User
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from django.db.models import QuerySet
     from typing_extensions import TypeIs
@@ -122,6 +123,36 @@ def member_organisations(user: Visitor) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__status=Membership.Status.APPROVED
     ).order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class MemberOf:
+    """One organisation a person is an approved member of, with what the service menu asks of
+    it: whether it is a commissioning body and whether they manage its members."""
+
+    organisation_id: int
+    slug: str
+    is_commissioning_body: bool
+    is_org_admin: bool
+
+
+def memberships_of(user: Visitor) -> list[MemberOf]:
+    """``user``'s approved memberships in one query, by organisation name then id (as
+    :func:`member_organisations`): every page's menu asks several questions of them, and one
+    read answers them all."""
+    if not is_active_user(user):
+        return []
+    rows = (
+        Membership.objects.filter(user=user, status=Membership.Status.APPROVED)
+        .order_by("organisation__name", "organisation_id")
+        .values_list(
+            "organisation_id",
+            "organisation__slug",
+            "organisation__is_commissioning_body",
+            "is_org_admin",
+        )
+    )
+    return [MemberOf(*row) for row in rows]
 
 
 def approved_members(organisation_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[User]:
@@ -234,7 +265,12 @@ def commissioning_bodies_for(user: Visitor | None) -> list[Organisation]:
     return list(member_organisations(user).filter(is_commissioning_body=True))
 
 
-def can_create_exercise(user: Visitor) -> bool:
+def can_create_exercise(user: Visitor, memberships: Sequence[MemberOf] | None = None) -> bool:
+    """Whether ``user`` may create an exercise for any body; ``memberships`` (from
+    :func:`memberships_of`) answers it without a query for everyone but a site administrator."""
+    if memberships is not None and is_active_user(user) and not user.is_site_admin:
+        is_commissioner = user.role == User.Role.COMMISSIONER
+        return is_commissioner and any(m.is_commissioning_body for m in memberships)
     return bool(commissioning_bodies_for(user))
 
 

@@ -16,9 +16,15 @@ import pytest
 from django.urls import reverse
 
 from commissioning.contracts import services
+from commissioning.referrals import services as referral_services
+from commissioning.referrals.lifecycle import Status
 from tests.factories import client_for
-from tests.integration.test_contracts_recorded_statement import _started, recorded_setting
-from tests.referral_factories import ReferralSetting
+from tests.integration.test_contracts_recorded_statement import (
+    TODAY,
+    _started,
+    recorded_setting,
+)
+from tests.referral_factories import ReferralSetting, refer
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +57,25 @@ def test_a_new_referral_step_recomputes_the_statement(setting: ReferralSetting) 
         html = _page(setting)
     assert calculate.call_count == 2
     assert "3 start × £250.00" in html and "£750.00" in html  # period 2 now 3 × £250
+
+
+def test_a_step_of_an_existing_referral_recomputes_the_statement(
+    setting: ReferralSetting,
+) -> None:
+    """No new referral, only a step of one already counted: the key is read from the referrals
+    alone, so this proves a step changes it (the step saves its referral)."""
+    accepted = refer(setting, case_reference="CASE-77", referred_on=date(2026, 4, 20))
+    referral_services.move(
+        setting.housing, accepted, Status.ACCEPTED, happened_on=date(2026, 4, 20), today=TODAY
+    )
+    with mock.patch.object(services, "calculate", wraps=services.calculate) as calculate:
+        assert "2 start × £250.00" in _page(setting)
+        referral_services.move(
+            setting.housing, accepted, Status.STARTED, happened_on=date(2026, 5, 20), today=TODAY
+        )
+        html = _page(setting)
+    assert calculate.call_count == 2
+    assert "3 start × £250.00" in html and "£750.00" in html
 
 
 def test_a_mechanism_change_recomputes_the_statement(setting: ReferralSetting) -> None:

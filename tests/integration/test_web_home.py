@@ -83,11 +83,16 @@ def test_anonymous_visitor_sees_purpose_and_sign_in(client: Client) -> None:
         "Commissioning exercises",
         "Opportunities",
         "Contracts",
+        "Market map",
+        "National standards",
         "Sign in",
         "Register",
     ]
     assert nav["Sign in"] == reverse("accounts:sign-in")
     assert nav["Register"] == reverse("accounts:register")
+    assert nav["Market map"] == "/market/"
+    assert nav["National standards"] == "/standards/"
+    assert "Inspection" not in nav
     assert "Fair, transparent commissioning of rehabilitation services" in html
     for stage in Stage:
         assert stage.label in html
@@ -241,3 +246,11 @@ def test_synthetic_exercise_is_tagged_on_the_home_page(client: Client) -> None:
     html = home_as(client)
     row = html.split("Generated exercise", 1)[1].split("</tr>", 1)[0]
     assert "Synthetic</strong>" in row
+
+
+def test_an_inspector_finds_the_inspection_report_in_the_menu(client: Client) -> None:
+    """MKT-3: the inspector's compliance report is one click from every page."""
+    inspector = UserFactory(role=User.Role.INSPECTOR)
+    nav = navigation(home_as(client, inspector))
+    assert nav["Inspection"] == reverse("standards:inspection")
+    assert nav["National standards"] == reverse("standards:summary")

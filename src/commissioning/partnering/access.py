@@ -17,10 +17,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commissioning.permissions import Visitor, is_active_user, member_organisations, speaks_for
+from commissioning.permissions import (
+    MemberOf,
+    Visitor,
+    is_active_user,
+    member_organisations,
+    speaks_for,
+)
 from commissioning.procurement import access as procurement_access
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from commissioning.directory.models import Organisation
     from commissioning.partnering.models import Conversation
     from commissioning.procurement.models import Lot
@@ -32,8 +40,12 @@ def approved_organisation_ids(user: Visitor) -> set[int]:
     return set(user.approved_organisation_ids())
 
 
-def can_message(user: Visitor) -> bool:
-    """Whether ``user`` takes part in messaging at all (the "Messages" menu item)."""
+def can_message(user: Visitor, memberships: Sequence[MemberOf] | None = None) -> bool:
+    """Whether ``user`` takes part in messaging at all (the "Messages" menu item): an approved
+    member of a provider organisation. ``memberships`` (from
+    :func:`~commissioning.permissions.memberships_of`) answers it without a query."""
+    if memberships is not None:
+        return is_active_user(user) and any(not m.is_commissioning_body for m in memberships)
     return member_organisations(user).filter(is_commissioning_body=False).exists()
 
 

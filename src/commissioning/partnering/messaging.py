@@ -228,8 +228,9 @@ def conversations_for(user: Visitor) -> QuerySet[Conversation]:
     )
 
 
-def _unread_messages(user: Visitor) -> QuerySet[Message]:
-    ids = access.approved_organisation_ids(user)
+def _unread_messages(user: Visitor, ids: set[int] | None = None) -> QuerySet[Message]:
+    if ids is None:
+        ids = access.approved_organisation_ids(user)
     if not ids or not is_signed_in(user):
         return Message.objects.none()
     marker = ReadMarker.objects.filter(conversation=OuterRef("conversation"), user=user)
@@ -244,11 +245,12 @@ def _unread_messages(user: Visitor) -> QuerySet[Message]:
     )
 
 
-def unread_count(user: Visitor) -> int:
-    """Messages from other organisations that ``user`` has not read yet."""
+def unread_count(user: Visitor, organisation_ids: set[int] | None = None) -> int:
+    """Messages from other organisations that ``user`` has not read yet; ``organisation_ids``
+    (those ``user`` is an approved member of), when the caller has them, saves a query."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return _unread_messages(user).count()
+    return _unread_messages(user, organisation_ids).count()
 
 
 def unread_by_conversation(user: Visitor, conversation_ids: list[int]) -> dict[int, int]:

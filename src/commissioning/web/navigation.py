@@ -1,7 +1,8 @@
 """Navigation by role: what each kind of user sees in the service menu.
 
-Everyone sees the provider directory, the commissioning exercises, the opportunities and the
-contracts (MKT-1, CYC-1, PRO-4, SUP-1: published to all). Signed-in users see their account and
+Everyone sees the provider directory, the commissioning exercises, the opportunities, the
+contracts, the market map and the national standards' summary (MKT-1, CYC-1, PRO-4, SUP-1,
+MKT-3: published to all). Signed-in users see their account and
 "Sign out" (a confirmation page; signing out is a POST). Beyond that the menu follows what the
 user may do, asking :mod:`commissioning.permissions`:
 
@@ -10,6 +11,7 @@ user may do, asking :mod:`commissioning.permissions`:
 * a provider member, a commissioner (the studies linked to their bodies' exercises, and any
   their own organisation uploaded) and a site administrator: "Outcome studies" (OUT-1);
 * a data steward: "National extract" (its versions; OUT-1);
+* an inspector: "Inspection" (every commissioning body's compliance report; MKT-3);
 * an approved member of a provider organisation: "Messages", with the unread count (PRO-6);
 * an independent reviewer: "Concerns" and "Mediation" (the open mediation requests);
 * a site administrator: "Audit trail" and "Administration" (the Django admin).
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -27,9 +28,6 @@ from django.urls import reverse
 from commissioning import permissions
 from commissioning.partnering import access as partnering_access
 from commissioning.partnering import messaging
-
-if TYPE_CHECKING:
-    from commissioning.accounts.models import User
 
 ADMIN_URL = "/admin/"
 
@@ -52,35 +50,39 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         ("Commissioning exercises", reverse("exercises:list")),
         ("Opportunities", reverse("procurement:list")),
         ("Contracts", reverse("contracts:list")),
+        ("Market map", reverse("stewardship:market")),  # MKT-1: who the market is
+        ("National standards", reverse("standards:summary")),  # MKT-3: the public summary
     ]
     if not user.is_authenticated:
         items.append(("Sign in", reverse("accounts:sign-in")))
         items.append(("Register", reverse("accounts:register")))
         return items
-    if user.role == user.Role.COMMISSIONER and permissions.can_create_exercise(user):
+    memberships = permissions.memberships_of(user)  # one query answers the next four
+    if user.role == user.Role.COMMISSIONER and permissions.can_create_exercise(user, memberships):
         items.append(("Create an exercise", reverse("exercises:create")))
-    members_slug = _org_admin_slug(user)
+    members_slug = next((m.slug for m in memberships if m.is_org_admin), None)
     if members_slug:
         items.append(("Members", reverse("accounts:members", args=[members_slug])))
     if user.role in (user.Role.PROVIDER, user.Role.COMMISSIONER) or user.is_site_admin:
         items.append(("Outcome studies", reverse("outcomes:list")))
     if permissions.is_data_steward(user):  # OUT-1: the national extract, theirs alone
         items.append(("National extract", reverse("outcomes:extracts")))
-    if partnering_access.can_message(user):  # PRO-6: approved members of provider organisations
-        unread = messaging.unread_count(user)
+    if partnering_access.can_message(user, memberships):  # PRO-6: members of providers
+        unread = messaging.unread_count(user, {m.organisation_id for m in memberships})
         label = f"Messages ({unread} unread)" if unread else "Messages"
         items.append((label, reverse("partnering:inbox")))
-    organisations = list(permissions.member_organisations(user))
-    if organisations:  # LAW-3: invoices under its contracts
+    if memberships:  # LAW-3: invoices under its contracts
         items.append(("Your contracts", reverse("web:your-contracts")))
     if user.role in (user.Role.PROVIDER, user.Role.PROBATION):  # REF-1: to and from them
         items.append(("Referrals", reverse("referrals:mine")))
     if user.role == user.Role.EVALUATOR:
         items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
+    if permissions.is_inspector(user):  # MKT-3: every body's compliance report
+        items.append(("Inspection", reverse("standards:inspection")))
     if user.role == user.Role.REVIEWER:
         items.append(("Concerns", reverse("concerns_review:inbox")))  # SUP-5
         items.append(("Mediation", reverse("mediation:open")))  # SUP-3
-    providers = [o for o in organisations if not o.is_commissioning_body]
+    providers = [m for m in memberships if not m.is_commissioning_body]
     if user.role == user.Role.REVIEWER or providers:  # SUP-4: run the surveys or answer them
         items.append(("Supply-chain surveys", reverse("supply_survey:index")))
     items.append(("Your account", reverse("accounts:profile")))
@@ -90,18 +92,6 @@ def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
         items.append(("Administration", ADMIN_URL))
     items.append(("Sign out", reverse("accounts:sign-out")))
     return items
-
-
-def _org_admin_slug(user: User) -> str | None:
-    """The organisation whose members ``user`` manages (the first by name, if several)."""
-    from commissioning.accounts.models import Membership
-
-    slugs = (
-        Membership.objects.filter(user=user, status=Membership.Status.APPROVED, is_org_admin=True)
-        .order_by("organisation__name")
-        .values_list("organisation__slug", flat=True)
-    )
-    return slugs.first()
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:
