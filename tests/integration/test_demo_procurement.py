@@ -138,3 +138,24 @@ def test_needs_the_demo_users() -> None:
     load_market(generate_market(2026, 0.05), replace=False)
     with pytest.raises(DemoUsersError):
         load_demo_procurement()
+
+
+def test_every_demo_lot_is_tendered_with_a_built_mechanism_bidders_can_read(
+    counts: dict[str, int],
+) -> None:
+    """Issue 15 (PBR-1): the demo's lots carry a mechanism from the same builder, over the lot's
+    36 months, and bidders read it with its statement on the open opportunity's page."""
+    from django.test import Client
+
+    from commissioning_analytics.payments import parse_mechanism
+
+    lots = [lot for o in _mine().values() for lot in o.lots.all()]
+    assert lots
+    for lot in lots:
+        mechanism = parse_mechanism(lot.tendered_mechanism)
+        assert mechanism.term_periods * 3 == lot.duration_months == 36
+        assert lot.tendered_mechanism["service_fee"]["annual_value"] == "450000.00"
+        assert lot.tendered_mechanism["service_fee"]["at_risk"]["share"] == "0.1"
+    page = Client().get(_mine()["open"].get_absolute_url()).content.decode()
+    assert "Payment mechanism as tendered" in page
+    assert "The funders pay" in page

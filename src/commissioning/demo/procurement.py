@@ -57,6 +57,7 @@ from commissioning.procurement.models import (
     TransferringStaff,
 )
 from commissioning.procurement.services_editing import DEFAULT_SECTIONS
+from commissioning_analytics.payments.builder import build_mechanism
 from commissioning_analytics.timelines.working_days import (
     add_working_days,
     next_working_day_on_or_after,
@@ -211,6 +212,7 @@ def _build(
             opportunity=opportunity,
             number=index,
             title=f"{lot_title} – {place}",
+            tendered_mechanism=tendered_mechanism(f"{lot_title} – {place}", demo.pcc.name),
             estimated_annual_value=Decimal(450_000),
             duration_months=36,
             payment_model_summary="A fixed fee with 10% paid on outcomes achieved.",
@@ -252,6 +254,37 @@ def _build(
         for order, row in enumerate(TRANSFERRING_STAFF, start=1)
     )
     return opportunity
+
+
+def tendered_mechanism(lot_title: str, commissioner: str) -> dict[str, object]:
+    """The payment mechanism bids are priced on (issue 15, PBR-1), built by the same builder
+    the commissioner's forms use, as the lot's summary says: £450,000 a year paid quarterly in
+    arrears over 12 quarters (the lot's 36 months), 10% of it withheld until 60% of people are
+    in settled accommodation within 12 weeks of release (the outcome the opportunity seeks),
+    and a place for the winning bidder and one sub-contractor."""
+    return build_mechanism(
+        {
+            "name": f"{lot_title} (synthetic)",
+            "commissioner_name": commissioner,
+            "prime_name": "The winning bidder",
+            "period": "quarter",
+            "term_periods": "12",
+            "payment_terms_days": "30",
+            "measure_kind": "intermediate",
+            "measure_id": "settled-accommodation-within-12-weeks-of-release",
+            "measure_description": "Settled accommodation within 12 weeks of release",
+            "annual_value": "450000",
+            "frequency": "quarterly",
+            "timing": "arrears",
+            "at_risk_percent": "10",
+            "at_risk_mode": "withheld",
+            "at_risk_target": "60",
+            "sub1_name": "A local specialist partner",
+            "sub1_fee_share": "30",
+            "sub1_outcome_share": "30",
+            "sub1_management_fee": "10",
+        }
+    )
 
 
 TRANSFERRING_STAFF: tuple[dict[str, object], ...] = (
