@@ -71,6 +71,7 @@ SCENARIO = {"scenario-referrals_per_year": "200", "scenario-outcome_rate": "40"}
 def build_with_the_forms(client: Client, lot: Lot) -> None:
     """Answer every step of the lot's builder and save on check your answers."""
     args = [lot.opportunity.reference, lot.number]
+    Lot.objects.filter(pk=lot.pk).update(duration_months=24)  # the term: 8 quarters
     start = client.get(reverse("lot_mechanism:build", args=args))
     assert start.status_code == 302
     for step, answers in STEPS.items():
@@ -152,6 +153,7 @@ def test_built_at_tender_published_awarded_and_the_contract_pays_as_tendered() -
 @pytest.fixture
 def draft_lot() -> Lot:
     opportunity = ready_opportunity(lots=1)
+    opportunity.lots.update(duration_months=24)  # the term of the mechanisms below: 8 quarters
     return opportunity.lots.get()
 
 
