@@ -92,8 +92,9 @@ class WeightedTargetsForm(StepForm):
                 )
         if named and data.get("at_risk_weight") is None and "at_risk_weight" not in self.errors:
             self.add_error("at_risk_weight", "Enter the weight of the first measure's target")
-        weights = [data.get("at_risk_weight")] + [data.get(f"target{n}_weight") for n in named]
-        if named and None not in weights and not self.errors:
+        given = [data.get("at_risk_weight")] + [data.get(f"target{n}_weight") for n in named]
+        weights: list[Decimal] = [weight for weight in given if weight is not None]
+        if named and len(weights) == len(given) and not self.errors:
             total = sum(weights, Decimal(0))
             if total != HUNDRED:
                 self.add_error(
