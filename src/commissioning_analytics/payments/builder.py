@@ -17,6 +17,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from commissioning_analytics.payments import builder_more
+from commissioning_analytics.payments.builder_more import answer_text as _text
+from commissioning_analytics.payments.builder_more import decimal_text as _decimal
+from commissioning_analytics.payments.builder_more import money_text as _money
+from commissioning_analytics.payments.builder_more import percent_text as _percent_text
+from commissioning_analytics.payments.builder_more import share_text as _share
 
 HUNDRED = Decimal(100)
 MEASURE_ID = "outcome"
@@ -44,25 +49,6 @@ def slug(text: str, fallback: str) -> str:
     """An identifier for the format (letters, digits, ``-``) from a name people typed."""
     made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")
     return made or fallback
-
-
-def _text(answers: Mapping[str, Any], name: str) -> str:
-    value = answers.get(name)
-    return "" if value is None else str(value).strip()
-
-
-def _share(percent_text: str) -> str:
-    """ "10" (per cent) as the format's share "0.1"."""
-    share = Decimal(percent_text) / HUNDRED
-    return format(share.normalize(), "f") if share else "0"
-
-
-def _money(text: str) -> str:
-    return format(Decimal(text).quantize(Decimal("0.01")), "f")
-
-
-def _decimal(text: str) -> str:
-    return format(Decimal(text).normalize(), "f") if Decimal(text) else "0"
 
 
 def _number(text: str) -> Decimal | None:
@@ -284,10 +270,6 @@ def _social_impact_bond(
     if _text(answers, "sib_max_return"):
         bond["max_return"] = _share(_text(answers, "sib_max_return"))
     return bond
-
-
-def _percent_text(share: object) -> str:
-    return format((Decimal(str(share)) * HUNDRED).normalize(), "f")
 
 
 def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:

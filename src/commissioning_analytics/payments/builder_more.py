@@ -21,35 +21,40 @@ EXTRA_TARGETS = (2, 3)
 TARIFF_CHANGES = (1, 2)
 """The tariffs-by-year step asks for up to two changes of each rule's tariffs."""
 ORDINAL = {2: "second", 3: "third"}
+EXTRA_KINDS = ("intermediate", "binary", "frequency")
+"""What the second and third measures may be (a quantity's unit and direction are asked for
+the first measure only)."""
 
 
-def _text(answers: Mapping[str, Any], name: str) -> str:
+def answer_text(answers: Mapping[str, Any], name: str) -> str:
+    """The answer to ``name`` as text, stripped; "" when not given."""
     value = answers.get(name)
     return "" if value is None else str(value).strip()
 
 
-def _share(percent_text: str) -> str:
-    share = Decimal(percent_text) / HUNDRED
+def share_text(percent: str) -> str:
+    """ "10" (per cent) as the format's share "0.1"."""
+    share = Decimal(percent) / HUNDRED
     return format(share.normalize(), "f") if share else "0"
 
 
-def _percent_text(share: object) -> str:
+def percent_text(share: object) -> str:
     return format((Decimal(str(share)) * HUNDRED).normalize(), "f")
 
 
-def _money(text: str) -> str:
+def money_text(text: str) -> str:
     return format(Decimal(text).quantize(Decimal("0.01")), "f")
 
 
-def _decimal(text: str) -> str:
+def decimal_text(text: str) -> str:
     return format(Decimal(text).normalize(), "f") if Decimal(text) else "0"
 
 
 def quantity_terms(answers: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str]:
     """A quantity measure's ``unit`` and ``better`` (PBR-2); refused on other kinds, whose
     direction is fixed, as the loader refuses them."""
-    unit, better = _text(answers, "measure_unit"), _text(answers, "measure_better")
-    if _text(answers, "measure_kind") != QUANTITY:
+    unit, better = answer_text(answers, "measure_unit"), answer_text(answers, "measure_better")
+    if answer_text(answers, "measure_kind") != QUANTITY:
         if unit:
             errors["measure_unit"] = (
                 "Leave the unit blank: only a quantity per person, like custody bed nights, has one"
@@ -70,20 +75,20 @@ def extra_measures(answers: Mapping[str, Any]) -> list[dict[str, str]]:
     """The second and third measures the fee at risk is judged on (PBR-2)."""
     measures = []
     for number in EXTRA_TARGETS:
-        kind = _text(answers, f"target{number}_kind")
+        kind = answer_text(answers, f"target{number}_kind")
         if not kind:
             continue
         measure: dict[str, str] = {"id": f"outcome-{number}", "kind": kind}
-        if _text(answers, f"target{number}_description"):
-            measure["description"] = _text(answers, f"target{number}_description")
+        if answer_text(answers, f"target{number}_description"):
+            measure["description"] = answer_text(answers, f"target{number}_description")
         if kind == "intermediate":
             measure["indicator"] = "leading"
         else:
-            baseline = _text(answers, f"target{number}_baseline")
+            baseline = answer_text(answers, f"target{number}_baseline")
             measure["comparison"] = "baseline" if baseline else "matched_comparison"
             measure["improvement"] = "percentage_points" if kind == "binary" else "events_per_100"
             if baseline:
-                measure["baseline"] = _decimal(baseline)
+                measure["baseline"] = decimal_text(baseline)
             measure["indicator"] = "lagging"
         measures.append(measure)
     return measures
@@ -94,10 +99,10 @@ def at_risk_additions(
 ) -> None:
     """A target measured over several years, or several weighted targets, on ``at_risk``
     (PBR-1, PBR-2). The two do not combine, nor weighted targets with a sliding scale."""
-    years = _text(answers, "at_risk_years")
-    extras = [n for n in EXTRA_TARGETS if _text(answers, f"target{n}_kind")]
+    years = answer_text(answers, "at_risk_years")
+    extras = [n for n in EXTRA_TARGETS if answer_text(answers, f"target{n}_kind")]
     if not extras:
-        if _text(answers, "at_risk_weight"):
+        if answer_text(answers, "at_risk_weight"):
             errors["at_risk_weight"] = (
                 "Add a second measure with its target and weight, or leave the first "
                 "measure's weight blank"
@@ -115,8 +120,8 @@ def at_risk_additions(
             "Choose all of the share at risk: a fee at risk on several measures earns each "
             "measure's weight, not a sliding scale"
         )
-    weights = [_text(answers, "at_risk_weight")] + [
-        _text(answers, f"target{n}_weight") for n in extras
+    weights = [answer_text(answers, "at_risk_weight")] + [
+        answer_text(answers, f"target{n}_weight") for n in extras
     ]
     if not weights[0]:
         errors["at_risk_weight"] = "Enter the weight of the first measure's target"
@@ -133,13 +138,13 @@ def at_risk_additions(
     targets += [
         {
             "measure": f"outcome-{n}",
-            "target": _decimal(_text(answers, f"target{n}_target") or "0"),
+            "target": decimal_text(answer_text(answers, f"target{n}_target") or "0"),
             "weight": "",
         }
         for n in extras
     ]
     for target, weight in zip(targets, weights, strict=True):
-        target["weight"] = _share(weight)
+        target["weight"] = share_text(weight)
     at_risk["targets"] = targets
 
 
@@ -156,7 +161,10 @@ def tariffs_by_year(
     entries: list[dict[str, Any]] = []
     for change in TARIFF_CHANGES:
         name = f"{prefix}_change{change}_"
-        year, tariff = _text(answers, name + "from_year"), _text(answers, name + "tariff")
+        year, tariff = (
+            answer_text(answers, name + "from_year"),
+            answer_text(answers, name + "tariff"),
+        )
         if not year or not tariff:
             continue
         if int(year) > term_years:
@@ -164,16 +172,16 @@ def tariffs_by_year(
                 f"The term has {term_years} contract "
                 f"{'year' if term_years == 1 else 'years'}: enter a year from 2 to {term_years}"
             )
-        entry: dict[str, Any] = {"from_year": int(year), "tariff": _money(tariff)}
+        entry: dict[str, Any] = {"from_year": int(year), "tariff": money_text(tariff)}
         group_tariffs = {}
         for number, group in groups.items():
-            value = _text(answers, f"{name}group{number}_tariff")
+            value = answer_text(answers, f"{name}group{number}_tariff")
             if not value:
                 errors[f"{name}group{number}_tariff"] = (
                     f"Enter the {ORDINALS_LOWER[int(number)]} need group's tariff from year {year}"
                 )
             else:
-                group_tariffs[group] = _money(value)
+                group_tariffs[group] = money_text(value)
         if group_tariffs:
             entry["need_group_tariffs"] = group_tariffs
         entries.append(entry)
@@ -186,8 +194,8 @@ ORDINALS_LOWER = {1: "first", 2: "second"}
 def per_person_limit(answers: Mapping[str, Any]) -> dict[str, Any]:
     """At most N of the fee's events for each of another event (PBR-1), kept for each person
     when the observed volumes say whose events they are."""
-    limit = _text(answers, "volume_max_per_person")
-    event = _text(answers, "volume_per_person_event")
+    limit = answer_text(answers, "volume_max_per_person")
+    event = answer_text(answers, "volume_per_person_event")
     if not limit or not event:
         return {}
     return {"max_units_per_person": int(limit), "per_person_event": event}
@@ -211,14 +219,16 @@ def read_back(
         answers["at_risk_years"] = str(at_risk["measured_over_years"])
     targets = at_risk.get("targets", [])
     if targets:
-        answers["at_risk_weight"] = _percent_text(targets[0]["weight"])
+        answers["at_risk_weight"] = percent_text(targets[0]["weight"])
     for number, target in zip(EXTRA_TARGETS, targets[1:], strict=False):
         measure = measures[target["measure"]]
+        if measure["kind"] not in EXTRA_KINDS:
+            continue  # listed as left out
         answers[f"target{number}_kind"] = measure["kind"]
         answers[f"target{number}_description"] = measure.get("description", "")
         answers[f"target{number}_baseline"] = str(measure.get("baseline", ""))
         answers[f"target{number}_target"] = str(target["target"])
-        answers[f"target{number}_weight"] = _percent_text(target["weight"])
+        answers[f"target{number}_weight"] = percent_text(target["weight"])
     for prefix, key in (("outcome", "outcome_payments"), ("volume", "volume_fees")):
         rules = document.get(key, [])
         changes = rules[0].get("tariffs_by_year", []) if rules else []
@@ -240,6 +250,12 @@ def left_out(document: Mapping[str, Any]) -> list[str]:
     at_risk = (document.get("service_fee") or {}).get("at_risk") or {}
     if len(at_risk.get("targets", [])) > 1 + len(EXTRA_TARGETS):
         items.append(f"an at-risk share on more than {1 + len(EXTRA_TARGETS)} measures")
+    measures = {m["id"]: m for m in document.get("measures", [])}
+    if any(
+        measures.get(t["measure"], {}).get("kind") not in EXTRA_KINDS
+        for t in at_risk.get("targets", [])[1:]
+    ):
+        items.append("an at-risk target on a quantity measure after the first")
     rules = [*document.get("outcome_payments", [])[:1], *document.get("volume_fees", [])[:1]]
     if any(len(rule.get("tariffs_by_year", [])) > len(TARIFF_CHANGES) for rule in rules):
         items.append(f"more than {len(TARIFF_CHANGES)} changes of tariffs by contract year")
