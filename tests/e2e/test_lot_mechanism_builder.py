@@ -29,6 +29,7 @@ def test_commissioner_builds_a_lots_mechanism_and_bidders_read_it(
 ) -> None:
     opportunity = ready_opportunity(lots=1)
     lot = opportunity.lots.get()
+    opportunity.lots.update(duration_months=24)  # the mechanism's term below: 8 quarters
     body = opportunity.exercise.commissioning_body
     member_of(body, role=User.Role.COMMISSIONER, username="lotcomm")
     sign_in(page, live_server.url, "lotcomm", axe)
@@ -42,7 +43,7 @@ def test_commissioner_builds_a_lots_mechanism_and_bidders_read_it(
     page.wait_for_load_state("load")
     axe(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Term and periods")
-    expect(page.locator(".govuk-caption-l")).to_contain_text(f"lot {lot.number}: step 1 of 7")
+    expect(page.locator(".govuk-caption-l")).to_contain_text(f"lot {lot.number}: step 1 of 9")
     reflows(page)
 
     fill(
@@ -73,6 +74,7 @@ def test_commissioner_builds_a_lots_mechanism_and_bidders_read_it(
     page.get_by_label("In advance, at the start").check()
     page.get_by_label("Paid, then clawed back if the target is missed").check()
     continue_(page, axe)
+    continue_(page, axe)  # the fee at risk on one measure
 
     fill(
         page,
@@ -86,6 +88,7 @@ def test_commissioner_builds_a_lots_mechanism_and_bidders_read_it(
     )
     continue_(page, axe)
     continue_(page, axe)  # no volume fees
+    continue_(page, axe)  # no tariffs by contract year
     continue_(page, axe)  # no social impact bond
 
     fill(

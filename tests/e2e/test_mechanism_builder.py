@@ -1,8 +1,9 @@
 """The payment mechanism builder in the browser (PBR-1 .. PBR-4, PBR-6, issue 15): a
 commissioner builds a mechanism with the forms (a fee with 10% at risk, tariffs by two need
-groups, a clawback and two sub-contractors' terms), sees the preview statement change with the
-scenario, saves it; the JSON export validates against the schema and gives the command line the
-same statement. axe-core on every page; the pages reflow at 320 CSS px."""
+groups rising from contract year 2, a clawback and two sub-contractors' terms), sees the
+preview statement change with the scenario, saves it; the JSON export validates against the
+schema and gives the command line the same statement. axe-core on every page; the pages
+reflow at 320 CSS px."""
 
 from __future__ import annotations
 
@@ -99,6 +100,8 @@ def test_commissioner_builds_a_mechanism_and_the_cli_agrees(
     )
     fill(page, {"Target improvement": "45"})
     continue_(page, axe)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fee at risk on several measures")
+    continue_(page, axe)  # the fee at risk on the one measure
 
     fill(
         page,
@@ -118,6 +121,26 @@ def test_commissioner_builds_a_mechanism_and_the_cli_agrees(
     fill(page, {"Second need group's tariff (£)": "750"})
     continue_(page, axe)
     continue_(page, axe)  # no volume fees
+
+    # From contract year 2 the tariffs rise to £400 and £1,000; a year 1 is refused.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tariffs by contract year")
+    fill(
+        page,
+        {
+            "Outcome payments, first change: from contract year": "1",
+            "Outcome payments, first change: tariff (£)": "400",
+            "Outcome payments, first change: first need group's tariff (£)": "400",
+            "Outcome payments, first change: second need group's tariff (£)": "1000",
+        },
+    )
+    continue_(page, axe)
+    assert page.title().startswith("Error: ")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Outcome payments, first change: from contract year must be 2 or more"
+    )
+    reflows(page)
+    fill(page, {"Outcome payments, first change: from contract year": "2"})
+    continue_(page, axe)
     continue_(page, axe)  # no social impact bond
 
     fill(
@@ -141,8 +164,9 @@ def test_commissioner_builds_a_mechanism_and_the_cli_agrees(
     axe(page)
     reflows(page)
     funders = page.locator("#preview-funders-paid")
-    # 200 referrals, 40% housed: 2 × (40 × £300 + 40 × £750) + £800,000 fee - 2 × £40,000.
-    expect(funders).to_have_text("The funders pay £804,000.00 in all.")
+    # 200 referrals, 40% housed: 40 × £300 + 40 × £750 in year 1, 40 × £400 + 40 × £1,000
+    # in year 2, + £800,000 fee - 2 × £40,000.
+    expect(funders).to_have_text("The funders pay £818,000.00 in all.")
     expect(page.locator("#preview-guidance")).to_contain_text(
         "management fee 25% exceeds the policy threshold of 20%"
     )
@@ -150,8 +174,9 @@ def test_commissioner_builds_a_mechanism_and_the_cli_agrees(
     page.get_by_role("button", name="Update preview").click()
     page.wait_for_load_state("load")
     axe(page)
-    # 50% housed meets the 45% target: nothing clawed back, 2 × £52,500 outcome payments.
-    expect(funders).to_have_text("The funders pay £905,000.00 in all.")
+    # 50% housed meets the 45% target: nothing clawed back, £52,500 and £70,000 outcome
+    # payments.
+    expect(funders).to_have_text("The funders pay £922,500.00 in all.")
     preview_totals = {
         row.locator("th").inner_text(): row.locator("td").all_inner_texts()
         for row in page.locator("#preview-statement tbody tr").all()
@@ -160,6 +185,7 @@ def test_commissioner_builds_a_mechanism_and_the_cli_agrees(
     continue_(page, axe)
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.get_by_text("Paid, then clawed back if the target is missed")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tariffs by contract year")).to_be_visible()
     reflows(page)
     page.get_by_role("button", name="Save the payment mechanism").click()
     page.wait_for_load_state("load")
@@ -182,7 +208,8 @@ def test_commissioner_builds_a_mechanism_and_the_cli_agrees(
         == 0
     )
     statement = json.loads(capsys.readouterr().out)
-    assert statement["funders_paid"] == "905000.00"
+    assert statement["funders_paid"] == "922500.00"
+    assert document["outcome_payments"][0]["tariffs_by_year"][0]["from_year"] == 2
     names = {party["id"]: party["name"] for party in document["parties"]}
     cli_totals = {
         names[row["party"]]: [f"£{Decimal(row['received']):,.2f}", f"£{Decimal(row['paid']):,.2f}"]

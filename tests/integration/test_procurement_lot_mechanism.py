@@ -23,6 +23,7 @@ from commissioning.contracts.mechanism_builder import preview
 from commissioning.procurement import services as procurement
 from commissioning.procurement.models import Lot, Opportunity
 from commissioning.procurement.services_editing import ACTION_LOT_MECHANISM
+from commissioning_analytics.payments.builder import build_mechanism
 from tests.factories import client_for, member_of
 from tests.integration.awards_setup import award_setup
 from tests.integration.test_awards_services import DECIDED, REASONS, STANDSTILL_ENDS
@@ -71,6 +72,7 @@ SCENARIO = {"scenario-referrals_per_year": "200", "scenario-outcome_rate": "40"}
 def build_with_the_forms(client: Client, lot: Lot) -> None:
     """Answer every step of the lot's builder and save on check your answers."""
     args = [lot.opportunity.reference, lot.number]
+    Lot.objects.filter(pk=lot.pk).update(duration_months=24)  # the term: 8 quarters
     start = client.get(reverse("lot_mechanism:build", args=args))
     assert start.status_code == 302
     for step, answers in STEPS.items():
@@ -152,6 +154,7 @@ def test_built_at_tender_published_awarded_and_the_contract_pays_as_tendered() -
 @pytest.fixture
 def draft_lot() -> Lot:
     opportunity = ready_opportunity(lots=1)
+    opportunity.lots.update(duration_months=24)  # the term of the mechanisms below: 8 quarters
     return opportunity.lots.get()
 
 
@@ -286,3 +289,60 @@ def test_a_draft_older_than_anothers_save_is_refused_on_check_your_answers(
     again = first.post(check, {"version": refused.context["version"]})
     assert again.status_code == 302
     assert AuditEvent.objects.filter(action=ACTION_LOT_MECHANISM).count() == 1
+
+
+def test_a_term_other_than_the_lots_duration_is_refused_by_the_forms_and_the_api(
+    draft_lot: Lot,
+) -> None:
+    """Issue 15: a lot of 36 months cannot be tendered on a mechanism of 8 quarters (24
+    months): check your answers names the term step, and the API and the JSON import refuse
+    the same document; nothing is saved."""
+    Lot.objects.filter(pk=draft_lot.pk).update(duration_months=36)
+    draft_lot.refresh_from_db()
+    opportunity = draft_lot.opportunity
+    client = client_for(commissioner_of(opportunity))
+    args = [opportunity.reference, draft_lot.number]
+    for step, answers in STEPS.items():
+        url = reverse("lot_mechanism:build-step", args=[*args, step])
+        assert client.post(url, {**answers, **SCENARIO}).status_code == 302
+    check = reverse("lot_mechanism:build-check", args=args)
+    page = client.get(check).content.decode()
+    message = (
+        "The mechanism&#x27;s term is 8 quarters (24 months), but the lot lasts 36 months: "
+        "make it 12 quarters"
+    )
+    assert "The mechanism cannot be saved yet" in page and message in page
+    assert reverse("lot_mechanism:build-step", args=[*args, "term"]) in page
+    assert client.post(check).status_code == 200
+    document = parse_and_build(STEPS)
+    put = client.put(
+        reverse("api:lot_mechanism_put", args=args),
+        json.dumps(document),
+        content_type="application/json",
+    )
+    assert put.status_code == 422
+    assert put.json()["errors"]["mechanism"] == [
+        "term_periods: The mechanism's term is 8 quarters (24 months), but the lot lasts "
+        "36 months: make it 12 quarters"
+    ]
+    imported = client.post(
+        reverse("lot_mechanism:import", args=args), {"mechanism": json.dumps(document)}
+    )
+    assert imported.status_code == 200 and message in imported.content.decode()
+    draft_lot.refresh_from_db()
+    assert draft_lot.tendered_mechanism is None
+    # Twelve quarters fit.
+    fitting = {**document, "term_periods": 12}
+    put = client.put(
+        reverse("api:lot_mechanism_put", args=args),
+        json.dumps(fitting),
+        content_type="application/json",
+    )
+    assert put.status_code == 200, put.content
+
+
+def parse_and_build(steps: dict[str, dict[str, str]]) -> dict[str, object]:
+    answers: dict[str, str] = {}
+    for step_answers in steps.values():
+        answers.update(step_answers)
+    return build_mechanism(answers)

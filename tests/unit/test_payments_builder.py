@@ -321,16 +321,18 @@ def test_a_reference_case_keeps_its_party_ids_and_says_what_the_forms_leave_out(
     assert "outcome measures after the first" in left_out
 
 
-def test_a_target_measured_over_several_years_is_listed_as_left_out() -> None:
-    """PBR-1: the forms judge each result on its own, so saving would drop the window."""
+def test_a_target_measured_over_several_years_comes_back_to_the_forms() -> None:
+    """PBR-1: the service fee step asks for the window, so nothing of it is left out."""
     doncaster = load_example_document("hmp-doncaster")
     doncaster["service_fee"]["at_risk"]["measured_over_years"] = 2
-    _, left_out = answers_from_mechanism(doncaster)
-    assert left_out == ["the target measured over several contract years"]
+    answers, left_out = answers_from_mechanism(doncaster)
+    assert (answers["at_risk_years"], left_out) == ("2", [])
+    rebuilt = build_mechanism(answers, mechanism_id=doncaster["id"])
+    assert parse_mechanism(rebuilt).service_fee == parse_mechanism(doncaster).service_fee
 
 
-def test_weighted_targets_are_listed_as_left_out_and_the_first_fills_the_form() -> None:
-    """PBR-1, PBR-2: the forms ask for one target, so saving would keep only the first."""
+def test_weighted_targets_come_back_to_the_forms() -> None:
+    """PBR-1, PBR-2: the fee-at-risk-on-several-measures step asks for every target."""
     doncaster = load_example_document("hmp-doncaster")
     at_risk = doncaster["service_fee"]["at_risk"]
     measure = at_risk.pop("measure")
@@ -342,14 +344,37 @@ def test_weighted_targets_are_listed_as_left_out_and_the_first_fills_the_form() 
     ]
     answers, left_out = answers_from_mechanism(doncaster)
     assert (answers["measure_id"], answers["at_risk_target"]) == (measure, "4.0")
-    assert left_out == [
-        "outcome measures after the first",
-        "an at-risk share earned on several measures, each with a weight",
+    assert (answers["target2_kind"], answers["target2_weight"]) == ("intermediate", "40")
+    assert left_out == []
+    rebuilt = build_mechanism(answers, mechanism_id=doncaster["id"])
+    assert rebuilt["service_fee"]["at_risk"]["targets"] == [
+        {"measure": measure, "target": "4", "weight": "0.6"},
+        {"measure": "outcome-2", "target": "40", "weight": "0.4"},
     ]
+    parse_mechanism(rebuilt)
 
 
-def test_a_quantity_measure_is_listed_as_left_out_and_its_kind_asked_again() -> None:
-    """PBR-2: the forms ask about reoffending or people achieving an outcome only."""
+def test_weighted_targets_are_refused_when_the_weights_miss_100() -> None:
+    answers = {
+        **SLIDING,
+        "clawback_scale": "whole",
+        "at_risk_weight": "60",
+        "target2_kind": "binary",
+        "target2_target": "5",
+        "target2_weight": "30",
+    }
+    with pytest.raises(BuilderError) as error:
+        built(**answers)
+    assert error.value.errors == {
+        "at_risk_weight": "The weights add up to 90%: they must add up to 100%"
+    }
+    with pytest.raises(BuilderError) as error:
+        built(**{**answers, "target2_weight": "40", "at_risk_years": "2"})
+    assert "at_risk_years" in error.value.errors
+
+
+def test_a_quantity_measure_comes_back_to_the_forms() -> None:
+    """PBR-2: the measure step asks for a quantity per person, its unit and direction."""
     doncaster = load_example_document("hmp-doncaster")
     measure = doncaster["measures"][0]
     for key in ("comparison", "improvement", "baseline"):
@@ -357,18 +382,41 @@ def test_a_quantity_measure_is_listed_as_left_out_and_its_kind_asked_again() -> 
     measure.update(kind="quantity", unit="custody bed nights", better="lower")
     measure.update(comparison="baseline", improvement="per_person", baseline="40.0")
     answers, left_out = answers_from_mechanism(doncaster)
-    assert answers["measure_kind"] == ""
-    assert left_out == ["a measure of a quantity per person, like custody bed nights"]
+    assert answers["measure_kind"] == "quantity" and left_out == []
+    assert (answers["measure_unit"], answers["measure_better"]) == ("custody bed nights", "lower")
+    rebuilt = build_mechanism(answers, mechanism_id=doncaster["id"])
+    assert parse_mechanism(rebuilt).measures == parse_mechanism(doncaster).measures
 
 
-def test_tariffs_by_contract_year_are_listed_as_left_out() -> None:
-    """PBR-1, PBR-3: the forms ask for one set of tariffs, so saving would drop later years'."""
+def test_tariffs_by_contract_year_come_back_to_the_forms() -> None:
+    """PBR-1, PBR-3: the tariffs-by-year step asks for up to two changes of each rule."""
     programme = load_example_document("work-programme-jsa-18-24")
-    _, left_out = answers_from_mechanism(programme)
-    assert "tariffs that change by contract year" not in left_out
     programme["volume_fees"][0]["tariffs_by_year"] = [{"from_year": 2, "tariff": "450.00"}]
-    _, left_out = answers_from_mechanism(programme)
-    assert "tariffs that change by contract year" in left_out
+    answers, left_out = answers_from_mechanism(programme)
+    assert (answers["volume_change1_from_year"], answers["volume_change1_tariff"]) == (
+        "2",
+        "450.00",
+    )
+    assert not any("tariff" in item for item in left_out)
+    rebuilt = build_mechanism(answers, mechanism_id=programme["id"])
+    assert rebuilt["volume_fees"][0]["tariffs_by_year"] == [{"from_year": 2, "tariff": "450.00"}]
+
+
+def test_a_per_person_limit_comes_back_to_the_forms_and_limits_the_scenario() -> None:
+    """PBR-1: at most 1 sustainment paid for each job outcome; the scenario's job outcomes
+    are the outcome rate's share of the referrals (4 of 10 a year), so 4 of 10 are paid."""
+    document = built(
+        volume_event="sustainment",
+        volume_tariff="100",
+        volume_max_per_person="1",
+        volume_per_person_event="job_outcome",
+    )
+    answers, left_out = answers_from_mechanism(document)
+    assert left_out == [] and build_mechanism(answers, mechanism_id=document["id"]) == document
+    mechanism = parse_mechanism(document)
+    observed = scenario_observed(document, referrals_per_year=10, outcome_rate=Decimal(40))
+    statement = calculate(mechanism, parse_observed(observed, mechanism))
+    assert statement.funders_paid() == Decimal("400.00") * 2  # two years of 4 × £100
 
 
 SLIDING = {

@@ -298,7 +298,7 @@ def test_observed_must_match_its_mechanism() -> None:
         "periods[0].outcomes[0].measure: names no measure of 'hmp-doncaster'",
         "periods[1].period: must be after the previous period",
         "periods[1].end: must not be before start",
-        "periods[1].volumes[0].event: is 'attachment', which no volume fee pays for",
+        "periods[1].volumes[0].event: is 'attachment', which no volume fee pays for or counts",
     ]
 
 

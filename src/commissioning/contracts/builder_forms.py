@@ -15,6 +15,7 @@ from django import forms
 from commissioning.contracts.forms import DocumentsForm
 from commissioning.kernel.forms import GovUKForm
 from commissioning_analytics.payments.builder import MAX_SUBCONTRACTORS, OWN_PARTICIPANTS
+from commissioning_analytics.payments.builder_more import quantity_terms
 
 NUMBER = {"class": "govuk-input--width-10", "inputmode": "decimal"}
 SHORT = {"class": "govuk-input--width-4", "inputmode": "decimal"}
@@ -155,7 +156,20 @@ class MeasureForm(StepForm):
             ("intermediate", "People achieving an outcome, such as settled accommodation"),
             ("binary", "Reoffending: the share of people reconvicted"),
             ("frequency", "Reoffending: reconviction events per 100 people"),
+            (
+                "quantity",
+                "A quantity per person other than reoffending, such as custody bed nights",
+            ),
         ],
+        required=False,
+    )
+    measure_unit = text(
+        "What is counted for each person?",
+        "Only for a quantity: in the plural, like custody bed nights",
+    )
+    measure_better = choice(
+        "Which way is better?",
+        [("lower", "Fewer, like custody bed nights"), ("higher", "More, like days in work")],
         required=False,
     )
     measure_description = text(
@@ -171,11 +185,21 @@ class MeasureForm(StepForm):
         [
             ("percentage_points", "Percentage points (share reconvicted)"),
             ("events_per_100", "Events per 100 people (frequency)"),
+            ("per_person", "Units per person (a quantity)"),
             ("relative_percent", "Per cent of the comparison value"),
         ],
         required=False,
     )
     baseline = decimal("Baseline", "Only for a fixed baseline: the reference rate, like 58.0")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        errors: dict[str, str] = {}
+        quantity_terms({k: v or "" for k, v in data.items()}, errors)
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
 
 
 class ServiceFeeForm(StepForm):
@@ -219,6 +243,13 @@ class ServiceFeeForm(StepForm):
     sliding_cap_percent = percentage(
         "Most clawed back", "The share of the amount at risk; 100% if left blank"
     )
+    at_risk_years = whole(
+        "Years the target is measured over",
+        1,
+        50,
+        "The results of that many contract years are pooled and judged once, against the "
+        "amount at risk in all of them; leave blank to judge each result on its own",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -236,6 +267,11 @@ class ServiceFeeForm(StepForm):
                 )
             if not data.get("at_risk_mode"):
                 self.add_error("at_risk_mode", "Select how the share at risk is handled")
+        if data.get("at_risk_years") and not data.get("at_risk_percent"):
+            self.add_error(
+                "at_risk_years",
+                "Enter the share of the fee at risk before the years it is judged over",
+            )
         if data.get("clawback_scale") == "sliding":
             if data.get("at_risk_mode") == "withheld":
                 self.add_error(
@@ -288,26 +324,50 @@ class OutcomesForm(StepForm):
         return data
 
 
+VOLUME_EVENTS = (
+    ("referral", "Each referral"),
+    ("attachment", "Each attachment"),
+    ("start", "Each start"),
+    ("job_outcome", "Each job outcome"),
+    ("sustainment", "Each sustainment"),
+    ("completion", "Each completion"),
+)
+
+
 class VolumeFeesForm(StepForm):
     title = "Volume fees"
-    volume_event = choice(
-        "What is paid for?",
-        [
-            ("referral", "Each referral"),
-            ("attachment", "Each attachment"),
-            ("start", "Each start"),
-            ("job_outcome", "Each job outcome"),
-            ("sustainment", "Each sustainment"),
-            ("completion", "Each completion"),
-        ],
-        required=False,
-    )
+    volume_event = choice("What is paid for?", list(VOLUME_EVENTS), required=False)
     volume_tariff = money("Fee per event", "Leave blank for no volume fees")
+    volume_max_per_person = whole(
+        "Most paid for each person",
+        1,
+        1000,
+        "For example, at most 13 sustainment payments for each job outcome; leave blank for "
+        "no limit",
+    )
+    volume_per_person_event = choice(
+        "Most paid for each of which event?",
+        [(e, f"Each {label[5:]}") for e, label in VOLUME_EVENTS],
+        False,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("volume_tariff") is not None and not data.get("volume_event"):
             self.add_error("volume_event", "Select what the volume fee pays for")
+        limit, event = data.get("volume_max_per_person"), data.get("volume_per_person_event")
+        if limit is not None and not event:
+            self.add_error(
+                "volume_per_person_event", "Select the event the most paid for each person counts"
+            )
+        if event and limit is None and "volume_max_per_person" not in self.errors:
+            self.add_error("volume_max_per_person", "Enter the most paid for each person, like 13")
+        if (
+            (limit is not None or event)
+            and data.get("volume_tariff") is None
+            and "volume_tariff" not in self.errors
+        ):
+            self.add_error("volume_tariff", "Enter the fee per event before limiting it")
         return data
 
 
@@ -403,24 +463,7 @@ class ScenarioForm(GovUKForm):
     outcome_rate.error_messages["required"] = "Enter the outcome rate"
 
 
-STEPS: dict[str, type[StepForm]] = {
-    "term": TermForm,
-    "measure": MeasureForm,
-    "service-fee": ServiceFeeForm,
-    "outcomes": OutcomesForm,
-    "volume-fees": VolumeFeesForm,
-    "social-impact-bond": SocialImpactBondForm,
-    "subcontractors": SubcontractorsForm,
-}
 DEFAULT_SCENARIO = {"referrals_per_year": "200", "outcome_rate": "40"}
-
-
-def step_of(answer: str) -> str:
-    """The step whose form asks ``answer`` (the term step for anything else)."""
-    for step, form_class in STEPS.items():
-        if answer in form_class.base_fields or answer in form_class().fields:
-            return step
-    return "term"
 
 
 class LotMechanismForm(DocumentsForm):

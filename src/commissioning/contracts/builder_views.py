@@ -25,7 +25,8 @@ from commissioning import permissions
 from commissioning.accounts.models import User
 from commissioning.audit.versions import StaleEdit, page_status
 from commissioning.contracts import mechanism_builder, services
-from commissioning.contracts.builder_forms import STEPS, LotMechanismForm, ScenarioForm
+from commissioning.contracts.builder_forms import LotMechanismForm, ScenarioForm
+from commissioning.contracts.builder_steps import STEPS
 from commissioning.contracts.forms import document_text
 from commissioning.contracts.mechanism_builder import Subject
 from commissioning.contracts.models import Contract

@@ -25,8 +25,10 @@ from django.db import transaction
 from commissioning.accounts.models import User
 from commissioning.audit.versions import current_version
 from commissioning.contracts import presentation, services
-from commissioning.contracts.builder_forms import DEFAULT_SCENARIO, STEPS, step_of
+from commissioning.contracts.builder_forms import DEFAULT_SCENARIO
+from commissioning.contracts.builder_steps import STEPS, step_of
 from commissioning.contracts.models import Contract
+from commissioning.procurement import services_editing
 from commissioning.procurement.models import Lot
 from commissioning_analytics.chain import chain_risk
 from commissioning_analytics.payments import PaymentsFormatError, calculate, parse_mechanism
@@ -164,10 +166,18 @@ def build(subject: Subject, answers: Mapping[str, Any]) -> Built:
                 for problem in error.errors
             ],
         )
+    if isinstance(subject, Lot):
+        term = services_editing.lot_term_error(subject, document)
+        if term:
+            return Built(document, [Problem(term, "term")])
     return Built(document)
 
 
 def _step_of_path(path: str) -> str:
+    if ".tariffs_by_year" in path:
+        return "tariffs-by-year"
+    if path.startswith("service_fee.at_risk.targets"):
+        return "at-risk-measures"
     head = path.split("[")[0].split(".")[0]
     if head == "parties" and "[" in path and not path.startswith(("parties[0]", "parties[1]")):
         return "subcontractors"

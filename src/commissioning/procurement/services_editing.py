@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -387,6 +388,43 @@ def lot_mechanism_errors(document: object) -> list[str]:
     return []
 
 
+MONTHS_PER_PERIOD = {
+    "month": Fraction(1),
+    "four_weeks": Fraction(12, 13),
+    "quarter": Fraction(3),
+    "year": Fraction(12),
+}
+PERIOD_WORDS = {
+    "month": "months",
+    "four_weeks": "four-week periods",
+    "quarter": "quarters",
+    "year": "years",
+}
+
+
+def lot_term_error(lot: Lot, document: Mapping[str, Any]) -> str | None:
+    """Whether the mechanism's term is the lot's duration (issue 15): a mechanism tendered for
+    another length would pay for months the contract does not run, or leave some unpaid
+    (13 four-week periods make 12 months)."""
+    period, periods = document.get("period"), document.get("term_periods")
+    if period not in MONTHS_PER_PERIOD or not isinstance(periods, int) or not lot.duration_months:
+        return None
+    months = MONTHS_PER_PERIOD[period] * periods
+    if months == lot.duration_months:
+        return None
+    shown = str(months) if months.denominator == 1 else f"about {round(months)}"
+    wanted = Fraction(lot.duration_months) / MONTHS_PER_PERIOD[period]
+    fix = (
+        f"make it {wanted} {PERIOD_WORDS[period]}"
+        if wanted.denominator == 1
+        else "choose periods that fit it"
+    )
+    return (
+        f"The mechanism's term is {periods} {PERIOD_WORDS[period]} ({shown} months), but the "
+        f"lot lasts {lot.duration_months} months: {fix}"
+    )
+
+
 def check_lot_mechanism_changeable(actor: User, lot: Lot) -> None:
     """Only the opportunity's commissioners, and only while it is a draft (the rule for every
     lot field): ``PermissionDenied`` or ``ValidationError`` keyed ``mechanism``."""
@@ -405,6 +443,9 @@ def save_lot_mechanism(
     lot do not conflict with it."""
     check_lot_mechanism_changeable(actor, lot)
     problems = lot_mechanism_errors(document)
+    term = lot_term_error(lot, document) if not problems else None
+    if term:
+        problems = [f"term_periods: {term}"]
     if problems:
         raise ValidationError({"mechanism": problems})
     with transaction.atomic():

@@ -16,6 +16,13 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from commissioning_analytics.payments import builder_more
+from commissioning_analytics.payments.builder_more import answer_text as _text
+from commissioning_analytics.payments.builder_more import decimal_text as _decimal
+from commissioning_analytics.payments.builder_more import money_text as _money
+from commissioning_analytics.payments.builder_more import percent_text as _percent_text
+from commissioning_analytics.payments.builder_more import share_text as _share
+
 HUNDRED = Decimal(100)
 MEASURE_ID = "outcome"
 OUTCOME_RULE_ID = "outcome-payment"
@@ -42,25 +49,6 @@ def slug(text: str, fallback: str) -> str:
     """An identifier for the format (letters, digits, ``-``) from a name people typed."""
     made = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64].strip("-")
     return made or fallback
-
-
-def _text(answers: Mapping[str, Any], name: str) -> str:
-    value = answers.get(name)
-    return "" if value is None else str(value).strip()
-
-
-def _share(percent_text: str) -> str:
-    """ "10" (per cent) as the format's share "0.1"."""
-    share = Decimal(percent_text) / HUNDRED
-    return format(share.normalize(), "f") if share else "0"
-
-
-def _money(text: str) -> str:
-    return format(Decimal(text).quantize(Decimal("0.01")), "f")
-
-
-def _decimal(text: str) -> str:
-    return format(Decimal(text).normalize(), "f") if Decimal(text) else "0"
 
 
 def _number(text: str) -> Decimal | None:
@@ -101,21 +89,28 @@ def _parties(answers: Mapping[str, Any]) -> tuple[list[dict[str, str]], list[str
     return parties, subs
 
 
-def _measure(answers: Mapping[str, Any]) -> dict[str, str] | None:
+IMPROVEMENT_BY_KIND = {
+    "binary": "percentage_points",
+    "frequency": "events_per_100",
+    builder_more.QUANTITY: "per_person",
+}
+
+
+def _measure(answers: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str] | None:
     kind = _text(answers, "measure_kind")
+    quantity = builder_more.quantity_terms(answers, errors)
     if not kind:
         return None
     measure: dict[str, str] = {"id": _measure_id(answers), "kind": kind}
     description = _text(answers, "measure_description")
     if description:
         measure["description"] = description
-    if kind in REOFFENDING_KINDS:
+    if kind in IMPROVEMENT_BY_KIND:
         measure["comparison"] = _text(answers, "comparison") or "baseline"
-        measure["improvement"] = _text(answers, "improvement") or (
-            "percentage_points" if kind == "binary" else "events_per_100"
-        )
+        measure["improvement"] = _text(answers, "improvement") or IMPROVEMENT_BY_KIND[kind]
         if _text(answers, "baseline"):
             measure["baseline"] = _decimal(_text(answers, "baseline"))
+        measure.update(quantity)
         measure["indicator"] = "lagging"
     else:
         measure["indicator"] = "leading"
@@ -148,6 +143,7 @@ def _service_fee(answers: Mapping[str, Any], errors: dict[str, str]) -> dict[str
             scale = _sliding_scale(answers, fee["at_risk"]["mode"], errors)
             if scale is not None:
                 fee["at_risk"]["sliding_scale"] = scale
+            builder_more.at_risk_additions(answers, fee["at_risk"], errors)
     return fee
 
 
@@ -176,18 +172,34 @@ def _sliding_scale(
     return scale
 
 
-def _need_group_tariffs(answers: Mapping[str, Any], prefix: str) -> dict[str, str]:
-    tariffs: dict[str, str] = {}
-    for number in range(1, NEED_GROUPS + 1):
-        group = _text(answers, f"{prefix}group{number}")
-        tariff = _text(answers, f"{prefix}group{number}_tariff")
-        if group and tariff:
-            tariffs[slug(group, f"group-{number}")] = _money(tariff)
-    return tariffs
+def _need_groups(answers: Mapping[str, Any]) -> dict[str, str]:
+    """The need groups asked for, by answer number: ``{"1": "standard", …}``."""
+    return {
+        str(number): slug(_text(answers, f"group{number}"), f"group-{number}")
+        for number in range(1, NEED_GROUPS + 1)
+        if _text(answers, f"group{number}") and _text(answers, f"group{number}_tariff")
+    }
+
+
+def _need_group_tariffs(answers: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        group: _money(_text(answers, f"group{number}_tariff"))
+        for number, group in _need_groups(answers).items()
+    }
+
+
+def _term_years(answers: Mapping[str, Any]) -> int:
+    periods = int(_text(answers, "term_periods") or 0)
+    per_year = PERIODS_PER_YEAR.get(_text(answers, "period"), 1)
+    return max((periods - 1) // per_year + 1, 1)
 
 
 def _outcome_payment(answers: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any] | None:
     if not _text(answers, "outcome_tariff"):
+        if _text(answers, "outcome_change1_tariff"):
+            errors["outcome_change1_tariff"] = (
+                "Enter the outcome payment's tariff before changing it by contract year"
+            )
         return None
     kind = _text(answers, "measure_kind")
     if not kind:
@@ -202,9 +214,14 @@ def _outcome_payment(answers: Mapping[str, Any], errors: dict[str, str]) -> dict
         "basis": basis,
         "tariff": _money(_text(answers, "outcome_tariff")),
     }
-    tariffs = _need_group_tariffs(answers, "")
+    tariffs = _need_group_tariffs(answers)
     if tariffs:
         rule["need_group_tariffs"] = tariffs
+    changes = builder_more.tariffs_by_year(
+        answers, "outcome", _need_groups(answers), _term_years(answers), errors
+    )
+    if changes:
+        rule["tariffs_by_year"] = changes
     if _text(answers, "threshold"):
         rule["threshold"] = _decimal(_text(answers, "threshold"))
     for name in ("floor", "cap", "total_cap"):
@@ -213,14 +230,21 @@ def _outcome_payment(answers: Mapping[str, Any], errors: dict[str, str]) -> dict
     return rule
 
 
-def _volume_fee(answers: Mapping[str, Any]) -> dict[str, Any] | None:
+def _volume_fee(answers: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any] | None:
     if not _text(answers, "volume_tariff"):
+        for name in ("volume_max_per_person", "volume_change1_tariff"):
+            if _text(answers, name):
+                errors[name] = "Enter the fee per event before limiting or changing it"
         return None
     fee: dict[str, Any] = {
         "id": _text(answers, "volume_rule_id") or VOLUME_RULE_ID,
         "event": _text(answers, "volume_event") or "referral",
         "tariff": _money(_text(answers, "volume_tariff")),
     }
+    changes = builder_more.tariffs_by_year(answers, "volume", {}, _term_years(answers), errors)
+    if changes:
+        fee["tariffs_by_year"] = changes
+    fee.update(builder_more.per_person_limit(answers))
     return fee
 
 
@@ -246,10 +270,6 @@ def _social_impact_bond(
     if _text(answers, "sib_max_return"):
         bond["max_return"] = _share(_text(answers, "sib_max_return"))
     return bond
-
-
-def _percent_text(share: object) -> str:
-    return format((Decimal(str(share)) * HUNDRED).normalize(), "f")
 
 
 def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
@@ -285,14 +305,14 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
     if measure is not None:
         answers["measure_id"] = measure["id"]
         answers["measure_kind"] = measure["kind"]
-        if measure["kind"] == "quantity":
-            answers["measure_kind"] = ""
-            left_out.append("a measure of a quantity per person, like custody bed nights")
         answers["measure_description"] = measure.get("description", "")
         answers["comparison"] = measure.get("comparison", "")
         answers["improvement"] = measure.get("improvement", "")
         answers["baseline"] = str(measure.get("baseline", ""))
-        if len(measures) > 1:
+        judged = {t["measure"] for t in at_risk.get("targets", [])} | {measure["id"]}
+        if any(m["id"] not in judged for m in measures) or any(
+            m["kind"] == builder_more.QUANTITY for m in measures if m["id"] != measure["id"]
+        ):
             left_out.append("outcome measures after the first")
     if fee:
         answers.update(
@@ -313,10 +333,6 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
                 answers["sliding_cap_percent"] = _percent_text(scale["cap"])
             if "amount_per_unit" in scale:
                 left_out.append("a clawback of an amount in pounds for each point short")
-            if "measured_over_years" in at_risk:
-                left_out.append("the target measured over several contract years")
-            if "targets" in at_risk:
-                left_out.append("an at-risk share earned on several measures, each with a weight")
     if outcomes:
         rule = outcomes[0]
         answers["outcome_rule_id"] = rule["id"]
@@ -330,19 +346,13 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
             answers[name] = str(rule.get(name, ""))
         if len(outcomes) > 1 or len(rule.get("need_group_tariffs", {})) > NEED_GROUPS:
             left_out.append("outcome payments or need groups beyond the first")
-    if any("tariffs_by_year" in rule for rule in outcomes + document.get("volume_fees", [])):
-        left_out.append("tariffs that change by contract year")
     volumes = list(document.get("volume_fees", []))
     if volumes:
         answers["volume_event"], answers["volume_tariff"] = (
             volumes[0]["event"],
             volumes[0]["tariff"],
         )
-        if (
-            len(volumes) > 1
-            or volumes[0].get("need_group_tariffs")
-            or volumes[0].get("max_units_per_person")
-        ):
+        if len(volumes) > 1 or volumes[0].get("need_group_tariffs"):
             left_out.append("volume fees beyond one fee per event")
     bond = document.get("social_impact_bond")
     if bond:
@@ -379,6 +389,14 @@ def answers_from_mechanism(document: Mapping[str, Any]) -> tuple[dict[str, str],
             left_out.append(f"the service fee promised to {answers[prefix + 'name']} as money")
     if len(chain) > MAX_SUBCONTRACTORS:
         left_out.append(f"sub-contractors after the first {MAX_SUBCONTRACTORS}")
+    group_numbers = {
+        group: str(number)
+        for number, group in enumerate(
+            (outcomes[0].get("need_group_tariffs", {}) if outcomes else {}), start=1
+        )
+    }
+    builder_more.read_back(document, answers, lambda group: group_numbers.get(group, "1"))
+    left_out.extend(builder_more.left_out(document))
     return answers, left_out
 
 
@@ -445,16 +463,22 @@ def build_mechanism(answers: Mapping[str, Any], *, mechanism_id: str = "") -> di
         "payment_terms_days": int(_text(answers, "payment_terms_days") or 30),
         "parties": parties,
     }
-    measure = _measure(answers)
+    measure = _measure(answers, errors)
+    extras = builder_more.extra_measures(answers)
     if measure is not None:
-        document["measures"] = [measure]
+        document["measures"] = [measure, *extras]
     fee = _service_fee(answers, errors)
+    if extras and "targets" not in (fee or {}).get("at_risk", {}) and not errors:
+        errors["target2_kind"] = (
+            "Put a share of the service fee at risk on the first measure before adding "
+            "other measures it is judged on"
+        )
     if fee is not None:
         document["service_fee"] = fee
     outcome = _outcome_payment(answers, errors)
     if outcome is not None:
         document["outcome_payments"] = [outcome]
-    volume = _volume_fee(answers)
+    volume = _volume_fee(answers, errors)
     if volume is not None:
         document["volume_fees"] = [volume]
     bond = _social_impact_bond(answers, errors)
@@ -526,7 +550,9 @@ def scenario_observed(
     in reconviction events per 100 (frequency); judged at the year's last period against the
     baseline, or
     ``comparison_rate`` where the comparison has no fixed baseline. Volume fees count each
-    referral once, in the period it arrives. Dates start on 1 April 2026. When a sub-contractor
+    referral once, in the period it arrives; the event a volume fee's per-person limit counts
+    (a job outcome, say) happens to ``outcome_rate`` per cent of them, spread alike, so the
+    limit is kept in total. Dates start on 1 April 2026. When a sub-contractor
     is paid on what its own participants earn, the people are spread evenly over the prime and
     the sub-contractors (``delivered_by``, ``by_party``), so its attributed payments show."""
     period = document["period"]
@@ -541,6 +567,12 @@ def scenario_observed(
         }
     ) or ["all"]
     events = {fee["event"] for fee in document.get("volume_fees", [])}
+    limiting = sorted(
+        {fee.get("per_person_event") or "" for fee in document.get("volume_fees", [])}
+        - events
+        - {""}
+    )
+    achieving_per_year = int(referrals_per_year * outcome_rate / HUNDRED)
     deliverers = _deliverers(document)
     periods: list[dict[str, Any]] = []
     for number in range(1, term + 1):
@@ -558,6 +590,12 @@ def scenario_observed(
                 for event in sorted(events)
                 for group, count in zip(groups, _split(referrals, len(groups)), strict=True)
                 if count
+            ]
+            achieving = _spread(achieving_per_year, per_year, number)
+            entry["volumes"] += [
+                {"event": event, "count": achieving} | _delivered_by(achieving, deliverers)
+                for event in limiting
+                if achieving
             ]
         if number % per_year == 0 or number == term:
             cohort_size = max(referrals_per_year, 1)
@@ -598,6 +636,8 @@ def _outcome(
         return result
     reference = Decimal(measure.get("baseline", comparison_rate))
     observed = reference * (1 - rate / HUNDRED)
+    if measure.get("better") == "higher":
+        observed = reference * (1 + rate / HUNDRED)
     if measure["kind"] == "binary":
         observed = HUNDRED - rate
     result["observed"] = format(observed.quantize(Decimal("0.1")), "f")

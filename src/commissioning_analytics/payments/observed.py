@@ -121,7 +121,10 @@ def _reference_errors(doc: dict[str, Any], mechanism: Mechanism) -> list[FieldEr
     errors: list[FieldError] = []
     if doc["mechanism"] != mechanism.id:
         errors.append(FieldError("mechanism", f"is {doc['mechanism']!r}, not {mechanism.id!r}"))
-    events = {fee.event for fee in mechanism.volume_fees}
+    # A per-person limit counts its per_person_event, which need not be paid for itself.
+    events = {fee.event for fee in mechanism.volume_fees} | {
+        fee.per_person_event for fee in mechanism.volume_fees if fee.per_person_event
+    }
     previous = 0
     for i, period in enumerate(doc["periods"]):
         here = f"periods[{i}]"
@@ -140,7 +143,7 @@ def _reference_errors(doc: dict[str, Any], mechanism: Mechanism) -> list[FieldEr
             errors.extend(_outcome_errors(f"{here}.outcomes[{j}]", outcome, mechanism))
         for j, volume in enumerate(period.get("volumes", [])):
             if volume["event"] not in events:
-                msg = f"is {volume['event']!r}, which no volume fee pays for"
+                msg = f"is {volume['event']!r}, which no volume fee pays for or counts"
                 errors.append(FieldError(f"{here}.volumes[{j}].event", msg))
             for key in ("people", "delivered_by"):
                 if key in volume and sum(volume[key].values()) != volume["count"]:
