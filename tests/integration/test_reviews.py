@@ -6,104 +6,18 @@ and carried into the next cycle."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from commissioning.accounts.models import User
-from commissioning.contracts.models import Kpi, KpiAssessment, KpiRating
-from commissioning.delivery_checks.models import CodeOfConductRating, PrincipleRating
-from commissioning.engagement.models import SummaryTheme
 from commissioning.exercises.lifecycle import Stage
-from commissioning.exercises.models import CommissioningExercise, StageChange
-from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.reviews import services
 from commissioning.reviews.models import ExerciseReview
-from commissioning.supply_returns import services as supply_returns
-from tests.engagement_factories import ConsultationFactory
 from tests.factories import client_for, member_of
-from tests.referral_factories import ReferralSetting
-from tests.supply_return_factories import QUARTER, TODAY, hand_quarter
+from tests.review_factories import hand_cycle
+from tests.supply_return_factories import TODAY, hand_quarter
 
 pytestmark = pytest.mark.django_db
-
-
-def at_review(exercise: CommissioningExercise) -> None:
-    """Test set-up: the exercise has run its cycle to the review stage."""
-    stages = [Stage.PLAN, Stage.PROCURE, Stage.DELIVER, Stage.REVIEW]
-    previous = exercise.stage
-    for stage in stages:
-        StageChange.objects.create(
-            exercise=exercise, from_stage=previous, to_stage=stage.value, changed_at=timezone.now()
-        )
-        previous = stage.value
-    CommissioningExercise.objects.filter(pk=exercise.pk).update(stage=Stage.REVIEW.value)
-    exercise.refresh_from_db()
-
-
-def hand_cycle() -> tuple[ReferralSetting, CommissioningExercise]:
-    setting = hand_quarter()
-    contract = setting.contract
-    exercise = contract.lot.opportunity.exercise
-    # The prime's return for July to September 2026: housing confirms, women's centre disputes.
-    drafted = supply_returns.draft(contract, QUARTER, today=TODAY)
-    supply_returns.submit(setting.prime, drafted, today=TODAY)
-    lines = {line.party.party_id: line for line in drafted.lines.select_related("party")}
-    supply_returns.answer(setting.housing, lines["housing-charity"], "confirm")
-    supply_returns.answer(setting.womens, lines["womens-centre"], "dispute", "Paid late")
-    # One KPI assessed once.
-    kpi = Kpi.objects.create(
-        contract=contract,
-        name="Settled accommodation on release",
-        measure="People in settled accommodation on the day of release.",
-        target="75%",
-        frequency=Kpi.Frequency.ANNUALLY,
-        data_source=Kpi.DataSource.PROVIDER_RETURN,
-    )
-    assessment = KpiAssessment.objects.create(
-        contract=contract,
-        period_start=date(2026, 4, 1),
-        period_end=date(2026, 9, 30),
-        recorded_at=timezone.now(),
-    )
-    KpiRating.objects.create(
-        assessment=assessment,
-        kpi=kpi,
-        rating=KpiRating.Rating.REQUIRES_IMPROVEMENT,
-        result="61%",
-    )
-    rating = CodeOfConductRating.objects.create(
-        contract=contract, assessed_on=date(2026, 10, 20), summary="Pays late."
-    )
-    PrincipleRating.objects.create(
-        rating=rating, principle="Conduct", level="partly", reasons="Late payment."
-    )
-    OutcomeStudy.objects.create(
-        organisation=setting.housing_party.organisation,
-        title="Housing first cohort",
-        outcome="reoffended",
-        cohort_csv="",
-        status=OutcomeStudy.Status.DONE,
-        result={"statement": "Fewer reoffended than matched people."},
-        exercise=exercise,
-        published_at=timezone.now(),
-    )
-    consultation = ConsultationFactory(
-        exercise=exercise,
-        title="What should resettlement look like?",
-        published_at=timezone.now() - timedelta(days=60),
-        summary_published_at=timezone.now() - timedelta(days=10),
-    )
-    SummaryTheme.objects.create(
-        consultation=consultation,
-        position=1,
-        you_said="Women need a women-only service.",
-        we_did="A women's centre runs a lot of its own.",
-    )
-    at_review(exercise)
-    return setting, exercise
 
 
 def rows(review: ExerciseReview, key: str) -> list[list[str]]:
