@@ -10,10 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commissioning.accounts.models import User
+from commissioning.concerns import lifecycle as concern_lifecycle
+from commissioning.concerns import services as concerns
+from commissioning.concerns.models import Concern
 from commissioning.exercises.lifecycle import Stage
 from commissioning.reviews import services
 from commissioning.reviews.models import ExerciseReview
-from tests.factories import client_for, member_of
+from tests.factories import UserFactory, client_for, member_of
 from tests.review_factories import hand_cycle
 from tests.supply_return_factories import TODAY, hand_quarter
 
@@ -184,3 +187,35 @@ def test_the_commissioner_publishes_through_the_page_and_is_refused_without_conc
                                      "publish": "1"})  # fmt: skip
     assert done.status_code == 302
     assert ExerciseReview.objects.get().status == "published"
+
+
+def close_concerns(reference: str, outcome: str, count: int) -> None:
+    """``count`` concerns about the contract ``reference``, reported and closed by a reviewer."""
+    reviewer = UserFactory(role=User.Role.REVIEWER)
+    key = concerns.create_reviewer_key(reviewer, "a long passphrase for the reviewer")
+    private = concerns.unlock(key, "a long passphrase for the reviewer")
+    for _ in range(count):
+        concern = concerns.report(
+            subject_kind=Concern.SubjectKind.CONTRACT,
+            subject_reference=reference,
+            subject_label="",
+            described_subject="",
+            what_happened="x",
+            contact="",
+            attachments=[],
+        ).concern
+        data_key = concerns.reviewer_data_key(reviewer, private, concern)
+        for status in (concern_lifecycle.Status.ACKNOWLEDGED, concern_lifecycle.Status.CLOSED):
+            concerns.change_status(
+                reviewer, data_key, concern, status, message="Done", outcome=outcome
+            )
+
+
+def test_concerns_about_the_contracts_are_counted_from_five() -> None:
+    """Only concerns about this exercise's contracts count, and a subject with fewer than 5
+    closed is withheld: 5 upheld about the contract are shown; 3 about another are not."""
+    setting, exercise = hand_cycle()
+    close_concerns(setting.contract.reference, Concern.Outcome.UPHELD, 5)
+    close_concerns("CT-ELSEWHERE", Concern.Outcome.UPHELD, 3)
+    review = services.assemble(setting.commissioner, exercise, today=TODAY)
+    assert rows(review, "concerns") == [["A contract", "5", "Upheld: practice changed", "5"]]
