@@ -101,6 +101,10 @@ def test_publishing_needs_conclusions_and_changes_and_a_commissioner() -> None:
         services.assemble(setting.prime, exercise)
     published = services.publish(setting.commissioner, review)
     assert published.status == "published"
+    with pytest.raises(ValidationError):  # its figures are frozen
+        services.assemble(setting.commissioner, exercise, today=TODAY)
+    with pytest.raises(ValidationError):
+        services.write(setting.commissioner, published, "Changed.", "Changed.")
 
 
 def test_a_review_is_assembled_only_at_the_review_stage() -> None:
