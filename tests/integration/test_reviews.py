@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commissioning.accounts.models import User
+from commissioning.audit.permanence import PermanentRecordError
 from commissioning.concerns import lifecycle as concern_lifecycle
 from commissioning.concerns import services as concerns
 from commissioning.concerns.models import Concern
@@ -105,6 +106,8 @@ def test_publishing_needs_conclusions_and_changes_and_a_commissioner() -> None:
         services.assemble(setting.commissioner, exercise, today=TODAY)
     with pytest.raises(ValidationError):
         services.write(setting.commissioner, published, "Changed.", "Changed.")
+    with pytest.raises(PermanentRecordError):
+        published.delete()
 
 
 def test_a_review_is_assembled_only_at_the_review_stage() -> None:

@@ -1,6 +1,6 @@
 """The review of one commissioning cycle of an exercise (CYC-4): what the contract taught,
 assembled from the records, the commissioner's conclusions and what will change, and the next
-cycle it was carried into."""
+cycle it was carried into. A published review is never deleted (``audit/permanence.py``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class ExerciseReview(models.Model):
         PUBLISHED = "published", "Published"
 
     exercise = models.ForeignKey(
-        "exercises.CommissioningExercise", on_delete=models.PROTECT, related_name="reviews"
+        "exercises.CommissioningExercise", on_delete=models.CASCADE, related_name="reviews"
     )
     cycle = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -33,7 +33,7 @@ class ExerciseReview(models.Model):
         "exercises.CommissioningExercise",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="carried_over_reviews",
         help_text="The exercise whose needs assessment opened with this review attached.",
     )
