@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "commissioning.guides",
     "commissioning.equality",
     "commissioning.standards",
+    "commissioning.reviews",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("audit/", include("commissioning.audit.urls")),
     path("equality/", include("commissioning.equality.urls", namespace="equality")),
     path("standards/", include("commissioning.standards.urls", namespace="standards")),
+    path("reviews/", include("commissioning.reviews.urls", namespace="reviews")),
     path("engagement/", include("commissioning.engagement.urls", namespace="engagement")),
     path(
         "opportunities/<str:reference>/questions/",

@@ -56,6 +56,7 @@ RECORDS = {
     "/api/supplier-information/organisations/{slug}": "one organisation's current version",
     "/api/supplier-information/share-codes/{code}": "the version one share code shows",
     "/api/exercises/{reference}/equality-assessment": "one exercise's equality impact assessment",
+    "/api/exercises/{reference}/reviews/{cycle}": "one review of an exercise's commissioning cycle",
     "/api/contracts/{reference}/citations": "the studies one contract's statement rests on",
     "/api/grants/rounds/{reference}": "one grant round",
 }

@@ -172,6 +172,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "MediationRequest": "mediation",  # SUP-3
         "QuarterlyReport": "social_value",  # EVA-3
         "Assessment": "equality",  # EQU-1
+        "ExerciseReview": "reviews",  # CYC-4
         "GrantRound": "grants",  # CYC-6
         "GrantApplication": "grants",  # CYC-6
     }

@@ -45,6 +45,7 @@ from commissioning.partnering.api import interest_router
 from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
 from commissioning.referrals.api import router as referrals_router
+from commissioning.reviews.api import router as reviews_router
 from commissioning.service_accounts.auth import TokenRefused
 from commissioning.service_accounts.docs import TOKENS_DOC
 from commissioning.supplier_information.api import router as supplier_information_router
@@ -73,6 +74,7 @@ api.add_router("/organisations", directory_router)
 api.add_router("/exercises", exercises_router)
 api.add_router("/exercises", opendata_api.exercises_router)
 api.add_router("/exercises", equality_router)
+api.add_router("/exercises", reviews_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/contracts", contract_performance_router)
 api.add_router("/opportunities", procurement_api.router)

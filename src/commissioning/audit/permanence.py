@@ -112,6 +112,13 @@ RULES: dict[str, tuple[Callable[[Any], bool], Callable[[Any], bool], str]] = {
         lambda item: bool(item.rating.contract.is_synthetic),
         "a principle of a published code-of-conduct rating",
     ),
+    # A commissioning cycle's review (CYC-4) is public once published, and the next cycle's
+    # needs assessment opens with it.
+    "reviews.ExerciseReview": (
+        lambda review: review.published_at is not None,
+        lambda review: bool(review.exercise.is_synthetic),
+        "a published review of a commissioning cycle",
+    ),
 }
 
 

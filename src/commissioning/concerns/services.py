@@ -8,6 +8,7 @@ with the reviewer as actor; the audit names the concern and the move, never its 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -376,11 +377,18 @@ class SummaryRow:
     outcomes: list[tuple[str, int]]
 
 
-def published_summary() -> tuple[list[SummaryRow], int]:
+def published_summary(
+    subject_references: Collection[str] | None = None,
+) -> tuple[list[SummaryRow], int]:
     """Closed concerns by subject and outcome; a subject with fewer than 5 closed concerns is
     not shown on its own (its concerns are counted in the withheld total, never by outcome),
-    and any outcome count below 5 within a shown subject is folded into "other outcomes"."""
+    and any outcome count below 5 within a shown subject is folded into "other outcomes".
+
+    ``subject_references`` narrows it to the concerns about those published records (an
+    exercise and its contracts, for the exercise's review, CYC-4), with the same suppression."""
     closed = Concern.objects.filter(status=Concern.Status.CLOSED)
+    if subject_references is not None:
+        closed = closed.filter(subject_reference__in=list(subject_references))
     by_subject: dict[str, Counter[str]] = {}
     for kind, outcome in closed.values_list("subject_kind", "outcome"):
         by_subject.setdefault(kind, Counter())[outcome] += 1
