@@ -173,6 +173,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "QuarterlyReport": "social_value",  # EVA-3
         "Assessment": "equality",  # EQU-1
         "GrantRound": "grants",  # CYC-6
+        "MonitoringReturn": "monitoring",  # SUP-7
         "GrantApplication": "grants",  # CYC-6
     }
     assert set(owners) == set(models_with_status())
