@@ -50,7 +50,9 @@ class ReturnForm(GovUKForm):
         self, *args: Any, quarter_choices: list[tuple[str, str]], correcting: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quarter"].choices = quarter_choices
+        quarter = self.fields["quarter"]
+        assert isinstance(quarter, forms.ChoiceField)
+        quarter.choices = quarter_choices
         if correcting:
             self.fields["quarter"].disabled = True
         for characteristic, (label, groups) in BREAKDOWN_GROUPS.items():

@@ -83,6 +83,7 @@ def correct(locked: MonitoringReturn) -> Transition:
 
 
 def seed(monitoring_return: MonitoringReturn, status: Status) -> None:
-    """Set a new synthetic demo return's status before it is first saved."""
+    """Set a synthetic demo return's status (the caller saves it): a history that never ran
+    on the platform."""
     assert monitoring_return.is_synthetic, "only synthetic demo returns are seeded"
     monitoring_return.status = status

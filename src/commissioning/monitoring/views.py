@@ -298,7 +298,7 @@ def contract_needs(request: HttpRequest, reference: str, organisation_pk: int) -
         actor, contract
     ):
         raise Http404("No such organisation under this contract")
-    current = next(
+    current: list[str] = next(
         (
             f.entitlement.parts
             for f in queries.for_contract(actor, contract)
