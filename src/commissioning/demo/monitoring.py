@@ -67,7 +67,6 @@ def _return(
         created_by=author,
     )
     lifecycle.seed(made, MonitoringReturn.Status.SUBMITTED)
-    made.save()
     CaseStudy.objects.create(
         monitoring_return=made,
         title=f"{LABEL}settled after six moves",
@@ -141,5 +140,4 @@ def load_demo_monitoring(today: date | None = None) -> dict[str, int]:
                 corrected_by=authors["charity"],
             )
             lifecycle.seed(latest, MonitoringReturn.Status.CORRECTED)
-            latest.save(update_fields=["status", "updated_at"])
     return {"returns": returns, "needs": needs}

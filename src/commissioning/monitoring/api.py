@@ -23,7 +23,7 @@ from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.directory.models import Organisation
 from commissioning.monitoring import access, presentation, services
 from commissioning.monitoring.models import BREAKDOWN_GROUPS, MonitoringReturn
-from commissioning.permissions import signed_in_user
+from commissioning.permissions import Visitor, signed_in_user
 from commissioning.supply_returns.quarters import parse_quarter
 
 router = Router(tags=["Monitoring returns"])
@@ -91,7 +91,9 @@ class ReturnIn(Schema):
     submit: bool = Field(False, description="Send the return after saving it.")
 
 
-def return_out(user: Any, monitoring_return: MonitoringReturn, parts: list[str]) -> dict[str, Any]:
+def return_out(
+    user: Visitor, monitoring_return: MonitoringReturn, parts: list[str]
+) -> dict[str, Any]:
     owner = access.can_write(user, monitoring_return.organisation_id)
     shown = presentation.shown(monitoring_return, parts, owner=owner)
     return {

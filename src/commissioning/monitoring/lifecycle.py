@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 
+from commissioning.accounts.models import User
 from commissioning.monitoring.models import MonitoringReturn
 from commissioning.transitions import Transition
 
@@ -63,13 +64,15 @@ def submit_problems(monitoring_return: MonitoringReturn, today: date) -> dict[st
     return problems
 
 
-def submit(locked: MonitoringReturn, now: datetime) -> Transition:
-    """Write submitted to a draft locked by the caller whose guards passed."""
+def submit(locked: MonitoringReturn, actor: User, now: datetime) -> Transition:
+    """Write submitted (with who and when) to a draft locked by the caller whose guards passed."""
     transition = TRANSITIONS.get((Status(locked.status), Status.SUBMITTED))
     if transition is None:
         raise ValidationError({"__all__": "This return has already been submitted."})
     locked.status = Status.SUBMITTED
     locked.submitted_at = now
+    locked.submitted_by = actor
+    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     return transition
 
 
@@ -83,7 +86,7 @@ def correct(locked: MonitoringReturn) -> Transition:
 
 
 def seed(monitoring_return: MonitoringReturn, status: Status) -> None:
-    """Set a synthetic demo return's status (the caller saves it): a history that never ran
-    on the platform."""
+    """Save a synthetic demo return in ``status``: a history that never ran on the platform."""
     assert monitoring_return.is_synthetic, "only synthetic demo returns are seeded"
     monitoring_return.status = status
+    monitoring_return.save()

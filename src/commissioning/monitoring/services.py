@@ -199,9 +199,7 @@ def _submit_locked(actor: User, locked: MonitoringReturn) -> None:
     problems = lifecycle.submit_problems(locked, timezone.localdate())
     if problems:
         raise ValidationError(problems)
-    transition = lifecycle.submit(locked, timezone.now())
-    locked.submitted_by = actor
-    locked.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    transition = lifecycle.submit(locked, actor, timezone.now())
     record(actor, transition.action, locked.organisation, {"quarter": str(locked.quarter_start)})
 
 
