@@ -5,12 +5,14 @@ stored; corrections keep the reason, who and when."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from commissioning.cli import main
 from commissioning.monitoring import services
 from commissioning.monitoring.models import CaseStudy, Correction, MonitoringReturn, Part
 from tests.factories import client_for
@@ -243,3 +245,34 @@ def test_the_grant_reuses_the_return_instead_of_asking_again(world: FundedCharit
     assert "Tell us how the grant is going" not in holder
     funder = client_for(world.grant_funder).get(url).content.decode()
     assert "Monitoring returns from" in funder and "1 quarter reported" in funder
+
+
+def test_the_command_line_sends_a_return_and_refuses_a_bad_one(
+    world: FundedCharity, tmp_path: Any, capsys: Any
+) -> None:
+    document = {
+        "quarter": "2026Q3",
+        "people_served": 37,
+        "breakdown": {"age": {"18_24": 3, "25_34": 14}},
+        "outputs": VALUES["outputs"],
+        "outcomes": VALUES["outcomes"],
+        "case_studies": [{"title": STORY.title, "story": STORY.story, "consent_confirmed": True}],
+    }
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**document, "breakdown": {"age": {"under_18": 2}}}))
+    args = ["monitoring", "send", "--organisation", world.charity.slug]
+    assert main([*args, "--user", world.member.username, str(bad)]) == 1
+    assert "breakdown: Not a characteristic and group we count: age.under_18" in (
+        capsys.readouterr().err
+    )
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(document))
+    assert main([*args, "--user", world.outsider_member.username, str(good)]) == 1
+    assert MonitoringReturn.objects.count() == 0
+    assert main([*args, "--user", world.member.username, str(good)]) == 0
+    sent = MonitoringReturn.objects.get()
+    assert (sent.status, sent.people_served, sent.breakdown) == (
+        MonitoringReturn.Status.SUBMITTED,
+        37,
+        {"age": {"18_24": 3, "25_34": 14}},
+    )

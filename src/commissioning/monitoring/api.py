@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -22,9 +22,8 @@ from commissioning.api.errors import WRITE_ERRORS, ErrorOut
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.directory.models import Organisation
 from commissioning.monitoring import access, presentation, services
-from commissioning.monitoring.models import BREAKDOWN_GROUPS, MonitoringReturn
+from commissioning.monitoring.models import MonitoringReturn
 from commissioning.permissions import Visitor, signed_in_user
-from commissioning.supply_returns.quarters import parse_quarter
 
 router = Router(tags=["Monitoring returns"])
 
@@ -164,31 +163,5 @@ def save_return(request: HttpRequest, payload: ReturnIn) -> Any:
         raise Http404("No such organisation")
     if not access.can_write(user, organisation.pk):
         raise PermissionDenied("Only the organisation's approved members write its returns.")
-    try:
-        start, _ = parse_quarter(payload.quarter)
-    except ValueError:
-        raise ValidationError({"quarter": "Give the quarter like 2026Q3"}) from None
-    values: dict[str, Any] = {
-        "people_served": payload.people_served,
-        "outputs": payload.outputs,
-        "outcomes": payload.outcomes,
-    }
-    known = {
-        services.breakdown_field(c, g): None
-        for c, (_, groups) in BREAKDOWN_GROUPS.items()
-        for g, _ in groups
-    }
-    unknown: list[str] = []
-    for characteristic, counts in payload.breakdown.items():
-        for group, count in counts.items():
-            field = services.breakdown_field(characteristic, group)
-            if field not in known:
-                unknown.append(f"{characteristic}.{group}")
-            values[field] = count
-    if unknown:
-        raise ValidationError(
-            {"breakdown": f"Not a characteristic and group we count: {', '.join(unknown)}"}
-        )
-    stories = [services.Story(c.title, c.story, c.consent_confirmed) for c in payload.case_studies]
-    saved = services.save_return(user, organisation, start, values, stories, submit=payload.submit)
+    saved = services.save_document(user, organisation, payload.dict(exclude={"organisation"}))
     return Status(200, return_out(user, saved, access.visible_parts(user, saved)))

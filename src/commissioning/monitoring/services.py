@@ -30,6 +30,7 @@ from commissioning.monitoring.models import (
     MonitoringReturn,
     Part,
 )
+from commissioning.supply_returns.quarters import parse_quarter
 
 #: A title and a capitalised word: "Mr Smith", "Ms. Jones". Stories are told without names.
 _NAMED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+")
@@ -90,6 +91,32 @@ def _breakdown(
         if counts:
             found[characteristic] = counts
     return found
+
+
+def values_from(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The API's and the command line's shape (``breakdown`` nested by characteristic and
+    group) as the form's flat values; a characteristic or group we do not count is refused."""
+    values = {key: document.get(key) for key in ("people_served", "outputs", "outcomes")}
+    breakdown = document.get("breakdown") or {}
+    if not isinstance(breakdown, Mapping) or not all(
+        isinstance(counts, Mapping) for counts in breakdown.values()
+    ):
+        raise ValidationError({"breakdown": "Give the counts as {characteristic: {group: count}}"})
+    known = {
+        breakdown_field(c, g) for c, (_, groups) in BREAKDOWN_GROUPS.items() for g, _ in groups
+    }
+    unknown: list[str] = []
+    for characteristic, counts in breakdown.items():
+        for group, count in counts.items():
+            field = breakdown_field(characteristic, group)
+            if field not in known:
+                unknown.append(f"{characteristic}.{group}")
+            values[field] = count
+    if unknown:
+        raise ValidationError(
+            {"breakdown": f"Not a characteristic and group we count: {', '.join(unknown)}"}
+        )
+    return values
 
 
 def _stories(stories: Iterable[Story], errors: dict[str, str]) -> list[Story]:
@@ -193,6 +220,33 @@ def save_return(
         if submit:
             _submit_locked(actor, monitoring_return)
     return monitoring_return
+
+
+def save_document(
+    actor: User, organisation: Organisation, document: Mapping[str, Any]
+) -> MonitoringReturn:
+    """Save (and with ``submit`` send) a return given in the API's and the command line's shape:
+    ``quarter`` like 2026Q3, ``people_served``, ``breakdown`` by characteristic and group,
+    ``outputs``, ``outcomes`` and ``case_studies`` (title, story, consent_confirmed)."""
+    try:
+        start, _ = parse_quarter(str(document.get("quarter") or ""))
+    except ValueError:
+        raise ValidationError({"quarter": "Give the quarter like 2026Q3"}) from None
+    values = values_from(document)
+    stories = []
+    for item in document.get("case_studies") or []:
+        if not isinstance(item, Mapping):
+            raise ValidationError({"case_studies": "Give each case study as an object"})
+        stories.append(
+            Story(
+                str(item.get("title") or ""),
+                str(item.get("story") or ""),
+                item.get("consent_confirmed") is True,
+            )
+        )
+    return save_return(
+        actor, organisation, start, values, stories, submit=document.get("submit") is True
+    )
 
 
 def _submit_locked(actor: User, locked: MonitoringReturn) -> None:
