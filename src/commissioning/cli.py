@@ -134,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "keys": run_keys,
         "referrals": run_delivery,
         "returns": run_delivery,
+        "monitoring": run_delivery,
     }
     if args.command in runners:
         return runners[args.command](args)

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "commissioning.grants",
     "commissioning.referrals",
     "commissioning.supply_returns",
+    "commissioning.monitoring",
     "commissioning.supply_survey",
     "commissioning.social_value",
     "commissioning.stewardship",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("contracts/", include("commissioning.delivery_checks.urls", namespace="delivery_checks")),
     path("contracts/", include("commissioning.social_value.urls", namespace="social_value")),
     path("", include("commissioning.supply_returns.urls", namespace="supply_returns")),
+    path("", include("commissioning.monitoring.urls", namespace="monitoring")),
     path("supply-survey/", include("commissioning.supply_survey.urls", namespace="supply_survey")),
     path("", include("commissioning.stewardship.urls", namespace="stewardship")),
     path("audit/", include("commissioning.audit.urls")),

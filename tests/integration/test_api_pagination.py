@@ -59,6 +59,7 @@ RECORDS = {
     "/api/exercises/{reference}/reviews/{cycle}": "one review of an exercise's commissioning cycle",
     "/api/contracts/{reference}/citations": "the studies one contract's statement rests on",
     "/api/grants/rounds/{reference}": "one grant round",
+    "/api/monitoring/returns/{return_id}": "one monitoring return, in the parts you may read",
 }
 
 
@@ -102,6 +103,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/outcome-studies",  # OUT-1, OUT-4
         "/api/grants/rounds",  # CYC-6
         "/api/grants/applications",  # CYC-6
+        "/api/monitoring/returns",  # SUP-7
     } == set(list_routes(schema))
 
 

@@ -174,6 +174,7 @@ def test_every_record_with_a_status_has_a_lifecycle_module() -> None:
         "Assessment": "equality",  # EQU-1
         "ExerciseReview": "reviews",  # CYC-4
         "GrantRound": "grants",  # CYC-6
+        "MonitoringReturn": "monitoring",  # SUP-7
         "GrantApplication": "grants",  # CYC-6
     }
     assert set(owners) == set(models_with_status())

@@ -39,6 +39,7 @@ from commissioning.grants.api import router as grants_router
 from commissioning.invoices.api import compliance_router as payments_compliance_router
 from commissioning.invoices.api import router as invoices_router
 from commissioning.invoices.api import vcs_share_router
+from commissioning.monitoring.api import router as monitoring_router
 from commissioning.opendata import api as opendata_api
 from commissioning.outcomes_web.api import router as outcome_studies_router
 from commissioning.partnering.api import interest_router
@@ -95,6 +96,7 @@ api.add_router("/referrals", referrals_router)
 api.add_router("/contracts", supply_returns_router)
 api.add_router("/outcome-studies", outcome_studies_router)
 api.add_router("/grants", grants_router)
+api.add_router("/monitoring", monitoring_router)
 
 
 @api.exception_handler(ValidationError)

@@ -27,6 +27,7 @@ SECTIONS = (
     ("invoices:contract", "Invoices and payments"),
     ("delivery_checks:contract", "Promised and received"),
     ("supply_returns:contract", "Supply-chain returns"),
+    ("monitoring:contract", "Monitoring returns"),
     ("delivery_checks:code_of_conduct", "Code of conduct"),
     ("social_value:contract", "Social value"),
     ("stewardship:footprint", "Local market footprint"),

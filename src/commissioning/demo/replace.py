@@ -21,6 +21,7 @@ from commissioning.awards.models import LotAward
 from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
 from commissioning.demo.grants import delete_synthetic_rounds
+from commissioning.demo.monitoring import delete_synthetic_returns
 from commissioning.demo.users import demo_accounts
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
@@ -55,6 +56,8 @@ def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     _merge(deleted, by_model)
     # A grant round protects its exercise, an application its organisation.
     _merge(deleted, delete_synthetic_rounds())
+    # A monitoring return protects its organisation.
+    _merge(deleted, delete_synthetic_returns())
     # A referral protects its contract: those under synthetic contracts go first.
     _, by_model = Referral.objects.filter(contract__is_synthetic=True).delete()
     _merge(deleted, by_model)

@@ -33,6 +33,7 @@ from commissioning.grants.models import (
 )
 from commissioning.grants.publication import PUBLISHER, awarded_grants
 from commissioning.kernel.forms import apply_validation_error
+from commissioning.monitoring.queries import grant_monitoring
 from commissioning.permissions import signed_in_user
 
 LIST_CRUMB = ("Grant rounds", "/grants/")
@@ -245,6 +246,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "round": grant_round,
         "agreement": agreement,
+        # Report once (SUP-7): the holder's quarterly monitoring returns, reused for the grant.
+        "report_once": grant_monitoring(user, agreement) if agreement else None,
         "manages": access.can_manage_round(user, grant_round),
         "assesses": access.is_assessor(user, grant_round),
         "holds": access.can_edit_application(user, application),

@@ -15,6 +15,7 @@ from commissioning.demo.contracts import DemoContractsError, load_demo_contracts
 from commissioning.demo.escalations import load_demo_escalations
 from commissioning.demo.grants import load_demo_grants
 from commissioning.demo.invoices import load_demo_invoices
+from commissioning.demo.monitoring import load_demo_monitoring
 from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
@@ -125,6 +126,11 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"Synthetic grant rounds: {grants['rounds']} with "
                         f"{grants['applications']} applications."
+                    )
+                    monitoring = load_demo_monitoring()
+                    self.stdout.write(
+                        f"Synthetic monitoring returns: {monitoring['returns']}, funders' needs: "
+                        f"{monitoring['needs']}."
                     )
                 self.stdout.write("")
                 self.stdout.write("Demo users (demo only: every one has the same known password):")
