@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from commissioning.contracts.models import Contract
 from commissioning.directory import services as directory_services
-from commissioning.directory.models import Organisation
+from commissioning.directory.models import Area, Organisation
 from commissioning.kernel import pagecache
 from commissioning.outcomes_web import services as outcome_services
 from commissioning.outcomes_web.models import OutcomeStudy
 from tests.contract_factories import ContractFactory, OpportunityFactory
-from tests.factories import ExerciseFactory, OrganisationFactory, client_for, member_of
+from tests.factories import AreaFactory, ExerciseFactory, OrganisationFactory, client_for, member_of
 from tests.integration.test_opendata_pipeline import _exercise_in_plan
 from tests.integration.test_outcomes_web_publishing import small_result
 
@@ -73,6 +73,11 @@ PAGES: list[tuple[str, Callable[[Any], str], str]] = [
         "commissioning.procurement.views.render",
     ),
     (
+        "market map",
+        lambda c: _market_url(),
+        "commissioning.stewardship.views.render",
+    ),
+    (
         "published studies",
         lambda c: reverse("outcomes:published"),
         "commissioning.outcomes_web.views.render",
@@ -83,6 +88,12 @@ PAGES: list[tuple[str, Callable[[Any], str], str]] = [
         "commissioning.outcomes_web.views.render",
     ),
 ]
+
+
+def _market_url() -> str:
+    """The market map of England and Wales (the area a migrated database has)."""
+    AreaFactory(kind=Area.Kind.NATIONAL, slug="england-and-wales", name="England and Wales")
+    return reverse("stewardship:market")
 
 
 def _published_study(contract: Any, title: str = "Mentoring on release") -> OutcomeStudy:
@@ -328,3 +339,15 @@ def test_the_search_api_is_not_served_from_the_cache_to_signed_in_or_token_calle
     assert query.call_count == 2
     bad = client_for(None).get("/api/organisations" + "?area=nowhere")
     assert bad.status_code == 400
+
+
+def test_the_market_map_shows_a_renamed_provider_at_once() -> None:
+    """The market map is cached whole for visitors, and its figures per state of the records
+    they are computed from (MKT-1)."""
+    contract = ContractFactory(title="Through the gate")
+    prime = contract.prime
+    url = _market_url()
+    assert prime.name in _get(url)
+    prime.name = "Rowan Resettlement Partnership"  # as the directory's administrators do
+    prime.save()
+    assert "Rowan Resettlement Partnership" in _get(url)
