@@ -2,9 +2,11 @@
 of contracts and payments, and the market map for England and Wales under load.
 
 Target (on PostgreSQL, the shared 2-core machine): the market map p95 ≤ 300 ms at 20 concurrent
-clients. The page is rendered once per state of the records it is computed from (the
-stewardship views' cache), so the load measures the cached page and the check that it is still
-current; the first, uncached render of each page is timed and printed beside it. The workers
+clients. Anonymous visitors are served the whole page from the page cache (``kernel/pagecache.py``:
+a generation token and the page, two reads of the shared cache), and its figures are computed
+once per state of the records they come from (the stewardship views' cache), so the load
+measures the cached page; the first, uncached render of each page is timed and printed beside
+it. The workers
 share one cache (PostgreSQL's, ``DatabaseCache``), as a deployment with several workers must.
 
 The contracts and payments are :mod:`delivery_records`' (clones of the demo contracts under the
@@ -18,7 +20,6 @@ Run alone: ``BENCH_ONLY=market make bench`` (docs/benchmarks.md).
 
 from __future__ import annotations
 
-import os
 import random
 import time
 import urllib.request
@@ -35,6 +36,7 @@ from delivery_records import (
     delete_bench_records,
     existing,
 )
+from public_pages import shared_cache
 
 CONCURRENCY = 20
 TARGET_P95_MS = 300.0
@@ -80,9 +82,6 @@ def first_renders(port: int) -> list[str]:
 
 def main(serve: Callable[[], AbstractContextManager[int]], seconds: float) -> Iterator[str]:
     """Build the records, then load the market map under ``serve``; yields the printed lines."""
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import override_settings
     from django.utils import timezone
 
     from commissioning.directory.models import Organisation
@@ -98,24 +97,8 @@ def main(serve: Callable[[], AbstractContextManager[int]], seconds: float) -> It
         f"payments over {YEARS} years; written in "
         + ", ".join(f"{k} {v:.1f} s" for k, v in made.seconds.items())
     )
-    # As deployed with several workers (docs/deployment.md, CACHE_BACKEND): one cache they share.
-    shared = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "bench_market_cache",
-    }
-    with override_settings(CACHES={"default": shared}):
-        call_command("createcachetable", verbosity=0)
-    connection.close()
-    before = {name: os.environ.get(name) for name in ("CACHE_BACKEND", "CACHE_LOCATION")}
-    os.environ.update(CACHE_BACKEND=shared["BACKEND"], CACHE_LOCATION=shared["LOCATION"])
-    try:
+    with shared_cache("bench_market_cache"):
         yield from _load(serve, seconds)
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _load(serve: Callable[[], AbstractContextManager[int]], seconds: float) -> Iterator[str]:

@@ -3,9 +3,38 @@ addresses from the loaded market, so every page answers 200 (bench/run.py's dire
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 #: p95 targets in milliseconds (issue 21).
 PAGE_TARGET_MS = 150.0
 SEARCH_TARGET_MS = 100.0
+
+
+@contextmanager
+def shared_cache(table: str = "bench_page_cache") -> Iterator[None]:
+    """As deployed with several workers (docs/deployment.md, ``CACHE_BACKEND``): one cache they
+    share, in the database. The page cache then reads its generation token and the page, with
+    no aggregate per request (``kernel/pagecache.py``). Set for the servers started inside."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+
+    shared = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    with override_settings(CACHES={"default": shared}):
+        call_command("createcachetable", verbosity=0)
+    connection.close()
+    before = {name: os.environ.get(name) for name in ("CACHE_BACKEND", "CACHE_LOCATION")}
+    os.environ.update(CACHE_BACKEND=shared["BACKEND"], CACHE_LOCATION=shared["LOCATION"])
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _detail_paths(queryset: object, limit: int = 8) -> list[str]:

@@ -144,14 +144,14 @@ def core_and_peers() -> None:
 def directory_load() -> None:
     from django.db import connection
     from loadgen import run_load
-    from public_pages import public_pages
+    from public_pages import public_pages, shared_cache
 
     targets = public_pages(search_terms())  # every public page issue 21 names, with targets
     connection.close()
-    with gunicorn() as port:
+    with shared_cache(), gunicorn() as port:
         print(
             f"\nload: {CONCURRENCY} concurrent clients, {SECONDS:g} s per target, "
-            f"gunicorn {WORKERS} sync workers, PostgreSQL"
+            f"gunicorn {WORKERS} sync workers sharing a cache in the database, PostgreSQL"
         )
         for label, (paths, target_ms) in targets.items():
             run_load(label, port, paths[:3], concurrency=10, duration_s=2)  # warm-up

@@ -37,6 +37,7 @@ from commissioning.directory.schemas import (
     OrganisationPage,
     OrganisationPatch,
 )
+from commissioning.kernel.pagecache import public_page
 from commissioning.permissions import signed_in_user
 
 router = Router(tags=["Provider directory"])
@@ -106,6 +107,11 @@ def _not_found(slug: str) -> Status[dict[str, Any]]:
     description="Providers by default, ordered by name, with the web directory's filters.",
 )
 def list_organisations(request: HttpRequest, params: Query[DirectoryQuery]) -> Any:
+    return _organisations_page(request, params)
+
+
+@public_page("directory")  # anonymous calls answered once per address and state of the data
+def _organisations_page(request: HttpRequest, params: DirectoryQuery) -> Any:
     form = DirectoryFilterForm(params.model_dump(exclude={"page", "page_size"}))
     if not form.is_valid():
         names = ", ".join(form.errors)

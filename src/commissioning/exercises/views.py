@@ -28,7 +28,7 @@ from commissioning.exercises.lifecycle import (
     cycle_progress,
 )
 from commissioning.exercises.models import CommissioningExercise
-from commissioning.kernel.pagecache import public_page
+from commissioning.kernel.pagecache import cache_until, public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web.services import exercise_studies
 from commissioning.permissions import signed_in_user
@@ -66,6 +66,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page()
 def exercise_detail(request: HttpRequest, reference: str) -> HttpResponse:
     exercise = _exercise_or_404(reference)
     history = services.stage_history(exercise, request.user)
@@ -81,7 +82,12 @@ def exercise_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "outcome_studies": exercise_studies(request.user, exercise),
         **engagement_for_exercise(request.user, exercise),
     }
-    return render(request, "exercises/detail.html", context)
+    response = render(request, "exercises/detail.html", context)
+    # A consultation's tag says open or closed by the clock.
+    consultations = context["engagement_consultations"]
+    return cache_until(
+        response, *(c.opens_at for c in consultations), *(c.closes_at for c in consultations)
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from commissioning.accounts.models import User
+from commissioning.kernel.pagecache import public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web import (
     access,
@@ -250,6 +251,7 @@ def _detail(
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page()  # only published studies reach anonymous visitors
 def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         study, full = access.visible_study(request.user, pk)
@@ -331,6 +333,7 @@ def study_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page()
 def published_list(request: HttpRequest) -> HttpResponse:
     """Published outcome studies (OUT-1): public, newest first, paginated."""
     context = {

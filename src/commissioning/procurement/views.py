@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from commissioning.clarifications.queries import clarifications_for
-from commissioning.kernel.pagecache import public_page
+from commissioning.kernel.pagecache import cache_until, public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.procurement import access, services, services_tupe
 from commissioning.procurement.forms import OpportunityFilterForm
@@ -36,6 +36,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     return render(request, "procurement/list.html", context)
 
 
+@public_page()
 def opportunity_detail(request: HttpRequest, reference: str) -> HttpResponse:
     opportunity = get_visible(request, reference)
     status = Status(opportunity.status)
@@ -61,4 +62,12 @@ def opportunity_detail(request: HttpRequest, reference: str) -> HttpResponse:
         ],
         **clarifications_for(request.user, opportunity),
     }
-    return render(request, "procurement/detail.html", context)
+    response = render(request, "procurement/detail.html", context)
+    # Whether bids and questions are still taken depends on the clock as well as the records.
+    return cache_until(
+        response,
+        opportunity.planned_notice_at,
+        opportunity.question_deadline,
+        opportunity.answers_by,
+        opportunity.bid_deadline,
+    )

@@ -189,6 +189,9 @@ def area_descendants() -> dict[int, frozenset[int]]:
     return {pk: frozenset(ids) for pk, ids in within.items()}
 
 
+SOURCE_APPS = ("contracts", "directory", "invoices", "procurement")
+"""The apps whose records the figures are computed from."""
+
 CACHE_SECONDS = 24 * 60 * 60
 """How long rendered stewardship pages are kept; their key changes with every record they are
 computed from (:func:`version`), so this only bounds the memory of a page nobody reads."""

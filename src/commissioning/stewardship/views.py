@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from commissioning.contracts.sections import contract_or_404, section_context
+from commissioning.kernel.pagecache import public_page
 from commissioning.stewardship import queries, services
 from commissioning.stewardship.forms import MarketForm
 
@@ -104,6 +105,7 @@ def _market(request: HttpRequest) -> dict[str, Built]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@public_page(*queries.SOURCE_APPS)  # the whole page, for anonymous visitors
 def market_map(request: HttpRequest) -> HttpResponse:
     built = _cached("market", request, lambda: _market(request))
     return render(
