@@ -202,3 +202,11 @@ def test_specialist_organisations_health(cumbria: Market) -> None:
     assert others[0] == "All other organisations" and others[-2:] == ["50.0", "88.9"]
     page = _get(reverse("stewardship:specialists"))
     assert "Specialist organisations’ health" in page and "16.7%" in page
+
+
+def test_a_new_deployment_with_no_areas_shows_an_empty_market() -> None:
+    """The menu links the market map on every page: before any area or provider is loaded it
+    answers with the empty national market, not an error (MKT-1)."""
+    response = client_for(None).get(reverse("stewardship:market"))
+    assert response.status_code == 200
+    assert "Market map: England and Wales" in response.content.decode()

@@ -94,7 +94,8 @@ def resolve_place(key: str, within: dict[int, frozenset[int]]) -> Place | None:
     if kind == "area":
         area = Area.objects.filter(slug=slug).first()
         if area is None:
-            return None
+            # The whole market needs no area record: a new deployment has none loaded yet.
+            return Place(key, "England and Wales", Scope()) if key == NATIONAL_PLACE else None
         if area.kind == Area.Kind.NATIONAL:
             return Place(key, area.name, Scope())
         return Place(key, area.name, Scope(area_ids=within.get(area.pk, frozenset({area.pk}))))

@@ -65,7 +65,7 @@ def _market(request: HttpRequest) -> dict[str, Built]:
     place = services.resolve_place(place_key, within) or services.resolve_place(
         services.NATIONAL_PLACE, within
     )
-    assert place is not None  # England and Wales is always an area
+    assert place is not None  # the national market resolves with or without its area
     measure = services.MEASURES_BY_KEY[measure_key]
     found = services.market(place.scope, records.providers, records.contracts, records.flows)
     tiles, legend = services.tile_map(records, within, place, measure, year)
