@@ -27,6 +27,8 @@ NEW_ENDPOINTS = {
     ("get", "/api/bids/{bid_id}"): "session",
     ("get", "/api/bids/{bid_id}/content"): "session",
     ("get", "/api/opportunities/{reference}/awards"): "public",  # PRO-9: UK6 and UK7
+    # UK4 with its guards, the equality impact assessment's included (EQU-1, issue 19).
+    ("post", "/api/opportunities/{reference}/publish"): "session",
     # LAW-3, UK17: invoices and payments at every tier, and payments compliance.
     ("get", "/api/contracts/{reference}/invoices"): "session",
     ("post", "/api/contracts/{reference}/invoices"): "session",
