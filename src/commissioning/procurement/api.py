@@ -81,6 +81,8 @@ def opportunity_detail(opportunity: Opportunity) -> dict[str, Any]:
         "budget_total": _money(opportunity.budget_total),
         "expected_service_users": opportunity.expected_service_users,
         "outcomes_sought": opportunity.outcomes_sought,
+        # The groups of people served, in the alerts' vocabulary (directory cohorts).
+        "people_served": [{"slug": c.slug, "name": c.name} for c in opportunity.cohorts.all()],
         # Staff expected to transfer and the estimate of the liability (PRO-10).
         "tupe": services_tupe.tupe_document(opportunity),
         "lots": [
@@ -138,7 +140,7 @@ def _visible(request: HttpRequest, reference: str) -> Opportunity | None:
     queryset = Opportunity.objects.filter(reference=reference)
     opportunity = (
         queryset.select_related("exercise__commissioning_body")
-        .prefetch_related("lots__areas", "lots__specialisms", "criteria", "date_changes")
+        .prefetch_related("lots__areas", "lots__specialisms", "criteria", "date_changes", "cohorts")
         .first()
     )
     if opportunity is None or not access.can_view_opportunity(request.user, opportunity):
