@@ -90,6 +90,8 @@ def test_consented_supply_chain_receipt_late_bid_and_opening(
     page.get_by_label("Services it will deliver").fill("One-to-one support")
     page.get_by_label("Referrals promised a year").fill("120")
     page.get_by_label("Value promised a year (£)").fill("45000")
+    page.get_by_label("Share of its fee paid up front (%)").fill("20")
+    page.get_by_label("Days you take to pay its invoices").fill("30")
     page.get_by_role("button", name="Name sub-contractor and ask them to confirm").click()
     axe(page)
     expect(page.get_by_text("Women Onward CIC has not yet confirmed")).to_be_visible()

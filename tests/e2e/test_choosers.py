@@ -49,6 +49,8 @@ def _fill_terms(page: Page) -> None:
     page.get_by_label("Services it will deliver").fill("One-to-one support")
     page.get_by_label("Referrals promised a year").fill("120")
     page.get_by_label("Value promised a year (£)").fill("45000")
+    page.get_by_label("Share of its fee paid up front (%)").fill("20")
+    page.get_by_label("Days you take to pay its invoices").fill("30")
 
 
 def test_sub_contractor_is_chosen_with_the_autocomplete_from_providers_only(

@@ -392,6 +392,8 @@ def _consented_bid(j: Journey, reference: str, prime: str, consortium_member: st
     j.page.get_by_label("Services it will deliver").fill("One-to-one support")
     j.page.get_by_label("Referrals promised a year").fill("120")
     j.page.get_by_label("Value promised a year (£)").fill("45000")
+    j.page.get_by_label("Share of its fee paid up front (%)").fill("20")
+    j.page.get_by_label("Days you take to pay its invoices").fill("30")
     j.click_button("Name sub-contractor and ask them to confirm")
     j.flash(f"{CONSORTIUM} has not yet confirmed")
 

@@ -163,13 +163,13 @@ def test_no_email_when_the_subscriber_chose_none_and_the_email_link_stops_emails
     assert Client().get("/alerts/stop-emails/not-a-real-link/").status_code == 404
 
 
-def test_consultations_and_events_match_by_specialism_and_by_the_people_named(
+def test_consultations_and_events_match_by_specialism_and_by_the_people_served(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     area = AreaFactory(name="Durham")
     employment = SpecialismFactory(name="Employment")
     accommodation = SpecialismFactory(name="Accommodation")
-    CohortFactory(name="Women")
+    women = CohortFactory(name="Women")
     CohortFactory(name="Young adults")
     exercise = ExerciseFactory(areas=[area], service_area=accommodation)
     on_women = member_of(OrganisationFactory())
@@ -187,8 +187,11 @@ def test_consultations_and_events_match_by_specialism_and_by_the_people_named(
     consultation = ConsultationFactory(
         exercise=exercise, published_at=None, title="Needs of women leaving custody"
     )
+    consultation.cohorts.set([women])  # the people it is about, as its commissioner said
     QuestionFactory(consultation=consultation)
-    event = MarketEventFactory(exercise=exercise, published_at=None, title="Accommodation day")
+    event = MarketEventFactory(
+        exercise=exercise, published_at=None, title="Accommodation day for women and young adults"
+    )
     commissioner = member_of(exercise.commissioning_body, role=User.Role.COMMISSIONER)
     with django_capture_on_commit_callbacks(execute=True):
         engagement.publish_consultation(commissioner, consultation)
@@ -202,7 +205,7 @@ def test_consultations_and_events_match_by_specialism_and_by_the_people_named(
         Notification.objects.filter(user=on_housing).values_list("subject", flat=True)
     ) == [
         "New consultation: Needs of women leaving custody",
-        "New market engagement event: Accommodation day",
+        "New market engagement event: Accommodation day for women and young adults",
     ]
 
 

@@ -26,7 +26,11 @@ NEW_ENDPOINTS = {
     ("get", "/api/bids"): "session",
     ("get", "/api/bids/{bid_id}"): "session",
     ("get", "/api/bids/{bid_id}/content"): "session",
+    # PRO-7, PBR-7: name a sub-contractor with how it is paid (issue 18).
+    ("post", "/api/bids/{bid_id}/supply-chain"): "session",
     ("get", "/api/opportunities/{reference}/awards"): "public",  # PRO-9: UK6 and UK7
+    # UK4 with its guards, the equality impact assessment's included (EQU-1, issue 19).
+    ("post", "/api/opportunities/{reference}/publish"): "session",
     # LAW-3, UK17: invoices and payments at every tier, and payments compliance.
     ("get", "/api/contracts/{reference}/invoices"): "session",
     ("post", "/api/contracts/{reference}/invoices"): "session",

@@ -75,6 +75,8 @@ def test_the_page_refuses_it_beside_the_field(s: Setting) -> None:
             "services": TERMS.services,
             "referrals_per_year": "50",
             "value_per_year": "30000",
+            "upfront_percent": "20",
+            "payment_terms_days": "30",
         },
     )
     page = response.content.decode()

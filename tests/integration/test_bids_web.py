@@ -81,6 +81,8 @@ def test_the_bid_journey_through_the_pages(
             "services": "One-to-one support",
             "referrals_per_year": "120",
             "value_per_year": "45000",
+            "upfront_percent": "20",
+            "payment_terms_days": "30",
         },
     )
     assert response.status_code == 302
@@ -194,6 +196,8 @@ def test_every_api_route_to_bids_needs_a_session(s: Setting) -> None:
         "/api/bids/{bid_id}/consortium/members",
         "/api/bids/invitations/{member_id}/answer",
         "/api/bids/{bid_id}/submit",
+        # Naming a sub-contractor with how it is paid (PRO-7, PBR-7).
+        "/api/bids/{bid_id}/supply-chain",
     }
     assert all(op.get("security") for _, op in bid_routes)
 

@@ -31,6 +31,8 @@ TERMS = {
     "services": "One-to-one support",
     "referrals_per_year": "120",
     "value_per_year": "45000",
+    "upfront_percent": "20",
+    "payment_terms_days": "30",
 }
 
 

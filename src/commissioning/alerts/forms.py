@@ -44,7 +44,7 @@ class SubscriptionForm(GovUKForm):
     )
     specialisms = specialisms_field("Leave empty for any kind of service")
     cohorts = cohorts_field(
-        "Leave empty for anyone. An item matches when it names the group of people."
+        "Leave empty for anyone. An item matches when its commissioner says it serves the group."
     )
     by_email = forms.BooleanField(
         label="Email me as well",

@@ -1,6 +1,6 @@
 """What an alert or a feed entry is about (issue 18, PRO-6): a published opportunity,
 consultation or market engagement event, read into one shape with the areas, specialisms and
-words a subscription is matched against."""
+groups of people a subscription is matched against."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ class AlertItem:
     body_name: str
     area_ids: frozenset[int]
     specialism_ids: frozenset[int]
-    words: str
-    """Lower-cased title and description: a group of people is matched by being named here."""
+    cohort_ids: frozenset[int]
+    """The groups of people the commissioner said the item serves (directory cohorts)."""
 
     @property
     def kind_label(self) -> str:
@@ -55,7 +55,7 @@ class Criteria:
     area_reach: frozenset[int]
     has_areas: bool
     specialism_ids: frozenset[int]
-    cohort_names: tuple[str, ...]
+    cohort_ids: frozenset[int]
 
     def matches(self, item: AlertItem) -> bool:
         if item.kind.value not in self.kinds:
@@ -64,7 +64,7 @@ class Criteria:
             return False
         if self.specialism_ids and not item.specialism_ids & self.specialism_ids:
             return False
-        return not self.cohort_names or any(name in item.words for name in self.cohort_names)
+        return not self.cohort_ids or bool(item.cohort_ids & self.cohort_ids)
 
 
 def criteria_of(subscription: Any, all_areas: Sequence[Area] | None = None) -> Criteria:
@@ -81,7 +81,7 @@ def criteria_of(subscription: Any, all_areas: Sequence[Area] | None = None) -> C
         area_reach=frozenset(reach),
         has_areas=bool(areas),
         specialism_ids=frozenset(item.pk for item in subscription.specialisms.all()),
-        cohort_names=tuple(item.name.lower() for item in subscription.cohorts.all()),
+        cohort_ids=frozenset(item.pk for item in subscription.cohorts.all()),
     )
 
 
@@ -92,12 +92,15 @@ def _exercise_facts(exercise: Any) -> tuple[frozenset[int], frozenset[int]]:
     )
 
 
+def _cohort_ids(item: Opportunity | Consultation | MarketEvent) -> frozenset[int]:
+    return frozenset(cohort.pk for cohort in item.cohorts.all())
+
+
 def opportunity_item(opportunity: Opportunity) -> AlertItem:
     lots = list(opportunity.lots.all())
     area_ids = {area.pk for lot in lots for area in lot.areas.all()}
     specialism_ids = {item.pk for lot in lots for item in lot.specialisms.all()}
     exercise_areas, exercise_specialisms = _exercise_facts(opportunity.exercise)
-    text = " ".join([opportunity.title, opportunity.description, *(lot.title for lot in lots)])
     return AlertItem(
         kind=ItemKind.OPPORTUNITY,
         pk=opportunity.pk,
@@ -108,7 +111,7 @@ def opportunity_item(opportunity: Opportunity) -> AlertItem:
         body_name=opportunity.exercise.commissioning_body.name,
         area_ids=frozenset(area_ids or exercise_areas),
         specialism_ids=frozenset(specialism_ids | exercise_specialisms),
-        words=text.lower(),
+        cohort_ids=_cohort_ids(opportunity),
     )
 
 
@@ -128,7 +131,7 @@ def consultation_item(consultation: Consultation) -> AlertItem:
         body_name=consultation.exercise.commissioning_body.name,
         area_ids=area_ids,
         specialism_ids=specialism_ids,
-        words=f"{consultation.title} {consultation.purpose}".lower(),
+        cohort_ids=_cohort_ids(consultation),
     )
 
 
@@ -146,12 +149,12 @@ def event_item(event: MarketEvent) -> AlertItem:
         body_name=event.exercise.commissioning_body.name,
         area_ids=area_ids,
         specialism_ids=specialism_ids,
-        words=f"{event.title} {event.audience} {event.agenda}".lower(),
+        cohort_ids=_cohort_ids(event),
     )
 
 
 _EXERCISE_RELATIONS = ("exercise__commissioning_body",)
-_EXERCISE_PREFETCH = ("exercise__areas",)
+_EXERCISE_PREFETCH = ("exercise__areas", "cohorts")
 
 
 def published_opportunities() -> QuerySet[Opportunity]:
@@ -209,6 +212,6 @@ def area_items(kind: ItemKind, area: Any) -> list[AlertItem]:
         area_reach=areas_within_reach(area),
         has_areas=True,
         specialism_ids=frozenset(),
-        cohort_names=(),
+        cohort_ids=frozenset(),
     )
     return items_for(criteria)

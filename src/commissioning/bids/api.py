@@ -26,7 +26,12 @@ from commissioning.api.errors import INVALID, WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
 from commissioning.bids import access, consent, consortium, opening, reading, services, submission
 from commissioning.bids.content import COST_LINES
-from commissioning.bids.forms import ConsentForm, ConsortiumLeadForm, ConsortiumMemberForm
+from commissioning.bids.forms import (
+    ConsentForm,
+    ConsortiumLeadForm,
+    ConsortiumMemberForm,
+    SubcontractorForm,
+)
 from commissioning.bids.models import Bid, ConsortiumMember
 from commissioning.bids.services import fresh
 from commissioning.permissions import signed_in_user
@@ -113,6 +118,12 @@ class TermsOut(Schema):
     services: str
     referrals_per_year: int
     value_per_year: str
+    upfront_percent: str | None = Field(
+        None, description="The share of its fee paid up front, in percent; null when not stated."
+    )
+    payment_terms_days: int | None = Field(
+        None, description="The days the bidder takes to pay its invoices; null when not stated."
+    )
 
 
 class DocumentOut(Schema):
@@ -272,6 +283,21 @@ class ConsortiumMemberIn(Schema):
     share: str = Field(description='Per cent, up to two decimal places, e.g. "30".')
 
 
+class SubcontractorIn(Schema):
+    organisation: str = Field(description="The sub-contractor's slug (a provider).")
+    role: str
+    services: str
+    referrals_per_year: str = Field(description='Referrals promised a year, e.g. "120".')
+    value_per_year: str = Field(description='Pounds promised a year, e.g. "45000.00".')
+    upfront_percent: str = Field(
+        description='The share of its fee paid up front, per cent, e.g. "20". With the lot\'s '
+        "share paid on outcomes it is at most 100."
+    )
+    payment_terms_days: str = Field(
+        description='The days the bidder takes to pay its invoices, 0 to 365, e.g. "30".'
+    )
+
+
 class AnswerIn(Schema):
     decision: str = Field(description="confirm or decline")
     reason: str = Field("", description="Required to decline; the lead sees it.")
@@ -326,6 +352,27 @@ def add_consortium_member(request: HttpRequest, bid_id: int, payload: Consortium
     data = form.cleaned_data
     consortium.add_member(
         signed_in_user(request), bid, data["organisation"], role=data["role"], share=data["share"]
+    )
+    return Status(201, _detail(bid))
+
+
+@router.post(
+    "/{bid_id}/supply-chain",
+    auth=django_auth,
+    response={201: BidDetailOut, **WRITE_ERRORS},
+    summary="Name a sub-contractor and what it is promised",
+)
+def add_subcontractor(request: HttpRequest, bid_id: int, payload: SubcontractorIn) -> Any:
+    """As the "Name a sub-contractor" page (PRO-7): the terms — role, services, referrals and
+    value a year, the share of its fee paid up front and the days taken to pay its invoices
+    (PBR-7) — are sealed with the bid and its members are asked to confirm. Refused with 400
+    naming each field, nothing written."""
+    bid = _own(request, bid_id)
+    form = SubcontractorForm(payload.dict(), prime=bid.organisation)
+    if not form.is_valid():
+        return _form_errors(form)
+    services.add_subcontractor(
+        signed_in_user(request), bid, form.cleaned_data["organisation"], form.terms()
     )
     return Status(201, _detail(bid))
 
@@ -408,6 +455,9 @@ def content_out(opened: reading.OpenBid, read_as: str) -> dict[str, Any]:
                 "services": terms.services,
                 "referrals_per_year": terms.referrals_per_year,
                 "value_per_year": str(terms.value_per_year),
+                # How it is paid (PBR-7): null on requests made before these were asked.
+                "upfront_percent": _money(terms.upfront_percent),
+                "payment_terms_days": terms.payment_terms_days,
             }
             for sub, terms in opened.supply_chain
         ],

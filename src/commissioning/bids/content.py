@@ -70,22 +70,39 @@ class BidContent:
         )
 
 
+PAYMENT_TERMS_MAX_DAYS = 365
+UPFRONT_RANGE = "Enter a percentage from 0 to 100"
+UPFRONT_AND_AT_RISK = (
+    "The share paid up front and the lot's share paid on outcomes ({at_risk}%) must not add up "
+    "to more than 100%"
+)
+
+
 @dataclass(frozen=True)
 class Terms:
-    """What a bid promises a named sub-contractor (PRO-7)."""
+    """What a bid promises a named sub-contractor (PRO-7), sealed with the bid: how it is paid
+    too — the share of its fee paid up front and the days the prime takes to pay its invoices —
+    so the charity tests the offer it was actually made (PBR-7). Requests made before these were
+    asked for have neither (None: not stated)."""
 
     role: str
     services: str
     referrals_per_year: int
     value_per_year: Decimal
+    upfront_percent: Decimal | None = None
+    payment_terms_days: int | None = None
 
     def to_bytes(self) -> bytes:
-        data = {
+        data: dict[str, Any] = {
             "role": self.role,
             "services": self.services,
             "referrals_per_year": self.referrals_per_year,
             "value_per_year": str(self.value_per_year),
         }
+        if self.upfront_percent is not None:
+            data["upfront_percent"] = str(self.upfront_percent)
+        if self.payment_terms_days is not None:
+            data["payment_terms_days"] = self.payment_terms_days
         return json.dumps(data, sort_keys=True).encode("utf-8")
 
     @classmethod
@@ -96,4 +113,27 @@ class Terms:
             services=data["services"],
             referrals_per_year=int(data["referrals_per_year"]),
             value_per_year=Decimal(data["value_per_year"]),
+            upfront_percent=(
+                None if data.get("upfront_percent") is None else Decimal(data["upfront_percent"])
+            ),
+            payment_terms_days=(
+                None if data.get("payment_terms_days") is None else int(data["payment_terms_days"])
+            ),
         )
+
+
+def payment_problems(terms: Terms, at_risk_percent: Decimal | None) -> dict[str, list[str]]:
+    """What is wrong with how ``terms`` say the sub-contractor is paid (PBR-7): a share up front
+    from 0 to 100% that, with the lot's share paid on outcomes, is at most 100%, and payment
+    terms from 0 to a year. The forms say the same; this holds whatever calls the service."""
+    problems: dict[str, list[str]] = {}
+    upfront, days = terms.upfront_percent, terms.payment_terms_days
+    if upfront is not None:
+        if not upfront.is_finite() or not 0 <= upfront <= 100:
+            problems["upfront_percent"] = [UPFRONT_RANGE]
+        elif upfront + (at_risk_percent or 0) > 100:
+            at_risk = f"{Decimal(at_risk_percent or 0).normalize():f}"
+            problems["upfront_percent"] = [UPFRONT_AND_AT_RISK.format(at_risk=at_risk)]
+    if days is not None and not 0 <= days <= PAYMENT_TERMS_MAX_DAYS:
+        problems["payment_terms_days"] = [f"Enter from 0 to {PAYMENT_TERMS_MAX_DAYS} days"]
+    return problems

@@ -11,7 +11,7 @@ from django import forms
 
 from commissioning.accounts.organisation_search import OrganisationChoiceField
 from commissioning.audit.versions import VersionedFormMixin
-from commissioning.bids.content import COST_LINES, BidContent
+from commissioning.bids.content import COST_LINES, PAYMENT_TERMS_MAX_DAYS, BidContent, Terms
 from commissioning.bids.documents import ALLOWED_TEXT
 from commissioning.directory.models import Organisation
 from commissioning.kernel.forms import GovUKForm
@@ -33,6 +33,39 @@ def _money(label: str, help_text: str = "") -> forms.DecimalField:
             "invalid": f"{label} must be an amount of money, like 125000.00",
             "min_value": f"{label} must be 0 or more",
             "max_decimal_places": f"{label} must have no more than 2 decimal places (pence)",
+        },
+    )
+
+
+def _percent(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        error_messages={
+            "required": f"Enter the {label[0].lower()}{label[1:]}",
+            "min_value": "Enter a percentage from 0 to 100",
+            "max_value": "Enter a percentage from 0 to 100",
+        },
+    )
+
+
+def _payment_terms_days(label: str, help_text: str = "") -> forms.IntegerField:
+    """Days to pay an invoice: what the prime promises a sub-contractor, and what the
+    sub-contractor tests (PBR-7), with the same bounds and messages."""
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=0,
+        max_value=PAYMENT_TERMS_MAX_DAYS,
+        error_messages={
+            "required": f"Enter the {label[0].lower()}{label[1:]}",
+            "invalid": "Enter the days as a whole number, like 30",
+            "min_value": "Enter 0 days or more",
+            "max_value": f"Enter {PAYMENT_TERMS_MAX_DAYS} days or fewer",
         },
     )
 
@@ -165,12 +198,33 @@ class SubcontractorForm(GovUKForm):
         },
     )
     value_per_year = _money("Value promised a year (£)")
+    upfront_percent = _percent(
+        "Share of its fee paid up front (%)",
+        "Paid when each person is referred. For example 20; 0 when everything is paid once the "
+        "work is done. With the lot's share paid on outcomes it cannot be more than 100%.",
+    )
+    payment_terms_days = _payment_terms_days(
+        "Days you take to pay its invoices",
+        "For example 30. Public bodies pay undisputed invoices within 30 days.",
+    )
 
     def __init__(self, *args: Any, prime: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, OrganisationChoiceField)
         field.queryset = field.offered().exclude(pk=prime.pk)
+
+    def terms(self) -> Terms:
+        """What the valid form promises the sub-contractor, to be sealed with the bid."""
+        data = self.cleaned_data
+        return Terms(
+            role=data["role"].strip(),
+            services=data["services"].strip(),
+            referrals_per_year=data["referrals_per_year"],
+            value_per_year=data["value_per_year"],
+            upfront_percent=data["upfront_percent"],
+            payment_terms_days=data["payment_terms_days"],
+        )
 
 
 def _share_of_work(label: str, *, required: str, invalid: str) -> forms.DecimalField:
@@ -268,22 +322,6 @@ class ConsentForm(GovUKForm):
         return cleaned
 
 
-def _percent(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        help_text=help_text,
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        max_digits=5,
-        decimal_places=2,
-        error_messages={
-            "required": f"Enter the {label[0].lower()}{label[1:]}",
-            "min_value": "Enter a percentage from 0 to 100",
-            "max_value": "Enter a percentage from 0 to 100",
-        },
-    )
-
-
 def _pounds(label: str, help_text: str = "") -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -318,12 +356,7 @@ class OfferTestForm(GovUKForm):
         "Share of the fee paid only on outcomes (%)",
         "What is at risk: paid only for the people who achieve the outcome.",
     )
-    payment_terms_days = forms.IntegerField(
-        label="Days the bidder takes to pay your invoices",
-        min_value=0,
-        max_value=365,
-        error_messages={"required": "Enter the days the bidder takes to pay your invoices"},
-    )
+    payment_terms_days = _payment_terms_days("Days the bidder takes to pay your invoices")
     outcome_lag_months = forms.IntegerField(
         label="Months from a referral to its outcome payment",
         help_text="Reoffending is measured over a year, so 12 is usual.",

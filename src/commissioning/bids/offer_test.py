@@ -29,7 +29,7 @@ from commissioning_analytics.tupe import TupeEstimate
 
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 """Public bodies and their suppliers pay undisputed invoices within 30 days (Procurement Act
-2023 s.68): the starting value until the prime says otherwise."""
+2023 s.68): the starting value when the request does not say (made before it was asked)."""
 DEFAULT_OUTCOME_RATE_PERCENT = 50
 
 
@@ -72,8 +72,9 @@ def transfer_estimate(sub: Subcontractor) -> TupeEstimate | None:
 
 
 def starting_values(sub: Subcontractor, terms: Terms) -> dict[str, Any]:
-    """The form's first values: the terms offered, the lot's payment model, and the
-    organisation's profile figures (income, and reserves from its months of reserves)."""
+    """The form's first values: the terms offered (with the share paid up front and the payment
+    terms the prime promised), the lot's payment model, and the organisation's profile figures
+    (income, and reserves from its months of reserves)."""
     lot = sub.bid.lot
     organisation = sub.organisation
     income = Decimal(organisation.annual_income)
@@ -82,9 +83,13 @@ def starting_values(sub: Subcontractor, terms: Terms) -> dict[str, Any]:
     return {
         "value_per_year": terms.value_per_year,
         "referrals_per_year": terms.referrals_per_year,
-        "upfront_percent": Decimal(0),
+        "upfront_percent": Decimal(0) if terms.upfront_percent is None else terms.upfront_percent,
         "at_risk_percent": lot.outcome_payment_percent or Decimal(0),
-        "payment_terms_days": DEFAULT_PAYMENT_TERMS_DAYS,
+        "payment_terms_days": (
+            DEFAULT_PAYMENT_TERMS_DAYS
+            if terms.payment_terms_days is None
+            else terms.payment_terms_days
+        ),
         "outcome_lag_months": LAG_BINARY_OR_FREQUENCY,
         "months": lot.duration_months,
         "transfer_percent": Decimal(0),

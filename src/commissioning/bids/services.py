@@ -21,7 +21,7 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.audit.versions import check_version
 from commissioning.bids import access, keys, lifecycle, reading, sealing
-from commissioning.bids.content import COST_LINES, BidContent, Terms
+from commissioning.bids.content import COST_LINES, BidContent, Terms, payment_problems
 from commissioning.bids.documents import validate_document
 from commissioning.bids.models import Bid, BidDocument, Subcontractor
 from commissioning.directory.models import Organisation
@@ -228,6 +228,9 @@ def add_subcontractor(
         raise ValidationError({"organisation": "Your own organisation cannot be a sub-contractor"})
     if organisation.is_commissioning_body:
         raise ValidationError({"organisation": "Choose a provider organisation"})
+    problems = payment_problems(terms, bid.lot.outcome_payment_percent)
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         locked = _locked(bid)
         check_editable(actor, locked, now)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from commissioning.bids import access, lifecycle, services, submission
 from commissioning.bids.consortium import consortium_of
 from commissioning.bids.consortium import members as consortium_members
-from commissioning.bids.content import Terms
 from commissioning.bids.forms import (
     AnswersForm,
     DocumentForm,
@@ -236,14 +235,8 @@ def subcontractor_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubcontractorForm(request.POST or None, prime=bid.organisation)
 
     def add() -> None:
-        data = form.cleaned_data
-        terms = Terms(
-            role=data["role"].strip(),
-            services=data["services"].strip(),
-            referrals_per_year=data["referrals_per_year"],
-            value_per_year=data["value_per_year"],
-        )
-        services.add_subcontractor(signed_in_user(request), bid, data["organisation"], terms)
+        organisation = form.cleaned_data["organisation"]
+        services.add_subcontractor(signed_in_user(request), bid, organisation, form.terms())
 
     done = save_form(
         request,

@@ -70,6 +70,8 @@ def submitted_bids(
                     services="Peer mentoring for women (synthetic).",
                     referrals_per_year=60,
                     value_per_year=Decimal(72_000),
+                    upfront_percent=Decimal(20),
+                    payment_terms_days=30,
                 ),
                 now=when,
             )

@@ -20,11 +20,20 @@ from commissioning.audit.versions import check_version
 from commissioning.directory.models import Organisation
 from commissioning.engagement import access, rules, signals
 from commissioning.engagement.models import EventRegistration, MarketEvent
-from commissioning.engagement.services import EngagementError
+from commissioning.engagement.services import EngagementError, set_people_served
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.permissions import Visitor, is_signed_in
 
-EVENT_FIELDS = ("title", "starts_at", "is_online", "location", "audience", "agenda", "capacity")
+EVENT_FIELDS = (
+    "title",
+    "starts_at",
+    "is_online",
+    "location",
+    "audience",
+    "agenda",
+    "capacity",
+    "cohorts",
+)
 
 
 def _values(data: dict[str, Any]) -> dict[str, Any]:
@@ -51,6 +60,7 @@ def event_initial(event: MarketEvent) -> dict[str, Any]:
         "audience": event.audience,
         "agenda": event.agenda,
         "capacity": event.capacity,
+        "cohorts": [cohort.slug for cohort in event.cohorts.all()],
     }
 
 
@@ -62,6 +72,7 @@ def create_event(actor: User, exercise: CommissioningExercise, data: dict[str, A
             event = MarketEvent.objects.create(
                 exercise=exercise, created_by=actor, submission_key=key, **_values(data)
             )
+            set_people_served(event, data)
             record(actor, "market_event.create", event, created(snapshot(event, EVENT_FIELDS)))
         return event
 
@@ -78,6 +89,7 @@ def update_event(actor: User, event: MarketEvent, data: dict[str, Any]) -> None:
         for field, value in _values(data).items():
             setattr(event, field, value)
         event.save()
+        set_people_served(event, data)
         record(actor, "market_event.update", event, diff(before, snapshot(event, EVENT_FIELDS)))
 
 

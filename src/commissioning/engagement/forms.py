@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from commissioning.audit.versions import VersionedFormMixin
+from commissioning.directory.forms import cohorts_field
 from commissioning.directory.models import Organisation
 from commissioning.engagement import rules
 from commissioning.engagement.models import Consultation, Question, Response
@@ -18,6 +19,10 @@ from commissioning.idempotency import SubmissionKeyForm, submission_key_field
 from commissioning.kernel.forms import FirstOptionBoundField, GovUKForm
 
 TEXT_ANSWER_MAX = 5000
+PEOPLE_SERVED_HINT = (
+    "The groups of people it is about. Providers who asked to hear about a group are alerted "
+    "when it is published."
+)
 
 
 def _date_field(label: str, hint: str) -> DateInputField:
@@ -38,6 +43,7 @@ class ConsultationForm(VersionedFormMixin, GovUKForm, SubmissionKeyForm):
     closes_on = _date_field(
         "Closing date", "For example, 31 1 2027. It closes at 11:59pm UK time on this day."
     )
+    cohorts = cohorts_field(PEOPLE_SERVED_HINT)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -241,6 +247,7 @@ class EventForm(VersionedFormMixin, GovUKForm, SubmissionKeyForm):
         help_text="For example, local voluntary organisations working with women",
     )
     agenda = forms.CharField(label="Agenda", widget=forms.Textarea(attrs={"rows": 6}))
+    cohorts = cohorts_field(PEOPLE_SERVED_HINT)
     capacity = forms.IntegerField(
         label="Places (optional)",
         help_text="How many people can sign up. Leave empty for no limit.",
@@ -296,4 +303,5 @@ def consultation_initial(consultation: Consultation) -> dict[str, Any]:
         "purpose": consultation.purpose,
         "opens_on": consultation.opens_at.astimezone(rules.LONDON).date(),
         "closes_on": rules.closing_day(consultation.closes_at),
+        "cohorts": [cohort.slug for cohort in consultation.cohorts.all()],
     }

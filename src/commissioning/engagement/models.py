@@ -42,6 +42,10 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The groups of people it concerns, in the alerts' vocabulary (PRO-6, USR-1).
+    cohorts = models.ManyToManyField(
+        "directory.Cohort", related_name="consultations", blank=True, verbose_name="People served"
+    )
     submission_key = idempotency.key_field()
 
     class Meta:
@@ -215,6 +219,10 @@ class MarketEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The groups of people it concerns, in the alerts' vocabulary (PRO-6, USR-1).
+    cohorts = models.ManyToManyField(
+        "directory.Cohort", related_name="market_events", blank=True, verbose_name="People served"
+    )
     submission_key = idempotency.key_field()
 
     class Meta:

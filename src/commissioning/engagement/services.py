@@ -18,10 +18,10 @@ from commissioning.accounts.models import User
 from commissioning.audit.services import created, diff, record, snapshot
 from commissioning.audit.versions import check_version
 from commissioning.engagement import rules, signals
-from commissioning.engagement.models import Consultation, Question, SummaryTheme
+from commissioning.engagement.models import Consultation, MarketEvent, Question, SummaryTheme
 from commissioning.exercises.models import CommissioningExercise
 
-CONSULTATION_FIELDS = ("title", "purpose", "opens_at", "closes_at")
+CONSULTATION_FIELDS = ("title", "purpose", "opens_at", "closes_at", "cohorts")
 
 
 class EngagementError(Exception):
@@ -51,6 +51,7 @@ def create_consultation(
             consultation = Consultation.objects.create(
                 exercise=exercise, created_by=actor, submission_key=key, **_dates(data)
             )
+            set_people_served(consultation, data)
             record(
                 actor,
                 "consultation.create",
@@ -60,6 +61,13 @@ def create_consultation(
         return consultation
 
     return idempotency.create_keyed(exercise.consultations.all(), data, create)
+
+
+def set_people_served(item: Consultation | MarketEvent, data: dict[str, Any]) -> None:
+    """The groups of people a consultation or event is about, when the form gave them: alerts
+    for a group match on these (PRO-6)."""
+    if "cohorts" in data:
+        item.cohorts.set(data["cohorts"] or [])
 
 
 def _require_draft(consultation: Consultation) -> None:
@@ -76,6 +84,7 @@ def update_consultation(actor: User, consultation: Consultation, data: dict[str,
         for field, value in _dates(data).items():
             setattr(consultation, field, value)
         consultation.save()
+        set_people_served(consultation, data)
         record(
             actor,
             "consultation.update",

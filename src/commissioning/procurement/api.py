@@ -23,7 +23,7 @@ from commissioning.permissions import signed_in_user
 from commissioning.procurement import access, services, services_editing, services_tupe
 from commissioning.procurement.forms import OpportunityFilterForm
 from commissioning.procurement.lifecycle import Status as OpportunityStatus
-from commissioning.procurement.lifecycle import is_editable
+from commissioning.procurement.lifecycle import TransitionError, is_editable
 from commissioning.procurement.models import Lot, Opportunity
 
 router = Router(tags=["Opportunities"])
@@ -81,6 +81,8 @@ def opportunity_detail(opportunity: Opportunity) -> dict[str, Any]:
         "budget_total": _money(opportunity.budget_total),
         "expected_service_users": opportunity.expected_service_users,
         "outcomes_sought": opportunity.outcomes_sought,
+        # The groups of people served, in the alerts' vocabulary (directory cohorts).
+        "people_served": [{"slug": c.slug, "name": c.name} for c in opportunity.cohorts.all()],
         # Staff expected to transfer and the estimate of the liability (PRO-10).
         "tupe": services_tupe.tupe_document(opportunity),
         "lots": [
@@ -138,7 +140,7 @@ def _visible(request: HttpRequest, reference: str) -> Opportunity | None:
     queryset = Opportunity.objects.filter(reference=reference)
     opportunity = (
         queryset.select_related("exercise__commissioning_body")
-        .prefetch_related("lots__areas", "lots__specialisms", "criteria", "date_changes")
+        .prefetch_related("lots__areas", "lots__specialisms", "criteria", "date_changes", "cohorts")
         .first()
     )
     if opportunity is None or not access.can_view_opportunity(request.user, opportunity):
@@ -182,6 +184,39 @@ def get_opportunity(request: HttpRequest, reference: str) -> Any:
     opportunity = _visible(request, reference)
     if opportunity is None:
         return _not_found(reference)
+    return Status(200, opportunity_detail(opportunity))
+
+
+NOT_PUBLISHED = "The opportunity cannot be published yet: see errors for each reason."
+
+
+@router.post(
+    "/{reference}/publish",
+    auth=django_auth,
+    response={200: dict[str, Any], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Publish a draft opportunity to tender (opens it for bids)",
+    url_name="opportunity_publish",
+)
+def publish_opportunity(request: HttpRequest, reference: str) -> Any:
+    """The exercise's commissioners publish the tender (UK4), through the same service and guards
+    as the publish page (PRO-1 … PRO-5, CYC-3, EQU-1): lots with areas, a complete specification,
+    criteria, the timeline, the point of contact, the record of barriers considered, the end of
+    market engagement and the exercise's published equality impact assessment. A refused
+    publication writes nothing and answers 409 listing every reason under ``errors.publish``
+    (``errors.status`` when the opportunity is no longer a draft). Someone else is refused with
+    403; a draft is 404 to anyone who may not see it."""
+    opportunity = _visible(request, reference)
+    if opportunity is None:
+        return _not_found(reference)
+    try:
+        services.publish(signed_in_user(request), opportunity)
+    except PermissionDenied:
+        detail = "Only the exercise's commissioners can publish this opportunity."
+        return Status(403, {"detail": detail, "errors": {}})
+    except TransitionError as refused:
+        detail = refused.reasons[0] if len(refused.reasons) == 1 else NOT_PUBLISHED
+        errors = {refused.field: [str(reason) for reason in refused.reasons]}
+        return Status(409, {"detail": str(detail), "errors": errors})
     return Status(200, opportunity_detail(opportunity))
 
 

@@ -12,6 +12,7 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from commissioning.audit.versions import VersionedFormMixin
+from commissioning.directory.forms import cohorts_field
 from commissioning.directory.models import Area, Specialism
 from commissioning.idempotency import SubmissionKeyForm
 from commissioning.kernel.forms import GovUKForm, GovUKModelForm
@@ -33,6 +34,11 @@ KIND_LABELS = dict(Criterion.Kind.choices)
 
 
 class OpportunityForm(VersionedFormMixin, GovUKModelForm, SubmissionKeyForm):
+    cohorts = cohorts_field(
+        "The groups of people the service is for. Providers who asked to hear about a group "
+        "are alerted when it is published."
+    )
+
     class Meta:
         model = Opportunity
         fields = list(DETAIL_FIELDS)

@@ -138,6 +138,11 @@ class Opportunity(models.Model):
     tupe_information = models.TextField("TUPE information", blank=True)
     incumbent_details = models.TextField("Incumbent provider details", blank=True)
     outcomes_sought = models.TextField("Outcomes sought", blank=True)
+    # The groups of people served, in the directory's and alerts' vocabulary, so an alert for a
+    # group matches what the commissioner said rather than words in the text (PRO-6).
+    cohorts = models.ManyToManyField(
+        "directory.Cohort", related_name="opportunities", blank=True, verbose_name="People served"
+    )
     submission_key = idempotency.key_field()
 
     class Meta:

@@ -62,7 +62,10 @@ DETAIL_FIELDS: tuple[str, ...] = (
     "tupe_information",
     "incumbent_details",
     "outcomes_sought",
+    "cohorts",
 )
+DETAIL_RELATIONS: tuple[str, ...] = ("cohorts",)
+"""Details held as many-to-many: set after the opportunity is saved."""
 LOT_FIELDS: tuple[str, ...] = (
     "number",
     "title",
@@ -143,10 +146,7 @@ def _create_opportunity(
             is_synthetic=exercise.is_synthetic,
             submission_key=key,
         )
-        for name in DETAIL_FIELDS:
-            if name in data:
-                setattr(opportunity, name, data[name])
-        opportunity.save()
+        _set_details(opportunity, data)
         SpecSection.objects.bulk_create(
             SpecSection(opportunity=opportunity, key=key, title=title, required=req, order=i)
             for i, (key, title, req) in enumerate(DEFAULT_SECTIONS, start=1)
@@ -157,16 +157,24 @@ def _create_opportunity(
     return opportunity
 
 
+def _set_details(opportunity: Opportunity, data: Mapping[str, Any]) -> None:
+    """Write the details given in ``data`` and save; the groups of people served too."""
+    for name in DETAIL_FIELDS:
+        if name in data and name not in DETAIL_RELATIONS:
+            setattr(opportunity, name, data[name])
+    opportunity.save()
+    for name in DETAIL_RELATIONS:
+        if name in data:
+            getattr(opportunity, name).set(data[name] or [])
+
+
 def update_details(actor: User, opportunity: Opportunity, data: Mapping[str, Any]) -> Opportunity:
     _check_manage(actor, opportunity)
     _check_draft(opportunity)
     with transaction.atomic():
         lock_and_check(opportunity, data.get("version"))
         before = snapshot(opportunity, DETAIL_FIELDS)
-        for name in DETAIL_FIELDS:
-            if name in data:
-                setattr(opportunity, name, data[name])
-        opportunity.save()
+        _set_details(opportunity, data)
         changes = diff(before, snapshot(opportunity, DETAIL_FIELDS))
         if changes:
             record(actor, "opportunity.update", opportunity, changes)

@@ -47,6 +47,7 @@ def opportunity_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "award__winning_bid__organisation", "award__contract"
         ),
         "sections": opportunity.spec_sections.all(),
+        "people_served": opportunity.cohorts.all(),
         "transferring_staff": opportunity.transferring_staff.all(),
         "tupe": services_tupe.tupe_estimate(opportunity),
         "criteria": opportunity.criteria.all(),
