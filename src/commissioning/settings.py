@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "commissioning.supply_survey",
     "commissioning.social_value",
     "commissioning.stewardship",
+    "commissioning.ringfences",
     "commissioning.concerns",
     "commissioning.alerts",
     "commissioning.guides",

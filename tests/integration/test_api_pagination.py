@@ -58,6 +58,7 @@ RECORDS = {
     "/api/exercises/{reference}/equality-assessment": "one exercise's equality impact assessment",
     "/api/contracts/{reference}/citations": "the studies one contract's statement rests on",
     "/api/grants/rounds/{reference}": "one grant round",
+    "/api/ring-fences/{ring_fence_id}": "one ring-fence with its spend",
 }
 
 
@@ -101,6 +102,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/outcome-studies",  # OUT-1, OUT-4
         "/api/grants/rounds",  # CYC-6
         "/api/grants/applications",  # CYC-6
+        "/api/ring-fences",  # CYC-5
     } == set(list_routes(schema))
 
 
