@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.awards.models import LotAward
@@ -27,6 +27,7 @@ from commissioning.exercises.models import CommissioningExercise
 from commissioning.notifications.models import Notification
 from commissioning.procurement.models import Opportunity
 from commissioning.referrals.models import Referral
+from commissioning.ringfences.models import RingFence
 from commissioning.supply_survey.models import SurveyRound
 
 
@@ -52,6 +53,11 @@ def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     _merge(deleted, by_model)
     # A synthetic survey protects its prime and the organisations that answered it.
     _, by_model = SurveyRound.objects.filter(is_synthetic=True).delete()
+    _merge(deleted, by_model)
+    # A ring-fence protects its contract, a prime's small-grants pot its contract.
+    _, by_model = RingFence.objects.filter(
+        Q(is_synthetic=True) | Q(contract__is_synthetic=True)
+    ).delete()
     _merge(deleted, by_model)
     # A grant round protects its exercise, an application its organisation.
     _merge(deleted, delete_synthetic_rounds())

@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.db import transaction
 
+from commissioning.accounts.models import User
 from commissioning.grants.models import GrantApplication, GrantCriterion, GrantRound
 from commissioning.kernel.forms import GovUKForm, date_field
 
@@ -78,7 +79,7 @@ class RoundForm(GovUKForm):
         self.fields["assessors"].error_messages["required"] = "Choose at least one assessor"
 
     def save_round(
-        self, actor: Any, exercise: Any, people: Any, contract: Any = None
+        self, actor: User, exercise: Any, people: Any, contract: Any = None
     ) -> GrantRound | None:
         """Create the draft round (with ``contract``, the prime's small-grants pot) and its
         panel from the valid form, or put the service's errors back on the form."""
