@@ -27,7 +27,7 @@ def can_manage_round(user: permissions.Visitor, grant_round: GrantRound) -> bool
     """Open, close, assign the panel, moderate and decide: the commissioners of the exercise's
     commissioning body (or a site administrator); for a prime's small-grants pot, the prime's
     approved members."""
-    if grant_round.contract_id:
+    if grant_round.contract is not None:
         return can_run_pot(user, grant_round.contract.prime_id)
     return permissions.can_edit_exercise(user, grant_round.exercise)
 
@@ -42,7 +42,7 @@ def can_see_round(user: permissions.Visitor, grant_round: GrantRound) -> bool:
 def may_be_assessor(user: permissions.Visitor, grant_round: GrantRound) -> bool:
     """A commissioner or evaluator who is an approved member of the commissioning body; on a
     prime's small-grants pot, any approved member of the prime."""
-    if grant_round.contract_id:
+    if grant_round.contract is not None:
         return bool(
             permissions.is_active_user(user)
             and permissions.is_approved_member(user, grant_round.contract.prime_id)

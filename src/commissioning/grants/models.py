@@ -73,7 +73,7 @@ class GrantRound(models.Model):
     def funder(self) -> Organisation:
         """Who gives the grants: the prime for its small-grants pot, else the exercise's
         commissioning body."""
-        if self.contract_id:
+        if self.contract is not None:
             return self.contract.prime
         return self.exercise.commissioning_body
 

@@ -203,7 +203,7 @@ def add_criterion(
 
 
 def assignable_assessors(grant_round: GrantRound) -> QuerySet[User]:
-    if grant_round.contract_id:
+    if grant_round.contract is not None:
         return permissions.approved_members([grant_round.contract.prime_id])
     return permissions.approved_members([grant_round.exercise.commissioning_body_id]).filter(
         role__in=access.ASSESSOR_ROLES
@@ -342,7 +342,7 @@ def save_application(
             .filter(grant_round=locked, organisation=organisation)
             .first()
         )
-        if locked.contract_id and organisation.pk == locked.contract.prime_id:
+        if locked.contract is not None and organisation.pk == locked.contract.prime_id:
             raise ValidationError(
                 {"organisation": "The prime runs this pot: it cannot apply to it"}
             )

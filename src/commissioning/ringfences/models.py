@@ -73,7 +73,7 @@ class RingFence(models.Model):
 
     @property
     def scope(self) -> str:
-        if self.contract_id:
+        if self.contract is not None:
             return f"contract {self.contract.reference}"
         return f"{self.area}"
 

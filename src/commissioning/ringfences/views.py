@@ -75,8 +75,8 @@ def ring_fence_csv(request: HttpRequest) -> HttpResponse:
                 ring_fence.pk,
                 ring_fence.purpose,
                 ring_fence.commissioning_body.name,
-                ring_fence.contract.reference if ring_fence.contract_id else "",
-                ring_fence.area.name if ring_fence.area_id else "",
+                ring_fence.contract.reference if ring_fence.contract else "",
+                ring_fence.area.name if ring_fence.area else "",
                 ring_fence.amount,
                 ring_fence.starts_on.isoformat(),
                 ring_fence.ends_on.isoformat(),
@@ -183,7 +183,7 @@ def _spend_from(request: HttpRequest, pk: int, field: str) -> HttpResponse:
         form = CountRoundForm(request.POST, rounds=choices)
         done, act = "The round's awards now count against it.", services.count_round  # type: ignore[assignment]
     if not form.is_valid():
-        messages.error(request, form.errors[field][0])
+        messages.error(request, str(form.errors[field][0]))
         return redirect(ring_fence)
     try:
         act(actor, ring_fence, choices.get(pk=form.cleaned_data[field]))
