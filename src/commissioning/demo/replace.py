@@ -14,20 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from commissioning.audit.permanence import replacing_synthetic_demo
 from commissioning.awards.models import LotAward
 from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
 from commissioning.demo.grants import delete_synthetic_rounds
+from commissioning.demo.ringfences import delete_synthetic_ring_fences
 from commissioning.demo.users import demo_accounts
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
 from commissioning.notifications.models import Notification
 from commissioning.procurement.models import Opportunity
 from commissioning.referrals.models import Referral
-from commissioning.ringfences.models import RingFence
 from commissioning.supply_survey.models import SurveyRound
 
 
@@ -45,6 +45,9 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
 def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     deleted: dict[str, int] = {}
     _merge(deleted, {"notifications.Notification": delete_demo_notifications()})
+    # A ring-fence and a prime's small-grants pot protect their contract, which the
+    # opportunities' awards take with them.
+    _merge(deleted, delete_synthetic_ring_fences())
     for queryset in awards_first(Opportunity.objects.filter(is_synthetic=True)):
         _, by_model = queryset.delete()
         _merge(deleted, by_model)
@@ -53,11 +56,6 @@ def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     _merge(deleted, by_model)
     # A synthetic survey protects its prime and the organisations that answered it.
     _, by_model = SurveyRound.objects.filter(is_synthetic=True).delete()
-    _merge(deleted, by_model)
-    # A ring-fence protects its contract, a prime's small-grants pot its contract.
-    _, by_model = RingFence.objects.filter(
-        Q(is_synthetic=True) | Q(contract__is_synthetic=True)
-    ).delete()
     _merge(deleted, by_model)
     # A grant round protects its exercise, an application its organisation.
     _merge(deleted, delete_synthetic_rounds())

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from commissioning import permissions
@@ -39,13 +40,24 @@ SHORT = {
 }
 
 
-def delete_synthetic_ring_fences() -> None:
-    """The synthetic ring-fences and small-grants pots, before the contracts they sit on go."""
-    RingFence.objects.filter(is_synthetic=True).delete()
-    pots = GrantRound.objects.filter(contract__isnull=False, is_synthetic=True)
-    GrantAgreement.objects.filter(application__grant_round__in=pots).delete()
-    GrantApplication.objects.filter(grant_round__in=pots).delete()
-    pots.delete()
+def delete_synthetic_ring_fences() -> dict[str, int]:
+    """The synthetic ring-fences and small-grants pots, and any on synthetic contracts, before
+    the contracts they sit on go."""
+    deleted: dict[str, int] = {}
+    fences = RingFence.objects.filter(Q(is_synthetic=True) | Q(contract__is_synthetic=True))
+    pots = GrantRound.objects.filter(contract__isnull=False).filter(
+        Q(is_synthetic=True) | Q(contract__is_synthetic=True)
+    )
+    for queryset in (
+        fences,
+        GrantAgreement.objects.filter(application__grant_round__in=pots),
+        GrantApplication.objects.filter(grant_round__in=pots),
+        pots,
+    ):
+        _, by_model = queryset.delete()
+        for model, count in by_model.items():
+            deleted[model] = deleted.get(model, 0) + count
+    return deleted
 
 
 def _contracts() -> tuple[Contract, Contract, User] | None:
