@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "commissioning.supply_survey",
     "commissioning.social_value",
     "commissioning.stewardship",
+    "commissioning.ringfences",
     "commissioning.concerns",
     "commissioning.alerts",
     "commissioning.guides",

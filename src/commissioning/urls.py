@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("commissioning.monitoring.urls", namespace="monitoring")),
     path("supply-survey/", include("commissioning.supply_survey.urls", namespace="supply_survey")),
     path("", include("commissioning.stewardship.urls", namespace="stewardship")),
+    path("ring-fences/", include("commissioning.ringfences.urls", namespace="ringfences")),
     path("audit/", include("commissioning.audit.urls")),
     path("equality/", include("commissioning.equality.urls", namespace="equality")),
     path("standards/", include("commissioning.standards.urls", namespace="standards")),

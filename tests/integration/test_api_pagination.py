@@ -60,6 +60,7 @@ RECORDS = {
     "/api/contracts/{reference}/citations": "the studies one contract's statement rests on",
     "/api/grants/rounds/{reference}": "one grant round",
     "/api/monitoring/returns/{return_id}": "one monitoring return, in the parts you may read",
+    "/api/ring-fences/{ring_fence_id}": "one ring-fence with its spend",
 }
 
 
@@ -104,6 +105,7 @@ def test_every_get_route_is_a_record_or_a_list(schema: dict[str, Any]) -> None:
         "/api/grants/rounds",  # CYC-6
         "/api/grants/applications",  # CYC-6
         "/api/monitoring/returns",  # SUP-7
+        "/api/ring-fences",  # CYC-5
     } == set(list_routes(schema))
 
 

@@ -211,7 +211,10 @@ def test_command_loads_contracts_studies_and_prints_the_users_table(
     settings: Any, tmp_path: Path
 ) -> None:
     from commissioning.contracts.models import Contract
+    from commissioning.grants.models import GrantRound
     from commissioning.outcomes_web.models import OutcomeStudy
+    from commissioning.ringfences import services as ringfences
+    from commissioning.ringfences.models import RingFence
 
     settings.OUTCOMES_POOL_SIZE = 5_000
     settings.OUTCOMES_POOL_DIR = tmp_path / "pool"
@@ -232,6 +235,16 @@ def test_command_loads_contracts_studies_and_prints_the_users_table(
     studies = OutcomeStudy.objects.filter(is_synthetic=True)
     assert f"Synthetic outcome studies: {studies.count()}." in text
     assert studies.filter(status=OutcomeStudy.Status.DONE).count() == studies.count() >= 2
+    # Ring-fences on the demo contracts, one under-spent, and the prime's pot (CYC-5, CYC-6).
+    assert "Synthetic ring-fences: 2; prime's small-grants pots: 1." in text
+    fences = list(RingFence.objects.all())
+    assert all(f.is_synthetic for f in fences)
+    assert [ringfences.spend(f).is_under_spent for f in fences].count(True) >= 1
+    pot = GrantRound.objects.get(contract__isnull=False)
+    assert pot.is_synthetic and pot.status == GrantRound.Status.DECIDED
+    assert pot in ringfences.counted_rounds(fences[0]) or pot in ringfences.counted_rounds(
+        fences[1]
+    )
     # Loading again replaces everything, bids and their sealed lots included.
     call_command("load_demo_market", "--seed", "5", "--scale", "0.05", "--with-users", stdout=out)
     assert studies.filter(status=OutcomeStudy.Status.DONE).count() >= 2

@@ -47,6 +47,7 @@ from commissioning.partnering.api_messages import messages_router
 from commissioning.procurement import api as procurement_api
 from commissioning.referrals.api import router as referrals_router
 from commissioning.reviews.api import router as reviews_router
+from commissioning.ringfences.api import router as ringfences_router
 from commissioning.service_accounts.auth import TokenRefused
 from commissioning.service_accounts.docs import TOKENS_DOC
 from commissioning.supplier_information.api import router as supplier_information_router
@@ -97,6 +98,7 @@ api.add_router("/contracts", supply_returns_router)
 api.add_router("/outcome-studies", outcome_studies_router)
 api.add_router("/grants", grants_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/ring-fences", ringfences_router)
 
 
 @api.exception_handler(ValidationError)

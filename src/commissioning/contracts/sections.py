@@ -31,6 +31,7 @@ SECTIONS = (
     ("delivery_checks:code_of_conduct", "Code of conduct"),
     ("social_value:contract", "Social value"),
     ("stewardship:footprint", "Local market footprint"),
+    ("ringfences:contract", "Ring-fenced money and small grants"),
 )
 
 #: The sections only some people see, each with the rule that says who: no one else is shown

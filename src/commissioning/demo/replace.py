@@ -22,6 +22,7 @@ from commissioning.bids.models import Bid
 from commissioning.contracts.models import Contract
 from commissioning.demo.grants import delete_synthetic_rounds
 from commissioning.demo.monitoring import delete_synthetic_returns
+from commissioning.demo.ringfences import delete_synthetic_ring_fences
 from commissioning.demo.users import demo_accounts
 from commissioning.directory.models import Organisation
 from commissioning.exercises.models import CommissioningExercise
@@ -45,6 +46,9 @@ def delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
 def _delete_synthetic() -> tuple[dict[str, int], dict[str, Organisation]]:
     deleted: dict[str, int] = {}
     _merge(deleted, {"notifications.Notification": delete_demo_notifications()})
+    # A ring-fence and a prime's small-grants pot protect their contract, which the
+    # opportunities' awards take with them.
+    _merge(deleted, delete_synthetic_ring_fences())
     for queryset in awards_first(Opportunity.objects.filter(is_synthetic=True)):
         _, by_model = queryset.delete()
         _merge(deleted, by_model)

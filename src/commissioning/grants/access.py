@@ -17,9 +17,18 @@ def can_create_round(user: permissions.Visitor, exercise: object) -> bool:
     return permissions.can_edit_exercise(user, exercise)  # type: ignore[arg-type]
 
 
+def can_run_pot(user: permissions.Visitor, prime_id: int) -> bool:
+    """A prime's small-grants pot under its contract is run by the prime's (``prime_id``)
+    approved members (or a site administrator)."""
+    return permissions.is_site_admin(user) or permissions.is_approved_member(user, prime_id)
+
+
 def can_manage_round(user: permissions.Visitor, grant_round: GrantRound) -> bool:
     """Open, close, assign the panel, moderate and decide: the commissioners of the exercise's
-    commissioning body (or a site administrator)."""
+    commissioning body (or a site administrator); for a prime's small-grants pot, the prime's
+    approved members."""
+    if grant_round.contract is not None:
+        return can_run_pot(user, grant_round.contract.prime_id)
     return permissions.can_edit_exercise(user, grant_round.exercise)
 
 
@@ -31,7 +40,13 @@ def can_see_round(user: permissions.Visitor, grant_round: GrantRound) -> bool:
 
 
 def may_be_assessor(user: permissions.Visitor, grant_round: GrantRound) -> bool:
-    """A commissioner or evaluator who is an approved member of the commissioning body."""
+    """A commissioner or evaluator who is an approved member of the commissioning body; on a
+    prime's small-grants pot, any approved member of the prime."""
+    if grant_round.contract is not None:
+        return bool(
+            permissions.is_active_user(user)
+            and permissions.is_approved_member(user, grant_round.contract.prime_id)
+        )
     return bool(
         permissions.is_active_user(user)
         and user.role in ASSESSOR_ROLES

@@ -97,7 +97,7 @@ def round_out(grant_round: GrantRound) -> dict[str, Any]:
         "reference": grant_round.reference,
         "title": grant_round.title,
         "status": grant_round.status,
-        "funder": grant_round.exercise.commissioning_body.name,
+        "funder": grant_round.funder.name,
         "exercise": grant_round.exercise.reference,
         "purpose": grant_round.purpose,
         "eligibility": grant_round.eligibility,

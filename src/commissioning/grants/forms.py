@@ -7,7 +7,9 @@ from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db import transaction
 
+from commissioning.accounts.models import User
 from commissioning.grants.models import GrantApplication, GrantCriterion, GrantRound
 from commissioning.kernel.forms import GovUKForm, date_field
 
@@ -29,6 +31,20 @@ def _refresh_layout(form: GovUKForm) -> None:
     helper.label_size = "s"
     helper.legend_size = "s"
     form.helper = helper
+
+
+ROUND_FIELDS = (
+    "title",
+    "purpose",
+    "eligibility",
+    "amount_available",
+    "minimum_grant",
+    "maximum_grant",
+    "short_form_limit",
+    "opens_on",
+    "closes_on",
+    "decision_by",
+)
 
 
 class RoundForm(GovUKForm):
@@ -61,6 +77,34 @@ class RoundForm(GovUKForm):
         choices = [(str(p.pk), p.get_full_name() or p.username) for p in people]
         self.fields["assessors"].choices = choices  # type: ignore[attr-defined]
         self.fields["assessors"].error_messages["required"] = "Choose at least one assessor"
+
+    def save_round(
+        self, actor: User, exercise: Any, people: Any, contract: Any = None
+    ) -> GrantRound | None:
+        """Create the draft round (with ``contract``, the prime's small-grants pot) and its
+        panel from the valid form, or put the service's errors back on the form."""
+        from django.core.exceptions import ValidationError
+
+        from commissioning.grants import services
+        from commissioning.kernel.forms import apply_validation_error
+
+        data = self.cleaned_data
+        try:
+            with transaction.atomic():
+                grant_round = services.create_round(
+                    actor,
+                    exercise,
+                    contract=contract,
+                    criteria=self.criteria_pairs(),
+                    **{field: data[field] for field in ROUND_FIELDS},
+                )
+                by_pk = {str(p.pk): p for p in people}
+                for pk in data["assessors"]:
+                    services.assign_assessor(actor, grant_round, by_pk[pk])
+        except ValidationError as problem:
+            apply_validation_error(self, problem)
+            return None
+        return grant_round
 
     def criteria_pairs(self) -> list[tuple[str, str]]:
         pairs = []

@@ -4,9 +4,14 @@ the grant agreements with their payment schedules and light monitoring."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from commissioning.directory.models import Organisation
 
 
 class GrantRound(models.Model):
@@ -39,6 +44,15 @@ class GrantRound(models.Model):
     assessors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="grant_rounds_assessed", blank=True
     )
+    # A prime's small-grants pot (CYC-6): a round run by the prime under its contract, managed
+    # and assessed by the prime's approved members instead of the commissioning body's.
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        related_name="grant_rounds",
+        null=True,
+        blank=True,
+    )
     is_synthetic = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_rounds_created"
@@ -54,6 +68,14 @@ class GrantRound(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("grants:round", args=[self.reference])
+
+    @property
+    def funder(self) -> Organisation:
+        """Who gives the grants: the prime for its small-grants pot, else the exercise's
+        commissioning body."""
+        if self.contract is not None:
+            return self.contract.prime
+        return self.exercise.commissioning_body
 
 
 class GrantCriterion(models.Model):
@@ -100,6 +122,15 @@ class GrantApplication(models.Model):
     amount_awarded = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     feedback = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The organisation's core supplier information as it stood when the application was sent
+    # (LAW-5): the funder reads this version instead of asking again.
+    supplier_information = models.ForeignKey(
+        "supplier_information.SupplierInformationVersion",
+        on_delete=models.PROTECT,
+        related_name="grant_applications",
+        null=True,
+        blank=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_applications"
     )

@@ -21,7 +21,12 @@ def awarded_grants(site: str = "") -> list[giving360.AwardedGrant]:
     """Every awarded grant, oldest decision first, with its agreement's dates where made."""
     applications = (
         GrantApplication.objects.filter(status=GrantApplication.Status.AWARDED)
-        .select_related("organisation", "grant_round", "grant_round__exercise__commissioning_body")
+        .select_related(
+            "organisation",
+            "grant_round",
+            "grant_round__exercise__commissioning_body",
+            "grant_round__contract__prime",
+        )
         .prefetch_related("agreement")
         .order_by("decided_at", "pk")
     )
@@ -41,7 +46,7 @@ def awarded_grants(site: str = "") -> list[giving360.AwardedGrant]:
                 amount_awarded=application.amount_awarded,
                 awarded_at=application.decided_at,
                 recipient=_org(application.organisation),
-                funder=_org(grant_round.exercise.commissioning_body),
+                funder=_org(grant_round.funder),
                 url=f"{site}{grant_round.get_absolute_url()}" if site else "",
                 starts_on=agreement.starts_on if agreement else None,
                 ends_on=agreement.ends_on if agreement else None,

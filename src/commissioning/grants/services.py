@@ -38,6 +38,7 @@ from commissioning.grants.models import (
     MonitoringReport,
 )
 from commissioning.notifications.services import notify
+from commissioning.supplier_information import services as supplier_information
 
 PENNY = Decimal("0.01")
 RoundStatus = GrantRound.Status
@@ -69,8 +70,11 @@ def _require_manager(actor: User, grant_round: GrantRound) -> None:
 # --- The call --------------------------------------------------------------------------------
 
 
-def next_reference(exercise: CommissioningExercise) -> str:
-    count = GrantRound.objects.filter(exercise=exercise).count()
+def next_reference(exercise: CommissioningExercise, contract: Any = None) -> str:
+    if contract is not None:
+        count = GrantRound.objects.filter(contract=contract).count()
+        return f"{contract.reference}-SG{count + 1}"
+    count = GrantRound.objects.filter(exercise=exercise, contract__isnull=True).count()
     return f"{exercise.reference}-G{count + 1}"
 
 
@@ -120,10 +124,15 @@ def create_round(
     decision_by: date,
     criteria: Sequence[tuple[str, str]] = (),
     is_synthetic: bool = False,
+    contract: Any = None,
 ) -> GrantRound:
     """A draft grant round under ``exercise`` with its published criteria (title, what it
-    looks for)."""
-    if not access.can_create_round(actor, exercise):
+    looks for). With ``contract``, the prime's small-grants pot inside that contract (the
+    exercise is the contract's): run by the prime, reference ``<contract ref>-SG<n>``."""
+    if contract is not None:
+        if not access.can_run_pot(actor, contract.prime_id):
+            raise PermissionDenied("Only the prime's members can run a small-grants pot.")
+    elif not access.can_create_round(actor, exercise):
         raise PermissionDenied("Only the exercise's commissioners can run a grant round.")
     errors: dict[str, str] = {}
     amounts: dict[str, Decimal] = {}
@@ -151,8 +160,9 @@ def create_round(
         raise ValidationError(errors)
     with transaction.atomic():
         grant_round = GrantRound.objects.create(
-            reference=next_reference(exercise),
+            reference=next_reference(exercise, contract),
             exercise=exercise,
+            contract=contract,
             title=title.strip(),
             purpose=purpose.strip(),
             eligibility=eligibility.strip(),
@@ -193,6 +203,8 @@ def add_criterion(
 
 
 def assignable_assessors(grant_round: GrantRound) -> QuerySet[User]:
+    if grant_round.contract is not None:
+        return permissions.approved_members([grant_round.contract.prime_id])
     return permissions.approved_members([grant_round.exercise.commissioning_body_id]).filter(
         role__in=access.ASSESSOR_ROLES
     )
@@ -240,7 +252,7 @@ def close_round(actor: User, grant_round: GrantRound) -> GrantRound:
 
 def open_rounds() -> QuerySet[GrantRound]:
     return GrantRound.objects.exclude(status=RoundStatus.DRAFT).select_related(
-        "exercise", "exercise__commissioning_body"
+        "exercise", "exercise__commissioning_body", "contract__prime"
     )
 
 
@@ -330,6 +342,10 @@ def save_application(
             .filter(grant_round=locked, organisation=organisation)
             .first()
         )
+        if locked.contract is not None and organisation.pk == locked.contract.prime_id:
+            raise ValidationError(
+                {"organisation": "The prime runs this pot: it cannot apply to it"}
+            )
         if application is not None and application.status != AppStatus.DRAFT:
             raise ValidationError(
                 {"__all__": "Your organisation has already sent an application to this round"}
@@ -346,8 +362,18 @@ def save_application(
         record(actor, "grant_application.save", application, {"round": locked.reference})
         if submit:
             move = lifecycle.move_application(application, AppStatus.SUBMITTED)
+            # Grant applications reuse the organisation's core supplier information (LAW-5), as
+            # bids do: the version current now is the one the funder reads.
+            version = supplier_information.record_on_submission(application, organisation)
+            application.save(update_fields=["supplier_information"])
             record(
-                actor, move.action, application, {"status": {"from": "draft", "to": "submitted"}}
+                actor,
+                move.action,
+                application,
+                {
+                    "status": {"from": "draft", "to": "submitted"},
+                    "supplier_information_version": version.number if version else None,
+                },
             )
             notify(
                 permissions.approved_members([organisation.pk]),

@@ -35,13 +35,16 @@ from commissioning.grants.publication import PUBLISHER, awarded_grants
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.monitoring.queries import grant_monitoring
 from commissioning.permissions import signed_in_user
+from commissioning.supplier_information import services as supplier_information
 
 LIST_CRUMB = ("Grant rounds", "/grants/")
 
 
 def _round(request: HttpRequest, reference: str) -> GrantRound:
     grant_round = get_object_or_404(
-        GrantRound.objects.select_related("exercise", "exercise__commissioning_body"),
+        GrantRound.objects.select_related(
+            "exercise", "exercise__commissioning_body", "contract__prime"
+        ),
         reference=reference,
     )
     if not access.can_see_round(request.user, grant_round):
@@ -116,29 +119,8 @@ def round_create(request: HttpRequest, reference: str) -> HttpResponse:
     )
     form = RoundForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            grant_round = services.create_round(
-                actor,
-                exercise,
-                title=data["title"],
-                purpose=data["purpose"],
-                eligibility=data["eligibility"],
-                amount_available=data["amount_available"],
-                minimum_grant=data["minimum_grant"],
-                maximum_grant=data["maximum_grant"],
-                short_form_limit=data["short_form_limit"],
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                decision_by=data["decision_by"],
-                criteria=form.criteria_pairs(),
-            )
-            by_pk = {str(p.pk): p for p in people}
-            for pk in data["assessors"]:
-                services.assign_assessor(actor, grant_round, by_pk[pk])
-        except ValidationError as problem:
-            apply_validation_error(form, problem)
-        else:
+        grant_round = form.save_round(actor, exercise, people)
+        if grant_round is not None:
             messages.success(request, f"Grant round {grant_round.reference} saved as a draft.")
             return redirect(grant_round)
     return _form_page(
@@ -219,6 +201,10 @@ def apply(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "form": form,
             "round": grant_round,
+            # What goes with the application instead of asking again (LAW-5).
+            "supplier_information": [
+                (o, supplier_information.current_version(o.pk)) for o in organisations
+            ],
             "crumbs": [
                 LIST_CRUMB,
                 (grant_round.reference, grant_round.get_absolute_url()),

@@ -20,6 +20,7 @@ from commissioning.demo.outcome_studies import load_demo_studies
 from commissioning.demo.output import format_procurement, format_report, format_users
 from commissioning.demo.procurement import DemoProcurementError, load_demo_procurement
 from commissioning.demo.referrals import load_demo_referrals
+from commissioning.demo.ringfences import load_demo_ring_fences
 from commissioning.demo.services import (
     LoadError,
     create_demo_users,
@@ -131,6 +132,10 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"Synthetic monitoring returns: {monitoring['returns']}, funders' needs: "
                         f"{monitoring['needs']}."
+                    fenced = load_demo_ring_fences()
+                    self.stdout.write(
+                        f"Synthetic ring-fences: {fenced['ring_fences']}; prime's small-grants "
+                        f"pots: {fenced['pots']}."
                     )
                 self.stdout.write("")
                 self.stdout.write("Demo users (demo only: every one has the same known password):")
