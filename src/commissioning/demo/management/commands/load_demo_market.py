@@ -132,6 +132,7 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"Synthetic monitoring returns: {monitoring['returns']}, funders' needs: "
                         f"{monitoring['needs']}."
+                    )
                     fenced = load_demo_ring_fences()
                     self.stdout.write(
                         f"Synthetic ring-fences: {fenced['ring_fences']}; prime's small-grants "
