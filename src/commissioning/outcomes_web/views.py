@@ -245,6 +245,7 @@ def _detail(
             "survival_summary": charts.survival_summary(result.get("time_to_event") or {}),
             "forest": charts.forest_chart(result),
             "subgroup_rows": chart_tables.subgroup_rows(result),
+            "intermediate": lab_results.intermediate_findings(result),
         }
     return render(request, "outcomes_web/detail.html", context, status=status)
 
