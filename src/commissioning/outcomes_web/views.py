@@ -18,6 +18,7 @@ from commissioning.accounts.models import User
 from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web import (
     access,
+    areas,
     chart_tables,
     charts,
     citations,
@@ -54,6 +55,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
         "can_upload": services.upload_organisation(request.user) is not None,
         "current_extract": extracts.current_extract(),
         "is_steward": access.may_manage_extracts(request.user),
+        "may_see_areas": areas.may_see_areas(request.user),
         "is_commissioner": is_commissioner,
         "own_studies": list(own[:50]) if is_commissioner else None,
         **paginate(request, linked if is_commissioner else own),
