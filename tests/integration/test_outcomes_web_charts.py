@@ -185,12 +185,16 @@ def test_run_study_adds_survival_overlap_and_subgroups(setting: dict[str, Any]) 
     assert tte["kaplan_meier"]["treated"] and tte["cox"]["hazard_ratio"] > 0
     assert len(result["overlap"]["edges"]) == 21
     assert sum(result["overlap"]["treated"]) == 400
-    assert {row["variable"] for row in result["subgroups"]} == {"sex", "ethnicity", "area"}
+    variables = {row["variable"] for row in result["subgroups"]}
+    assert variables == {"sex", "ethnicity", "area", "age band"}  # OUT-3: ages in the cohort
+    bands = [row["group"] for row in result["subgroups"] if row["variable"] == "age band"]
+    assert set(bands) <= {"18-20", "21-24", "25+"} and "25+" in bands
     areas = {row["group"] for row in result["subgroups"] if row["variable"] == "area"}
     assert "west-midlands" in areas
     page = _client(setting, "member").get(reverse("outcomes:detail", args=[study.pk]))
     html = page.content.decode()
     assert "Area: west-midlands" in html and "Kaplan–Meier curves" in html
+    assert "Age band: 25+" in html
 
 
 @pytest.mark.usefixtures("_small_pool")
@@ -212,5 +216,6 @@ def test_run_study_without_the_extra_columns_has_no_sections(setting: dict[str, 
     assert services.run_study(study.pk) == OutcomeStudy.Status.DONE, study.error
     study.refresh_from_db()
     assert study.result["time_to_event"] is None
-    assert study.result["subgroups"] == []
+    # Only the age column is left: results by age band, nothing else.
+    assert {row["variable"] for row in study.result["subgroups"]} == {"age band"}
     assert study.result["overlap"]["edges"]

@@ -71,3 +71,13 @@ def test_held_measures_and_bad_status_values() -> None:
         "people.csv: row 4: column 'employment_6w' has 'yes'; it must be 1 (yes), 0 (no) or "
         "empty (not recorded)"
     )
+
+
+def test_a_status_recorded_for_everyone_read_as_numbers_is_accepted() -> None:
+    """A column with no blanks is read as numbers by the steward's loader (1.0, 0.0): the
+    study must take it as statuses, not refuse "1.0" (issue 17, OUT-3)."""
+    values = status_values(np.array([1.0, 0.0, np.nan, 1.0]), column="education_6m", name="x")
+    assert values[[0, 1, 3]].tolist() == [1.0, 0.0, 1.0] and np.isnan(values[2])
+    assert status_values(np.array([0, 1]), column="education_6m", name="x").tolist() == [0, 1]
+    with pytest.raises(InputError, match="row 4: column 'education_6m' has '2'"):
+        status_values(np.array([1.0, 0.0, 2.0]), column="education_6m", name="x")

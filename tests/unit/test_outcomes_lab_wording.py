@@ -12,6 +12,7 @@ from commissioning_analytics.outcomes.lab_wording import (
     MeasureKind,
     MeasureResult,
     lab_wording,
+    status_wording,
 )
 
 
@@ -129,3 +130,25 @@ def test_no_jargon_in_the_headline_or_its_explanation(
 def test_infinite_figures_are_refused() -> None:
     with pytest.raises(ValueError, match="finite"):
         lab_wording(_rate(float("-inf"), 0.1, 0.5))
+
+
+def test_an_intermediate_outcome_is_worded_with_more_as_better() -> None:
+    """OUT-3: the share of people in employment, accommodation or education; higher is better,
+    and an inconclusive result says the programme may still affect this outcome."""
+    label = "in employment 6 months after the index date"
+    better = status_wording(label, 0.42, 0.30, 0.03, 0.21, 0.009, 200)
+    assert better.finding is Finding.BETTER
+    assert better.headline == (
+        "People who took part in the programme were more likely to be in employment 6 months "
+        "after the index date than similar people who did not: 42 in 100 against 30 in 100 were "
+        "in employment 6 months after the index date (the difference is between 3 and 21 "
+        "points)."
+    )
+    worse = status_wording(label, 0.20, 0.30, -0.18, -0.02, 0.01, 200)
+    assert (
+        worse.finding is Finding.WORSE and "were less likely to be in employment" in worse.headline
+    )
+    unclear = status_wording(label, 0.33, 0.30, -0.05, 0.11, 0.4, 200)
+    assert unclear.finding is Finding.INCONCLUSIVE
+    assert unclear.explanation.endswith("fails to affect this outcome.")
+    assert not any(term in better.headline + unclear.explanation for term in JARGON)

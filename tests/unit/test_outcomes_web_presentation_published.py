@@ -138,7 +138,8 @@ def test_an_old_result_publishes_without_the_new_sections() -> None:
 def test_published_keys_stay_a_deliberate_list() -> None:
     """The new sections are published through their own suppressing functions, never copied
     as they are (OUT-4)."""
-    assert not {"time_to_event", "overlap", "subgroups"} & set(presentation.PUBLISHED_KEYS)
+    sections = {"time_to_event", "overlap", "subgroups", "intermediate"}
+    assert not sections & set(presentation.PUBLISHED_KEYS)
     assert set(presentation.published_result(full_result(BASE))) == {
         *presentation.PUBLISHED_KEYS,
         *presentation.COUNT_KEYS,
@@ -148,7 +149,29 @@ def test_published_keys_stay_a_deliberate_list() -> None:
         "time_to_event",
         "overlap",
         "subgroups",
+        "intermediate",
     }
+
+
+def test_published_intermediate_outcomes_suppress_and_round_their_counts() -> None:
+    """OUT-3, OUT-4: the number of people with a status recorded is a breakdown's count."""
+    row = {
+        "measure": "employment_6m",
+        "label": "in employment 6 months after the index date",
+        "treated_mean": 0.5,
+        "comparison_mean": 0.4,
+        "effect": 0.1,
+        "standard_error": 0.05,
+        "ci_low": 0.002,
+        "ci_high": 0.198,
+        "p_value": 0.0455,
+        "note": "",
+    }
+    result = {**BASE, "intermediate": [{**row, "n_recorded": 73}, {**row, "n_recorded": 3}]}
+    first, second = presentation.published_result(result)["intermediate"]
+    assert (first["n_recorded"], second["n_recorded"]) == (75, "<5")
+    assert "standard_error" not in first and first["ci_low"] == 0.002
+    assert presentation.published_result(BASE)["intermediate"] is None
 
 
 def test_published_overlap_keeps_the_logit_scale() -> None:

@@ -7,7 +7,8 @@
   whether it is published and which comparison pool it used.
 * ``GET /api/outcome-studies/{study_id}/results`` — the headline results as the study page shows
   them: counts of 1 to 4 people suppressed ("<5") and weighted counts rounded, exactly as on the
-  page; 409 until the study is done.
+  page; the results by sex, ethnicity, area and age band, and the intermediate outcomes
+  (OUT-2, OUT-3); 409 until the study is done.
 * ``POST /api/outcome-studies/{study_id}/publish`` and ``/unpublish`` (with a reason) — members
   of the uploading organisation, through :mod:`commissioning.outcomes_web.services` (audited,
   one transaction, nothing written on refusal).
@@ -30,7 +31,7 @@ from ninja.security import django_auth
 
 from commissioning.api.errors import WRITE_ERRORS, ErrorOut, error
 from commissioning.api.pagination import Page, PageQuery, page_of
-from commissioning.outcomes_web import access, pool, presentation, services
+from commissioning.outcomes_web import access, lab_results, pool, presentation, services
 from commissioning.outcomes_web.formatting import published
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.permissions import Visitor, signed_in_user
@@ -68,6 +69,16 @@ class StudyOut(Schema):
     full_view: bool = Field(
         description="You see the full result (your organisation's study, or a related "
         "exercise's); otherwise the published, suppressed summary."
+    )
+    breakdowns: list[str] = Field(
+        description='What the finished study\'s results are broken down by, e.g. "sex", '
+        '"ethnicity", "area" and "age band" (18-20, 21-24, 25+); the figures are in its '
+        "results."
+    )
+    intermediate_outcomes: list[str] | None = Field(
+        description="The intermediate outcomes (accommodation, employment, education or "
+        "training at set points) the finished study evaluated; null when its comparison data "
+        "hold none."
     )
 
 
@@ -111,6 +122,50 @@ class ResultsOut(Schema):
     rows: list[RowOut] = Field(description="The results table exactly as the page words it.")
     warnings: list[str]
     full_view: bool
+    subgroups: list[SubgroupOut] = Field(
+        description="Results by sex, ethnicity, area and age band, where the data hold them."
+    )
+    intermediate: list[IntermediateOut] | None = Field(
+        description="Intermediate outcomes evaluated the same way; null when the comparison "
+        "data hold none."
+    )
+
+
+class SubgroupOut(Schema):
+    variable: str = Field(description='sex, ethnicity, area or "age band".')
+    group: str = Field(description='The group, e.g. "female" or the age band "18-20".')
+    n_cohort: Count = Field(
+        description='Cohort members in the group; published: 1 to 4 shown as "<5", others '
+        "rounded to the nearest 5."
+    )
+    n_matched: Count = Field(description="Matched cohort members in the group, as n_cohort.")
+    treated_mean: float | None
+    comparison_mean: float | None
+    effect: float | None = Field(description="null when fewer than 60 are matched.")
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    disparity: bool = Field(description="The effect differs from the rest of the cohort's.")
+    disparity_p_value: float | None
+    note: str
+
+
+class IntermediateOut(Schema):
+    measure: str = Field(description="e.g. accommodation_6w, employment_6m, education_6m")
+    label: str = Field(description="What the share is of, in words.")
+    n_recorded: Count = Field(
+        description="Matched cohort members with the status recorded (published: suppressed "
+        "and rounded as n_cohort)."
+    )
+    treated_mean: float | None = Field(description="Share of the cohort with the status.")
+    comparison_mean: float | None
+    effect: float | None = Field(description="null when fewer than 60 have it recorded.")
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    significant: bool | None = Field(description="The interval excludes no difference.")
+    headline: str = Field(description="The result in plain English, as on the page.")
+    note: str
 
 
 class UnpublishIn(Schema):
@@ -137,6 +192,14 @@ def _out(study: OutcomeStudy, full: bool) -> dict[str, Any]:
         "extract_version": study.extract.version if study.extract else None,
         "is_synthetic": study.is_synthetic,
         "full_view": full,
+        "breakdowns": list(
+            dict.fromkeys(row["variable"] for row in (result or {}).get("subgroups") or [])
+        ),
+        "intermediate_outcomes": (
+            None
+            if not result or result.get("intermediate") is None
+            else [row["measure"] for row in result["intermediate"]]
+        ),
     }
 
 
@@ -185,7 +248,7 @@ def study_results(request: HttpRequest, study_id: int) -> Any:
         {
             "study": study.pk,
             **{key: result.get(key) for key in RESULT_KEYS},
-            "significant": None if low is None or high is None else (low > 0 or high < 0),
+            "significant": _significant(low, high),
             "counts": {
                 "cohort": published(result.get("n_treated")),
                 **{key: counts.get(key) for key in COUNT_KEYS},
@@ -196,8 +259,30 @@ def study_results(request: HttpRequest, study_id: int) -> Any:
             "statement": result.get("statement") or "",
             "warnings": list(result.get("warnings") or []),
             "full_view": full,
+            "subgroups": result.get("subgroups") or [],
+            "intermediate": _intermediate(result),
         },
     )
+
+
+def _significant(low: float | None, high: float | None) -> bool | None:
+    return None if low is None or high is None else (low > 0 or high < 0)
+
+
+def _intermediate(result: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The intermediate outcomes as shown (published: counts suppressed), with the page's
+    wording (OUT-3)."""
+    if result.get("intermediate") is None:
+        return None
+    words = {row["measure"]: row for row in lab_results.intermediate_findings(result)}
+    return [
+        {
+            **row,
+            "significant": _significant(row.get("ci_low"), row.get("ci_high")),
+            "headline": words[row["measure"]]["headline"],
+        }
+        for row in result["intermediate"]
+    ]
 
 
 RESULT_KEYS = (

@@ -305,12 +305,16 @@ def survival_summary(tte: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------ subgroup forest
 
 FOREST_LEFT, FOREST_RIGHT, FOREST_ROW, FOREST_TOP = 230.0, 620.0, 30.0, 16.0
-VARIABLE_LABELS = {"sex": "Sex", "ethnicity": "Ethnicity", "area": "Area"}
+VARIABLE_LABELS = {"sex": "Sex", "ethnicity": "Ethnicity", "area": "Area", "age band": "Age band"}
 
 
 def group_label(row: dict[str, Any]) -> str:
+    """E.g. "Sex: female" or "Age band: 18–20" (a range of ages with an en dash)."""
     variable = VARIABLE_LABELS.get(row["variable"], row["variable"])
-    return f"{variable}: {row['group']}"
+    group = str(row["group"])
+    if row["variable"] == "age band":
+        group = group.replace("-", "–")
+    return f"{variable}: {group}"
 
 
 def forest_chart(result: dict[str, Any]) -> dict[str, Any] | None:

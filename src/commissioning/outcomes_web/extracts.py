@@ -370,6 +370,8 @@ def _table(
     }
     for measure in (outcome, "days_to_first", "first_event"):
         numbers[measure] = getattr(measures, measure).astype(np.float64)
+    for status, values in people.statuses.items():  # intermediate outcomes held (OUT-3)
+        numbers[status] = values[rows]
     text = {c: people.text[c][rows].astype(str) for c in columns if c in people.text}
     return PeopleTable(name, int(rows.size), numbers, text)
 

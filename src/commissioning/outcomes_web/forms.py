@@ -13,6 +13,7 @@ from commissioning.idempotency import SubmissionKeyForm
 from commissioning.kernel.forms import GovUKForm
 from commissioning.outcomes_web import extracts, pool, services
 from commissioning.outcomes_web.models import NationalExtract
+from commissioning_analytics.outcomes.intermediate import INTERMEDIATE_MEASURES
 from commissioning_analytics.outcomes.io import InputError
 from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER
 from commissioning_analytics.outcomes.safeguards import SafeguardError
@@ -252,8 +253,11 @@ class ExtractCohortForm(_StudyForm):
         )
         covariates = self.fields["covariates"]
         assert isinstance(covariates, forms.MultipleChoiceField)
-        covariates.choices = [(name, name) for name in extract.covariates]
-        covariates.initial = list(extract.covariates)
+        # Intermediate outcomes happen after the index date: they are evaluated, never
+        # matched on (OUT-3), even when recorded for everyone (and so read as numbers).
+        names = [name for name in extract.covariates if name not in INTERMEDIATE_MEASURES]
+        covariates.choices = [(name, name) for name in names]
+        covariates.initial = names
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

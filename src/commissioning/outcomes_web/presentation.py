@@ -85,6 +85,10 @@ def published_result(result: dict[str, Any]) -> dict[str, Any]:
     published["time_to_event"] = _published_time_to_event(result.get("time_to_event"))
     published["overlap"] = _published_overlap(result.get("overlap"))
     published["subgroups"] = [_published_subgroup(row) for row in result.get("subgroups") or []]
+    intermediate = result.get("intermediate")
+    published["intermediate"] = (
+        None if intermediate is None else [_published_intermediate(row) for row in intermediate]
+    )
     return published
 
 
@@ -154,6 +158,26 @@ def _published_subgroup(row: dict[str, Any]) -> dict[str, Any]:
     published = {key: row.get(key) for key in PUBLISHED_SUBGROUP_KEYS}
     published["n_cohort"] = published_breakdown(row.get("n_cohort"))
     published["n_matched"] = published_breakdown(row.get("n_matched"))
+    return published
+
+
+INTERMEDIATE_FIGURES = (
+    "treated_mean",
+    "comparison_mean",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "note",
+)
+PUBLISHED_INTERMEDIATE_KEYS = ("measure", "label", *INTERMEDIATE_FIGURES)
+
+
+def _published_intermediate(row: dict[str, Any]) -> dict[str, Any]:
+    """An intermediate outcome's result with the number of people who have it recorded
+    suppressed and rounded, as a breakdown's counts are (OUT-3, OUT-4)."""
+    published = {key: row.get(key) for key in PUBLISHED_INTERMEDIATE_KEYS}
+    published["n_recorded"] = published_breakdown(row.get("n_recorded"))
     return published
 
 
@@ -278,6 +302,9 @@ def result_csv(result: dict[str, Any]) -> str:
         name = f"{row['variable']}={row['group']}"
         for key in SUBGROUP_CSV_KEYS:
             writer.writerow(["subgroup", f"{name}:{key}", _cell(row.get(key))])
+    for row in result.get("intermediate") or []:
+        for key in INTERMEDIATE_CSV_KEYS:
+            writer.writerow(["intermediate", f"{row['measure']}:{key}", _cell(row.get(key))])
     for warning in result.get("warnings", []):
         writer.writerow(["warning", "", warning])
     return out.getvalue()
@@ -296,6 +323,9 @@ SUBGROUP_CSV_KEYS = (
     "disparity_p_value",
     "note",
 )
+
+
+INTERMEDIATE_CSV_KEYS = ("n_recorded", *INTERMEDIATE_FIGURES)
 
 
 def _cell(value: Any) -> Any:

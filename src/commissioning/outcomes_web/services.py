@@ -31,6 +31,7 @@ from commissioning.outcomes_web import citations, extracts, lifecycle, pool
 from commissioning.outcomes_web.models import NationalExtract, OutcomeStudy
 from commissioning.permissions import Visitor
 from commissioning_analytics.outcomes.evaluation import EvaluationError, evaluate
+from commissioning_analytics.outcomes.intermediate import held_measures
 from commissioning_analytics.outcomes.io import InputError, PeopleTable, read_people
 from commissioning_analytics.outcomes.safeguards import SafeguardError, check_cohort_size
 
@@ -48,6 +49,8 @@ TIME_TO_EVENT = ("days_to_first", "first_event")
 """Time to first proven reoffence (days, and 1 or 0 for censored), when the cohort has them."""
 SUBGROUP_COLUMNS = ("sex", "ethnicity", "area")
 """Results by protected characteristic (EQU-2) and by area (OUT-2), for the columns present."""
+AGE_COLUMN = "age"
+"""Age in whole years at the index date: results by age band (18–20, 21–24, 25+; OUT-3)."""
 
 
 def upload_organisation(user: permissions.Visitor) -> Organisation | None:
@@ -278,6 +281,8 @@ def _evaluate(
     comparison: PeopleTable,
     time_to_event: tuple[str, str] | None,
     subgroups: list[str],
+    age_bands_from: str | None,
+    intermediate: list[str] | None = None,
 ) -> dict[str, Any]:
     options = study.options
     return evaluate(
@@ -291,6 +296,8 @@ def _evaluate(
         outcome_label=OUTCOME_LABELS.get(study.outcome),
         time_to_event=time_to_event,
         subgroups=subgroups,
+        age_bands_from=age_bands_from,
+        intermediate=intermediate,
     ).to_dict()
 
 
@@ -298,10 +305,12 @@ def _evaluate_against_synthetic_pool(study: OutcomeStudy) -> dict[str, Any]:
     header = set(_header(study.cohort_csv))
     time_to_event = TIME_TO_EVENT if set(TIME_TO_EVENT) <= header else None
     subgroups = [column for column in SUBGROUP_COLUMNS if column in header]
+    ages = AGE_COLUMN if AGE_COLUMN in header else None
     columns = [study.outcome, *study.covariates, *(time_to_event or ())]
+    columns += [ages] if ages and ages not in columns else []
     cohort = _read(study.cohort_csv, study.cohort_filename, columns, subgroups)
     comparison = read_people(pool.pool_path(), columns, subgroups)
-    result = _evaluate(study, cohort, comparison, time_to_event, subgroups)
+    result = _evaluate(study, cohort, comparison, time_to_event, subgroups, ages)
     result["comparison_pool"] = {
         "label": pool.POOL_LABEL,
         "seed": pool.POOL_SEED,
@@ -315,10 +324,13 @@ def _evaluate_against_extract(study: OutcomeStudy, extract: NationalExtract) -> 
     """The cohort linked to the extract; measures computed from its offences; everyone else in
     the extract is the comparison pool (OUT-1, PBR-2)."""
     subgroups = [column for column in SUBGROUP_COLUMNS if column in extract.text_columns]
-    linked = extracts.link_cohort(
-        extract, study.cohort_csv, study.outcome, [*study.covariates, *subgroups]
+    ages = AGE_COLUMN if AGE_COLUMN in extract.covariates else None
+    columns = list(dict.fromkeys([*study.covariates, *subgroups, *([ages] if ages else [])]))
+    linked = extracts.link_cohort(extract, study.cohort_csv, study.outcome, columns)
+    held = held_measures([*extract.covariates, *extract.text_columns])
+    result = _evaluate(
+        study, linked.cohort, linked.pool, TIME_TO_EVENT, subgroups, ages, held or None
     )
-    result = _evaluate(study, linked.cohort, linked.pool, TIME_TO_EVENT, subgroups)
     result["comparison_pool"] = {
         "label": f"national extract, version {extract.version}",
         "extract_version": extract.version,

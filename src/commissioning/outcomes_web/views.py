@@ -19,6 +19,7 @@ from commissioning.kernel.pagecache import public_page
 from commissioning.kernel.pagination import paginate
 from commissioning.outcomes_web import (
     access,
+    areas,
     chart_tables,
     charts,
     citations,
@@ -55,6 +56,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
         "can_upload": services.upload_organisation(request.user) is not None,
         "current_extract": extracts.current_extract(),
         "is_steward": access.may_manage_extracts(request.user),
+        "may_see_areas": areas.may_see_areas(request.user),
         "is_commissioner": is_commissioner,
         "own_studies": list(own[:50]) if is_commissioner else None,
         **paginate(request, linked if is_commissioner else own),
@@ -246,6 +248,7 @@ def _detail(
             "survival_summary": charts.survival_summary(result.get("time_to_event") or {}),
             "forest": charts.forest_chart(result),
             "subgroup_rows": chart_tables.subgroup_rows(result),
+            "intermediate": lab_results.intermediate_findings(result),
         }
     return render(request, "outcomes_web/detail.html", context, status=status)
 

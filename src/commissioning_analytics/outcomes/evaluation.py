@@ -13,6 +13,11 @@ from numpy.typing import NDArray
 from commissioning_analytics.outcomes import safeguards
 from commissioning_analytics.outcomes.balance import Balance, balance_table
 from commissioning_analytics.outcomes.effects import Effect, estimate_effect
+from commissioning_analytics.outcomes.intermediate import (
+    INTERMEDIATE_MEASURES,
+    IntermediateResult,
+    intermediate_effects,
+)
 from commissioning_analytics.outcomes.io import PeopleTable
 from commissioning_analytics.outcomes.matching import DEFAULT_CALIPER, MatchResult, match
 from commissioning_analytics.outcomes.numbers import finite
@@ -53,6 +58,8 @@ class Evaluation:
     overlap: Overlap
     time_to_event: TimeToEvent | None = None
     subgroups: tuple[tuple[str, SubgroupResult], ...] = field(default=())
+    intermediate: tuple[IntermediateResult, ...] | None = None
+    """``None`` when the comparison data hold no intermediate outcomes (OUT-3)."""
 
     def to_dict(self) -> dict[str, Any]:
         e = self.effect
@@ -95,6 +102,9 @@ class Evaluation:
             "time_to_event": None if self.time_to_event is None else self.time_to_event.to_dict(),
             "overlap": self.overlap.to_dict(),
             "subgroups": [result.to_dict(variable) for variable, result in self.subgroups],
+            "intermediate": (
+                None if self.intermediate is None else [r.to_dict() for r in self.intermediate]
+            ),
         }
 
 
@@ -110,6 +120,19 @@ def _check_columns(table: PeopleTable, numbers: list[str], text: list[str], purp
     for column in text:
         if column not in table.text:
             raise EvaluationError(f"{table.name}: no text column {column!r} ({purpose})")
+
+
+def _check_status_column(table: PeopleTable, column: str) -> None:
+    if column not in INTERMEDIATE_MEASURES:
+        raise EvaluationError(f"{column!r} is not an intermediate outcome")
+    _check_columns(table, [column], [], "intermediate outcomes")
+    values = table.numbers[column]
+    bad = np.flatnonzero(~np.isnan(values) & (values != 0) & (values != 1))
+    if bad.size:
+        raise EvaluationError(
+            f"{table.name}: row {int(bad[0]) + 2}: column {column!r} must be 1 (yes), 0 (no) "
+            "or empty (not recorded)"
+        )
 
 
 def strata_codes(
@@ -143,6 +166,7 @@ def evaluate(
     time_to_event: tuple[str, str] | None = None,
     subgroups: list[str] | None = None,
     age_bands_from: str | None = None,
+    intermediate: list[str] | None = None,
 ) -> Evaluation:
     """Match ``cohort`` to ``pool`` on ``covariates`` and estimate the effect on ``outcome``.
 
@@ -151,6 +175,9 @@ def evaluate(
     matched sample (:mod:`.time_to_event`). ``subgroups``: text columns (e.g. sex, ethnicity,
     area) to break the effect down by (:mod:`.subgroups`). ``age_bands_from``: a numeric age
     column, adding results by age band (18–20, 21–24, 25+; OUT-3) as the variable "age band".
+    ``intermediate``: status columns of both tables (1, 0 or NaN for not recorded; names from
+    :data:`.intermediate.INTERMEDIATE_MEASURES`), each evaluated through the same matched sets
+    (:mod:`.intermediate`); ``None`` when the data hold none.
     """
     safeguards.check_cohort_size(cohort.rows, what=f"the cohort ({cohort.name})")
     if pool.rows == 0:
@@ -168,6 +195,8 @@ def evaluate(
         _check_columns(table, [], list(subgroups or []), "subgroups")
         if age_bands_from is not None:
             _check_columns(table, [age_bands_from], [], "age bands")
+        for column in intermediate or []:
+            _check_status_column(table, column)
     safeguards.check_binary_outcome(
         outcome, [(cohort.name, cohort.numbers[outcome]), (pool.name, pool.numbers[outcome])]
     )
@@ -236,6 +265,15 @@ def evaluate(
         groups += tuple(
             (AGE_BAND_VARIABLE, result) for result in age_band_results(ages, y_t, y_c, matches)
         )
+    statuses = None
+    if intermediate is not None:
+        statuses = tuple(
+            intermediate_effects(
+                {c: cohort.numbers[c] for c in intermediate},
+                {c: pool.numbers[c] for c in intermediate},
+                matches,
+            )
+        )
     label = outcome_label or (f"have the outcome {outcome!r}" if effect.binary else f"{outcome!r}")
     return Evaluation(
         outcome=outcome,
@@ -252,4 +290,5 @@ def evaluate(
         overlap=score_overlap(logit_t, logit_c, matches),
         time_to_event=survival,
         subgroups=groups,
+        intermediate=statuses,
     )

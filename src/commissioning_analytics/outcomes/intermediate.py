@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from commissioning_analytics.outcomes.effects import Effect, estimate_effect
 from commissioning_analytics.outcomes.io import InputError
 from commissioning_analytics.outcomes.matching import MatchResult
+from commissioning_analytics.outcomes.numbers import finite
 from commissioning_analytics.outcomes.safeguards import MIN_COHORT
 
 FloatArray = NDArray[np.float64]
@@ -45,6 +47,24 @@ class IntermediateResult:
     effect: Effect | None
     note: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON row; estimates are ``None`` when too few have the status recorded. The count
+        is the analyst's own; suppression (OUT-4) is applied where results are published."""
+        e = self.effect
+        return {
+            "measure": self.measure,
+            "label": self.label,
+            "n_recorded": self.n_recorded,
+            "treated_mean": None if e is None else finite(e.treated_mean),
+            "comparison_mean": None if e is None else finite(e.comparison_mean),
+            "effect": None if e is None else finite(e.effect),
+            "standard_error": None if e is None else finite(e.standard_error),
+            "ci_low": None if e is None else finite(e.ci_low),
+            "ci_high": None if e is None else finite(e.ci_high),
+            "p_value": None if e is None else finite(e.p_value),
+            "note": self.note,
+        }
+
 
 def held_measures(columns: ArrayLike) -> list[str]:
     """The intermediate measures an extract with these ``columns`` holds, in the set order."""
@@ -53,8 +73,15 @@ def held_measures(columns: ArrayLike) -> list[str]:
 
 
 def status_values(values: ArrayLike, *, column: str, name: str) -> FloatArray:
-    """``"1"``/``"0"``/blank as 1.0/0.0/NaN; anything else is refused with its row."""
-    text = np.char.strip(np.asarray(values).astype(str))
+    """``"1"``/``"0"``/blank as 1.0/0.0/NaN; anything else is refused with its row. A column
+    already read as numbers (a status recorded for everyone is read as a covariate column)
+    gives 1.0/0.0 as they are."""
+    array = np.asarray(values)
+    if array.dtype.kind in "iuf":
+        numbers = array.astype(np.float64)
+        text = np.where(np.isnan(numbers), "", np.char.mod("%g", numbers))
+    else:
+        text = np.char.strip(array.astype(str))
     result = np.full(text.shape, np.nan)
     result[text == "1"] = 1.0
     result[text == "0"] = 0.0

@@ -166,12 +166,47 @@ def _finding(measure: MeasureResult, terms: _Terms) -> Finding:
 
 def lab_wording(measure: MeasureResult, programme: str = "the programme") -> LabWording:
     """The headline, its explanation and the standard caveats for one measure."""
+    return _wording(measure, TERMS[measure.kind], programme, "reoffending")
+
+
+def status_wording(
+    label: str,
+    cohort_value: float,
+    comparison_value: float,
+    ci_low: float,
+    ci_high: float,
+    p_value: float,
+    cohort_size: int,
+    programme: str = "the programme",
+) -> LabWording:
+    """The Lab's wording for an intermediate outcome (OUT-3): the share of people ``label``
+    (e.g. "in employment 6 months after the index date"), where more is better."""
+    terms = _Terms(
+        scale=100.0,
+        lower_is_better=False,
+        unit="points",
+        better=f"were more likely to be {label}",
+        worse=f"were less likely to be {label}",
+        values=f"{{cohort}} in 100 against {{comparison}} in 100 were {label}",
+        measure=f"the share of people {label}",
+        who="People who took part",
+        down="{n} points lower",
+        up="{n} points higher",
+    )
+    # The kind only carries the figures here: the terms above word them.
+    measure = MeasureResult(
+        MeasureKind.RATE, cohort_value, comparison_value, ci_low, ci_high, p_value, cohort_size
+    )
+    return _wording(measure, terms, programme, "this outcome")
+
+
+def _wording(measure: MeasureResult, terms: _Terms, programme: str, subject: str) -> LabWording:
     figures = (measure.cohort_value, measure.comparison_value, measure.ci_low, measure.ci_high)
     for value in (*figures, measure.p_value):
         if not math.isfinite(value):
             raise ValueError("a measure's figures must be finite numbers")
-    terms = TERMS[measure.kind]
     finding = _finding(measure, terms)
+    fails = f"This should not be taken to mean that the programme fails to affect {subject}."
     if finding is Finding.TOO_FEW:
         return LabWording(
             finding=finding,
@@ -179,10 +214,7 @@ def lab_wording(measure: MeasureResult, programme: str = "the programme") -> Lab
                 f"No result can be given for {terms.measure}: {measure.cohort_size} people "
                 f"were available for analysis, and at least {MIN_COHORT} are needed."
             ),
-            explanation=(
-                "With so few people any difference could easily be due to chance. This "
-                "should not be taken to mean that the programme fails to affect reoffending."
-            ),
+            explanation=f"With so few people any difference could easily be due to chance. {fails}",
             caveats=CAVEATS,
         )
     values = terms.values.format(
@@ -197,7 +229,7 @@ def lab_wording(measure: MeasureResult, programme: str = "the programme") -> Lab
             f"{terms.measure}: {values} (the difference is between {_signed(low, terms)} and "
             f"{_signed(high, terms)})."
         )
-        explanation = INCONCLUSIVE_EXPLANATION
+        explanation = INCONCLUSIVE_EXPLANATION.replace("reoffending.", f"{subject}.")
     else:
         near, far = sorted((abs(low), abs(high)))
         headline = (
