@@ -4,7 +4,6 @@ the extract's offences, and no raw identifier anywhere in the database or the lo
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import logging
@@ -172,17 +171,17 @@ def test_no_raw_identifier_is_stored_or_logged(
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
     database = dump.getvalue().upper()
-    stored = "".join(
-        gzip.decompress(path.read_bytes()).decode().upper()
-        for path in extracts.extract_dir().glob("*.csv.gz")
-    )
+    # Every byte of every stored file of the version (its compact form: .npy arrays, manifest).
+    files = [path for path in extracts.extract_dir().rglob("*") if path.is_file()]
+    stored = "".join(path.read_bytes().decode("latin-1").upper() for path in files)
     identifiers = extract_files.drawn.cohort["pnc_id"].tolist()
     assert len(identifiers) == COHORT_SIZE + UNKNOWN
     logs = caplog.text.upper()
     assert [i for i in identifiers if i in database] == []
     assert [i for i in identifiers if i in logs] == []
     assert [i for i in identifiers if i in stored] == []
-    assert stored.count("\n") > EXTRACT_SIZE  # the files were read
+    held = extracts.loaded_extract(NationalExtract.objects.get()).ids.ordered
+    assert held.size == EXTRACT_SIZE and all(p.decode().upper() in stored for p in held[:50])
 
 
 def test_errors_name_rows_never_identifiers(
@@ -325,11 +324,14 @@ def test_a_date_of_birth_becomes_age_and_is_not_kept(steward: User, tmp_path: Pa
     offences = tmp_path / "offences.csv"
     write_csv(drawn.offences, offences)
     extract = extracts.load_extract(steward, path, offences, ["pnc_id"])
-    stored = pd.read_csv(extracts.people_path(extract))
-    assert "date_of_birth" not in stored.columns and "age" in extract.covariates
+    stored = extracts.loaded_extract(extract)
+    assert "date_of_birth" not in [*stored.numbers, *stored.text]
+    assert "age" in extract.covariates
     first = pd.Timestamp(drawn.people["index_date"].iloc[0])
     expected = first.year - 1990 - (1 if (first.month, first.day) < (6, 15) else 0)
-    assert stored["age"].iloc[0] == expected
+    assert stored.numbers["age"][0] == expected
+    files = list(extracts.stored_path(extract).iterdir())
+    assert not any(b"1990-06-15" in p.read_bytes() for p in files)
 
 
 def test_production_settings_refuse_to_start_without_the_pseudonym_key() -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from commissioning.kernel.secrets import configured_key
 
@@ -56,7 +57,7 @@ def identifier_keys(frame: pd.DataFrame, columns: Sequence[str], name: str) -> p
         raise IdentifierError(f"{name}: no identifier column {missing[0]!r} (it has: {listed})")
     parts = []
     for column in columns:
-        part = frame[column].fillna("").astype(str).str.replace(_SPACES, "", regex=True).str.upper()
+        part = _normalised(frame[column])
         empty = (part == "").to_numpy()
         if empty.any():
             row = int(np.flatnonzero(empty)[0]) + 2
@@ -66,6 +67,43 @@ def identifier_keys(frame: pd.DataFrame, columns: Sequence[str], name: str) -> p
     for part in parts[1:]:
         keys = keys + SEPARATOR + part
     return keys.astype(object)
+
+
+def _normalised(values: pd.Series) -> pd.Series:
+    return values.fillna("").astype(str).str.replace(_SPACES, "", regex=True).str.upper()
+
+
+def identifier_codes(
+    frame: pd.DataFrame, columns: Sequence[str], name: str
+) -> tuple[NDArray[np.int64], pd.Index]:
+    """:func:`identifier_keys` for a file read as categories (the offences: millions of rows
+    naming far fewer people): each distinct value is normalised once. Returns each row's code
+    into the distinct keys, and those keys; the same errors, naming rows, never values."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        listed = ", ".join(str(c) for c in frame.columns)
+        raise IdentifierError(f"{name}: no identifier column {missing[0]!r} (it has: {listed})")
+    codes, normals = [], []
+    for column in columns:
+        values = frame[column]
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.fillna("").astype(str).astype("category")
+        normal = _normalised(pd.Series(values.cat.categories.astype(str), dtype=object))
+        code = np.asarray(values.cat.codes, dtype=np.int64)
+        empty = np.append((normal == "").to_numpy(), True)[code]  # code -1: a missing value
+        if empty.any():
+            row = int(np.flatnonzero(empty)[0]) + 2
+            raise IdentifierError(f"{name}: row {row}: column {column!r} is empty")
+        codes.append(code)
+        normals.append(normal.to_numpy(dtype=object))
+    if len(columns) == 1:
+        return codes[0], pd.Index(normals[0], dtype=object)
+    combinations, inverse = np.unique(np.column_stack(codes), axis=0, return_inverse=True)
+    keys = [
+        SEPARATOR.join(normals[j][code] for j, code in enumerate(combination))
+        for combination in combinations
+    ]
+    return np.asarray(inverse, dtype=np.int64).ravel(), pd.Index(keys, dtype=object)
 
 
 def first_repeat(person_id: pd.Series, name: str) -> None:
