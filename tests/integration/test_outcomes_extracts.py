@@ -22,6 +22,7 @@ from commissioning.accounts.models import User
 from commissioning.cli import main
 from commissioning.outcomes_web import extracts
 from commissioning.outcomes_web.models import NationalExtract, OutcomeStudy
+from commissioning.outcomes_web.pseudonyms import pseudonyms
 from commissioning_analytics.outcomes.measures import add_measures
 from commissioning_analytics.outcomes_synthetic.extract import SyntheticExtract, generate_extract
 from commissioning_analytics.outcomes_synthetic.writers import write_csv
@@ -378,3 +379,37 @@ def test_a_bad_offence_is_named_by_the_stewards_row(
         "offences file: row 22: column 'disposal_type' has 'community service'"
     )
     assert "SYN" not in str(raised.value)
+
+
+def test_a_version_stored_before_the_compact_form_is_still_read(
+    steward: User, extract_files: ExtractFiles
+) -> None:
+    """Issue 17 speed item 2 (OUT-1): a version stored as two gzip CSV files (before the compact
+    form) gives the same people and measures as one stored compact."""
+    extract = _load(steward, extract_files)
+    compact = extracts.loaded_extract(extract)
+    assert extracts.is_compact(extract)
+    # The same version as the earlier layout stored it: pseudonyms in place of identifiers.
+    raw = extract_files.drawn
+    pseudonym = dict(zip(raw.people["pnc_id"], pseudonyms(raw.people["pnc_id"]), strict=True))
+    people = raw.people.drop(columns=["pnc_id"])
+    people.insert(0, "person_id", raw.people["pnc_id"].map(pseudonym))
+    offences = raw.offences.drop(columns=["pnc_id"])
+    offences.insert(0, "person_id", raw.offences["pnc_id"].map(pseudonym).fillna(""))
+    folder = extracts.extract_dir()
+    people.to_csv(folder / "v1-old-people.csv.gz", index=False)
+    offences.to_csv(folder / "v1-old-offences.csv.gz", index=False)
+    NationalExtract.objects.filter(pk=extract.pk).update(
+        people_file="v1-old-people.csv.gz", offences_file="v1-old-offences.csv.gz"
+    )
+    extracts._LOADED.clear()
+    old = extracts.loaded_extract(NationalExtract.objects.get(pk=extract.pk))
+
+    assert old.rows == compact.rows == EXTRACT_SIZE
+    rows = old.positions(people["person_id"].to_numpy()[::7])
+    assert rows.tolist() == compact.positions(people["person_id"].to_numpy()[::7]).tolist()
+    assert old.measures_for(rows).reoffences.tolist() == (
+        compact.measures_for(rows).reoffences.tolist()
+    )
+    assert old.measures_for(rows).reoffended.sum() > 0
+    assert old.numbers["ogrs_score"].tolist() == compact.numbers["ogrs_score"].tolist()

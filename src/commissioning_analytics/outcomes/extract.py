@@ -388,7 +388,7 @@ class _HashingWriter:
 def _save_array(folder: Path, file: str, array: ArrayLike, files: dict[str, Any]) -> str:
     with (folder / file).open("xb") as handle:
         writer = _HashingWriter(handle)
-        np.lib.format.write_array(writer, np.ascontiguousarray(array), allow_pickle=False)  # type: ignore[arg-type]
+        np.lib.format.write_array(writer, np.ascontiguousarray(array), allow_pickle=False)
     files[file] = {"sha256": writer.digest.hexdigest(), "bytes": writer.size}
     return file
 
