@@ -105,14 +105,22 @@ def _chunks(source: Source) -> Iterable[bytes]:
 
 
 def _read_csv(
-    source: Source, name: str, text: list[str] | None = None, categories: Iterable[str] = ()
+    source: Source,
+    name: str,
+    text: list[str] | None = None,
+    categories: Iterable[str] = (),
+    objects: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Every value as text, or with ``text``: those columns as text, ``categories`` as
     categories (each distinct value parsed once: dates), and the others as numbers where every
     value in the column is one (the parser's fast inference). The parser's own message is left
     out: it may quote a value."""
     dtype: type[str] | dict[str, Any] = (
-        str if text is None else dict.fromkeys(text, str) | dict.fromkeys(categories, "category")
+        str
+        if text is None
+        else dict.fromkeys(text, str)
+        | dict.fromkeys(categories, "category")
+        | dict.fromkeys(objects, object)
     )
     try:
         frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")
@@ -232,7 +240,7 @@ def load_extract(
     people_frame = _read_csv(
         people, PEOPLE_NAME, [*identifiers, DATE_OF_BIRTH], [INDEX_DATE, CENSOR_COLUMN]
     )
-    offences_frame = _read_csv(offences, OFFENCES_NAME, [], OFFENCES_CATEGORIES)
+    offences_frame = _read_csv(offences, OFFENCES_NAME, [], OFFENCES_CATEGORIES, identifiers)
     prepared = prepare_people(people_frame, identifiers)
     del people_frame
     rows = offence_people(offences_frame, identifiers, pd.Index(prepared.keys.to_numpy()))

@@ -270,7 +270,7 @@ def load_extract(
     except ValueError:  # a value that is not a number: read as text, to name its row
         people = _read_csv(people_path, wanted, dates)
     offences = _read_csv(
-        offences_path, OFFENCE_FILE_COLUMNS, dict.fromkeys(OFFENCE_FILE_COLUMNS, "category")
+        offences_path, OFFENCE_FILE_COLUMNS, dict.fromkeys(OFFENCE_FILE_COLUMNS[1:], "category")
     )
     return build_extract(
         people,
@@ -321,13 +321,13 @@ def build_extract(
     held = held_measures(list(people.columns))
     statuses = {c: status_values(people[c].to_numpy(), column=c, name=people_name) for c in held}
     if offence_people is None:
-        pseudonyms = _as_categories(offences["person_id"])
-        categories = np.asarray(pseudonyms.cat.categories.astype(str), dtype=object)
-        found = ids.get_indexer(categories)
+        # Hashed, not sorted: each distinct pseudonym is looked up once.
+        codes, distinct = pd.factorize(offences["person_id"].to_numpy(dtype=object))
+        found = ids.get_indexer(distinct)
         # An empty pseudonym is an offence of someone the people file does not hold (the
         # steward's rows are kept so that errors name them): checked, never measured.
-        found[categories == ""] = -1
-        offence_people = found[np.asarray(pseudonyms.cat.codes)]
+        found[np.asarray(distinct == "", dtype=bool)] = -1
+        offence_people = found[codes]
     records = _offence_records(offences, offence_people, offences_name, len(ids))
     return Extract(ids, index_date, censor, numbers, texts, records, statuses)
 
