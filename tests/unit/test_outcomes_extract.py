@@ -210,6 +210,8 @@ def test_the_compact_form_gives_the_measures_and_study_of_the_text_read(tmp_path
     for column in COVARIATES:
         np.testing.assert_array_equal(compact.numbers[column], text_read.numbers[column])
     assert compact.text["area"].tolist() == text_read.text["area"].tolist()
+    assert compact.text_of("area", rows).tolist() == text_read.text_of("area", rows).tolist()
+    assert compact.text_of("area", rows[:2]).dtype.kind == "U"
     np.testing.assert_array_equal(compact.statuses["accommodation_6w"], people["accommodation_6w"])
     assert compact.censor_date is not None and text_read.censor_date is not None
     np.testing.assert_array_equal(compact.censor_date, text_read.censor_date)

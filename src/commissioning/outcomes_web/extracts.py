@@ -392,7 +392,7 @@ def _table(
     }
     for measure in (outcome, "days_to_first", "first_event"):
         numbers[measure] = getattr(measures, measure).astype(np.float64)
-    text = {c: people.text[c][rows].astype(str) for c in columns if c in people.text}
+    text = {c: people.text_of(c, rows) for c in columns if c in people.text}
     return PeopleTable(name, int(rows.size), numbers, text)
 
 

@@ -118,6 +118,16 @@ class Extract:
     offences: OffenceRecords
     statuses: dict[str, FloatArray] = field(default_factory=dict)
     """Intermediate outcomes held (:mod:`.intermediate`): 1, 0 or NaN (not recorded)."""
+    text_codes: dict[str, tuple[NDArray[np.int32], NDArray[np.str_]]] = field(default_factory=dict)
+    """Text columns as codes into their distinct values, where the compact form holds them."""
+
+    def text_of(self, column: str, rows: ArrayLike) -> NDArray[np.str_]:
+        """The ``column`` values of ``rows`` as a NumPy text array (from the codes when held:
+        no Python string is made per person)."""
+        if column in self.text_codes:
+            codes, values = self.text_codes[column]
+            return values[np.asarray(codes)[rows]]
+        return np.asarray(self.text[column][rows]).astype(str)
 
     @property
     def rows(self) -> int:
@@ -493,10 +503,11 @@ def open_compact(folder: str | Path) -> Extract:
         or offences.size != manifest["offences"]
     ):
         raise InputError(f"{folder.name}: the stored arrays do not match their manifest")
-    text = {
-        column: np.asarray(stored["values"], dtype=object)[load(stored["codes"])]
+    text_codes = {
+        column: (load(stored["codes"]), np.asarray(stored["values"], dtype=str))
         for column, stored in manifest["text"].items()
     }
+    text = {column: values.astype(object)[codes] for column, (codes, values) in text_codes.items()}
     censor = manifest["censor_date"]
     return Extract(
         ids=ids,
@@ -506,4 +517,5 @@ def open_compact(folder: str | Path) -> Extract:
         text=text,
         offences=offences,
         statuses={column: load(file) for column, file in manifest["statuses"].items()},
+        text_codes=text_codes,
     )
