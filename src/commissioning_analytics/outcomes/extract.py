@@ -124,10 +124,11 @@ class Extract:
     def text_of(self, column: str, rows: ArrayLike) -> NDArray[np.str_]:
         """The ``column`` values of ``rows`` as a NumPy text array (from the codes when held:
         no Python string is made per person)."""
+        chosen = np.asarray(rows, dtype=np.int64)
         if column in self.text_codes:
             codes, values = self.text_codes[column]
-            return values[np.asarray(codes)[rows]]
-        return np.asarray(self.text[column][rows]).astype(str)
+            return values[np.asarray(codes)[chosen]]
+        return np.asarray(self.text[column][chosen]).astype(str)
 
     @property
     def rows(self) -> int:
