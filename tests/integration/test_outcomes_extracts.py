@@ -413,3 +413,23 @@ def test_a_version_stored_before_the_compact_form_is_still_read(
     )
     assert old.measures_for(rows).reoffended.sum() > 0
     assert old.numbers["ogrs_score"].tolist() == compact.numbers["ogrs_score"].tolist()
+
+
+def test_the_load_checks_in_memory_and_never_reads_the_stored_files_back(
+    steward: User, extract_files: ExtractFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 speed item 1 (OUT-1): the version is checked from the frames already read and
+    stored once, each file hashed while written; nothing stored is read back to check it."""
+    from commissioning_analytics.outcomes import extract as core
+
+    def read_back(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the stored files were read back")
+
+    monkeypatch.setattr(core, "load_extract", read_back)
+    monkeypatch.setattr(core, "open_compact", read_back)
+    extract = _load(steward, extract_files)
+
+    folder = extracts.stored_path(extract)
+    core.verify_compact(folder)  # every file's hash, taken while writing, matches its bytes
+    manifest = (folder / core.MANIFEST).read_bytes()
+    assert extract.people_rows == EXTRACT_SIZE and b'"rows": 3000' in manifest
