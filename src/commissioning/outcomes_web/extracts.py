@@ -386,13 +386,21 @@ def _table(
     measures: Measures,
     outcome: str,
     columns: list[str],
+    *,
+    pool: bool = False,
 ) -> PeopleTable:
+    """The pool's text columns stay Python strings shared with the extract (8 bytes a person:
+    they are read only to match exactly on them); the cohort's are NumPy text, for subgroups."""
     numbers = {
         column: people.numbers[column][rows] for column in columns if column in people.numbers
     }
     for measure in (outcome, "days_to_first", "first_event"):
         numbers[measure] = getattr(measures, measure).astype(np.float64)
-    text = {c: people.text_of(c, rows) for c in columns if c in people.text}
+    text = {
+        c: people.text[c][rows] if pool else people.text_of(c, rows)
+        for c in columns
+        if c in people.text
+    }
     return PeopleTable(name, int(rows.size), numbers, text)
 
 
@@ -416,7 +424,13 @@ def link_cohort(
     return LinkedCohort(
         _table("cohort", people, rows, people.measures_for(rows, index_dates), outcome, columns),
         _table(
-            "comparison pool", people, pool_rows, people.measures_for(pool_rows), outcome, columns
+            "comparison pool",
+            people,
+            pool_rows,
+            people.measures_for(pool_rows),
+            outcome,
+            columns,
+            pool=True,
         ),
         found=int(rows.size),
         not_found=int((~in_extract).sum()),
