@@ -6,15 +6,16 @@ The files are those of :mod:`outcomes_extract` (the same seed and sizes), read a
 would send them: ``person_id`` is the identifier column, hashed again with the platform's key
 on arrival. Each stage runs in its own process, so that its peak memory is its own:
 
-* **load**: :func:`extracts.load_extract` — read, pseudonymise, write the stored gzip files
-  once and check them once with the analytics core (target ≤ 2 minutes);
+* **load**: :func:`extracts.load_extract` — read the files with typed columns, pseudonymise,
+  check in memory with the analytics core, and store the version's compact form (``.npy``
+  arrays hashed while written; target ≤ 2 minutes);
 * **study**: hash the cohort's identifiers (:func:`extracts.hash_cohort`), link it to the
   extract and evaluate it (:func:`services._evaluate_against_extract`: measures from the
   provider's index dates, propensity fit on 2,000,000 people, matching, effects, intervals,
-  subgroups, time to first reoffence; target ≤ 10 s and ≤ 4 GB). A worker reads a version's
-  files once and keeps them (:func:`extracts.loaded_extract`): the first study a worker runs
-  pays for that reading, and is reported apart from the next one, which is the figure a
-  provider waits for.
+  subgroups, time to first reoffence; target ≤ 10 s and ≤ 4 GB). A worker memory-maps a
+  version's compact form once and keeps it (:func:`extracts.loaded_extract`): the first study
+  a worker runs (in a fresh process, opening the version) and the next one are both reported,
+  each against the target.
 
 Figures are CPU time and wall-clock time (the machine is shared: the load average is printed)
 and the process's peak resident memory.
@@ -158,8 +159,8 @@ def main() -> list[str]:
         f"{_figure(load, LOAD_TARGET_S)}; {_memory(float(load['peak']))}",
         f"  a study by identifier of {study['size']:,} people, in a worker that has read the "
         f"version: {_figure(second, STUDY_TARGET_S)}; {_memory(float(second['peak']))}",
-        f"  the same study in a fresh worker (reads the version first; no target): "
-        f"{first['cpu']:.2f} s CPU, {first['wall']:.2f} s wall",
+        f"  the same study in a fresh worker (opens the version first): "
+        f"{_figure(first, STUDY_TARGET_S)}; {_memory(float(first['peak']))}",
         f"  result: {pool.get('cohort_found', 0):,} found, pool of {pool.get('size', 0):,}",
     ]
     return lines

@@ -18,7 +18,7 @@ from django.urls import reverse
 from commissioning.accounts.models import User
 from commissioning.outcomes_web import areas, extracts
 from commissioning_analytics.outcomes.area_comparison import compare_extract_areas
-from commissioning_analytics.outcomes.extract import load_extract
+from commissioning_analytics.outcomes.extract import open_compact
 from commissioning_analytics.outcomes_synthetic.extract import generate_extract
 from commissioning_analytics.outcomes_synthetic.writers import write_csv
 from tests.factories import UserFactory
@@ -50,12 +50,7 @@ def _files(folder: Path, seed: int) -> tuple[Path, Path]:
 
 def _core_figures(extract: Any) -> Any:
     covariates = [c for c in extract.covariates if c not in ("area_deprivation", "area_employment")]
-    data = load_extract(
-        extracts.people_path(extract),
-        extracts.offences_path(extract),
-        numeric=[*covariates, "area_deprivation", "area_employment"],
-        text=["area"],
-    )
+    data = open_compact(extracts.stored_path(extract))  # the stored version, opened afresh
     return compare_extract_areas(data, covariates=covariates)
 
 

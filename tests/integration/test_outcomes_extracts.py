@@ -4,7 +4,6 @@ the extract's offences, and no raw identifier anywhere in the database or the lo
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import logging
@@ -23,6 +22,7 @@ from commissioning.accounts.models import User
 from commissioning.cli import main
 from commissioning.outcomes_web import extracts
 from commissioning.outcomes_web.models import NationalExtract, OutcomeStudy
+from commissioning.outcomes_web.pseudonyms import pseudonyms
 from commissioning_analytics.outcomes.measures import add_measures
 from commissioning_analytics.outcomes_synthetic.extract import SyntheticExtract, generate_extract
 from commissioning_analytics.outcomes_synthetic.writers import write_csv
@@ -172,17 +172,17 @@ def test_no_raw_identifier_is_stored_or_logged(
     dump = io.StringIO()
     call_command("dumpdata", stdout=dump)
     database = dump.getvalue().upper()
-    stored = "".join(
-        gzip.decompress(path.read_bytes()).decode().upper()
-        for path in extracts.extract_dir().glob("*.csv.gz")
-    )
+    # Every byte of every stored file of the version (its compact form: .npy arrays, manifest).
+    files = [path for path in extracts.extract_dir().rglob("*") if path.is_file()]
+    stored = "".join(path.read_bytes().decode("latin-1").upper() for path in files)
     identifiers = extract_files.drawn.cohort["pnc_id"].tolist()
     assert len(identifiers) == COHORT_SIZE + UNKNOWN
     logs = caplog.text.upper()
     assert [i for i in identifiers if i in database] == []
     assert [i for i in identifiers if i in logs] == []
     assert [i for i in identifiers if i in stored] == []
-    assert stored.count("\n") > EXTRACT_SIZE  # the files were read
+    held = extracts.loaded_extract(NationalExtract.objects.get()).ids.ordered
+    assert held.size == EXTRACT_SIZE and all(p.decode().upper() in stored for p in held[:50])
 
 
 def test_errors_name_rows_never_identifiers(
@@ -325,11 +325,14 @@ def test_a_date_of_birth_becomes_age_and_is_not_kept(steward: User, tmp_path: Pa
     offences = tmp_path / "offences.csv"
     write_csv(drawn.offences, offences)
     extract = extracts.load_extract(steward, path, offences, ["pnc_id"])
-    stored = pd.read_csv(extracts.people_path(extract))
-    assert "date_of_birth" not in stored.columns and "age" in extract.covariates
+    stored = extracts.loaded_extract(extract)
+    assert "date_of_birth" not in [*stored.numbers, *stored.text]
+    assert "age" in extract.covariates
     first = pd.Timestamp(drawn.people["index_date"].iloc[0])
     expected = first.year - 1990 - (1 if (first.month, first.day) < (6, 15) else 0)
-    assert stored["age"].iloc[0] == expected
+    assert stored.numbers["age"][0] == expected
+    files = list(extracts.stored_path(extract).iterdir())
+    assert not any(b"1990-06-15" in p.read_bytes() for p in files)
 
 
 def test_production_settings_refuse_to_start_without_the_pseudonym_key() -> None:
@@ -376,3 +379,57 @@ def test_a_bad_offence_is_named_by_the_stewards_row(
         "offences file: row 22: column 'disposal_type' has 'community service'"
     )
     assert "SYN" not in str(raised.value)
+
+
+def test_a_version_stored_before_the_compact_form_is_still_read(
+    steward: User, extract_files: ExtractFiles
+) -> None:
+    """Issue 17 speed item 2 (OUT-1): a version stored as two gzip CSV files (before the compact
+    form) gives the same people and measures as one stored compact."""
+    extract = _load(steward, extract_files)
+    compact = extracts.loaded_extract(extract)
+    assert extracts.is_compact(extract)
+    # The same version as the earlier layout stored it: pseudonyms in place of identifiers.
+    raw = extract_files.drawn
+    pseudonym = dict(zip(raw.people["pnc_id"], pseudonyms(raw.people["pnc_id"]), strict=True))
+    people = raw.people.drop(columns=["pnc_id"])
+    people.insert(0, "person_id", raw.people["pnc_id"].map(pseudonym))
+    offences = raw.offences.drop(columns=["pnc_id"])
+    offences.insert(0, "person_id", raw.offences["pnc_id"].map(pseudonym).fillna(""))
+    folder = extracts.extract_dir()
+    people.to_csv(folder / "v1-old-people.csv.gz", index=False)
+    offences.to_csv(folder / "v1-old-offences.csv.gz", index=False)
+    NationalExtract.objects.filter(pk=extract.pk).update(
+        people_file="v1-old-people.csv.gz", offences_file="v1-old-offences.csv.gz"
+    )
+    extracts._LOADED.clear()
+    old = extracts.loaded_extract(NationalExtract.objects.get(pk=extract.pk))
+
+    assert old.rows == compact.rows == EXTRACT_SIZE
+    rows = old.positions(people["person_id"].to_numpy()[::7])
+    assert rows.tolist() == compact.positions(people["person_id"].to_numpy()[::7]).tolist()
+    assert old.measures_for(rows).reoffences.tolist() == (
+        compact.measures_for(rows).reoffences.tolist()
+    )
+    assert old.measures_for(rows).reoffended.sum() > 0
+    assert old.numbers["ogrs_score"].tolist() == compact.numbers["ogrs_score"].tolist()
+
+
+def test_the_load_checks_in_memory_and_never_reads_the_stored_files_back(
+    steward: User, extract_files: ExtractFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 speed item 1 (OUT-1): the version is checked from the frames already read and
+    stored once, each file hashed while written; nothing stored is read back to check it."""
+    from commissioning_analytics.outcomes import extract as core
+
+    def read_back(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the stored files were read back")
+
+    monkeypatch.setattr(core, "load_extract", read_back)
+    monkeypatch.setattr(core, "open_compact", read_back)
+    extract = _load(steward, extract_files)
+
+    folder = extracts.stored_path(extract)
+    core.verify_compact(folder)  # every file's hash, taken while writing, matches its bytes
+    manifest = (folder / core.MANIFEST).read_bytes()
+    assert extract.people_rows == EXTRACT_SIZE and b'"rows": 3000' in manifest

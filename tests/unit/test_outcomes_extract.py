@@ -12,7 +12,12 @@ import pytest
 
 from commissioning_analytics.outcomes.effects import estimate_effect
 from commissioning_analytics.outcomes.evaluation import evaluate
-from commissioning_analytics.outcomes.extract import load_extract
+from commissioning_analytics.outcomes.extract import (
+    load_extract,
+    open_compact,
+    save_compact,
+    verify_compact,
+)
 from commissioning_analytics.outcomes.extract_study import study_extract
 from commissioning_analytics.outcomes.io import InputError, PeopleTable
 from commissioning_analytics.outcomes.measures import MEASURES, add_measures
@@ -171,3 +176,62 @@ def test_a_study_measures_its_cohort_from_the_given_index_dates(tmp_path: Path) 
     assert study.cohort_measures.days_to_first.tolist() != (
         extract.measures_for(rows).days_to_first.tolist()
     )
+
+
+def test_the_compact_form_gives_the_measures_and_study_of_the_text_read(tmp_path: Path) -> None:
+    """Issue 17 speed item 2 (OUT-1): a version saved as .npy arrays and memory-mapped gives the
+    same people, covariates, text, statuses, measures and study as reading the CSV files."""
+    p, o, people = _synthetic_extract(tmp_path)
+    people_with_censor = people.assign(
+        censor_date=np.where(people.index % 7 == 0, "2030-01-01", ""),
+        area=np.where(people.index % 2 == 0, "North East", "Wales"),
+    )
+    people_with_censor.to_csv(p, index=False, date_format="%Y-%m-%d")
+    text_read = load_extract(p, o, numeric=COVARIATES, text=["area"])
+    manifest = save_compact(text_read, tmp_path / "v1")
+    compact = open_compact(tmp_path / "v1")
+    verify_compact(tmp_path / "v1")
+
+    assert isinstance(compact.offences.committed, np.memmap)
+    assert compact.rows == text_read.rows == 3_000
+    assert compact.offences.size == text_read.offences.size == manifest["offences"]
+    rows = np.random.default_rng(5).permutation(text_read.rows)
+    for name in MEASURES:
+        np.testing.assert_array_equal(
+            getattr(compact.measures_for(rows), name), getattr(text_read.measures_for(rows), name)
+        )
+    later = text_read.index_date[rows[:200]] + np.timedelta64(45, "D")
+    provider_dates = compact.measures_for(rows[:200], later)
+    for name in MEASURES:
+        np.testing.assert_array_equal(
+            getattr(provider_dates, name),
+            getattr(text_read.measures_for(rows[:200], later), name),
+        )
+    for column in COVARIATES:
+        np.testing.assert_array_equal(compact.numbers[column], text_read.numbers[column])
+    assert compact.text["area"].tolist() == text_read.text["area"].tolist()
+    assert compact.text_of("area", rows).tolist() == text_read.text_of("area", rows).tolist()
+    assert compact.text_of("area", rows[:2]).dtype.kind == "U"
+    np.testing.assert_array_equal(compact.statuses["accommodation_6w"], people["accommodation_6w"])
+    assert compact.censor_date is not None and text_read.censor_date is not None
+    np.testing.assert_array_equal(compact.censor_date, text_read.censor_date)
+    pseudonyms = people["person_id"].to_numpy()
+    chosen = [pseudonyms[9], pseudonyms[2_999], pseudonyms[0]]
+    assert compact.positions(chosen).tolist() == [9, 2_999, 0]
+    assert compact.ids.get_indexer(["nobody", pseudonyms[4] + "x"]).tolist() == [-1, -1]
+
+    cohort = np.flatnonzero(people["ogrs_score"].to_numpy() > 60)[:300]
+    on_disk = study_extract(compact, cohort, covariates=list(COVARIATES))
+    in_memory = study_extract(text_read, cohort, covariates=list(COVARIATES))
+    assert on_disk.to_dict() == in_memory.to_dict()
+
+
+def test_a_changed_stored_array_fails_its_hash(tmp_path: Path) -> None:
+    files = _write(tmp_path, REFERENCE_PEOPLE, REFERENCE_OFFENCES)
+    manifest = save_compact(load_extract(*files), tmp_path / "v1")
+    kinds = tmp_path / "v1" / manifest["offence_arrays"]["kind"]
+    stored = bytearray(kinds.read_bytes())
+    stored[-1] ^= 1
+    kinds.write_bytes(bytes(stored))
+    with pytest.raises(InputError, match=r"offence-kind\.npy is not the file that was stored"):
+        verify_compact(tmp_path / "v1")

@@ -26,7 +26,6 @@ from commissioning.outcomes_web import extracts
 from commissioning.outcomes_web.models import NationalExtract
 from commissioning.permissions import Visitor
 from commissioning_analytics.outcomes.area_comparison import AreaComparison, compare_extract_areas
-from commissioning_analytics.outcomes.extract import load_extract
 from commissioning_analytics.outcomes.safeguards import publish_count
 
 AREA = "area"
@@ -72,13 +71,7 @@ def compute(extract: NationalExtract) -> AreaComparison:
     """The comparison for ``extract``, adjusted for its other numeric columns and the areas'
     deprivation and employment."""
     covariates = [c for c in extract.covariates if c not in (DEPRIVATION, EMPLOYMENT)]
-    data = load_extract(
-        extracts.people_path(extract),
-        extracts.offences_path(extract),
-        numeric=[*covariates, DEPRIVATION, EMPLOYMENT],
-        text=[AREA],
-    )
-    return compare_extract_areas(data, covariates=covariates)
+    return compare_extract_areas(extracts.loaded_extract(extract), covariates=covariates)
 
 
 def comparison_for(extract: NationalExtract) -> AreaComparison:

@@ -6,8 +6,12 @@ A version is two files the steward loads: **people** (the identifier columns the
 ``date_of_birth`` becomes ``age`` at the index date and is not kept) and **offences** (the same
 identifier columns, ``offence_date``, ``disposal_date``, ``disposal_type``: the layout of
 :mod:`commissioning_analytics.outcomes.measures`). Identifiers are replaced by their pseudonyms
-(:mod:`.pseudonyms`) before anything is written; the files are stored gzip-compressed, one pair
-per version, under ``settings.OUTCOMES_EXTRACT_DIR``.
+(:mod:`.pseudonyms`) before anything is written. The files are read with typed columns, checked
+in memory by the analytics core, and each version is stored once, under
+``settings.OUTCOMES_EXTRACT_DIR``, in the core's compact form: a folder of ``.npy`` arrays
+hashed while they are written (:func:`commissioning_analytics.outcomes.extract.save_compact`),
+which workers memory-map, so a study against a new version does not parse national files.
+Versions stored before the compact form (two gzip CSV files) are still read.
 
 A provider's cohort names people by the same identifiers and their index date; it is hashed on
 arrival (:func:`hash_cohort`). A study then measures proven reoffending itself from the
@@ -25,7 +29,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from commissioning.accounts.models import User
 from commissioning.audit.services import created, record
@@ -41,12 +46,13 @@ from commissioning.outcomes_web.models import NationalExtract
 from commissioning.outcomes_web.pseudonyms import (
     IdentifierError,
     first_repeat,
+    identifier_codes,
     identifier_keys,
     pseudonyms,
 )
 from commissioning_analytics.outcomes import extract as core
 from commissioning_analytics.outcomes.io import InputError, PeopleTable
-from commissioning_analytics.outcomes.measures import OFFENCE_COLUMNS, Measures
+from commissioning_analytics.outcomes.measures import CENSOR_COLUMN, OFFENCE_COLUMNS, Measures
 from commissioning_analytics.outcomes.safeguards import check_cohort_size
 
 PEOPLE_NAME = "people file"
@@ -55,6 +61,8 @@ INDEX_DATE = "index_date"
 INTERVENTION_START = "intervention_start"
 DATE_OF_BIRTH = "date_of_birth"
 _CHUNK = 1 << 20
+OFFENCES_CATEGORIES = ("offence_date", "disposal_date", "disposal_type")
+IntArray = NDArray[np.int64]
 
 
 class ExtractError(ValueError):
@@ -73,12 +81,14 @@ def current_extract() -> NationalExtract | None:
     return NationalExtract.objects.filter(retired_at__isnull=True).order_by("-version").first()
 
 
-def people_path(extract: NationalExtract) -> Path:
+def stored_path(extract: NationalExtract) -> Path:
+    """The folder of the version's compact form (both file fields name it), or for a version
+    stored before it, its people CSV file."""
     return extract_dir() / extract.people_file
 
 
-def offences_path(extract: NationalExtract) -> Path:
-    return extract_dir() / extract.offences_file
+def is_compact(extract: NationalExtract) -> bool:
+    return not extract.people_file.endswith(".csv.gz")
 
 
 # ------------------------------------------------------------------------------ reading
@@ -94,11 +104,24 @@ def _chunks(source: Source) -> Iterable[bytes]:
     source.seek(0)
 
 
-def _read_csv(source: Source, name: str, text: list[str] | None = None) -> pd.DataFrame:
-    """Every value as text, or with ``text``: those columns as text and the others as numbers
-    where every value in the column is one (the parser's fast inference). The parser's own
-    message is left out: it may quote a value."""
-    dtype: type[str] | dict[str, type[str]] = str if text is None else dict.fromkeys(text, str)
+def _read_csv(
+    source: Source,
+    name: str,
+    text: list[str] | None = None,
+    categories: Iterable[str] = (),
+    objects: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Every value as text, or with ``text``: those columns as text, ``categories`` as
+    categories (each distinct value parsed once: dates), and the others as numbers where every
+    value in the column is one (the parser's fast inference). The parser's own message is left
+    out: it may quote a value."""
+    dtype: type[str] | dict[str, Any] = (
+        str
+        if text is None
+        else dict.fromkeys(text, str)
+        | dict.fromkeys(categories, "category")
+        | dict.fromkeys(objects, object)
+    )
     try:
         frame = pd.read_csv(source, dtype=dtype, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
@@ -159,9 +182,9 @@ def prepare_people(frame: pd.DataFrame, identifiers: list[str]) -> PreparedPeopl
         first_repeat(person_id, PEOPLE_NAME)
     except IdentifierError as error:
         raise ExtractError(str(error)) from None
-    index_date = _dates(frame, INDEX_DATE, PEOPLE_NAME)
     rest = frame.drop(columns=identifiers)
-    if DATE_OF_BIRTH in rest.columns:
+    if DATE_OF_BIRTH in rest.columns:  # other dates are checked by the core
+        index_date = _dates(frame, INDEX_DATE, PEOPLE_NAME)
         born = _dates(rest, DATE_OF_BIRTH, PEOPLE_NAME)
         if "age" not in rest.columns:
             rest["age"] = _age_at(index_date, born)
@@ -178,20 +201,16 @@ def prepare_people(frame: pd.DataFrame, identifiers: list[str]) -> PreparedPeopl
     return PreparedPeople(rest, covariates, text_columns, keys)
 
 
-def prepare_offences(
-    frame: pd.DataFrame, identifiers: list[str], keys_to_ids: pd.Series
-) -> pd.DataFrame:
-    """The offences file with each person's pseudonym, row for row, so that a problem found
-    later is named by the steward's row number; offences of people not in the people file get
-    an empty pseudonym (the measures ignore them)."""
+def offence_people(frame: pd.DataFrame, identifiers: list[str], people_keys: pd.Index) -> IntArray:
+    """Each offence's row in the people file, found by its identifier key (-1: someone the
+    people file does not hold; the measures ignore them, and a problem in their row is still
+    named by the steward's row number). The offences' identifiers are never hashed or kept."""
     _require(frame, OFFENCE_COLUMNS[1:], OFFENCES_NAME)
     try:
-        keys = identifier_keys(frame, identifiers, OFFENCES_NAME)
+        codes, keys = identifier_codes(frame, identifiers, OFFENCES_NAME)
     except IdentifierError as error:
         raise ExtractError(str(error)) from None
-    offences = frame[list(OFFENCE_COLUMNS[1:])].copy()
-    offences.insert(0, "person_id", keys.map(keys_to_ids).fillna("").to_numpy())
-    return offences
+    return np.asarray(people_keys.get_indexer(keys), dtype=np.int64)[codes]
 
 
 def content_hash(people: Source, offences: Source) -> str:
@@ -202,15 +221,6 @@ def content_hash(people: Source, offences: Source) -> str:
     return digest.hexdigest()
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """``frame`` as CSV; gzip-compressed at the fastest level (and reproducibly: no time
-    stamp) when ``path`` ends ``.gz``."""
-    compression = (
-        {"method": "gzip", "compresslevel": 1, "mtime": 0} if path.suffix == ".gz" else None
-    )
-    frame.to_csv(path, index=False, lineterminator="\n", compression=compression)
-
-
 # ------------------------------------------------------------------------------ loading
 
 
@@ -218,32 +228,41 @@ def load_extract(
     actor: User | None, people: Source, offences: Source, identifiers: list[str]
 ) -> NationalExtract:
     """Pseudonymise, check and store a new version of the extract in one audited transaction;
-    raise :class:`ExtractError` (nothing stored) for the first problem found."""
+    raise :class:`ExtractError` (nothing stored) for the first problem found.
+
+    The files are read once, with typed columns (numbers as numbers; dates, disposal types and
+    the offences' identifiers as categories), checked in memory by the core that studies use,
+    and stored in its compact form; nothing is read back."""
     identifiers = [c.strip() for c in identifiers if c.strip()]
     if not identifiers:
         raise ExtractError("Name at least one identifier column")
     digest = content_hash(people, offences)
-    people_frame = _read_csv(people, PEOPLE_NAME, [*identifiers, INDEX_DATE, DATE_OF_BIRTH])
-    offences_frame = _read_csv(offences, OFFENCES_NAME)
+    people_frame = _read_csv(
+        people, PEOPLE_NAME, [*identifiers, DATE_OF_BIRTH], [INDEX_DATE, CENSOR_COLUMN]
+    )
+    offences_frame = _read_csv(offences, OFFENCES_NAME, [], OFFENCES_CATEGORIES, identifiers)
     prepared = prepare_people(people_frame, identifiers)
-    keys_to_ids = pd.Series(prepared.frame["person_id"].to_numpy(), index=prepared.keys.to_numpy())
     del people_frame
-    stored_offences = prepare_offences(offences_frame, identifiers, keys_to_ids)
-    offence_rows = len(stored_offences)
-    del offences_frame, keys_to_ids
+    rows = offence_people(offences_frame, identifiers, pd.Index(prepared.keys.to_numpy()))
+    try:
+        checked = core.build_extract(
+            prepared.frame,
+            offences_frame,
+            numeric=prepared.covariates,
+            text=prepared.text_columns,
+            people_name=PEOPLE_NAME,
+            offences_name=OFFENCES_NAME,
+            offence_people=rows,
+        )
+    except InputError as error:
+        raise ExtractError(str(error)) from None
+    offence_rows = len(offences_frame)
+    del offences_frame, rows
     folder = extract_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as work:
-        people_tmp = Path(work) / "people.csv.gz"
-        offences_tmp = Path(work) / "offences.csv.gz"
-        write_csv(prepared.frame, people_tmp)
-        write_csv(stored_offences, offences_tmp)
-        del stored_offences
-        try:  # checked once, by the core that studies read it with
-            core.load_extract(people_tmp, offences_tmp)
-        except InputError as error:
-            message = str(error).replace("people.csv.gz", PEOPLE_NAME)
-            raise ExtractError(message.replace("offences.csv.gz", OFFENCES_NAME)) from None
+        core.save_compact(checked, Path(work) / "version")
+        stored_hash = hashlib.sha256((Path(work) / "version" / core.MANIFEST).read_bytes())
         with transaction.atomic():
             latest = NationalExtract.objects.select_for_update().aggregate(Max("version"))
             version = (latest["version__max"] or 0) + 1
@@ -254,11 +273,11 @@ def load_extract(
                 identifier_columns=identifiers,
                 covariates=prepared.covariates,
                 text_columns=prepared.text_columns,
-                people_rows=len(prepared.frame),
+                people_rows=checked.rows,
                 offence_rows=offence_rows,
                 content_hash=digest,
-                people_file=f"{stem}-people.csv.gz",
-                offences_file=f"{stem}-offences.csv.gz",
+                people_file=stem,
+                offences_file=stem,
             )
             record(
                 actor,
@@ -270,12 +289,12 @@ def load_extract(
                         "people_rows": extract.people_rows,
                         "offence_rows": extract.offence_rows,
                         "content_hash": digest,
+                        "stored_hash": stored_hash.hexdigest(),
                         "identifier_columns": identifiers,
                     }
                 ),
             )
-            os.replace(people_tmp, people_path(extract))
-            os.replace(offences_tmp, offences_path(extract))
+            os.replace(Path(work) / "version", stored_path(extract))
     return extract
 
 
@@ -329,18 +348,21 @@ _LOADED: dict[tuple[int, str], core.Extract] = {}
 
 
 def loaded_extract(extract: NationalExtract) -> core.Extract:
-    """The version's people and offences in the core's arrays, read once per process: a study
-    then costs the measures of its own people, not a reading of the national files. Only the
-    newest version read is kept."""
+    """The version's people and offences in the core's arrays, opened once per process (its
+    compact form memory-mapped): a study then costs the measures of its own people, not a
+    reading of the national files. Only the newest version opened is kept."""
     key = (extract.pk, extract.content_hash)
     if key not in _LOADED:
         _LOADED.clear()
-        _LOADED[key] = core.load_extract(
-            people_path(extract),
-            offences_path(extract),
-            numeric=list(extract.covariates),
-            text=list(extract.text_columns),
-        )
+        if is_compact(extract):  # memory-mapped: milliseconds, whatever the version's size
+            _LOADED[key] = core.open_compact(stored_path(extract))
+        else:
+            _LOADED[key] = core.load_extract(
+                stored_path(extract),
+                extract_dir() / extract.offences_file,
+                numeric=list(extract.covariates),
+                text=list(extract.text_columns),
+            )
     return _LOADED[key]
 
 
@@ -364,7 +386,11 @@ def _table(
     measures: Measures,
     outcome: str,
     columns: list[str],
+    *,
+    pool: bool = False,
 ) -> PeopleTable:
+    """The pool's text columns stay Python strings shared with the extract (8 bytes a person:
+    they are read only to match exactly on them); the cohort's are NumPy text, for subgroups."""
     numbers = {
         column: people.numbers[column][rows] for column in columns if column in people.numbers
     }
@@ -372,7 +398,11 @@ def _table(
         numbers[measure] = getattr(measures, measure).astype(np.float64)
     for status, values in people.statuses.items():  # intermediate outcomes held (OUT-3)
         numbers[status] = values[rows]
-    text = {c: people.text[c][rows].astype(str) for c in columns if c in people.text}
+    text = {
+        c: people.text[c][rows] if pool else people.text_of(c, rows)
+        for c in columns
+        if c in people.text
+    }
     return PeopleTable(name, int(rows.size), numbers, text)
 
 
@@ -396,7 +426,13 @@ def link_cohort(
     return LinkedCohort(
         _table("cohort", people, rows, people.measures_for(rows, index_dates), outcome, columns),
         _table(
-            "comparison pool", people, pool_rows, people.measures_for(pool_rows), outcome, columns
+            "comparison pool",
+            people,
+            pool_rows,
+            people.measures_for(pool_rows),
+            outcome,
+            columns,
+            pool=True,
         ),
         found=int(rows.size),
         not_found=int((~in_extract).sum()),
