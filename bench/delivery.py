@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from delivery_records import SEED, YEARS, build, existing
+from public_pages import session_cookie
 
 CONCURRENCY = 20
 USERNAME = "bench-prime-member"
@@ -93,9 +94,6 @@ def _hook(label: str, contracts: list[Any], quarter: date) -> tuple[float, str]:
 def signed_in_cookie(contract: Any) -> str:
     """A session for a member of the contract's prime (provider role: no second factor), who
     sees every referral under it; returns the cookie header value."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from commissioning.accounts.models import Membership, User
@@ -111,12 +109,7 @@ def signed_in_cookie(contract: Any) -> str:
         organisation_id=contract.prime_id,
         defaults={"status": Membership.Status.APPROVED, "decided_at": timezone.now()},
     )
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return session_cookie(user)
 
 
 def load_lines(contracts: list[Any], port: int, seconds: float) -> list[str]:

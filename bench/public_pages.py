@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 #: p95 targets in milliseconds (issue 21).
 PAGE_TARGET_MS = 150.0
@@ -35,6 +36,21 @@ def shared_cache(table: str = "bench_page_cache") -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def session_cookie(user: Any) -> str:
+    """A new signed-in session for ``user`` (no second factor: a role that needs none), as the
+    cookie header value a load client sends."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def _detail_paths(queryset: object, limit: int = 8) -> list[str]:

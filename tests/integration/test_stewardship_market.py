@@ -210,3 +210,17 @@ def test_a_new_deployment_with_no_areas_shows_an_empty_market() -> None:
     response = client_for(None).get(reverse("stewardship:market"))
     assert response.status_code == 200
     assert "Market map: England and Wales" in response.content.decode()
+
+
+def test_a_new_payment_changes_a_signed_in_visitors_page(cumbria: Market) -> None:
+    """Signed-in visitors are not served the page cache's copy: their figures come from the
+    stewardship cache, keyed by the page cache's data version, which a payment changes."""
+    from tests.factories import UserFactory
+
+    client = client_for(UserFactory())
+    url = reverse("stewardship:market") + "?place=area:cumbria&measure=hhi&year=2025"
+    assert "8,024.7" in client.get(url).content.decode()
+    assert "8,024.7" in client.get(url).content.decode()  # the figures from their cache
+    cumbria.pay(cumbria.old, cumbria.l1, cumbria.body, "100", date(2025, 2, 1))
+    page = client.get(url).content.decode()
+    assert "6,600.0" in page and "8,024.7" not in page

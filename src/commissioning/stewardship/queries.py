@@ -14,15 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
 from commissioning.contracts.models import Contract
 from commissioning.directory.models import Area, Organisation
 from commissioning.invoices.models import Invoice, Payment
+from commissioning.kernel.pagecache import data_version
 from commissioning.procurement.models import Lot
 from commissioning_analytics.stewardship.records import (
     PENNY,
@@ -197,34 +196,10 @@ CACHE_SECONDS = 24 * 60 * 60
 computed from (:func:`version`), so this only bounds the memory of a page nobody reads."""
 
 
-def _state_sql() -> str:
-    """One statement reading, for each table the figures depend on, its row count and newest id
-    (or newest change): one round trip, each part on an index or a small table."""
-    parts: list[tuple[Any, str]] = [
-        (Payment, "id"),
-        (Contract, "updated_at"),
-        (Organisation, "updated_at"),
-        (Organisation.areas.through, "id"),
-        (Organisation.specialisms.through, "id"),
-        (Organisation.cohorts.through, "id"),
-        (Lot.areas.through, "id"),
-        (Lot.specialisms.through, "id"),
-        (Area, "id"),
-    ]
-    selects = []
-    for model, newest in parts:
-        table = model._meta.db_table
-        selects.append(f"(SELECT COUNT(*) FROM {table})")
-        selects.append(f"(SELECT MAX({newest}) FROM {table})")
-    return "SELECT " + ", ".join(selects)
-
-
 def version(today: date) -> str:
-    """A digest of the state of every record the figures depend on — payments (only ever added
-    or removed, never edited, so their count and newest id say when they change), contracts,
-    organisations and their areas, specialisms and cohorts, lots' areas and specialisms, areas —
-    and the day, as contract values run to today. Nothing about who asks is in it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_state_sql())
-        state = cursor.fetchone()
-    return hashlib.sha256(json.dumps([today, *state], default=str).encode()).hexdigest()
+    """What changes when any record the figures depend on changes — the page cache's data
+    version of :data:`SOURCE_APPS` (:mod:`commissioning.kernel.pagecache`: a token every write
+    to them changes, so with a shared cache a signed-in visitor's page costs a cache read, not
+    an aggregate over five years of payments) — and the day, as contract values run to today.
+    Nothing about who asks is in it."""
+    return hashlib.sha256(json.dumps([str(today), data_version(SOURCE_APPS)]).encode()).hexdigest()
