@@ -268,10 +268,12 @@ def commissioning_bodies_for(user: Visitor | None) -> list[Organisation]:
 def can_create_exercise(user: Visitor, memberships: Sequence[MemberOf] | None = None) -> bool:
     """Whether ``user`` may create an exercise for any body; ``memberships`` (from
     :func:`memberships_of`) answers it without a query for everyone but a site administrator."""
-    if memberships is not None and is_active_user(user) and not user.is_site_admin:
-        is_commissioner = user.role == User.Role.COMMISSIONER
-        return is_commissioner and any(m.is_commissioning_body for m in memberships)
-    return bool(commissioning_bodies_for(user))
+    if not is_active_user(user) or user.is_site_admin:
+        return bool(commissioning_bodies_for(user))
+    if memberships is None:
+        memberships = memberships_of(user)
+    is_commissioner = user.role == User.Role.COMMISSIONER
+    return is_commissioner and any(m.is_commissioning_body for m in memberships)
 
 
 def can_create_exercise_for(user: Visitor, body: Organisation) -> bool:

@@ -21,7 +21,7 @@ from commissioning.permissions import (
     MemberOf,
     Visitor,
     is_active_user,
-    member_organisations,
+    memberships_of,
     speaks_for,
 )
 from commissioning.procurement import access as procurement_access
@@ -44,9 +44,9 @@ def can_message(user: Visitor, memberships: Sequence[MemberOf] | None = None) ->
     """Whether ``user`` takes part in messaging at all (the "Messages" menu item): an approved
     member of a provider organisation. ``memberships`` (from
     :func:`~commissioning.permissions.memberships_of`) answers it without a query."""
-    if memberships is not None:
-        return is_active_user(user) and any(not m.is_commissioning_body for m in memberships)
-    return member_organisations(user).filter(is_commissioning_body=False).exists()
+    if memberships is None:
+        memberships = memberships_of(user)
+    return any(not m.is_commissioning_body for m in memberships)
 
 
 def excluded_from_exercise(organisation: Organisation, lot: Lot) -> bool:
