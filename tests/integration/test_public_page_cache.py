@@ -351,3 +351,49 @@ def test_the_market_map_shows_a_renamed_provider_at_once() -> None:
     prime.name = "Rowan Resettlement Partnership"  # as the directory's administrators do
     prime.save()
     assert "Rowan Resettlement Partnership" in _get(url)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_a_page_this_process_served_costs_one_cache_read() -> None:
+    """The process's own copy, under the same key: only the token is read from the cache."""
+    contract = ContractFactory(title="Through the gate")
+    detail = reverse("contracts:detail", args=[contract.reference])
+    _get(detail)
+    with mock.patch.object(pagecache.cache, "get", wraps=pagecache.cache.get) as read:
+        assert "Through the gate" in _get(detail)
+    assert [c.args[0] for c in read.call_args_list] == [GENERATION]
+    Contract.objects.filter(pk=contract.pk).update(title="Beyond the gate")
+    assert "Beyond the gate" in _get(detail)
+
+
+@pytest.mark.usefixtures("shared_cache")
+def test_another_process_takes_the_shared_copy_and_keeps_it_no_longer() -> None:
+    """A worker that did not render the page takes it from the shared cache with its expiry: an
+    open opportunity's page is not kept in the worker past the deadline."""
+    deadline = timezone.now() + timedelta(minutes=10)
+    opportunity = OpportunityFactory(status="open", bid_deadline=deadline)
+    url = reverse("procurement:detail", args=[opportunity.reference])
+    first = _get(url)
+    pagecache.hot_pages.clear()  # as another worker would start
+    render = "commissioning.procurement.views.render"
+    with mock.patch(render, side_effect=_original(render)) as draw:
+        assert _get(url) == first
+        assert draw.call_count == 0
+        later = pagecache.time.time() + 11 * 60
+        with mock.patch.object(pagecache.time, "time", return_value=later):  # every clock
+            _get(url)
+        assert draw.call_count == 1
+
+
+def test_the_process_copy_keeps_within_its_bound_dropping_the_least_recent() -> None:
+    hot = pagecache._HotPages()
+    quarter = pagecache.HOT_BYTES // 4
+    for name in "abcd":
+        hot.put(name, b"x" * quarter, "text/html", 60)
+    assert hot.get("a") is not None  # a is now the most recent
+    hot.put("e", b"x" * quarter, "text/html", 60)
+    assert hot.get("b") is None and hot.get("a") is not None and hot.get("e") is not None
+    hot.put("too big", b"x" * (quarter + 1), "text/html", 60)
+    assert hot.get("too big") is None
+    hot.put("expired", b"x", "text/html", 0)
+    assert hot.get("expired") is None
