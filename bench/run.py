@@ -144,9 +144,18 @@ def core_and_peers() -> None:
 def directory_load() -> None:
     from django.db import connection
     from loadgen import run_load
-    from public_pages import public_pages, shared_cache
+    from public_pages import (
+        SIGNED_IN_CONCURRENCY,
+        SIGNED_IN_TARGET_MS,
+        load_demo_records,
+        public_pages,
+        shared_cache,
+        signed_in_pages,
+    )
 
+    print(load_demo_records(SEED))
     targets = public_pages(search_terms())  # every public page issue 21 names, with targets
+    signed_in = signed_in_pages()
     connection.close()
     with shared_cache(), gunicorn() as port:
         print(
@@ -162,6 +171,23 @@ def directory_load() -> None:
                 concurrency=CONCURRENCY,
                 duration_s=SECONDS,
                 target_ms=target_ms,
+            )
+            print(result.summary())
+            if result.errors:
+                print(f"  statuses: {result.statuses}")
+        print(
+            f"load: {SIGNED_IN_CONCURRENCY} concurrent signed-in clients, {SECONDS:g} s per page"
+        )
+        for label, (paths, cookies) in signed_in.items():
+            run_load(label, port, paths[:3], concurrency=5, duration_s=2, cookies=cookies)
+            result = run_load(
+                label,
+                port,
+                paths,
+                concurrency=SIGNED_IN_CONCURRENCY,
+                duration_s=SECONDS,
+                cookies=cookies,
+                target_ms=SIGNED_IN_TARGET_MS,
             )
             print(result.summary())
             if result.errors:
