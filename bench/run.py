@@ -143,7 +143,6 @@ def core_and_peers() -> None:
 
 def directory_load() -> None:
     from django.db import connection
-    from loadgen import run_load
     from public_pages import (
         SIGNED_IN_CONCURRENCY,
         SIGNED_IN_TARGET_MS,
@@ -163,35 +162,43 @@ def directory_load() -> None:
             f"gunicorn {WORKERS} sync workers sharing a cache in the database, PostgreSQL"
         )
         for label, (paths, target_ms) in targets.items():
-            run_load(label, port, paths[:3], concurrency=10, duration_s=2)  # warm-up
-            result = run_load(
-                label,
-                port,
-                paths,
-                concurrency=CONCURRENCY,
-                duration_s=SECONDS,
-                target_ms=target_ms,
-            )
-            print(result.summary())
-            if result.errors:
-                print(f"  statuses: {result.statuses}")
+            _load_and_print(label, port, paths, CONCURRENCY, target_ms)
         print(
-            f"load: {SIGNED_IN_CONCURRENCY} concurrent signed-in clients, {SECONDS:g} s per page"
+            f"load: {SIGNED_IN_CONCURRENCY} concurrent signed-in clients (a session each), "
+            f"{SECONDS:g} s per page"
         )
         for label, (paths, cookies) in signed_in.items():
-            run_load(label, port, paths[:3], concurrency=5, duration_s=2, cookies=cookies)
-            result = run_load(
-                label,
-                port,
-                paths,
-                concurrency=SIGNED_IN_CONCURRENCY,
-                duration_s=SECONDS,
-                cookies=cookies,
-                target_ms=SIGNED_IN_TARGET_MS,
-            )
-            print(result.summary())
-            if result.errors:
-                print(f"  statuses: {result.statuses}")
+            _load_and_print(label, port, paths, SIGNED_IN_CONCURRENCY, SIGNED_IN_TARGET_MS, cookies)
+    from commissioning.demo.procurement import delete_demo_procurement
+
+    delete_demo_procurement()  # the later parts start from the market and the demo contracts
+    connection.close()
+
+
+def _load_and_print(
+    label: str,
+    port: int,
+    paths: list[str],
+    concurrency: int,
+    target_ms: float,
+    cookies: list[str] | None = None,
+) -> None:
+    """A short warm-up, then ``concurrency`` clients for ``SECONDS``; prints the figures."""
+    from loadgen import run_load
+
+    run_load(label, port, paths[:3], concurrency=5, duration_s=2, cookies=cookies or ())
+    result = run_load(
+        label,
+        port,
+        paths,
+        concurrency=concurrency,
+        duration_s=SECONDS,
+        cookies=cookies or (),
+        target_ms=target_ms,
+    )
+    print(result.summary(), flush=True)
+    if result.errors:
+        print(f"  statuses: {result.statuses}")
 
 
 def main() -> int:
