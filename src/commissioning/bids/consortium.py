@@ -165,14 +165,18 @@ def remove_member(actor: User, member: ConsortiumMember, now: datetime | None = 
 
 def problems(bid: Bid) -> list[str]:
     """Why a bid together cannot be submitted yet (empty for a bid alone, or when it can)."""
-    consortium = consortium_of(bid)
-    if consortium is None:
+    together = consortium_of(bid)
+    if together is None:
         return []
+    return problems_of(together, members(bid))
+
+
+def problems_of(together: Consortium, chain: list[ConsortiumMember]) -> list[str]:
+    """:func:`problems` of a consortium and its members (:func:`members`) already read."""
     found: list[str] = []
-    chain = members(bid)
     if not chain:
         found.append("Add the members you are bidding together with.")
-    total = total_share(consortium)
+    total = together.lead_share + sum((member.share for member in chain), Decimal(0))
     if total != WHOLE:
         found.append(
             f"The shares of the work add up to {total}%: the lead's and members' shares "

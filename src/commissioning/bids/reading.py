@@ -3,6 +3,7 @@ content, the supply chain with the terms promised, and the documents' names."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from commissioning.bids import sealing
@@ -44,26 +45,56 @@ def data_of(document: BidDocument, key: bytes) -> bytes:
     return sealing.unseal(key, bytes(document.sealed_data), document.data_context)
 
 
+def _stored_content(bid: Bid) -> bytes:
+    return bytes(Bid.objects.filter(pk=bid.pk).values_list("sealed_content", flat=True).get())
+
+
 def sealed_digest(bid: Bid) -> str:
     """SHA-256 over everything sealed in the bid, in a fixed order: its content, each named
     sub-contractor and its sealed terms, each document's sealed name and bytes — as stored."""
-    stored = Bid.objects.filter(pk=bid.pk).values_list("sealed_content", flat=True).get()
-    parts: list[bytes] = [bytes(stored)]
-    for sub in bid.supply_chain.order_by("pk"):
+    supply_chain, documents = bid.supply_chain.order_by("pk"), bid.documents.order_by("pk")
+    return digest_of(_stored_content(bid), supply_chain, documents)
+
+
+def digest_of(
+    sealed_content: bytes | memoryview,
+    supply_chain: Iterable[Subcontractor],
+    documents: Iterable[BidDocument],
+) -> str:
+    """:func:`sealed_digest` of rows already read, the supply chain and documents by id."""
+    parts: list[bytes] = [bytes(sealed_content)]
+    for sub in supply_chain:
         parts += [str(sub.organisation_id).encode(), bytes(sub.sealed_terms)]
-    for document in bid.documents.order_by("pk"):
+    for document in documents:
         parts += [bytes(document.sealed_name), bytes(document.sealed_data)]
     return sealing.digest(parts)
 
 
 def open_bid(bid: Bid, key: bytes) -> OpenBid:
+    """The whole bid read and unsealed, its digest over the content as stored now."""
     supply = list(bid.supply_chain.select_related("organisation").order_by("pk"))
     documents = list(bid.documents.order_by("pk"))
+    receipts = list(bid.receipts.order_by("-submitted_at", "-pk")[:1])
+    return open_read(bid, key, supply, documents, receipts, _stored_content(bid))
+
+
+def open_read(
+    bid: Bid,
+    key: bytes,
+    supply_chain: list[Subcontractor],
+    documents: list[BidDocument],
+    receipts: list[Receipt],
+    stored_content: bytes | memoryview | None = None,
+) -> OpenBid:
+    """The bid unsealed from rows the caller has read in this request (issue 21): the supply
+    chain and documents by id, the receipts latest first; the content as ``bid`` holds it
+    unless ``stored_content`` is given."""
+    sealed = bid.sealed_content if stored_content is None else stored_content
     return OpenBid(
         bid=bid,
         content=content_of(bid, key),
-        supply_chain=[(sub, terms_of(sub, key)) for sub in supply],
+        supply_chain=[(sub, terms_of(sub, key)) for sub in supply_chain],
         documents=[(doc, name_of(doc, key)) for doc in documents],
-        receipt=bid.receipts.order_by("-submitted_at", "-pk").first(),
-        digest=sealed_digest(bid),
+        receipt=receipts[0] if receipts else None,
+        digest=digest_of(sealed, supply_chain, documents),
     )

@@ -69,6 +69,12 @@ def commissions_exercise(organisation: Organisation, exercise: Any) -> bool:
     )
 
 
+def commissioning_organisations(exercise: Any) -> set[int]:
+    """The ids of the organisations that commission ``exercise`` (see
+    :func:`commissions_exercise`), in one query: for checking a whole supply chain."""
+    return {exercise.commissioning_body_id, *exercise.partners.values_list("pk", flat=True)}
+
+
 def commissioner_in_chain_message(organisation: Organisation) -> str:
     return (
         f"{organisation} commissions this exercise jointly, so it cannot be a sub-contractor "

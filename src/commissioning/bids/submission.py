@@ -23,16 +23,18 @@ from django.utils import timezone
 from commissioning.accounts.models import User
 from commissioning.audit.services import record
 from commissioning.bids import access, consortium, keys, lifecycle, reading
-from commissioning.bids.models import Bid, Receipt, Subcontractor
+from commissioning.bids.content import BidContent
+from commissioning.bids.models import Bid, Consortium, ConsortiumMember, Receipt, Subcontractor
 from commissioning.bids.services import (
     answerable_criteria,
     bid_url,
     commissioner_in_chain_message,
-    commissions_exercise,
+    commissioning_organisations,
     fresh,
     members_of,
 )
 from commissioning.notifications.services import notify
+from commissioning.procurement.models import Criterion
 from commissioning.procurement.services import is_open_for_bids
 from commissioning.supplier_information import services as supplier_information
 
@@ -49,27 +51,57 @@ def new_reference() -> str:
     return f"BID-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+LATE = "The bid deadline has passed: late bids are refused."
+
+
 def submission_problems(user: User, bid: Bid, now: datetime | None = None) -> list[str]:
     """Every reason ``bid`` cannot be submitted now (empty when it can)."""
     bid = fresh(bid)
     if not is_open_for_bids(bid.lot.opportunity, now):
-        return ["The bid deadline has passed: late bids are refused."]
+        return [LATE]
+    together = consortium.consortium_of(bid)
+    return problems_of(
+        bid,
+        reading.content_of(bid, keys.bidder_key(user, bid)),
+        list(answerable_criteria(bid)),
+        list(bid.supply_chain.select_related("organisation").order_by("pk")),
+        together,
+        consortium.members(bid) if together is not None else [],
+        now,
+    )
+
+
+def problems_of(
+    bid: Bid,
+    content: BidContent,
+    criteria: list[Criterion],
+    supply_chain: list[Subcontractor],
+    together: Consortium | None,
+    members: list[ConsortiumMember],
+    now: datetime | None = None,
+) -> list[str]:
+    """:func:`submission_problems` of a bid and its rows as the caller has just read them (the
+    bid's page reads each once, issue 21): its unsealed content, the criteria answered in
+    words, the supply chain by id, the consortium and its members."""
+    if not is_open_for_bids(bid.lot.opportunity, now):
+        return [LATE]
     problems: list[str] = []
     if bid.status == Bid.Status.SUBMITTED:
         problems.append("This bid has already been submitted.")
-    content = reading.content_of(bid, keys.bidder_key(user, bid))
     if content.price is None:
         problems.append("Enter your price.")
     if content.total_cost is None:
         problems.append("Complete the full-cost disclosure.")
     if content.has_subsidy is None:
         problems.append("Declare whether any public subsidy or costs you do not bear apply.")
-    for criterion in answerable_criteria(bid):
+    for criterion in criteria:
         if not content.answers.get(str(criterion.pk)):
             problems.append(f"Answer the criterion “{criterion.name}”.")
-    exercise = bid.lot.opportunity.exercise
-    for sub in bid.supply_chain.select_related("organisation").order_by("pk"):
-        if commissions_exercise(sub.organisation, exercise):
+    commissioners = (
+        commissioning_organisations(bid.lot.opportunity.exercise) if supply_chain else set()
+    )
+    for sub in supply_chain:
+        if sub.organisation_id in commissioners:
             # Named before it joined the exercise as a partner (PRO-11).
             problems.append(commissioner_in_chain_message(sub.organisation) + ": remove it.")
         elif sub.consent == Subcontractor.Consent.REQUESTED:
@@ -78,7 +110,8 @@ def submission_problems(user: User, bid: Bid, now: datetime | None = None) -> li
             problems.append(
                 f"{sub.organisation} declined to be named: remove it from the supply chain."
             )
-    problems.extend(consortium.problems(bid))  # bidding together (PRO-6)
+    if together is not None:  # bidding together (PRO-6)
+        problems.extend(consortium.problems_of(together, members))
     return problems
 
 

@@ -12,9 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from commissioning.bids import access, lifecycle, services, submission
-from commissioning.bids.consortium import consortium_of
-from commissioning.bids.consortium import members as consortium_members
+from commissioning.bids import access, page, services, submission
 from commissioning.bids.forms import (
     AnswersForm,
     DocumentForm,
@@ -25,6 +23,7 @@ from commissioning.bids.forms import (
 from commissioning.bids.models import Bid, BidDocument, Receipt, Subcontractor
 from commissioning.bids.views_common import (
     bid_crumbs,
+    bid_or_404,
     confirm_page,
     form_page,
     own_bid,
@@ -80,24 +79,21 @@ def start(request: HttpRequest, lot_id: int) -> HttpResponse:
 
 @login_required
 def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bid = own_bid(request, pk)
-    view = services.own_bid(request.user, bid)
-    criteria = list(services.answerable_criteria(bid))
-    editable = lifecycle.is_editable(bid)
+    # Who may see it is decided once, by the bidder's key: its organisation's members (PRO-8).
+    bid = bid_or_404(pk, related=page.RELATED)
+    shown = page.bid_page(signed_in_user(request), bid)
     context = {
         "bid": bid,
-        "view": view,
+        "view": shown.view,
         "opportunity": bid.lot.opportunity,
-        "criteria": [(c, view.content.answers.get(str(c.pk), "")) for c in criteria],
-        "receipts": bid.receipts.all(),
-        "supplier_information": supplier_information.current_version(bid.organisation_id),
-        "consortium": consortium_of(bid),
-        "members": consortium_members(bid),
-        "editable": editable,
-        "open_for_bids": is_open_for_bids(bid.lot.opportunity),
-        "problems": submission.submission_problems(signed_in_user(request), bid)
-        if editable
-        else [],
+        "criteria": shown.criteria,
+        "receipts": shown.receipts,
+        "supplier_information": shown.supplier_information,
+        "consortium": shown.consortium,
+        "members": shown.members,
+        "editable": shown.editable,
+        "open_for_bids": shown.open_for_bids,
+        "problems": shown.problems,
         "crumbs": bid_crumbs(bid),
     }
     return render(request, "bids/bid.html", context)

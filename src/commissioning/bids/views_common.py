@@ -19,12 +19,19 @@ from commissioning.bids.models import Bid
 from commissioning.kernel.forms import apply_validation_error
 
 
+def bid_or_404(pk: int, related: tuple[str, ...] = ()) -> Bid:
+    """The bid with its lot, opportunity, exercise and organisation, and ``related``: more rows
+    it points to that the page shows, read in the same query. Who may see it is the caller's
+    to decide (:func:`own_bid`, or the bidder's key)."""
+    return get_object_or_404(
+        Bid.objects.select_related("lot__opportunity__exercise", "organisation", *related), pk=pk
+    )
+
+
 def own_bid(request: HttpRequest, pk: int) -> Bid:
     """The bid, for members of the bidding organisation only (403 for everyone else, the
     commissioner and site administrators included: PRO-8)."""
-    bid = get_object_or_404(
-        Bid.objects.select_related("lot__opportunity__exercise", "organisation"), pk=pk
-    )
+    bid = bid_or_404(pk)
     if not access.can_prepare_bid(request.user, bid):
         raise PermissionDenied("Only members of the bidding organisation can see this bid.")
     return bid
