@@ -35,17 +35,23 @@ class MemberDraws:
 
 
 def draw_member(member: Member, paths: int, months: int, rng: np.random.Generator) -> MemberDraws:
-    """Draw a member's referrals (gamma–Poisson mixture) and outcome rates (beta)."""
+    """Draw a member's referrals (gamma–Poisson mixture) and outcome rates (beta).
+
+    ``referrals`` is laid out months along the rows in memory (it is the transpose of a
+    months × paths array), so the cash computation and the inverse-CDF comparisons run over
+    contiguous paths; the numbers drawn and their order in the stream are the same as ever.
+    """
     rate = _referral_rates(member, paths, rng)
     outcome_rate = _outcome_rates(member, paths, rng)
     order = np.argsort(rate, kind="stable")
     rate, outcome_rate = rate[order], outcome_rate[order]
     uniforms = rng.random((paths, months), dtype=np.float32)
-    counts = np.empty((paths, months), dtype=np.float64)
+    counts = np.empty((months, paths), dtype=np.float64)
     for start in range(0, paths, _BLOCK_ROWS):
         block = slice(start, start + _BLOCK_ROWS)
-        counts[block] = _poisson_block(rate[block], uniforms[block], rng)
-    return MemberDraws(referrals=counts, outcome_rate=outcome_rate)
+        by_month = np.ascontiguousarray(uniforms[block].T)
+        counts[:, block] = _poisson_block(rate[block], by_month, rng)
+    return MemberDraws(referrals=counts.T, outcome_rate=outcome_rate)
 
 
 def _referral_rates(
@@ -69,16 +75,18 @@ def _outcome_rates(member: Member, paths: int, rng: np.random.Generator) -> npt.
 def _poisson_block(
     rate: npt.NDArray[np.float64], uniforms: npt.NDArray[np.float32], rng: np.random.Generator
 ) -> npt.NDArray[np.integer[Any]]:
-    """Poisson counts with one rate per row, by inverting the CDF: count = #{j : F(j) < u}.
+    """Poisson counts, one rate per path (column), by inverting the CDF: count = #{j : F(j) < u}.
 
-    Rows are sorted by rate, so a block needs the CDF only up to its largest rate's tail;
-    the loop stops as soon as every row's CDF has passed the block's largest uniform. The
-    uniforms and the CDF are float32 (probabilities exact to about 1e-7), which halves the
-    memory traffic of the comparisons that dominate the stress test's run time.
+    ``uniforms`` is months × paths. Paths are sorted by rate, so a block needs the CDF only up
+    to its largest rate's tail; the loop stops as soon as every path's CDF has passed the
+    block's largest uniform. The uniforms and the CDF are float32 (probabilities exact to about
+    1e-7), and the comparisons are written into one reused mask added to one-byte counts, which
+    keeps the memory traffic of the comparisons that dominate the draws small.
     """
     top = float(rate.max(initial=0.0))
     if top > _LARGE_MEAN:
-        return rng.poisson(rate[:, None], size=uniforms.shape)
+        # Drawn paths × months, as the stream has always been consumed.
+        return rng.poisson(rate[:, None], size=uniforms.shape[::-1]).T
     limit = int(top + 12 * math.sqrt(top) + 30)
     pmf = np.exp(-rate)
     cdf = pmf.copy()
@@ -91,12 +99,18 @@ def _poisson_block(
         start += 1
         pmf = pmf * rate / start
         cdf = cdf + pmf
-    counts = np.full(uniforms.shape, start, dtype=np.int16)
+    # A count never exceeds ``limit``: one byte holds it below the inverse-CDF range's top.
+    counts = np.full(uniforms.shape, start, dtype=np.int8 if limit <= 127 else np.int16)
+    above = np.empty(uniforms.shape, dtype=np.bool_)
+    step = above.view(np.int8)
+    table = np.empty(rate.shape, dtype=np.float32)
     for j in range(start, limit):
-        table = cdf.astype(np.float32)
+        table[...] = cdf
         if float(table.min()) >= highest:
             break
-        counts += uniforms > table[:, None]
-        pmf = pmf * rate / (j + 1)
-        cdf = cdf + pmf
+        np.greater(uniforms, table, out=above)
+        np.add(counts, step, out=counts, casting="unsafe")
+        np.multiply(pmf, rate, out=pmf)
+        pmf /= j + 1
+        cdf += pmf
     return counts
