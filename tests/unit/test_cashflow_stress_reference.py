@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from commissioning_analytics.cashflow.draws import draw_member
-from commissioning_analytics.cashflow.stress import cash_paths, compare_levers
+from commissioning_analytics.cashflow.stress import _order_statistics, cash_paths, compare_levers
 from commissioning_analytics.cashflow.stress_inputs import Levers, Member, Scenario
 
 
@@ -161,3 +161,24 @@ def test_seeded_draws_and_cash_paths_give_the_pinned_figures() -> None:
     prime = draw_member(CHAIN[0], 3_000, 36, np.random.default_rng(6))
     assert int(prime.referrals.sum()) == 6_541_810
     assert float(prime.referrals[2999, 35]) == 272.0
+
+
+@pytest.mark.parametrize("paths", [1, 7, 2_048, 10_000])
+def test_fan_order_statistics_are_those_of_a_full_sort(paths: int) -> None:
+    """The fan chart picks its percentiles without sorting every month: the values picked are
+    those a full sort gives, with ties, constant months, far outliers and signed zeros."""
+    rng = np.random.default_rng(paths)
+    months = [
+        rng.normal(0, 5e4, paths),
+        np.round(rng.normal(0, 3, paths)),
+        np.full(paths, 125.5),
+        np.where(rng.random(paths) < 0.01, 1e9, rng.normal(0, 1, paths)),
+        rng.choice([-1e9, -0.0, 0.0, 1e-30, 3.0], paths),
+        np.exp(rng.normal(0, 8, paths)),
+    ]
+    rows = np.ascontiguousarray(np.stack(months), dtype=np.float32)
+    ranks = np.unique(
+        np.minimum([0, paths // 20, paths // 20 + 1, paths // 2, paths - 1], paths - 1)
+    )
+    picked = _order_statistics(rows, ranks)
+    np.testing.assert_array_equal(picked, np.sort(rows, axis=1)[:, ranks])

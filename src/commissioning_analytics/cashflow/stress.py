@@ -371,17 +371,57 @@ def _member_stress(member: Member, draws: MemberDraws, months: int) -> MemberStr
 
 def _fan(by_month: npt.NDArray[np.float32]) -> Floats:
     """Percentiles of closing cash per month (linear interpolation, as ``np.percentile``) from
-    the cash in float32, months × paths; ``by_month`` is sorted in place.
-
-    Sorting each month's row once in float32 (pennies are below the chart's resolution)
-    is several times faster than ``np.percentile``'s repeated partitions.
-    """
-    by_month.sort(axis=1)
+    the cash in float32 (pennies are below the chart's resolution), months × paths."""
     paths = by_month.shape[1]
     position = np.asarray(FAN_PERCENTILES, dtype=np.float64) / 100 * (paths - 1)
     below = np.floor(position).astype(np.intp)
     above = np.minimum(below + 1, paths - 1)
     fraction = position - below
-    low = by_month[:, below].astype(np.float64)
-    high = by_month[:, above].astype(np.float64)
+    ranks = np.unique(np.concatenate([below, above]))
+    ordered = _order_statistics(by_month, ranks)
+    low = ordered[:, np.searchsorted(ranks, below)].astype(np.float64)
+    high = ordered[:, np.searchsorted(ranks, above)].astype(np.float64)
     return (low + (high - low) * fraction).T
+
+
+_BUCKETS = 2048
+"""Buckets per month in :func:`_order_statistics`: about five paths each at 10,000 paths."""
+
+
+def _order_statistics(
+    rows: npt.NDArray[np.float32], ranks: npt.NDArray[np.intp]
+) -> npt.NDArray[np.float32]:
+    """The ``ranks``-th smallest value (0 = smallest) of each row, exactly as sorting would give.
+
+    Each row's values go into equal-width buckets between its least and greatest (a monotone
+    map, so a lower bucket holds only values no greater), counted at once; only the buckets
+    holding a wanted rank are sorted. Several times faster than sorting every row, which was
+    most of the fan chart's cost.
+    """
+    months, paths = rows.shape
+    least = rows.min(axis=1, keepdims=True)
+    span = rows.max(axis=1, keepdims=True).astype(np.float64) - least
+    buckets = min(_BUCKETS, paths)
+    if not np.all(np.isfinite(span)) or float(span.max(initial=0.0)) > 1e30:
+        return np.sort(rows, axis=1)[:, ranks]
+    scale = ((buckets - 1) / np.where(span > 0, span, 1.0)).astype(np.float32)
+    scaled = np.subtract(rows, least)
+    scaled *= scale
+    bucket = scaled.astype(np.int32)
+    del scaled
+    bucket += (np.arange(months, dtype=np.int32) * buckets)[:, None]
+    flat = bucket.reshape(-1)
+    counts = np.bincount(flat, minlength=months * buckets).reshape(months, buckets)
+    before = np.cumsum(counts, axis=1)
+    before -= counts
+    target = np.stack([np.searchsorted(row, ranks, side="right") - 1 for row in before])
+    group = target + (np.arange(months) * buckets)[:, None]
+    wanted = np.zeros(months * buckets, dtype=np.bool_)
+    wanted[group.ravel()] = True
+    chosen = np.flatnonzero(wanted[flat])
+    chosen_group = flat[chosen]
+    chosen_value = rows.reshape(-1)[chosen]
+    order = np.lexsort((chosen_value, chosen_group))
+    starts = np.searchsorted(chosen_group[order], group)
+    within = ranks[None, :] - np.take_along_axis(before, target, axis=1)
+    return chosen_value[order][starts + within]
