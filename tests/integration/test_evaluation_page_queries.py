@@ -32,7 +32,7 @@ ASSIGNMENT_PAGE = 6
 #: whether they advise, the lots (selection questions), their assignments, and their view of the
 #: bids (opened, declarations, submitted bids). For its commissioners, what they manage as well.
 OVERVIEW_FOR_AN_EVALUATOR = 8
-OVERVIEW_FOR_A_COMMISSIONER = 19
+OVERVIEW_FOR_A_COMMISSIONER = 16
 
 
 def _evaluation(bid_count: int) -> Evaluation:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from commissioning.accounts.models import User
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
 from commissioning.evaluation.evidence import (
@@ -54,16 +55,16 @@ def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[st
     return crumbs
 
 
-def _assign_form(opportunity: Opportunity, data: Any = None) -> AssignForm:
+def _assign_form(opportunity: Opportunity, data: Any = None, people: Any = None) -> AssignForm:
     return AssignForm(
         data,
         criteria=services.judged_criteria(opportunity),
-        evaluators=services.eligible_evaluators(),
+        evaluators=services.eligible_evaluators() if people is None else people,
     )
 
 
-def _adviser_form(data: Any = None) -> AdviserForm:
-    return AdviserForm(data, people=services.eligible_evaluators())
+def _adviser_form(data: Any = None, people: Any = None) -> AdviserForm:
+    return AdviserForm(data, people=services.eligible_evaluators() if people is None else people)
 
 
 def _overview(
@@ -79,17 +80,28 @@ def _overview(
     user = request.user
     manager = access.can_manage_evaluation(user, opportunity)
     panel = services.PanelView(user, opportunity)
-    advising = services.advisers(opportunity).filter(adviser_id=user.pk).first()
+    assignments: list[EvaluatorAssignment] = []
+    advisers: list[tuple[PanelAdviser, bool]] = []
+    people: list[User] = []
+    if manager:
+        assignments = list(services.assignments(opportunity))
+        my_assignments = [a for a in assignments if a.evaluator_id == user.pk]
+        advisers = _advisers_and_declared(opportunity)
+        advising = next((place for place, _ in advisers if place.adviser_id == user.pk), None)
+        people = list(services.eligible_evaluators())
+    else:
+        my_assignments = list(services.assignments(opportunity).filter(evaluator_id=user.pk))
+        advising = services.advisers(opportunity).filter(adviser_id=user.pk).first()
     context = {
         "advising": advising,
         "adviser_bids": panel.readable_bids if advising else [],
-        "advisers": _advisers_and_declared(opportunity) if manager else [],
-        "adviser_form": adviser_form or (_adviser_form() if manager else None),
+        "advisers": advisers,
+        "adviser_form": adviser_form or (_adviser_form(people=people) if manager else None),
         "adviser_url": _url("add-adviser", opportunity),
         "opportunity": opportunity,
         "manager": manager,
-        "assignments": services.assignments(opportunity) if manager else [],
-        "my_assignments": services.assignments(opportunity).filter(evaluator_id=user.pk),
+        "assignments": assignments,
+        "my_assignments": my_assignments,
         "panel": panel,
         "all_conflicts": (
             opportunity.conflict_declarations.filter(has_conflict=True).select_related(
@@ -101,7 +113,7 @@ def _overview(
         "all_submitted": manager and services.all_scores_submitted(opportunity),
         "moderation_complete": manager and services.moderation_complete(opportunity),
         "selection": services.selection_for_opportunity(opportunity),
-        "assign_form": form or (_assign_form(opportunity) if manager else None),
+        "assign_form": form or (_assign_form(opportunity, people=people) if manager else None),
         "form": adviser_form or form,
         "assign_url": _url("assign", opportunity),
         "crumbs": _crumbs(opportunity),
