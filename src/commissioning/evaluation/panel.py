@@ -307,18 +307,19 @@ def evaluator_bids(user: Visitor, opportunity: Opportunity) -> list[Bid]:
     return PanelView(user, opportunity).readable_bids
 
 
-def _evaluator_key(user: Visitor, opportunity: Opportunity, now: datetime | None) -> bytes:
+def _evaluator_key(panel: PanelView, now: datetime | None) -> bytes:
     """The opportunity's data key for an assigned evaluator or adviser: refused before the
     deadline, before the commissioner opened the bids, and before they declared on every
     bidder."""
+    opportunity = panel.opportunity
     if not bid_deadline_passed(opportunity, now):
         raise keys.BidsSealed("Bids are sealed until the bid deadline.")
-    if not access.is_panel_member(user, opportunity):
+    if not panel.member:
         raise PermissionDenied("Only the opportunity's evaluators and advisers read its bids.")
     key = BidKey.objects.filter(opportunity=opportunity).first()
     if key is None or key.opened_at is None:
         raise keys.BidsSealed("The bids have not been opened yet.")
-    if not declarations_complete(user, opportunity):
+    if not panel.declared:
         raise PermissionDenied("Declare your interests in every bidder before reading bids.")
     # The bids app exposes released_key only to commissioners; the evaluator rule is ours.
     return keys.unwrap_data_key(opportunity)
@@ -326,11 +327,12 @@ def _evaluator_key(user: Visitor, opportunity: Opportunity, now: datetime | None
 
 def read_bid_as_evaluator(user: Visitor, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
     """A submitted, opened bid unsealed for an assigned evaluator or adviser without a conflict
-    with it."""
+    with it. Their declarations are read once, for both questions (declared on every bidder? a
+    conflict with this one?)."""
     bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=bid.pk)
-    opportunity = bid.lot.opportunity
-    key = _evaluator_key(user, opportunity, now)
-    declared = {org_id: d.has_conflict for org_id, d in declarations(user, opportunity).items()}
+    panel = PanelView(user, bid.lot.opportunity)
+    key = _evaluator_key(panel, now)
+    declared = {org_id: d.has_conflict for org_id, d in panel.declarations.items()}
     if not access.can_read_bid_as_evaluator(user, bid, declared):
         raise PermissionDenied("You declared a conflict of interest with this bidder.")
     if bid.status != Bid.Status.SUBMITTED:

@@ -306,8 +306,8 @@ def assignment_page(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 
 @login_required
 def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> HttpResponse:
-    opportunity = _opportunity(request, reference)
-    assignment = _assignment(request, opportunity, pk)
+    assignment = _own_assignment(request, reference, pk)
+    opportunity = assignment.criterion.opportunity
     bid = get_object_or_404(Bid, pk=bid_pk, lot__opportunity=opportunity)
     view = services.read_bid_as_evaluator(request.user, bid)
     scale = services.scale_for(assignment.criterion)
@@ -353,8 +353,8 @@ def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> Htt
 
 @login_required
 def submit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    opportunity = _opportunity(request, reference)
-    assignment = _assignment(request, opportunity, pk)
+    assignment = _own_assignment(request, reference, pk)
+    opportunity = assignment.criterion.opportunity
     if request.method == "POST":
         try:
             services.submit_scores(signed_in_user(request), assignment)
