@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -173,14 +174,73 @@ def declarations(user: Visitor, opportunity: Opportunity) -> dict[int, ConflictD
     }
 
 
+class PanelView:
+    """What one person on an opportunity's panel may see of its bids (EVA-5, PRO-11), each fact
+    read at most once: whether the bids are opened, their declarations, the submitted bids.
+
+    A page asks several questions of these (opened? declared on every bidder? which bids may
+    they read?); one view answers them all from the same three reads, and reads nothing it is
+    not asked. Build one per request for the person making it and keep it no longer: it is
+    never stale and never another person's.
+
+    ``member`` is whether ``user`` is on the panel (:func:`access.is_panel_member`), for a caller
+    that has already decided it (an assignment of this opportunity that
+    :func:`access.can_score` allowed); read when first needed otherwise.
+    """
+
+    def __init__(
+        self, user: Visitor, opportunity: Opportunity, *, member: bool | None = None
+    ) -> None:
+        self.user = user
+        self.opportunity = opportunity
+        self._member = member
+
+    @cached_property
+    def member(self) -> bool:
+        if self._member is not None:
+            return self._member
+        return access.is_panel_member(self.user, self.opportunity)
+
+    @cached_property
+    def opened(self) -> bool:
+        return bids_opened(self.opportunity)
+
+    @cached_property
+    def declarations(self) -> dict[int, ConflictDeclaration]:
+        return declarations(self.user, self.opportunity)
+
+    @cached_property
+    def submitted_bids(self) -> list[Bid]:
+        # A list of bids needs none of their sealed content; reading one fetches and unseals it.
+        return list(evaluated_bids(self.opportunity).defer("sealed_content"))
+
+    @cached_property
+    def declared(self) -> bool:
+        """Whether ``user`` has declared, for every bidding organisation, a conflict or none."""
+        return all(bid.organisation_id in self.declarations for bid in self.submitted_bids)
+
+    @cached_property
+    def conflicted(self) -> set[int]:
+        """The organisations ``user`` declared a conflict with."""
+        return {org_id for org_id, d in self.declarations.items() if d.has_conflict}
+
+    @cached_property
+    def readable_bids(self) -> list[Bid]:
+        """The bids ``user`` may read: none until they are on the panel, the bids are opened
+        and every bidder is declared on; then every submitted bid except those of organisations
+        they declared a conflict with."""
+        if not self.member or not self.opened or not self.declared:
+            return []
+        return [bid for bid in self.submitted_bids if bid.organisation_id not in self.conflicted]
+
+
 def declarations_complete(user: Visitor, opportunity: Opportunity) -> bool:
     """Whether ``user`` has declared, for every bidding organisation, a conflict or none."""
-    declared = set(declarations(user, opportunity))
-    return all(org.pk in declared for org in bidders(opportunity))
+    return PanelView(user, opportunity).declared
 
 
 def conflicted_organisation_ids(user: Visitor, opportunity: Opportunity) -> set[int]:
-    return {org_id for org_id, d in declarations(user, opportunity).items() if d.has_conflict}
+    return PanelView(user, opportunity).conflicted
 
 
 def declare_conflicts(
@@ -243,29 +303,23 @@ def bids_opened(opportunity: Opportunity) -> bool:
 
 
 def evaluator_bids(user: Visitor, opportunity: Opportunity) -> list[Bid]:
-    """The bids ``user`` (an evaluator or adviser) may read: none until the bids are opened and
-    every bidder declared on; then every submitted bid except those of organisations they
-    declared a conflict with."""
-    if not access.is_panel_member(user, opportunity) or not bids_opened(opportunity):
-        return []
-    if not declarations_complete(user, opportunity):
-        return []
-    conflicted = conflicted_organisation_ids(user, opportunity)
-    return [bid for bid in evaluated_bids(opportunity) if bid.organisation_id not in conflicted]
+    """The bids ``user`` (an evaluator or adviser) may read (:attr:`PanelView.readable_bids`)."""
+    return PanelView(user, opportunity).readable_bids
 
 
-def _evaluator_key(user: Visitor, opportunity: Opportunity, now: datetime | None) -> bytes:
+def _evaluator_key(panel: PanelView, now: datetime | None) -> bytes:
     """The opportunity's data key for an assigned evaluator or adviser: refused before the
     deadline, before the commissioner opened the bids, and before they declared on every
     bidder."""
+    opportunity = panel.opportunity
     if not bid_deadline_passed(opportunity, now):
         raise keys.BidsSealed("Bids are sealed until the bid deadline.")
-    if not access.is_panel_member(user, opportunity):
+    if not panel.member:
         raise PermissionDenied("Only the opportunity's evaluators and advisers read its bids.")
     key = BidKey.objects.filter(opportunity=opportunity).first()
     if key is None or key.opened_at is None:
         raise keys.BidsSealed("The bids have not been opened yet.")
-    if not declarations_complete(user, opportunity):
+    if not panel.declared:
         raise PermissionDenied("Declare your interests in every bidder before reading bids.")
     # The bids app exposes released_key only to commissioners; the evaluator rule is ours.
     return keys.unwrap_data_key(opportunity)
@@ -273,11 +327,12 @@ def _evaluator_key(user: Visitor, opportunity: Opportunity, now: datetime | None
 
 def read_bid_as_evaluator(user: Visitor, bid: Bid, now: datetime | None = None) -> reading.OpenBid:
     """A submitted, opened bid unsealed for an assigned evaluator or adviser without a conflict
-    with it."""
+    with it. Their declarations are read once, for both questions (declared on every bidder? a
+    conflict with this one?)."""
     bid = Bid.objects.select_related("lot__opportunity", "organisation").get(pk=bid.pk)
-    opportunity = bid.lot.opportunity
-    key = _evaluator_key(user, opportunity, now)
-    declared = {org_id: d.has_conflict for org_id, d in declarations(user, opportunity).items()}
+    panel = PanelView(user, bid.lot.opportunity)
+    key = _evaluator_key(panel, now)
+    declared = {org_id: d.has_conflict for org_id, d in panel.declarations.items()}
     if not access.can_read_bid_as_evaluator(user, bid, declared):
         raise PermissionDenied("You declared a conflict of interest with this bidder.")
     if bid.status != Bid.Status.SUBMITTED:

@@ -18,7 +18,7 @@ from commissioning.audit.services import record
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access
 from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore
-from commissioning.evaluation.panel import evaluator_bids
+from commissioning.evaluation.panel import PanelView, evaluator_bids
 from commissioning.evaluation.scales import scale_for
 from commissioning.permissions import Visitor
 from commissioning.procurement.models import Criterion
@@ -125,18 +125,48 @@ def submit_scores(
     return locked
 
 
-def visible_scores(user: Visitor, criterion: Criterion) -> QuerySet[EvaluatorScore]:
+def visible_scores(
+    user: Visitor,
+    criterion: Criterion,
+    *,
+    own: EvaluatorAssignment | None = None,
+    panel: PanelView | None = None,
+) -> QuerySet[EvaluatorScore]:
     """The scores on ``criterion`` that ``user`` may see: all of them for the commissioners and
-    for an evaluator who has submitted on it; otherwise only the user's own."""
+    for an evaluator who has submitted on it; otherwise only the user's own.
+
+    A page that has already read ``user``'s assignment on ``criterion`` (``own``) and their view
+    of the panel (``panel``, for the criterion's opportunity) passes them rather than have them
+    read again."""
+    if own is not None and (own.evaluator_id != user.pk or own.criterion_id != criterion.pk):
+        raise ValueError("own must be the user's assignment on the criterion")
+    opportunity = panel.opportunity if panel is not None else criterion.opportunity
+    if panel is not None and (
+        panel.user.pk != user.pk or opportunity.pk != criterion.opportunity_id
+    ):
+        raise ValueError("panel must be the user's view of the criterion's opportunity")
     scores = EvaluatorScore.objects.filter(assignment__criterion=criterion).select_related(
         "assignment__evaluator", "bid__organisation"
     )
-    if access.can_manage_evaluation(user, criterion.opportunity):
+    if access.can_manage_evaluation(user, opportunity):
         return scores
-    own = EvaluatorAssignment.objects.filter(criterion=criterion, evaluator_id=user.pk).first()
+    if own is None:
+        own = EvaluatorAssignment.objects.filter(criterion=criterion, evaluator_id=user.pk).first()
     if own is None:
         return scores.none()
     if own.submitted_at is None:
         return scores.filter(assignment=own)
-    allowed = [bid.pk for bid in evaluator_bids(user, criterion.opportunity)]
-    return scores.filter(bid_id__in=allowed)
+    readable = (panel or PanelView(user, opportunity)).readable_bids
+    return scores.filter(bid_id__in=[bid.pk for bid in readable])
+
+
+def other_scores(
+    user: Visitor, assignment: EvaluatorAssignment, panel: PanelView
+) -> QuerySet[EvaluatorScore]:
+    """The other evaluators' scores ``user`` sees beside their own ``assignment``: none until
+    they have submitted it, then those :func:`visible_scores` allows (EVA-5)."""
+    if not assignment.is_submitted:
+        return EvaluatorScore.objects.none()
+    return visible_scores(user, assignment.criterion, own=assignment, panel=panel).exclude(
+        assignment=assignment
+    )

@@ -15,6 +15,7 @@ from commissioning.evaluation.moderation import (
     moderation_rows,
 )
 from commissioning.evaluation.panel import (
+    PanelView,
     add_adviser,
     advisers,
     assign_evaluator,
@@ -35,10 +36,16 @@ from commissioning.evaluation.panel import (
     unassign_evaluator,
 )
 from commissioning.evaluation.scales import scale_for
-from commissioning.evaluation.scoring import save_score, submit_scores, visible_scores
+from commissioning.evaluation.scoring import (
+    other_scores,
+    save_score,
+    submit_scores,
+    visible_scores,
+)
 from commissioning.evaluation.selection import record_selection, selection_for_opportunity
 
 __all__ = [
+    "PanelView",
     "add_adviser",
     "advisers",
     "all_scores_submitted",
@@ -60,6 +67,7 @@ __all__ = [
     "moderation_complete",
     "moderation_rows",
     "opportunities_to_evaluate",
+    "other_scores",
     "read_bid_as_evaluator",
     "record_selection",
     "remove_adviser",

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from commissioning.accounts.models import User
 from commissioning.bids.models import Bid
 from commissioning.evaluation import access, services
 from commissioning.evaluation.evidence import (
@@ -25,7 +26,7 @@ from commissioning.evaluation.forms import (
     ModerateForm,
     ScoreForm,
 )
-from commissioning.evaluation.models import EvaluatorAssignment, EvaluatorScore, PanelAdviser
+from commissioning.evaluation.models import EvaluatorAssignment, PanelAdviser
 from commissioning.evaluation.scales import evaluator_guidance
 from commissioning.kernel.forms import apply_validation_error
 from commissioning.permissions import signed_in_user
@@ -54,16 +55,16 @@ def _crumbs(opportunity: Opportunity, label: str | None = None) -> list[tuple[st
     return crumbs
 
 
-def _assign_form(opportunity: Opportunity, data: Any = None) -> AssignForm:
+def _assign_form(opportunity: Opportunity, data: Any = None, people: Any = None) -> AssignForm:
     return AssignForm(
         data,
         criteria=services.judged_criteria(opportunity),
-        evaluators=services.eligible_evaluators(),
+        evaluators=services.eligible_evaluators() if people is None else people,
     )
 
 
-def _adviser_form(data: Any = None) -> AdviserForm:
-    return AdviserForm(data, people=services.eligible_evaluators())
+def _adviser_form(data: Any = None, people: Any = None) -> AdviserForm:
+    return AdviserForm(data, people=services.eligible_evaluators() if people is None else people)
 
 
 def _overview(
@@ -72,32 +73,36 @@ def _overview(
     form: AssignForm | None = None,
     adviser_form: AdviserForm | None = None,
 ) -> HttpResponse:
+    """The opportunity's evaluation page (EVA-5, EVA-6): one's own part on the panel, and for
+    the commissioners the panel, its conflicts and moderation. What only the commissioners see
+    is read only for them, and one's view of the panel (opened? declared? which bids?) is read
+    once, when the page first asks."""
     user = request.user
     manager = access.can_manage_evaluation(user, opportunity)
-    declarations = services.declarations(user, opportunity)
-    advising = services.advisers(opportunity).filter(adviser_id=user.pk).first()
-    declared = services.declarations_complete(user, opportunity)
-    panel_declared = {
-        d.evaluator_id for d in opportunity.conflict_declarations.only("evaluator_id")
-    }
+    panel = services.PanelView(user, opportunity)
+    assignments: list[EvaluatorAssignment] = []
+    advisers: list[tuple[PanelAdviser, bool]] = []
+    people: list[User] = []
+    if manager:
+        assignments = list(services.assignments(opportunity))
+        my_assignments = [a for a in assignments if a.evaluator_id == user.pk]
+        advisers = _advisers_and_declared(opportunity)
+        advising = next((place for place, _ in advisers if place.adviser_id == user.pk), None)
+        people = list(services.eligible_evaluators())
+    else:
+        my_assignments = list(services.assignments(opportunity).filter(evaluator_id=user.pk))
+        advising = services.advisers(opportunity).filter(adviser_id=user.pk).first()
     context = {
         "advising": advising,
-        "adviser_bids": services.evaluator_bids(user, opportunity) if advising else [],
-        "advisers": [
-            (place, place.adviser_id in panel_declared) for place in services.advisers(opportunity)
-        ]
-        if manager
-        else [],
-        "adviser_form": adviser_form or (_adviser_form() if manager else None),
+        "adviser_bids": panel.readable_bids if advising else [],
+        "advisers": advisers,
+        "adviser_form": adviser_form or (_adviser_form(people=people) if manager else None),
         "adviser_url": _url("add-adviser", opportunity),
         "opportunity": opportunity,
         "manager": manager,
-        "assignments": services.assignments(opportunity) if manager else [],
-        "my_assignments": services.assignments(opportunity).filter(evaluator_id=user.pk),
-        "bids_opened": services.bids_opened(opportunity),
-        "bidders": services.bidders(opportunity),
-        "declared": declared,
-        "my_declarations": list(declarations.values()),
+        "assignments": assignments,
+        "my_assignments": my_assignments,
+        "panel": panel,
         "all_conflicts": (
             opportunity.conflict_declarations.filter(has_conflict=True).select_related(
                 "evaluator", "organisation"
@@ -105,15 +110,21 @@ def _overview(
             if manager
             else []
         ),
-        "all_submitted": services.all_scores_submitted(opportunity),
-        "moderation_complete": services.moderation_complete(opportunity),
+        "all_submitted": manager and services.all_scores_submitted(opportunity),
+        "moderation_complete": manager and services.moderation_complete(opportunity),
         "selection": services.selection_for_opportunity(opportunity),
-        "assign_form": form or (_assign_form(opportunity) if manager else None),
+        "assign_form": form or (_assign_form(opportunity, people=people) if manager else None),
         "form": adviser_form or form,
         "assign_url": _url("assign", opportunity),
         "crumbs": _crumbs(opportunity),
     }
     return render(request, "evaluation/opportunity.html", context)
+
+
+def _advisers_and_declared(opportunity: Opportunity) -> list[tuple[PanelAdviser, bool]]:
+    """Each adviser on the panel and whether they have declared their interests yet."""
+    declared = set(opportunity.conflict_declarations.values_list("evaluator_id", flat=True))
+    return [(place, place.adviser_id in declared) for place in services.advisers(opportunity)]
 
 
 @login_required
@@ -256,24 +267,38 @@ def _assignment(request: HttpRequest, opportunity: Opportunity, pk: int) -> Eval
     return assignment
 
 
+def _own_assignment(request: HttpRequest, reference: str, pk: int) -> EvaluatorAssignment:
+    """The signed-in evaluator's assignment ``pk`` on the published opportunity ``reference``,
+    with its criterion and opportunity, in one read. Anyone else gets the answers the two-step
+    :func:`_opportunity` then :func:`_assignment` gives: 404 for a draft or no such opportunity,
+    403 unless they may see the evaluation, then 404 or 403 (another evaluator's)."""
+    assignment = (
+        EvaluatorAssignment.objects.select_related("criterion__opportunity__exercise")
+        .filter(pk=pk, criterion__opportunity__reference=reference)
+        .exclude(criterion__opportunity__status=Opportunity.Status.DRAFT)
+        .first()
+    )
+    if assignment is not None and access.can_score(request.user, assignment):
+        return assignment
+    return _assignment(request, _opportunity(request, reference), pk)
+
+
 @login_required
 def assignment_page(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    opportunity = _opportunity(request, reference)
-    assignment = _assignment(request, opportunity, pk)
-    own = {s.bid_id: s for s in assignment.scores.all()}
-    bids = services.evaluator_bids(request.user, opportunity)
-    others = (
-        services.visible_scores(request.user, assignment.criterion).exclude(assignment=assignment)
-        if assignment.is_submitted
-        else EvaluatorScore.objects.none()
-    )
+    """An evaluator's scores on one criterion (EVA-5). Its evaluator is on the panel (they may
+    score on it), so their view of the panel reads only the bids' opening, their declarations
+    and the submitted bids, once each."""
+    assignment = _own_assignment(request, reference, pk)
+    opportunity = assignment.criterion.opportunity
+    panel = services.PanelView(request.user, opportunity, member=True)
+    bids = panel.readable_bids
+    own = {s.bid_id: s for s in assignment.scores.all()} if bids else {}
     context = {
         "opportunity": opportunity,
         "assignment": assignment,
         "rows": [(bid, own.get(bid.pk)) for bid in bids],
-        "declared": services.declarations_complete(request.user, opportunity),
-        "bids_opened": services.bids_opened(opportunity),
-        "others": others,
+        "panel": panel,
+        "others": services.other_scores(request.user, assignment, panel),
         "crumbs": _crumbs(opportunity, assignment.criterion.name),
     }
     return render(request, "evaluation/assignment.html", context)
@@ -281,8 +306,8 @@ def assignment_page(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 
 @login_required
 def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> HttpResponse:
-    opportunity = _opportunity(request, reference)
-    assignment = _assignment(request, opportunity, pk)
+    assignment = _own_assignment(request, reference, pk)
+    opportunity = assignment.criterion.opportunity
     bid = get_object_or_404(Bid, pk=bid_pk, lot__opportunity=opportunity)
     view = services.read_bid_as_evaluator(request.user, bid)
     scale = services.scale_for(assignment.criterion)
@@ -328,8 +353,8 @@ def score_bid(request: HttpRequest, reference: str, pk: int, bid_pk: int) -> Htt
 
 @login_required
 def submit(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    opportunity = _opportunity(request, reference)
-    assignment = _assignment(request, opportunity, pk)
+    assignment = _own_assignment(request, reference, pk)
+    opportunity = assignment.criterion.opportunity
     if request.method == "POST":
         try:
             services.submit_scores(signed_in_user(request), assignment)
