@@ -44,6 +44,7 @@ PAGE_QUERIES = 13
 #: joint-commissioning partners (PRO-11), in one query for the whole chain.
 DRAFT_PAGE_QUERIES = PAGE_QUERIES + 1
 
+
 def _full_bid(s: Setting) -> Bid:
     """A draft with everything a bid can hold: content, a sub-contractor waiting to confirm, a
     document, and a consortium with a member waiting to confirm."""
