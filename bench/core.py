@@ -159,8 +159,9 @@ def stress_test(paths: int = 10_000, months: int = 60, members: int = 50) -> str
     grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     return (
         f"stress test: {paths:,} paths x {months} months x {members} members in "
-        f"{seconds:.2f} s {target(seconds, STRESS_TEST_S, '1 s')}, process peak RSS "
-        f"{peak_mib:,.0f} MiB (+{grown_mib:,.0f} MiB {target(grown_mib, STRESS_TEST_MIB, '1 GB')})"
+        f"{seconds:.2f} s {target(seconds, STRESS_TEST_S, '1 s')}; memory +{grown_mib:,.0f} MiB "
+        f"during it {target(grown_mib, STRESS_TEST_MIB, '1 GB')}, process peak RSS "
+        f"{peak_mib:,.0f} MiB"
     )
 
 
