@@ -16,10 +16,20 @@ from commissioning.accounts.models import User
 from commissioning.bids import opening
 from commissioning.evaluation import services
 from commissioning.evaluation.models import EvaluatorAssignment
+from commissioning.web import navigation
 from tests.evaluation_factories import Evaluation, _bid, evaluation_setup
 from tests.factories import OrganisationFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _banner_answer_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The synthetic-data banner's answer is kept 30 s per process: were it to lapse between
+    the warm-up request and the counted one, the count would be one more. Kept for the test."""
+    monkeypatch.setattr(navigation, "_SYNTHETIC_TTL_SECONDS", float("inf"))
+
+
 WHY = "Clear pathway with caseloads evidenced against the specification."
 
 #: The session, the account and its second factor (middleware), and the menu's memberships.
