@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from commissioning.accounts.models import User
@@ -18,7 +17,7 @@ from commissioning.evaluation import services
 from commissioning.evaluation.models import EvaluatorAssignment
 from commissioning.web import navigation
 from tests.evaluation_factories import Evaluation, _bid, evaluation_setup
-from tests.factories import OrganisationFactory, UserFactory, member_of
+from tests.factories import OrganisationFactory, UserFactory, client_for, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +72,6 @@ def _page_url(ev: Evaluation, assignment: EvaluatorAssignment) -> str:
     return reverse("evaluation:assignment", args=[ev.opportunity.reference, assignment.pk])
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("bid_count", [2, 4])
 def test_the_assignment_page_reads_the_same_few_things_however_many_bids(
     bid_count: int, django_assert_num_queries: Any
@@ -86,7 +79,7 @@ def test_the_assignment_page_reads_the_same_few_things_however_many_bids(
     ev = _evaluation(bid_count)
     evaluator = ev.evaluators[0]
     assignment = ev.quality.evaluator_assignments.get(evaluator=evaluator)
-    client = _client(evaluator)
+    client = client_for(evaluator)
     url = _page_url(ev, assignment)
     assert client.get(url).status_code == 200  # the session's first read is not the page's
     with django_assert_num_queries(SIGNED_IN_PAGE + ASSIGNMENT_PAGE):
@@ -104,7 +97,7 @@ def test_the_page_shows_the_same_rows_and_scores(django_assert_num_queries: Any)
     ev = _evaluation(2)
     evaluator = ev.evaluators[0]
     assignment = ev.quality.evaluator_assignments.get(evaluator=evaluator)
-    page = _client(evaluator).get(_page_url(ev, assignment)).content.decode()
+    page = client_for(evaluator).get(_page_url(ev, assignment)).content.decode()
     for bid in services.evaluator_bids(evaluator, ev.opportunity):
         assert f"{bid.organisation.name} (lot {bid.lot.number})" in page
         assert f"panel2@example.org – {bid.organisation.name}: 25. {WHY}" in page
@@ -131,7 +124,7 @@ def test_a_conflicted_bid_and_its_scores_stay_off_the_page() -> None:
     for bid in ev.bids:
         services.save_score(second, theirs, bid, 50, WHY)
     services.submit_scores(second, theirs)
-    page = _client(first).get(_page_url(ev, mine)).content.decode()
+    page = client_for(first).get(_page_url(ev, mine)).content.decode()
     assert ev.bidders[0].name in page
     assert conflicted.name not in page
 
@@ -141,7 +134,7 @@ def test_before_declaring_or_opening_the_page_shows_no_bid() -> None:
     evaluator = ev.evaluators[0]
     services.assign_evaluator(ev.commissioner, ev.quality, evaluator)
     assignment = ev.quality.evaluator_assignments.get(evaluator=evaluator)
-    client = _client(evaluator)
+    client = client_for(evaluator)
     page = client.get(_page_url(ev, assignment)).content.decode()
     assert "The bids have not been opened yet." in page
     assert ev.bidders[0].name not in page
@@ -156,18 +149,18 @@ def test_someone_not_assigned_is_refused_and_a_missing_assignment_is_not_found()
     assignment = ev.quality.evaluator_assignments.get(evaluator=ev.evaluators[0])
     url = _page_url(ev, assignment)
     missing = reverse("evaluation:assignment", args=[ev.opportunity.reference, 999_999])
-    outsider = _client(UserFactory(role=User.Role.EVALUATOR))
+    outsider = client_for(UserFactory(role=User.Role.EVALUATOR))
     assert outsider.get(url).status_code == 403
     assert outsider.get(missing).status_code == 403  # who may not look learns nothing
-    other = _client(ev.evaluators[1])
+    other = client_for(ev.evaluators[1])
     assert other.get(url).status_code == 403  # another evaluator's assignment
     assert other.get(missing).status_code == 404
     # The commissioner manages the evaluation but scores on nobody's behalf.
-    assert _client(ev.commissioner).get(url).status_code == 403
+    assert client_for(ev.commissioner).get(url).status_code == 403
     # An evaluator who lost the evaluator role no longer scores.
     ev.evaluators[0].role = User.Role.PROVIDER
     ev.evaluators[0].save(update_fields=["role"])
-    assert _client(ev.evaluators[0]).get(url).status_code == 403
+    assert client_for(ev.evaluators[0]).get(url).status_code == 403
 
 
 @pytest.mark.parametrize("bid_count", [2, 4])
@@ -176,14 +169,14 @@ def test_the_evaluation_page_reads_the_same_few_things_however_many_bids(
 ) -> None:
     ev = _evaluation(bid_count)
     url = reverse("evaluation:opportunity", args=[ev.opportunity.reference])
-    evaluator = _client(ev.evaluators[0])
+    evaluator = client_for(ev.evaluators[0])
     assert evaluator.get(url).status_code == 200
     with django_assert_num_queries(SIGNED_IN_PAGE + OVERVIEW_FOR_AN_EVALUATOR):
         page = evaluator.get(url).content.decode()
     assert "You have declared your interests." in page
     assert "Submitted" in page
     assert "Evaluators by criterion" not in page  # the commissioners' part
-    commissioner = _client(ev.commissioner)
+    commissioner = client_for(ev.commissioner)
     assert commissioner.get(url).status_code == 200
     with django_assert_num_queries(SIGNED_IN_PAGE + OVERVIEW_FOR_A_COMMISSIONER):
         page = commissioner.get(url).content.decode()

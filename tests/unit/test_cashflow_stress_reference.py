@@ -14,29 +14,8 @@ import pytest
 
 from commissioning_analytics.cashflow.draws import draw_member
 from commissioning_analytics.cashflow.stress import _order_statistics, cash_paths, compare_levers
-from commissioning_analytics.cashflow.stress_inputs import Levers, Member, Scenario
-
-
-def member(name: str, **overrides: float | int) -> Member:
-    values: dict[str, float | int] = {
-        "reserves": 50_000.0,
-        "fixed_costs_monthly": 4_000.0,
-        "cost_per_referral": 300.0,
-        "referrals_mean": 10.0,
-        "referrals_dispersion": 2.0,
-        "outcome_rate_mean": 0.4,
-        "outcome_rate_concentration": 20.0,
-        "price_per_referral": 1_000.0,
-        "upfront_share": 0.3,
-        "at_risk_share": 0.4,
-        "outcome_lag_months": 9,
-        "payment_terms_days": 30.0,
-        "management_fee_share": 0.2,
-        "delivery_months": 3,
-    }
-    values.update(overrides)
-    return Member(name=name, **values)  # type: ignore[arg-type]
-
+from commissioning_analytics.cashflow.stress_inputs import Levers, Scenario
+from tests.unit.test_cashflow_stress import member
 
 CHAIN = (
     # A large prime: its monthly mean is above the inverse-CDF range (numpy's Poisson sampler).
