@@ -32,6 +32,13 @@ WHOLE = Decimal("100.00")
 
 
 def consortium_of(bid: Bid) -> Consortium | None:
+    """The bid's consortium, if it bids together; not asked again when the bid was read with it
+    (``select_related("consortium")``, as its page does: issue 21)."""
+    if Bid.consortium.is_cached(bid):
+        try:
+            return bid.consortium
+        except Consortium.DoesNotExist:
+            return None
     return Consortium.objects.filter(bid=bid).first()
 
 
@@ -44,9 +51,14 @@ def members(bid: Bid) -> list[ConsortiumMember]:
     )
 
 
-def total_share(consortium: Consortium) -> Decimal:
-    """The lead's share plus every member's (per cent)."""
-    shares = consortium.members.values_list("share", flat=True)
+def total_share(consortium: Consortium, chain: list[ConsortiumMember] | None = None) -> Decimal:
+    """The lead's share plus every member's (per cent); of ``chain`` (:func:`members`) when the
+    caller has read it already."""
+    shares = (
+        consortium.members.values_list("share", flat=True)
+        if chain is None
+        else [member.share for member in chain]
+    )
     return consortium.lead_share + sum(shares, Decimal(0))
 
 
@@ -176,7 +188,7 @@ def problems_of(together: Consortium, chain: list[ConsortiumMember]) -> list[str
     found: list[str] = []
     if not chain:
         found.append("Add the members you are bidding together with.")
-    total = together.lead_share + sum((member.share for member in chain), Decimal(0))
+    total = total_share(together, chain)
     if total != WHOLE:
         found.append(
             f"The shares of the work add up to {total}%: the lead's and members' shares "

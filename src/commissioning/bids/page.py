@@ -41,13 +41,6 @@ class BidPage:
     problems: list[str]
 
 
-def _consortium(bid: Bid) -> Consortium | None:
-    try:
-        return bid.consortium
-    except Consortium.DoesNotExist:
-        return None
-
-
 def bid_page(user: Visitor, bid: Bid, now: datetime | None = None) -> BidPage:
     """Everything the page shows of ``bid`` (read with :data:`RELATED`), unsealed for
     ``user``. The key decides who may see it, once: the bidding organisation's members, and
@@ -59,7 +52,7 @@ def bid_page(user: Visitor, bid: Bid, now: datetime | None = None) -> BidPage:
     receipts = list(bid.receipts.order_by("-submitted_at", "-pk"))
     view = reading.open_read(bid, key, supply_chain, documents, receipts)
     criteria = list(answerable_criteria(bid))
-    together = _consortium(bid)
+    together = consortium.consortium_of(bid)  # read with the bid (RELATED)
     members = consortium.members(bid) if together is not None else []
     editable = lifecycle.is_editable(bid, now)
     problems = (

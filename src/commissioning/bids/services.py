@@ -64,14 +64,12 @@ def commissions_exercise(organisation: Organisation, exercise: Any) -> bool:
     """Whether ``organisation`` commissions ``exercise``: its commissioning body or one of its
     joint-commissioning partners (PRO-11). Such an organisation neither bids nor sits in a
     bid's supply chain: it would be paid under a contract it decides."""
-    return organisation.pk == exercise.commissioning_body_id or (
-        exercise.partners.filter(pk=organisation.pk).exists()
-    )
+    return organisation.pk in commissioning_organisations(exercise)
 
 
 def commissioning_organisations(exercise: Any) -> set[int]:
     """The ids of the organisations that commission ``exercise`` (see
-    :func:`commissions_exercise`), in one query: for checking a whole supply chain."""
+    :func:`commissions_exercise`), in one query: for checking a whole supply chain at once."""
     return {exercise.commissioning_body_id, *exercise.partners.values_list("pk", flat=True)}
 
 
