@@ -297,6 +297,19 @@ def page_key(request: HttpRequest, app_labels: Iterable[str]) -> str:
     return f"pagecache:page:{digest}"
 
 
+def _stored_page(key: str) -> tuple[bytes, str] | None:
+    """The page stored under ``key``: this process's copy, or the shared cache's, which this
+    process then keeps until the same expiry."""
+    page = hot_pages.get(key)
+    if page is None:
+        shared = cache.get(key)  # (content, content type, expiry on time.time())
+        if shared is not None:
+            content, content_type, expires = shared
+            hot_pages.put(key, content, content_type, expires - time.time())
+            page = content, content_type
+    return page
+
+
 def public_page(*app_labels: str, anyone: bool = False) -> Callable[[View], View]:
     """Cache the view's page for anonymous visitors under its address and the data version of
     ``app_labels`` (the apps whose records the page shows; every project app if none). With
@@ -310,13 +323,7 @@ def public_page(*app_labels: str, anyone: bool = False) -> Callable[[View], View
             if not _cacheable_request(request, anyone):
                 return view(request, *args, **kwargs)
             key = page_key(request, app_labels)
-            stored = hot_pages.get(key)
-            if stored is None:
-                shared = cache.get(key)  # (content, content type, expiry on time.time())
-                if shared is not None:
-                    content, content_type, expires = shared
-                    hot_pages.put(key, content, content_type, expires - time.time())
-                    stored = content, content_type
+            stored = _stored_page(key)
             if stored is not None:
                 content, content_type = stored
                 return HttpResponse(content, content_type=content_type)
