@@ -93,7 +93,20 @@ def page(browser: Browser, axe_tracker: AxeTracker) -> Iterator[Page]:
     assert not missed, f"pages visited without an axe-core check: {missed}"
 
 
+# A viewport change (the reflow checks at 320 px) fires the page's "resize" handlers only at the
+# browser's next rendering step, which may come after Playwright has returned: the table regions'
+# handler (frontend/js/app.mjs) may not yet have made a now-scrolling table focusable. Two
+# animation frames later the rendering step, and so every resize handler, has run.
+SETTLED = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def settle(page: Page) -> None:
+    """Wait until the page has run its handlers for a change of viewport."""
+    page.evaluate(SETTLED)
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
+    settle(page)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, which the page's Content Security Policy does
         # not govern; a <script> tag with the source inline (add_script_tag) would be refused.

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from commissioning.demo.users import DEMO_PASSWORD
 from commissioning.outcomes_web.models import OutcomeStudy
 from commissioning.procurement.models import Opportunity
+from tests.e2e.conftest import settle
 from tests.e2e.helpers import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -113,3 +114,36 @@ def test_pages_reflow_at_320_css_pixels(
         page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle())
     finally:
         context.close()
+
+
+# Each table region on the page: whether it scrolls, and its tab stop and role.
+REGIONS = """() => [...document.querySelectorAll("[data-table-region]")].map(
+    r => [r.scrollWidth > r.clientWidth, r.getAttribute("tabindex"), r.getAttribute("role")])"""
+
+
+def test_a_table_that_starts_to_scroll_when_the_screen_narrows_becomes_a_tab_stop(
+    page: Page, live_server: Any, axe: Any, demo_market: None
+) -> None:
+    # The browser fires "resize" at its next rendering step, which may come after Playwright has
+    # changed the viewport and returned (CI once saw a scrolling table without its tab stop):
+    # the checks, axe-core's included, wait until the page has settled.
+    page.goto(f"{live_server.url}/contracts/PBR-DEMO-04/statements/")
+    axe(page)
+    wide = page.evaluate(REGIONS)
+    fitting = [i for i, (scrolls, _, _) in enumerate(wide) if not scrolls]
+    assert fitting, "no table on the statements page fits a 1280 px screen"
+    assert all(wide[i][1:] == [None, None] for i in fitting)
+
+    page.evaluate("() => { window.resized = 0; addEventListener('resize', () => resized++) }")
+    for flip in range(5):
+        page.set_viewport_size({"width": WIDTH, "height": 800})
+        settle(page)
+        assert page.evaluate("window.resized") == 2 * flip + 1, "resize handlers had not run"
+        narrow = page.evaluate(REGIONS)
+        now_scrolling = [narrow[i] for i in fitting if narrow[i][0]]
+        assert now_scrolling, "no table that fitted at 1280 px scrolls at 320 px"
+        assert all(state[1:] == ["0", "group"] for state in now_scrolling), narrow
+        page.set_viewport_size({"width": 1280, "height": 900})
+        settle(page)
+        assert page.evaluate(REGIONS) == wide
+    axe(page)
