@@ -5,9 +5,12 @@ bad input."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from commissioning.accounts.models import Membership, User
 from commissioning.audit.models import AuditEvent
@@ -264,6 +267,47 @@ def test_messages_menu_item_for_approved_provider_members(who: str | None, shown
     html = signed_in(user).get("/").content.decode()
 
     assert (f'href="{reverse("partnering:inbox")}"' in html) is shown
+
+
+def test_the_menus_unread_count_agrees_with_the_unread_messages() -> None:
+    # The menu's count is a statement written out (issue 21); it must say what the query of
+    # unread messages says, for a person in two organisations with conversations read in part.
+    m = market()
+    start = timezone.now() - timedelta(days=3)
+    MembershipFactory(user=m.sub_member, organisation=m.third)  # sub_member: sub and third
+    with_sub = messaging.start_conversation(
+        m.prime_member, sender=m.prime, recipient=m.sub, subject="One", body=BODY, now=start
+    )
+    messaging.reply(m.prime_member, with_sub, "Second.", now=start + timedelta(hours=1))
+    with_third = messaging.start_conversation(
+        m.prime_member, sender=m.prime, recipient=m.third, subject="Two", body=BODY, now=start
+    )
+    # Read the first conversation after its first message only; then a reply of theirs and of
+    # the prime's, and an own message in the second (never unread to its own side).
+    messaging.mark_read(m.sub_member, with_sub, now=start + timedelta(minutes=30))
+    messaging.reply(m.sub_member, with_third, "Our reply.", now=start + timedelta(hours=2))
+    messaging.reply(m.prime_member, with_third, "Theirs.", now=start + timedelta(hours=3))
+    between_others = messaging.start_conversation(
+        m.prime_member, sender=m.prime, recipient=m.sub, subject="Three", body=BODY, now=start
+    )
+    messaging.mark_read(m.sub_member, between_others, now=start + timedelta(days=1))
+
+    counts = {
+        person.username: (
+            messaging.unread_count(person),
+            messaging._unread_messages(person).count(),
+        )
+        for person in (m.sub_member, m.prime_member, m.third_member, m.commissioner)
+    }
+
+    # sub_member: "Second." (after their marker) and "Theirs." (after their own reply's marker).
+    assert counts[m.sub_member.username] == (2, 2)
+    # prime_member: "Our reply." came before "Theirs.", which moved their marker past it.
+    assert counts[m.prime_member.username] == (0, 0)
+    # third_member: the prime's two messages in the second conversation (no marker of theirs);
+    # "Our reply." was sent for third, their own organisation, so it is not unread.
+    assert counts[m.third_member.username] == (2, 2)
+    assert counts[m.commissioner.username] == (0, 0)
 
 
 def test_messages_menu_item_counts_unread_messages_until_read() -> None:
