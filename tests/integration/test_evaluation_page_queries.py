@@ -33,10 +33,10 @@ WHY = "Clear pathway with caseloads evidenced against the specification."
 
 #: The session, the account and its second factor (middleware), and the menu's memberships.
 SIGNED_IN_PAGE = 4
-#: The page itself: the assignment with its opportunity, the evaluator's scores, whether the
-#: bids are opened, the evaluator's declarations, the submitted bids, and (once submitted) the
-#: other evaluators' scores.
-ASSIGNMENT_PAGE = 6
+#: The page itself: the assignment with its opportunity and its key (whether the bids are
+#: opened), the evaluator's scores, the evaluator's declarations, the submitted bids, and (once
+#: submitted) the other evaluators' scores.
+ASSIGNMENT_PAGE = 5
 #: The opportunity's evaluation page for an evaluator: the opportunity, whether they may see it,
 #: whether they advise, the lots (selection questions), their assignments, and their view of the
 #: bids (opened, declarations, submitted bids). For its commissioners, what they manage as well.

@@ -53,14 +53,14 @@ def _context(opportunity: Opportunity) -> str:
 def ensure_key(opportunity: Opportunity) -> BidKey:
     """The opportunity's wrapped data key, created (with a fresh random key) on first use. A
     page that read the key with the opportunity (``select_related``) is not asked again."""
-    existing = _read_with(opportunity) or BidKey.objects.filter(opportunity=opportunity).first()
+    existing = read_with(opportunity) or BidKey.objects.filter(opportunity=opportunity).first()
     if existing is not None:
         return existing
     wrapped = sealing.wrap_key(kek(), sealing.generate_key(), _context(opportunity))
     return BidKey.objects.create(opportunity=opportunity, wrapped_key=wrapped)
 
 
-def _read_with(opportunity: Opportunity) -> BidKey | None:
+def read_with(opportunity: Opportunity) -> BidKey | None:
     """The key read along with ``opportunity`` in the same query, if it was (issue 21)."""
     if not Opportunity.bid_key.is_cached(opportunity):
         return None

@@ -185,15 +185,36 @@ class PanelView:
 
     ``member`` is whether ``user`` is on the panel (:func:`access.is_panel_member`), for a caller
     that has already decided it (an assignment of this opportunity that
-    :func:`access.can_score` allowed); read when first needed otherwise.
+    :func:`access.can_score` allowed); read when first needed otherwise. Likewise ``opened``,
+    whether the bids are opened, for a caller that has just read the opportunity's key
+    (:meth:`for_assignment`).
     """
 
     def __init__(
-        self, user: Visitor, opportunity: Opportunity, *, member: bool | None = None
+        self,
+        user: Visitor,
+        opportunity: Opportunity,
+        *,
+        member: bool | None = None,
+        opened: bool | None = None,
     ) -> None:
         self.user = user
         self.opportunity = opportunity
         self._member = member
+        self._opened = opened
+
+    @classmethod
+    def for_assignment(cls, user: Visitor, assignment: EvaluatorAssignment) -> PanelView:
+        """The panel as seen by ``assignment``'s evaluator, whom :func:`access.can_score` has
+        allowed, read a moment ago: where that read took the opportunity's key along
+        (``criterion__opportunity__bid_key``), it says whether the bids are opened, and no
+        second read asks. Pass no older object: its key may predate the opening."""
+        opportunity = assignment.criterion.opportunity
+        opened = None
+        if Opportunity.bid_key.is_cached(opportunity):
+            key = keys.read_with(opportunity)
+            opened = key is not None and key.opened_at is not None
+        return cls(user, opportunity, member=True, opened=opened)
 
     @cached_property
     def member(self) -> bool:
@@ -203,6 +224,8 @@ class PanelView:
 
     @cached_property
     def opened(self) -> bool:
+        if self._opened is not None:
+            return self._opened
         return bids_opened(self.opportunity)
 
     @cached_property

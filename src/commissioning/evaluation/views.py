@@ -269,11 +269,14 @@ def _assignment(request: HttpRequest, opportunity: Opportunity, pk: int) -> Eval
 
 def _own_assignment(request: HttpRequest, reference: str, pk: int) -> EvaluatorAssignment:
     """The signed-in evaluator's assignment ``pk`` on the published opportunity ``reference``,
-    with its criterion and opportunity, in one read. Anyone else gets the answers the two-step
-    :func:`_opportunity` then :func:`_assignment` gives: 404 for a draft or no such opportunity,
-    403 unless they may see the evaluation, then 404 or 403 (another evaluator's)."""
+    with its criterion, opportunity and the opportunity's bid key, in one read. Anyone else gets
+    the answers the two-step :func:`_opportunity` then :func:`_assignment` gives: 404 for a
+    draft or no such opportunity, 403 unless they may see the evaluation, then 404 or 403
+    (another evaluator's)."""
     assignment = (
-        EvaluatorAssignment.objects.select_related("criterion__opportunity__exercise")
+        EvaluatorAssignment.objects.select_related(
+            "criterion__opportunity__exercise", "criterion__opportunity__bid_key"
+        )
         .filter(pk=pk, criterion__opportunity__reference=reference)
         .exclude(criterion__opportunity__status=Opportunity.Status.DRAFT)
         .first()
@@ -286,11 +289,11 @@ def _own_assignment(request: HttpRequest, reference: str, pk: int) -> EvaluatorA
 @login_required
 def assignment_page(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """An evaluator's scores on one criterion (EVA-5). Its evaluator is on the panel (they may
-    score on it), so their view of the panel reads only the bids' opening, their declarations
-    and the submitted bids, once each."""
+    score on it) and the bids' opening was read with the assignment, so their view of the panel
+    reads only their declarations and the submitted bids, once each."""
     assignment = _own_assignment(request, reference, pk)
     opportunity = assignment.criterion.opportunity
-    panel = services.PanelView(request.user, opportunity, member=True)
+    panel = services.PanelView.for_assignment(request.user, assignment)
     bids = panel.readable_bids
     own = {s.bid_id: s for s in assignment.scores.all()} if bids else {}
     context = {
