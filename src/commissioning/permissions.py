@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from commissioning.accounts.models import Membership, User
+from commissioning.requestmemo import remembered
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -65,11 +66,9 @@ def is_site_admin(user: Visitor | None) -> bool:
 
 
 def is_approved_member(user: Visitor, organisation_id: int) -> bool:
-    if not is_active_user(user):
-        return False
-    return user.memberships.filter(
-        organisation_id=organisation_id, status=Membership.Status.APPROVED
-    ).exists()
+    """Answered from :func:`memberships_of`, so that a page's access checks and its menu share
+    one read (issue 21)."""
+    return any(m.organisation_id == organisation_id for m in memberships_of(user))
 
 
 def is_commissioner_of(user: Visitor, body_id: int | None) -> bool:
@@ -138,12 +137,17 @@ class MemberOf:
 
 def memberships_of(user: Visitor) -> list[MemberOf]:
     """``user``'s approved memberships in one query, by organisation name then id (as
-    :func:`member_organisations`): every page's menu asks several questions of them, and one
-    read answers them all."""
+    :func:`member_organisations`): every page's menu asks several questions of them, and its
+    access checks ask :func:`is_approved_member`; one read in a request answers them all
+    (:mod:`commissioning.requestmemo`)."""
     if not is_active_user(user):
         return []
+    return list(remembered(("memberships_of", user.pk), lambda: _read_memberships(user.pk)))
+
+
+def _read_memberships(user_id: int) -> tuple[MemberOf, ...]:
     rows = (
-        Membership.objects.filter(user=user, status=Membership.Status.APPROVED)
+        Membership.objects.filter(user_id=user_id, status=Membership.Status.APPROVED)
         .order_by("organisation__name", "organisation_id")
         .values_list(
             "organisation_id",
@@ -152,7 +156,7 @@ def memberships_of(user: Visitor) -> list[MemberOf]:
             "is_org_admin",
         )
     )
-    return [MemberOf(*row) for row in rows]
+    return tuple(MemberOf(*row) for row in rows)
 
 
 def approved_members(organisation_ids: Iterable[int] | QuerySet[Any]) -> QuerySet[User]:

@@ -39,9 +39,10 @@ SIGNED_IN_PAGE = 4
 ASSIGNMENT_PAGE = 5
 #: The opportunity's evaluation page for an evaluator: the opportunity, whether they may see it,
 #: whether they advise, the lots (selection questions), their assignments, and their view of the
-#: bids (opened, declarations, submitted bids). For its commissioners, what they manage as well.
+#: bids (opened, declarations, submitted bids). For its commissioners, what they manage as well;
+#: their memberships, which decide it, are the menu's (counted in SIGNED_IN_PAGE).
 OVERVIEW_FOR_AN_EVALUATOR = 8
-OVERVIEW_FOR_A_COMMISSIONER = 16
+OVERVIEW_FOR_A_COMMISSIONER = 14
 
 
 def _evaluation(bid_count: int) -> Evaluation:
