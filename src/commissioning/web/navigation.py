@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cache as memoise
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from commissioning import permissions
 from commissioning.partnering import access as partnering_access
@@ -43,54 +45,65 @@ class NavItem:
     current: bool = False
 
 
+@memoise
+def _address(name: str, script_prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def _url(name: str) -> str:
+    """The address of the view ``name`` (one that takes no arguments), worked out once a process
+    for each prefix and URL tree: every page's menu names about twenty (issue 21)."""
+    return _address(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def menu_items(user: permissions.Visitor) -> list[tuple[str, str]]:
     """The (label, url) pairs of the service menu for ``user`` (anonymous or signed in)."""
     items: list[tuple[str, str]] = [
-        ("Provider directory", reverse("directory:list")),
-        ("Commissioning exercises", reverse("exercises:list")),
-        ("Opportunities", reverse("procurement:list")),
-        ("Contracts", reverse("contracts:list")),
-        ("Market map", reverse("stewardship:market")),  # MKT-1: who the market is
-        ("National standards", reverse("standards:summary")),  # MKT-3: the public summary
+        ("Provider directory", _url("directory:list")),
+        ("Commissioning exercises", _url("exercises:list")),
+        ("Opportunities", _url("procurement:list")),
+        ("Contracts", _url("contracts:list")),
+        ("Market map", _url("stewardship:market")),  # MKT-1: who the market is
+        ("National standards", _url("standards:summary")),  # MKT-3: the public summary
     ]
     if not user.is_authenticated:
-        items.append(("Sign in", reverse("accounts:sign-in")))
-        items.append(("Register", reverse("accounts:register")))
+        items.append(("Sign in", _url("accounts:sign-in")))
+        items.append(("Register", _url("accounts:register")))
         return items
     memberships = permissions.memberships_of(user)  # one query answers the next four
     if user.role == user.Role.COMMISSIONER and permissions.can_create_exercise(user, memberships):
-        items.append(("Create an exercise", reverse("exercises:create")))
+        items.append(("Create an exercise", _url("exercises:create")))
     members_slug = next((m.slug for m in memberships if m.is_org_admin), None)
     if members_slug:
         items.append(("Members", reverse("accounts:members", args=[members_slug])))
     if user.role in (user.Role.PROVIDER, user.Role.COMMISSIONER) or user.is_site_admin:
-        items.append(("Outcome studies", reverse("outcomes:list")))
+        items.append(("Outcome studies", _url("outcomes:list")))
     if permissions.is_data_steward(user):  # OUT-1: the national extract, theirs alone
-        items.append(("National extract", reverse("outcomes:extracts")))
+        items.append(("National extract", _url("outcomes:extracts")))
     if partnering_access.can_message(user, memberships):  # PRO-6: members of providers
         unread = messaging.unread_count(user, {m.organisation_id for m in memberships})
         label = f"Messages ({unread} unread)" if unread else "Messages"
-        items.append((label, reverse("partnering:inbox")))
+        items.append((label, _url("partnering:inbox")))
     if memberships:  # LAW-3: invoices under its contracts
-        items.append(("Your contracts", reverse("web:your-contracts")))
+        items.append(("Your contracts", _url("web:your-contracts")))
     if user.role in (user.Role.PROVIDER, user.Role.PROBATION):  # REF-1: to and from them
-        items.append(("Referrals", reverse("referrals:mine")))
+        items.append(("Referrals", _url("referrals:mine")))
     if user.role == user.Role.EVALUATOR:
-        items.append(("Your evaluations", reverse("evaluation:mine")))  # EVA-5
+        items.append(("Your evaluations", _url("evaluation:mine")))  # EVA-5
     if permissions.is_inspector(user):  # MKT-3: every body's compliance report
-        items.append(("Inspection", reverse("standards:inspection")))
+        items.append(("Inspection", _url("standards:inspection")))
     if user.role == user.Role.REVIEWER:
-        items.append(("Concerns", reverse("concerns_review:inbox")))  # SUP-5
-        items.append(("Mediation", reverse("mediation:open")))  # SUP-3
+        items.append(("Concerns", _url("concerns_review:inbox")))  # SUP-5
+        items.append(("Mediation", _url("mediation:open")))  # SUP-3
     providers = [m for m in memberships if not m.is_commissioning_body]
     if user.role == user.Role.REVIEWER or providers:  # SUP-4: run the surveys or answer them
-        items.append(("Supply-chain surveys", reverse("supply_survey:index")))
-    items.append(("Your account", reverse("accounts:profile")))
+        items.append(("Supply-chain surveys", _url("supply_survey:index")))
+    items.append(("Your account", _url("accounts:profile")))
     if permissions.can_view_audit(user):
-        items.append(("Audit trail", reverse("audit:list")))
+        items.append(("Audit trail", _url("audit:list")))
     if user.is_site_admin:
         items.append(("Administration", ADMIN_URL))
-    items.append(("Sign out", reverse("accounts:sign-out")))
+    items.append(("Sign out", _url("accounts:sign-out")))
     return items
 
 
