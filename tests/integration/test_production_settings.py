@@ -38,6 +38,7 @@ CONFIGURATION = (
     "SITE_URL",
     "ALLOWED_HOSTS",
     "TRUST_X_FORWARDED_PROTO",
+    "DATABASE_PREPARED_STATEMENTS",
     # Set by tests/conftest.py for Playwright; check --deploy rightly refuses it.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
