@@ -34,9 +34,9 @@ WHY = "Clear pathway with caseloads evidenced against the specification."
 #: The session, the account and its second factor (middleware), and the menu's memberships.
 SIGNED_IN_PAGE = 4
 #: The page itself: the assignment with its opportunity and its key (whether the bids are
-#: opened), the evaluator's scores, the evaluator's declarations, the submitted bids, and (once
-#: submitted) the other evaluators' scores.
-ASSIGNMENT_PAGE = 5
+#: opened), the evaluator's declarations, the submitted bids, and the scores: their own, with
+#: (once submitted) the other evaluators' in the same read.
+ASSIGNMENT_PAGE = 4
 #: The opportunity's evaluation page for an evaluator: the opportunity, whether they may see it,
 #: whether they advise, the lots (selection questions), their assignments, and their view of the
 #: bids (opened, declarations, submitted bids). For its commissioners, what they manage as well;
@@ -104,6 +104,26 @@ def test_the_page_shows_the_same_rows_and_scores(django_assert_num_queries: Any)
         assert f"panel2@example.org – {bid.organisation.name}: 25. {WHY}" in page
     assert page.count('<td class="govuk-table__cell">75</td>') == 2
     assert "Submit scores" not in page
+
+
+def test_before_submitting_the_page_shows_only_their_own_scores() -> None:
+    ev = evaluation_setup()
+    first, second = ev.evaluators
+    for evaluator, value in ((first, 75), (second, 25)):
+        services.assign_evaluator(ev.commissioner, ev.quality, evaluator)
+        services.declare_conflicts(
+            evaluator, ev.opportunity, {org.pk: (False, "") for org in ev.bidders}
+        )
+        theirs = ev.quality.evaluator_assignments.get(evaluator=evaluator)
+        for bid in ev.bids if evaluator is second else ev.bids[:1]:
+            services.save_score(evaluator, theirs, bid, value, WHY)
+    services.submit_scores(second, ev.quality.evaluator_assignments.get(evaluator=second))
+    mine = ev.quality.evaluator_assignments.get(evaluator=first)
+    page = client_for(first).get(_page_url(ev, mine)).content.decode()
+    assert page.count('<td class="govuk-table__cell">75</td>') == 1
+    assert page.count("Not scored") == len(ev.bids) - 1
+    assert "Submit scores" in page
+    assert "Other evaluators' scores" not in page and ": 25." not in page
 
 
 def test_a_conflicted_bid_and_its_scores_stay_off_the_page() -> None:

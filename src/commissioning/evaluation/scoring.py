@@ -160,13 +160,17 @@ def visible_scores(
     return scores.filter(bid_id__in=[bid.pk for bid in readable])
 
 
-def other_scores(
+def scores_beside(
     user: Visitor, assignment: EvaluatorAssignment, panel: PanelView
-) -> QuerySet[EvaluatorScore]:
-    """The other evaluators' scores ``user`` sees beside their own ``assignment``: none until
-    they have submitted it, then those :func:`visible_scores` allows (EVA-5)."""
+) -> tuple[dict[int, EvaluatorScore], list[EvaluatorScore]]:
+    """``user``'s own scores on ``assignment`` by bid, and the other evaluators' scores they see
+    beside them, for the assignment's page (EVA-5): none of the others' until they have
+    submitted it, then those :func:`visible_scores` allows. Once it is submitted, both come from
+    one read of the criterion's scores ``user`` may see, which holds their own."""
     if not assignment.is_submitted:
-        return EvaluatorScore.objects.none()
-    return visible_scores(user, assignment.criterion, own=assignment, panel=panel).exclude(
-        assignment=assignment
-    )
+        readable = panel.readable_bids
+        own = {s.bid_id: s for s in assignment.scores.all()} if readable else {}
+        return own, []
+    seen = list(visible_scores(user, assignment.criterion, own=assignment, panel=panel))
+    own = {s.bid_id: s for s in seen if s.assignment_id == assignment.pk}
+    return own, [s for s in seen if s.assignment_id != assignment.pk]

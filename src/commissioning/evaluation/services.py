@@ -37,8 +37,8 @@ from commissioning.evaluation.panel import (
 )
 from commissioning.evaluation.scales import scale_for
 from commissioning.evaluation.scoring import (
-    other_scores,
     save_score,
+    scores_beside,
     submit_scores,
     visible_scores,
 )
@@ -67,12 +67,12 @@ __all__ = [
     "moderation_complete",
     "moderation_rows",
     "opportunities_to_evaluate",
-    "other_scores",
     "read_bid_as_evaluator",
     "record_selection",
     "remove_adviser",
     "save_score",
     "scale_for",
+    "scores_beside",
     "selection_for_opportunity",
     "submit_scores",
     "unassign_evaluator",

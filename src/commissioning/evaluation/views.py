@@ -290,18 +290,18 @@ def _own_assignment(request: HttpRequest, reference: str, pk: int) -> EvaluatorA
 def assignment_page(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     """An evaluator's scores on one criterion (EVA-5). Its evaluator is on the panel (they may
     score on it) and the bids' opening was read with the assignment, so their view of the panel
-    reads only their declarations and the submitted bids, once each."""
+    reads only their declarations and the submitted bids, once each; their scores and, once
+    submitted, the others' beside them are one read."""
     assignment = _own_assignment(request, reference, pk)
     opportunity = assignment.criterion.opportunity
     panel = services.PanelView.for_assignment(request.user, assignment)
-    bids = panel.readable_bids
-    own = {s.bid_id: s for s in assignment.scores.all()} if bids else {}
+    own, others = services.scores_beside(request.user, assignment, panel)
     context = {
         "opportunity": opportunity,
         "assignment": assignment,
-        "rows": [(bid, own.get(bid.pk)) for bid in bids],
+        "rows": [(bid, own.get(bid.pk)) for bid in panel.readable_bids],
         "panel": panel,
-        "others": services.other_scores(request.user, assignment, panel),
+        "others": others,
         "crumbs": _crumbs(opportunity, assignment.criterion.name),
     }
     return render(request, "evaluation/assignment.html", context)
