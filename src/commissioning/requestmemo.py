@@ -8,8 +8,8 @@ An answer is kept only
 
 * inside a request (:class:`RequestMemoMiddleware` opens the memo and drops it when the
   response is made): the command line, tasks and services called directly read every time;
-* until the request writes: every ``INSERT``, ``UPDATE`` or ``DELETE`` on a connection empties
-  the memo, so nothing read before a change is used after it;
+* until the request writes: every statement on a connection but a plain ``SELECT`` empties the
+  memo, so nothing read before a change is used after it;
 * when read outside any transaction the request opened: a read inside one may see a write that
   is then rolled back, and is not kept.
 
@@ -38,7 +38,9 @@ class _Memo:
 
 _current: ContextVar[_Memo | None] = ContextVar("request_memo", default=None)
 
-_WRITES = ("INSERT", "UPDATE", "DELETE")
+#: A statement that may only read: any other empties the memo (a write, a ``WITH … UPDATE``,
+#: ``TRUNCATE``, or one that starts with a comment).
+_READS = ("SELECT",)
 
 
 def remembered(key: Hashable, read: Callable[[], T]) -> T:
@@ -81,7 +83,7 @@ def _forget_on_write(execute: Any, sql: Any, params: Any, many: bool, context: A
     try:
         return execute(sql, params, many, context)
     finally:
-        if isinstance(sql, str) and sql.lstrip()[:6].upper() in _WRITES:
+        if not (isinstance(sql, str) and sql.lstrip()[:6].upper() in _READS):
             forget()
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import cache as memoise
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -45,7 +45,7 @@ class NavItem:
     current: bool = False
 
 
-@memoise
+@lru_cache(maxsize=256)  # bounded: the prefix comes from the request's SCRIPT_NAME
 def _address(name: str, script_prefix: str, urlconf: str) -> str:
     return reverse(name, urlconf=urlconf)
 
