@@ -183,9 +183,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
-    # Parameters sent apart from the statement, and a statement run five times on a connection
-    # prepared there, so PostgreSQL plans it once (ADR 0012). Off for a pooler that cannot keep
-    # prepared statements (PgBouncer in transaction mode).
+    # Parameters sent apart from the statement, and a statement run more than five times on a
+    # connection prepared there, so PostgreSQL parses and plans it once (ADR 0012). Off for a
+    # pooler that cannot keep prepared statements (PgBouncer in transaction mode).
     DATABASES["default"]["ENGINE"] = "commissioning.postgresql"  # keeps to the parameter limit
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5

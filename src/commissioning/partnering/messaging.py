@@ -259,10 +259,10 @@ def unread_count(user: Visitor, organisation_ids: set[int] | None = None) -> int
     :func:`_unread_messages`, whose building cost ten times the statement's own time (issue
     21). The two say the same: ``tests/integration/test_partnering_messages.py`` compares them.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return 0
     ids = access.approved_organisation_ids(user) if organisation_ids is None else organisation_ids
-    if not ids or not is_signed_in(user):
+    if not ids:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(_count_unread_sql(len(ids)), [*ids, *ids, *ids, user.pk])
