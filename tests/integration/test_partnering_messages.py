@@ -291,6 +291,10 @@ def test_the_menus_unread_count_agrees_with_the_unread_messages() -> None:
         m.prime_member, sender=m.prime, recipient=m.sub, subject="Three", body=BODY, now=start
     )
     messaging.mark_read(m.sub_member, between_others, now=start + timedelta(days=1))
+    # A reply in a conversation the prime started, unread by the prime; and a marker at the very
+    # moment of a message, which has read it.
+    messaging.reply(m.sub_member, with_sub, "Later.", now=start + timedelta(hours=5))
+    messaging.mark_read(m.third_member, with_third, now=start + timedelta(hours=3))
 
     counts = {
         person.username: (
@@ -300,13 +304,14 @@ def test_the_menus_unread_count_agrees_with_the_unread_messages() -> None:
         for person in (m.sub_member, m.prime_member, m.third_member, m.commissioner)
     }
 
-    # sub_member: "Second." (after their marker) and "Theirs." (after their own reply's marker).
-    assert counts[m.sub_member.username] == (2, 2)
-    # prime_member: "Our reply." came before "Theirs.", which moved their marker past it.
-    assert counts[m.prime_member.username] == (0, 0)
-    # third_member: the prime's two messages in the second conversation (no marker of theirs);
-    # "Our reply." was sent for third, their own organisation, so it is not unread.
-    assert counts[m.third_member.username] == (2, 2)
+    # sub_member: "Theirs." (after their own reply's marker); "Second." is read since "Later.".
+    assert counts[m.sub_member.username] == (1, 1)
+    # prime_member: "Later." in the conversation the prime started; "Our reply." came before
+    # "Theirs.", which moved their marker past it.
+    assert counts[m.prime_member.username] == (1, 1)
+    # third_member: their marker is at "Theirs." itself; "Our reply." was sent for third, their
+    # own organisation.
+    assert counts[m.third_member.username] == (0, 0)
     assert counts[m.commissioner.username] == (0, 0)
 
 
